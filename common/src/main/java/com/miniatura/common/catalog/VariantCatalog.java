@@ -1,0 +1,252 @@
+package com.miniatura.common.catalog;
+
+import com.miniatura.common.config.Problems;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The ordered, validated set of variants every image is rendered into.
+ *
+ * <p>Built from configuration under {@code miniatura.variants.<name>.*}, with per-variant defaults from
+ * {@code miniatura.variant-defaults.*}:
+ * <pre>{@code
+ * miniatura:
+ *   variants:
+ *     s150: { width: 150, height: 150, fit: cover, quality: 80 }
+ *     c480: { width: 480, fit: inside, quality: 82 }
+ *     g150: { width: 150, height: 150, fit: cover, filters: [grayscale] }
+ *     z1600: { enabled: false }        # switch a default variant off
+ * }</pre>
+ * Variants are ordered by name so that the order, and thus every output, is stable whatever the
+ * property source order.
+ */
+public final class VariantCatalog {
+    public static final String PREFIX = "miniatura.variants";
+    public static final String DEFAULTS_PREFIX = "miniatura.variant-defaults";
+    public static final int MAX_DIMENSION = 16_384;
+
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)]");
+    private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
+    static final List<String> KEYS =
+            List.of("enabled", "width", "height", "fit", "format", "quality", "upscale", "background", "filters");
+    private static final Set<String> DEFAULTABLE = Set.of("fit", "format", "quality", "upscale", "background");
+
+    private final List<VariantSpec> variants;
+
+    private VariantCatalog(List<VariantSpec> variants) {
+        this.variants = List.copyOf(variants);
+    }
+
+    /** For tests and tools: a catalog of already-built specs, in the given order. */
+    public static VariantCatalog of(Collection<VariantSpec> variants) {
+        return new VariantCatalog(new ArrayList<>(variants));
+    }
+
+    public List<VariantSpec> variants() {
+        return variants;
+    }
+
+    public Optional<VariantSpec> find(String name) {
+        return variants.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Validates raw configuration and builds the catalog, reporting every problem at once.
+     *
+     * @param raw      variant name → (relative key such as {@code width} or {@code filters[0]} → value)
+     * @param defaults relative key → value, applied where a variant leaves a key out
+     * @throws com.miniatura.common.config.InvalidConfigurationException listing every problem
+     */
+    public static VariantCatalog parse(Map<String, Map<String, String>> raw, Map<String, String> defaults) {
+        Problems problems = new Problems();
+        VariantCatalog catalog = parse(raw, defaults, problems);
+        problems.throwIfAny();
+        return catalog;
+    }
+
+    /** As {@link #parse(Map, Map)}, adding problems to {@code problems}; {@code null} if there were any. */
+    public static VariantCatalog parse(Map<String, Map<String, String>> raw, Map<String, String> defaults, Problems problems) {
+        int before = problems.messages().size();
+        Map<String, String> effectiveDefaults = validateDefaults(defaults, problems);
+        List<VariantSpec> specs = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> entry : new TreeMap<>(raw).entrySet()) {
+            parseVariant(entry.getKey(), entry.getValue(), effectiveDefaults, problems).ifPresent(specs::add);
+        }
+        if (specs.isEmpty() && problems.messages().size() == before) {
+            problems.expected(PREFIX, "at least one enabled variant", "none");
+        }
+        return problems.messages().size() == before ? new VariantCatalog(specs) : null;
+    }
+
+    private static Map<String, String> validateDefaults(Map<String, String> defaults, Problems problems) {
+        Map<String, String> valid = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(defaults).entrySet()) {
+            if (DEFAULTABLE.contains(e.getKey())) {
+                valid.put(e.getKey(), e.getValue());
+            } else {
+                problems.add(DEFAULTS_PREFIX + "." + e.getKey(),
+                        "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE)) + ")");
+            }
+        }
+        return valid;
+    }
+
+    private static Optional<VariantSpec> parseVariant(
+            String name, Map<String, String> props, Map<String, String> defaults, Problems problems) {
+        String key = PREFIX + "." + name;
+        if (!NAME.matcher(name).matches()) {
+            problems.expected(key, "a name of lower-case letters, digits and dashes (at most 32)", Problems.show(name));
+            return Optional.empty();
+        }
+        int before = problems.messages().size();
+        Map<Integer, String> filterItems = new TreeMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
+            Matcher item = LIST_ITEM.matcher(e.getKey());
+            if (item.matches()) {
+                filterItems.put(Integer.parseInt(item.group(1)), e.getValue());
+            } else if (!KEYS.contains(e.getKey())) {
+                problems.add(key + "." + e.getKey(), "unknown key (expected one of " + String.join(", ", KEYS) + ")");
+            }
+        }
+        if (!parseBoolean(key + ".enabled", props.getOrDefault("enabled", "true"), problems)) {
+            return Optional.empty();
+        }
+        Integer width = parseDimension(key + ".width", props.get("width"), problems);
+        Integer height = parseDimension(key + ".height", props.get("height"), problems);
+        Fit fit = parseEnum(key, "fit", props, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
+        OutputFormat format = parseEnum(
+                key, "format", props, defaults, OutputFormat::parse, OutputFormat.values(), problems,
+                OutputFormat::configName);
+        int quality = parseQuality(key, props, defaults, problems);
+        boolean upscale = parseBoolean(key + ".upscale", valueOf("upscale", props, defaults, "false"), problems);
+        int background = parseColour(key, props, defaults, problems);
+        List<Filter> filters = new ArrayList<>();
+        filterItems.forEach((index, value) -> parseFilter(key + ".filters[" + index + "]", value, problems)
+                .ifPresent(filters::add));
+
+        if (props.get("width") == null && props.get("height") == null) {
+            problems.expected(key, "a width or a height (or both)", "neither");
+        } else if (fit != null && fit != Fit.INSIDE) {
+            for (String side : List.of("width", "height")) {
+                if (props.get(side) == null) {
+                    problems.expected(key + "." + side,
+                            "a value because fit " + fit.configName() + " needs both width and height", "not set");
+                }
+            }
+        }
+        if (problems.messages().size() > before) {
+            return Optional.empty();
+        }
+        return Optional.of(new VariantSpec(name, width, height, fit, format, quality, upscale, background, filters));
+    }
+
+    /** The key a value came from: the variant's own, or the defaults' when only they set it. */
+    private static String sourceKey(String key, String field, Map<String, String> props, Map<String, String> defaults) {
+        return !props.containsKey(field) && defaults.containsKey(field) ? DEFAULTS_PREFIX + "." + field : key + "." + field;
+    }
+
+    private static String valueOf(String field, Map<String, String> props, Map<String, String> defaults, String fallback) {
+        String value = props.get(field);
+        if (value == null) {
+            value = defaults.get(field);
+        }
+        return value == null ? fallback : value.trim();
+    }
+
+    private static Integer parseDimension(String key, String value, Problems problems) {
+        if (value == null) {
+            return null;
+        }
+        Integer n = parseInt(value);
+        if (n == null || n < 1 || n > MAX_DIMENSION) {
+            problems.expected(key, "a whole number of pixels 1.." + MAX_DIMENSION, n == null ? Problems.show(value) : n.toString());
+            return null;
+        }
+        return n;
+    }
+
+    private static int parseQuality(String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
+        String source = sourceKey(key, "quality", props, defaults);
+        String value = valueOf("quality", props, defaults, "80");
+        Integer n = parseInt(value);
+        if (n == null || n < 1 || n > 100) {
+            problems.expected(source, "1..100", n == null ? Problems.show(value) : n.toString());
+            return 0;
+        }
+        return n;
+    }
+
+    private static int parseColour(String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
+        String source = sourceKey(key, "background", props, defaults);
+        String value = valueOf("background", props, defaults, "#ffffff");
+        Matcher m = COLOUR.matcher(value);
+        if (!m.matches()) {
+            problems.expected(source, "a colour as #rrggbb", Problems.show(value));
+            return 0xFFFFFF;
+        }
+        return Integer.parseInt(m.group(1), 16);
+    }
+
+    private static boolean parseBoolean(String key, String value, Problems problems) {
+        String v = value.trim();
+        if (v.equals("true")) {
+            return true;
+        }
+        if (!v.equals("false")) {
+            problems.expected(key, "true or false", Problems.show(value));
+        }
+        return false;
+    }
+
+    private static <E> E parseEnum(
+            String key, String field, Map<String, String> props, Map<String, String> defaults,
+            java.util.function.Function<String, Optional<E>> parser, E[] values, Problems problems,
+            java.util.function.Function<E, String> show) {
+        String source = sourceKey(key, field, props, defaults);
+        String value = valueOf(field, props, defaults, null);
+        if (value == null) {
+            problems.expected(source, "one of " + join(values, show), "not set");
+            return null;
+        }
+        Optional<E> parsed = parser.apply(value);
+        if (parsed.isEmpty()) {
+            problems.expected(source, "one of " + join(values, show), Problems.show(value));
+        }
+        return parsed.orElse(null);
+    }
+
+    private static Optional<Filter> parseFilter(String key, String value, Problems problems) {
+        if ("grayscale".equals(value == null ? null : value.trim())) {
+            return Optional.of(new Filter.Grayscale());
+        }
+        problems.expected(key, "one of grayscale", Problems.show(value));
+        return Optional.empty();
+    }
+
+    private static <E> String join(E[] values, java.util.function.Function<E, String> show) {
+        return java.util.Arrays.stream(values).map(show).collect(Collectors.joining(", "));
+    }
+
+    private static Integer parseInt(String value) {
+        try {
+            return Integer.valueOf(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return variants.stream().map(VariantSpec::name).collect(Collectors.joining(", ", "VariantCatalog[", "]"));
+    }
+}

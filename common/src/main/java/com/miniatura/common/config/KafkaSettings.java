@@ -1,0 +1,37 @@
+package com.miniatura.common.config;
+
+import java.util.Map;
+
+/**
+ * The event topic, from {@code miniatura.kafka.*}. Broker addresses and client settings are Spring's
+ * own {@code spring.kafka.*} keys.
+ *
+ * @param topic       topic of image events
+ * @param partitions  partitions when a service creates the topic
+ * @param createTopic whether services create the topic when it is missing (standalone, dev)
+ */
+public record KafkaSettings(String topic, int partitions, boolean createTopic) {
+    public static final String PREFIX = "miniatura.kafka";
+
+    public static KafkaSettings from(Map<String, String> raw, Problems problems) {
+        String topic = raw.get("topic");
+        if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
+            problems.expected(PREFIX + ".topic", "a topic name of letters, digits, '.', '_' or '-'", Problems.show(topic));
+        }
+        int partitions = 0;
+        String p = raw.getOrDefault("partitions", "12");
+        try {
+            partitions = Integer.parseInt(p.trim());
+        } catch (NumberFormatException e) {
+            partitions = -1;
+        }
+        if (partitions < 1 || partitions > 10_000) {
+            problems.expected(PREFIX + ".partitions", "1..10000", Problems.show(p));
+        }
+        String create = raw.getOrDefault("create-topic", "false").trim();
+        if (!create.equals("true") && !create.equals("false")) {
+            problems.expected(PREFIX + ".create-topic", "true or false", Problems.show(create));
+        }
+        return new KafkaSettings(topic, partitions, create.equals("true"));
+    }
+}

@@ -1,0 +1,76 @@
+package com.miniatura.common.storage;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The per-image status document at {@code thumbnails/{imageId}/manifest.json}.
+ *
+ * <p>The ingest API writes it as {@code pending} before publishing an event; the worker overwrites it
+ * with {@code rendered} only after every variant is stored (so a reader never sees a half-rendered
+ * image as rendered), or with {@code failed} and a plain-words {@code reason}.
+ *
+ * @param schema    document version, {@link #SCHEMA}
+ * @param imageId   the image
+ * @param status    {@link #PENDING}, {@link #RENDERED} or {@link #FAILED}
+ * @param source    the original it was (or will be) rendered from
+ * @param variants  rendered variants, in catalog order (empty unless rendered)
+ * @param reason    why it failed (only when failed)
+ * @param eventId   {@code ce_id} of the event that produced this state
+ * @param updatedAt when this state was written
+ */
+public record Manifest(
+        int schema,
+        String imageId,
+        String status,
+        Source source,
+        List<Variant> variants,
+        String reason,
+        String eventId,
+        Instant updatedAt) {
+
+    public static final int SCHEMA = 1;
+    public static final String PENDING = "pending";
+    public static final String RENDERED = "rendered";
+    public static final String FAILED = "failed";
+
+    public Manifest {
+        variants = variants == null ? List.of() : List.copyOf(variants);
+    }
+
+    public static Manifest pending(String imageId, Source source, String eventId, Instant now) {
+        return new Manifest(SCHEMA, imageId, PENDING, source, List.of(), null, eventId, now);
+    }
+
+    public static Manifest rendered(String imageId, Source source, List<Variant> variants, String eventId, Instant now) {
+        return new Manifest(SCHEMA, imageId, RENDERED, source, variants, null, eventId, now);
+    }
+
+    public static Manifest failed(String imageId, Source source, String reason, String eventId, Instant now) {
+        return new Manifest(SCHEMA, imageId, FAILED, source, List.of(), reason, eventId, now);
+    }
+
+    /**
+     * The original: where it is, and what the worker learnt decoding it.
+     *
+     * @param width  upright width in pixels (after EXIF orientation), when decoded
+     * @param height upright height in pixels, when decoded
+     * @param format decoded format such as {@code jpeg}, when decoded
+     */
+    public record Source(
+            String bucket, String key, String etag, Long size, String contentType,
+            Integer width, Integer height, String format) {
+        public static Source of(String bucket, String key, String etag, Long size, String contentType) {
+            return new Source(bucket, key, etag, size, contentType, null, null, null);
+        }
+    }
+
+    /**
+     * One stored variant.
+     *
+     * @param key      object key in the thumbnails bucket
+     * @param specHash {@link com.miniatura.common.catalog.VariantSpec#specHash()} it was rendered with
+     */
+    public record Variant(
+            String name, String key, int width, int height, long bytes, String contentType, String specHash) {}
+}

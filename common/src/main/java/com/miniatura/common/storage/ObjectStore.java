@@ -1,0 +1,179 @@
+package com.miniatura.common.storage;
+
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.GetObjectResponse;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.ObjectWriteResponse;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.errors.MinioException;
+import io.minio.errors.ServerException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import okhttp3.OkHttpClient;
+
+/**
+ * The few object-storage operations the pipeline needs, over the MinIO SDK, with errors typed as
+ * transient ({@link StorageUnavailableException}) or permanent ({@link StorageRejectedException}).
+ * Missing objects are {@link Optional#empty()}, not errors.
+ */
+public final class ObjectStore {
+    private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
+    private static final Set<String> TRANSIENT_CODES =
+            Set.of("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "XMinioServerNotInitialized");
+
+    private final MinioClient client;
+    private final StorageSettings settings;
+
+    public ObjectStore(StorageSettings settings) {
+        this.settings = settings;
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(5, TimeUnit.SECONDS)
+                .readTimeout(30, TimeUnit.SECONDS)
+                .writeTimeout(30, TimeUnit.SECONDS)
+                .retryOnConnectionFailure(false)
+                .build();
+        this.client = MinioClient.builder()
+                .endpoint(settings.endpoint())
+                .region(settings.region())
+                .credentials(settings.accessKey(), settings.secretKey())
+                .httpClient(http, true)
+                .build();
+    }
+
+    public StorageSettings settings() {
+        return settings;
+    }
+
+    /** Reads a whole object, refusing (without reading on) one larger than {@code maxBytes}. */
+    public Optional<StoredObject> get(String bucket, String key, long maxBytes) {
+        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+            String length = response.headers().get("Content-Length");
+            if (length != null && Long.parseLong(length) > maxBytes) {
+                throw new ObjectTooLargeException(bucket, key, Long.parseLong(length), maxBytes);
+            }
+            byte[] bytes = readAtMost(response, maxBytes, bucket, key);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            response.headers().names().stream()
+                    .filter(n -> n.toLowerCase().startsWith("x-amz-meta-"))
+                    .forEach(n -> metadata.put(n.substring("x-amz-meta-".length()).toLowerCase(), response.headers().get(n)));
+            return Optional.of(new StoredObject(
+                    bytes, stripQuotes(response.headers().get("ETag")), response.headers().get("Content-Type"), metadata));
+        } catch (ObjectTooLargeException e) {
+            throw e;
+        } catch (MinioException e) {
+            return notFoundOrThrow(e, "get", bucket, key);
+        } catch (IOException e) {
+            throw new StorageUnavailableException("reading " + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Writes an object.
+     *
+     * @return the stored object's ETag
+     */
+    public String put(String bucket, String key, byte[] bytes, String contentType, String cacheControl,
+                      Map<String, String> userMetadata) {
+        PutObjectArgs.Builder args = PutObjectArgs.builder()
+                .bucket(bucket)
+                .object(key)
+                .data(bytes, bytes.length)
+                .contentType(contentType)
+                .userMetadata(userMetadata);
+        if (cacheControl != null) {
+            args.headers(Map.of("Cache-Control", cacheControl));
+        }
+        try {
+            ObjectWriteResponse response = client.putObject(args.build());
+            return stripQuotes(response.etag());
+        } catch (MinioException e) {
+            throw classify(e, "put", bucket, key);
+        }
+    }
+
+    public void remove(String bucket, String key) {
+        try {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+        } catch (MinioException e) {
+            throw classify(e, "remove", bucket, key);
+        }
+    }
+
+    public boolean bucketExists(String bucket) {
+        try {
+            return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
+        } catch (MinioException e) {
+            throw classify(e, "check bucket", bucket, "");
+        }
+    }
+
+    /** Creates {@code bucket} unless it exists. */
+    public void ensureBucket(String bucket) {
+        if (!bucketExists(bucket)) {
+            try {
+                client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+            } catch (ErrorResponseException e) {
+                if (!"BucketAlreadyOwnedByYou".equals(e.errorResponse().code())) {
+                    throw classify(e, "create bucket", bucket, "");
+                }
+            } catch (MinioException e) {
+                throw classify(e, "create bucket", bucket, "");
+            }
+        }
+    }
+
+    private static byte[] readAtMost(InputStream in, long maxBytes, String bucket, String key) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            total += n;
+            if (total > maxBytes) {
+                throw new ObjectTooLargeException(bucket, key, -1, maxBytes);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
+    private <T> Optional<T> notFoundOrThrow(MinioException e, String op, String bucket, String key) {
+        if (e instanceof ErrorResponseException err && NOT_FOUND.contains(err.errorResponse().code())) {
+            return Optional.empty();
+        }
+        throw classify(e, op, bucket, key);
+    }
+
+    private static RuntimeException classify(MinioException e, String op, String bucket, String key) {
+        String where = op + " " + bucket + (key.isEmpty() ? "" : "/" + key);
+        if (e instanceof ErrorResponseException err) {
+            String code = err.errorResponse().code();
+            int status = err.response() == null ? 0 : err.response().code();
+            if (status >= 500 || TRANSIENT_CODES.contains(code)) {
+                return new StorageUnavailableException(where + " failed: " + code + " " + err.errorResponse().message(), e);
+            }
+            return new StorageRejectedException(where + " refused: " + code + " " + err.errorResponse().message(), e);
+        }
+        if (e instanceof ServerException server && server.statusCode() < 500) {
+            return new StorageRejectedException(where + " refused: HTTP " + server.statusCode(), e);
+        }
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        return new StorageUnavailableException(where + " failed: " + root, e);
+    }
+
+    private static String stripQuotes(String etag) {
+        if (etag != null && etag.length() >= 2 && etag.startsWith("\"") && etag.endsWith("\"")) {
+            return etag.substring(1, etag.length() - 1);
+        }
+        return etag;
+    }
+}

@@ -1,0 +1,32 @@
+package com.miniatura.common.storage;
+
+import com.miniatura.common.catalog.VariantSpec;
+
+/**
+ * Where things live in object storage. Deterministic, so the marketplace (and its CDN) can compute a
+ * thumbnail's address from the imageId and variant name alone:
+ *
+ * <pre>
+ * originals/{imageId}.{ext}              the upload, as received by POST /v1/images
+ * thumbnails/{imageId}/{variant}.{ext}   e.g. thumbnails/lot-1234-1/s150.jpg
+ * thumbnails/{imageId}/manifest.json     status document: pending → rendered | failed, written last
+ * </pre>
+ */
+public final class StorageLayout {
+    public static final String MANIFEST_FILE = "manifest.json";
+
+    private StorageLayout() {}
+
+    public static String thumbnailKey(String imageId, VariantSpec spec) {
+        return imageId + "/" + spec.name() + "." + spec.format().extension();
+    }
+
+    public static String manifestKey(String imageId) {
+        return imageId + "/" + MANIFEST_FILE;
+    }
+
+    /** Key of an original uploaded through the API; {@code extension} may be null when unknown. */
+    public static String originalKey(String imageId, String extension) {
+        return extension == null ? imageId : imageId + "." + extension;
+    }
+}

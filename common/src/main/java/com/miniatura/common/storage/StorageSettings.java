@@ -1,0 +1,87 @@
+package com.miniatura.common.storage;
+
+import com.miniatura.common.config.Problems;
+import java.net.URI;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How to reach object storage, from {@code miniatura.storage.*} (defaults in {@code miniatura/defaults.yml}).
+ *
+ * @param endpoint         S3 endpoint URL, e.g. {@code http://localhost:9000}
+ * @param region           region sent in signatures
+ * @param accessKey        access key id
+ * @param secretKey        secret key (never logged)
+ * @param originalsBucket  bucket of uploaded originals
+ * @param thumbnailsBucket bucket of rendered variants and manifests, served by the CDN
+ * @param cacheControl     {@code Cache-Control} written on every variant
+ * @param createBuckets    create missing buckets at startup (standalone, dev); off in production
+ */
+public record StorageSettings(
+        String endpoint,
+        String region,
+        String accessKey,
+        String secretKey,
+        String originalsBucket,
+        String thumbnailsBucket,
+        String cacheControl,
+        boolean createBuckets) {
+
+    public static final String PREFIX = "miniatura.storage";
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    /** Validates {@code miniatura.storage.*} (relative keys), adding a problem per bad key. */
+    public static StorageSettings from(Map<String, String> raw, Problems problems) {
+        String endpoint = required(raw, "endpoint", problems);
+        if (endpoint != null) {
+            try {
+                URI uri = URI.create(endpoint);
+                if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                    problems.expected(PREFIX + ".endpoint", "an http(s) URL such as http://localhost:9000", Problems.show(endpoint));
+                }
+            } catch (IllegalArgumentException e) {
+                problems.expected(PREFIX + ".endpoint", "an http(s) URL such as http://localhost:9000", Problems.show(endpoint));
+            }
+        }
+        String originals = bucket(raw, "originals-bucket", problems);
+        String thumbnails = bucket(raw, "thumbnails-bucket", problems);
+        String create = raw.getOrDefault("create-buckets", "false").trim();
+        if (!create.equals("true") && !create.equals("false")) {
+            problems.expected(PREFIX + ".create-buckets", "true or false", Problems.show(create));
+        }
+        return new StorageSettings(
+                endpoint,
+                raw.getOrDefault("region", "us-east-1"),
+                required(raw, "access-key", problems),
+                required(raw, "secret-key", problems),
+                originals,
+                thumbnails,
+                required(raw, "cache-control", problems),
+                create.equals("true"));
+    }
+
+    private static String bucket(Map<String, String> raw, String key, Problems problems) {
+        String value = required(raw, key, problems);
+        if (value != null && !BUCKET.matcher(value).matches()) {
+            problems.expected(PREFIX + "." + key, "a bucket name of 3-63 lower-case letters, digits, dots and dashes",
+                    Problems.show(value));
+        }
+        return value;
+    }
+
+    private static String required(Map<String, String> raw, String key, Problems problems) {
+        String value = raw.get(key);
+        if (value == null || value.isBlank()) {
+            problems.expected(PREFIX + "." + key, "a value", "not set");
+            return null;
+        }
+        return value.trim();
+    }
+
+    @Override
+    public String toString() {
+        return "StorageSettings[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey
+                + ", secretKey=***, originalsBucket=" + originalsBucket + ", thumbnailsBucket=" + thumbnailsBucket
+                + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets + "]";
+    }
+}
