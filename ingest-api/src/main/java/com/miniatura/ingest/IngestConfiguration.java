@@ -1,0 +1,84 @@
+package com.miniatura.ingest;
+
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.config.Problems;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageHealthIndicator;
+import com.miniatura.common.storage.StorageSettings;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.kafka.core.KafkaAdmin;
+
+/** Validates the whole configuration at startup (every problem at once) and wires the ingest services. */
+@Configuration(proxyBeanMethods = false)
+class IngestConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
+
+    /** Shared and ingest settings, validated together so one startup reports every problem. */
+    record Settings(MiniaturaSettings common, IngestSettings ingest) {}
+
+    @Bean
+    Settings settings(ConfigurableEnvironment environment) {
+        Problems problems = new Problems();
+        MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
+        IngestSettings ingest = IngestSettings.load(environment, problems);
+        problems.throwIfAny();
+        return new Settings(common, ingest);
+    }
+
+    @Bean
+    MiniaturaSettings miniaturaSettings(Settings settings) {
+        return settings.common();
+    }
+
+    @Bean
+    IngestSettings ingestSettings(Settings settings) {
+        return settings.ingest();
+    }
+
+    @Bean
+    ObjectStore objectStore(MiniaturaSettings settings) {
+        ObjectStore store = new ObjectStore(settings.storage());
+        StorageSettings storage = settings.storage();
+        if (storage.createBuckets()) {
+            try {
+                store.ensureBucket(storage.originalsBucket());
+                store.ensureBucket(storage.thumbnailsBucket());
+            } catch (RuntimeException e) {
+                // Not fatal: storage may come up after us; the health endpoint reports it meanwhile.
+                log.warn("Could not ensure buckets at {}: {}", storage.endpoint(), e.getMessage());
+            }
+        }
+        return store;
+    }
+
+    @Bean("storage")
+    StorageHealthIndicator storageHealthIndicator(ObjectStore store, MiniaturaSettings settings) {
+        return new StorageHealthIndicator(store, settings);
+    }
+
+    /** Pending-status writes of a batch run in parallel on this bounded pool. */
+    @Bean(destroyMethod = "shutdown")
+    ExecutorService storageWriters() {
+        return Executors.newFixedThreadPool(16, runnable -> {
+            Thread thread = new Thread(runnable, "storage-writer");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Creates the topic when missing (standalone, dev); production provisions it with its own partitions. */
+    @Bean
+    NewTopic imagesTopic(MiniaturaSettings settings, ObjectProvider<KafkaAdmin> admin) {
+        admin.ifAvailable(a -> a.setAutoCreate(settings.kafka().createTopic()));
+        admin.ifAvailable(a -> a.setFatalIfBrokerNotAvailable(false));
+        return new NewTopic(settings.kafka().topic(), settings.kafka().partitions(), (short) 1);
+    }
+}

@@ -1,0 +1,110 @@
+package com.miniatura.ingest.http;
+
+import com.miniatura.common.event.EventCodec;
+import com.miniatura.common.event.FieldError;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.ingest.IngestSettings;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code POST /v1/events}: the seller upload hook. Body: one {@code image.uploaded} payload, or
+ * {@code {"events": [...]}} with up to {@code miniatura.ingest.max-batch} of them. Either every event is
+ * valid and acknowledged by Kafka (202), or nothing is accepted (400 naming each bad field, 503 to retry).
+ */
+@RestController
+class EventsController {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private final Intake intake;
+    private final IngestSettings settings;
+
+    EventsController(Intake intake, IngestSettings settings) {
+        this.intake = intake;
+        this.settings = settings;
+    }
+
+    record Accepted(String imageId, String eventId, String status) {}
+
+    record AcceptedBatch(int accepted, List<Accepted> events) {}
+
+    @PostMapping(path = "/v1/events", consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<AcceptedBatch> publish(HttpServletRequest request) throws IOException {
+        JsonNode body = parse(readBounded(request.getInputStream()));
+        List<ImageUploaded> uploads = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        if (body.isObject() && body.has("events")) {
+            JsonNode events = body.get("events");
+            for (String name : body.propertyNames()) {
+                if (!name.equals("events")) {
+                    errors.add(new FieldError(name, "is not a known field (a batch holds only \"events\")"));
+                }
+            }
+            if (!events.isArray()) {
+                throw ApiException.invalid("events", "must be an array of events");
+            }
+            if (events.isEmpty()) {
+                throw ApiException.invalid("events", "must hold at least one event");
+            }
+            if (events.size() > settings.maxBatch()) {
+                throw ApiException.invalid("events",
+                        "must hold at most " + settings.maxBatch() + " events but held " + events.size());
+            }
+            for (int i = 0; i < events.size(); i++) {
+                uploads.add(EventCodec.parseData(events.get(i), "events[" + i + "].", true, errors));
+            }
+        } else {
+            uploads.add(EventCodec.parseData(body, "", true, errors));
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        List<ImageEvent> published = intake.accept(uploads);
+        List<Accepted> accepted = published.stream()
+                .map(e -> new Accepted(e.data().imageId(), e.id(), "pending"))
+                .toList();
+        return ResponseEntity.status(HttpStatus.ACCEPTED).body(new AcceptedBatch(accepted.size(), accepted));
+    }
+
+    private byte[] readBounded(InputStream in) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[16 * 1024];
+        for (int n; (n = in.read(buffer)) >= 0; ) {
+            out.write(buffer, 0, n);
+            if (out.size() > settings.maxBodyBytes()) {
+                throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+                        "the body is larger than the limit of " + settings.maxBodyBytes() + " bytes",
+                        List.of(new FieldError("body", "is larger than " + settings.maxBodyBytes() + " bytes")));
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static JsonNode parse(byte[] body) {
+        if (body.length == 0) {
+            throw ApiException.invalid("body", "is required: send one event or {\"events\": [...]}");
+        }
+        try {
+            JsonNode node = JSON.readTree(body);
+            if (node == null || !node.isObject()) {
+                throw ApiException.invalid("body", "must be a JSON object: one event or {\"events\": [...]}");
+            }
+            return node;
+        } catch (JacksonException e) {
+            throw ApiException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+        }
+    }
+}

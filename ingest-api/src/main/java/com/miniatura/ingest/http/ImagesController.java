@@ -1,0 +1,112 @@
+package com.miniatura.ingest.http;
+
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.EventValidator;
+import com.miniatura.common.event.FieldError;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageLayout;
+import com.miniatura.ingest.IngestSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.multipart.MultipartFile;
+
+/**
+ * {@code POST /v1/images} stores an original and asks for its variants; {@code GET /v1/images/{imageId}}
+ * says how far that got.
+ */
+@RestController
+class ImagesController {
+    private final ObjectStore store;
+    private final Intake intake;
+    private final String originals;
+    private final String thumbnails;
+    private final long maxUploadBytes;
+
+    ImagesController(ObjectStore store, Intake intake, MiniaturaSettings settings, IngestSettings ingest) {
+        this.store = store;
+        this.maxUploadBytes = ingest.maxUploadBytes();
+        this.intake = intake;
+        this.originals = settings.storage().originalsBucket();
+        this.thumbnails = settings.storage().thumbnailsBucket();
+    }
+
+    record Status(String imageId, String status, List<Variant> variants, String reason) {}
+
+    record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
+
+    @PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
+    ResponseEntity<Map<String, String>> upload(
+            @RequestParam("file") MultipartFile file,
+            @RequestParam(name = "imageId", required = false) String imageId,
+            @RequestParam(name = "lotId", required = false) String lotId) throws IOException {
+        List<FieldError> errors = new ArrayList<>();
+        String id = imageId == null || imageId.isEmpty() ? UUID.randomUUID().toString() : imageId;
+        String idProblem = EventValidator.imageIdProblem(id);
+        if (idProblem != null) {
+            errors.add(new FieldError("imageId", idProblem));
+        }
+        if (lotId != null && EventValidator.imageIdProblem(lotId) != null) {
+            errors.add(new FieldError("lotId", EventValidator.imageIdProblem(lotId)));
+        }
+        if (file.isEmpty()) {
+            errors.add(new FieldError("file", "is empty"));
+        }
+        if (file.getSize() > maxUploadBytes) { // the servlet container enforces it too, before buffering
+            throw ProblemHandler.uploadTooLarge(maxUploadBytes);
+        }
+        if (!errors.isEmpty()) {
+            throw ApiException.invalid(errors);
+        }
+        byte[] bytes = file.getBytes();
+        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiException(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
+                "file: unsupported format: " + ImageFormat.describe(bytes) + "; accepted: JPEG, PNG, GIF, WebP, BMP, TIFF",
+                List.of(new FieldError("file", "unsupported format: " + ImageFormat.describe(bytes)))));
+
+        String key = StorageLayout.originalKey(id, format.extension);
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("image-id", id);
+        if (lotId != null) {
+            metadata.put("lot-id", lotId);
+        }
+        String etag = store.put(originals, key, bytes, format.contentType, null, metadata);
+        ImageEvent event = intake.accept(List.of(new ImageUploaded(
+                id, lotId, originals, key, etag, (long) bytes.length, format.contentType))).get(0);
+        return ResponseEntity.accepted()
+                .location(URI.create("/v1/images/" + id))
+                .body(Map.of("imageId", id, "status", Manifest.PENDING, "eventId", event.id()));
+    }
+
+    @GetMapping("/v1/images/{imageId}")
+    ResponseEntity<Status> status(@PathVariable String imageId) {
+        String problem = EventValidator.imageIdProblem(imageId);
+        if (problem != null) {
+            throw ApiException.invalid("imageId", problem);
+        }
+        Manifest manifest = store.get(thumbnails, StorageLayout.manifestKey(imageId), 16L * 1024 * 1024)
+                .map(object -> ManifestCodec.read(object.bytes()))
+                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Unknown image",
+                        "no image with imageId " + imageId + " was ever accepted", List.of()));
+        List<Variant> variants = manifest.variants().stream()
+                .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
+                .toList();
+        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.reason()));
+    }
+}

@@ -1,0 +1,237 @@
+package com.miniatura.ingest.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.multipart;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.content;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.header;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
+import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
+
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageUnavailableException;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.ingest.publish.BrokerUnavailableException;
+import com.miniatura.ingest.publish.EventPublisher;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
+import org.springframework.http.MediaType;
+import org.springframework.mock.web.MockMultipartFile;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.MockMvc;
+
+/** The HTTP contract of the ingest API with storage and Kafka replaced by mocks. */
+@SpringBootTest(properties = {
+        "miniatura.kafka.create-topic=false",
+        "miniatura.storage.create-buckets=false",
+        "miniatura.ingest.max-upload-size=1KB",
+        "miniatura.ingest.max-batch=3"})
+@AutoConfigureMockMvc
+class IngestApiTest {
+    private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
+    private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
+
+    @Autowired
+    MockMvc http;
+
+    @MockitoBean
+    ObjectStore store;
+
+    @MockitoBean
+    EventPublisher publisher;
+
+    @Test
+    void acceptsOneEventAfterMarkingItPendingAndPublishing() throws Exception {
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.accepted").value(1))
+                .andExpect(jsonPath("$.events[0].imageId").value("img-1"))
+                .andExpect(jsonPath("$.events[0].status").value("pending"));
+        ArgumentCaptor<byte[]> manifest = ArgumentCaptor.forClass(byte[].class);
+        verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), manifest.capture(), eq("application/json"),
+                anyString(), anyMap());
+        assertThat(ManifestCodec.read(manifest.getValue()).status()).isEqualTo("pending");
+        @SuppressWarnings("unchecked")
+        ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
+        verify(publisher).publishAll(events.capture());
+        assertThat(events.getValue()).singleElement().satisfies(e -> {
+            assertThat(e.type()).isEqualTo("image.uploaded");
+            assertThat(e.source()).isEqualTo("/miniatura/ingest-api");
+            assertThat(e.data().key()).isEqualTo("img-1.jpg");
+        });
+    }
+
+    @Test
+    void acceptsABatch() throws Exception {
+        String batch = IntStream.range(0, 3)
+                .mapToObj(i -> "{\"imageId\":\"img-" + i + "\",\"bucket\":\"originals\",\"key\":\"k" + i + ".jpg\"}")
+                .collect(Collectors.joining(",", "{\"events\":[", "]}"));
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.accepted").value(3))
+                .andExpect(jsonPath("$.events[2].imageId").value("img-2"));
+    }
+
+    @Test
+    void refusesABatchWithBadEventsNamingEveryFieldAndPublishesNothing() throws Exception {
+        String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"a/b\",\"bucket\":\"originals\",\"key\":\"../x\"},"
+                + "{\"bucket\":\"originals\",\"key\":\"k\",\"size\":\"big\",\"colour\":1}]}";
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.status").value(400))
+                .andExpect(jsonPath("$.title").value("Invalid request"))
+                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains(
+                        "events[1].imageId", "events[1].key", "events[2].colour", "events[2].size", "events[2].imageId")))
+                .andExpect(jsonPath("$.errors[1].message").value("must not contain '..'"));
+        verify(publisher, never()).publishAll(any());
+        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+    }
+
+    @Test
+    void refusesMalformedBodiesAndOversizedBatches() throws Exception {
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content("{\"imageId\":"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("body"))
+                .andExpect(jsonPath("$.errors[0].message").value(containsString("is not valid JSON")));
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content("{\"events\":[]}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("events: must hold at least one event"));
+        String four = "{\"events\":[" + String.join(",", VALID, VALID, VALID, VALID) + "]}";
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(four))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.detail").value("events: must hold at most 3 events but held 4"));
+    }
+
+    @Test
+    void answers503WithRetryAfterWhenKafkaDoesNotAcknowledge() throws Exception {
+        doThrow(new BrokerUnavailableException("Kafka did not acknowledge the events within 12 s", null))
+                .when(publisher).publishAll(any());
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().string("Retry-After", "10"))
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.title").value("Event broker unavailable"))
+                .andExpect(jsonPath("$.detail").value(
+                        "Kafka did not acknowledge the events within 12 s; nothing was accepted, retry later"));
+    }
+
+    @Test
+    void answers503WhenStorageIsDownAndDoesNotPublish() throws Exception {
+        when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap()))
+                .thenThrow(new StorageUnavailableException("put thumbnails/img-1/manifest.json failed: connection refused", null));
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
+                .andExpect(status().isServiceUnavailable())
+                .andExpect(header().exists("Retry-After"))
+                .andExpect(jsonPath("$.title").value("Object storage unavailable"));
+        verify(publisher, never()).publishAll(any());
+    }
+
+    @Test
+    void uploadStoresTheOriginalWithItsImageIdAndPublishes() throws Exception {
+        when(store.put(eq("originals"), anyString(), any(), anyString(), any(), anyMap())).thenReturn("etag-1");
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "photo.jpeg", "application/octet-stream", JPEG))
+                        .param("imageId", "lot-7-1").param("lotId", "7"))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("Location", "/v1/images/lot-7-1"))
+                .andExpect(jsonPath("$.imageId").value("lot-7-1"))
+                .andExpect(jsonPath("$.status").value("pending"));
+        verify(store).put("originals", "lot-7-1.jpg", JPEG, "image/jpeg", null, Map.of("image-id", "lot-7-1", "lot-id", "7"));
+        @SuppressWarnings("unchecked")
+        ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
+        verify(publisher).publishAll(events.capture());
+        assertThat(events.getValue().get(0).data()).satisfies(d -> {
+            assertThat(d.etag()).isEqualTo("etag-1");
+            assertThat(d.size()).isEqualTo(JPEG.length);
+            assertThat(d.lotId()).isEqualTo("7");
+        });
+    }
+
+    @Test
+    void uploadWithoutImageIdGetsAGeneratedOne() throws Exception {
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG)))
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.imageId").value(org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}")));
+    }
+
+    @Test
+    void uploadRefusalsNameTheField() throws Exception {
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("photo", "p.jpg", "image/jpeg", JPEG)))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("file"))
+                .andExpect(jsonPath("$.errors[0].message").value("is required"));
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG))
+                        .param("imageId", "../etc"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("imageId"));
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "notes.jpg", "image/jpeg",
+                        "hello, this is text".getBytes())))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[0].field").value("file"))
+                .andExpect(jsonPath("$.errors[0].message").value(
+                        "unsupported format: not a recognised image (starts with 0x68 0x65 0x6c 0x6c)"));
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "big.jpg", "image/jpeg", new byte[2048])))
+                .andExpect(status().isContentTooLarge())
+                .andExpect(jsonPath("$.errors[0].field").value("file"))
+                .andExpect(jsonPath("$.detail").value("file: is larger than the limit of 1024 bytes"));
+        verify(publisher, never()).publishAll(any());
+    }
+
+    @Test
+    void statusReadsTheManifest() throws Exception {
+        Manifest rendered = Manifest.rendered("img-1", Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
+                List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
+                "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
+        when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
+        http.perform(get("/v1/images/img-1"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("rendered"))
+                .andExpect(jsonPath("$.variants[0].name").value("s150"))
+                .andExpect(jsonPath("$.variants[0].key").value("img-1/s150.jpg"))
+                .andExpect(jsonPath("$.variants[0].bytes").value(4711))
+                .andExpect(jsonPath("$.reason").doesNotExist());
+
+        Manifest failed = Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());
+        when(store.get(eq("thumbnails"), eq("img-2/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
+        http.perform(get("/v1/images/img-2"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("failed"))
+                .andExpect(jsonPath("$.reason").value("corrupt image: Premature end of JPEG file"))
+                .andExpect(jsonPath("$.variants").isEmpty());
+    }
+
+    @Test
+    void unknownImageIs404ProblemJson() throws Exception {
+        when(store.get(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
+        http.perform(get("/v1/images/nope"))
+                .andExpect(status().isNotFound())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.detail").value("no image with imageId nope was ever accepted"));
+    }
+}
