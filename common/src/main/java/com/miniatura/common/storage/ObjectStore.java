@@ -72,8 +72,8 @@ public final class ObjectStore {
             throw e;
         } catch (MinioException e) {
             return notFoundOrThrow(e, "get", bucket, key);
-        } catch (IOException e) {
-            throw new StorageUnavailableException("reading " + bucket + "/" + key + " failed: " + e.getMessage(), e);
+        } catch (IOException | IllegalStateException e) {
+            throw unreachable("get", bucket, key, e);
         }
     }
 
@@ -98,6 +98,8 @@ public final class ObjectStore {
             return stripQuotes(response.etag());
         } catch (MinioException e) {
             throw classify(e, "put", bucket, key);
+        } catch (IllegalStateException e) {
+            throw unreachable("put", bucket, key, e);
         }
     }
 
@@ -106,6 +108,8 @@ public final class ObjectStore {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (MinioException e) {
             throw classify(e, "remove", bucket, key);
+        } catch (IllegalStateException e) {
+            throw unreachable("remove", bucket, key, e);
         }
     }
 
@@ -114,6 +118,8 @@ public final class ObjectStore {
             return client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build());
         } catch (MinioException e) {
             throw classify(e, "check bucket", bucket, "");
+        } catch (IllegalStateException e) {
+            throw unreachable("check bucket", bucket, "", e);
         }
     }
 
@@ -128,8 +134,20 @@ public final class ObjectStore {
                 }
             } catch (MinioException e) {
                 throw classify(e, "create bucket", bucket, "");
+            } catch (IllegalStateException e) {
+                throw unreachable("create bucket", bucket, "", e);
             }
         }
+    }
+
+    /**
+     * The MinIO SDK reports a server it cannot reach (connection refused, timeout) as an unchecked
+     * {@link IllegalStateException} around the I/O error, not as a {@link MinioException}.
+     */
+    private static StorageUnavailableException unreachable(String op, String bucket, String key, Exception e) {
+        Throwable root = e.getCause() != null ? e.getCause() : e;
+        return new StorageUnavailableException(
+                op + " " + bucket + (key.isEmpty() ? "" : "/" + key) + " failed: " + root, e);
     }
 
     private static byte[] readAtMost(InputStream in, long maxBytes, String bucket, String key) throws IOException {

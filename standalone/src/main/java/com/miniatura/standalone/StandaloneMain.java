@@ -1,0 +1,182 @@
+package com.miniatura.standalone;
+
+import com.miniatura.common.config.InvalidConfigurationException;
+import com.miniatura.ingest.IngestApplication;
+import com.miniatura.standalone.StandaloneSettings.Component;
+import com.miniatura.standalone.infra.EmbeddedKafkaBroker;
+import com.miniatura.standalone.infra.EmbeddedS3Server;
+import com.miniatura.worker.WorkerApplication;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole pipeline in one JVM: an embedded KRaft Kafka, an S3-compatible store on local disk, the
+ * worker and the ingest API — each the same code that runs in production, started in that order so
+ * that the API's health is UP only when everything behind it is ready.
+ *
+ * <pre>
+ * java -jar miniatura-standalone.jar                                          # everything
+ * java -jar miniatura-standalone.jar --miniatura.standalone.components=kafka,s3   # infrastructure only
+ * </pre>
+ */
+public final class StandaloneMain implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StandaloneMain.class);
+
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final StandaloneSettings settings;
+    private ConfigurableApplicationContext ingest;
+    private ConfigurableApplicationContext worker;
+
+    private StandaloneMain(StandaloneSettings settings) {
+        this.settings = settings;
+    }
+
+    public static void main(String[] args) {
+        StandaloneMain standalone;
+        try {
+            standalone = start(args);
+        } catch (InvalidConfigurationException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        } catch (Exception e) {
+            log.error("Miniatura standalone failed to start", e);
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(standalone::close, "miniatura-shutdown"));
+        System.out.println(standalone.banner());
+    }
+
+    /** Starts the configured components; {@link #close()} stops them in reverse order. */
+    public static StandaloneMain start(String... args) throws Exception {
+        StandaloneSettings settings = StandaloneSettings.from(parse(args), System.getenv());
+        StandaloneMain standalone = new StandaloneMain(settings);
+        try {
+            standalone.startComponents(args);
+        } catch (Exception | Error e) {
+            standalone.close();
+            throw e;
+        }
+        return standalone;
+    }
+
+    private void startComponents(String[] args) throws Exception {
+        List<String> childArgs = new ArrayList<>(List.of(args));
+        if (settings.runs(Component.S3)) {
+            EmbeddedS3Server s3 = EmbeddedS3Server.start(settings.dataDir().resolve("s3"), settings.host(),
+                    settings.s3Port(), settings.accessKey(), settings.secretKey(), List.of("originals", "thumbnails"),
+                    Set.of("thumbnails")); // thumbnails readable anonymously, like the CDN's origin; originals private
+            EmbeddedS3Server.NOISY_LOGGERS.forEach(name -> childArgs.add("--logging.level." + name + "=WARN"));
+            started.push(s3);
+            childArgs.add("--miniatura.storage.endpoint=" + s3.endpoint());
+        }
+        if (settings.runs(Component.KAFKA)) {
+            EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.host(),
+                    settings.kafkaPort(), settings.kafkaControllerPort());
+            started.push(kafka);
+            childArgs.add("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers());
+            // Spring Boot resets the log levels the broker set for itself when a service starts.
+            EmbeddedKafkaBroker.NOISY_LOGGERS.forEach(name -> childArgs.add("--logging.level." + name + "=WARN"));
+        }
+        String[] serviceArgs = childArgs.toArray(String[]::new);
+        if (settings.runs(Component.WORKER)) {
+            worker = new SpringApplicationBuilder(WorkerApplication.class).run(serviceArgs);
+            started.push(worker);
+        }
+        if (settings.runs(Component.INGEST)) {
+            ConfigurableApplicationContext workerContext = worker;
+            ingest = new SpringApplicationBuilder(IngestApplication.class)
+                    .initializers(context -> {
+                        if (workerContext != null) {
+                            // The API's health includes the in-process worker's, so UP means the whole pipeline.
+                            context.getBeanFactory().registerSingleton("worker", workerHealth(workerContext));
+                        }
+                    })
+                    .run(serviceArgs);
+            started.push(ingest);
+        }
+    }
+
+    private static HealthIndicator workerHealth(ConfigurableApplicationContext worker) {
+        return () -> {
+            if (!worker.isActive()) {
+                return Health.down().withDetail("error", "worker stopped").build();
+            }
+            Status status = worker.getBean(HealthEndpoint.class).health().getStatus();
+            return Health.status(status).build();
+        };
+    }
+
+    String banner() {
+        String host = settings.host();
+        StringBuilder b = new StringBuilder("\n  Miniatura standalone is ready (data in " + settings.dataDir() + ")\n");
+        if (settings.runs(Component.KAFKA)) {
+            b.append("    Kafka          ").append(host).append(':').append(settings.kafkaPort())
+                    .append("   topic miniatura.images\n");
+        }
+        if (settings.runs(Component.S3)) {
+            b.append("    S3             http://").append(host).append(':').append(settings.s3Port())
+                    .append("   buckets originals, thumbnails (").append(settings.accessKey()).append(" / ****)\n");
+        }
+        if (worker != null) {
+            b.append("    worker         http://localhost:").append(worker.getEnvironment().getProperty("local.server.port"))
+                    .append("/actuator/health\n");
+        }
+        if (ingest != null) {
+            String port = ingest.getEnvironment().getProperty("local.server.port");
+            b.append("    ingest API     http://localhost:").append(port).append('\n')
+                    .append("\n  Send a photo:       curl -F file=@photo.jpg http://localhost:").append(port).append("/v1/images\n")
+                    .append("  Ask for its status: curl http://localhost:").append(port).append("/v1/images/<imageId>\n")
+                    .append("  Open a thumbnail:   http://").append(host).append(':').append(settings.s3Port())
+                    .append("/thumbnails/<imageId>/s150.jpg\n")
+                    .append("  (stored as files:   ").append(settings.dataDir().resolve("s3").resolve("thumbnails"))
+                    .append("/<imageId>/<variant>.jpg)\n");
+        }
+        return b.toString();
+    }
+
+    /** Argument pairs {@code --key=value}, for the standalone's own settings. */
+    static Map<String, String> parse(String[] args) {
+        Map<String, String> properties = new HashMap<>();
+        for (String arg : args) {
+            if (arg.startsWith("--") && arg.contains("=")) {
+                properties.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
+            }
+        }
+        return properties;
+    }
+
+    public ConfigurableApplicationContext ingest() {
+        return ingest;
+    }
+
+    public ConfigurableApplicationContext worker() {
+        return worker;
+    }
+
+    @Override
+    public synchronized void close() {
+        while (!started.isEmpty()) {
+            AutoCloseable component = started.pop();
+            try {
+                component.close();
+            } catch (Exception e) {
+                log.warn("Stopping {} failed: {}", component, e.toString());
+            }
+        }
+    }
+}

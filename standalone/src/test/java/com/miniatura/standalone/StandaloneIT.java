@@ -1,0 +1,188 @@
+package com.miniatura.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The standalone launcher itself: everything in one JVM, restarts, and the infrastructure-only mode. */
+class StandaloneIT {
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dataDir;
+
+    @Test
+    void wholePipelineInOneJvmKeepsItsDataAcrossARestart() throws Exception {
+        String[] args = args("kafka,s3,ingest,worker");
+        String first = "standalone-" + UUID.randomUUID();
+        try (StandaloneMain standalone = StandaloneMain.start(args)) {
+            String api = api(standalone);
+            assertThat(json(get(api + "/actuator/health")).get("status").asString()).isEqualTo("UP");
+            assertThat(standalone.banner()).contains("curl -F file=@photo.jpg " + api + "/v1/images");
+            upload(api, fixture("photos/nikon-e950.jpg"), first);
+            assertThat(awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
+        }
+        // Objects are plain files under the data directory.
+        assertThat(dataDir.resolve("s3/thumbnails/" + first + "/s150.jpg")).isRegularFile();
+        assertThat(dataDir.resolve("kafka")).isDirectory();
+
+        try (StandaloneMain standalone = StandaloneMain.start(args)) {
+            String api = api(standalone);
+            JsonNode before = json(get(api + "/v1/images/" + first));
+            assertThat(before.get("status").asString()).isEqualTo("rendered");
+            assertThat(before.get("variants")).hasSize(6);
+            String second = "standalone-" + UUID.randomUUID();
+            upload(api, fixture("catalog/DSCN0010-1024.jpg"), second);
+            assertThat(awaitFinal(api, second).get("status").asString()).isEqualTo("rendered");
+        }
+    }
+
+    @Test
+    void infrastructureOnlyServesTheServiceJarsRunAsSeparateProcesses() throws Exception {
+        String[] args = args("kafka,s3");
+        List<Process> processes = new ArrayList<>();
+        try (StandaloneMain infra = StandaloneMain.start(args)) {
+            assertThat(infra.ingest()).isNull();
+            assertThat(infra.worker()).isNull();
+            String bootstrap = "--spring.kafka.bootstrap-servers=localhost:" + value(args, "kafka-port");
+            String storage = "--miniatura.storage.endpoint=http://localhost:" + value(args, "s3-port");
+            int workerPort = freePort();
+            int ingestPort = freePort();
+            processes.add(launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort, bootstrap, storage));
+            processes.add(launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
+            String api = "http://localhost:" + ingestPort;
+            awaitUp(api + "/actuator/health", processes);
+            awaitUp("http://localhost:" + workerPort + "/actuator/health", processes);
+
+            String imageId = "processes-" + UUID.randomUUID();
+            upload(api, fixture("photos/DSCN0010.jpg"), imageId);
+            JsonNode status = awaitFinal(api, imageId);
+            assertThat(status.get("status").asString()).isEqualTo("rendered");
+            assertThat(status.get("variants")).hasSize(6);
+        } finally {
+            for (Process process : processes) {
+                process.destroy();
+                process.waitFor();
+            }
+        }
+    }
+
+    private String[] args(String components) throws IOException {
+        return new String[] {
+                "--miniatura.standalone.components=" + components,
+                "--miniatura.standalone.data-dir=" + dataDir,
+                "--miniatura.standalone.kafka-port=" + freePort(),
+                "--miniatura.standalone.kafka-controller-port=" + freePort(),
+                "--miniatura.standalone.s3-port=" + freePort(),
+                "--server.port=0"};
+    }
+
+    private static String value(String[] args, String key) {
+        for (String arg : args) {
+            if (arg.startsWith("--miniatura.standalone." + key + "=")) {
+                return arg.substring(arg.indexOf('=') + 1);
+            }
+        }
+        throw new IllegalArgumentException(key);
+    }
+
+    private static String api(StandaloneMain standalone) {
+        return "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
+    }
+
+    private Process launch(String jar, String... args) throws IOException {
+        Path root = Path.of("").toAbsolutePath().getParent();
+        Path path = root.resolve(jar);
+        assertThat(path).as("built by the reactor before this module's integration tests").isRegularFile();
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
+                "-Xmx512m", "-jar", path.toString()));
+        command.addAll(List.of(args));
+        File log = Path.of("target", path.getFileName() + "-" + UUID.randomUUID() + ".log").toFile();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+    }
+
+    private void awaitUp(String url, List<Process> processes) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process process : processes) {
+                assertThat(process.isAlive()).as("service process exited early (see target/*.log)").isTrue();
+            }
+            try {
+                HttpResponse<String> response = get(url);
+                if (response.statusCode() == 200 && json(response).get("status").asString().equals("UP")) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            Thread.sleep(250);
+        }
+        throw new AssertionError(url + " not UP within " + TIMEOUT);
+    }
+
+    private void upload(String api, Path file, String imageId) throws Exception {
+        String boundary = "b" + UUID.randomUUID();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
+                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.write(Files.readAllBytes(file));
+        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    private JsonNode awaitFinal(String api, String imageId) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(api + "/v1/images/" + imageId);
+            if (response.statusCode() == 200 && !json(response).get("status").asString().equals("pending")) {
+                return json(response);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(imageId + " still pending after " + TIMEOUT);
+    }
+
+    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) {
+        return JSON.readTree(response.body());
+    }
+
+    private static Path fixture(String path) {
+        return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

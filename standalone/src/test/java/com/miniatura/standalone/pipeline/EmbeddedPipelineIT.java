@@ -1,0 +1,53 @@
+package com.miniatura.standalone.pipeline;
+
+import com.miniatura.standalone.infra.EmbeddedS3Server;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * The end-to-end scenarios against an embedded KRaft broker (spring-kafka-test) and an S3Proxy
+ * server on local disk: runs everywhere, no Docker needed.
+ */
+class EmbeddedPipelineIT extends PipelineScenarios {
+    @TempDir
+    static Path s3Dir;
+
+    static EmbeddedKafkaKraftBroker kafka;
+    static EmbeddedS3Server s3;
+
+    @BeforeAll
+    static void start() throws Exception {
+        kafka = new EmbeddedKafkaKraftBroker(1, 4);
+        kafka.afterPropertiesSet();
+        kafka.addTopics(new NewTopic("miniatura.images", 4, (short) 1));
+        s3 = EmbeddedS3Server.start(s3Dir, "localhost", freePort(), "minioadmin", "minioadmin",
+                List.of("originals", "thumbnails"));
+        bootstrapServers = kafka.getBrokersAsString();
+        pipeline = Pipeline.start(bootstrapServers, s3.endpoint(), "minioadmin", "minioadmin");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (s3 != null) {
+            s3.close();
+        }
+        if (kafka != null) {
+            kafka.destroy();
+        }
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

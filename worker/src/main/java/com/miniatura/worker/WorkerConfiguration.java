@@ -1,0 +1,63 @@
+package com.miniatura.worker;
+
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.config.Problems;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageHealthIndicator;
+import com.miniatura.worker.render.Renderer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
+
+/** Validates the whole configuration at startup (every problem at once) and wires the worker. */
+@Configuration(proxyBeanMethods = false)
+class WorkerConfiguration {
+    private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+    record Settings(MiniaturaSettings common, WorkerSettings worker) {}
+
+    @Bean
+    Settings settings(ConfigurableEnvironment environment) {
+        Problems problems = new Problems();
+        MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
+        WorkerSettings worker = WorkerSettings.load(environment, problems);
+        problems.throwIfAny();
+        log.info("Rendering variants {} with limits {}", common.catalog(), worker.limits());
+        return new Settings(common, worker);
+    }
+
+    @Bean
+    MiniaturaSettings miniaturaSettings(Settings settings) {
+        return settings.common();
+    }
+
+    @Bean
+    WorkerSettings workerSettings(Settings settings) {
+        return settings.worker();
+    }
+
+    @Bean
+    ObjectStore objectStore(MiniaturaSettings settings) {
+        ObjectStore store = new ObjectStore(settings.storage());
+        if (settings.storage().createBuckets()) {
+            try {
+                store.ensureBucket(settings.storage().thumbnailsBucket());
+            } catch (RuntimeException e) {
+                log.warn("Could not ensure bucket {}: {}", settings.storage().thumbnailsBucket(), e.getMessage());
+            }
+        }
+        return store;
+    }
+
+    @Bean("storage")
+    StorageHealthIndicator storageHealthIndicator(ObjectStore store, MiniaturaSettings settings) {
+        return new StorageHealthIndicator(store, settings);
+    }
+
+    @Bean
+    Renderer renderer(WorkerSettings settings) {
+        return new Renderer(settings.limits());
+    }
+}

@@ -1,0 +1,117 @@
+package com.miniatura.worker.consume;
+
+import com.miniatura.common.catalog.VariantCatalog;
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.StorageLayout;
+import com.miniatura.common.storage.StorageRejectedException;
+import com.miniatura.common.storage.StorageSettings;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.worker.WorkerSettings;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.Renderer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * Renders one image end to end: fetch the original, decode it once and render every variant, store
+ * each variant, and write the manifest last.
+ *
+ * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable) is
+ * permanent: the manifest says {@code failed} with the reason and the job returns normally, so the
+ * consumer moves on. A storage outage is transient: the exception propagates and the record is retried.
+ */
+@Component
+public class ImageJob {
+    private static final Logger log = LoggerFactory.getLogger(ImageJob.class);
+
+    private final ObjectStore store;
+    private final Renderer renderer;
+    private final VariantCatalog catalog;
+    private final StorageSettings storage;
+    private final long maxSourceBytes;
+    private final Clock clock = Clock.systemUTC();
+
+    public ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker) {
+        this.store = store;
+        this.renderer = renderer;
+        this.catalog = settings.catalog();
+        this.storage = settings.storage();
+        this.maxSourceBytes = worker.limits().maxSourceBytes();
+    }
+
+    /** What became of an event. */
+    public enum Outcome { RENDERED, FAILED }
+
+    public Outcome process(ImageEvent event) {
+        ImageUploaded data = event.data();
+        long started = System.nanoTime();
+        Manifest.Source source = Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
+        Optional<StoredObject> original;
+        try {
+            original = store.get(data.bucket(), data.key(), maxSourceBytes);
+        } catch (ObjectTooLargeException e) {
+            return fail(event, source, e.getMessage());
+        } catch (StorageRejectedException e) {
+            return fail(event, source, "original cannot be read: " + e.getMessage());
+        }
+        if (original.isEmpty()) {
+            return fail(event, source, "original not found: " + data.bucket() + "/" + data.key());
+        }
+        StoredObject object = original.get();
+        source = Manifest.Source.of(data.bucket(), data.key(), object.etag(), (long) object.bytes().length,
+                object.contentType());
+
+        RenderResult result;
+        try {
+            result = renderer.render(object.bytes(), catalog.variants());
+        } catch (RenderException e) {
+            return fail(event, source, e.getMessage());
+        }
+        source = new Manifest.Source(source.bucket(), source.key(), source.etag(), source.size(), source.contentType(),
+                result.source().width(), result.source().height(), result.source().format());
+
+        List<Manifest.Variant> stored = new ArrayList<>();
+        for (RenderedVariant variant : result.variants()) {
+            String key = StorageLayout.thumbnailKey(data.imageId(), variant.spec());
+            store.put(storage.thumbnailsBucket(), key, variant.bytes(), variant.contentType(), storage.cacheControl(),
+                    Map.of("image-id", data.imageId(), "spec-hash", variant.spec().specHash()));
+            stored.add(new Manifest.Variant(variant.spec().name(), key, variant.width(), variant.height(),
+                    variant.bytes().length, variant.contentType(), variant.spec().specHash()));
+        }
+        // Last, so that "rendered" is never visible before every variant is.
+        writeManifest(Manifest.rendered(data.imageId(), source, stored, event.id(), clock.instant()));
+        log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
+                result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
+        return Outcome.RENDERED;
+    }
+
+    /** Marks an image failed when its event itself is unusable (no original to fall back on). */
+    public void markFailed(String imageId, String reason) {
+        writeManifest(Manifest.failed(imageId, null, reason, null, clock.instant()));
+    }
+
+    private Outcome fail(ImageEvent event, Manifest.Source source, String reason) {
+        log.warn("Image {} failed: {}", event.data().imageId(), reason);
+        writeManifest(Manifest.failed(event.data().imageId(), source, reason, event.id(), clock.instant()));
+        return Outcome.FAILED;
+    }
+
+    private void writeManifest(Manifest manifest) {
+        store.put(storage.thumbnailsBucket(), StorageLayout.manifestKey(manifest.imageId()), ManifestCodec.write(manifest),
+                "application/json", "no-cache", Map.of());
+    }
+}

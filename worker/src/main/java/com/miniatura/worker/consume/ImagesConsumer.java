@@ -1,0 +1,93 @@
+package com.miniatura.worker.consume;
+
+import com.miniatura.common.event.EventCodec;
+import com.miniatura.common.event.EventValidator;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.InvalidEventException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.messaging.Message;
+
+/**
+ * The Spring Cloud Stream binding: function {@code images}, bound as {@code images-in-0} to the image
+ * topic. It only translates a Kafka record into an {@link ImageEvent} and hands it to {@link ImageJob};
+ * returning normally lets the binder commit the offset (at-least-once).
+ */
+@Configuration(proxyBeanMethods = false)
+class ImagesConsumer {
+    private static final Logger log = LoggerFactory.getLogger(ImagesConsumer.class);
+
+    @Bean
+    Consumer<Message<byte[]>> images(ImageJob job, ImageFailures failures) {
+        return message -> {
+            ImageEvent event;
+            try {
+                event = EventCodec.decode(headers(message), message.getPayload());
+            } catch (InvalidEventException e) {
+                failures.invalidEvent(message, e);
+                return;
+            }
+            job.process(event);
+        };
+    }
+
+    @Bean
+    ImageFailures imageFailures(ImageJob job) {
+        return new ImageFailures(job);
+    }
+
+    /** What to do with a record that is not a valid event. */
+    static final class ImageFailures {
+        private final ImageJob job;
+
+        ImageFailures(ImageJob job) {
+            this.job = job;
+        }
+
+        /**
+         * A well-formed envelope whose data is bad (say, a key with {@code ..}) is marked failed for its
+         * imageId, so the status API can say why. A record with an envelope we do not understand (an
+         * unknown type or spec version, perhaps from a newer producer) or without a usable imageId is
+         * dead-lettered: marking the image failed could overwrite a good status.
+         */
+        void invalidEvent(Message<byte[]> message, InvalidEventException e) {
+            String imageId = recordKey(message);
+            boolean envelopeOk = e.errors().stream()
+                    .noneMatch(error -> error.field().startsWith("ce_") || error.field().equals("content-type"));
+            if (envelopeOk && imageId != null && EventValidator.imageIdProblem(imageId) == null) {
+                log.warn("Invalid event for image {}: {}", imageId, e.getMessage());
+                job.markFailed(imageId, "invalid event: " + e.getMessage());
+                return;
+            }
+            throw new PermanentEventException("invalid event without a usable imageId: " + e.getMessage(), e);
+        }
+    }
+
+    static String recordKey(Message<?> message) {
+        Object key = message.getHeaders().get(KafkaHeaders.RECEIVED_KEY);
+        if (key instanceof byte[] bytes) {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+        return key == null ? null : key.toString();
+    }
+
+    /** Kafka headers as raw bytes, whatever the binder's header mapper made of them. */
+    static Map<String, byte[]> headers(Message<?> message) {
+        Map<String, byte[]> headers = new LinkedHashMap<>();
+        message.getHeaders().forEach((name, value) -> {
+            if (value instanceof byte[] bytes) {
+                headers.put(name, bytes);
+            } else if (value instanceof String text) {
+                headers.put(name, text.getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return headers;
+    }
+}

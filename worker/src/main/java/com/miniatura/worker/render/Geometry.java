@@ -1,0 +1,140 @@
+package com.miniatura.worker.render;
+
+import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.VariantSpec;
+
+/**
+ * Pure layout math: where to crop the (upright) source, what size to scale the crop to, and where to
+ * place it on the output canvas. No pixels are touched here, so every rule is tested as a table.
+ *
+ * <p>Scales are kept as exact fractions ({@code num/den}) rather than doubles, so the bounding side
+ * always comes out at exactly the box size and rounding of the other side is half-up and reproducible.
+ */
+final class Geometry {
+
+    private Geometry() {
+    }
+
+    /**
+     * A layout: take the crop {@code (cropX, cropY, cropW, cropH)} of the source, scale it to
+     * {@code scaledW × scaledH}, and draw it at {@code (offsetX, offsetY)} on a {@code canvasW × canvasH}
+     * canvas. Without padding the canvas is the scaled image and the offsets are 0.
+     */
+    record Plan(int cropX, int cropY, int cropW, int cropH,
+                int scaledW, int scaledH,
+                int canvasW, int canvasH,
+                int offsetX, int offsetY) {
+
+        /** Whether pixels must be resampled (otherwise the crop is copied 1:1). */
+        boolean resamples() {
+            return scaledW != cropW || scaledH != cropH;
+        }
+
+        /** Whether the scaled image is smaller than the canvas and must be padded. */
+        boolean pads() {
+            return scaledW != canvasW || scaledH != canvasH;
+        }
+    }
+
+    /**
+     * Lays out a {@code srcW × srcH} upright source for {@code spec}.
+     *
+     * @throws IllegalArgumentException for a spec the catalog should have rejected (cover or contain
+     *                                  without both sides, non-positive sizes)
+     */
+    static Plan plan(int srcW, int srcH, VariantSpec spec) {
+        if (srcW <= 0 || srcH <= 0) {
+            throw new IllegalArgumentException("source size must be positive: " + srcW + "x" + srcH);
+        }
+        Integer w = spec.width();
+        Integer h = spec.height();
+        if ((w != null && w <= 0) || (h != null && h <= 0)) {
+            throw new IllegalArgumentException("variant " + spec.name() + " has a non-positive size");
+        }
+        if (spec.fit() != Fit.INSIDE && (w == null || h == null)) {
+            throw new IllegalArgumentException("variant " + spec.name() + ": " + spec.fit().configName() + " needs a width and a height");
+        }
+        return switch (spec.fit()) {
+            case INSIDE -> inside(srcW, srcH, w, h, spec.upscale());
+            case COVER -> cover(srcW, srcH, w, h, spec.upscale());
+            case CONTAIN -> contain(srcW, srcH, w, h, spec.upscale());
+        };
+    }
+
+    /** Scale so the whole source fits the bounded sides; the output keeps the source's aspect ratio. */
+    private static Plan inside(int srcW, int srcH, Integer w, Integer h, boolean upscale) {
+        long[] scale = fitScale(srcW, srcH, w, h, upscale);
+        int outW = scaled(srcW, scale);
+        int outH = scaled(srcH, scale);
+        return new Plan(0, 0, srcW, srcH, outW, outH, outW, outH, 0, 0);
+    }
+
+    /** Scale like {@code inside}, then centre on a canvas of exactly the box, padded with the background. */
+    private static Plan contain(int srcW, int srcH, int w, int h, boolean upscale) {
+        long[] scale = fitScale(srcW, srcH, w, h, upscale);
+        int outW = Math.min(w, scaled(srcW, scale));
+        int outH = Math.min(h, scaled(srcH, scale));
+        return new Plan(0, 0, srcW, srcH, outW, outH, w, h, (w - outW) / 2, (h - outH) / 2);
+    }
+
+    /**
+     * Scale until the box is filled and crop the centred overflow, so the output is exactly the box.
+     * When that would enlarge and upscaling is off, crop the largest centred region with the box's aspect
+     * ratio out of the source instead and leave it unscaled: smaller than asked, but never blurry.
+     */
+    private static Plan cover(int srcW, int srcH, int w, int h, boolean upscale) {
+        // scale = max(w/srcW, h/srcH); w/srcW >= h/srcH  <=>  w*srcH >= h*srcW
+        boolean widthBinds = (long) w * srcH >= (long) h * srcW;
+        long num = widthBinds ? w : h;
+        long den = widthBinds ? srcW : srcH;
+        int cropW;
+        int cropH;
+        int outW;
+        int outH;
+        if (num <= den || upscale) {
+            // the crop is the box measured in source pixels: box / scale
+            cropW = clamp(roundDiv((long) w * den, num), srcW);
+            cropH = clamp(roundDiv((long) h * den, num), srcH);
+            outW = w;
+            outH = h;
+        } else {
+            boolean sourceWider = (long) srcW * h >= (long) srcH * w;
+            if (sourceWider) {
+                cropH = srcH;
+                cropW = clamp(roundDiv((long) srcH * w, h), srcW);
+            } else {
+                cropW = srcW;
+                cropH = clamp(roundDiv((long) srcW * h, w), srcH);
+            }
+            outW = cropW;
+            outH = cropH;
+        }
+        return new Plan((srcW - cropW) / 2, (srcH - cropH) / 2, cropW, cropH, outW, outH, outW, outH, 0, 0);
+    }
+
+    /** {@code min(w/srcW, h/srcH)} over the bounded sides as {num, den}, capped at 1 without upscale. */
+    private static long[] fitScale(int srcW, int srcH, Integer w, Integer h, boolean upscale) {
+        // w/srcW <= h/srcH  <=>  w*srcH <= h*srcW
+        boolean widthBinds = w != null && (h == null || (long) w * srcH <= (long) h * srcW);
+        long num = widthBinds ? w : h;
+        long den = widthBinds ? srcW : srcH;
+        if (!upscale && num > den) {
+            return new long[] {1, 1};
+        }
+        return new long[] {num, den};
+    }
+
+    /** {@code round(size * num / den)}, at least 1 px. */
+    private static int scaled(int size, long[] scale) {
+        return (int) Math.max(1, roundDiv(size * scale[0], scale[1]));
+    }
+
+    /** Half-up rounding of {@code a / b} for positive operands. */
+    private static long roundDiv(long a, long b) {
+        return (2 * a + b) / (2 * b);
+    }
+
+    private static int clamp(long value, int max) {
+        return (int) Math.max(1, Math.min(max, value));
+    }
+}

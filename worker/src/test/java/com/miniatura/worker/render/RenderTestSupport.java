@@ -1,0 +1,148 @@
+package com.miniatura.worker.render;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.miniatura.common.catalog.Filter;
+import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantSpec;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/** Shared helpers for the render tests: fixtures, the reference variants, pixel comparisons. */
+final class RenderTestSupport {
+
+    static final int WHITE = 0xFFFFFF;
+
+    private RenderTestSupport() {
+    }
+
+    /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent. */
+    static Path fixtures() {
+        String dir = System.getProperty("miniatura.fixtures");
+        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "fixture images not found at " + dir);
+        return Path.of(dir);
+    }
+
+    static byte[] fixture(String relative) {
+        try {
+            return Files.readAllBytes(fixtures().resolve(relative));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static VariantSpec spec(String name, Integer width, Integer height, Fit fit, OutputFormat format, int quality,
+                            boolean upscale, int background, Filter... filters) {
+        return new VariantSpec(name, width, height, fit, format, quality, upscale, background, List.of(filters));
+    }
+
+    static VariantSpec jpeg(String name, Integer width, Integer height, Fit fit, int quality, Filter... filters) {
+        return spec(name, width, height, fit, OutputFormat.JPEG, quality, false, WHITE, filters);
+    }
+
+    static VariantSpec png(String name, Integer width, Integer height, Fit fit, boolean upscale, int background) {
+        return spec(name, width, height, fit, OutputFormat.PNG, 100, upscale, background);
+    }
+
+    /** The six variants every fixture is rendered with. */
+    static List<VariantSpec> referenceVariants() {
+        return List.of(
+                jpeg("s150", 150, 150, Fit.COVER, 80),
+                jpeg("m300", 300, 300, Fit.INSIDE, 80),
+                jpeg("c480", 480, null, Fit.INSIDE, 82),
+                jpeg("d800", 800, 800, Fit.INSIDE, 85),
+                jpeg("z1600", 1600, 1600, Fit.INSIDE, 85),
+                jpeg("g150", 150, 150, Fit.COVER, 80, new Filter.Grayscale()));
+    }
+
+    /**
+     * Expected output size of a reference variant for an upright {@code w × h} source, written out
+     * independently of {@link Geometry}: square cover boxes give the box, or the largest square a small
+     * source holds; inside boxes shrink the long side to the box (never enlarging).
+     */
+    static int[] expectedReferenceSize(int w, int h, VariantSpec spec) {
+        int bw = spec.width();
+        if (spec.fit() == Fit.COVER) {
+            int side = Math.min(bw, Math.min(w, h));
+            return new int[] {side, side};
+        }
+        if (spec.height() == null) { // width-only
+            return w <= bw ? new int[] {w, h} : new int[] {bw, (int) Math.round(h * (double) bw / w)};
+        }
+        if (Math.max(w, h) <= bw) {
+            return new int[] {w, h};
+        }
+        return w >= h
+                ? new int[] {bw, (int) Math.round(h * (double) bw / w)}
+                : new int[] {(int) Math.round(w * (double) bw / h), bw};
+    }
+
+    static BufferedImage read(byte[] encoded) {
+        try {
+            BufferedImage image = ImageIO.read(new ByteArrayInputStream(encoded));
+            if (image == null) {
+                throw new AssertionError("output is not a decodable image");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static byte[] writePng(BufferedImage image) {
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ImageIO.write(image, "png", out);
+            return out.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Mean absolute difference per channel (R, G, B; 0..255) of two images of the same size. */
+    static double meanAbsDiff(BufferedImage a, BufferedImage b) {
+        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
+            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x" + b.getHeight());
+        }
+        int w = a.getWidth();
+        int h = a.getHeight();
+        int[] pa = a.getRGB(0, 0, w, h, null, 0, w);
+        int[] pb = b.getRGB(0, 0, w, h, null, 0, w);
+        long sum = 0;
+        for (int i = 0; i < pa.length; i++) {
+            for (int shift = 0; shift < 24; shift += 8) {
+                sum += Math.abs(((pa[i] >> shift) & 0xFF) - ((pb[i] >> shift) & 0xFF));
+            }
+        }
+        return sum / (3.0 * pa.length);
+    }
+
+    /** Markers of the JPEG segments before the first scan, e.g. {@code 0xE0} for APP0. */
+    static List<Integer> jpegMarkers(byte[] jpeg) {
+        List<Integer> markers = new java.util.ArrayList<>();
+        int pos = 2;
+        while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF) {
+            int marker = jpeg[pos + 1] & 0xFF;
+            markers.add(marker);
+            if (marker == 0xDA) {
+                break;
+            }
+            pos += 2 + (((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF));
+        }
+        return markers;
+    }
+
+    /** The ARGB at {@code (x, y)} as {a, r, g, b}. */
+    static int[] argb(BufferedImage image, int x, int y) {
+        int p = image.getRGB(x, y);
+        return new int[] {p >>> 24, (p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF};
+    }
+}
