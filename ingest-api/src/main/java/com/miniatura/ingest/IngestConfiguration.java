@@ -7,14 +7,11 @@ import com.miniatura.common.storage.StorageHealthIndicator;
 import com.miniatura.common.storage.StorageSettings;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.kafka.core.KafkaAdmin;
 
 /** Validates the whole configuration at startup (every problem at once) and wires the ingest services. */
 @Configuration(proxyBeanMethods = false)
@@ -72,13 +69,5 @@ class IngestConfiguration {
             thread.setDaemon(true);
             return thread;
         });
-    }
-
-    /** Creates the topic when missing (standalone, dev); production provisions it with its own partitions. */
-    @Bean
-    NewTopic imagesTopic(MiniaturaSettings settings, ObjectProvider<KafkaAdmin> admin) {
-        admin.ifAvailable(a -> a.setAutoCreate(settings.kafka().createTopic()));
-        admin.ifAvailable(a -> a.setFatalIfBrokerNotAvailable(false));
-        return new NewTopic(settings.kafka().topic(), settings.kafka().partitions(), (short) 1);
     }
 }

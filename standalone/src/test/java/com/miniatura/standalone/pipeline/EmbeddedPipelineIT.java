@@ -23,9 +23,10 @@ class EmbeddedPipelineIT extends PipelineScenarios {
 
     @BeforeAll
     static void start() throws Exception {
-        kafka = new EmbeddedKafkaKraftBroker(1, 4);
+        kafka = new EmbeddedKafkaKraftBroker(1, 12);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic("miniatura.images", 4, (short) 1));
+        // Provisioned up front, as in production, with the partition count the services expect.
+        kafka.addTopics(new NewTopic("miniatura.images", 12, (short) 1));
         s3 = EmbeddedS3Server.start(s3Dir, "localhost", freePort(), "minioadmin", "minioadmin",
                 List.of("originals", "thumbnails"));
         bootstrapServers = kafka.getBrokersAsString();

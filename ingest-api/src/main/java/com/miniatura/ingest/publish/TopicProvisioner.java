@@ -1,0 +1,60 @@
+package com.miniatura.ingest.publish;
+
+import com.miniatura.common.config.MiniaturaSettings;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.stereotype.Component;
+
+/**
+ * Creates the event topic when it is missing and {@code miniatura.kafka.create-topic} is on (standalone,
+ * dev). It never alters an existing topic: adding partitions would move imageIds to other partitions
+ * and break the per-image ordering of events (which is why Spring's {@code NewTopic} beans, which do
+ * add partitions, are not used).
+ */
+@Component
+class TopicProvisioner implements SmartInitializingSingleton {
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+    private final KafkaAdmin kafkaAdmin;
+    private final MiniaturaSettings settings;
+
+    TopicProvisioner(KafkaAdmin kafkaAdmin, MiniaturaSettings settings) {
+        this.kafkaAdmin = kafkaAdmin;
+        this.settings = settings;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        if (!settings.kafka().createTopic()) {
+            return;
+        }
+        Map<String, Object> config = new HashMap<>(kafkaAdmin.getConfigurationProperties());
+        config.put("request.timeout.ms", 5000);
+        config.put("default.api.timeout.ms", 10000);
+        String topic = settings.kafka().topic();
+        try (Admin admin = Admin.create(config)) {
+            admin.createTopics(List.of(new NewTopic(topic, settings.kafka().partitions(), (short) -1)))
+                    .all().get(15, TimeUnit.SECONDS);
+            log.info("Created topic {} with {} partitions", topic, settings.kafka().partitions());
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
+            }
+        } catch (Exception e) {
+            // Not fatal: Kafka may come up after us; publishing answers 503 until it does.
+            log.warn("Could not create topic {}: {}", topic, e.toString());
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
