@@ -1,0 +1,34 @@
+package com.miniatura.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.miniatura.common.config.InvalidConfigurationException;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** A misconfigured worker refuses to start and names every bad key at once. */
+class WorkerStartupTest {
+
+    @Test
+    void refusesToStartListingEveryProblem() {
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WorkerApplication.class).run(
+                "--server.port=0",
+                "--spring.cloud.stream.bindings.images-in-0.consumer.auto-startup=false",
+                "--miniatura.variants.card.width=640",
+                "--miniatura.variants.card.quality=150",
+                "--miniatura.variants.s150.fit=fill",
+                "--miniatura.worker.max-source-pixels=lots",
+                "--miniatura.storage.endpoint=localhost:9000").close());
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof InvalidConfigurationException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("startup failure %s", failure).isNotNull();
+        assertThat(((InvalidConfigurationException) cause).problems()).containsExactlyInAnyOrder(
+                "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"localhost:9000\"",
+                "miniatura.variants.card.quality: expected 1..100 but was 150",
+                "miniatura.variants.s150.fit: expected one of cover, contain, inside but was \"fill\"",
+                "miniatura.worker.max-source-pixels: expected a positive number of pixels such as 100000000 but was \"lots\"");
+    }
+}

@@ -1,0 +1,158 @@
+package com.miniatura.worker.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantCatalog;
+import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.config.KafkaSettings;
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.StorageRejectedException;
+import com.miniatura.common.storage.StorageSettings;
+import com.miniatura.common.storage.StorageUnavailableException;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.worker.WorkerSettings;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.Renderer;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.ArgumentCaptor;
+import org.mockito.InOrder;
+
+/** How one job turns each kind of failure into a status or a retry. */
+class ImageJobTest {
+    private static final List<VariantSpec> VARIANTS = List.of(
+            new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of()),
+            new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of()));
+    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
+            "originals", "thumbnails", "public, max-age=60", false);
+    private static final ImageEvent EVENT = new ImageEvent("ev-1", "/test", "image.uploaded", Instant.EPOCH,
+            new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null));
+
+    private final ObjectStore store = mock(ObjectStore.class);
+    private final ImageJob job = new ImageJob(store, new Renderer(new RenderLimits(1 << 20, 1 << 24)),
+            new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(VARIANTS)),
+            new WorkerSettings(new RenderLimits(1 << 20, 1 << 24)));
+
+    record PermanentCase(String description, Consumer<ObjectStore> setup, String reason) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    static Stream<PermanentCase> permanentFailures() {
+        return Stream.of(
+                new PermanentCase("original missing",
+                        s -> when(s.get(eq("originals"), eq("img-1.jpg"), anyLong())).thenReturn(Optional.empty()),
+                        "original not found: originals/img-1.jpg"),
+                new PermanentCase("original too large",
+                        s -> when(s.get(anyString(), anyString(), anyLong()))
+                                .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", 5_000_000, 1_048_576)),
+                        "source too large: originals/img-1.jpg has 5000000 bytes, over the limit of 1048576"),
+                new PermanentCase("original forbidden",
+                        s -> when(s.get(anyString(), anyString(), anyLong()))
+                                .thenThrow(new StorageRejectedException("get originals/img-1.jpg refused: AccessDenied", null)),
+                        "original cannot be read: get originals/img-1.jpg refused: AccessDenied"),
+                new PermanentCase("original is text",
+                        s -> when(s.get(anyString(), anyString(), anyLong())).thenReturn(Optional.of(
+                                new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
+                        "unsupported format: not a recognised image (starts with 0x3c 0x68 0x74 0x6d)"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("permanentFailures")
+    void permanentFailureIsRecordedAsFailedWithItsReason(PermanentCase c) {
+        c.setup().accept(store);
+        assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.FAILED);
+        Manifest manifest = writtenManifest();
+        assertThat(manifest.status()).isEqualTo("failed");
+        assertThat(manifest.reason()).isEqualTo(c.reason());
+        assertThat(manifest.eventId()).isEqualTo("ev-1");
+        verify(store, times(1)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+    }
+
+    @Test
+    void storageOutageIsThrownForRetryAndNothingIsWritten() {
+        when(store.get(anyString(), anyString(), anyLong()))
+                .thenThrow(new StorageUnavailableException("get originals/img-1.jpg failed: connection refused", null));
+        assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
+        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+    }
+
+    @Test
+    void everyVariantIsStoredBeforeTheManifest() throws Exception {
+        when(store.get(anyString(), anyString(), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+        assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.RENDERED);
+
+        InOrder order = inOrder(store);
+        order.verify(store).put(eq("thumbnails"), eq("img-1/a.jpg"), any(), eq("image/jpeg"), eq("public, max-age=60"),
+                eq(Map.of("image-id", "img-1", "spec-hash", VARIANTS.get(0).specHash())));
+        order.verify(store).put(eq("thumbnails"), eq("img-1/b.png"), any(), eq("image/png"), eq("public, max-age=60"), anyMap());
+        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), eq("application/json"), anyString(), anyMap());
+
+        Manifest manifest = writtenManifest();
+        assertThat(manifest.status()).isEqualTo("rendered");
+        assertThat(manifest.source().etag()).isEqualTo("etag-9");
+        assertThat(manifest.source().width()).isEqualTo(120);
+        assertThat(manifest.variants()).extracting(Manifest.Variant::name, Manifest.Variant::width, Manifest.Variant::height,
+                        Manifest.Variant::specHash)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a", 40, 40, VARIANTS.get(0).specHash()),
+                        org.assertj.core.groups.Tuple.tuple("b", 20, 10, VARIANTS.get(1).specHash()));
+    }
+
+    @Test
+    void storageOutageWhileStoringVariantsLeavesNoManifest() throws Exception {
+        when(store.get(anyString(), anyString(), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+        when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), anyString(), any(), anyMap()))
+                .thenThrow(new StorageUnavailableException("put failed: 503", null));
+        assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
+        verify(store, never()).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+    }
+
+    private Manifest writtenManifest() {
+        ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
+        verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), json.capture(), eq("application/json"),
+                eq("no-cache"), anyMap());
+        return ManifestCodec.read(json.getValue());
+    }
+
+    private static byte[] jpeg(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}
