@@ -4,11 +4,8 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageHealthIndicator;
-import com.miniatura.common.storage.StorageSettings;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -16,8 +13,6 @@ import org.springframework.core.env.ConfigurableEnvironment;
 /** Validates the whole configuration at startup (every problem at once) and wires the ingest services. */
 @Configuration(proxyBeanMethods = false)
 class IngestConfiguration {
-    private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
-
     /** Shared and ingest settings, validated together so one startup reports every problem. */
     record Settings(MiniaturaSettings common, IngestSettings ingest) {}
 
@@ -43,16 +38,7 @@ class IngestConfiguration {
     @Bean
     ObjectStore objectStore(MiniaturaSettings settings) {
         ObjectStore store = new ObjectStore(settings.storage());
-        StorageSettings storage = settings.storage();
-        if (storage.createBuckets()) {
-            try {
-                store.ensureBucket(storage.originalsBucket());
-                store.ensureBucket(storage.thumbnailsBucket());
-            } catch (RuntimeException e) {
-                // Not fatal: storage may come up after us; the health endpoint reports it meanwhile.
-                log.warn("Could not ensure buckets at {}: {}", storage.endpoint(), e.getMessage());
-            }
-        }
+        store.ensureBucketsIfConfigured(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
         return store;
     }
 

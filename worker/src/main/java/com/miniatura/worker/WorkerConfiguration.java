@@ -41,13 +41,7 @@ class WorkerConfiguration {
     @Bean
     ObjectStore objectStore(MiniaturaSettings settings) {
         ObjectStore store = new ObjectStore(settings.storage());
-        if (settings.storage().createBuckets()) {
-            try {
-                store.ensureBucket(settings.storage().thumbnailsBucket());
-            } catch (RuntimeException e) {
-                log.warn("Could not ensure bucket {}: {}", settings.storage().thumbnailsBucket(), e.getMessage());
-            }
-        }
+        store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
         return store;
     }
 

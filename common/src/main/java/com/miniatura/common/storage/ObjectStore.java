@@ -20,6 +20,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import okhttp3.OkHttpClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The few object-storage operations the pipeline needs, over the MinIO SDK, with errors typed as
@@ -30,6 +32,8 @@ public final class ObjectStore {
     private static final Set<String> NOT_FOUND = Set.of("NoSuchKey", "NoSuchBucket", "NoSuchObject");
     private static final Set<String> TRANSIENT_CODES =
             Set.of("SlowDown", "ServiceUnavailable", "InternalError", "RequestTimeout", "XMinioServerNotInitialized");
+
+    private static final Logger log = LoggerFactory.getLogger(ObjectStore.class);
 
     private final MinioClient client;
     private final StorageSettings settings;
@@ -120,6 +124,24 @@ public final class ObjectStore {
             throw classify(e, "check bucket", bucket, "");
         } catch (IllegalStateException e) {
             throw unreachable("check bucket", bucket, "", e);
+        }
+    }
+
+    /**
+     * When {@code miniatura.storage.create-buckets} is on (standalone, dev), creates the missing ones of
+     * {@code buckets}. A failure is logged, not thrown: storage may come up after the service, and the
+     * {@code storage} health indicator reports it meanwhile.
+     */
+    public void ensureBucketsIfConfigured(String... buckets) {
+        if (!settings.createBuckets()) {
+            return;
+        }
+        for (String bucket : buckets) {
+            try {
+                ensureBucket(bucket);
+            } catch (RuntimeException e) {
+                log.warn("Could not ensure bucket {} at {}: {}", bucket, settings.endpoint(), e.getMessage());
+            }
         }
     }
 

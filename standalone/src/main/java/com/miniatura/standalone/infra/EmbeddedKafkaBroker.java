@@ -2,7 +2,6 @@ package com.miniatura.standalone.infra;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +86,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             throw new IllegalArgumentException("need two distinct fixed ports, got " + port + " and " + controllerPort);
         }
         long began = System.nanoTime();
-        quietKafkaLoggers();
+        QuietLoggers.quiet(NOISY_LOGGERS);
         Path logDir = Files.createDirectories(dataDir.resolve(LOG_DIR_NAME)).toAbsolutePath();
         KafkaConfig config = new KafkaConfig(brokerProperties(logDir, host, port, controllerPort), false);
 
@@ -217,27 +216,4 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
-    /**
-     * Sets Kafka's server-side loggers to WARN when Logback is the SLF4J backend and the logger has no level
-     * configured. Done by reflection so that the class neither needs Logback nor fails without it.
-     */
-    private static void quietKafkaLoggers() {
-        try {
-            Class<?> logbackLogger = Class.forName("ch.qos.logback.classic.Logger");
-            Class<?> level = Class.forName("ch.qos.logback.classic.Level");
-            Object warn = level.getField("WARN").get(null);
-            Method getLevel = logbackLogger.getMethod("getLevel");
-            Method setLevel = logbackLogger.getMethod("setLevel", level);
-            for (String name : NOISY_LOGGERS) {
-                Logger logger = LoggerFactory.getLogger(name);
-                if (logbackLogger.isInstance(logger) && getLevel.invoke(logger) == null) {
-                    setLevel.invoke(logger, warn);
-                }
-            }
-        } catch (ClassNotFoundException e) {
-            // Not Logback: leave the levels to the application's logging configuration.
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("Could not quiet Kafka's loggers", e);
-        }
-    }
 }

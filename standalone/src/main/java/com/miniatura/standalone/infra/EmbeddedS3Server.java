@@ -1,6 +1,5 @@
 package com.miniatura.standalone.infra;
 
-import java.lang.reflect.Method;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public final class EmbeddedS3Server implements AutoCloseable {
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
         long began = System.nanoTime();
-        quietLoggers();
+        QuietLoggers.quiet(NOISY_LOGGERS);
         Path root = Files.createDirectories(dataDir).toAbsolutePath();
 
         BlobStore store = new PublicReadBlobStore(new FilesystemNio2BlobStore(root.toString()),
@@ -132,29 +131,6 @@ public final class EmbeddedS3Server implements AutoCloseable {
         }
     }
 
-    /**
-     * Sets the given loggers to WARN when Logback is the SLF4J backend and the logger has no level configured.
-     * Done by reflection so that the class neither needs Logback nor fails without it.
-     */
-    private static void quietLoggers() {
-        try {
-            Class<?> logbackLogger = Class.forName("ch.qos.logback.classic.Logger");
-            Class<?> level = Class.forName("ch.qos.logback.classic.Level");
-            Object warn = level.getField("WARN").get(null);
-            Method getLevel = logbackLogger.getMethod("getLevel");
-            Method setLevel = logbackLogger.getMethod("setLevel", level);
-            for (String name : NOISY_LOGGERS) {
-                Logger logger = LoggerFactory.getLogger(name);
-                if (logbackLogger.isInstance(logger) && getLevel.invoke(logger) == null) {
-                    setLevel.invoke(logger, warn);
-                }
-            }
-        } catch (ClassNotFoundException e) {
-            // Not Logback: leave the levels to the application's logging configuration.
-        } catch (ReflectiveOperationException | LinkageError e) {
-            log.debug("Could not quiet S3Proxy's loggers", e);
-        }
-    }
 
     /**
      * Decides anonymous read access per bucket. Left alone, the filesystem backend keeps a per-object ACL in the
