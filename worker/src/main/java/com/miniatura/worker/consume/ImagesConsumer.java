@@ -6,6 +6,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.InvalidEventException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -66,7 +67,8 @@ class ImagesConsumer {
                 job.markFailed(imageId, "invalid event: " + e.getMessage());
                 return;
             }
-            throw new PermanentEventException("invalid event without a usable imageId: " + e.getMessage(), e);
+            throw new PermanentEventException("invalid event (not marked failed: " + (envelopeOk ? "no usable imageId" : "unknown envelope")
+                    + "): " + e.getMessage() + " [headers: " + String.join(", ", message.getHeaders().keySet()) + "]", e);
         }
     }
 
@@ -78,15 +80,33 @@ class ImagesConsumer {
         return key == null ? null : key.toString();
     }
 
-    /** Kafka headers as raw bytes, whatever the binder's header mapper made of them. */
+    /** Prefixes under which a CloudEvents attribute may reach the function (see {@link #headers}). */
+    private static final List<String> ATTRIBUTE_PREFIXES = List.of("ce_", "ce-", "ce.", "cloudEvents:", "cloudEvents_");
+
+    /**
+     * Kafka headers as raw bytes, whatever the binder made of them. Spring Cloud Function recognises
+     * CloudEvents itself and, when a record has no {@code content-type} header, renames the
+     * {@code ce_*} headers to its canonical prefix before the function sees them; so every CloudEvents
+     * attribute is read back under the contract's {@code ce_} name whichever prefix it arrives with.
+     */
     static Map<String, byte[]> headers(Message<?> message) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         message.getHeaders().forEach((name, value) -> {
-            if (value instanceof byte[] bytes) {
-                headers.put(name, bytes);
-            } else if (value instanceof String text) {
-                headers.put(name, text.getBytes(StandardCharsets.UTF_8));
+            byte[] bytes = value instanceof byte[] raw ? raw
+                    : value instanceof String || value instanceof Number || value instanceof java.net.URI
+                            || value instanceof java.time.temporal.TemporalAccessor
+                    ? value.toString().getBytes(StandardCharsets.UTF_8) : null;
+            if (bytes == null) {
+                return;
             }
+            String canonical = name;
+            for (String prefix : ATTRIBUTE_PREFIXES) {
+                if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
+                    canonical = "ce_" + name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+                    break;
+                }
+            }
+            headers.putIfAbsent(canonical, bytes);
         });
         return headers;
     }
