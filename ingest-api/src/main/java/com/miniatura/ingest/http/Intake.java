@@ -9,14 +9,20 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.ingest.publish.BrokerUnavailableException;
 import com.miniatura.ingest.publish.EventPublisher;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
@@ -24,7 +30,9 @@ import org.springframework.stereotype.Service;
  *
  * <p>Order matters: the pending status is written before the event exists, so the worker's
  * {@code rendered}/{@code failed} (written after consuming it) always lands after, and a status
- * query right after the 202 already answers {@code pending}.
+ * query right after the 202 already answers {@code pending}. If Kafka does not acknowledge, each
+ * image's previous status document is put back (or the new one removed), so a refused request
+ * leaves no image pending forever.
  */
 @Service
 class Intake {
@@ -34,6 +42,8 @@ class Intake {
     private final String thumbnails;
     private final String source;
     private final Clock clock = Clock.systemUTC();
+    private static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
+    private static final Logger log = LoggerFactory.getLogger(Intake.class);
 
     Intake(ObjectStore store, EventPublisher publisher, ExecutorService storageWriters,
            MiniaturaSettings common, IngestSettings settings) {
@@ -50,24 +60,53 @@ class Intake {
         List<ImageEvent> events = uploads.stream()
                 .map(data -> new ImageEvent(UUID.randomUUID().toString(), source, EventContract.TYPE_UPLOADED, now, data))
                 .toList();
-        List<CompletableFuture<Void>> writes = events.stream()
-                .map(event -> CompletableFuture.runAsync(() -> markPending(event), writers))
+        List<CompletableFuture<Optional<byte[]>>> writes = events.stream()
+                .map(event -> CompletableFuture.supplyAsync(() -> markPending(event), writers))
                 .toList();
+        List<Optional<byte[]>> previous;
         try {
-            CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).join();
+            previous = writes.stream().map(CompletableFuture::join).toList();
         } catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException runtime ? runtime : e;
         }
-        publisher.publishAll(events);
+        try {
+            publisher.publishAll(events);
+        } catch (BrokerUnavailableException e) {
+            restore(events, previous);
+            throw e;
+        }
         return events;
     }
 
-    private void markPending(ImageEvent event) {
+    /** Writes the pending status and returns the status document it replaced, if any. */
+    private Optional<byte[]> markPending(ImageEvent event) {
         ImageUploaded data = event.data();
+        String key = StorageLayout.manifestKey(data.imageId());
+        Optional<byte[]> previous = store.get(thumbnails, key, MAX_MANIFEST_BYTES).map(StoredObject::bytes);
         Manifest pending = Manifest.pending(data.imageId(),
                 Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType()),
                 event.id(), event.time());
-        store.put(thumbnails, StorageLayout.manifestKey(data.imageId()), ManifestCodec.write(pending),
-                "application/json", "no-cache", java.util.Map.of());
+        store.put(thumbnails, key, ManifestCodec.write(pending), "application/json", "no-cache", Map.of());
+        return previous;
+    }
+
+    /**
+     * Best effort after a refused publish: put back what each image's status was. A failure here is
+     * logged; the client was told to retry, and its retry writes pending again.
+     */
+    private void restore(List<ImageEvent> events, List<Optional<byte[]>> previous) {
+        for (int i = 0; i < events.size(); i++) {
+            String key = StorageLayout.manifestKey(events.get(i).data().imageId());
+            try {
+                if (previous.get(i).isPresent()) {
+                    store.put(thumbnails, key, previous.get(i).get(), "application/json", "no-cache", Map.of());
+                } else {
+                    store.remove(thumbnails, key);
+                }
+            } catch (RuntimeException e) {
+                log.warn("Could not restore the status of {} after a refused publish: {}",
+                        events.get(i).data().imageId(), e.getMessage());
+            }
+        }
     }
 }

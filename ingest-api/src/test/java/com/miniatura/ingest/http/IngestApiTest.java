@@ -140,6 +140,29 @@ class IngestApiTest {
     }
 
     @Test
+    void refusedPublishPutsBackThePreviousStatusOrRemovesTheNewOne() throws Exception {
+        byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), "old", Instant.EPOCH));
+        when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
+        when(store.get(eq("thumbnails"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
+        doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
+        String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
+                .andExpect(status().isServiceUnavailable());
+        org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
+        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), anyString(), anyMap());
+        order.verify(store).put("thumbnails", "img-1/manifest.json", rendered, "application/json", "no-cache", Map.of());
+        verify(store).remove("thumbnails", "img-2/manifest.json");
+    }
+
+    @Test
+    void refusesNonJsonEventBodiesWith415() throws Exception {
+        http.perform(post("/v1/events").contentType(MediaType.TEXT_PLAIN).content(VALID))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON));
+    }
+
+    @Test
     void answers503WhenStorageIsDownAndDoesNotPublish() throws Exception {
         when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap()))
                 .thenThrow(new StorageUnavailableException("put thumbnails/img-1/manifest.json failed: connection refused", null));
