@@ -150,7 +150,9 @@ class IngestApiTest {
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isServiceUnavailable());
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
-        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), anyString(), anyMap());
+        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"),
+                org.mockito.ArgumentMatchers.argThat(json -> ManifestCodec.read(json).status().equals("pending")),
+                anyString(), anyString(), anyMap());
         order.verify(store).put("thumbnails", "img-1/manifest.json", rendered, "application/json", "no-cache", Map.of());
         verify(store).remove("thumbnails", "img-2/manifest.json");
     }
