@@ -6,6 +6,7 @@ import org.testcontainers.containers.MinIOContainer;
 import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
 
 /**
  * The same end-to-end scenarios against real Kafka (KRaft) and MinIO containers. Skipped, and
@@ -14,10 +15,12 @@ import org.testcontainers.kafka.KafkaContainer;
 @Testcontainers(disabledWithoutDocker = true)
 class ContainersPipelineIT extends PipelineScenarios {
     @Container
-    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.1.1");
+    static final KafkaContainer KAFKA = new KafkaContainer("apache/kafka:4.0.0");
 
+    /** Docker Hub no longer serves minio/minio; the same image is published on quay.io. */
     @Container
-    static final MinIOContainer MINIO = new MinIOContainer("minio/minio:RELEASE.2025-09-07T16-13-09Z")
+    static final MinIOContainer MINIO = new MinIOContainer(DockerImageName
+            .parse("quay.io/minio/minio:RELEASE.2025-02-28T09-55-16Z").asCompatibleSubstituteFor("minio/minio"))
             .withUserName("minioadmin").withPassword("minioadmin");
 
     @BeforeAll
