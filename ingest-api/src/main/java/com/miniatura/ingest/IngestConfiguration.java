@@ -2,16 +2,17 @@ package com.miniatura.ingest;
 
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
-import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.common.storage.StorageHealthIndicator;
+import com.miniatura.common.storage.StorageConfiguration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /** Validates the whole configuration at startup (every problem at once) and wires the ingest services. */
 @Configuration(proxyBeanMethods = false)
+@Import(StorageConfiguration.class)
 class IngestConfiguration {
     /** Shared and ingest settings, validated together so one startup reports every problem. */
     record Settings(MiniaturaSettings common, IngestSettings ingest) {}
@@ -33,18 +34,6 @@ class IngestConfiguration {
     @Bean
     IngestSettings ingestSettings(Settings settings) {
         return settings.ingest();
-    }
-
-    @Bean
-    ObjectStore objectStore(MiniaturaSettings settings) {
-        ObjectStore store = new ObjectStore(settings.storage());
-        store.ensureBucketsIfConfigured(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
-        return store;
-    }
-
-    @Bean("storage")
-    StorageHealthIndicator storageHealthIndicator(ObjectStore store, MiniaturaSettings settings) {
-        return new StorageHealthIndicator(store, settings);
     }
 
     /** Pending-status writes of a batch run in parallel on this bounded pool. */

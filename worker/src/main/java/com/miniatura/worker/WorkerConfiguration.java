@@ -2,17 +2,18 @@ package com.miniatura.worker;
 
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
-import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.common.storage.StorageHealthIndicator;
+import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.worker.render.Renderer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 
 /** Validates the whole configuration at startup (every problem at once) and wires the worker. */
 @Configuration(proxyBeanMethods = false)
+@Import(StorageConfiguration.class)
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
@@ -36,18 +37,6 @@ class WorkerConfiguration {
     @Bean
     WorkerSettings workerSettings(Settings settings) {
         return settings.worker();
-    }
-
-    @Bean
-    ObjectStore objectStore(MiniaturaSettings settings) {
-        ObjectStore store = new ObjectStore(settings.storage());
-        store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
-        return store;
-    }
-
-    @Bean("storage")
-    StorageHealthIndicator storageHealthIndicator(ObjectStore store, MiniaturaSettings settings) {
-        return new StorageHealthIndicator(store, settings);
     }
 
     @Bean

@@ -2,6 +2,7 @@ package com.miniatura.standalone.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.testing.Pixels;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import java.awt.image.BufferedImage;

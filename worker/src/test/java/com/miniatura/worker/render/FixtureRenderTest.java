@@ -3,6 +3,7 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -123,16 +124,7 @@ class FixtureRenderTest {
 
     /** R, G and B within 2 of each other in every pixel. */
     private static void assertGray(BufferedImage image) {
-        int worst = 0;
-        for (int y = 0; y < image.getHeight(); y++) {
-            for (int x = 0; x < image.getWidth(); x++) {
-                int p = image.getRGB(x, y);
-                int r = (p >> 16) & 0xFF;
-                int g = (p >> 8) & 0xFF;
-                int b = p & 0xFF;
-                worst = Math.max(worst, Math.max(Math.abs(r - g), Math.max(Math.abs(g - b), Math.abs(r - b))));
-            }
-        }
+        int worst = Pixels.maxChannelSpread(image);
         assertThat(worst).as("largest channel spread in g150").isLessThanOrEqualTo(2);
     }
 

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrientationFixtureTest {
 
-    static final double TOLERANCE = 10.0;
+    static final double TOLERANCE = com.miniatura.common.testing.Pixels.UPRIGHT_TOLERANCE;
     static final double WRONG_AT_LEAST = 40.0;
 
     /** Lossless and unscaled (600×450 fits, no upscale): exactly the oriented pixels. */

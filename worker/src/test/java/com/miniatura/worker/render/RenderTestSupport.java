@@ -6,6 +6,7 @@ import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -109,20 +110,7 @@ final class RenderTestSupport {
 
     /** Mean absolute difference per channel (R, G, B; 0..255) of two images of the same size. */
     static double meanAbsDiff(BufferedImage a, BufferedImage b) {
-        if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x" + b.getHeight());
-        }
-        int w = a.getWidth();
-        int h = a.getHeight();
-        int[] pa = a.getRGB(0, 0, w, h, null, 0, w);
-        int[] pb = b.getRGB(0, 0, w, h, null, 0, w);
-        long sum = 0;
-        for (int i = 0; i < pa.length; i++) {
-            for (int shift = 0; shift < 24; shift += 8) {
-                sum += Math.abs(((pa[i] >> shift) & 0xFF) - ((pb[i] >> shift) & 0xFF));
-            }
-        }
-        return sum / (3.0 * pa.length);
+        return Pixels.meanAbsoluteDifference(a, b);
     }
 
     /** Markers of the JPEG segments before the first scan, e.g. {@code 0xE0} for APP0. */
