@@ -41,6 +41,19 @@ class StandaloneIT {
             assertThat(standalone.banner()).contains("curl -F file=@photo.jpg " + api + "/v1/images");
             upload(api, fixture("photos/nikon-e950.jpg"), first);
             assertThat(awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
+
+            // Thumbnails are readable without credentials (the CDN's origin); originals are not.
+            String s3 = "http://localhost:" + value(args, "s3-port");
+            HttpResponse<String> thumbnail = get(s3 + "/thumbnails/" + first + "/s150.jpg");
+            assertThat(thumbnail.statusCode()).isEqualTo(200);
+            assertThat(thumbnail.headers().firstValue("Content-Type")).hasValue("image/jpeg");
+            assertThat(get(s3 + "/originals/" + first + ".jpg").statusCode()).isEqualTo(403);
+
+            // The API's health covers the in-process worker: with the worker gone it is no longer UP.
+            standalone.worker().close();
+            HttpResponse<String> health = get(api + "/actuator/health");
+            assertThat(health.statusCode()).isEqualTo(503);
+            assertThat(json(health).get("components").get("worker").get("status").asString()).isEqualTo("DOWN");
         }
         // Objects are plain files under the data directory.
         assertThat(dataDir.resolve("s3/thumbnails/" + first + "/s150.jpg")).isRegularFile();
