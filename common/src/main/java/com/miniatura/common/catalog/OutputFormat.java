@@ -7,7 +7,9 @@ import java.util.Optional;
 /** Encodings a variant can be written in, with the file extension and content type each gets in storage. */
 public enum OutputFormat {
     JPEG("jpg", "image/jpeg", false),
-    PNG("png", "image/png", true);
+    PNG("png", "image/png", true),
+    /** Lossy (with {@code quality}) or lossless (with {@code lossless: true}); keeps alpha. */
+    WEBP("webp", "image/webp", true);
 
     private final String extension;
     private final String contentType;

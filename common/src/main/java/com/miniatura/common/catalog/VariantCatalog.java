@@ -21,9 +21,10 @@ import java.util.stream.Collectors;
  * <pre>{@code
  * miniatura:
  *   variants:
- *     s150: { width: 150, height: 150, fit: cover, quality: 80 }
+ *     s150: { width: 150, height: 150, fit: cover, gravity: attention, quality: 80 }
  *     c480: { width: 480, fit: inside, quality: 82 }
  *     g150: { width: 150, height: 150, fit: cover, filters: [grayscale] }
+ *     w640: { width: 640, format: webp, quality: 75, filters: [ { type: sharpen, sigma: 0.8 } ] }
  *     z1600: { enabled: false }        # switch a default variant off
  * }</pre>
  * Variants are ordered by name so that the order, and thus every output, is stable whatever the
@@ -35,11 +36,14 @@ public final class VariantCatalog {
     public static final int MAX_DIMENSION = 16_384;
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-    private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)]");
+    private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
     private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
-    static final List<String> KEYS =
-            List.of("enabled", "width", "height", "fit", "format", "quality", "upscale", "background", "filters");
-    private static final Set<String> DEFAULTABLE = Set.of("fit", "format", "quality", "upscale", "background");
+    static final List<String> KEYS = List.of("enabled", "width", "height", "fit", "gravity", "rotate", "flip", "flop",
+            "upscale", "background", "filters", "format", "quality", "progressive", "chroma-subsampling", "lossless",
+            "keep-copyright");
+    private static final Set<String> DEFAULTABLE = Set.of("fit", "gravity", "format", "quality", "upscale", "background",
+            "progressive", "chroma-subsampling", "lossless", "keep-copyright");
+    private static final List<Integer> ROTATIONS = List.of(0, 90, 180, 270);
 
     private final List<VariantSpec> variants;
 
@@ -109,11 +113,12 @@ public final class VariantCatalog {
             return Optional.empty();
         }
         int before = problems.messages().size();
-        Map<Integer, String> filterItems = new TreeMap<>();
+        Map<Integer, Map<String, String>> filterItems = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
             Matcher item = LIST_ITEM.matcher(e.getKey());
             if (item.matches()) {
-                filterItems.put(Integer.parseInt(item.group(1)), e.getValue());
+                filterItems.computeIfAbsent(Integer.parseInt(item.group(1)), i -> new TreeMap<>())
+                        .put(item.group(2) == null ? "" : item.group(2), e.getValue());
             } else if (!KEYS.contains(e.getKey())) {
                 problems.add(key + "." + e.getKey(), "unknown key (expected one of " + String.join(", ", KEYS) + ")");
             }
@@ -124,15 +129,29 @@ public final class VariantCatalog {
         Integer width = parseDimension(key + ".width", props.get("width"), problems);
         Integer height = parseDimension(key + ".height", props.get("height"), problems);
         Fit fit = parseEnum(key, "fit", props, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
+        Gravity gravity = parseEnumOr(key, "gravity", props, defaults, Gravity.CENTER, Gravity::parse, Gravity.values(),
+                problems, Gravity::configName);
+        int rotate = parseRotation(key + ".rotate", props.get("rotate"), problems);
+        boolean flip = parseBoolean(key + ".flip", props.getOrDefault("flip", "false"), problems);
+        boolean flop = parseBoolean(key + ".flop", props.getOrDefault("flop", "false"), problems);
+        boolean upscale = parseBoolean(sourceKey(key, "upscale", props, defaults),
+                valueOf("upscale", props, defaults, "false"), problems);
+        int background = parseColour(key, props, defaults, problems);
+        List<Filter> filters = new ArrayList<>();
+        filterItems.forEach((index, item) -> FilterConfig.parse(key + ".filters[" + index + "]", item, problems)
+                .ifPresent(filters::add));
         OutputFormat format = parseEnum(
                 key, "format", props, defaults, OutputFormat::parse, OutputFormat.values(), problems,
                 OutputFormat::configName);
         int quality = parseQuality(key, props, defaults, problems);
-        boolean upscale = parseBoolean(key + ".upscale", valueOf("upscale", props, defaults, "false"), problems);
-        int background = parseColour(key, props, defaults, problems);
-        List<Filter> filters = new ArrayList<>();
-        filterItems.forEach((index, value) -> parseFilter(key + ".filters[" + index + "]", value, problems)
-                .ifPresent(filters::add));
+        boolean progressive = parseBoolean(sourceKey(key, "progressive", props, defaults),
+                valueOf("progressive", props, defaults, "false"), problems);
+        ChromaSubsampling chroma = parseEnumOr(key, "chroma-subsampling", props, defaults, ChromaSubsampling.S420,
+                ChromaSubsampling::parse, ChromaSubsampling.values(), problems, ChromaSubsampling::configName);
+        boolean lossless = parseBoolean(sourceKey(key, "lossless", props, defaults),
+                valueOf("lossless", props, defaults, "false"), problems);
+        boolean keepCopyright = parseBoolean(sourceKey(key, "keep-copyright", props, defaults),
+                valueOf("keep-copyright", props, defaults, "false"), problems);
 
         if (props.get("width") == null && props.get("height") == null) {
             problems.expected(key, "a width or a height (or both)", "neither");
@@ -144,10 +163,40 @@ public final class VariantCatalog {
                 }
             }
         }
+        // Options that would silently do nothing are refused, so an operator never believes a setting is
+        // in force when it is not. Only the variant's own keys count: defaults apply where they can.
+        if (fit != null && fit != Fit.COVER && props.containsKey("gravity")) {
+            problems.add(key + ".gravity", "only applies to fit cover (this variant's fit is " + fit.configName() + ")");
+        }
+        if (format != null) {
+            for (String option : List.of("progressive", "chroma-subsampling")) {
+                if (format != OutputFormat.JPEG && props.containsKey(option)) {
+                    problems.add(key + "." + option,
+                            "only applies to format jpeg (this variant's format is " + format.configName() + ")");
+                }
+            }
+            if (format != OutputFormat.WEBP && props.containsKey("lossless")) {
+                problems.add(key + ".lossless",
+                        "only applies to format webp (this variant's format is " + format.configName() + ")");
+            }
+        }
         if (problems.messages().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new VariantSpec(name, width, height, fit, format, quality, upscale, background, filters));
+        return Optional.of(new VariantSpec(name, width, height, fit, gravity, rotate, flip, flop, upscale, background,
+                filters, format, quality, progressive, chroma, lossless, keepCopyright));
+    }
+
+    private static int parseRotation(String key, String value, Problems problems) {
+        if (value == null) {
+            return 0;
+        }
+        Integer n = parseInt(value);
+        if (n == null || !ROTATIONS.contains(n)) {
+            problems.expected(key, "one of 0, 90, 180, 270 (degrees clockwise)", n == null ? Problems.show(value) : n.toString());
+            return 0;
+        }
+        return n;
     }
 
     /** The key a value came from: the variant's own, or the defaults' when only they set it. */
@@ -225,19 +274,23 @@ public final class VariantCatalog {
         return parsed.orElse(null);
     }
 
-    private static Optional<Filter> parseFilter(String key, String value, Problems problems) {
-        if ("grayscale".equals(value == null ? null : value.trim())) {
-            return Optional.of(new Filter.Grayscale());
+    /** As {@link #parseEnum}, but an unset key means {@code fallback} rather than a problem. */
+    private static <E> E parseEnumOr(
+            String key, String field, Map<String, String> props, Map<String, String> defaults, E fallback,
+            java.util.function.Function<String, Optional<E>> parser, E[] values, Problems problems,
+            java.util.function.Function<E, String> show) {
+        if (valueOf(field, props, defaults, null) == null) {
+            return fallback;
         }
-        problems.expected(key, "one of grayscale", Problems.show(value));
-        return Optional.empty();
+        E parsed = parseEnum(key, field, props, defaults, parser, values, problems, show);
+        return parsed == null ? fallback : parsed;
     }
 
     private static <E> String join(E[] values, java.util.function.Function<E, String> show) {
         return java.util.Arrays.stream(values).map(show).collect(Collectors.joining(", "));
     }
 
-    private static Integer parseInt(String value) {
+    static Integer parseInt(String value) {
         try {
             return Integer.valueOf(value.trim());
         } catch (NumberFormatException e) {

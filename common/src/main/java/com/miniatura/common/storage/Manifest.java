@@ -15,6 +15,8 @@ import java.util.List;
  * @param status    {@link #PENDING}, {@link #RENDERED} or {@link #FAILED}
  * @param source    the original it was (or will be) rendered from
  * @param variants  rendered variants, in catalog order (empty unless rendered)
+ * @param blurhash  a <a href="https://blurha.sh">BlurHash</a> of the upright image, for pages to paint a
+ *                  placeholder of the right colours before a thumbnail loads (only when rendered)
  * @param reason    why it failed (only when failed)
  * @param eventId   {@code ce_id} of the event that produced this state
  * @param updatedAt when this state was written
@@ -25,6 +27,7 @@ public record Manifest(
         String status,
         Source source,
         List<Variant> variants,
+        String blurhash,
         String reason,
         String eventId,
         Instant updatedAt) {
@@ -39,15 +42,16 @@ public record Manifest(
     }
 
     public static Manifest pending(String imageId, Source source, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, PENDING, source, List.of(), null, eventId, now);
+        return new Manifest(SCHEMA, imageId, PENDING, source, List.of(), null, null, eventId, now);
     }
 
-    public static Manifest rendered(String imageId, Source source, List<Variant> variants, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, RENDERED, source, variants, null, eventId, now);
+    public static Manifest rendered(
+            String imageId, Source source, List<Variant> variants, String blurhash, String eventId, Instant now) {
+        return new Manifest(SCHEMA, imageId, RENDERED, source, variants, blurhash, null, eventId, now);
     }
 
     public static Manifest failed(String imageId, Source source, String reason, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, FAILED, source, List.of(), reason, eventId, now);
+        return new Manifest(SCHEMA, imageId, FAILED, source, List.of(), null, reason, eventId, now);
     }
 
     /**

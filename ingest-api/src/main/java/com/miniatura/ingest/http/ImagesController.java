@@ -47,7 +47,8 @@ class ImagesController {
         this.thumbnails = settings.storage().thumbnailsBucket();
     }
 
-    record Status(String imageId, String status, List<Variant> variants, String reason) {}
+    /** {@code blurhash}: paint it as the placeholder until a thumbnail loads (see https://blurha.sh). */
+    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason) {}
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
 
@@ -107,6 +108,6 @@ class ImagesController {
         List<Variant> variants = manifest.variants().stream()
                 .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
                 .toList();
-        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.reason()));
+        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(), manifest.reason()));
     }
 }

@@ -141,7 +141,7 @@ class IngestApiTest {
 
     @Test
     void refusedPublishPutsBackThePreviousStatusOrRemovesTheNewOne() throws Exception {
-        byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), "old", Instant.EPOCH));
+        byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), null, "old", Instant.EPOCH));
         when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
         when(store.get(eq("thumbnails"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
@@ -230,7 +230,7 @@ class IngestApiTest {
     void statusReadsTheManifest() throws Exception {
         Manifest rendered = Manifest.rendered("img-1", Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
                 List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
-                "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
+                "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
         when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-1"))
@@ -239,6 +239,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.variants[0].name").value("s150"))
                 .andExpect(jsonPath("$.variants[0].key").value("img-1/s150.jpg"))
                 .andExpect(jsonPath("$.variants[0].bytes").value(4711))
+                .andExpect(jsonPath("$.blurhash").value("LEHV6nWB2yk8pyo0adR*.7kCMdnj"))
                 .andExpect(jsonPath("$.reason").doesNotExist());
 
         Manifest failed = Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());

@@ -93,7 +93,7 @@ public class ImageJob {
                     variant.bytes().length, variant.contentType(), variant.spec().specHash()));
         }
         // Last, so that "rendered" is never visible before every variant is.
-        writeManifest(Manifest.rendered(data.imageId(), source, stored, event.id(), clock.instant()));
+        writeManifest(Manifest.rendered(data.imageId(), source, stored, result.blurhash(), event.id(), clock.instant()));
         log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
                 result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;

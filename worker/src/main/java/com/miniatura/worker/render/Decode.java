@@ -39,11 +39,15 @@ final class Decode {
     private Decode() {
     }
 
-    /** The decoded first frame and the detected format name (one of {@link #SUPPORTED}). */
-    record Decoded(String format, BufferedImage image) {
+    /** The decoded first frame, the detected format name (one of {@link #SUPPORTED}) and the metadata kept. */
+    record Decoded(String format, BufferedImage image, SourceMetadata metadata) {
     }
 
     static Decoded decode(byte[] source, RenderLimits limits) throws RenderException {
+        return decode(source, limits, Deadline.start(limits.renderTimeout(), System::nanoTime));
+    }
+
+    static Decoded decode(byte[] source, RenderLimits limits, Deadline deadline) throws RenderException {
         if (source == null || source.length == 0) {
             throw new RenderException(Reason.EMPTY, "empty file");
         }
@@ -55,7 +59,7 @@ final class Decode {
         try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
             ImageReader reader = findReader(in, source);
             try {
-                return read(reader, in, limits);
+                return read(reader, in, limits, source);
             } finally {
                 reader.dispose();
             }
@@ -87,7 +91,8 @@ final class Decode {
                 "unsupported format: not a recognised image (starts with " + leadingBytes(source, 4) + ")");
     }
 
-    private static Decoded read(ImageReader reader, ImageInputStream in, RenderLimits limits) throws RenderException {
+    private static Decoded read(ImageReader reader, ImageInputStream in, RenderLimits limits, byte[] source)
+            throws RenderException {
         String format = formatOf(reader).orElseThrow();
         reader.setInput(in, true, false);
         List<String> damage = new ArrayList<>();
@@ -112,13 +117,22 @@ final class Decode {
             if (!damage.isEmpty()) {
                 throw new RenderException(Reason.CORRUPT, damagePrefix(damage.get(0)) + damage.get(0));
             }
-            return new Decoded(format, image);
+            return new Decoded(format, image, new SourceMetadata(orientationOf(format, source), null));
         } catch (IOException | RuntimeException e) {
             // IIOException, and the IndexOutOfBounds/IllegalArgument/CMMException family that decoders
             // throw on malformed data: all mean the bytes are bad, not that we are.
             String problem = causedBy(e, EOFException.class) ? "truncated image: " : "corrupt image: ";
             throw new RenderException(Reason.CORRUPT, problem + describe(e), e);
         }
+    }
+
+    /** EXIF orientation lives in a JPEG's APP1 segment, or in IFD0 of a TIFF file itself. */
+    private static int orientationOf(String format, byte[] source) {
+        return switch (format) {
+            case "jpeg" -> ExifOrientation.fromJpeg(source);
+            case "tiff" -> ExifOrientation.fromTiff(source, 0, source.length);
+            default -> ExifOrientation.NORMAL;
+        };
     }
 
     /** The first of our supported names among the reader's format names, if any. */

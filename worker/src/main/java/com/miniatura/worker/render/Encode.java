@@ -1,6 +1,7 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantSpec;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -23,11 +24,19 @@ final class Encode {
     private Encode() {
     }
 
-    /** Encodes {@code image} (packed int RGB, or ARGB for formats with alpha). */
+    /**
+     * Encodes {@code image} (packed int RGB, or ARGB for formats with alpha) with the variant's format and
+     * options; {@code copyright} (may be {@code null}) is written only when the variant keeps it.
+     */
+    static byte[] apply(BufferedImage image, VariantSpec spec, String copyright) {
+        return apply(image, spec.format(), spec.quality());
+    }
+
     static byte[] apply(BufferedImage image, OutputFormat format, int quality) {
         return switch (format) {
             case JPEG -> jpeg(image, quality);
             case PNG -> write(image, "png", null);
+            case WEBP -> throw new UnsupportedOperationException("webp output");
         };
     }
 

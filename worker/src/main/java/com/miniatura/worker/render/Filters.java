@@ -16,6 +16,11 @@ final class Filters {
 
     /** Returns {@code image} itself when there are no filters; otherwise a filtered copy. */
     static BufferedImage apply(BufferedImage image, List<Filter> filters) {
+        return apply(image, filters, Watermarks.NONE);
+    }
+
+    /** As {@link #apply(BufferedImage, List)}, drawing watermarks from {@code watermarks}. */
+    static BufferedImage apply(BufferedImage image, List<Filter> filters, Watermarks watermarks) {
         BufferedImage out = image;
         for (Filter filter : filters) {
             if (filter instanceof Filter.Grayscale) {

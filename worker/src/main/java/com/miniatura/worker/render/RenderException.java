@@ -12,7 +12,7 @@ public final class RenderException extends Exception {
     private static final long serialVersionUID = 1L;
 
     /** Why the source was rejected. */
-    public enum Reason { EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS }
+    public enum Reason { EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS, TOO_MANY_FRAMES, TIMED_OUT }
 
     private final Reason reason;
 

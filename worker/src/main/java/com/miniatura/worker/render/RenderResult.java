@@ -7,8 +7,9 @@ import java.util.List;
  *
  * @param source   what was learned about the source
  * @param variants one output per requested variant, in the requested order
+ * @param blurhash a BlurHash of the upright source, the placeholder pages paint before a thumbnail loads
  */
-public record RenderResult(SourceInfo source, List<RenderedVariant> variants) {
+public record RenderResult(SourceInfo source, List<RenderedVariant> variants, String blurhash) {
 
     public RenderResult {
         variants = List.copyOf(variants);
