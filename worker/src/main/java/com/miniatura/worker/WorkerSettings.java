@@ -3,37 +3,52 @@ package com.miniatura.worker;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.Problems;
 import com.miniatura.worker.render.RenderLimits;
+import java.time.Duration;
 import java.util.Map;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.unit.DataSize;
 
-/** The worker's own settings, {@code miniatura.worker.*}. */
+/**
+ * The worker's own settings, {@code miniatura.worker.*}: the security limits every source is held to
+ * (defaults in {@code miniatura/worker-defaults.yml}).
+ */
 public record WorkerSettings(RenderLimits limits) {
     public static final String PREFIX = "miniatura.worker";
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
         Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
-        long maxBytes = 0;
-        String bytes = raw.get("max-source-bytes");
+        long maxBytes = positive(raw, "max-source-bytes", "a positive size such as 50MB", problems,
+                v -> DataSize.parse(v).toBytes());
+        long maxPixels = positive(raw, "max-source-pixels", "a positive number of pixels such as 100000000", problems,
+                Long::parseLong);
+        long maxFrames = positive(raw, "max-source-frames", "a number of frames 1..1000000 such as 1000", problems,
+                v -> {
+                    long n = Long.parseLong(v);
+                    return n > 1_000_000 ? -1 : n;
+                });
+        long timeoutMillis = positive(raw, "render-timeout", "a positive duration such as 60s", problems,
+                v -> DurationStyle.detectAndParse(v).toMillis());
+        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, (int) Math.max(0, maxFrames),
+                Duration.ofMillis(Math.max(0, timeoutMillis))));
+    }
+
+    private interface Parser {
+        long parse(String value);
+    }
+
+    /** Parses a required positive value, recording a problem naming the key otherwise. */
+    private static long positive(Map<String, String> raw, String name, String expected, Problems problems, Parser parser) {
+        String value = raw.get(name);
+        long parsed;
         try {
-            maxBytes = DataSize.parse(bytes.trim()).toBytes();
+            parsed = parser.parse(value.trim());
         } catch (RuntimeException e) {
-            maxBytes = -1;
+            parsed = -1;
         }
-        if (maxBytes < 1) {
-            problems.expected(PREFIX + ".max-source-bytes", "a positive size such as 50MB", Problems.show(bytes));
+        if (parsed < 1) {
+            problems.expected(PREFIX + "." + name, expected, Problems.show(value));
         }
-        long maxPixels = 0;
-        String pixels = raw.get("max-source-pixels");
-        try {
-            maxPixels = Long.parseLong(pixels.trim());
-        } catch (RuntimeException e) {
-            maxPixels = -1;
-        }
-        if (maxPixels < 1) {
-            problems.expected(PREFIX + ".max-source-pixels", "a positive number of pixels such as 100000000",
-                    Problems.show(pixels));
-        }
-        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels));
+        return parsed;
     }
 }

@@ -19,6 +19,9 @@ class WorkerStartupTest {
                 "--miniatura.variants.card.quality=150",
                 "--miniatura.variants.s150.fit=fill",
                 "--miniatura.worker.max-source-pixels=lots",
+                "--miniatura.worker.max-source-frames=0",
+                "--miniatura.worker.render-timeout=soon",
+                "--miniatura.variants.g150.filters[0].type=blur",
                 "--miniatura.storage.endpoint=localhost:9000").close());
         Throwable cause = failure;
         while (cause != null && !(cause instanceof InvalidConfigurationException)) {
@@ -29,6 +32,9 @@ class WorkerStartupTest {
                 "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"localhost:9000\"",
                 "miniatura.variants.card.quality: expected 1..100 but was 150",
                 "miniatura.variants.s150.fit: expected one of cover, contain, inside but was \"fill\"",
-                "miniatura.worker.max-source-pixels: expected a positive number of pixels such as 100000000 but was \"lots\"");
+                "miniatura.worker.max-source-pixels: expected a positive number of pixels such as 100000000 but was \"lots\"",
+                "miniatura.worker.max-source-frames: expected a number of frames 1..1000000 such as 1000 but was \"0\"",
+                "miniatura.worker.render-timeout: expected a positive duration such as 60s but was \"soon\"",
+                "miniatura.variants.g150.filters[0].sigma: expected a number 0.3..50 but was not set");
     }
 }

@@ -126,18 +126,57 @@ abstract class PipelineScenarios {
         assertThat(manifest).containsEntry("status", "rendered").containsKey("source");
     }
 
-    @Test
-    void truncatedJpegFailsWithAReasonAndTheNextUploadStillRenders() throws Exception {
-        String bad = "it-truncated-" + UUID.randomUUID();
-        pipeline.uploadAccepted(fixtures().resolve("invalid/truncated.jpg"), bad);
-        JsonNode status = pipeline.awaitFinalStatus(bad, RENDER_TIMEOUT);
-        assertThat(status.get("status").asString()).isEqualTo("failed");
-        assertThat(status.get("reason").asString()).isEqualTo("truncated image: Truncated File - Missing EOI marker");
-        assertThat(status.get("variants")).isEmpty();
+    /** An original that must end {@code failed} with exactly {@code reason}. */
+    record Hostile(String label, byte[] bytes, String reason) {
+        @Override
+        public String toString() {
+            return label;
+        }
+    }
 
-        String next = "it-after-truncated-" + UUID.randomUUID();
-        pipeline.uploadAccepted(fixtures().resolve("photos/nikon-e950.jpg"), next);
-        assertThat(pipeline.awaitFinalStatus(next, RENDER_TIMEOUT).get("status").asString()).isEqualTo("rendered");
+    /**
+     * Hostile originals written straight to storage (as a bucket notification or a seller's own uploader
+     * would, bypassing the upload endpoint's type check): each ends {@code failed} with its own reason, and
+     * the photo queued right behind them, in the same batch, is still rendered.
+     */
+    @Test
+    void hostileOriginalsFailWithDistinctReasonsWhileTheNextUploadRenders() throws Exception {
+        List<Hostile> hostile = List.of(
+                new Hostile("bomb", Bombs.png(20_000, 20_000),
+                        "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000"),
+                new Hostile("truncated", Files.readAllBytes(fixtures().resolve("invalid/truncated.jpg")),
+                        "truncated image: Truncated File - Missing EOI marker"),
+                new Hostile("empty", new byte[0], "empty file"),
+                new Hostile("text", "Lot 4711: mint condition, no box.\n".getBytes(StandardCharsets.UTF_8),
+                        "unsupported format: text, not an image"));
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        StringBuilder batch = new StringBuilder("[");
+        for (Hostile h : hostile) {
+            String imageId = "it-hostile-" + h.label() + "-" + run;
+            pipeline.putOriginal(imageId + ".jpg", h.bytes());
+            batch.append("{\"imageId\":\"").append(imageId).append("\",\"bucket\":\"originals\",\"key\":\"")
+                    .append(imageId).append(".jpg\"},");
+        }
+        String next = "it-after-hostile-" + run;
+        pipeline.putOriginal(next + ".jpg", Files.readAllBytes(fixtures().resolve("photos/nikon-e950.jpg")));
+        batch.append("{\"imageId\":\"").append(next).append("\",\"bucket\":\"originals\",\"key\":\"")
+                .append(next).append(".jpg\"}]");
+        assertThat(pipeline.postJson("/v1/events", batch.toString()).statusCode()).isEqualTo(202);
+
+        List<String> reasons = new ArrayList<>();
+        for (Hostile h : hostile) {
+            JsonNode status = pipeline.awaitFinalStatus("it-hostile-" + h.label() + "-" + run, RENDER_TIMEOUT);
+            assertThat(status.get("status").asString()).as(h.label()).isEqualTo("failed");
+            assertThat(status.get("reason").asString()).as(h.label()).isEqualTo(h.reason());
+            assertThat(status.get("variants")).as(h.label()).isEmpty();
+            reasons.add(status.get("reason").asString());
+        }
+        assertThat(reasons).doesNotHaveDuplicates();
+        JsonNode rendered = pipeline.awaitFinalStatus(next, RENDER_TIMEOUT);
+        assertThat(rendered.get("status").asString()).isEqualTo("rendered");
+        assertThat(rendered.get("blurhash").asString()).as("placeholder for pages").hasSizeGreaterThanOrEqualTo(20);
+        System.out.printf("hostile originals: %s failed with distinct reasons; %s rendered after them%n",
+                hostile.stream().map(Hostile::label).toList(), next);
     }
 
     @ParameterizedTest(name = "with content-type header: {0}")
