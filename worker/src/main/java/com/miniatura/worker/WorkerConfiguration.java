@@ -4,6 +4,7 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.worker.render.Renderer;
+import com.miniatura.worker.render.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -17,16 +18,20 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
-    record Settings(MiniaturaSettings common, WorkerSettings worker) {}
+    record Settings(MiniaturaSettings common, WorkerSettings worker, Watermarks watermarks) {}
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
         Problems problems = new Problems();
         MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
         WorkerSettings worker = WorkerSettings.load(environment, problems);
+        // Watermark images are read now, so a missing or unreadable one stops the worker at startup,
+        // named by its key, instead of failing every render later.
+        Watermarks watermarks = common.catalog() == null ? Watermarks.NONE
+                : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
         problems.throwIfAny();
         log.info("Rendering variants {} with limits {}", common.catalog(), worker.limits());
-        return new Settings(common, worker);
+        return new Settings(common, worker, watermarks);
     }
 
     @Bean
@@ -40,7 +45,7 @@ class WorkerConfiguration {
     }
 
     @Bean
-    Renderer renderer(WorkerSettings settings) {
-        return new Renderer(settings.limits());
+    Renderer renderer(Settings settings) {
+        return new Renderer(settings.worker().limits(), settings.watermarks());
     }
 }

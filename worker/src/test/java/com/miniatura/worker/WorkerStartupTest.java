@@ -22,6 +22,7 @@ class WorkerStartupTest {
                 "--miniatura.worker.max-source-frames=0",
                 "--miniatura.worker.render-timeout=soon",
                 "--miniatura.variants.g150.filters[0].type=blur",
+
                 "--miniatura.storage.endpoint=localhost:9000").close());
         Throwable cause = failure;
         while (cause != null && !(cause instanceof InvalidConfigurationException)) {
@@ -36,5 +37,22 @@ class WorkerStartupTest {
                 "miniatura.worker.max-source-frames: expected a number of frames 1..1000000 such as 1000 but was \"0\"",
                 "miniatura.worker.render-timeout: expected a positive duration such as 60s but was \"soon\"",
                 "miniatura.variants.g150.filters[0].sigma: expected a number 0.3..50 but was not set");
+    }
+
+    /** Once the catalog itself is valid, the watermark images it names are read: a missing one is fatal. */
+    @Test
+    void refusesToStartWithAWatermarkThatCannotBeRead() {
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WorkerApplication.class).run(
+                "--server.port=0",
+                "--spring.cloud.stream.bindings.images-in-0.consumer.auto-startup=false",
+                "--miniatura.variants.m300.filters[0].type=watermark",
+                "--miniatura.variants.m300.filters[0].source=classpath:watermarks/missing.png").close());
+        Throwable cause = failure;
+        while (cause != null && !(cause instanceof InvalidConfigurationException)) {
+            cause = cause.getCause();
+        }
+        assertThat(cause).as("startup failure %s", failure).isNotNull();
+        assertThat(((InvalidConfigurationException) cause).problems()).containsExactly(
+                "miniatura.variants.m300.filters[0].source: cannot read classpath:watermarks/missing.png (not found)");
     }
 }

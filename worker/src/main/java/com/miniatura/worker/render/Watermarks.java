@@ -1,5 +1,7 @@
 package com.miniatura.worker.render;
 
+import java.awt.AlphaComposite;
+import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.util.Map;
 
@@ -27,5 +29,25 @@ public interface Watermarks {
             }
             return image;
         };
+    }
+
+    /**
+     * A decoded watermark in the form {@link #get} promises: sRGB {@code TYPE_INT_ARGB}. Uses the renderer's own
+     * colour conversion ({@link ToSrgb}), so a gray or ICC-tagged logo looks as it would as a photo.
+     */
+    static BufferedImage toArgb(BufferedImage decoded) {
+        BufferedImage srgb = ToSrgb.apply(decoded);
+        if (srgb.getType() == BufferedImage.TYPE_INT_ARGB) {
+            return srgb;
+        }
+        BufferedImage argb = new BufferedImage(srgb.getWidth(), srgb.getHeight(), BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = argb.createGraphics();
+        try {
+            g.setComposite(AlphaComposite.Src);
+            g.drawImage(srgb, 0, 0, null);
+        } finally {
+            g.dispose();
+        }
+        return argb;
     }
 }
