@@ -5,10 +5,10 @@ import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 
 /**
- * Step 6 (per variant, formats without alpha only): composite the image over an opaque background.
+ * The last pixel step of a variant in a format without alpha: composite the image over an opaque background.
  *
- * <p>Runs after resizing, so the background colour is not filtered into the edges of transparent areas;
- * the resampler works on the image's real colours and alpha.
+ * <p>Runs after resizing and filtering (see {@link Renderer}), so the background colour is not resampled or
+ * blurred into the edges of transparent areas, and colour filters do not recolour the background itself.
  */
 final class FlattenAlpha {
 

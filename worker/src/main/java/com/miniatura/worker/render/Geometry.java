@@ -1,11 +1,15 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.VariantSpec;
 
 /**
- * Pure layout math: where to crop the (upright) source, what size to scale the crop to, and where to
- * place it on the output canvas. No pixels are touched here, so every rule is tested as a table.
+ * Pure layout math: where to crop the source, what size to scale the crop to, and where to place it on the
+ * output canvas. No pixels are touched here, so every rule is tested as a table.
+ *
+ * <p>All sizes mean the source as the variant sees it: upright and turned by the variant's own
+ * rotate/flip/flop. The renderer maps the crop back to the stored pixels with {@link Turn#toStored}.
  *
  * <p>Scales are kept as exact fractions ({@code num/den}) rather than doubles, so the bounding side
  * always comes out at exactly the box size and rounding of the other side is half-up and reproducible.
@@ -37,12 +41,36 @@ final class Geometry {
     }
 
     /**
-     * Lays out a {@code srcW × srcH} upright source for {@code spec}.
+     * Chooses where a content-aware ({@link Gravity#contentAware()}) cover crop starts along its one free
+     * axis. Asked only for such a gravity and only when the crop is shorter than the source on that axis, so
+     * a render whose variants never need it never analyses any pixels.
+     */
+    @FunctionalInterface
+    interface Placement {
+
+        /** Content-aware gravity without looking: the centre. */
+        Placement CENTRED = (gravity, horizontal, length, window) -> (length - window) / 2;
+
+        /**
+         * The first pixel of a {@code window}-px crop along a {@code length}-px axis ({@code x} when
+         * {@code horizontal}, else {@code y}); values outside {@code 0..length-window} are clamped.
+         */
+        int start(Gravity gravity, boolean horizontal, int length, int window);
+    }
+
+    /** As {@link #plan(int, int, VariantSpec, Placement)}, with content-aware gravity falling back to the centre. */
+    static Plan plan(int srcW, int srcH, VariantSpec spec) {
+        return plan(srcW, srcH, spec, Placement.CENTRED);
+    }
+
+    /**
+     * Lays out a {@code srcW × srcH} (upright, turned) source for {@code spec}; {@code content} places
+     * content-aware cover crops.
      *
      * @throws IllegalArgumentException for a spec the catalog should have rejected (cover or contain
      *                                  without both sides, non-positive sizes)
      */
-    static Plan plan(int srcW, int srcH, VariantSpec spec) {
+    static Plan plan(int srcW, int srcH, VariantSpec spec, Placement content) {
         if (srcW <= 0 || srcH <= 0) {
             throw new IllegalArgumentException("source size must be positive: " + srcW + "x" + srcH);
         }
@@ -56,7 +84,7 @@ final class Geometry {
         }
         return switch (spec.fit()) {
             case INSIDE -> inside(srcW, srcH, w, h, spec.upscale());
-            case COVER -> cover(srcW, srcH, w, h, spec.upscale());
+            case COVER -> cover(srcW, srcH, w, h, spec.upscale(), spec.gravity(), content);
             case CONTAIN -> contain(srcW, srcH, w, h, spec.upscale());
         };
     }
@@ -78,11 +106,12 @@ final class Geometry {
     }
 
     /**
-     * Scale until the box is filled and crop the centred overflow, so the output is exactly the box.
-     * When that would enlarge and upscaling is off, crop the largest centred region with the box's aspect
-     * ratio out of the source instead and leave it unscaled: smaller than asked, but never blurry.
+     * Scale until the box is filled and crop the overflow where {@code gravity} says, so the output is
+     * exactly the box. When that would enlarge and upscaling is off, crop the largest region with the box's
+     * aspect ratio out of the source instead and leave it unscaled: smaller than asked, but never blurry.
+     * Either way the crop spans the whole source on one axis, so gravity only ever slides it along the other.
      */
-    private static Plan cover(int srcW, int srcH, int w, int h, boolean upscale) {
+    private static Plan cover(int srcW, int srcH, int w, int h, boolean upscale, Gravity gravity, Placement content) {
         // scale = max(w/srcW, h/srcH); w/srcW >= h/srcH  <=>  w*srcH >= h*srcW
         boolean widthBinds = (long) w * srcH >= (long) h * srcW;
         long num = widthBinds ? w : h;
@@ -109,7 +138,25 @@ final class Geometry {
             outW = cropW;
             outH = cropH;
         }
-        return new Plan((srcW - cropW) / 2, (srcH - cropH) / 2, cropW, cropH, outW, outH, outW, outH, 0, 0);
+        int x = start(gravity, gravity.dx(), true, srcW, cropW, content);
+        int y = start(gravity, gravity.dy(), false, srcH, cropH, content);
+        return new Plan(x, y, cropW, cropH, outW, outH, outW, outH, 0, 0);
+    }
+
+    /**
+     * Start of a {@code window} along a {@code length} axis: pinned to the start ({@code anchor} -1) or end
+     * (+1), centred (0, the smaller half before the window when the overflow is odd), or chosen by
+     * {@code content} for a content-aware gravity.
+     */
+    private static int start(Gravity gravity, int anchor, boolean horizontal, int length, int window, Placement content) {
+        int free = length - window;
+        if (free <= 0) {
+            return 0;
+        }
+        if (gravity.contentAware()) {
+            return Math.max(0, Math.min(free, content.start(gravity, horizontal, length, window)));
+        }
+        return anchor < 0 ? 0 : anchor > 0 ? free : free / 2;
     }
 
     /** {@code min(w/srcW, h/srcH)} over the bounded sides as {num, den}, capped at 1 without upscale. */

@@ -10,13 +10,14 @@ import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
 
 /**
- * Step 2: stored pixels → upright pixels, applying an EXIF orientation exactly (pixels are moved, never
- * resampled).
+ * Turns an image by one of the eight EXIF orientations exactly (pixels are moved, never resampled).
  *
- * <p>Runs before any geometry so that a variant's width and height always mean the upright image's. It
- * works on the raster, whatever the colour model, so it can run before the colour conversion: the common
- * decoder layouts (interleaved bytes such as the JPEG decoder's BGR, packed ints) are copied straight
- * between the backing arrays; anything else goes through the slower, generic raster calls.
+ * <p>The renderer uses it per variant on the cropped and scaled result, with the {@link Turn} that composes
+ * the source's EXIF orientation and the variant's own rotate/flip/flop, so the full-size image is never
+ * turned; and on the small analysis and BlurHash copies. It works on the raster, whatever the colour model:
+ * the common layouts (interleaved bytes such as the JPEG decoder's BGR, packed ints) are copied straight
+ * between the backing arrays; anything else (including subimage views) goes through the slower, generic
+ * raster calls.
  */
 final class Orient {
 

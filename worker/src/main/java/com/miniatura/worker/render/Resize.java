@@ -9,7 +9,8 @@ import java.io.UncheckedIOException;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
- * Step 4 (per variant): crop, scale and pad an upright sRGB image according to a {@link Geometry.Plan}.
+ * Per variant: crop and scale the stored sRGB image ({@link #cropAndScale}), and, after the result has been
+ * turned upright, pad it onto the variant's canvas ({@link #pad}).
  *
  * <p>Resampling is Thumbnailator's: progressive bilinear halving for large reductions (no single-step
  * nearest/bilinear aliasing from a 12 MP source), bicubic when enlarging.
@@ -20,35 +21,17 @@ final class Resize {
     }
 
     /**
-     * Returns a new image of {@code canvasW × canvasH} (or a view of {@code image} when the plan is a
-     * plain crop); {@code image} is never modified. Padding is opaque {@code background} (0xRRGGBB); the
-     * image area keeps its own alpha, so a PNG stays transparent where the source was.
+     * The {@code crop} of {@code image} scaled to exactly {@code width × height}: a new image of the same
+     * type, or a view of {@code image} when no resampling is needed; {@code image} is never modified.
      */
-    static BufferedImage apply(BufferedImage image, Geometry.Plan plan, int background) {
-        BufferedImage scaled = plan.resamples()
-                ? resample(image, plan)
-                : image.getSubimage(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH());
-        if (!plan.pads()) {
-            return scaled;
+    static BufferedImage cropAndScale(BufferedImage image, Turn.Rect crop, int width, int height) {
+        if (crop.width() == width && crop.height() == height) {
+            return image.getSubimage(crop.x(), crop.y(), crop.width(), crop.height());
         }
-        BufferedImage canvas = new BufferedImage(plan.canvasW(), plan.canvasH(), image.getType());
-        Graphics2D g = canvas.createGraphics();
-        try {
-            g.setComposite(AlphaComposite.Src);
-            g.setColor(new Color(background & 0xFFFFFF));
-            g.fillRect(0, 0, plan.canvasW(), plan.canvasH());
-            g.drawImage(scaled, plan.offsetX(), plan.offsetY(), null);
-        } finally {
-            g.dispose();
-        }
-        return canvas;
-    }
-
-    private static BufferedImage resample(BufferedImage image, Geometry.Plan plan) {
         try {
             return Thumbnails.of(image)
-                    .sourceRegion(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH())
-                    .size(plan.scaledW(), plan.scaledH())
+                    .sourceRegion(crop.x(), crop.y(), crop.width(), crop.height())
+                    .size(width, height)
                     .keepAspectRatio(false) // the plan already fixed both sides
                     .imageType(image.getType())
                     .asBufferedImage();
@@ -56,5 +39,28 @@ final class Resize {
             // an in-memory BufferedImage source does no I/O: this is a bug, not a bad image
             throw new UncheckedIOException("resizing failed", e);
         }
+    }
+
+    /**
+     * {@code image} (the plan's scaled size) placed on the plan's canvas: {@code image} itself when the plan
+     * has no padding, otherwise a new image whose padding is opaque {@code background} (0xRRGGBB). The image
+     * area keeps its own alpha, so a PNG stays transparent where the source was.
+     */
+    static BufferedImage pad(BufferedImage image, Geometry.Plan plan, int background) {
+        if (!plan.pads()) {
+            return image;
+        }
+        BufferedImage canvas = new BufferedImage(plan.canvasW(), plan.canvasH(),
+                image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas.createGraphics();
+        try {
+            g.setComposite(AlphaComposite.Src);
+            g.setColor(new Color(background & 0xFFFFFF));
+            g.fillRect(0, 0, plan.canvasW(), plan.canvasH());
+            g.drawImage(image, plan.offsetX(), plan.offsetY(), null);
+        } finally {
+            g.dispose();
+        }
+        return canvas;
     }
 }

@@ -79,6 +79,21 @@ class OrientTest {
         assertThat(Orient.apply(image, 9)).isSameAs(image);
     }
 
+    /** Later steps (filters, padding) rely on the packed sRGB types surviving a turn, subimages included. */
+    @ParameterizedTest(name = "orientation {0}")
+    @MethodSource("orientations")
+    void packedIntTypesSurviveATurn(int orientation) {
+        for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
+            BufferedImage whole = numbered(6, 4, type);
+            assertThat(Orient.apply(whole, orientation).getType()).isEqualTo(type);
+            assertThat(Orient.apply(whole.getSubimage(1, 1, 4, 2), orientation).getType()).isEqualTo(type);
+        }
+    }
+
+    static IntStream orientations() {
+        return IntStream.rangeClosed(1, 8);
+    }
+
     @Test
     void subimageWithOffsetsTakesTheGenericPath() {
         BufferedImage big = numbered(9, 7, BufferedImage.TYPE_3BYTE_BGR);

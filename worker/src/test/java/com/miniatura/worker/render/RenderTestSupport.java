@@ -133,4 +133,72 @@ final class RenderTestSupport {
         int p = image.getRGB(x, y);
         return new int[] {p >>> 24, (p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF};
     }
+
+    /** {@link Decode} with the default limits and a generous deadline. */
+    static Decode.Decoded decode(byte[] source) {
+        try {
+            return Decode.decode(source, RenderLimits.defaults(), Deadline.start(java.time.Duration.ofMinutes(5), System::nanoTime));
+        } catch (RenderException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Every pixel as 0xRRGGBB (alpha dropped), row by row. */
+    static int[][] rgb(BufferedImage image) {
+        int[][] out = new int[image.getHeight()][image.getWidth()];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                out[y][x] = image.getRGB(x, y) & 0xFFFFFF;
+            }
+        }
+        return out;
+    }
+
+    /** An opaque {@code TYPE_INT_RGB} image from rows of 0xRRGGBB. */
+    static BufferedImage image(int[][] rows) {
+        BufferedImage image = new BufferedImage(rows[0].length, rows.length, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < rows.length; y++) {
+            for (int x = 0; x < rows[0].length; x++) {
+                image.setRGB(x, y, rows[y][x]);
+            }
+        }
+        return image;
+    }
+
+    /**
+     * An uncompressed 8-bit RGB TIFF of {@code rows} (0xRRGGBB) carrying EXIF {@code orientation} in IFD0:
+     * lossless, so orientation can be checked pixel by pixel end to end.
+     */
+    static byte[] tiff(int[][] rows, int orientation) {
+        int w = rows[0].length;
+        int h = rows.length;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(140 + w * h * 3).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 10);
+        entry(b, 256, 3, 1, w);            // ImageWidth
+        entry(b, 257, 3, 1, h);            // ImageLength
+        entry(b, 258, 3, 3, 134);          // BitsPerSample 8,8,8, stored at 134
+        entry(b, 259, 3, 1, 1);            // Compression: none
+        entry(b, 262, 3, 1, 2);            // Photometric: RGB
+        entry(b, 273, 4, 1, 140);          // StripOffsets
+        entry(b, 274, 3, 1, orientation);  // Orientation
+        entry(b, 277, 3, 1, 3);            // SamplesPerPixel
+        entry(b, 278, 3, 1, h);            // RowsPerStrip
+        entry(b, 279, 4, 1, w * h * 3);    // StripByteCounts
+        b.putInt(0).putShort((short) 8).putShort((short) 8).putShort((short) 8);
+        for (int[] row : rows) {
+            for (int rgb : row) {
+                b.put((byte) (rgb >> 16)).put((byte) (rgb >> 8)).put((byte) rgb);
+            }
+        }
+        return b.array();
+    }
+
+    private static void entry(java.nio.ByteBuffer b, int tag, int type, int count, int value) {
+        b.putShort((short) tag).putShort((short) type).putInt(count);
+        if (type == 3 && count == 1) {
+            b.putShort((short) value).putShort((short) 0);
+        } else {
+            b.putInt(value);
+        }
+    }
 }
