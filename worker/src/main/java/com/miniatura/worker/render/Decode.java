@@ -1,40 +1,41 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.worker.render.RenderException.Reason;
-
+import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
+import java.awt.AlphaComposite;
+import java.awt.Graphics2D;
+import java.awt.color.CMMException;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
-import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
- * Step 1: encoded bytes → pixels of the first frame, as stored (not yet oriented, any colour model).
+ * Step 1: encoded bytes → pixels of the first frame, as stored (not yet oriented, any colour model that
+ * says what the pixel values mean), plus the metadata we keep.
  *
  * <p>Everything that can reject a source cheaply happens before pixels are decoded, in this order:
- * emptiness, byte size, format sniffing, then the pixel count declared by the header. Only frame 0 is
- * read (the first frame of an animated GIF). Decoder warnings that mean "data is missing or damaged"
- * fail the render: the JDK JPEG decoder reports a truncated file only as a warning and returns an image
- * whose missing part is grey, which must never become a thumbnail.
+ * emptiness, byte size, format (sniffed from the bytes, {@link Sniff}), frame count ({@link Frames}), a file
+ * cut short ({@link Truncation}), sizes only the container tells, then the pixel count declared by the header.
+ * Only then is frame 0 decoded, by a reader chosen per format ({@link Readers}), under the render deadline: a
+ * progress listener aborts the decoder once it has passed, and a decode that returns after that point is
+ * discarded (an aborted reader returns a partly filled image).
+ *
+ * <p>Any failure of the bytes is a {@link RenderException}: decoders signal bad data with IOExceptions, but
+ * also with IndexOutOfBounds, IllegalArgument, NegativeArraySize, ClassCast, CMMException and the like. None
+ * may escape unchecked, because an unchecked exception is treated as transient and retried. Decoder warnings
+ * that mean "data is damaged" fail the render too: the JPEG decoder reports damaged entropy data only as a
+ * warning and returns an image whose damaged part is grey, which must never become a thumbnail.
  */
 final class Decode {
 
     /** Formats we render, in the names {@link SourceInfo#format()} reports. */
     static final List<String> SUPPORTED = List.of("jpeg", "png", "gif", "webp", "bmp", "tiff");
-
-    static {
-        // ImageIO discovers plugins once, through the class loader that first touches it. In a packaged
-        // application that may not be the one holding the TwelveMonkeys jars (CMYK JPEG, WebP), so scan again.
-        ImageIO.scanForPlugins();
-    }
 
     private Decode() {
     }
@@ -55,123 +56,240 @@ final class Decode {
             throw new RenderException(Reason.TOO_LARGE,
                     "source too large: " + source.length + " bytes exceeds the limit of " + limits.maxSourceBytes());
         }
-        // A memory-cached stream: ImageIO.createImageInputStream could spill to a temp file.
-        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(source))) {
-            ImageReader reader = findReader(in, source);
-            try {
-                return read(reader, in, limits, source);
-            } finally {
-                reader.dispose();
-            }
+        String format = Sniff.format(source);
+        checkStructure(format, source, limits);
+        Frames.Gif gif = format.equals("gif") ? Frames.Gif.layout(source) : null;
+        ImageReader reader = Readers.create(format);
+        // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
+        // copy in a cache. Seeking back is allowed: readers that seek back on a forward-only stream fail with
+        // "pos < flushedPos" on files that are fine.
+        try (ImageInputStream in = new ByteArrayImageInputStream(source)) {
+            reader.setInput(in, false, false);
+            BufferedImage image = read(reader, format, limits, deadline);
+            image = switch (format) {
+                case "gif" -> onLogicalScreen(image, gif);
+                case "png" -> Icc.attach(image, Icc.fromPng(source));
+                default -> image;
+            };
+            checkColourConversion(image);
+            return new Decoded(format, image, Exif.read(format, source));
         } catch (IOException e) {
             // only close() can get here; reading errors are handled in read()
             throw new RenderException(Reason.CORRUPT, "corrupt image: " + describe(e), e);
+        } catch (RuntimeException e) {
+            throw unreadable(format, e);
+        } finally {
+            reader.dispose();
         }
     }
 
-    private static ImageReader findReader(ImageInputStream in, byte[] source) throws RenderException {
-        Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-        String otherFormat = null;
-        while (readers.hasNext()) {
-            ImageReader reader = readers.next();
-            Optional<String> format = formatOf(reader);
-            if (format.isPresent()) {
-                return reader;
+    /**
+     * The checks the container structure allows without a decoder: frame count, a file cut short, and sizes the
+     * reader's header methods do not report (a WebP bitstream larger than its canvas, a GIF's logical screen).
+     */
+    private static void checkStructure(String format, byte[] source, RenderLimits limits) throws RenderException {
+        long frames = Frames.count(format, source);
+        if (frames > limits.maxSourceFrames()) {
+            throw new RenderException(Reason.TOO_MANY_FRAMES,
+                    "too many frames: " + frames + " exceeds the limit of " + limits.maxSourceFrames());
+        }
+        if (Truncation.endsEarly(format, source)) {
+            throw new RenderException(Reason.CORRUPT, "truncated image: the " + displayName(format) + " file stops after "
+                    + source.length + " bytes, before the image is complete");
+        }
+        if (format.equals("webp")) {
+            Frames.Webp webp = Frames.Webp.layout(source);
+            if (webp.bitstreamWidth() >= 0) { // else cut before the bitstream header: the reader reports it
+                checkPixels(webp.bitstreamWidth(), webp.bitstreamHeight(), limits);
             }
-            if (otherFormat == null) {
-                otherFormat = reader.getOriginatingProvider().getFormatNames()[0].toLowerCase(Locale.ROOT);
+            if (!webp.consistent()) {
+                throw new RenderException(Reason.CORRUPT, "corrupt image: the WebP image data is "
+                        + webp.bitstreamWidth() + "x" + webp.bitstreamHeight() + " but its canvas is "
+                        + webp.expectedWidth() + "x" + webp.expectedHeight());
             }
         }
-        if (otherFormat != null) {
-            // e.g. an ICO file: ImageIO can read it, we do not publish it
-            throw new RenderException(Reason.UNSUPPORTED_FORMAT, "unsupported format: " + otherFormat
-                    + " (supported: " + String.join(", ", SUPPORTED) + ")");
+        if (format.equals("gif")) {
+            // the canvas the first frame is composed on: never smaller than the frame itself
+            Frames.Gif gif = Frames.Gif.layout(source);
+            checkPixels(Math.max(gif.screenWidth(), gif.left() + gif.width()),
+                    Math.max(gif.screenHeight(), gif.top() + gif.height()), limits);
         }
-        throw new RenderException(Reason.UNSUPPORTED_FORMAT,
-                "unsupported format: not a recognised image (starts with " + leadingBytes(source, 4) + ")");
     }
 
-    private static Decoded read(ImageReader reader, ImageInputStream in, RenderLimits limits, byte[] source)
+    private static BufferedImage read(ImageReader reader, String format, RenderLimits limits, Deadline deadline)
             throws RenderException {
-        String format = formatOf(reader).orElseThrow();
-        reader.setInput(in, true, false);
         List<String> damage = new ArrayList<>();
         reader.addIIOReadWarningListener((r, warning) -> {
             if (isDamage(warning)) {
                 damage.add(warning);
             }
         });
+        DeadlineListener watch = new DeadlineListener(deadline);
+        reader.addIIOReadProgressListener(watch);
         try {
             // the header only: refuse decompression bombs before allocating their pixels
-            int width = reader.getWidth(0);
-            int height = reader.getHeight(0);
-            if (width <= 0 || height <= 0) {
-                throw new RenderException(Reason.CORRUPT, "corrupt image: invalid size " + width + "x" + height);
-            }
-            long pixels = (long) width * height;
-            if (pixels > limits.maxSourcePixels()) {
-                throw new RenderException(Reason.TOO_MANY_PIXELS, "source too large: " + width + "x" + height
-                        + " = " + pixels + " pixels exceeds the limit of " + limits.maxSourcePixels());
-            }
+            checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
             BufferedImage image = reader.read(0);
-            if (!damage.isEmpty()) {
-                throw new RenderException(Reason.CORRUPT, damagePrefix(damage.get(0)) + damage.get(0));
+            if (watch.aborted) {
+                throw deadline.timedOut("decoding");
             }
-            return new Decoded(format, image, new SourceMetadata(orientationOf(format, source), null));
-        } catch (IOException | RuntimeException e) {
-            // IIOException, and the IndexOutOfBounds/IllegalArgument/CMMException family that decoders
-            // throw on malformed data: all mean the bytes are bad, not that we are.
-            String problem = causedBy(e, EOFException.class) ? "truncated image: " : "corrupt image: ";
-            throw new RenderException(Reason.CORRUPT, problem + describe(e), e);
+            deadline.check("decoding");
+            if (!damage.isEmpty()) {
+                throw new RenderException(Reason.CORRUPT, "corrupt image: " + damage.get(0));
+            }
+            return image;
+        } catch (IOException e) {
+            if (watch.aborted) {
+                throw deadline.timedOut("decoding"); // a reader may throw rather than return when aborted
+            }
+            throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), e);
+        } catch (RuntimeException e) {
+            if (watch.aborted) {
+                throw deadline.timedOut("decoding");
+            }
+            throw unreadable(format, e);
         }
     }
 
-    /** EXIF orientation lives in a JPEG's APP1 segment, or in IFD0 of a TIFF file itself. */
-    private static int orientationOf(String format, byte[] source) {
-        return switch (format) {
-            case "jpeg" -> ExifOrientation.fromJpeg(source);
-            case "tiff" -> ExifOrientation.fromTiff(source, 0, source.length);
-            default -> ExifOrientation.NORMAL;
-        };
+    /**
+     * The IndexOutOfBounds/IllegalArgument/NegativeArraySize/CMMException family that decoders throw on
+     * malformed data: the bytes are bad, not we. Their messages name decoder internals, so sellers get plain
+     * words and the exception type; the exception itself is kept as the cause for the logs.
+     */
+    private static RenderException unreadable(String format, RuntimeException e) {
+        String problem = problem(format, e);
+        if (causedBy(e, CMMException.class) || describe(e).toLowerCase(Locale.ROOT).contains("icc")) {
+            // e.g. TwelveMonkeys' WebP reader on a damaged ICCP chunk: "Invalid ICC Profile Data"
+            return new RenderException(Reason.CORRUPT, problem + "unusable colour profile (" + describe(e) + ")", e);
+        }
+        return new RenderException(Reason.CORRUPT, problem + "the " + displayName(format) + " data cannot be decoded ("
+                + e.getClass().getSimpleName() + ")", e);
     }
 
-    /** The first of our supported names among the reader's format names, if any. */
-    private static Optional<String> formatOf(ImageReader reader) {
-        List<String> names = new ArrayList<>();
-        for (String name : reader.getOriginatingProvider().getFormatNames()) {
-            names.add(name.toLowerCase(Locale.ROOT));
+    /**
+     * "truncated" or "corrupt". The file was already checked for truncation where {@link Truncation} can tell,
+     * so there a decoder running out of data means inconsistent data: corrupt. Elsewhere (TIFF) the decoder's
+     * end-of-file error is the best evidence of a cut file.
+     */
+    private static String problem(String format, Throwable e) {
+        return !Truncation.checks(format) && causedBy(e, EOFException.class) ? "truncated image: " : "corrupt image: ";
+    }
+
+    private static String displayName(String format) {
+        return format.equals("webp") ? "WebP" : format.toUpperCase(Locale.ROOT);
+    }
+
+    private static void checkPixels(int width, int height, RenderLimits limits) throws RenderException {
+        if (width <= 0 || height <= 0) {
+            throw new RenderException(Reason.CORRUPT, "corrupt image: invalid size " + width + "x" + height);
         }
-        if (names.contains("jpg")) {
-            names.add("jpeg");
+        long pixels = (long) width * height;
+        if (pixels > limits.maxSourcePixels()) {
+            throw new RenderException(Reason.TOO_MANY_PIXELS, "source too large: " + width + "x" + height
+                    + " = " + pixels + " pixels exceeds the limit of " + limits.maxSourcePixels());
         }
-        if (names.contains("tif")) {
-            names.add("tiff");
+    }
+
+    /**
+     * The first GIF frame at its offset on the logical screen, transparent around it, as browsers show it.
+     * The frame is returned as decoded when it covers the whole screen (the usual case).
+     */
+    private static BufferedImage onLogicalScreen(BufferedImage frame, Frames.Gif gif) {
+        if (gif.frameFillsScreen() && frame.getWidth() >= gif.screenWidth() && frame.getHeight() >= gif.screenHeight()) {
+            return frame;
         }
-        return SUPPORTED.stream().filter(names::contains).findFirst();
+        int width = Math.max(gif.screenWidth(), gif.left() + frame.getWidth());
+        int height = Math.max(gif.screenHeight(), gif.top() + frame.getHeight());
+        BufferedImage canvas = new BufferedImage(width, height, BufferedImage.TYPE_INT_ARGB);
+        Graphics2D g = canvas.createGraphics();
+        try {
+            g.setComposite(AlphaComposite.Src);
+            g.drawImage(frame, gif.left(), gif.top(), null);
+        } finally {
+            g.dispose();
+        }
+        return canvas;
+    }
+
+    /**
+     * Converts a corner of the image to sRGB, so that a colour profile the colour engine refuses fails here, as
+     * a corrupt source, rather than later as an unchecked exception from {@link ToSrgb}.
+     */
+    private static void checkColourConversion(BufferedImage image) throws RenderException {
+        try {
+            ToSrgb.apply(image.getSubimage(0, 0, Math.min(8, image.getWidth()), Math.min(8, image.getHeight())));
+        } catch (RuntimeException e) {
+            throw new RenderException(Reason.CORRUPT, "corrupt image: unusable colour profile (" + describe(e) + ")", e);
+        }
+    }
+
+    /** Aborts the decoder at its next progress report once the deadline has passed. */
+    private static final class DeadlineListener implements IIOReadProgressListener {
+        private final Deadline deadline;
+        private boolean aborted;
+
+        DeadlineListener(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        public void imageProgress(ImageReader source, float percentageDone) {
+            if (!aborted && deadline.expired()) {
+                aborted = true;
+                source.abort();
+            }
+        }
+
+        @Override
+        public void imageStarted(ImageReader source, int imageIndex) {
+            imageProgress(source, 0);
+        }
+
+        @Override
+        public void imageComplete(ImageReader source) {
+        }
+
+        @Override
+        public void readAborted(ImageReader source) {
+        }
+
+        @Override
+        public void sequenceStarted(ImageReader source, int minIndex) {
+        }
+
+        @Override
+        public void sequenceComplete(ImageReader source) {
+        }
+
+        @Override
+        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
+        }
+
+        @Override
+        public void thumbnailProgress(ImageReader source, float percentageDone) {
+        }
+
+        @Override
+        public void thumbnailComplete(ImageReader source) {
+        }
     }
 
     /**
      * Whether a decoder warning means pixel data is missing or damaged (the image would be partly grey or
      * garbled), as opposed to notes such as "ICC profile is Perceptual, ignoring" that TwelveMonkeys emits
      * for perfectly good files. libjpeg's "extraneous bytes before marker" is common in camera files that
-     * decode fine, so it is not damage.
+     * decode fine, so it is not damage; nor is a damaged embedded profile, which the reader ignores (as
+     * browsers do): the pixels are all there.
      */
     static boolean isDamage(String warning) {
         String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
+        if (w.contains("icc")) {
+            return false; // "Bad 'ICC_PROFILE' chunk(s): Truncated ICC Profile data. Ignoring ICC profile."
+        }
         return w.contains("premature end")
                 || w.contains("truncated")
                 || w.contains("missing eoi")
                 || (w.contains("corrupt jpeg data") && !w.contains("extraneous bytes"));
-    }
-
-    /**
-     * "truncated" only when the decoder says the file itself ended early; libjpeg's "premature end of data
-     * segment" also comes from garbled data running into a marker, so it stays "corrupt".
-     */
-    private static String damagePrefix(String warning) {
-        String w = warning.toLowerCase(Locale.ROOT);
-        return w.contains("premature end of jpeg file") || w.contains("truncated") || w.contains("missing eoi")
-                ? "truncated image: " : "corrupt image: ";
     }
 
     private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
@@ -196,14 +314,16 @@ final class Decode {
             }
             text.append(text.length() == 0 ? message : " (" + message + ")");
         }
-        return text.toString();
+        return printable(text.toString());
     }
 
-    private static String leadingBytes(byte[] data, int count) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < Math.min(count, data.length); i++) {
-            text.append(i == 0 ? "" : " ").append(String.format("0x%02x", data[i] & 0xFF));
+    /** Decoder messages quote raw bytes ("Unknown WebP chunk: 'VP?X'"): anything but printable ASCII becomes '?'. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(c < 0x20 || c > 0x7E ? '?' : c);
         }
-        return text.toString();
+        return out.toString();
     }
 }

@@ -3,11 +3,13 @@ package com.miniatura.worker.render;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.Raster;
+import java.util.Arrays;
 
 /**
  * Step 3: any decoded colour model → sRGB packed ints ({@code TYPE_INT_RGB}, or {@code TYPE_INT_ARGB}
@@ -21,7 +23,13 @@ final class ToSrgb {
     private ToSrgb() {
     }
 
-    /** Returns {@code image} itself when it is already sRGB packed ints; otherwise a converted copy. */
+    /**
+     * Returns {@code image} itself when it is already sRGB packed ints; otherwise a converted copy.
+     *
+     * <p>The colour engine can throw ({@code CMMException}, {@code IllegalArgumentException}) on a profile it
+     * refuses; {@link Decode} tries this conversion on a corner of every decoded image, so a source with such a
+     * profile is refused as corrupt there and never reaches this step.
+     */
     static BufferedImage apply(BufferedImage image) {
         ColorModel cm = image.getColorModel();
         boolean alpha = cm.hasAlpha();
@@ -30,7 +38,7 @@ final class ToSrgb {
             return image;
         }
         ColorSpace cs = cm.getColorSpace();
-        if (cs.getType() == ColorSpace.TYPE_GRAY && cm instanceof ComponentColorModel) {
+        if (isJavaGray(cs) && cm instanceof ComponentColorModel) {
             return grayToRgb(image, type);
         }
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), type);
@@ -45,8 +53,26 @@ final class ToSrgb {
             }
             return out;
         }
-        // an embedded ICC profile (Adobe RGB, Display P3, ...), linear RGB, or CMYK
+        // an embedded ICC profile (Adobe RGB, Display P3, a gray profile, ...), linear RGB, or CMYK
         return new ColorConvertOp(null).filter(image, out);
+    }
+
+    /**
+     * Java's built-in gray space, which decoders use for gray pixels that carry no profile. It is linear, but
+     * such pixels are gamma-encoded like sRGB in practice (every viewer shows them so), so they are copied.
+     * A gray ICC profile embedded in the file (Gray Gamma 2.2, Dot Gain 20%, ...) says what the values mean
+     * and is converted like any other profile.
+     */
+    private static boolean isJavaGray(ColorSpace cs) {
+        if (cs.getType() != ColorSpace.TYPE_GRAY) {
+            return false;
+        }
+        ColorSpace builtIn = ColorSpace.getInstance(ColorSpace.CS_GRAY);
+        if (cs == builtIn) {
+            return true;
+        }
+        return cs instanceof ICC_ColorSpace icc && builtIn instanceof ICC_ColorSpace javaGray
+                && Arrays.equals(icc.getProfile().getData(), javaGray.getProfile().getData());
     }
 
     /**

@@ -86,7 +86,7 @@ class ImageJobTest {
                 new PermanentCase("original is text",
                         s -> when(s.get(anyString(), anyString(), anyLong())).thenReturn(Optional.of(
                                 new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
-                        "unsupported format: not a recognised image (starts with 0x3c 0x68 0x74 0x6d)"));
+                        "unsupported format: HTML page, not an image"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -45,7 +45,10 @@ class ColorTest {
                         0x80FF0000, 0, BufferedImage.TYPE_INT_ARGB),
                 new Case("palette", () -> palette(0x00AA33), 0xFF00AA33, 0, BufferedImage.TYPE_INT_RGB),
                 // linear 55/255 = 0.2157 → sRGB 1.055 * 0.2157^(1/2.4) - 0.055 = 0.503 → 128
-                new Case("linear RGB is colour-converted", () -> linearRgb(55), 0xFF808080, 2, BufferedImage.TYPE_INT_RGB));
+                new Case("linear RGB is colour-converted", () -> linearRgb(55), 0xFF808080, 2, BufferedImage.TYPE_INT_RGB),
+                // an embedded gray profile says what the values mean: (100/255)^1.8 = 0.186 → sRGB 0.468 → 119
+                new Case("gray with an embedded gamma 1.8 profile is colour-converted", () -> grayWithProfile(100, 1.8),
+                        0xFF777777, 1, BufferedImage.TYPE_INT_RGB));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -154,6 +157,19 @@ class ColorTest {
         for (int y = 0; y < 3; y++) {
             for (int x = 0; x < 4; x++) {
                 raster.setPixel(x, y, new int[] {gray, alpha});
+            }
+        }
+        return new BufferedImage(cm, raster, false, null);
+    }
+
+    private static BufferedImage grayWithProfile(int gray, double gamma) {
+        ColorSpace cs = new java.awt.color.ICC_ColorSpace(java.awt.color.ICC_Profile.getInstance(
+                SyntheticInputs.grayProfile("gray gamma " + gamma, gamma)));
+        ColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        WritableRaster raster = cm.createCompatibleWritableRaster(4, 3);
+        for (int y = 0; y < 3; y++) {
+            for (int x = 0; x < 4; x++) {
+                raster.setSample(x, y, 0, gray);
             }
         }
         return new BufferedImage(cm, raster, false, null);

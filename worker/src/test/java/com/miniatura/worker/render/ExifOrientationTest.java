@@ -76,7 +76,7 @@ class ExifOrientationTest {
     void readsEveryOrientationInBothByteOrders(boolean little, int value) {
         byte[] file = jpeg(jfifApp0(), exifApp1(tiff(little, orientationEntry(little, value))));
 
-        assertThat(ExifOrientation.fromJpeg(file)).isEqualTo(value);
+        assertThat(Exif.fromJpeg(file).orientation()).isEqualTo(value);
     }
 
     record Case(String label, byte[] bytes, int expected) {
@@ -121,7 +121,7 @@ class ExifOrientationTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void parsesOrFallsBackToNormal(Case c) {
-        assertThat(ExifOrientation.fromJpeg(c.bytes())).isEqualTo(c.expected());
+        assertThat(Exif.fromJpeg(c.bytes()).orientation()).isEqualTo(c.expected());
     }
 
     @ParameterizedTest(name = "little-endian={0}, orientation {1}")
@@ -129,7 +129,7 @@ class ExifOrientationTest {
     void readsATiffFileItself(boolean little, int value) {
         byte[] file = tiff(little, entry(little, 0x0100, 3, 640), orientationEntry(little, value));
 
-        assertThat(ExifOrientation.fromTiff(file, 0, file.length)).isEqualTo(value);
+        assertThat(Exif.fromTiff(file, 0, file.length).orientation()).isEqualTo(value);
     }
 
     @Test
@@ -142,7 +142,7 @@ class ExifOrientationTest {
             if (tail.length > 2) { // half of the time, a plausible byte order so the IFD walk runs
                 tail[0] = tail[1] = (byte) (random.nextBoolean() ? 'I' : 'M');
             }
-            int orientation = ExifOrientation.fromJpeg(concat(prefix, tail));
+            int orientation = Exif.fromJpeg(concat(prefix, tail)).orientation();
             assertThat(orientation).isBetween(1, 8);
         }
     }
@@ -151,7 +151,7 @@ class ExifOrientationTest {
     void readsTheOrientationFixtures() {
         for (int n = 1; n <= 8; n++) {
             byte[] file = RenderTestSupport.fixture("orientation/Landscape_" + n + ".jpg");
-            assertThat(ExifOrientation.fromJpeg(file)).as("Landscape_%d.jpg", n).isEqualTo(n);
+            assertThat(Exif.fromJpeg(file).orientation()).as("Landscape_%d.jpg", n).isEqualTo(n);
         }
     }
 
