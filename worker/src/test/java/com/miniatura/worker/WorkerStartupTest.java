@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.miniatura.common.config.InvalidConfigurationException;
+import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
@@ -12,9 +14,7 @@ class WorkerStartupTest {
 
     @Test
     void refusesToStartListingEveryProblem() {
-        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.auto-startup=false",
+        assertThat(problemsStarting(
                 "--miniatura.variants.card.width=640",
                 "--miniatura.variants.card.quality=150",
                 "--miniatura.variants.s150.fit=fill",
@@ -22,14 +22,7 @@ class WorkerStartupTest {
                 "--miniatura.worker.max-source-frames=0",
                 "--miniatura.worker.render-timeout=soon",
                 "--miniatura.variants.g150.filters[0].type=blur",
-
-                "--miniatura.storage.endpoint=localhost:9000").close());
-        Throwable cause = failure;
-        while (cause != null && !(cause instanceof InvalidConfigurationException)) {
-            cause = cause.getCause();
-        }
-        assertThat(cause).as("startup failure %s", failure).isNotNull();
-        assertThat(((InvalidConfigurationException) cause).problems()).containsExactlyInAnyOrder(
+                "--miniatura.storage.endpoint=localhost:9000")).containsExactlyInAnyOrder(
                 "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"localhost:9000\"",
                 "miniatura.variants.card.quality: expected 1..100 but was 150",
                 "miniatura.variants.s150.fit: expected one of cover, contain, inside but was \"fill\"",
@@ -42,17 +35,23 @@ class WorkerStartupTest {
     /** Once the catalog itself is valid, the watermark images it names are read: a missing one is fatal. */
     @Test
     void refusesToStartWithAWatermarkThatCannotBeRead() {
-        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.auto-startup=false",
+        assertThat(problemsStarting(
                 "--miniatura.variants.m300.filters[0].type=watermark",
-                "--miniatura.variants.m300.filters[0].source=classpath:watermarks/missing.png").close());
+                "--miniatura.variants.m300.filters[0].source=classpath:watermarks/missing.png")).containsExactly(
+                "miniatura.variants.m300.filters[0].source: cannot read classpath:watermarks/missing.png (not found)");
+    }
+
+    /** Starts a worker (no consumer) with {@code args} and returns the configuration problems it refused with. */
+    private static List<String> problemsStarting(String... args) {
+        String[] argv = Stream.concat(Stream.of("--server.port=0",
+                "--spring.cloud.stream.bindings.images-in-0.consumer.auto-startup=false"), Stream.of(args))
+                .toArray(String[]::new);
+        Throwable failure = catchThrowable(() -> new SpringApplicationBuilder(WorkerApplication.class).run(argv).close());
         Throwable cause = failure;
         while (cause != null && !(cause instanceof InvalidConfigurationException)) {
             cause = cause.getCause();
         }
         assertThat(cause).as("startup failure %s", failure).isNotNull();
-        assertThat(((InvalidConfigurationException) cause).problems()).containsExactly(
-                "miniatura.variants.m300.filters[0].source: cannot read classpath:watermarks/missing.png (not found)");
+        return ((InvalidConfigurationException) cause).problems();
     }
 }

@@ -150,7 +150,7 @@ abstract class PipelineScenarios {
                 new Hostile("text", "Lot 4711: mint condition, no box.\n".getBytes(StandardCharsets.UTF_8),
                         "unsupported format: text, not an image"));
         String run = UUID.randomUUID().toString().substring(0, 8);
-        StringBuilder batch = new StringBuilder("[");
+        StringBuilder batch = new StringBuilder("{\"events\":[");
         for (Hostile h : hostile) {
             String imageId = "it-hostile-" + h.label() + "-" + run;
             pipeline.putOriginal(imageId + ".jpg", h.bytes());
@@ -160,8 +160,9 @@ abstract class PipelineScenarios {
         String next = "it-after-hostile-" + run;
         pipeline.putOriginal(next + ".jpg", Files.readAllBytes(fixtures().resolve("photos/nikon-e950.jpg")));
         batch.append("{\"imageId\":\"").append(next).append("\",\"bucket\":\"originals\",\"key\":\"")
-                .append(next).append(".jpg\"}]");
-        assertThat(pipeline.postJson("/v1/events", batch.toString()).statusCode()).isEqualTo(202);
+                .append(next).append(".jpg\"}]}");
+        HttpResponse<String> response = pipeline.postJson("/v1/events", batch.toString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
 
         List<String> reasons = new ArrayList<>();
         for (Hostile h : hostile) {
