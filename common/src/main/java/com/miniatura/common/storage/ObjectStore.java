@@ -8,6 +8,8 @@ import io.minio.MinioClient;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.StatObjectArgs;
+import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
@@ -78,6 +80,21 @@ public final class ObjectStore {
             return notFoundOrThrow(e, "get", bucket, key);
         } catch (IOException | IllegalStateException e) {
             throw unreachable("get", bucket, key, e);
+        }
+    }
+
+    /**
+     * The ETag of an object, without reading it (a HEAD request); empty when there is no such object.
+     * Used to tell whether an original changed since it was rendered.
+     */
+    public Optional<String> etag(String bucket, String key) {
+        try {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.ofNullable(stripQuotes(stat.etag()));
+        } catch (MinioException e) {
+            return notFoundOrThrow(e, "stat", bucket, key);
+        } catch (IllegalStateException e) {
+            throw unreachable("stat", bucket, key, e);
         }
     }
 

@@ -180,6 +180,44 @@ abstract class PipelineScenarios {
                 hostile.stream().map(Hostile::label).toList(), next);
     }
 
+    /**
+     * At-least-once delivery means duplicates: the same event delivered again (a redelivery after a crash,
+     * a producer retry) must not render again or rewrite what is stored.
+     */
+    @Test
+    void duplicateDeliveriesOfAnEventAreSkippedWithoutRewritingAnything() throws Exception {
+        String imageId = "it-dup-" + UUID.randomUUID();
+        pipeline.putOriginal(imageId + ".jpg", Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
+        io.micrometer.core.instrument.Counter skipped = pipeline.worker.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("miniatura.images").tag("outcome", "skipped").counter();
+        int duplicates = 20;
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>("miniatura.images", imageId,
+                    "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
+            record.headers().add("ce_specversion", bytes("1.0"));
+            record.headers().add("ce_type", bytes("image.uploaded"));
+            record.headers().add("ce_source", bytes("/marketplace/uploads"));
+            record.headers().add("ce_id", bytes("dup-1"));
+            producer.send(record).get();
+            JsonNode first = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
+            assertThat(first.get("status").asString()).isEqualTo("rendered");
+            byte[] manifest = pipeline.read("thumbnails", imageId + "/manifest.json");
+            double before = skipped.count();
+            for (int i = 0; i < duplicates; i++) {
+                producer.send(record).get();
+            }
+            long deadline = System.nanoTime() + RENDER_TIMEOUT.toNanos();
+            while (skipped.count() < before + duplicates && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(skipped.count() - before).as("duplicates skipped").isEqualTo(duplicates);
+            assertThat(pipeline.read("thumbnails", imageId + "/manifest.json")).as("manifest untouched").isEqualTo(manifest);
+            System.out.printf("duplicates: sent 1 + %d copies of one event -> rendered 1, skipped %.0f, manifest unchanged%n",
+                    duplicates, skipped.count() - before);
+        }
+    }
+
     @ParameterizedTest(name = "with content-type header: {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
     void eventFromARawProducerIsRendered(boolean withContentType) throws Exception {

@@ -17,7 +17,10 @@ import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderResult;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.Renderer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,21 +47,42 @@ public class ImageJob {
     private final StorageSettings storage;
     private final long maxSourceBytes;
     private final Clock clock = Clock.systemUTC();
+    private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
 
-    public ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker) {
+    /** Manifests are a few KB; anything far larger is not one of ours. */
+    private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
+
+    public ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker,
+            MeterRegistry meters) {
         this.store = store;
         this.renderer = renderer;
         this.catalog = settings.catalog();
         this.storage = settings.storage();
         this.maxSourceBytes = worker.limits().maxSourceBytes();
+        for (Outcome outcome : Outcome.values()) {
+            outcomes.put(outcome, Counter.builder("miniatura.images")
+                    .description("Upload events handled by the worker, by outcome (skipped: already rendered from this original and catalog)")
+                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
+                    .register(meters));
+        }
     }
 
     /** What became of an event. */
-    public enum Outcome { RENDERED, FAILED }
+    public enum Outcome { RENDERED, FAILED, SKIPPED }
 
     public Outcome process(ImageEvent event) {
+        Outcome outcome = render(event);
+        outcomes.get(outcome).increment();
+        return outcome;
+    }
+
+    private Outcome render(ImageEvent event) {
         ImageUploaded data = event.data();
         long started = System.nanoTime();
+        if (upToDate(data)) {
+            log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
+            return Outcome.SKIPPED;
+        }
         Manifest.Source source = Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
         Optional<StoredObject> original;
         try {
@@ -97,6 +121,42 @@ public class ImageJob {
         log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
                 result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
+    }
+
+    /**
+     * Whether the image is already rendered from exactly this original with exactly the current catalog:
+     * its manifest says {@code rendered}, names the same original with the same ETag as storage has now, and
+     * lists every variant of the catalog with the same spec hash. Then a redelivered or duplicate event, or
+     * a re-render of an unchanged image, costs a manifest read and a HEAD instead of a render. The manifest
+     * is read first because for a new upload it is {@code pending}, and then nothing else is asked.
+     */
+    private boolean upToDate(ImageUploaded data) {
+        Optional<Manifest> current = currentManifest(data.imageId());
+        if (current.isEmpty() || !Manifest.RENDERED.equals(current.get().status())) {
+            return false;
+        }
+        Manifest manifest = current.get();
+        Manifest.Source source = manifest.source();
+        if (source == null || source.etag() == null || !data.bucket().equals(source.bucket()) || !data.key().equals(source.key())) {
+            return false;
+        }
+        List<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).toList();
+        List<String> wanted = catalog.variants().stream().map(v -> v.name() + "@" + v.specHash()).toList();
+        if (!rendered.equals(wanted)) {
+            return false;
+        }
+        return store.etag(data.bucket(), data.key()).filter(source.etag()::equals).isPresent();
+    }
+
+    /** The image's manifest; an unreadable one counts as absent, so the image is simply rendered again. */
+    private Optional<Manifest> currentManifest(String imageId) {
+        Optional<StoredObject> object = store.get(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES);
+        try {
+            return object.map(o -> ManifestCodec.read(o.bytes()));
+        } catch (RuntimeException e) {
+            log.warn("Manifest of {} is unreadable ({}); rendering it again", imageId, e.getMessage());
+            return Optional.empty();
+        }
     }
 
     /** Marks an image failed when its event itself is unusable (no original to fall back on). */

@@ -1,5 +1,6 @@
 package com.miniatura.worker.consume;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
@@ -59,9 +60,10 @@ class ImageJobTest {
             new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null));
 
     private final ObjectStore store = mock(ObjectStore.class);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     private final ImageJob job = new ImageJob(store, new Renderer(new RenderLimits(1 << 20, 1 << 24)),
             new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(VARIANTS)),
-            new WorkerSettings(new RenderLimits(1 << 20, 1 << 24)));
+            new WorkerSettings(new RenderLimits(1 << 20, 1 << 24)), meters);
 
     record PermanentCase(String description, Consumer<ObjectStore> setup, String reason) {
         @Override
@@ -76,11 +78,11 @@ class ImageJobTest {
                         s -> when(s.get(eq("originals"), eq("img-1.jpg"), anyLong())).thenReturn(Optional.empty()),
                         "original not found: originals/img-1.jpg"),
                 new PermanentCase("original too large",
-                        s -> when(s.get(anyString(), anyString(), anyLong()))
+                        s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", 5_000_000, 1_048_576)),
                         "source too large: originals/img-1.jpg has 5000000 bytes, over the limit of 1048576"),
                 new PermanentCase("original forbidden",
-                        s -> when(s.get(anyString(), anyString(), anyLong()))
+                        s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new StorageRejectedException("get originals/img-1.jpg refused: AccessDenied", null)),
                         "original cannot be read: get originals/img-1.jpg refused: AccessDenied"),
                 new PermanentCase("original is text",

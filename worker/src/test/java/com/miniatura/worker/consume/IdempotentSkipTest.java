@@ -1,0 +1,166 @@
+package com.miniatura.worker.consume;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantCatalog;
+import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.config.KafkaSettings;
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageSettings;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.worker.WorkerSettings;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.Renderer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * A redelivered or duplicate event for an image already rendered from the same original with the same
+ * catalog does no rendering; anything that makes the stored variants stale renders again.
+ */
+class IdempotentSkipTest {
+    private static final VariantSpec A = new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of());
+    private static final VariantSpec B = new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of());
+    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
+            "originals", "thumbnails", "public, max-age=60", false);
+
+    /** An in-memory bucket pair behind a mock, counting the writes of variants. */
+    private final Map<String, byte[]> objects = new HashMap<>();
+    private final AtomicInteger variantWrites = new AtomicInteger();
+    private final ObjectStore store = mock(ObjectStore.class);
+    private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+    IdempotentSkipTest() throws Exception {
+        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> {
+            byte[] bytes = objects.get(call.getArgument(0) + "/" + call.getArgument(1));
+            return Optional.ofNullable(bytes).map(b -> new StoredObject(b, etagOf(b), "application/octet-stream", Map.of()));
+        });
+        when(store.etag(anyString(), anyString())).thenAnswer(call ->
+                Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(IdempotentSkipTest::etagOf));
+        doAnswer(call -> {
+            String key = call.getArgument(1);
+            if (!key.endsWith("manifest.json")) {
+                variantWrites.incrementAndGet();
+            }
+            objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
+            return "etag";
+        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        objects.put("originals/img-1.jpg", jpeg(120, 60));
+    }
+
+    private ImageJob job(VariantSpec... catalog) {
+        return new ImageJob(store, new Renderer(RenderLimits.defaults()),
+                new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(List.of(catalog))),
+                new WorkerSettings(RenderLimits.defaults()), meters);
+    }
+
+    private static ImageEvent event(String id, String key) {
+        return new ImageEvent(id, "/test", "image.uploaded", Instant.EPOCH,
+                new ImageUploaded("img-1", null, "originals", key, null, null, null));
+    }
+
+    @Test
+    void aHundredDuplicateDeliveriesRenderOnceAndKeepOneConsistentManifest() {
+        ImageJob job = job(A, B);
+        for (int i = 0; i < 100; i++) {
+            job.process(event("ev-1", "img-1.jpg"));
+        }
+        assertThat(variantWrites).as("variant writes").hasValue(2);
+        assertThat(count("rendered")).isEqualTo(1);
+        assertThat(count("skipped")).isEqualTo(99);
+        Manifest manifest = ManifestCodec.read(objects.get("thumbnails/img-1/manifest.json"));
+        assertThat(manifest.status()).isEqualTo("rendered");
+        assertThat(manifest.eventId()).as("the manifest of the one render").isEqualTo("ev-1");
+        System.out.printf("duplicates: 100 deliveries of one event -> rendered %.0f, skipped %.0f, variant writes %d%n",
+                count("rendered"), count("skipped"), variantWrites.get());
+    }
+
+    /** Something that makes the stored variants stale, after a first render with variants a and b. */
+    record Change(String description, Consumer<IdempotentSkipTest> apply, VariantSpec[] catalog) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    static Stream<Change> staleness() throws Exception {
+        byte[] other = jpeg(100, 100);
+        return Stream.of(
+                new Change("the original was replaced (new ETag)", t -> t.objects.put("originals/img-1.jpg", other),
+                        new VariantSpec[] {A, B}),
+                new Change("a variant's options changed (spec hash)", t -> { },
+                        new VariantSpec[] {A, new VariantSpec("b", 21, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of())}),
+                new Change("a variant was added to the catalog", t -> { },
+                        new VariantSpec[] {A, B, new VariantSpec("c", 10, 10, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())}),
+                new Change("a new upload marked the image pending", t -> t.objects.put("thumbnails/img-1/manifest.json",
+                        ManifestCodec.write(Manifest.pending("img-1", null, "ev-2", Instant.EPOCH))),
+                        new VariantSpec[] {A, B}),
+                new Change("the manifest is unreadable", t -> t.objects.put("thumbnails/img-1/manifest.json",
+                        "{not json".getBytes()), new VariantSpec[] {A, B}));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("staleness")
+    void staleVariantsAreRenderedAgain(Change change) {
+        job(A, B).process(event("ev-1", "img-1.jpg"));
+        change.apply().accept(this);
+        int before = variantWrites.get();
+        assertThat(job(change.catalog()).process(event("ev-2", "img-1.jpg"))).isEqualTo(ImageJob.Outcome.RENDERED);
+        assertThat(variantWrites.get() - before).isEqualTo(change.catalog().length);
+        assertThat(ManifestCodec.read(objects.get("thumbnails/img-1/manifest.json")).eventId()).isEqualTo("ev-2");
+    }
+
+    @Test
+    void anEventForAnotherOriginalOfTheSameImageRendersAgain() {
+        job(A, B).process(event("ev-1", "img-1.jpg"));
+        objects.put("originals/img-1-v2.jpg", objects.get("originals/img-1.jpg"));
+        assertThat(job(A, B).process(event("ev-2", "img-1-v2.jpg"))).isEqualTo(ImageJob.Outcome.RENDERED);
+    }
+
+    private double count(String outcome) {
+        return meters.get("miniatura.images").tag("outcome", outcome).counter().count();
+    }
+
+    private static String etagOf(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] jpeg(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}
