@@ -3,6 +3,7 @@ package com.miniatura.worker;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageConfiguration;
+import com.miniatura.worker.consume.RetrySettings;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.Watermarks;
 import org.slf4j.Logger;
@@ -18,20 +19,21 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
-    record Settings(MiniaturaSettings common, WorkerSettings worker, Watermarks watermarks) {}
+    record Settings(MiniaturaSettings common, WorkerSettings worker, RetrySettings retry, Watermarks watermarks) {}
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
         Problems problems = new Problems();
         MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
         WorkerSettings worker = WorkerSettings.load(environment, problems);
+        RetrySettings retry = RetrySettings.load(environment, problems);
         // Watermark images are read now, so a missing or unreadable one stops the worker at startup,
         // named by its key, instead of failing every render later.
         Watermarks watermarks = common.catalog() == null ? Watermarks.NONE
                 : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
         problems.throwIfAny();
         log.info("Rendering variants {} with limits {}", common.catalog(), worker.limits());
-        return new Settings(common, worker, watermarks);
+        return new Settings(common, worker, retry, watermarks);
     }
 
     @Bean
@@ -42,6 +44,11 @@ class WorkerConfiguration {
     @Bean
     WorkerSettings workerSettings(Settings settings) {
         return settings.worker();
+    }
+
+    @Bean
+    RetrySettings retrySettings(Settings settings) {
+        return settings.retry();
     }
 
     @Bean

@@ -40,7 +40,15 @@ class TopicProvisioner implements SmartInitializingSingleton {
         Map<String, Object> config = new HashMap<>(kafkaAdmin.getConfigurationProperties());
         config.put("request.timeout.ms", 5000);
         config.put("default.api.timeout.ms", 10000);
+        // The dead-letter topic too: the worker publishes its dead letters itself (not through the binder,
+        // which would create it) and a missing topic would leave them waiting on metadata.
         String topic = settings.kafka().topic();
+        for (String name : List.of(topic, topic + ".dlq")) {
+            create(config, name);
+        }
+    }
+
+    private void create(Map<String, Object> config, String topic) {
         try (Admin admin = Admin.create(config)) {
             admin.createTopics(List.of(new NewTopic(topic, settings.kafka().partitions(), (short) -1)))
                     .all().get(15, TimeUnit.SECONDS);

@@ -1,0 +1,147 @@
+package com.miniatura.worker.consume;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.BiFunction;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.cloud.stream.binder.kafka.ListenerContainerWithDlqAndRetryCustomizer;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.KafkaHeaders;
+import org.springframework.util.backoff.BackOff;
+
+/**
+ * Retries and dead-lettering of the image binding, moved from the binder into the listener container
+ * (the Kafka binder's documented {@link ListenerContainerWithDlqAndRetryCustomizer}): a
+ * {@link DefaultErrorHandler} seeks the failed record back and waits one {@link JitteredBackOff}
+ * interval per failure, so only a single interval (not the sum of all) has to fit in
+ * {@code max.poll.interval.ms}. A {@link PermanentEventException} is never retried. When the attempts
+ * are spent, the record is published to the dead-letter topic with its key, value and headers, plus
+ * Spring's {@code kafka_dlt-*} headers (original topic, partition, offset, group, timestamp, exception)
+ * and these, all UTF-8 strings:
+ * <ul>
+ *   <li>{@value #ERROR_CLASS}: fully qualified class of the error the worker raised, below Spring's
+ *       wrappers, e.g. {@code com.miniatura.common.storage.StorageUnavailableException};</li>
+ *   <li>{@value #ERROR_REASON}: its message, cut to at most {@value #MAX_REASON_BYTES} bytes;</li>
+ *   <li>{@value #ATTEMPTS}: how many times the record was delivered, in decimal ({@code 1} for a
+ *       permanent error);</li>
+ *   <li>{@value #FAILED_AT}: when it was dead-lettered, ISO-8601 UTC, e.g. {@code 2026-11-22T10:15:30.123Z}.</li>
+ * </ul>
+ */
+final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, DisposableBean {
+    public static final String ERROR_CLASS = "miniatura-error-class";
+    public static final String ERROR_REASON = "miniatura-error-reason";
+    public static final String ATTEMPTS = "miniatura-attempts";
+    public static final String FAILED_AT = "miniatura-failed-at";
+    static final int MAX_REASON_BYTES = 1024;
+
+    private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
+
+    private final RetrySettings retry;
+    private final String dlqTopic;
+    private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
+    private final Clock clock;
+
+    /** {@code producerConfig}: Spring Boot's {@code spring.kafka.producer.*}; the serializers are replaced. */
+    DeadLetters(RetrySettings retry, String dlqTopic, Map<String, Object> producerConfig, Clock clock) {
+        this.retry = retry;
+        this.dlqTopic = dlqTopic;
+        Map<String, Object> config = new HashMap<>(producerConfig);
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        this.producers = new DefaultKafkaProducerFactory<>(config);
+        this.clock = clock;
+    }
+
+    /** Retries and dead-letters in the container, not in the binding. */
+    @Override
+    public boolean retryAndDlqInBinding(String destinationName, String group) {
+        return false;
+    }
+
+    @Override
+    public void configure(AbstractMessageListenerContainer<?, ?> container, String destinationName, String group,
+            @Nullable BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> dlqDestinationResolver,
+            @Nullable BackOff ignoredBinderBackOff) {
+        // The binder's resolver honours dlq-name and dlq-partitions; without one, the key picks the partition.
+        BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> destination = dlqDestinationResolver != null
+                ? dlqDestinationResolver : (record, e) -> new TopicPartition(dlqTopic, -1);
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination);
+        recoverer.addHeadersFunction(this::headers);
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
+        handler.addNotRetryableExceptions(PermanentEventException.class);
+        container.getContainerProperties().setDeliveryAttemptHeader(true);
+        container.setCommonErrorHandler(handler);
+        log.info("Binding {} ({}): retrying with {}, then dead-lettering", destinationName, group, retry);
+    }
+
+    /** The {@code miniatura-*} headers of a dead letter. */
+    Headers headers(ConsumerRecord<?, ?> record, Exception exception) {
+        Throwable error = cause(exception);
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(ERROR_CLASS, utf8(error.getClass().getName()));
+        headers.add(ERROR_REASON, utf8(cap(String.valueOf(error.getMessage()), MAX_REASON_BYTES)));
+        headers.add(ATTEMPTS, utf8(Integer.toString(attempts(record))));
+        headers.add(FAILED_AT, utf8(clock.instant().toString()));
+        return headers;
+    }
+
+    /** The error the worker raised: Spring's listener and messaging wrappers unwrapped. */
+    static Throwable cause(Throwable exception) {
+        Throwable error = exception;
+        while (error.getCause() != null && error.getClass().getName().startsWith("org.springframework.")) {
+            error = error.getCause();
+        }
+        return error;
+    }
+
+    /** The delivery count the container stamps on each record (the first delivery is 1). */
+    private static int attempts(ConsumerRecord<?, ?> record) {
+        Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
+        return header == null || header.value().length != Integer.BYTES ? 1 : ByteBuffer.wrap(header.value()).getInt();
+    }
+
+    /** {@code text} cut to at most {@code maxBytes} of UTF-8, never inside a character. */
+    static String cap(String text, int maxBytes) {
+        if (text.length() * 3 <= maxBytes || utf8(text).length <= maxBytes) {
+            return text;
+        }
+        int bytes = 0;
+        int end = 0;
+        while (end < text.length()) {
+            int cp = text.codePointAt(end);
+            int size = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            end += Character.charCount(cp);
+        }
+        return text.substring(0, end);
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void destroy() {
+        producers.destroy();
+    }
+}
