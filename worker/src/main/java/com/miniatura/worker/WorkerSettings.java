@@ -10,11 +10,20 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.unit.DataSize;
 
 /**
- * The worker's own settings, {@code miniatura.worker.*}: the security limits every source is held to
- * (defaults in {@code miniatura/worker-defaults.yml}).
+ * The worker's own settings, {@code miniatura.worker.*} (defaults in {@code miniatura/worker-defaults.yml}).
+ *
+ * @param limits           the security limits every source is held to
+ * @param shutdownDeadline how long a stopping worker may take to finish the image in hand (SIGTERM);
+ *                         Kubernetes' {@code terminationGracePeriodSeconds} must be longer
  */
-public record WorkerSettings(RenderLimits limits) {
+public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline) {
     public static final String PREFIX = "miniatura.worker";
+    public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+
+    /** Limits with the default shutdown deadline. */
+    public WorkerSettings(RenderLimits limits) {
+        this(limits, DEFAULT_SHUTDOWN_DEADLINE);
+    }
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
         Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
@@ -29,8 +38,10 @@ public record WorkerSettings(RenderLimits limits) {
                 });
         long timeoutMillis = positive(raw, "render-timeout", "a positive duration such as 60s", problems,
                 v -> DurationStyle.detectAndParse(v).toMillis());
+        long shutdownMillis = positive(raw, "shutdown-deadline", "a positive duration such as 30s", problems,
+                v -> DurationStyle.detectAndParse(v).toMillis());
         return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, (int) Math.max(0, maxFrames),
-                Duration.ofMillis(Math.max(0, timeoutMillis))));
+                Duration.ofMillis(Math.max(0, timeoutMillis))), Duration.ofMillis(Math.max(0, shutdownMillis)));
     }
 
     private interface Parser {

@@ -3,6 +3,7 @@ package com.miniatura.worker.consume;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
@@ -57,9 +58,15 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     private final String dlqTopic;
     private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
     private final Clock clock;
+    private final Duration shutdownDeadline;
 
-    /** {@code producerConfig}: Spring Boot's {@code spring.kafka.producer.*}; the serializers are replaced. */
-    DeadLetters(RetrySettings retry, String dlqTopic, Map<String, Object> producerConfig, Clock clock) {
+    /**
+     * {@code producerConfig}: Spring Boot's {@code spring.kafka.producer.*}; the serializers are replaced.
+     * {@code shutdownDeadline}: how long a stopping container may take to finish the record in hand.
+     */
+    DeadLetters(RetrySettings retry, String dlqTopic, Map<String, Object> producerConfig, Clock clock,
+            Duration shutdownDeadline) {
+        this.shutdownDeadline = shutdownDeadline;
         this.retry = retry;
         this.dlqTopic = dlqTopic;
         Map<String, Object> config = new HashMap<>(producerConfig);
@@ -88,6 +95,12 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         handler.addNotRetryableExceptions(PermanentEventException.class);
         container.getContainerProperties().setDeliveryAttemptHeader(true);
         container.setCommonErrorHandler(handler);
+        // Graceful shutdown (SIGTERM): finish the record in hand, commit it and stop, rather than working
+        // through the rest of the poll (up to max.poll.records images); those are not committed and go to
+        // another consumer. Stopping waits at most the deadline; a record still running then is abandoned
+        // uncommitted, so it is redelivered, never lost.
+        container.getContainerProperties().setStopImmediate(true);
+        container.getContainerProperties().setShutdownTimeout(shutdownDeadline.toMillis());
         log.info("Binding {} ({}): retrying with {}, then dead-lettering", destinationName, group, retry);
     }
 
