@@ -1,11 +1,14 @@
 package com.miniatura.standalone;
 
+import static com.miniatura.standalone.Services.awaitUp;
+import static com.miniatura.standalone.Services.freePort;
+import static com.miniatura.standalone.Services.get;
+import static com.miniatura.standalone.Services.json;
+import static com.miniatura.standalone.Services.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -20,12 +23,10 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The standalone launcher itself: everything in one JVM, restarts, and the infrastructure-only mode. */
 class StandaloneIT {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration TIMEOUT = Services.TIMEOUT;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @TempDir
@@ -123,36 +124,6 @@ class StandaloneIT {
         return "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
     }
 
-    private Process launch(String jar, String... args) throws IOException {
-        Path root = Path.of("").toAbsolutePath().getParent();
-        Path path = root.resolve(jar);
-        assertThat(path).as("built by the reactor before this module's integration tests").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", path.toString()));
-        command.addAll(List.of(args));
-        File log = Path.of("target", path.getFileName() + "-" + UUID.randomUUID() + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
-    }
-
-    private void awaitUp(String url, List<Process> processes) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            for (Process process : processes) {
-                assertThat(process.isAlive()).as("service process exited early (see target/*.log)").isTrue();
-            }
-            try {
-                HttpResponse<String> response = get(url);
-                if (response.statusCode() == 200 && json(response).get("status").asString().equals("UP")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError(url + " not UP within " + TIMEOUT);
-    }
-
     private void upload(String api, Path file, String imageId) throws Exception {
         String boundary = "b" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
@@ -180,22 +151,8 @@ class StandaloneIT {
         throw new AssertionError(imageId + " still pending after " + TIMEOUT);
     }
 
-    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode json(HttpResponse<String> response) {
-        return JSON.readTree(response.body());
-    }
-
     private static Path fixture(String path) {
         return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }
