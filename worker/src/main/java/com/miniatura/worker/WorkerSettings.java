@@ -27,39 +27,16 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline) {
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
         Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
-        long maxBytes = positive(raw, "max-source-bytes", "a positive size such as 50MB", problems,
-                v -> DataSize.parse(v).toBytes());
-        long maxPixels = positive(raw, "max-source-pixels", "a positive number of pixels such as 100000000", problems,
-                Long::parseLong);
-        long maxFrames = positive(raw, "max-source-frames", "a number of frames 1..1000000 such as 1000", problems,
-                v -> {
-                    long n = Long.parseLong(v);
-                    return n > 1_000_000 ? -1 : n;
-                });
-        long timeoutMillis = positive(raw, "render-timeout", "a positive duration such as 60s", problems,
-                v -> DurationStyle.detectAndParse(v).toMillis());
-        long shutdownMillis = positive(raw, "shutdown-deadline", "a positive duration such as 30s", problems,
-                v -> DurationStyle.detectAndParse(v).toMillis());
-        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, (int) Math.max(0, maxFrames),
-                Duration.ofMillis(Math.max(0, timeoutMillis))), Duration.ofMillis(Math.max(0, shutdownMillis)));
-    }
-
-    private interface Parser {
-        long parse(String value);
-    }
-
-    /** Parses a required positive value, recording a problem naming the key otherwise. */
-    private static long positive(Map<String, String> raw, String name, String expected, Problems problems, Parser parser) {
-        String value = raw.get(name);
-        long parsed;
-        try {
-            parsed = parser.parse(value.trim());
-        } catch (RuntimeException e) {
-            parsed = -1;
-        }
-        if (parsed < 1) {
-            problems.expected(PREFIX + "." + name, expected, Problems.show(value));
-        }
-        return parsed;
+        long maxBytes = problems.parse(PREFIX + ".max-source-bytes", raw.get("max-source-bytes"),
+                "a positive size such as 50MB", v -> DataSize.parse(v).toBytes(), n -> n >= 1).orElse(0L);
+        long maxPixels = problems.parse(PREFIX + ".max-source-pixels", raw.get("max-source-pixels"),
+                "a positive number of pixels such as 100000000", Long::parseLong, n -> n >= 1).orElse(0L);
+        int maxFrames = problems.parse(PREFIX + ".max-source-frames", raw.get("max-source-frames"),
+                "a number of frames 1..1000000 such as 1000", Integer::parseInt, n -> n >= 1 && n <= 1_000_000).orElse(0);
+        Duration renderTimeout = problems.parse(PREFIX + ".render-timeout", raw.get("render-timeout"),
+                "a positive duration such as 60s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
+        Duration shutdownDeadline = problems.parse(PREFIX + ".shutdown-deadline", raw.get("shutdown-deadline"),
+                "a positive duration such as 30s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
+        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline);
     }
 }

@@ -2,6 +2,9 @@ package com.miniatura.common.config;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Collects configuration problems so that every one of them is reported at once, each naming its key.
@@ -26,6 +29,25 @@ public final class Problems {
         if (!messages.contains(line)) { // a bad default shared by many variants is reported once
             messages.add(line);
         }
+    }
+
+    /**
+     * Parses a required setting: {@code parser} turns the trimmed text into a value, {@code valid} checks its
+     * range. Anything missing, unparsable or out of range is recorded as
+     * {@code key: expected EXPECTED but was "VALUE"} and gives an empty result.
+     */
+    public <T> Optional<T> parse(String key, String value, String expected, Function<String, T> parser, Predicate<T> valid) {
+        T parsed;
+        try {
+            parsed = parser.apply(value.trim());
+        } catch (RuntimeException e) { // NumberFormatException, IllegalArgumentException, NullPointerException
+            parsed = null;
+        }
+        if (parsed == null || !valid.test(parsed)) {
+            expected(key, expected, show(value));
+            return Optional.empty();
+        }
+        return Optional.of(parsed);
     }
 
     public boolean isEmpty() {

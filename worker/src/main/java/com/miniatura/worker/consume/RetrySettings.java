@@ -4,6 +4,7 @@ import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.Problems;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -20,56 +21,21 @@ public record RetrySettings(int maxAttempts, Duration initialInterval, double mu
 
     public static RetrySettings load(ConfigurableEnvironment environment, Problems problems) {
         Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
-        double attempts = number(raw, "max-attempts", "a number of attempts 1..1000 such as 6", problems,
-                v -> {
-                    int n = Integer.parseInt(v);
-                    return n >= 1 && n <= 1000 ? n : Double.NaN;
-                });
-        double initial = number(raw, "initial-interval", "a positive duration such as 1s", problems,
-                v -> positiveMillis(v));
-        double multiplier = number(raw, "multiplier", "a number 1..10 such as 2.0", problems,
-                v -> {
-                    double m = Double.parseDouble(v);
-                    return m >= 1 && m <= 10 ? m : Double.NaN;
-                });
-        double max = number(raw, "max-interval", "a positive duration such as 30s", problems,
-                v -> positiveMillis(v));
-        double jitter = number(raw, "jitter", "a fraction 0..1 such as 0.2", problems,
-                v -> {
-                    double j = Double.parseDouble(v);
-                    return j >= 0 && j <= 1 ? j : Double.NaN;
-                });
-        if (!Double.isNaN(initial) && !Double.isNaN(max) && max < initial) {
+        Optional<Integer> attempts = problems.parse(PREFIX + ".max-attempts", raw.get("max-attempts"),
+                "a number of attempts 1..1000 such as 6", Integer::parseInt, n -> n >= 1 && n <= 1000);
+        Optional<Duration> initial = problems.parse(PREFIX + ".initial-interval", raw.get("initial-interval"),
+                "a positive duration such as 1s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1);
+        Optional<Double> multiplier = problems.parse(PREFIX + ".multiplier", raw.get("multiplier"),
+                "a number 1..10 such as 2.0", Double::parseDouble, m -> m >= 1 && m <= 10);
+        Optional<Duration> max = problems.parse(PREFIX + ".max-interval", raw.get("max-interval"),
+                "a positive duration such as 30s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1);
+        Optional<Double> jitter = problems.parse(PREFIX + ".jitter", raw.get("jitter"),
+                "a fraction 0..1 such as 0.2", Double::parseDouble, j -> j >= 0 && j <= 1);
+        if (initial.isPresent() && max.isPresent() && max.get().compareTo(initial.get()) < 0) {
             problems.expected(PREFIX + ".max-interval", "a duration not below initial-interval ("
                     + raw.get("initial-interval").trim() + ")", Problems.show(raw.get("max-interval")));
         }
-        return new RetrySettings(Double.isNaN(attempts) ? 1 : (int) attempts,
-                Duration.ofMillis(Double.isNaN(initial) ? 1 : (long) initial), Double.isNaN(multiplier) ? 1 : multiplier,
-                Duration.ofMillis(Double.isNaN(max) ? 1 : (long) max), Double.isNaN(jitter) ? 0 : jitter);
-    }
-
-    private static double positiveMillis(String value) {
-        long millis = DurationStyle.detectAndParse(value).toMillis();
-        return millis >= 1 ? millis : Double.NaN;
-    }
-
-    private interface Parser {
-        double parse(String value);
-    }
-
-    /** Parses a required value, NaN (with a problem naming the key) if it is missing or out of range. */
-    private static double number(Map<String, String> raw, String name, String expected, Problems problems, Parser parser) {
-        String value = raw.get(name);
-        double parsed;
-        try {
-            parsed = parser.parse(value.trim());
-        } catch (RuntimeException e) {
-            parsed = Double.NaN;
-        }
-        if (Double.isNaN(parsed) || Double.isInfinite(parsed)) {
-            problems.expected(PREFIX + "." + name, expected, Problems.show(value));
-            return Double.NaN;
-        }
-        return parsed;
+        return new RetrySettings(attempts.orElse(1), initial.orElse(Duration.ofMillis(1)), multiplier.orElse(1.0),
+                max.orElse(Duration.ofMillis(1)), jitter.orElse(0.0));
     }
 }
