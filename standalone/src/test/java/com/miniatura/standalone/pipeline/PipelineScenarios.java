@@ -193,12 +193,7 @@ abstract class PipelineScenarios {
         int duplicates = 20;
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>("miniatura.images", imageId,
-                    "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
-            record.headers().add("ce_specversion", bytes("1.0"));
-            record.headers().add("ce_type", bytes("image.uploaded"));
-            record.headers().add("ce_source", bytes("/marketplace/uploads"));
-            record.headers().add("ce_id", bytes("dup-1"));
+            ProducerRecord<String, String> record = rawUploadedEvent(imageId, "dup-1");
             producer.send(record).get();
             JsonNode first = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
             assertThat(first.get("status").asString()).isEqualTo("rendered");
@@ -228,12 +223,7 @@ abstract class PipelineScenarios {
         pipeline.putOriginal(imageId + ".jpg", Files.readAllBytes(fixtures().resolve("photos/DSCN0010.jpg")));
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>("miniatura.images", imageId,
-                    "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
-            record.headers().add("ce_specversion", bytes("1.0"));
-            record.headers().add("ce_type", bytes("image.uploaded"));
-            record.headers().add("ce_source", bytes("/marketplace/uploads"));
-            record.headers().add("ce_id", bytes("1"));
+            ProducerRecord<String, String> record = rawUploadedEvent(imageId, "1");
             if (withContentType) {
                 record.headers().add("content-type", bytes("application/json"));
             }
@@ -295,6 +285,20 @@ abstract class PipelineScenarios {
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("\"field\":\"file\"").contains("is larger than the limit of 52428800 bytes");
         assertThat(pipeline.get("/v1/images/it-big").statusCode()).isEqualTo(404);
+    }
+
+    /**
+     * Exactly what docs/events.md tells a non-Java producer to send for an original at
+     * {@code originals/<imageId>.jpg}: the documented {@code ce_*} headers and the JSON value.
+     */
+    static ProducerRecord<String, String> rawUploadedEvent(String imageId, String eventId) {
+        ProducerRecord<String, String> record = new ProducerRecord<>("miniatura.images", imageId,
+                "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
+        record.headers().add("ce_specversion", bytes("1.0"));
+        record.headers().add("ce_type", bytes("image.uploaded"));
+        record.headers().add("ce_source", bytes("/marketplace/uploads"));
+        record.headers().add("ce_id", bytes(eventId));
+        return record;
     }
 
     private static byte[] bytes(String s) {
