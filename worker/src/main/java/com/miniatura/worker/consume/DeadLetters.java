@@ -32,7 +32,7 @@ import org.springframework.util.backoff.BackOff;
  * (the Kafka binder's documented {@link ListenerContainerWithDlqAndRetryCustomizer}): a
  * {@link DefaultErrorHandler} seeks the failed record back and waits one {@link JitteredBackOff}
  * interval per failure, so only a single interval (not the sum of all) has to fit in
- * {@code max.poll.interval.ms}. A {@link PermanentEventException} is never retried. When the attempts
+ * {@code max.poll.interval.ms}. A {@link PermanentEventException} or {@link ImageRejectedException} is never retried. When the attempts
  * are spent, the record is published to the dead-letter topic with its key, value and headers, plus
  * Spring's {@code kafka_dlt-*} headers (original topic, partition, offset, group, timestamp, exception)
  * and these, all UTF-8 strings:
@@ -92,7 +92,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination);
         recoverer.addHeadersFunction(this::headers);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
-        handler.addNotRetryableExceptions(PermanentEventException.class);
+        handler.addNotRetryableExceptions(PermanentEventException.class, ImageRejectedException.class);
         container.getContainerProperties().setDeliveryAttemptHeader(true);
         container.setCommonErrorHandler(handler);
         // Graceful shutdown (SIGTERM): finish the record in hand, commit it and stop, rather than working

@@ -34,8 +34,9 @@ import org.springframework.stereotype.Component;
  * each variant, and write the manifest last.
  *
  * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable) is
- * permanent: the manifest says {@code failed} with the reason and the job returns normally, so the
- * consumer moves on. A storage outage is transient: the exception propagates and the record is retried.
+ * permanent: the manifest says {@code failed} with the reason, then {@link ImageRejectedException}
+ * (never retried) sends the record to the dead-letter topic. A storage outage is transient: its
+ * exception propagates and the record is retried.
  */
 @Component
 public class ImageJob {
@@ -70,8 +71,18 @@ public class ImageJob {
     /** What became of an event. */
     public enum Outcome { RENDERED, FAILED, SKIPPED }
 
+    /**
+     * @throws ImageRejectedException if the image cannot be rendered (its manifest now says failed)
+     * @throws RuntimeException       anything else, such as a storage outage, is transient
+     */
     public Outcome process(ImageEvent event) {
-        Outcome outcome = render(event);
+        Outcome outcome;
+        try {
+            outcome = render(event);
+        } catch (ImageRejectedException e) {
+            outcomes.get(Outcome.FAILED).increment();
+            throw e;
+        }
         outcomes.get(outcome).increment();
         return outcome;
     }
@@ -167,7 +178,7 @@ public class ImageJob {
     private Outcome fail(ImageEvent event, Manifest.Source source, String reason) {
         log.warn("Image {} failed: {}", event.data().imageId(), reason);
         writeManifest(Manifest.failed(event.data().imageId(), source, reason, event.id(), clock.instant()));
-        return Outcome.FAILED;
+        throw new ImageRejectedException(event.data().imageId(), reason);
     }
 
     private void writeManifest(Manifest manifest) {

@@ -54,7 +54,7 @@ class ImagesConsumer {
 
         /**
          * A well-formed envelope whose data is bad (say, a key with {@code ..}) is marked failed for its
-         * imageId, so the status API can say why. A record with an envelope we do not understand (an
+         * imageId, so the status API can say why, and dead-lettered. A record with an envelope we do not understand (an
          * unknown type or spec version, perhaps from a newer producer) or without a usable imageId is
          * dead-lettered: marking the image failed could overwrite a good status.
          */
@@ -65,7 +65,7 @@ class ImagesConsumer {
             if (envelopeOk && imageId != null && EventValidator.imageIdProblem(imageId) == null) {
                 log.warn("Invalid event for image {}: {}", imageId, e.getMessage());
                 job.markFailed(imageId, "invalid event: " + e.getMessage());
-                return;
+                throw new PermanentEventException("invalid event (image " + imageId + " marked failed): " + e.getMessage(), e);
             }
             throw new PermanentEventException("invalid event (not marked failed: " + (envelopeOk ? "no usable imageId" : "unknown envelope")
                     + "): " + e.getMessage() + " [headers: " + String.join(", ", message.getHeaders().keySet()) + "]", e);

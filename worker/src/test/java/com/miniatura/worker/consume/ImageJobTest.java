@@ -93,9 +93,10 @@ class ImageJobTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("permanentFailures")
-    void permanentFailureIsRecordedAsFailedWithItsReason(PermanentCase c) {
+    void permanentFailureIsRecordedAsFailedWithItsReasonThenRejectedForTheDeadLetterTopic(PermanentCase c) {
         c.setup().accept(store);
-        assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.FAILED);
+        assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(ImageRejectedException.class)
+                .hasMessage(c.reason());
         Manifest manifest = writtenManifest();
         assertThat(manifest.status()).isEqualTo("failed");
         assertThat(manifest.reason()).isEqualTo(c.reason());
