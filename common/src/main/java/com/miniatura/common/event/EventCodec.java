@@ -24,7 +24,14 @@ public final class EventCodec {
     private EventCodec() {}
 
     /** The JSON record value for {@code data}; absent optional fields are left out. */
-    public static byte[] payload(ImageUploaded data) {
+    public static byte[] payload(ImageEventData data) {
+        if (data instanceof ImageDeleted deleted) {
+            return JSON.writeValueAsBytes(JSON.createObjectNode().put("imageId", deleted.imageId()));
+        }
+        return payload((ImageUploaded) data);
+    }
+
+    private static byte[] payload(ImageUploaded data) {
         ObjectNode node = JSON.createObjectNode();
         node.put("imageId", data.imageId());
         putIfPresent(node, "lotId", data.lotId());
@@ -67,9 +74,9 @@ public final class EventCodec {
                     "must be " + EventContract.SPEC_VERSION + " but was " + show(specVersion)));
         }
         String type = header(headers, EventContract.HEADER_TYPE);
-        if (!EventContract.TYPE_UPLOADED.equals(type)) {
-            errors.add(new FieldError(EventContract.HEADER_TYPE,
-                    "must be " + EventContract.TYPE_UPLOADED + " but was " + show(type)));
+        if (!EventContract.TYPE_UPLOADED.equals(type) && !EventContract.TYPE_DELETED.equals(type)) {
+            errors.add(new FieldError(EventContract.HEADER_TYPE, "must be " + EventContract.TYPE_UPLOADED + " or "
+                    + EventContract.TYPE_DELETED + " but was " + show(type)));
         }
         String id = header(headers, EventContract.HEADER_ID);
         if (id == null || id.isBlank()) {
@@ -93,9 +100,9 @@ public final class EventCodec {
             errors.add(new FieldError(EventContract.HEADER_CONTENT_TYPE,
                     "must be " + EventContract.JSON + " but was " + show(contentType)));
         }
-        ImageUploaded data = null;
+        ImageEventData data = null;
         try {
-            data = parseData(value, "", false, errors);
+            data = EventContract.TYPE_DELETED.equals(type) ? parseDeleted(value, errors) : parseData(value, "", false, errors);
         } catch (InvalidEventException e) {
             errors.addAll(e.errors());
         }
@@ -105,20 +112,44 @@ public final class EventCodec {
         return new ImageEvent(id, source, type, time, data);
     }
 
+    /** The data of an {@code image.deleted} event: an object with an {@code imageId}; other fields are ignored. */
+    private static ImageDeleted parseDeleted(byte[] json, List<FieldError> errors) {
+        JsonNode node = readJson(json, "", errors);
+        if (node == null) {
+            return null;
+        }
+        if (!node.isObject()) {
+            errors.add(new FieldError("data", "must be a JSON object"));
+            return null;
+        }
+        int before = errors.size();
+        String imageId = text(node, "imageId", "", errors);
+        if (errors.size() == before) {
+            String problem = EventValidator.imageIdProblem(imageId);
+            if (problem != null) {
+                errors.add(new FieldError("imageId", problem));
+            }
+        }
+        return errors.size() == before ? new ImageDeleted(imageId) : null;
+    }
+
     /** Parses JSON text into a payload; see {@link #parseData(JsonNode, String, boolean, List)}. */
     public static ImageUploaded parseData(byte[] json, String path, boolean strict, List<FieldError> errors) {
+        JsonNode node = readJson(json, path, errors);
+        return node == null ? null : parseData(node, path, strict, errors);
+    }
+
+    private static JsonNode readJson(byte[] json, String path, List<FieldError> errors) {
         if (json == null || json.length == 0) {
             errors.add(new FieldError(path.isEmpty() ? "data" : path, "is required (the record value is empty)"));
             return null;
         }
-        JsonNode node;
         try {
-            node = JSON.readTree(json);
+            return JSON.readTree(json);
         } catch (JacksonException e) {
             errors.add(new FieldError(path.isEmpty() ? "data" : path, "is not valid JSON: " + e.getOriginalMessage()));
             return null;
         }
-        return parseData(node, path, strict, errors);
     }
 
     /**

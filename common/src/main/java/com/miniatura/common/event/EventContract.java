@@ -8,7 +8,7 @@ public final class EventContract {
     public static final String TOPIC = "miniatura.images";
     public static final String SPEC_VERSION = "1.0";
     public static final String TYPE_UPLOADED = "image.uploaded";
-    /** Reserved for image deletion; travels on {@link #TOPIC} so it stays ordered with uploads. */
+    /** Image deletion; travels on {@link #TOPIC} so it stays ordered with the image's uploads. */
     public static final String TYPE_DELETED = "image.deleted";
 
     public static final String HEADER_SPEC_VERSION = "ce_specversion";

@@ -15,4 +15,5 @@ package com.miniatura.common.event;
  * @param contentType optional media type of the original
  */
 public record ImageUploaded(
-        String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType) {}
+        String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType)
+        implements ImageEventData {}

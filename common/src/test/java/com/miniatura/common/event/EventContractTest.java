@@ -106,7 +106,7 @@ class EventContractTest {
                 .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).extracting(FieldError::toString)
                         .containsExactly(
                                 "ce_specversion: must be 1.0 but was \"0.3\"",
-                                "ce_type: must be image.uploaded but was \"image.resized\"",
+                                "ce_type: must be image.uploaded or image.deleted but was \"image.resized\"",
                                 "ce_id: is required",
                                 "ce_source: is required",
                                 "ce_time: must be an RFC 3339 timestamp but was \"yesterday\"",
@@ -114,6 +114,52 @@ class EventContractTest {
                                 "imageId: is required",
                                 "bucket: is required",
                                 "key: is required"));
+    }
+
+    @Test
+    void aDeletionRoundTripsWithOnlyItsImageId() {
+        ImageEvent event = new ImageEvent("id-2", "/miniatura/ingest-api", Instant.parse("2026-11-23T09:00:00Z"),
+                new ImageDeleted("lot-1234-1"));
+        assertThat(event.type()).isEqualTo("image.deleted");
+        assertThat(new String(EventCodec.payload(event.data()), StandardCharsets.UTF_8)).isEqualTo("{\"imageId\":\"lot-1234-1\"}");
+        assertThat(EventCodec.headers(event).get("ce_subject")).isEqualTo(bytes("lot-1234-1"));
+        assertThat(EventCodec.decode(EventCodec.headers(event), EventCodec.payload(event.data()))).isEqualTo(event);
+    }
+
+    record DeletionCase(String description, String json, List<String> errors) {
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
+
+    static Stream<DeletionCase> badDeletions() {
+        return Stream.of(
+                new DeletionCase("no imageId", "{\"bucket\":\"originals\"}", List.of("imageId: is required")),
+                new DeletionCase("imageId with a slash", "{\"imageId\":\"a/b\"}",
+                        List.of("imageId: must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'")),
+                new DeletionCase("imageId a number", "{\"imageId\":7}", List.of("imageId: must be a string")),
+                new DeletionCase("not an object", "[\"img-1\"]", List.of("data: must be a JSON object")),
+                new DeletionCase("not JSON", "img-1", List.of("data: is not valid JSON: Unrecognized token 'img': was expecting"
+                        + " (JSON String, Number, Array, Object or token 'null', 'true' or 'false')")),
+                new DeletionCase("empty", "", List.of("data: is required (the record value is empty)")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badDeletions")
+    void refusesABadDeletionNamingTheField(DeletionCase c) {
+        Map<String, byte[]> headers = Map.of("ce_specversion", bytes("1.0"), "ce_type", bytes("image.deleted"),
+                "ce_id", bytes("d-1"), "ce_source", bytes("/test"));
+        assertThatThrownBy(() -> EventCodec.decode(headers, bytes(c.json())))
+                .isInstanceOfSatisfying(InvalidEventException.class, e -> assertThat(e.errors()).extracting(FieldError::toString)
+                        .containsExactlyElementsOf(c.errors()));
+    }
+
+    @Test
+    void anEnvelopeCannotNameOneTypeAndCarryTheOther() {
+        assertThatThrownBy(() -> new ImageEvent("id-3", "/test", EventContract.TYPE_UPLOADED, null, new ImageDeleted("img-1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("type image.uploaded does not match data ImageDeleted");
     }
 
     private static byte[] bytes(String s) {
