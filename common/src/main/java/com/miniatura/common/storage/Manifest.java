@@ -8,11 +8,13 @@ import java.util.List;
  *
  * <p>The ingest API writes it as {@code pending} before publishing an event; the worker overwrites it
  * with {@code rendered} only after every variant is stored (so a reader never sees a half-rendered
- * image as rendered), or with {@code failed} and a plain-words {@code reason}.
+ * image as rendered), or with {@code failed} and a plain-words {@code reason}. A deletion goes
+ * {@code deleting} (ingest, before publishing) → {@code deleted} (worker, after erasing every variant and
+ * the original): a tombstone that keeps only {@code deletedAt}, which every later state carries on.
  *
  * @param schema    document version, {@link #SCHEMA}
  * @param imageId   the image
- * @param status    {@link #PENDING}, {@link #RENDERED} or {@link #FAILED}
+ * @param status    {@link #PENDING}, {@link #RENDERED}, {@link #FAILED}, {@link #DELETING} or {@link #DELETED}
  * @param source    the original it was (or will be) rendered from
  * @param variants  rendered variants, in catalog order (empty unless rendered)
  * @param blurhash  a <a href="https://blurha.sh">BlurHash</a> of the upright image, for pages to paint a
@@ -20,6 +22,8 @@ import java.util.List;
  * @param reason    why it failed (only when failed)
  * @param eventId   {@code ce_id} of the event that produced this state
  * @param updatedAt when this state was written
+ * @param deletedAt when the image was last deleted ({@code ce_time} of its {@code image.deleted} event), kept
+ *                  through later uploads: an upload event not after it is stale and must not resurrect the image
  */
 public record Manifest(
         int schema,
@@ -30,28 +34,58 @@ public record Manifest(
         String blurhash,
         String reason,
         String eventId,
-        Instant updatedAt) {
+        Instant updatedAt,
+        Instant deletedAt) {
 
     public static final int SCHEMA = 1;
     public static final String PENDING = "pending";
     public static final String RENDERED = "rendered";
     public static final String FAILED = "failed";
+    public static final String DELETING = "deleting";
+    public static final String DELETED = "deleted";
 
     public Manifest {
         variants = variants == null ? List.of() : List.copyOf(variants);
     }
 
     public static Manifest pending(String imageId, Source source, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, PENDING, source, List.of(), null, null, eventId, now);
+        return new Manifest(SCHEMA, imageId, PENDING, source, List.of(), null, null, eventId, now, null);
     }
 
     public static Manifest rendered(
             String imageId, Source source, List<Variant> variants, String blurhash, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, RENDERED, source, variants, blurhash, null, eventId, now);
+        return new Manifest(SCHEMA, imageId, RENDERED, source, variants, blurhash, null, eventId, now, null);
     }
 
     public static Manifest failed(String imageId, Source source, String reason, String eventId, Instant now) {
-        return new Manifest(SCHEMA, imageId, FAILED, source, List.of(), null, reason, eventId, now);
+        return new Manifest(SCHEMA, imageId, FAILED, source, List.of(), null, reason, eventId, now, null);
+    }
+
+    /** Deletion requested: the original to erase is still named, the variants are no longer offered. */
+    public static Manifest deleting(String imageId, Source source, String eventId, Instant deletedAt, Instant now) {
+        return new Manifest(SCHEMA, imageId, DELETING, source, List.of(), null, null, eventId, now, deletedAt);
+    }
+
+    /** The tombstone: everything erased, nothing about the image kept but when it was deleted. */
+    public static Manifest deleted(String imageId, String eventId, Instant deletedAt, Instant now) {
+        return new Manifest(SCHEMA, imageId, DELETED, null, List.of(), null, null, eventId, now, deletedAt);
+    }
+
+    /** This state, carrying the deletion time of the state it replaces (a deletion is never forgotten). */
+    public Manifest carryingDeletion(Manifest previous) {
+        Instant carried = previous == null ? null : previous.deletedAt();
+        if (carried == null || (deletedAt != null && !deletedAt.isBefore(carried))) {
+            return this;
+        }
+        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, carried);
+    }
+
+    /**
+     * Whether an upload event with this {@code ce_time} was published before the image's last deletion, and so
+     * must be ignored. Without a time an upload cannot be placed after the deletion, so it is stale too.
+     */
+    public boolean deletedSince(Instant uploadTime) {
+        return deletedAt != null && (uploadTime == null || !uploadTime.isAfter(deletedAt));
     }
 
     /**

@@ -3,20 +3,25 @@ package com.miniatura.common.storage;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
 import io.minio.MinioClient;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
+import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -124,6 +129,26 @@ public final class ObjectStore {
         }
     }
 
+    /** Every key in {@code bucket} that starts with {@code prefix}, however deep (for erasing an image). */
+    public List<String> keys(String bucket, String prefix) {
+        List<String> keys = new ArrayList<>();
+        try {
+            for (Result<Item> item : client.listObjects(
+                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+                keys.add(item.get().objectName());
+            }
+        } catch (MinioException e) {
+            if (e instanceof ErrorResponseException err && "NoSuchBucket".equals(err.errorResponse().code())) {
+                return List.of();
+            }
+            throw classify(e, "list", bucket, prefix);
+        } catch (IllegalStateException e) {
+            throw unreachable("list", bucket, prefix, e);
+        }
+        return keys;
+    }
+
+    /** Removes an object; removing one that does not exist is not an error (S3 semantics). */
     public void remove(String bucket, String key) {
         try {
             client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());

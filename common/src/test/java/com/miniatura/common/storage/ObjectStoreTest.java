@@ -28,6 +28,9 @@ class ObjectStoreTest {
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("check bucket thumbnails failed");
         assertThatThrownBy(() -> store.remove("thumbnails", "a/s150.jpg")).isInstanceOf(StorageUnavailableException.class);
+        assertThatThrownBy(() -> store.keys("thumbnails", "a/"))
+                .isInstanceOf(StorageUnavailableException.class)
+                .hasMessageStartingWith("list thumbnails/a/ failed: java.net.ConnectException");
         assertThatThrownBy(() -> store.etag("originals", "a.jpg"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("stat originals/a.jpg failed: java.net.ConnectException");
