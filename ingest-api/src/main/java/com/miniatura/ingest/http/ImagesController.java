@@ -3,6 +3,7 @@ package com.miniatura.ingest.http;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.FieldError;
+import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
@@ -12,6 +13,7 @@ import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
 import java.io.IOException;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +22,7 @@ import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -28,8 +31,8 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.multipart.MultipartFile;
 
 /**
- * {@code POST /v1/images} stores an original and asks for its variants; {@code GET /v1/images/{imageId}}
- * says how far that got.
+ * {@code POST /v1/images} stores an original and asks for its variants; {@code DELETE /v1/images/{imageId}}
+ * asks for the image to be erased; {@code GET /v1/images/{imageId}} says how far either got.
  */
 @RestController
 class ImagesController {
@@ -47,8 +50,11 @@ class ImagesController {
         this.thumbnails = settings.storage().thumbnailsBucket();
     }
 
-    /** {@code blurhash}: paint it as the placeholder until a thumbnail loads (see https://blurha.sh). */
-    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason) {}
+    /**
+     * {@code blurhash}: paint it as the placeholder until a thumbnail loads (see https://blurha.sh).
+     * {@code deletedAt}: when the image was last deleted, if ever (a later upload renders it again).
+     */
+    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason, Instant deletedAt) {}
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
 
@@ -108,6 +114,24 @@ class ImagesController {
         List<Variant> variants = manifest.variants().stream()
                 .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
                 .toList();
-        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(), manifest.reason()));
+        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(),
+                manifest.reason(), manifest.deletedAt()));
+    }
+
+    /**
+     * Erases an image: its variants, its original and what its status said of it; the status becomes
+     * {@code deleting}, then {@code deleted} once the worker is done. Idempotent, and accepted for an imageId
+     * never seen too: the deletion still stops any upload of it published before now from rendering.
+     */
+    @DeleteMapping("/v1/images/{imageId}")
+    ResponseEntity<Map<String, String>> delete(@PathVariable String imageId) {
+        String problem = EventValidator.imageIdProblem(imageId);
+        if (problem != null) {
+            throw ApiException.invalid("imageId", problem);
+        }
+        ImageEvent event = intake.accept(List.of(new ImageDeleted(imageId))).get(0);
+        return ResponseEntity.accepted()
+                .location(URI.create("/v1/images/" + imageId))
+                .body(Map.of("imageId", imageId, "status", Manifest.DELETING, "eventId", event.id()));
     }
 }

@@ -1,8 +1,9 @@
 package com.miniatura.ingest.http;
 
 import com.miniatura.common.config.MiniaturaSettings;
-import com.miniatura.common.event.EventContract;
+import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageEventData;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
@@ -26,11 +27,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
 /**
- * Accepting an image: mark it pending, then publish its event and wait for Kafka's acknowledgement.
+ * Accepting an upload or a deletion: mark the image {@code pending} (or {@code deleting}), then publish
+ * its event and wait for Kafka's acknowledgement.
  *
- * <p>Order matters: the pending status is written before the event exists, so the worker's
- * {@code rendered}/{@code failed} (written after consuming it) always lands after, and a status
- * query right after the 202 already answers {@code pending}. If Kafka does not acknowledge, each
+ * <p>Order matters: the status is written before the event exists, so the worker's {@code rendered},
+ * {@code failed} or {@code deleted} (written after consuming it) always lands after, and a status
+ * query right after the 202 already answers {@code pending} or {@code deleting}. An earlier deletion's
+ * time is carried into the new status, so the worker still knows which uploads are stale. If Kafka does not acknowledge, each
  * image's previous status document is put back (or the new one removed), so a refused request
  * leaves no image pending forever.
  */
@@ -54,14 +57,14 @@ class Intake {
         this.source = settings.source();
     }
 
-    /** Marks every image pending and publishes its event; returns the events as published. */
-    List<ImageEvent> accept(List<ImageUploaded> uploads) {
+    /** Marks every image pending or deleting and publishes its event; returns the events as published. */
+    List<ImageEvent> accept(List<? extends ImageEventData> requests) {
         Instant now = clock.instant();
-        List<ImageEvent> events = uploads.stream()
-                .map(data -> new ImageEvent(UUID.randomUUID().toString(), source, EventContract.TYPE_UPLOADED, now, data))
+        List<ImageEvent> events = requests.stream()
+                .map(data -> new ImageEvent(UUID.randomUUID().toString(), source, now, data))
                 .toList();
         List<CompletableFuture<Optional<byte[]>>> writes = events.stream()
-                .map(event -> CompletableFuture.supplyAsync(() -> markPending(event), writers))
+                .map(event -> CompletableFuture.supplyAsync(() -> markAccepted(event), writers))
                 .toList();
         List<Optional<byte[]>> previous;
         try {
@@ -78,16 +81,32 @@ class Intake {
         return events;
     }
 
-    /** Writes the pending status and returns the status document it replaced, if any. */
-    private Optional<byte[]> markPending(ImageEvent event) {
-        ImageUploaded data = event.data();
-        String key = StorageLayout.manifestKey(data.imageId());
+    /** Writes the pending (or deleting) status and returns the status document it replaced, if any. */
+    private Optional<byte[]> markAccepted(ImageEvent event) {
+        String imageId = event.data().imageId();
+        String key = StorageLayout.manifestKey(imageId);
         Optional<byte[]> previous = store.get(thumbnails, key, MAX_MANIFEST_BYTES).map(StoredObject::bytes);
-        Manifest pending = Manifest.pending(data.imageId(),
-                Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType()),
-                event.id(), event.time());
-        store.put(thumbnails, key, ManifestCodec.write(pending), "application/json", "no-cache", Map.of());
+        Manifest before = previous.map(Intake::readOrNull).orElse(null);
+        Manifest status;
+        if (event.data() instanceof ImageUploaded data) {
+            status = Manifest.pending(imageId,
+                    Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType()),
+                    event.id(), event.time());
+        } else {
+            // The original to erase stays named until the worker has erased it.
+            status = Manifest.deleting(imageId, before == null ? null : before.source(), event.id(), event.time(), event.time());
+        }
+        store.put(thumbnails, key, ManifestCodec.write(status.carryingDeletion(before)), "application/json", "no-cache", Map.of());
         return previous;
+    }
+
+    private static Manifest readOrNull(byte[] manifest) {
+        try {
+            return ManifestCodec.read(manifest);
+        } catch (RuntimeException e) {
+            log.warn("Replacing an unreadable status document: {}", e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -80,7 +80,7 @@ class IngestApiTest {
         assertThat(events.getValue()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("image.uploaded");
             assertThat(e.source()).isEqualTo("/miniatura/ingest-api");
-            assertThat(e.data().key()).isEqualTo("img-1.jpg");
+            assertThat(((com.miniatura.common.event.ImageUploaded) e.data()).key()).isEqualTo("img-1.jpg");
         });
     }
 
@@ -188,7 +188,7 @@ class IngestApiTest {
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
         verify(publisher).publishAll(events.capture());
-        assertThat(events.getValue().get(0).data()).satisfies(d -> {
+        assertThat((com.miniatura.common.event.ImageUploaded) events.getValue().get(0).data()).satisfies(d -> {
             assertThat(d.etag()).isEqualTo("etag-1");
             assertThat(d.size()).isEqualTo(JPEG.length);
             assertThat(d.lotId()).isEqualTo("7");
