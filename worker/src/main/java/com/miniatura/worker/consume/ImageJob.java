@@ -2,6 +2,7 @@ package com.miniatura.worker.consume;
 
 import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
@@ -20,6 +21,7 @@ import com.miniatura.worker.render.Renderer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,13 +32,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Renders one image end to end: fetch the original, decode it once and render every variant, store
- * each variant, and write the manifest last.
+ * Handles one image event end to end. An upload: fetch the original, decode it once and render every
+ * variant, store each variant, and write the manifest last. A deletion: erase every variant and the
+ * original, then write the {@code deleted} tombstone last.
  *
  * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable) is
  * permanent: the manifest says {@code failed} with the reason, then {@link ImageRejectedException}
  * (never retried) sends the record to the dead-letter topic. A storage outage is transient: its
  * exception propagates and the record is retried.
+ *
+ * <p>An upload published before the image's last deletion ({@link Manifest#deletedSince}) is ignored, so a
+ * late, duplicated or replayed upload never resurrects a deleted image.
  */
 @Component
 public class ImageJob {
@@ -62,14 +68,18 @@ public class ImageJob {
         this.maxSourceBytes = worker.limits().maxSourceBytes();
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, Counter.builder("miniatura.images")
-                    .description("Upload events handled by the worker, by outcome (skipped: already rendered from this original and catalog)")
+                    .description("Image events handled by the worker, by outcome (skipped: already rendered from this original"
+                            + " and catalog; ignored: an upload published before the image was deleted)")
                     .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                     .register(meters));
         }
     }
 
-    /** What became of an event. */
-    public enum Outcome { RENDERED, FAILED, SKIPPED }
+    /**
+     * What became of an event: {@code SKIPPED} an upload already rendered from this original and catalog,
+     * {@code IGNORED} an upload published before the image's deletion, {@code DELETED} a deletion carried out.
+     */
+    public enum Outcome { RENDERED, FAILED, SKIPPED, IGNORED, DELETED }
 
     /**
      * @throws ImageRejectedException if the image cannot be rendered (its manifest now says failed)
@@ -78,7 +88,7 @@ public class ImageJob {
     public Outcome process(ImageEvent event) {
         Outcome outcome;
         try {
-            outcome = render(event);
+            outcome = event.data() instanceof ImageDeleted ? delete(event) : render(event, (ImageUploaded) event.data());
         } catch (ImageRejectedException e) {
             outcomes.get(Outcome.FAILED).increment();
             throw e;
@@ -87,10 +97,15 @@ public class ImageJob {
         return outcome;
     }
 
-    private Outcome render(ImageEvent event) {
-        ImageUploaded data = event.data();
+    private Outcome render(ImageEvent event, ImageUploaded data) {
         long started = System.nanoTime();
-        if (upToDate(data)) {
+        Manifest previous = currentManifest(data.imageId()).orElse(null);
+        if (previous != null && previous.deletedSince(event.time())) {
+            log.info("Ignored upload event {} of {}: published {}, not after the image's deletion at {}", event.id(),
+                    data.imageId(), event.time() == null ? "at an unknown time" : "at " + event.time(), previous.deletedAt());
+            return Outcome.IGNORED;
+        }
+        if (upToDate(data, previous)) {
             log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
             return Outcome.SKIPPED;
         }
@@ -99,12 +114,12 @@ public class ImageJob {
         try {
             original = store.get(data.bucket(), data.key(), maxSourceBytes);
         } catch (ObjectTooLargeException e) {
-            return fail(event, source, e.getMessage());
+            return fail(event, previous, source, e.getMessage());
         } catch (StorageRejectedException e) {
-            return fail(event, source, "original cannot be read: " + e.getMessage());
+            return fail(event, previous, source, "original cannot be read: " + e.getMessage());
         }
         if (original.isEmpty()) {
-            return fail(event, source, "original not found: " + data.bucket() + "/" + data.key());
+            return fail(event, previous, source, "original not found: " + data.bucket() + "/" + data.key());
         }
         StoredObject object = original.get();
         source = Manifest.Source.of(data.bucket(), data.key(), object.etag(), (long) object.bytes().length,
@@ -114,7 +129,7 @@ public class ImageJob {
         try {
             result = renderer.render(object.bytes(), catalog.variants());
         } catch (RenderException e) {
-            return fail(event, source, e.getMessage());
+            return fail(event, previous, source, e.getMessage());
         }
         source = new Manifest.Source(source.bucket(), source.key(), source.etag(), source.size(), source.contentType(),
                 result.source().width(), result.source().height(), result.source().format());
@@ -128,7 +143,8 @@ public class ImageJob {
                     variant.bytes().length, variant.contentType(), variant.spec().specHash()));
         }
         // Last, so that "rendered" is never visible before every variant is.
-        writeManifest(Manifest.rendered(data.imageId(), source, stored, result.blurhash(), event.id(), clock.instant()));
+        writeManifest(Manifest.rendered(data.imageId(), source, stored, result.blurhash(), event.id(), clock.instant())
+                .carryingDeletion(previous));
         log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
                 result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
@@ -141,12 +157,10 @@ public class ImageJob {
      * a re-render of an unchanged image, costs a manifest read and a HEAD instead of a render. The manifest
      * is read first because for a new upload it is {@code pending}, and then nothing else is asked.
      */
-    private boolean upToDate(ImageUploaded data) {
-        Optional<Manifest> current = currentManifest(data.imageId());
-        if (current.isEmpty() || !Manifest.RENDERED.equals(current.get().status())) {
+    private boolean upToDate(ImageUploaded data, Manifest manifest) {
+        if (manifest == null || !Manifest.RENDERED.equals(manifest.status())) {
             return false;
         }
-        Manifest manifest = current.get();
         Manifest.Source source = manifest.source();
         if (source == null || source.etag() == null || !data.bucket().equals(source.bucket()) || !data.key().equals(source.key())) {
             return false;
@@ -170,15 +184,54 @@ public class ImageJob {
         }
     }
 
-    /** Marks an image failed when its event itself is unusable (no original to fall back on). */
-    public void markFailed(String imageId, String reason) {
-        writeManifest(Manifest.failed(imageId, null, reason, null, clock.instant()));
+    /**
+     * Erases the image: every object under its prefix in the thumbnails bucket (the variants of today's
+     * catalog and of any earlier one), then its original if that is in the originals bucket (one this
+     * pipeline owns; an original elsewhere belongs to whoever put it there), then writes the tombstone.
+     * The tombstone is written last for the same reason a rendered manifest is: until it exists the status
+     * says {@code deleting}, and a crash in between is redelivered and erases again (removing a removed
+     * object is not an error).
+     *
+     * <p>One exception: if the status is {@code pending} from an upload accepted after this deletion was
+     * requested, that newer upload stands. Only the old variants are erased; its original and status stay.
+     */
+    private Outcome delete(ImageEvent event) {
+        String imageId = event.data().imageId();
+        Instant deletedAt = event.time() != null ? event.time() : clock.instant();
+        Manifest previous = currentManifest(imageId).orElse(null);
+        String manifestKey = StorageLayout.manifestKey(imageId);
+        List<String> variants = store.keys(storage.thumbnailsBucket(), imageId + "/").stream()
+                .filter(key -> !key.equals(manifestKey)).toList();
+        for (String key : variants) {
+            store.remove(storage.thumbnailsBucket(), key);
+        }
+        if (previous != null && Manifest.PENDING.equals(previous.status()) && previous.updatedAt() != null
+                && previous.updatedAt().isAfter(deletedAt)) {
+            log.info("Deleted {} variants of {}; its original and status stay: an upload accepted at {} supersedes the"
+                    + " deletion requested at {}", variants.size(), imageId, previous.updatedAt(), deletedAt);
+            return Outcome.DELETED;
+        }
+        Manifest.Source original = previous == null ? null : previous.source();
+        boolean ownOriginal = original != null && storage.originalsBucket().equals(original.bucket()) && original.key() != null;
+        if (ownOriginal) {
+            store.remove(original.bucket(), original.key());
+        }
+        writeManifest(Manifest.deleted(imageId, event.id(), deletedAt, clock.instant()).carryingDeletion(previous));
+        log.info("Deleted {}: {} variants{}", imageId, variants.size(), ownOriginal ? " and its original " + original.key() : "");
+        return Outcome.DELETED;
     }
 
-    private Outcome fail(ImageEvent event, Manifest.Source source, String reason) {
-        log.warn("Image {} failed: {}", event.data().imageId(), reason);
-        writeManifest(Manifest.failed(event.data().imageId(), source, reason, event.id(), clock.instant()));
-        throw new ImageRejectedException(event.data().imageId(), reason);
+    /** Marks an image failed when its event itself is unusable (no original to fall back on). */
+    public void markFailed(String imageId, String reason) {
+        Manifest previous = currentManifest(imageId).orElse(null);
+        writeManifest(Manifest.failed(imageId, null, reason, null, clock.instant()).carryingDeletion(previous));
+    }
+
+    private Outcome fail(ImageEvent event, Manifest previous, Manifest.Source source, String reason) {
+        String imageId = event.data().imageId();
+        log.warn("Image {} failed: {}", imageId, reason);
+        writeManifest(Manifest.failed(imageId, source, reason, event.id(), clock.instant()).carryingDeletion(previous));
+        throw new ImageRejectedException(imageId, reason);
     }
 
     private void writeManifest(Manifest manifest) {

@@ -1,13 +1,6 @@
 package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
@@ -21,7 +14,6 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.worker.WorkerSettings;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.Renderer;
@@ -29,11 +21,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.time.Instant;
-import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
@@ -52,28 +41,14 @@ class IdempotentSkipTest {
     private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
             "originals", "thumbnails", "public, max-age=60", false);
 
-    /** An in-memory bucket pair behind a mock, counting the writes of variants. */
-    private final Map<String, byte[]> objects = new HashMap<>();
-    private final AtomicInteger variantWrites = new AtomicInteger();
-    private final ObjectStore store = mock(ObjectStore.class);
+    private final InMemoryStore storage = new InMemoryStore();
+    private final Map<String, byte[]> objects = storage.objects;
+    private final AtomicInteger variantWrites = storage.variantWrites;
+    private final ObjectStore store = storage.store;
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     IdempotentSkipTest() throws Exception {
-        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> {
-            byte[] bytes = objects.get(call.getArgument(0) + "/" + call.getArgument(1));
-            return Optional.ofNullable(bytes).map(b -> new StoredObject(b, etagOf(b), "application/octet-stream", Map.of()));
-        });
-        when(store.etag(anyString(), anyString())).thenAnswer(call ->
-                Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(IdempotentSkipTest::etagOf));
-        doAnswer(call -> {
-            String key = call.getArgument(1);
-            if (!key.endsWith("manifest.json")) {
-                variantWrites.incrementAndGet();
-            }
-            objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
-            return "etag";
-        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
-        objects.put("originals/img-1.jpg", jpeg(120, 60));
+        objects.put("originals/img-1.jpg", InMemoryStore.jpeg(120, 60));
     }
 
     private ImageJob job(VariantSpec... catalog) {
@@ -112,7 +87,7 @@ class IdempotentSkipTest {
     }
 
     static Stream<Change> staleness() throws Exception {
-        byte[] other = jpeg(100, 100);
+        byte[] other = InMemoryStore.jpeg(100, 100);
         return Stream.of(
                 new Change("the original was replaced (new ETag)", t -> t.objects.put("originals/img-1.jpg", other),
                         new VariantSpec[] {A, B}),
@@ -149,18 +124,4 @@ class IdempotentSkipTest {
         return meters.get("miniatura.images").tag("outcome", outcome).counter().count();
     }
 
-    private static String etagOf(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static byte[] jpeg(int width, int height) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
-    }
 }

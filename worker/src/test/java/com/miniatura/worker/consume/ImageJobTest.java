@@ -115,7 +115,7 @@ class ImageJobTest {
     @Test
     void everyVariantIsStoredBeforeTheManifest() throws Exception {
         when(store.get(anyString(), anyString(), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+                .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.RENDERED);
 
         InOrder order = inOrder(store);
@@ -138,7 +138,7 @@ class ImageJobTest {
     @Test
     void storageOutageWhileStoringVariantsLeavesNoManifest() throws Exception {
         when(store.get(anyString(), anyString(), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+                .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), anyString(), any(), anyMap()))
                 .thenThrow(new StorageUnavailableException("put failed: 503", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
@@ -152,10 +152,4 @@ class ImageJobTest {
         return ManifestCodec.read(json.getValue());
     }
 
-    private static byte[] jpeg(int width, int height) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
-    }
 }

@@ -1,0 +1,78 @@
+package com.miniatura.worker.consume;
+
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StoredObject;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Object storage as a sorted map of {@code bucket/key} → bytes behind a mocked {@link ObjectStore}, with
+ * S3's semantics where the worker relies on them (ETag = MD5, removing a missing object is fine), and a
+ * count of variant writes (every put that is not a manifest).
+ */
+final class InMemoryStore {
+    final Map<String, byte[]> objects = new TreeMap<>();
+    final AtomicInteger variantWrites = new AtomicInteger();
+    final ObjectStore store = mock(ObjectStore.class);
+
+    InMemoryStore() {
+        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> {
+            byte[] bytes = objects.get(call.getArgument(0) + "/" + call.getArgument(1));
+            return Optional.ofNullable(bytes).map(b -> new StoredObject(b, etagOf(b), "application/octet-stream", Map.of()));
+        });
+        when(store.etag(anyString(), anyString())).thenAnswer(call ->
+                Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(InMemoryStore::etagOf));
+        when(store.keys(anyString(), anyString())).thenAnswer(call -> {
+            String prefix = call.getArgument(0) + "/" + call.getArgument(1);
+            return objects.keySet().stream().filter(k -> k.startsWith(prefix))
+                    .map(k -> k.substring(((String) call.getArgument(0)).length() + 1)).toList();
+        });
+        doAnswer(call -> {
+            String key = call.getArgument(1);
+            if (!key.endsWith("manifest.json")) {
+                variantWrites.incrementAndGet();
+            }
+            objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
+            return "etag";
+        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        doAnswer(call -> objects.remove(call.getArgument(0) + "/" + call.getArgument(1))).when(store).remove(anyString(), anyString());
+    }
+
+    Manifest manifest(String imageId) {
+        byte[] json = objects.get("thumbnails/" + imageId + "/manifest.json");
+        return json == null ? null : ManifestCodec.read(json);
+    }
+
+    /** A black baseline JPEG of this size: a real original for the renderer. */
+    static byte[] jpeg(int width, int height) {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try {
+            javax.imageio.ImageIO.write(image, "jpeg", out);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static String etagOf(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5").digest(bytes));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
