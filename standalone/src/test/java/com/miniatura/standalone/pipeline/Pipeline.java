@@ -95,12 +95,17 @@ final class Pipeline implements AutoCloseable {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).DELETE().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Polls the status API until the image is no longer pending. */
+    /** Polls the status API until the image is no longer pending (or deleting). */
     JsonNode awaitFinalStatus(String imageId, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         JsonNode status = null;
@@ -108,7 +113,8 @@ final class Pipeline implements AutoCloseable {
             HttpResponse<String> response = get("/v1/images/" + imageId);
             if (response.statusCode() == 200) {
                 status = JSON.readTree(response.body());
-                if (!"pending".equals(status.get("status").asString())) {
+                String now = status.get("status").asString();
+                if (!now.equals("pending") && !now.equals("deleting")) {
                     return status;
                 }
             }
@@ -120,6 +126,16 @@ final class Pipeline implements AutoCloseable {
     void putOriginal(String key, byte[] bytes) throws Exception {
         s3.putObject(PutObjectArgs.builder().bucket("originals").object(key).data(bytes, bytes.length)
                 .contentType("image/jpeg").userMetadata(Map.of()).build());
+    }
+
+    /** Every key under {@code prefix} in {@code bucket}. */
+    List<String> keys(String bucket, String prefix) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (io.minio.Result<io.minio.messages.Item> item : s3.listObjects(io.minio.ListObjectsArgs.builder().bucket(bucket)
+                .prefix(prefix).recursive(true).build())) {
+            keys.add(item.get().objectName());
+        }
+        return keys;
     }
 
     byte[] read(String bucket, String key) throws Exception {

@@ -213,6 +213,55 @@ abstract class PipelineScenarios {
         }
     }
 
+    /**
+     * {@code DELETE /v1/images/{id}} erases the variants and the original and leaves a {@code deleted} status;
+     * the upload event published before the deletion, delivered again (a replay, a producer's retry), is
+     * ignored even though its original is back; a new upload afterwards renders the image again.
+     */
+    @Test
+    void aDeletedImageIsErasedAndALateUploadDoesNotBringItBack() throws Exception {
+        String imageId = "it-delete-" + UUID.randomUUID();
+        byte[] photo = Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg"));
+        pipeline.uploadAccepted(fixtures().resolve("catalog/flowers-1024.jpg"), imageId);
+        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("rendered");
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).hasSize(VARIANTS.size() + 1);
+
+        HttpResponse<String> accepted = pipeline.delete("/v1/images/" + imageId);
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        assertThat(Pipeline.JSON.readTree(accepted.body()).get("status").asString()).isEqualTo("deleting");
+        JsonNode deleted = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
+        assertThat(deleted.get("status").asString()).isEqualTo("deleted");
+        assertThat(deleted.get("variants")).isEmpty();
+        java.time.Instant deletedAt = java.time.Instant.parse(deleted.get("deletedAt").asString());
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).containsExactly(imageId + "/manifest.json");
+        assertThat(pipeline.keys("originals", imageId)).isEmpty();
+
+        io.micrometer.core.instrument.Counter ignored = pipeline.worker.getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("miniatura.images").tag("outcome", "ignored").counter();
+        double before = ignored.count();
+        pipeline.putOriginal(imageId + ".jpg", photo);
+        ProducerRecord<String, String> late = rawUploadedEvent(imageId, "late-1");
+        late.headers().add("ce_time", bytes(deletedAt.minusSeconds(30).toString()));
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(), new StringSerializer())) {
+            producer.send(late).get();
+        }
+        long deadline = System.nanoTime() + RENDER_TIMEOUT.toNanos();
+        while (ignored.count() < before + 1 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(ignored.count() - before).as("late uploads ignored").isEqualTo(1);
+        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("deleted");
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).containsExactly(imageId + "/manifest.json");
+
+        pipeline.uploadAccepted(fixtures().resolve("catalog/flowers-1024.jpg"), imageId);
+        JsonNode again = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
+        assertThat(again.get("status").asString()).isEqualTo("rendered");
+        assertThat(again.get("deletedAt").asString()).isEqualTo(deletedAt.toString());
+        System.out.printf("deletion: %s erased (%d variants and the original), 1 late upload ignored, re-upload rendered%n",
+                imageId, VARIANTS.size());
+    }
+
     @ParameterizedTest(name = "with content-type header: {0}")
     @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
     void eventFromARawProducerIsRendered(boolean withContentType) throws Exception {
