@@ -1,0 +1,88 @@
+package com.miniatura.standalone;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The durability settings docs/reliability.md promises are the ones shipped: producers wait for every
+ * in-sync replica and are idempotent, and the production topics (deploy/base/kafka-topics.yaml) are
+ * replicated with a write quorum and enough partitions for a fully scaled-out worker lane.
+ */
+class DurabilitySettingsTest {
+    /** The live worker lane's KEDA maxReplicaCount (deploy issue); the partition count must serve all of them. */
+    private static final int MAX_WORKER_PODS = 50;
+
+    @Test
+    void bothProducersWaitForEveryInSyncReplicaAndAreIdempotent() {
+        for (String defaults : List.of("miniatura/ingest-api-defaults.yml", "miniatura/worker-defaults.yml")) {
+            Map<String, Object> producer = at(classpathYaml(defaults), "spring", "kafka", "producer");
+            assertThat(producer.get("acks")).as(defaults).isEqualTo("all");
+            assertThat(at(producer, "properties").get("enable.idempotence")).as(defaults).isEqualTo(true);
+        }
+    }
+
+    @Test
+    void productionTopicsAreReplicatedWithAWriteQuorumAndEnoughPartitions() throws Exception {
+        Map<String, Map<String, Object>> topics = new java.util.TreeMap<>();
+        for (Map<String, Object> topic : deployYaml("base/kafka-topics.yaml")) {
+            assertThat(topic.get("kind")).isEqualTo("KafkaTopic");
+            Map<String, Object> spec = at(topic, "spec");
+            topics.put((String) spec.get("topicName"), spec);
+        }
+        assertThat(topics).containsOnlyKeys("miniatura.images", "miniatura.images.dlq");
+        int concurrency = (Integer) at(classpathYaml("miniatura/worker-defaults.yml"),
+                "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency");
+        for (Map.Entry<String, Map<String, Object>> topic : topics.entrySet()) {
+            Map<String, Object> spec = topic.getValue();
+            assertThat(spec.get("replicas")).as(topic.getKey()).isEqualTo(3);
+            assertThat(at(spec, "config").get("min.insync.replicas")).as(topic.getKey()).isEqualTo(2);
+            assertThat(at(spec, "config").get("unclean.leader.election.enable")).as(topic.getKey()).isEqualTo(false);
+        }
+        assertThat((Integer) topics.get("miniatura.images").get("partitions"))
+                .as("partitions >= %d pods x %d consumer threads", MAX_WORKER_PODS, concurrency)
+                .isGreaterThanOrEqualTo(MAX_WORKER_PODS * concurrency);
+        long week = 7L * 24 * 3600 * 1000;
+        assertThat(((Number) at(topics.get("miniatura.images.dlq"), "config").get("retention.ms")).longValue())
+                .as("dead letters outlive the images topic, for replay-dlq after a fix")
+                .isGreaterThan(((Number) at(topics.get("miniatura.images"), "config").get("retention.ms")).longValue())
+                .isGreaterThanOrEqualTo(week);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> at(Map<String, Object> yaml, String... path) {
+        Map<String, Object> node = yaml;
+        for (String key : path) {
+            assertThat(node).as("%s in %s", key, String.join(".", path)).containsKey(key);
+            node = (Map<String, Object>) node.get(key);
+        }
+        return node;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> classpathYaml(String resource) {
+        try (InputStream in = DurabilitySettingsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return new Yaml().load(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> deployYaml(String file) throws Exception {
+        Path path = Path.of("").toAbsolutePath().getParent().resolve("deploy").resolve(file);
+        List<Map<String, Object>> documents = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(Files.readString(path))) {
+            documents.add((Map<String, Object>) document);
+        }
+        return documents;
+    }
+}
