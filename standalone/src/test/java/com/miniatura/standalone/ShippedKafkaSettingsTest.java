@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The durability settings docs/reliability.md promises are the ones shipped: producers wait for every
- * in-sync replica and are idempotent, and the production topics (deploy/base/kafka-topics.yaml) are
- * replicated with a write quorum and enough partitions for a fully scaled-out worker lane.
+ * The Kafka settings docs/reliability.md promises are the ones shipped: producers wait for every in-sync
+ * replica and are idempotent; the production topics (deploy/base/kafka-topics.yaml) are replicated with a
+ * write quorum and enough partitions for a fully scaled-out worker lane; a worker's in-flight work is bounded.
  */
-class DurabilitySettingsTest {
+class ShippedKafkaSettingsTest {
     /** The live worker lane's KEDA maxReplicaCount (deploy issue); the partition count must serve all of them. */
     private static final int MAX_WORKER_PODS = 50;
 
@@ -56,6 +56,18 @@ class DurabilitySettingsTest {
                 .isGreaterThanOrEqualTo(week);
     }
 
+    @Test
+    void aWorkersInFlightWorkIsBoundedSoABurstWaitsInKafka() {
+        Map<String, Object> worker = classpathYaml("miniatura/worker-defaults.yml");
+        int threads = (Integer) at(worker, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency");
+        int perPoll = (Integer) at(worker, "spring", "cloud", "stream", "kafka", "bindings", "images-in-0", "consumer",
+                "configuration").get("max.poll.records");
+        System.out.printf("backpressure: at most %d threads x %d events of a poll = %d events held per worker%n",
+                threads, perPoll, threads * perPoll);
+        assertThat(threads).isBetween(1, 8);
+        assertThat(threads * perPoll).as("events a worker holds at once").isLessThanOrEqualTo(32);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> at(Map<String, Object> yaml, String... path) {
         Map<String, Object> node = yaml;
@@ -68,7 +80,7 @@ class DurabilitySettingsTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> classpathYaml(String resource) {
-        try (InputStream in = DurabilitySettingsTest.class.getClassLoader().getResourceAsStream(resource)) {
+        try (InputStream in = ShippedKafkaSettingsTest.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             return new Yaml().load(in);
         } catch (java.io.IOException e) {
