@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
+import com.miniatura.common.storage.StorageUnavailableException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -24,6 +25,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.listener.RetryListener;
 import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.util.backoff.BackOff;
 
@@ -93,6 +95,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         recoverer.addHeadersFunction(this::headers);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
         handler.addNotRetryableExceptions(PermanentEventException.class, ImageRejectedException.class);
+        handler.setRetryListeners(new AttemptLog(retry.maxAttempts(), dlqTopic));
         container.getContainerProperties().setDeliveryAttemptHeader(true);
         container.setCommonErrorHandler(handler);
         // Graceful shutdown (SIGTERM): finish the record in hand, commit it and stop, rather than working
@@ -102,6 +105,58 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         container.getContainerProperties().setStopImmediate(true);
         container.getContainerProperties().setShutdownTimeout(shutdownDeadline.toMillis());
         log.info("Binding {} ({}): retrying with {}, then dead-lettering", destinationName, group, retry);
+    }
+
+    /**
+     * One line per failed delivery and per dead letter, naming the image, the event and the error; this
+     * replaces the stack trace Spring Integration's error-channel logger would print for every attempt
+     * (silenced in {@code worker-defaults.yml}), which buried a 30 s storage outage in thousands of lines.
+     */
+    static final class AttemptLog implements RetryListener {
+        private final int maxAttempts;
+        private final String dlqTopic;
+
+        AttemptLog(int maxAttempts, String dlqTopic) {
+            this.maxAttempts = maxAttempts;
+            this.dlqTopic = dlqTopic;
+        }
+
+        @Override
+        public void failedDelivery(ConsumerRecord<?, ?> record, Exception exception, int deliveryAttempt) {
+            Throwable error = cause(exception);
+            if (error instanceof PermanentEventException || error instanceof ImageRejectedException) {
+                return; // not retried: recovered() reports it
+            }
+            String line = "Delivery " + deliveryAttempt + " of " + maxAttempts + " failed for " + describe(record) + ": "
+                    + error.getClass().getSimpleName() + ": " + error.getMessage() + (deliveryAttempt < maxAttempts ? "; retrying" : "");
+            if (error instanceof StorageUnavailableException) {
+                log.warn(line);
+            } else {
+                log.warn(line, error); // not an outage we know: the stack trace is worth its lines
+            }
+        }
+
+        @Override
+        public void recovered(ConsumerRecord<?, ?> record, Exception exception) {
+            Throwable error = cause(exception);
+            log.warn("Dead-lettered {} to {}: {}: {}", describe(record), dlqTopic, error.getClass().getSimpleName(),
+                    error.getMessage());
+        }
+
+        @Override
+        public void recoveryFailed(ConsumerRecord<?, ?> record, Exception original, Exception failure) {
+            log.error("Could not dead-letter {} ({}); it stays uncommitted and is delivered again", describe(record),
+                    cause(original).getMessage(), failure);
+        }
+
+        /** {@code image lot-1 (event 7d0c…, images-3@42)}: enough to find the record and the image. */
+        static String describe(ConsumerRecord<?, ?> record) {
+            Object key = record.key();
+            String image = key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(key);
+            Header id = record.headers().lastHeader("ce_id");
+            return "image " + image + " (event " + (id == null ? "without ce_id" : new String(id.value(), StandardCharsets.UTF_8))
+                    + ", " + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
+        }
     }
 
     /** The {@code miniatura-*} headers of a dead letter. */
