@@ -51,7 +51,10 @@ public final class ObjectStore {
                 .connectTimeout(5, TimeUnit.SECONDS)
                 .readTimeout(30, TimeUnit.SECONDS)
                 .writeTimeout(30, TimeUnit.SECONDS)
-                .retryOnConnectionFailure(false)
+                // S3 servers close keep-alive connections idle for some seconds; OkHttp then retries the request
+                // once on a fresh connection instead of failing the first request after every quiet spell
+                // (seen as "EOFException: \n not found" deliveries in FaultInjectionIT).
+                .retryOnConnectionFailure(true)
                 .build();
         this.client = MinioClient.builder()
                 .endpoint(settings.endpoint())
