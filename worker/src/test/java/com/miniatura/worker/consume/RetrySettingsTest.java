@@ -18,7 +18,7 @@ import org.springframework.core.env.StandardEnvironment;
 /** {@code miniatura.worker.retry.*}: every bad value is reported, naming its key. */
 class RetrySettingsTest {
     private static final Map<String, Object> DEFAULTS = Map.of(
-            "miniatura.worker.retry.max-attempts", "6",
+            "miniatura.worker.retry.max-attempts", "10",
             "miniatura.worker.retry.initial-interval", "1s",
             "miniatura.worker.retry.multiplier", "2.0",
             "miniatura.worker.retry.max-interval", "30s",
@@ -28,7 +28,7 @@ class RetrySettingsTest {
     void defaults() {
         Problems problems = new Problems();
         assertThat(RetrySettings.load(environment(Map.of()), problems))
-                .isEqualTo(new RetrySettings(6, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.2));
+                .isEqualTo(new RetrySettings(10, Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 0.2));
         assertThat(problems.messages()).isEmpty();
     }
 
