@@ -2,18 +2,25 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -21,6 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 final class Services {
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final Duration TIMEOUT = Duration.ofSeconds(120);
+    /** What {@code StandaloneMain} prints once the components it was asked to run accept clients. */
+    static final String STANDALONE_READY = "Miniatura standalone is ready";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Services() {
@@ -28,14 +37,67 @@ final class Services {
 
     /** Starts {@code java -jar <jar> args…} with its output in {@code target/<jar>-<uuid>.log}. */
     static Process launch(String jar, String... args) throws IOException {
+        return launch(jar, logFile(jar), args);
+    }
+
+    /**
+     * Starts {@code java -jar <jar> args…} like {@link #launch(String, String...)} and returns once its output
+     * holds {@code readyLine} (the standalone prints {@value #STANDALONE_READY} when its components are up),
+     * failing if the process exits first.
+     */
+    static Process launchAndAwaitOutput(String jar, String readyLine, String... args) throws Exception {
+        Path log = logFile(jar);
+        Process process = launch(jar, log, args);
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(readyLine)) {
+                return process;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError(jar + " exited with " + process.exitValue() + " before printing \""
+                        + readyLine + "\" (see " + log.toAbsolutePath() + ")");
+            }
+            Thread.sleep(100);
+        }
+        process.destroyForcibly().waitFor();
+        throw new AssertionError(jar + " did not print \"" + readyLine + "\" within " + TIMEOUT + " (see " + log + ")");
+    }
+
+    private static Path logFile(String jar) {
+        return Path.of("target", Path.of(jar).getFileName() + "-" + UUID.randomUUID() + ".log");
+    }
+
+    private static Process launch(String jar, Path log, String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path path = root.resolve(jar);
         assertThat(path).as("built by the reactor before this module's integration tests").isRegularFile();
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-jar", path.toString()));
         command.addAll(List.of(args));
-        File log = Path.of("target", path.getFileName() + "-" + UUID.randomUUID() + ".log").toFile();
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log).start();
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Runs the tasks at the same time (say, starting processes that do not depend on each other). */
+    @SafeVarargs
+    static void inParallel(Callable<Object>... tasks) throws Exception {
+        ExecutorService executor = Executors.newFixedThreadPool(tasks.length);
+        try {
+            for (Future<?> result : executor.invokeAll(List.of(tasks))) {
+                try {
+                    result.get();
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof Exception cause ? cause : e;
+                }
+            }
+        } finally {
+            executor.shutdownNow();
+        }
+    }
+
+    /** SIGKILL: the process gets no chance to shut down; returns once it is gone and its ports are free. */
+    static void killHard(Process process) throws InterruptedException {
+        process.destroyForcibly();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("process %d gone after SIGKILL", process.pid()).isTrue();
     }
 
     /** Waits until {@code url} (an actuator health endpoint) says UP, failing if a process dies first. */

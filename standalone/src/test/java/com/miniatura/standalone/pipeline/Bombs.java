@@ -9,7 +9,7 @@ import java.util.zip.CRC32;
 import java.util.zip.DeflaterOutputStream;
 
 /** Decompression bombs: files small on disk whose header declares an enormous image. */
-final class Bombs {
+public final class Bombs {
     private Bombs() {
     }
 
@@ -17,7 +17,7 @@ final class Bombs {
      * A valid 1-bit grayscale PNG of {@code width × height} black pixels: 20000×20000 is 400 MP but about
      * 60 KB on disk, because every row deflates to almost nothing.
      */
-    static byte[] png(int width, int height) {
+    public static byte[] png(int width, int height) {
         try {
             ByteArrayOutputStream idat = new ByteArrayOutputStream();
             try (DeflaterOutputStream deflate = new DeflaterOutputStream(idat)) {
