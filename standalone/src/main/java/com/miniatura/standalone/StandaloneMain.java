@@ -30,6 +30,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * <pre>
  * java -jar miniatura-standalone.jar                                          # everything
  * java -jar miniatura-standalone.jar --miniatura.standalone.components=kafka,s3   # infrastructure only
+ * java -jar miniatura-standalone.jar render --out DIR FILE…                      # render local files, no pipeline
  * </pre>
  */
 public final class StandaloneMain implements AutoCloseable {
@@ -45,6 +46,10 @@ public final class StandaloneMain implements AutoCloseable {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals(com.miniatura.worker.RenderCommand.NAME)) {
+            System.exit(com.miniatura.worker.RenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
         StandaloneMain standalone;
         try {
             standalone = start(args);

@@ -23,6 +23,13 @@ class WorkerConfiguration {
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
+        Settings settings = load(environment);
+        log.info("Rendering variants {} with limits {}", settings.common().catalog(), settings.worker().limits());
+        return settings;
+    }
+
+    /** The worker's whole configuration, or {@link com.miniatura.common.config.InvalidConfigurationException} naming every problem. */
+    static Settings load(ConfigurableEnvironment environment) {
         Problems problems = new Problems();
         MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
         WorkerSettings worker = WorkerSettings.load(environment, problems);
@@ -32,7 +39,6 @@ class WorkerConfiguration {
         Watermarks watermarks = common.catalog() == null ? Watermarks.NONE
                 : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
         problems.throwIfAny();
-        log.info("Rendering variants {} with limits {}", common.catalog(), worker.limits());
         return new Settings(common, worker, retry, watermarks);
     }
 

@@ -1,0 +1,180 @@
+package com.miniatura.worker;
+
+import com.miniatura.common.config.InvalidConfigurationException;
+import com.miniatura.common.config.MiniaturaService;
+import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.Renderer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * {@code render --out DIR [--repeat=N] [--threads=N] FILE…}: renders the configured variant catalog for local
+ * files into {@code DIR/<file name without extension>/<variant>.<ext>}, with the worker's own renderer,
+ * configuration and limits — to try a catalog before deploying it, and the unit the benchmark times.
+ *
+ * <pre>
+ * java -jar miniatura-standalone.jar render --out thumbs photo.jpg lot-7/*.jpg
+ * java -jar miniatura-standalone.jar render --out thumbs --spring.config.additional-location=my-variants.yml photo.jpg
+ * </pre>
+ *
+ * Prints one line per file (variants, milliseconds; a failure with its reason) and a summary; with
+ * {@code --repeat} every pass renders and writes everything again, and the last pass is reported (the
+ * earlier ones warm the JVM up). Exit status: 0 all rendered, 1 some file failed (each named), 2 bad arguments
+ * or configuration.
+ */
+@Configuration(proxyBeanMethods = false)
+@MiniaturaService("worker")
+public class RenderCommand {
+    public static final String NAME = "render";
+    static final String USAGE = "usage: render --out DIR [--repeat=N] [--threads=N] [--miniatura...=VALUE] FILE...";
+
+    /** What one file came to: its variants, or why it failed, and how long reading, rendering and writing took. */
+    record Outcome(Path file, RenderResult result, String failure, long nanos) {}
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Path outDir = null;
+        int repeat = 1;
+        int threads = 1;
+        List<Path> files = new ArrayList<>();
+        List<String> springArgs = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
+            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
+            if (name == null) {
+                files.add(Path.of(arg));
+            } else if (name.equals("out")) {
+                if (value == null && i + 1 < args.length) {
+                    value = args[++i];
+                }
+                outDir = value == null || value.isEmpty() ? null : Path.of(value);
+                if (outDir == null) {
+                    problems.add("--out: expected a directory");
+                }
+            } else if (name.equals("repeat") || name.equals("threads")) {
+                int number = positive(value);
+                if (number < 1) {
+                    problems.add("--" + name + ": expected a positive number but was " + (value == null ? "absent" : "\"" + value + "\""));
+                } else if (name.equals("repeat")) {
+                    repeat = number;
+                } else {
+                    threads = number;
+                }
+            } else if (name.contains(".")) {
+                springArgs.add(arg); // a configuration property, e.g. --miniatura.variants.s150.quality=70
+            } else {
+                problems.add("unknown argument " + arg);
+            }
+        }
+        if (outDir == null && problems.stream().noneMatch(p -> p.startsWith("--out"))) {
+            problems.add("--out: required");
+        }
+        if (files.isEmpty()) {
+            problems.add("no files to render");
+        }
+        if (!problems.isEmpty()) {
+            problems.forEach(p -> err.println("render: " + p));
+            err.println(USAGE);
+            return 2;
+        }
+        WorkerConfiguration.Settings settings;
+        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderCommand.class)
+                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                .run(springArgs.toArray(String[]::new))) {
+            settings = WorkerConfiguration.load(context.getEnvironment());
+        } catch (InvalidConfigurationException e) {
+            err.println(e.getMessage());
+            return 2;
+        }
+        Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks());
+        List<VariantSpec> variants = settings.common().catalog().variants();
+        List<Outcome> outcomes = List.of();
+        long passNanos = 0;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int pass = 0; pass < repeat; pass++) {
+                long started = System.nanoTime();
+                List<Future<Outcome>> running = new ArrayList<>();
+                for (Path file : files) {
+                    Path target = outDir;
+                    running.add(pool.submit(() -> renderOne(renderer, variants, file, target)));
+                }
+                List<Outcome> done = new ArrayList<>();
+                for (Future<Outcome> future : running) {
+                    done.add(future.get());
+                }
+                passNanos = System.nanoTime() - started;
+                outcomes = done;
+            }
+        } catch (Exception e) {
+            err.println("render: " + e);
+            return 1;
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Outcome> failed = new ArrayList<>();
+        for (Outcome outcome : outcomes) {
+            if (outcome.failure() == null) {
+                out.printf(Locale.ROOT, "%s: %d variants in %.1f ms%n", outcome.file(), outcome.result().variants().size(),
+                        outcome.nanos() / 1e6);
+            } else {
+                out.printf(Locale.ROOT, "%s: failed: %s%n", outcome.file(), outcome.failure());
+                failed.add(outcome);
+            }
+        }
+        int rendered = outcomes.size() - failed.size();
+        out.printf(Locale.ROOT, "rendered %d of %d files in %.1f ms with %d thread%s: %.2f jobs/s%s%n", rendered, outcomes.size(),
+                passNanos / 1e6, threads, threads == 1 ? "" : "s", outcomes.size() / (passNanos / 1e9),
+                repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
+        if (!failed.isEmpty()) {
+            err.println("render: " + failed.size() + " of " + outcomes.size() + " files failed: "
+                    + String.join("; ", failed.stream().map(f -> f.file() + " (" + f.failure() + ")").toList()));
+            return 1;
+        }
+        return 0;
+    }
+
+    /** Reads, renders and writes one file; a problem with it is its outcome, not an exception. */
+    static Outcome renderOne(Renderer renderer, List<VariantSpec> variants, Path file, Path outDir) {
+        long started = System.nanoTime();
+        try {
+            RenderResult result = renderer.render(Files.readAllBytes(file), variants);
+            String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+            Path dir = outDir.resolve(base.isEmpty() ? file.getFileName().toString() : base);
+            Files.createDirectories(dir);
+            for (RenderedVariant variant : result.variants()) {
+                Files.write(dir.resolve(variant.spec().name() + "." + variant.spec().format().extension()), variant.bytes());
+            }
+            return new Outcome(file, result, null, System.nanoTime() - started);
+        } catch (RenderException e) {
+            return new Outcome(file, null, e.getMessage(), System.nanoTime() - started);
+        } catch (IOException e) {
+            return new Outcome(file, null, "cannot read or write: " + e.getMessage(), System.nanoTime() - started);
+        }
+    }
+
+    private static int positive(String value) {
+        try {
+            return value == null ? -1 : Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}
