@@ -107,10 +107,12 @@ public class RenderCommand {
         List<VariantSpec> variants = settings.common().catalog().variants();
         List<Outcome> outcomes = List.of();
         long passNanos = 0;
+        long passCpuNanos = 0;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             for (int pass = 0; pass < repeat; pass++) {
                 long started = System.nanoTime();
+                long cpuStarted = processCpuNanos();
                 List<Future<Outcome>> running = new ArrayList<>();
                 for (Path file : files) {
                     Path target = outDir;
@@ -121,6 +123,7 @@ public class RenderCommand {
                     done.add(future.get());
                 }
                 passNanos = System.nanoTime() - started;
+                passCpuNanos = processCpuNanos() - cpuStarted;
                 outcomes = done;
             }
         } catch (Exception e) {
@@ -140,9 +143,10 @@ public class RenderCommand {
             }
         }
         int rendered = outcomes.size() - failed.size();
-        out.printf(Locale.ROOT, "rendered %d of %d files in %.1f ms with %d thread%s: %.2f jobs/s%s%n", rendered, outcomes.size(),
-                passNanos / 1e6, threads, threads == 1 ? "" : "s", outcomes.size() / (passNanos / 1e9),
-                repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
+        // CPU time is the whole process's (JIT and GC threads too), so jobs per CPU-second is jobs/s per core.
+        out.printf(Locale.ROOT, "rendered %d of %d files in %.1f ms with %d thread%s: %.2f jobs/s, %.1f ms CPU, %.2f jobs per CPU-second%s%n",
+                rendered, outcomes.size(), passNanos / 1e6, threads, threads == 1 ? "" : "s", outcomes.size() / (passNanos / 1e9),
+                passCpuNanos / 1e6, outcomes.size() / (passCpuNanos / 1e9), repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
         if (!failed.isEmpty()) {
             err.println("render: " + failed.size() + " of " + outcomes.size() + " files failed: "
                     + String.join("; ", failed.stream().map(f -> f.file() + " (" + f.failure() + ")").toList()));
@@ -168,6 +172,11 @@ public class RenderCommand {
         } catch (IOException e) {
             return new Outcome(file, null, "cannot read or write: " + e.getMessage(), System.nanoTime() - started);
         }
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static int positive(String value) {

@@ -52,7 +52,8 @@ class RenderCommandTest {
         BufferedImage d800 = ImageIO.read(out.resolve("lot-7.photo/d800.jpg").toFile());
         assertThat(List.of(d800.getWidth(), d800.getHeight())).containsExactly(800, 600);
         assertThat(run.out()).containsPattern("lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms\\n")
-                .containsPattern("rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s\\n");
+                .containsPattern("rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
+                        + " \\d+\\.\\d\\d jobs per CPU-second\\n");
     }
 
     @Test
