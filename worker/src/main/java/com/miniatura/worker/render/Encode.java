@@ -80,14 +80,15 @@ final class Encode {
         if (image.getColorModel().hasAlpha()) {
             throw new IllegalArgumentException("JPEG output needs an opaque image: flatten alpha first");
         }
-        return write(image, "jpeg", JDK_JPEG_WRITER, writer -> {
+        BufferedImage bgr = bgr(image);
+        return write(bgr, "jpeg", JDK_JPEG_WRITER, writer -> {
             JPEGImageWriteParam param = (JPEGImageWriteParam) writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality(spec) / 100f);
             param.setOptimizeHuffmanTables(true); // a few % smaller for free; thumbnails are small
             param.setProgressiveMode(spec.progressive() ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
 
-            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), param);
+            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bgr), param);
             IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(JPEG_TREE);
             IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
             setSampling((IIOMetadataNode) markers.getElementsByTagName("sof").item(0), spec.chromaSubsampling());
@@ -100,6 +101,37 @@ final class Encode {
             metadata.setFromTree(JPEG_TREE, root);
             return new Job(param, metadata);
         });
+    }
+
+    /**
+     * The pixels as {@code TYPE_3BYTE_BGR}, the layout the JDK JPEG writer hands to libjpeg without converting
+     * each pixel through the colour model: encoding from it takes about a third less time than from packed
+     * ints, and gives the same bytes.
+     */
+    static BufferedImage bgr(BufferedImage image) {
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bytes = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
+        int[] row = new int[w];
+        boolean packed = image.getType() == BufferedImage.TYPE_INT_RGB;
+        for (int y = 0, i = 0; y < h; y++) {
+            if (packed) {
+                image.getRaster().getDataElements(0, y, w, 1, row); // also right for subimage views
+            } else {
+                image.getRGB(0, y, w, 1, row, 0, w);
+            }
+            for (int x = 0; x < w; x++, i += 3) {
+                int p = row[x];
+                bytes[i] = (byte) p;
+                bytes[i + 1] = (byte) (p >> 8);
+                bytes[i + 2] = (byte) (p >> 16);
+            }
+        }
+        return out;
     }
 
     /** Luma gets the subsampling's factors, both chroma components 1×1 (so 4:2:0 is Y 2×2, Cb 1×1, Cr 1×1). */

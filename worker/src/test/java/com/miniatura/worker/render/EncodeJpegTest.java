@@ -84,6 +84,31 @@ class EncodeJpegTest {
     /** Luminance DC code lengths of ITU T.81 Annex K (table K.3): what an unoptimised baseline file carries. */
     private static final int[] STANDARD_LUMA_DC_BITS = {0, 1, 5, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0};
 
+    /**
+     * The JPEG writer is handed 3-byte BGR pixels (its native layout, a third faster than packed ints): the
+     * copy must hold exactly the same pixels, also for a cropped view sharing a larger image's buffer and for
+     * an image that is not packed RGB, or the encoded bytes would differ.
+     */
+    @Test
+    void theBgrCopyForTheJpegWriterHoldsExactlyThePixels() {
+        Random random = new Random(7);
+        BufferedImage packed = new BufferedImage(37, 23, BufferedImage.TYPE_INT_RGB);
+        BufferedImage gray = new BufferedImage(19, 11, BufferedImage.TYPE_BYTE_GRAY);
+        for (BufferedImage image : List.of(packed, gray)) {
+            for (int y = 0; y < image.getHeight(); y++) {
+                for (int x = 0; x < image.getWidth(); x++) {
+                    image.setRGB(x, y, random.nextInt());
+                }
+            }
+        }
+        for (BufferedImage image : List.of(packed, packed.getSubimage(5, 3, 20, 17), gray)) {
+            BufferedImage bgr = Encode.bgr(image);
+            assertThat(bgr.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
+            assertThat(bgr.getRGB(0, 0, bgr.getWidth(), bgr.getHeight(), null, 0, bgr.getWidth()))
+                    .containsExactly(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()));
+        }
+    }
+
     @Test
     void baselineHuffmanTablesAreOptimisedForTheImage() {
         byte[] jpeg = Encode.apply(photo(), spec(80, false, ChromaSubsampling.S420), null);
