@@ -28,8 +28,9 @@ final class Filters {
      * Returns a filtered copy of {@code image}, or {@code image} itself when there are no filters (nothing
      * downstream writes to it, so a copy would only cost memory).
      *
-     * @param image      {@code TYPE_INT_RGB} or {@code TYPE_INT_ARGB} sRGB, as produced by {@link ToSrgb}; may
-     *                   be a subimage view
+     * @param image      {@code TYPE_INT_RGB}, {@code TYPE_INT_ARGB} (as produced by {@link ToSrgb}) or
+     *                   {@code TYPE_3BYTE_BGR} (as produced by {@link Resample}) sRGB; may be a subimage view;
+     *                   the result of an opaque image is {@code TYPE_INT_RGB}
      * @param watermarks where {@link Filter.Watermark} sources are looked up
      * @throws IllegalArgumentException for any other image type (a bug upstream, not a bad upload)
      */
@@ -38,17 +39,24 @@ final class Filters {
             return image;
         }
         int type = image.getType();
-        if (type != BufferedImage.TYPE_INT_RGB && type != BufferedImage.TYPE_INT_ARGB) {
-            throw new IllegalArgumentException("filters need TYPE_INT_RGB or TYPE_INT_ARGB, not image type " + type);
+        if (type != BufferedImage.TYPE_INT_RGB && type != BufferedImage.TYPE_INT_ARGB && type != BufferedImage.TYPE_3BYTE_BGR) {
+            throw new IllegalArgumentException("filters need TYPE_INT_RGB, TYPE_INT_ARGB or TYPE_3BYTE_BGR, not image type " + type);
         }
         boolean alpha = type == BufferedImage.TYPE_INT_ARGB;
         int w = image.getWidth();
         int h = image.getHeight();
-        BufferedImage out = new BufferedImage(w, h, type);
+        BufferedImage out = new BufferedImage(w, h, alpha ? type : BufferedImage.TYPE_INT_RGB);
         // Our own fresh image: its backing array starts at offset 0 with no stride padding. The input's
         // raster, by contrast, may be a child view, so it is read through getDataElements.
         int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
-        image.getRaster().getDataElements(0, 0, w, h, pixels);
+        if (type == BufferedImage.TYPE_3BYTE_BGR) {
+            byte[] rgb = (byte[]) image.getRaster().getDataElements(0, 0, w, h, null); // in band order: R, G, B
+            for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
+                pixels[i] = (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | rgb[j + 2] & 0xFF;
+            }
+        } else {
+            image.getRaster().getDataElements(0, 0, w, h, pixels);
+        }
         for (Filter filter : filters) {
             if (filter instanceof Filter.Grayscale) {
                 grayscale(pixels);

@@ -13,19 +13,28 @@ import java.util.function.LongSupplier;
  * <p>A render is a fixed, ordered list of steps, none of which modifies its input. Once per render:
  * <ol>
  *   <li>{@link Decode}: bytes → first frame, after the size limits and a format check;</li>
- *   <li>{@link ToSrgb}: convert to sRGB once, so resampling mixes colours in the output colour space. The
- *       image stays in its <em>stored</em> orientation: turning 12 MP costs as much as converting it, and
- *       each variant turns only its own small result instead;</li>
+ *   <li>{@link ToSrgb}, unless the decoder already gave sRGB bytes (the usual JPEG): convert to sRGB once,
+ *       so resampling mixes colours in the output colour space. The image stays in its <em>stored</em>
+ *       orientation: turning 12 MP costs as much as converting it, and each variant turns only its own small
+ *       result instead;</li>
+ *   <li>{@link Resample#box}: the source box-shrunk by the largest whole factor every variant allows
+ *       ({@link Cascade#shrinkFactor}; at least 3× smaller variants allow 2): the full-size pixels are read
+ *       once, and everything after works on a quarter of them or fewer;</li>
  *   <li>{@link Shrink}: a small analysis copy (≤ {@value ContentCrop#ANALYSIS_SIDE} px), the input of the
  *       BlurHash and of content-aware crops ({@link ContentCrop}, which analyses it only if a variant asks).</li>
  * </ol>
- * Then per variant, in this order:
+ * Sources with alpha skip the box shrink and the cascade: they are scaled per variant by
+ * {@link Resize#cropAndScale}, which does not bleed the colour of transparent pixels.
+ *
+ * <p>Then per variant, in this order:
  * <ol>
  *   <li>{@link Turn} + {@link Geometry}: the source's EXIF orientation and the variant's rotate/flip/flop
  *       compose into one turn; the plan is made in turned coordinates, because that is the image the
  *       variant's box and gravity talk about;</li>
- *   <li>{@link Resize#cropAndScale}: the plan's crop, mapped back to stored coordinates, is cut out and
- *       scaled there (to the transposed size when the turn swaps the axes), so only the crop is resampled;</li>
+ *   <li>{@link Cascade#scale}, largest variant first: the plan's crop, mapped back to stored coordinates, is
+ *       resampled there (to the transposed size when the turn swaps the axes) from the smallest copy of the
+ *       source made so far that still has enough detail, so a 150 px thumbnail reads the 300 px variant, not
+ *       12 MP;</li>
  *   <li>{@link Orient}: the small result is turned; moving pixels is exact, so turning after scaling gives
  *       the same picture as turning first;</li>
  *   <li>{@link Resize#pad} (contain): after turning, because the padding offsets are turned coordinates;</li>
@@ -75,13 +84,52 @@ public final class Renderer {
         Decode.Decoded decoded = Decode.decode(source, limits, deadline);
         SourceMetadata metadata = decoded.metadata();
         Turn orientation = Turn.exif(metadata.orientation());
-        BufferedImage stored = ToSrgb.apply(decoded.image());
-        deadline.check("converting colours");
-        int storedW = stored.getWidth();
-        int storedH = stored.getHeight();
+        BufferedImage image = decoded.image();
+        int storedW = image.getWidth();
+        int storedH = image.getHeight();
         SourceInfo info = new SourceInfo(decoded.format(), orientation.turnedWidth(storedW, storedH),
                 orientation.turnedHeight(storedW, storedH), metadata.orientation());
+        if (image.getColorModel().hasAlpha()) {
+            return renderEach(image, orientation, info, variants, metadata, deadline);
+        }
 
+        int shrink = Cascade.shrinkFactor(storedW, storedH, orientation, variants);
+        if (!Resample.plainBgr(image)) {
+            // sRGB bytes are what the resamplers read; anything else (a profile, CMYK, grey, ints) is converted
+            // to sRGB first, at full size
+            image = ToSrgb.apply(image);
+        }
+        BufferedImage base = shrink == 1 ? image : Resample.box(image, shrink);
+        deadline.check("converting colours");
+        BufferedImage analysis = Shrink.toFit(base, ContentCrop.ANALYSIS_SIDE);
+        ContentCrop content = new ContentCrop(analysis);
+        Cascade cascade = new Cascade(base, 1.0 / shrink, storedW, storedH);
+        RenderedVariant[] rendered = new RenderedVariant[variants.size()];
+        for (int i : Cascade.largestFirst(storedW, storedH, orientation, variants)) {
+            VariantSpec spec = variants.get(i);
+            Turn turn = orientation.then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
+            Geometry.Plan plan = Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH),
+                    spec, content.placement(turn));
+            Turn.Rect crop = turn.toStored(new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
+                    storedW, storedH);
+            BufferedImage scaled = turn.transposes()
+                    ? cascade.scale(crop, plan.scaledH(), plan.scaledW())
+                    : cascade.scale(crop, plan.scaledW(), plan.scaledH());
+            rendered[i] = finish(scaled, turn, plan, spec, metadata);
+            deadline.check("rendering " + spec.name());
+        }
+        String blurhash = BlurHash.of(Orient.apply(Shrink.toFit(analysis, BlurHash.INPUT_SIDE), orientation.code()));
+        return new RenderResult(info, List.of(rendered), blurhash);
+    }
+
+    /**
+     * Sources with alpha: converted to sRGB at full size and every variant scaled from it by Thumbnailator,
+     * which resamples ARGB without bleeding the colour of transparent pixels (the fast path is opaque only).
+     */
+    private RenderResult renderEach(BufferedImage decoded, Turn orientation, SourceInfo info, List<VariantSpec> variants,
+            SourceMetadata metadata, Deadline deadline) throws RenderException {
+        BufferedImage stored = ToSrgb.apply(decoded);
+        deadline.check("converting colours");
         BufferedImage analysis = Shrink.toFit(stored, ContentCrop.ANALYSIS_SIDE);
         ContentCrop content = new ContentCrop(analysis);
         List<RenderedVariant> rendered = new ArrayList<>(variants.size());
@@ -104,6 +152,12 @@ public final class Renderer {
         BufferedImage scaled = turn.transposes()
                 ? Resize.cropAndScale(stored, crop, plan.scaledH(), plan.scaledW())
                 : Resize.cropAndScale(stored, crop, plan.scaledW(), plan.scaledH());
+        return finish(scaled, turn, plan, spec, metadata);
+    }
+
+    /** The per-variant steps after scaling: turn, pad, filters, flatten, encode (see the class comment). */
+    private RenderedVariant finish(BufferedImage scaled, Turn turn, Geometry.Plan plan, VariantSpec spec,
+            SourceMetadata metadata) {
         BufferedImage turned = Orient.apply(scaled, turn.code());
         BufferedImage padded = Resize.pad(turned, plan, spec.background());
         BufferedImage filtered = Filters.apply(padded, spec.filters(), watermarks);

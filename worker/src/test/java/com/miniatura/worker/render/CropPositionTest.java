@@ -75,10 +75,21 @@ class CropPositionTest {
         assertThat(variant.height()).isEqualTo(c.outH());
         BufferedImage out = RenderTestSupport.read(variant.bytes());
         for (Probe p : c.probes()) {
-            assertThat(String.format("%06x", out.getRGB(p.x(), p.y()) & 0xFFFFFF))
-                    .as("pixel (%d,%d)", p.x(), p.y())
-                    .isEqualTo(String.format("%06x", p.rgb()));
+            int actual = out.getRGB(p.x(), p.y()) & 0xFFFFFF;
+            // a wrong position shows as a whole other colour (a channel 255 off); a resampled stripe 5 px wide
+            // may carry a trace of its neighbours' colour from the Lanczos filter's outer lobes (measured 1)
+            assertThat(maxChannelDifference(actual, p.rgb()))
+                    .as("pixel (%d,%d) is %06x, expected %06x", p.x(), p.y(), actual, p.rgb())
+                    .isLessThanOrEqualTo(2);
         }
+    }
+
+    static int maxChannelDifference(int a, int b) {
+        int max = 0;
+        for (int shift = 0; shift < 24; shift += 8) {
+            max = Math.max(max, Math.abs(((a >> shift) & 0xFF) - ((b >> shift) & 0xFF)));
+        }
+        return max;
     }
 
     /** 40×20 with vertical stripes, or 20×40 with horizontal ones, 10 px each. */

@@ -141,11 +141,31 @@ class FiltersTest {
     }
 
     @Test
-    void refusesImageTypesOtherThanPackedIntSrgb() {
-        BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_3BYTE_BGR);
+    void refusesImageTypesOtherThanPackedIntOrBgrBytes() {
+        BufferedImage image = new BufferedImage(2, 2, BufferedImage.TYPE_4BYTE_ABGR);
         assertThatThrownBy(() -> Filters.apply(image, List.of(GRAY)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("filters need TYPE_INT_RGB or TYPE_INT_ARGB, not image type 5");
+                .hasMessage("filters need TYPE_INT_RGB, TYPE_INT_ARGB or TYPE_3BYTE_BGR, not image type 6");
+    }
+
+    /** Regression: the bytes of a BGR raster come out of getDataElements in band order (R, G, B), not B, G, R. */
+    @Test
+    void bgrBytesAreFilteredLikeTheSamePixelsAsInts() {
+        BufferedImage ints = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        BufferedImage bytes = new BufferedImage(4, 3, BufferedImage.TYPE_3BYTE_BGR);
+        int[] colours = {0xFF0000, 0x00FF00, 0x0000FF, 0x123456, 0xFEDCBA, 0x808080};
+        for (int i = 0; i < colours.length; i++) {
+            ints.setRGB(i % 3, i / 3, colours[i]);
+            bytes.setRGB(1 + i % 3, 1 + i / 3, colours[i]);
+        }
+        BufferedImage view = bytes.getSubimage(1, 1, 3, 2);
+        for (List<Filter> filters : List.of(List.<Filter>of(GRAY), List.of(SEPIA))) {
+            BufferedImage fromInts = Filters.apply(ints, filters);
+            BufferedImage fromBytes = Filters.apply(view, filters);
+            assertThat(fromBytes.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
+            assertThat(fromBytes.getRGB(0, 0, 3, 2, null, 0, 3)).as(filters.toString())
+                    .containsExactly(fromInts.getRGB(0, 0, 3, 2, null, 0, 3));
+        }
     }
 
     /**

@@ -114,8 +114,9 @@ class TurnRenderTest {
     /**
      * Resampled output (s150 cover north-east, m300 inside) against the reference way: orient and turn the
      * full image first, then resize. Resampling before or after a quarter turn is not bit-identical, so the
-     * comparison allows for that; measured: MAD 0.00 (Thumbnailator's resampling is symmetric, so the
-     * pixels come out identical), while a missing flop gives 49–69.
+     * comparison allows for that; the reference is a direct Lanczos resize of the turned full image, the
+     * renderer box-shrinks and cascades (see {@link Cascade}), so small differences remain on this sharp-edged
+     * scene; a missing flop gives 49–69.
      */
     @ParameterizedTest(name = "{0}")
     @MethodSource("photoCases")
@@ -135,12 +136,12 @@ class TurnRenderTest {
             VariantSpec spec = specs.get(i);
             Geometry.Plan plan = Geometry.plan(naive.getWidth(), naive.getHeight(), spec);
             BufferedImage reference = RenderTestSupport.read(Encode.apply(
-                    Resize.cropAndScale(naive, new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
+                    Resample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
                             plan.scaledW(), plan.scaledH()), spec, null));
             BufferedImage actual = RenderTestSupport.read(result.variants().get(i).bytes());
             double diff = Pixels.meanAbsoluteDifference(actual, reference);
             System.out.printf("%s %s MAD vs turning first = %.2f%n", c, spec.name(), diff);
-            assertThat(diff).as(spec.name()).isLessThan(1.0);
+            assertThat(diff).as(spec.name()).isLessThan(5.0); // measured 0.0-0.1 (m300), 3.1-3.2 (s150: box + Lanczos)
         }
     }
 

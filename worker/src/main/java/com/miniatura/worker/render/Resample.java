@@ -1,0 +1,290 @@
+package com.miniatura.worker.render;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.awt.image.PixelInterleavedSampleModel;
+import java.awt.image.Raster;
+
+/**
+ * Resampling of opaque sRGB pixels held as {@code TYPE_3BYTE_BGR} (the JPEG decoder's output and the JPEG
+ * writer's input), working on the backing byte arrays with integer arithmetic:
+ * <ul>
+ *   <li>{@link #box}: the mean of each {@code k × k} block, one read of every source pixel. It is the cheap
+ *       first stage of a large reduction (the scheme libvips uses: integer "shrink", then "reduce").</li>
+ *   <li>{@link #lanczos}: a separable Lanczos filter with {@value #LOBES} lobes, widened by the reduction
+ *       factor so reducing does not alias, over a fractional source rectangle, so a crop can be taken from
+ *       any smaller copy of the source with its exact position.</li>
+ * </ul>
+ * Both return a new plain {@code TYPE_3BYTE_BGR} image and never modify their input.
+ */
+final class Resample {
+
+    /**
+     * Lanczos lobes by default. Two, not the usual three: two thirds of the taps, and in the cascade (where
+     * each step reduces by less than 3×) the difference stays well under the JPEG encoder's own error
+     * ({@code CascadeQualityTest} measures the whole path against a direct Lanczos-3 render).
+     */
+    static final int LOBES = 2;
+    /** Fixed-point weights: 14 fractional bits. */
+    private static final int BITS = 14;
+    private static final int ONE = 1 << BITS;
+    /** Extra fractional bits kept between the vertical and the horizontal pass (no rounding to 8 bits twice). */
+    private static final int MID = 4;
+    private static final int VSHIFT = BITS - MID;
+    private static final int HSHIFT = BITS + MID;
+
+    private Resample() {
+    }
+
+    /** Whether {@code image} is opaque sRGB bytes in B, G, R order, 3 per pixel, rows packed from offset 0. */
+    static boolean plainBgr(BufferedImage image) {
+        Raster raster = image.getRaster();
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getColorModel().getColorSpace().isCS_sRGB()
+                && raster.getDataBuffer().getOffset() == 0 && raster.getDataBuffer() instanceof DataBufferByte
+                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel p && p.getPixelStride() == 3
+                && p.getScanlineStride() == 3 * image.getWidth();
+    }
+
+    /** {@code image} itself when {@link #plainBgr}, else a plain {@code TYPE_3BYTE_BGR} copy of its pixels. */
+    static BufferedImage plain(BufferedImage image) {
+        if (plainBgr(image)) {
+            return image;
+        }
+        int w = image.getWidth();
+        int h = image.getHeight();
+        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] bytes = bytes(out);
+        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) { // a subimage view
+            image.getRaster().getDataElements(0, 0, w, h, bytes); // in band order: R, G, B
+            for (int i = 0; i < bytes.length; i += 3) {
+                byte r = bytes[i];
+                bytes[i] = bytes[i + 2];
+                bytes[i + 2] = r;
+            }
+            return out;
+        }
+        int[] row = new int[w];
+        boolean packed = image.getType() == BufferedImage.TYPE_INT_RGB;
+        for (int y = 0, i = 0; y < h; y++) {
+            if (packed) {
+                image.getRaster().getDataElements(0, y, w, 1, row); // also right for subimage views
+            } else {
+                image.getRGB(0, y, w, 1, row, 0, w);
+            }
+            for (int x = 0; x < w; x++, i += 3) {
+                int p = row[x];
+                bytes[i] = (byte) p;
+                bytes[i + 1] = (byte) (p >> 8);
+                bytes[i + 2] = (byte) (p >> 16);
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #box(BufferedImage, int, int, int, int, int)} for the whole image. */
+    static BufferedImage box(BufferedImage image, int k) {
+        return box(image, 0, 0, image.getWidth(), image.getHeight(), k);
+    }
+
+    /**
+     * A plain BGR image whose pixel {@code (x, y)} is the mean of the pixels {@code [x0 + kx, x0 + kx + k) ×
+     * [y0 + ky, y0 + ky + k)} of {@code image}; a last partial row or column of blocks is dropped, so source
+     * coordinates are exactly {@code k ×} the result's.
+     */
+    static BufferedImage box(BufferedImage image, int x0, int y0, int width, int height, int k) {
+        BufferedImage source = plain(image);
+        byte[] src = bytes(source);
+        int stride = 3 * source.getWidth();
+        int outW = Math.max(1, width / k);
+        int outH = Math.max(1, height / k);
+        int kx = Math.min(k, width);
+        int ky = Math.min(k, height);
+        int n = kx * ky;
+        BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = bytes(out);
+        int[] sum = new int[3 * outW];
+        int span = 3 * kx;
+        for (int oy = 0, o = 0; oy < outH; oy++) {
+            java.util.Arrays.fill(sum, n / 2); // rounds the mean to nearest
+            for (int y = y0 + oy * ky, end = y + ky; y < end; y++) {
+                int i = y * stride + 3 * x0;
+                for (int s = 0; s < sum.length; s += 3, i += span) {
+                    int b = 0;
+                    int g = 0;
+                    int r = 0;
+                    for (int j = 0; j < span; j += 3) {
+                        b += src[i + j] & 0xFF;
+                        g += src[i + j + 1] & 0xFF;
+                        r += src[i + j + 2] & 0xFF;
+                    }
+                    sum[s] += b;
+                    sum[s + 1] += g;
+                    sum[s + 2] += r;
+                }
+            }
+            for (int s = 0; s < sum.length; s++) {
+                dst[o++] = (byte) (sum[s] / n);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The source rectangle {@code (x, y, w, h)} of {@code image} (in its pixel coordinates, fractions allowed,
+     * pixel {@code i} spanning {@code [i, i + 1)}) resampled to {@code outW × outH}. Taps that fall outside the
+     * image are dropped and the rest renormalised, so edges do not darken.
+     *
+     * <p>Vertical pass first, one output row at a time: it reads whole source rows in order (a loop the JIT
+     * vectorises), and the costlier horizontal pass then runs on {@code outH} rows instead of the source's.
+     */
+    static BufferedImage lanczos(BufferedImage image, double x, double y, double w, double h, int outW, int outH) {
+        return lanczos(LOBES, image, x, y, w, h, outW, outH);
+    }
+
+    /** As {@link #lanczos(BufferedImage, double, double, double, double, int, int)} with {@code lobes} lobes. */
+    static BufferedImage lanczos(int lobes, BufferedImage image, double x, double y, double w, double h, int outW,
+            int outH) {
+        BufferedImage source = plain(image);
+        byte[] src = bytes(source);
+        int stride = 3 * source.getWidth();
+        Axis horizontal = Axis.of(lobes, source.getWidth(), x, w, outW);
+        Axis vertical = Axis.of(lobes, source.getHeight(), y, h, outH);
+        int colLo = horizontal.start[0];
+        int colHi = horizontal.start[outW - 1] + horizontal.count[outW - 1];
+        int span = 3 * (colHi - colLo);
+        int[] mid = new int[span];
+        BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = bytes(out);
+        int[] hStart = horizontal.start;
+        int[] hCount = horizontal.count;
+        int[] hWeights = horizontal.weights;
+        int hTaps = horizontal.taps;
+        int round = 1 << (HSHIFT - 1);
+        // source rows widened to ints once each, in a ring as deep as the vertical taps: each is read by
+        // several output rows, and an int × int multiply-add loop is one the JIT vectorises
+        int depth = vertical.taps;
+        int[][] ring = new int[depth][span];
+        int[] ringRow = new int[depth];
+        java.util.Arrays.fill(ringRow, -1);
+        for (int oy = 0, o = 0; oy < outH; oy++) {
+            java.util.Arrays.fill(mid, 1 << (VSHIFT - 1));
+            int wi = oy * vertical.taps;
+            for (int t = 0, n = vertical.count[oy]; t < n; t++) {
+                int sy = vertical.start[oy] + t;
+                int[] row = ring[sy % depth];
+                if (ringRow[sy % depth] != sy) {
+                    widen(src, sy * stride + 3 * colLo, row, span);
+                    ringRow[sy % depth] = sy;
+                }
+                accumulate(mid, row, vertical.weights[wi + t], span);
+            }
+            for (int i = 0; i < span; i++) {
+                mid[i] >>= VSHIFT;
+            }
+            for (int ox = 0; ox < outW; ox++) {
+                int from = 3 * (hStart[ox] - colLo);
+                int n = hCount[ox];
+                int hw = ox * hTaps;
+                int b = round;
+                int g = round;
+                int r = round;
+                for (int t = 0; t < n; t++, from += 3) {
+                    int k = hWeights[hw + t];
+                    b += mid[from] * k;
+                    g += mid[from + 1] * k;
+                    r += mid[from + 2] * k;
+                }
+                dst[o++] = clamp(b >> HSHIFT);
+                dst[o++] = clamp(g >> HSHIFT);
+                dst[o++] = clamp(r >> HSHIFT);
+            }
+        }
+        return out;
+    }
+
+    /** {@code row[i] = bytes[from + i] & 0xFF}. */
+    private static void widen(byte[] bytes, int from, int[] row, int n) {
+        for (int i = 0; i < n; i++) {
+            row[i] = bytes[from + i] & 0xFF;
+        }
+    }
+
+    /** {@code sum[i] += row[i] * k}. */
+    private static void accumulate(int[] sum, int[] row, int k, int n) {
+        for (int i = 0; i < n; i++) {
+            sum[i] += row[i] * k;
+        }
+    }
+
+    /**
+     * The taps of one axis: output pixel {@code o} is the weighted sum of source pixels
+     * {@code start[o] .. start[o] + count[o] - 1}, with weights at {@code weights[o * taps ..]} summing to 1.
+     */
+    private record Axis(int[] start, int[] count, int taps, int[] weights) {
+
+        static Axis of(int lobes, int srcLength, double from, double length, int outLength) {
+            double scale = length / outLength; // source pixels per output pixel
+            double stretch = Math.max(1, scale); // widen the kernel when reducing
+            double support = lobes * stretch;
+            int taps = (int) Math.ceil(support) * 2 + 1;
+            int[] start = new int[outLength];
+            int[] count = new int[outLength];
+            int[] weights = new int[outLength * taps];
+            double[] w = new double[taps];
+            for (int o = 0; o < outLength; o++) {
+                double centre = from + (o + 0.5) * scale;
+                int lo = Math.max(0, (int) Math.floor(centre - support));
+                int hi = Math.min(srcLength, (int) Math.ceil(centre + support));
+                if (hi <= lo) { // a rectangle at the very edge: take the nearest pixel
+                    lo = Math.min(srcLength - 1, Math.max(0, (int) Math.floor(centre)));
+                    hi = lo + 1;
+                }
+                hi = Math.min(hi, lo + taps);
+                double sum = 0;
+                for (int i = lo; i < hi; i++) {
+                    w[i - lo] = kernel(lobes, (i + 0.5 - centre) / stretch);
+                    sum += w[i - lo];
+                }
+                if (sum == 0) {
+                    w[0] = 1;
+                    sum = 1;
+                    hi = lo + 1;
+                }
+                int total = 0;
+                int biggest = 0;
+                for (int i = 0; i < hi - lo; i++) {
+                    int k = (int) Math.round(w[i] / sum * ONE);
+                    weights[o * taps + i] = k;
+                    total += k;
+                    if (k > weights[o * taps + biggest]) {
+                        biggest = i;
+                    }
+                }
+                weights[o * taps + biggest] += ONE - total; // exact unity gain: flat areas stay flat
+                start[o] = lo;
+                count[o] = hi - lo;
+            }
+            return new Axis(start, count, taps, weights);
+        }
+    }
+
+    private static double kernel(int lobes, double x) {
+        if (x == 0) {
+            return 1;
+        }
+        if (x <= -lobes || x >= lobes) {
+            return 0;
+        }
+        double px = Math.PI * x;
+        return lobes * Math.sin(px) * Math.sin(px / lobes) / (px * px);
+    }
+
+    private static byte clamp(int v) {
+        return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
+    }
+
+    private static byte[] bytes(BufferedImage image) {
+        return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+    }
+}
