@@ -96,6 +96,22 @@ final class Cascade {
         return Resample.lanczos((long) width * height <= SMALL ? 3 : Resample.LOBES, image, x, y, w, h, width, height);
     }
 
+    /**
+     * The smallest copy of the whole source made so far whose longer side is at least {@code minSide} (or
+     * the base, when none is): the cheapest image to measure the whole picture on.
+     */
+    BufferedImage smallestWhole(int minSide) {
+        BufferedImage best = levels.get(0).image();
+        for (Level level : levels) {
+            BufferedImage image = level.image();
+            if (Math.max(image.getWidth(), image.getHeight()) >= minSide
+                    && (long) image.getWidth() * image.getHeight() < (long) best.getWidth() * best.getHeight()) {
+                best = image;
+            }
+        }
+        return best;
+    }
+
     /** Indices of {@code variants}, the one with the most output pixels first. */
     static int[] largestFirst(int storedW, int storedH, Turn orientation, List<VariantSpec> variants) {
         long[] area = new long[variants.size()];

@@ -4,6 +4,7 @@ import com.miniatura.common.catalog.Gravity;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Where a content-aware cover crop goes ({@link Gravity#ATTENTION}, {@link Gravity#ENTROPY}): the crop
@@ -41,11 +42,16 @@ final class ContentCrop {
     private static final double DARK = 0.05 * 255;
     private static final double SKIN_MIN_LUMA = 0.2 * 255;
 
-    private final BufferedImage analysis;
+    private final Supplier<BufferedImage> analysis;
     private final Map<Turn, Analysed> byTurn = new HashMap<>();
 
     /** @param analysis the render's analysis copy in stored orientation, {@code TYPE_INT_RGB} */
     ContentCrop(BufferedImage analysis) {
+        this(() -> analysis);
+    }
+
+    /** @param analysis makes the analysis copy, asked only when a variant needs it */
+    ContentCrop(Supplier<BufferedImage> analysis) {
         this.analysis = analysis;
     }
 
@@ -60,7 +66,7 @@ final class ContentCrop {
     }
 
     private int start(Gravity gravity, Turn turn, boolean horizontal, int length, int window) {
-        Analysed a = byTurn.computeIfAbsent(turn, t -> new Analysed(Orient.apply(analysis, t.code())));
+        Analysed a = byTurn.computeIfAbsent(turn, t -> new Analysed(Orient.apply(analysis.get(), t.code())));
         int analysisLength = horizontal ? a.width : a.height;
         int analysisWindow = (int) Math.max(1, Math.min(analysisLength, Math.round((double) window * analysisLength / length)));
         double[] scores;

@@ -1,6 +1,7 @@
 package com.miniatura.worker.render;
 
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 
 /**
  * A small opaque copy of an image for measuring, not for showing: the content-aware crop's analysis copy
@@ -36,9 +37,9 @@ final class Shrink {
         long[] green = new long[outW];
         long[] blue = new long[outW];
         int[] row = new int[w];
-        // sRGB bytes (the decoder's and Resample's layout) are read straight, not pixel by pixel through getRGB
-        boolean bgr = image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getColorModel().getColorSpace().isCS_sRGB();
-        byte[] bytes = bgr ? new byte[3 * w] : null;
+        // plain sRGB bytes (the decoder's and Resample's layout) are read straight from their array: getRGB
+        // and even getDataElements go pixel by pixel through the colour model or the band offsets
+        byte[] bgr = Resample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData() : null;
         int[] outRow = new int[outW];
         for (int oy = 0; oy < outH; oy++) {
             java.util.Arrays.fill(red, 0);
@@ -47,10 +48,9 @@ final class Shrink {
             for (int y = rowStart[oy]; y < rowStart[oy + 1]; y++) {
                 if (packed) {
                     image.getRaster().getDataElements(0, y, w, 1, row); // ARGB/RGB ints, not premultiplied
-                } else if (bgr) {
-                    image.getRaster().getDataElements(0, y, w, 1, bytes); // in band order: R, G, B
-                    for (int x = 0, i = 0; x < w; x++, i += 3) {
-                        row[x] = (bytes[i] & 0xFF) << 16 | (bytes[i + 1] & 0xFF) << 8 | bytes[i + 2] & 0xFF;
+                } else if (bgr != null) {
+                    for (int x = 0, i = y * 3 * w; x < w; x++, i += 3) {
+                        row[x] = (bgr[i + 2] & 0xFF) << 16 | (bgr[i + 1] & 0xFF) << 8 | bgr[i] & 0xFF;
                     }
                 } else {
                     image.getRGB(0, y, w, 1, row, 0, w);
