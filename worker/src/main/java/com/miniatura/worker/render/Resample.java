@@ -28,10 +28,18 @@ final class Resample {
     /** Fixed-point weights: 14 fractional bits. */
     private static final int BITS = 14;
     private static final int ONE = 1 << BITS;
-    /** Extra fractional bits kept between the vertical and the horizontal pass (no rounding to 8 bits twice). */
-    private static final int MID = 4;
-    private static final int VSHIFT = BITS - MID;
-    private static final int HSHIFT = BITS + MID;
+    /**
+     * The horizontal pass multiplies three 8-bit values packed in one long, {@value #LANE} bits apart, by a
+     * weight of {@value #PACKED_BITS} fractional bits. Each lane's sum stays in {@code [0, 2^21)} because it
+     * starts at {@link #LANE_OFFSET}: that covers negative lobes adding up to -0.5 (Lanczos-2 and -3 reach
+     * about -0.15, edges included) and positive ones up to 1.5, so no lane ever borrows from or carries into
+     * the next, and the packed sum is exactly the three sums side by side.
+     */
+    private static final int LANE = 21;
+    private static final long LANE_MASK = (1L << LANE) - 1;
+    private static final int PACKED_BITS = 12;
+    private static final long LANE_OFFSET = 1L << 19;
+    private static final long PACKED_START = (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
 
     private Resample() {
     }
@@ -148,27 +156,26 @@ final class Resample {
         BufferedImage source = plain(image);
         byte[] src = bytes(source);
         int stride = 3 * source.getWidth();
-        Axis horizontal = Axis.of(lobes, source.getWidth(), x, w, outW);
-        Axis vertical = Axis.of(lobes, source.getHeight(), y, h, outH);
+        Axis horizontal = Axis.of(lobes, source.getWidth(), x, w, outW, PACKED_BITS);
+        Axis vertical = Axis.of(lobes, source.getHeight(), y, h, outH, BITS);
+        if (horizontal.mostNegative() > (1 << PACKED_BITS) / 2) { // cannot happen with Lanczos-2 or -3 (ResampleTest)
+            throw new IllegalStateException("negative lobes of " + horizontal.mostNegative() + " overflow a packed lane");
+        }
         int colLo = horizontal.start[0];
-        int colHi = horizontal.start[outW - 1] + horizontal.count[outW - 1];
-        int span = 3 * (colHi - colLo);
+        int cols = horizontal.start[outW - 1] + horizontal.count[outW - 1] - colLo;
+        int span = 3 * cols;
         int[] mid = new int[span];
+        long[] packed = new long[cols + horizontal.taps];
         BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_3BYTE_BGR);
         byte[] dst = bytes(out);
-        int[] hStart = horizontal.start;
-        int[] hCount = horizontal.count;
-        int[] hWeights = horizontal.weights;
-        int hTaps = horizontal.taps;
-        int round = 1 << (HSHIFT - 1);
         // source rows widened to ints once each, in a ring as deep as the vertical taps: each is read by
         // several output rows, and an int × int multiply-add loop is one the JIT vectorises
         int depth = vertical.taps;
         int[][] ring = new int[depth][span];
         int[] ringRow = new int[depth];
         java.util.Arrays.fill(ringRow, -1);
-        for (int oy = 0, o = 0; oy < outH; oy++) {
-            java.util.Arrays.fill(mid, 1 << (VSHIFT - 1));
+        for (int oy = 0; oy < outH; oy++) {
+            java.util.Arrays.fill(mid, 1 << (BITS - 1));
             int wi = oy * vertical.taps;
             for (int t = 0, n = vertical.count[oy]; t < n; t++) {
                 int sy = vertical.start[oy] + t;
@@ -179,28 +186,49 @@ final class Resample {
                 }
                 accumulate(mid, row, vertical.weights[wi + t], span);
             }
-            for (int i = 0; i < span; i++) {
-                mid[i] >>= VSHIFT;
-            }
-            for (int ox = 0; ox < outW; ox++) {
-                int from = 3 * (hStart[ox] - colLo);
-                int n = hCount[ox];
-                int hw = ox * hTaps;
-                int b = round;
-                int g = round;
-                int r = round;
-                for (int t = 0; t < n; t++, from += 3) {
-                    int k = hWeights[hw + t];
-                    b += mid[from] * k;
-                    g += mid[from + 1] * k;
-                    r += mid[from + 2] * k;
-                }
-                dst[o++] = clamp(b >> HSHIFT);
-                dst[o++] = clamp(g >> HSHIFT);
-                dst[o++] = clamp(r >> HSHIFT);
-            }
+            pack(mid, packed, cols);
+            horizontal(packed, horizontal, colLo, dst, oy * outW * 3);
         }
         return out;
+    }
+
+    /**
+     * The horizontal pass gathers a few pixels per output pixel, which the JIT cannot vectorise; so B, G and
+     * R go in one long each (see {@link #LANE}), and every tap is one multiply-add instead of three.
+     */
+    private static void pack(int[] mid, long[] packed, int cols) {
+        for (int c = 0, i = 0; c < cols; c++, i += 3) {
+            packed[c] = clamp8(mid[i] >> BITS) | (long) clamp8(mid[i + 1] >> BITS) << LANE
+                    | (long) clamp8(mid[i + 2] >> BITS) << 2 * LANE;
+        }
+    }
+
+    /** One output row, B, G, R bytes from {@code dst[o]}, from one packed row starting at column {@code colLo}. */
+    private static void horizontal(long[] packed, Axis axis, int colLo, byte[] dst, int o) {
+        int[] start = axis.start;
+        int[] weights = axis.weights;
+        int taps = axis.taps;
+        for (int ox = 0, wi = 0; ox < start.length; ox++, wi += taps) {
+            int from = start[ox] - colLo;
+            long sum = PACKED_START;
+            // every output pixel runs all the taps (the unused ones weigh 0, packed has room past the end): a
+            // loop of one length the JIT unrolls, rather than one of a few iterations more or less
+            for (int t = 0; t < taps; t++) {
+                sum += packed[from + t] * weights[wi + t];
+            }
+            dst[o++] = unpack(sum);
+            dst[o++] = unpack(sum >>> LANE);
+            dst[o++] = unpack(sum >>> 2 * LANE);
+        }
+    }
+
+    /** One 8-bit value of a packed sum: its lane, less the offset, rounded (the rounding is in the offset). */
+    private static byte unpack(long lane) {
+        return clamp((int) ((lane & LANE_MASK) - LANE_OFFSET) >> PACKED_BITS);
+    }
+
+    private static int clamp8(int v) {
+        return v < 0 ? 0 : v > 255 ? 255 : v;
     }
 
     /** {@code row[i] = bytes[from + i] & 0xFF}. */
@@ -221,9 +249,10 @@ final class Resample {
      * The taps of one axis: output pixel {@code o} is the weighted sum of source pixels
      * {@code start[o] .. start[o] + count[o] - 1}, with weights at {@code weights[o * taps ..]} summing to 1.
      */
-    private record Axis(int[] start, int[] count, int taps, int[] weights) {
+    private record Axis(int[] start, int[] count, int taps, int[] weights, int mostNegative) {
 
-        static Axis of(int lobes, int srcLength, double from, double length, int outLength) {
+        static Axis of(int lobes, int srcLength, double from, double length, int outLength, int bits) {
+            int one = 1 << bits;
             double scale = length / outLength; // source pixels per output pixel
             double stretch = Math.max(1, scale); // widen the kernel when reducing
             double support = lobes * stretch;
@@ -232,6 +261,7 @@ final class Resample {
             int[] count = new int[outLength];
             int[] weights = new int[outLength * taps];
             double[] w = new double[taps];
+            int mostNegative = 0;
             for (int o = 0; o < outLength; o++) {
                 double centre = from + (o + 0.5) * scale;
                 int lo = Math.max(0, (int) Math.floor(centre - support));
@@ -254,18 +284,23 @@ final class Resample {
                 int total = 0;
                 int biggest = 0;
                 for (int i = 0; i < hi - lo; i++) {
-                    int k = (int) Math.round(w[i] / sum * ONE);
+                    int k = (int) Math.round(w[i] / sum * one);
                     weights[o * taps + i] = k;
                     total += k;
                     if (k > weights[o * taps + biggest]) {
                         biggest = i;
                     }
                 }
-                weights[o * taps + biggest] += ONE - total; // exact unity gain: flat areas stay flat
+                weights[o * taps + biggest] += one - total; // exact unity gain: flat areas stay flat
                 start[o] = lo;
                 count[o] = hi - lo;
+                int negative = 0;
+                for (int i = 0; i < hi - lo; i++) {
+                    negative -= Math.min(0, weights[o * taps + i]);
+                }
+                mostNegative = Math.max(mostNegative, negative);
             }
-            return new Axis(start, count, taps, weights);
+            return new Axis(start, count, taps, weights, mostNegative);
         }
     }
 

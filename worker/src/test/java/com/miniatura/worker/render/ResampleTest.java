@@ -102,6 +102,40 @@ class ResampleTest {
                 rgb(Resample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)));
     }
 
+    /**
+     * The horizontal pass packs B, G and R into one long (Resample.LANE): extreme values through the
+     * most negative lobes — at every ratio, edge and fraction — must come out as a per-channel filter would.
+     */
+    @Test
+    void packedChannelsNeverBleedIntoEachOtherAtAnyRatioOrEdge() {
+        int[] pixels = new int[37 * 3];
+        for (int i = 0; i < pixels.length; i++) { // alternating extremes, each channel out of phase
+            pixels[i] = (i % 2 == 0 ? 0xFF0000 : 0) | (i % 3 == 0 ? 0x00FF00 : 0) | (i % 5 < 2 ? 0x0000FF : 0);
+        }
+        BufferedImage source = bgr(37, 3, pixels);
+        for (int lobes : new int[] {2, 3}) {
+            for (int outW = 1; outW <= 74; outW++) {
+                for (double x : new double[] {0, 0.3, 5.5}) {
+                    double w = 37 - x - (x > 1 ? 3.25 : 0);
+                    BufferedImage all = Resample.lanczos(lobes, source, x, 0, w, 3, outW, 3);
+                    for (int channel = 0; channel < 3; channel++) {
+                        int shift = 8 * channel;
+                        int[] alone = new int[pixels.length];
+                        for (int i = 0; i < pixels.length; i++) {
+                            alone[i] = pixels[i] & (0xFF << shift);
+                        }
+                        int[] expected = rgb(Resample.lanczos(lobes, bgr(37, 3, alone), x, 0, w, 3, outW, 3));
+                        int[] actual = rgb(all);
+                        for (int i = 0; i < actual.length; i++) {
+                            assertThat(actual[i] & (0xFF << shift)).as("lobes %d, %d px from %s, pixel %d", lobes, outW, x, i)
+                                    .isEqualTo(expected[i]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** Regression: a subimage view of BGR bytes was copied with red and blue swapped. */
     @Test
     void aSubimageViewOfBgrBytesKeepsRedAndBlue() {
