@@ -56,7 +56,7 @@ public record VariantSpec(
      * Bumped whenever the renderer's output for an unchanged spec changes, so that a re-render
      * can tell stale variants from current ones through the spec hash.
      */
-    public static final int RENDERER_REVISION = 2;
+    public static final int RENDERER_REVISION = 3;
 
     public VariantSpec {
         if (width == null && height == null) {

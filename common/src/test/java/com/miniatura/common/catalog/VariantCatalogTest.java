@@ -177,7 +177,7 @@ class VariantCatalogTest {
             assertThat(spec.gravity()).isEqualTo(Gravity.CENTER);
             assertThat(spec.rotate()).isZero();
         });
-        assertThat(catalog.find("card").orElseThrow().canonical()).isEqualTo("r2;w=300;h=200;fit=cover;gravity=attention;"
+        assertThat(catalog.find("card").orElseThrow().canonical()).isEqualTo("r3;w=300;h=200;fit=cover;gravity=attention;"
                 + "rotate=90;flip=true;flop=false;upscale=false;bg=ffffff;filters=sepia,blur(sigma=1.5),"
                 + "sharpen(sigma=1,amount=1),brightness(factor=1.1),contrast(factor=0.9),"
                 + "watermark(source=classpath:watermarks/logo.png,position=north-west,opacity=0.5,scale=0.25,margin=0.02),"

@@ -2,7 +2,13 @@ package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.VariantSpec;
 import java.awt.image.BufferedImage;
+import com.miniatura.common.catalog.ChromaSubsampling;
+import com.miniatura.common.catalog.Filter;
+import com.miniatura.common.catalog.OutputFormat;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -49,6 +55,9 @@ import java.util.function.Supplier;
  *       neither the resampler nor a filter ever sees the background colour bleed in;</li>
  *   <li>{@link Encode}, with the source's copyright only for a variant that keeps it.</li>
  * </ol>
+ * A JPEG variant that would only re-encode the source's own pixels at no finer a quality skips all of these
+ * and is the source's compressed data, metadata stripped ({@link Passthrough}); two variants that come to the
+ * same pixels and encoding are encoded once.
  * The deadline is checked between variants.
  *
  * <p>Stateless apart from its limits, so one instance can be shared by concurrent renders.
@@ -116,21 +125,46 @@ public final class Renderer {
         };
         ContentCrop content = new ContentCrop(analysis);
         RenderedVariant[] rendered = new RenderedVariant[variants.size()];
+        // two variants that come to the same pixels and encoding (an 800 and a 1600 px "inside" of a 640 px
+        // source, both at q85) are encoded once
+        Map<Sameness, RenderedVariant> done = new HashMap<>();
         for (int i : Cascade.largestFirst(storedW, storedH, orientation, variants)) {
             VariantSpec spec = variants.get(i);
             Turn turn = orientation.then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
             Geometry.Plan plan = Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH),
                     spec, content.placement(turn));
-            Turn.Rect crop = turn.toStored(new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
-                    storedW, storedH);
-            BufferedImage scaled = turn.transposes()
-                    ? cascade.scale(crop, plan.scaledH(), plan.scaledW())
-                    : cascade.scale(crop, plan.scaledW(), plan.scaledH());
-            rendered[i] = finish(scaled, turn, plan, spec, metadata);
+            String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(metadata.copyright()) : null;
+            Optional<byte[]> same = Passthrough.jpeg(source, decoded.format(), metadata, spec, turn, plan, storedW, storedH,
+                    copyright);
+            Sameness key = new Sameness(spec, turn, plan);
+            RenderedVariant twin = done.get(key);
+            if (same.isPresent()) {
+                rendered[i] = new RenderedVariant(spec, plan.canvasW(), plan.canvasH(), same.get());
+            } else if (twin != null) {
+                rendered[i] = new RenderedVariant(spec, twin.width(), twin.height(), twin.bytes());
+            } else {
+                Turn.Rect crop = turn.toStored(new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
+                        storedW, storedH);
+                BufferedImage scaled = turn.transposes()
+                        ? cascade.scale(crop, plan.scaledH(), plan.scaledW())
+                        : cascade.scale(crop, plan.scaledW(), plan.scaledH());
+                rendered[i] = finish(scaled, turn, plan, spec, metadata);
+                done.put(key, rendered[i]);
+            }
             deadline.check("rendering " + spec.name());
         }
         String blurhash = BlurHash.of(Orient.apply(Shrink.toFit(analysis.get(), BlurHash.INPUT_SIDE), orientation.code()));
         return new RenderResult(info, List.of(rendered), blurhash);
+    }
+
+    /** Everything that decides a variant's bytes once its plan is made: all of the spec but its name and box. */
+    private record Sameness(Turn turn, Geometry.Plan plan, int background, List<Filter> filters, OutputFormat format,
+            int quality, boolean progressive, ChromaSubsampling chroma, boolean lossless, boolean keepCopyright) {
+
+        Sameness(VariantSpec spec, Turn turn, Geometry.Plan plan) {
+            this(turn, plan, spec.background(), spec.filters(), spec.format(), spec.quality(), spec.progressive(),
+                    spec.chromaSubsampling(), spec.lossless(), spec.keepCopyright());
+        }
     }
 
     /**
