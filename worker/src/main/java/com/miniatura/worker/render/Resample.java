@@ -256,7 +256,9 @@ final class Resample {
             double scale = length / outLength; // source pixels per output pixel
             double stretch = Math.max(1, scale); // widen the kernel when reducing
             double support = lobes * stretch;
-            int taps = (int) Math.ceil(support) * 2 + 1;
+            // pixels whose centres lie strictly within the support: at most ceil(2 × support) of them (every
+            // tap costs a multiply-add per output pixel, so none that would weigh 0 is kept)
+            int taps = Math.max(1, (int) Math.ceil(2 * support));
             int[] start = new int[outLength];
             int[] count = new int[outLength];
             int[] weights = new int[outLength * taps];
@@ -264,8 +266,8 @@ final class Resample {
             int mostNegative = 0;
             for (int o = 0; o < outLength; o++) {
                 double centre = from + (o + 0.5) * scale;
-                int lo = Math.max(0, (int) Math.floor(centre - support));
-                int hi = Math.min(srcLength, (int) Math.ceil(centre + support));
+                int lo = Math.max(0, (int) Math.floor(centre - support - 0.5) + 1);
+                int hi = Math.min(srcLength, (int) Math.ceil(centre + support - 0.5));
                 if (hi <= lo) { // a rectangle at the very edge: take the nearest pixel
                     lo = Math.min(srcLength - 1, Math.max(0, (int) Math.floor(centre)));
                     hi = lo + 1;
