@@ -2,6 +2,7 @@ package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.Filter;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
 import java.awt.image.DataBufferInt;
 import java.util.List;
 
@@ -50,9 +51,11 @@ final class Filters {
         // raster, by contrast, may be a child view, so it is read through getDataElements.
         int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         if (type == BufferedImage.TYPE_3BYTE_BGR) {
-            byte[] rgb = (byte[]) image.getRaster().getDataElements(0, 0, w, h, null); // in band order: R, G, B
+            // a plain array is read straight; getDataElements goes pixel by pixel through the band offsets
+            byte[] bgr = Resample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
+                    : Resample.bytes(Resample.plain(image));
             for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
-                pixels[i] = (rgb[j] & 0xFF) << 16 | (rgb[j + 1] & 0xFF) << 8 | rgb[j + 2] & 0xFF;
+                pixels[i] = (bgr[j + 2] & 0xFF) << 16 | (bgr[j + 1] & 0xFF) << 8 | bgr[j] & 0xFF;
             }
         } else {
             image.getRaster().getDataElements(0, 0, w, h, pixels);

@@ -321,7 +321,8 @@ final class Resample {
         return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
 
-    private static byte[] bytes(BufferedImage image) {
+    /** The backing array of a {@link #plainBgr} image. */
+    static byte[] bytes(BufferedImage image) {
         return ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
     }
 }
