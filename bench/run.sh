@@ -7,7 +7,7 @@
 # Settings (environment): ROUNDS=3 alternating rounds per corpus; PHOTOS_REPEAT=3, CATALOG_REPEAT=5 passes per
 # process (the last is measured); PHOTOS_COPIES=1, CATALOG_COPIES=4 times the corpus is listed per pass;
 # SHARP_MODES="per-variant decode-once" (the first is the reference for the targets); JAVA_OPTS (throughput runs,
-# default: the JVM's own); SCALING_COPIES=4, SCALING_REPEAT=2, SCALING_ROUNDS=2; RSS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC",
+# default: the JVM's own); SCALING_COPIES=4, SCALING_REPEAT=4, SCALING_ROUNDS=3; RSS_JAVA_OPTS="-Xmx256m -XX:+UseSerialGC",
 # RSS_ROUNDS=2; LATENCY_UPLOADS=200, LATENCY_WARMUP=20; FIXTURES=../shared/fixtures/images (from the repo root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,8 +21,8 @@ CATALOG_COPIES=${CATALOG_COPIES:-4}
 SHARP_MODES=${SHARP_MODES:-per-variant decode-once}
 JAVA_OPTS=${JAVA_OPTS:-}
 SCALING_COPIES=${SCALING_COPIES:-4}
-SCALING_REPEAT=${SCALING_REPEAT:-2}
-SCALING_ROUNDS=${SCALING_ROUNDS:-2}
+SCALING_REPEAT=${SCALING_REPEAT:-4}
+SCALING_ROUNDS=${SCALING_ROUNDS:-3}
 RSS_JAVA_OPTS=${RSS_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
 RSS_ROUNDS=${RSS_ROUNDS:-2}
 LATENCY_UPLOADS=${LATENCY_UPLOADS:-200}
