@@ -22,11 +22,17 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.EnumMap;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -55,6 +61,20 @@ public class ImageJob {
     private final long maxSourceBytes;
     private final Clock clock = Clock.systemUTC();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+    /**
+     * Variant uploads, run side by side. Daemon threads that end after a minute idle: at most the consumer
+     * threads × the catalog's variants are ever busy, and they never hold a JVM open.
+     */
+    private final ExecutorService uploads = Executors.newCachedThreadPool(new ThreadFactory() {
+        private final AtomicInteger count = new AtomicInteger();
+
+        @Override
+        public Thread newThread(Runnable task) {
+            Thread thread = new Thread(task, "miniatura-upload-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        }
+    });
 
     /** Manifests are a few KB; anything far larger is not one of ours. */
     private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -135,19 +155,57 @@ public class ImageJob {
                 result.source().width(), result.source().height(), result.source().format());
 
         List<Manifest.Variant> stored = new ArrayList<>();
+        List<Future<?>> puts = new ArrayList<>();
         for (RenderedVariant variant : result.variants()) {
             String key = StorageLayout.thumbnailKey(data.imageId(), variant.spec());
-            store.put(storage.thumbnailsBucket(), key, variant.bytes(), variant.contentType(), storage.cacheControl(),
-                    Map.of("image-id", data.imageId(), "spec-hash", variant.spec().specHash()));
+            // all at once: each PUT is mostly waiting on the network, and one after another they took most
+            // of a job's time (six ~40 ms round trips against ~35 ms of rendering for a 1024 px image)
+            puts.add(uploads.submit(() -> store.put(storage.thumbnailsBucket(), key, variant.bytes(), variant.contentType(),
+                    storage.cacheControl(), Map.of("image-id", data.imageId(), "spec-hash", variant.spec().specHash()))));
             stored.add(new Manifest.Variant(variant.spec().name(), key, variant.width(), variant.height(),
                     variant.bytes().length, variant.contentType(), variant.spec().specHash()));
         }
+        awaitAll(puts);
         // Last, so that "rendered" is never visible before every variant is.
         writeManifest(Manifest.rendered(data.imageId(), source, stored, result.blurhash(), event.id(), clock.instant())
                 .carryingDeletion(previous));
         log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
                 result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
+    }
+
+    /**
+     * Waits for every upload, then rethrows the first failure as it was thrown (a storage outage is retried
+     * like a sequential PUT's would be); the others have finished by then, so none outlives the job.
+     */
+    private static void awaitAll(List<Future<?>> puts) {
+        Throwable first = null;
+        boolean interrupted = false;
+        for (Future<?> put : puts) {
+            while (true) {
+                try {
+                    put.get();
+                    break;
+                } catch (ExecutionException e) {
+                    first = first == null ? e.getCause() : first;
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish waiting: the job must not end with uploads still running
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (first instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (first instanceof Error error) {
+            throw error;
+        }
+        if (first != null) {
+            throw new IllegalStateException("upload failed", first);
+        }
     }
 
     /**

@@ -15,7 +15,7 @@ import com.miniatura.common.storage.StoredObject;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * count of variant writes (every put that is not a manifest).
  */
 final class InMemoryStore {
-    final Map<String, byte[]> objects = new TreeMap<>();
+    final Map<String, byte[]> objects = new ConcurrentSkipListMap<>(); // sorted, and variants are put concurrently
     final AtomicInteger variantWrites = new AtomicInteger();
     final ObjectStore store = mock(ObjectStore.class);
 

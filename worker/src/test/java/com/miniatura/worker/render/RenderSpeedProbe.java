@@ -17,8 +17,9 @@ import java.util.stream.Stream;
  * Not a test: a timing harness for {@link Renderer#render} on a folder of photos with the six reference
  * variants (the shipped defaults.yml catalog). Prints jobs/s and, single-threaded, a per-step split measured
  * by running the steps on their own (decode, colour conversion of the full decoded image, encoding of each
- * output; "rest" is total - decode - encode, i.e. colour, resize, filters; "fullSrgb" is what converting the
- * whole decoded image would cost, for reference).
+ * output the render encoded, not counting twins and passed-through variants; "rest" is total - decode -
+ * encode, i.e. the box shrink, resampling, analysis copy, filters; "fullSrgb" is what converting the whole
+ * decoded image to packed sRGB ints would cost, for reference: the renderer skips it for sRGB JPEGs).
  *
  * <pre>
  * java -cp worker/target/test-classes:worker/target/classes:common/target/classes:DEPS \
@@ -28,6 +29,12 @@ import java.util.stream.Stream;
 public final class RenderSpeedProbe {
 
     private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+
+    /** Whether both end in the same 4 KiB (or all of the shorter): a passed-through variant ends as its source. */
+    private static boolean tailsMatch(byte[] variant, byte[] source) {
+        int n = Math.min(4096, Math.min(variant.length, source.length));
+        return java.util.Arrays.equals(variant, variant.length - n, variant.length, source, source.length - n, source.length);
+    }
 
     public static void main(String[] args) throws Exception {
         Path dir = Path.of(args[0]);
@@ -92,7 +99,12 @@ public final class RenderSpeedProbe {
                 ToSrgb.apply(decoded.image());
                 long t3 = System.nanoTime();
                 long enc = 0;
+                java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
                 for (RenderedVariant v : result.variants()) {
+                    // not encoded by this render: a twin's bytes, or the source's own data (Passthrough)
+                    if (!seen.add(v.bytes()) || tailsMatch(v.bytes(), s)) {
+                        continue;
+                    }
                     BufferedImage out = RenderTestSupport.read(v.bytes());
                     BufferedImage rgb = new BufferedImage(out.getWidth(), out.getHeight(), BufferedImage.TYPE_INT_RGB);
                     rgb.getGraphics().drawImage(out, 0, 0, null);
