@@ -27,7 +27,6 @@ final class Resample {
     static final int LOBES = 2;
     /** Fixed-point weights: 14 fractional bits. */
     private static final int BITS = 14;
-    private static final int ONE = 1 << BITS;
     /**
      * The horizontal pass multiplies three 8-bit values packed in one long, {@value #LANE} bits apart, by a
      * weight of {@value #PACKED_BITS} fractional bits. Each lane's sum stays in {@code [0, 2^21)} because it

@@ -9,11 +9,13 @@ import java.io.UncheckedIOException;
 import net.coobird.thumbnailator.Thumbnails;
 
 /**
- * Per variant: crop and scale the stored sRGB image ({@link #cropAndScale}), and, after the result has been
- * turned upright, pad it onto the variant's canvas ({@link #pad}).
+ * Per variant: crop and scale the stored sRGB image of a source with alpha ({@link #cropAndScale}; opaque
+ * sources go through {@link Cascade}), and, after the result has been turned upright, pad it onto the
+ * variant's canvas ({@link #pad}).
  *
  * <p>Resampling is Thumbnailator's: progressive bilinear halving for large reductions (no single-step
- * nearest/bilinear aliasing from a 12 MP source), bicubic when enlarging.
+ * nearest/bilinear aliasing from a 12 MP source), bicubic when enlarging; it interpolates in premultiplied
+ * alpha, so transparent pixels never bleed their hidden colour into the edges.
  */
 final class Resize {
 

@@ -17,8 +17,8 @@ import net.coobird.thumbnailator.Thumbnails;
  * {@code scale} 1 with a margin, would otherwise be cut off). It <em>is</em> enlarged when the source is
  * narrower than that: the configured proportion then holds on every variant, which is what a seller sees
  * side by side; a soft logo on the largest variant means the source should be at least
- * {@code scale × the widest variant} wide. Downscaling is Thumbnailator's (progressive bilinear, as for the
- * photo itself), which interpolates in premultiplied alpha, so soft logo edges keep their colour.
+ * {@code scale × the widest variant} wide. Downscaling is Thumbnailator's (progressive bilinear, as for sources
+ * with alpha), which interpolates in premultiplied alpha, so soft logo edges keep their colour.
  *
  * <p>Blending: {@link AlphaComposite#SRC_OVER} with {@code opacity} as extra alpha. Over a transparent variant
  * this raises alpha only where the watermark itself has alpha; the rest of the variant stays as it was.
