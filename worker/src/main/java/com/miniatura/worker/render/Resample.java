@@ -110,6 +110,10 @@ final class Resample {
         int n = kx * ky;
         BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_3BYTE_BGR);
         byte[] dst = bytes(out);
+        if (kx == 2 && ky == 2) {
+            halve(src, stride, 3 * x0 + y0 * stride, dst, outW, outH);
+            return out;
+        }
         int[] sum = new int[3 * outW];
         int span = 3 * kx;
         for (int oy = 0, o = 0; oy < outH; oy++) {
@@ -135,6 +139,23 @@ final class Resample {
             }
         }
         return out;
+    }
+
+    /**
+     * {@link #box} for k = 2, the usual case (a 12 MP photo for 1600 px variants), written out: two source rows
+     * at a time and four pixels per output pixel, without the general case's per-block loops, which cost
+     * three times as much.
+     */
+    private static void halve(byte[] src, int stride, int from, byte[] dst, int outW, int outH) {
+        for (int oy = 0, o = 0; oy < outH; oy++) {
+            int i = from + 2 * oy * stride;
+            int j = i + stride;
+            for (int ox = 0; ox < outW; ox++, i += 6, j += 6) {
+                dst[o++] = (byte) (((src[i] & 0xFF) + (src[i + 3] & 0xFF) + (src[j] & 0xFF) + (src[j + 3] & 0xFF) + 2) >> 2);
+                dst[o++] = (byte) (((src[i + 1] & 0xFF) + (src[i + 4] & 0xFF) + (src[j + 1] & 0xFF) + (src[j + 4] & 0xFF) + 2) >> 2);
+                dst[o++] = (byte) (((src[i + 2] & 0xFF) + (src[i + 5] & 0xFF) + (src[j + 2] & 0xFF) + (src[j + 5] & 0xFF) + 2) >> 2);
+            }
+        }
     }
 
     /**
