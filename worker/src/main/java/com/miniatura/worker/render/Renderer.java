@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *       orientation: turning 12 MP costs as much as converting it, and each variant turns only its own small
  *       result instead;</li>
  *   <li>{@link Resample#box}: the source box-shrunk by the largest whole factor every variant allows
- *       ({@link Cascade#shrinkFactor}; at least 3× smaller variants allow 2): the full-size pixels are read
+ *       ({@link Cascade#shrinkFactor}; a 12 MP photo is halved for the reference catalog): the full-size pixels are read
  *       once, and everything after works on a quarter of them or fewer;</li>
  *   <li>{@link Shrink}: a small analysis copy (≤ {@value ContentCrop#ANALYSIS_SIDE} px), the input of the
  *       BlurHash and of content-aware crops ({@link ContentCrop}, which analyses it only if a variant asks);
