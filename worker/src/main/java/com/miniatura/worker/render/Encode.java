@@ -109,29 +109,8 @@ final class Encode {
      * ints, and gives the same bytes.
      */
     static BufferedImage bgr(BufferedImage image) {
-        if (image.getType() == BufferedImage.TYPE_3BYTE_BGR) {
-            return image;
-        }
-        int w = image.getWidth();
-        int h = image.getHeight();
-        BufferedImage out = new BufferedImage(w, h, BufferedImage.TYPE_3BYTE_BGR);
-        byte[] bytes = ((java.awt.image.DataBufferByte) out.getRaster().getDataBuffer()).getData();
-        int[] row = new int[w];
-        boolean packed = image.getType() == BufferedImage.TYPE_INT_RGB;
-        for (int y = 0, i = 0; y < h; y++) {
-            if (packed) {
-                image.getRaster().getDataElements(0, y, w, 1, row); // also right for subimage views
-            } else {
-                image.getRGB(0, y, w, 1, row, 0, w);
-            }
-            for (int x = 0; x < w; x++, i += 3) {
-                int p = row[x];
-                bytes[i] = (byte) p;
-                bytes[i + 1] = (byte) (p >> 8);
-                bytes[i + 2] = (byte) (p >> 16);
-            }
-        }
-        return out;
+        // a BGR subimage view is written as it is (the writer reads views); anything else is copied to plain BGR
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR ? image : Resample.plain(image);
     }
 
     /** Luma gets the subsampling's factors, both chroma components 1×1 (so 4:2:0 is Y 2×2, Cb 1×1, Cr 1×1). */

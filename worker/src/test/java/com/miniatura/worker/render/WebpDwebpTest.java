@@ -63,7 +63,7 @@ class WebpDwebpTest {
         BufferedImage decoded = dwebp(Encode.apply(photo, WebpEncodeTest.spec(80, false), null), fixture);
 
         // measured 32.9–47.6 dB over these six
-        assertThat(WebpEncodeTest.psnr(photo, ToSrgb.apply(decoded))).as("PSNR (dB)").isGreaterThanOrEqualTo(30);
+        assertThat(com.miniatura.common.testing.Pixels.psnr(photo, ToSrgb.apply(decoded))).as("PSNR (dB)").isGreaterThanOrEqualTo(30);
     }
 
     /** Runs {@code dwebp in.webp -o out.png}, expects exit status 0 and returns the PNG it wrote. */

@@ -6,6 +6,7 @@ import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Pixels;
 import com.twelvemonkeys.imageio.plugins.webp.WebPImageReaderSpi;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -126,7 +127,7 @@ class WebpEncodeTest {
             int[] visibleOut = Arrays.stream(out).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
             assertThat(visibleOut).isEqualTo(visibleIn);
         } else {
-            assertThat(psnr(onWhite(image), onWhite(decoded))).as("PSNR (dB) of what a viewer sees").isGreaterThanOrEqualTo(30);
+            assertThat(Pixels.psnr(onWhite(image), onWhite(decoded))).as("PSNR (dB) of what a viewer sees").isGreaterThanOrEqualTo(30);
         }
     }
 
@@ -145,7 +146,7 @@ class WebpEncodeTest {
     void lossyIsCloseOnPhotos(String fixture) {
         BufferedImage photo = photo(fixture);
 
-        assertThat(psnr(photo, decode(Encode.apply(photo, spec(80, false), null)))).as("q80 PSNR (dB)")
+        assertThat(Pixels.psnr(photo, decode(Encode.apply(photo, spec(80, false), null)))).as("q80 PSNR (dB)")
                 .isGreaterThanOrEqualTo(30);
     }
 
@@ -200,22 +201,6 @@ class WebpEncodeTest {
         } finally {
             reader.dispose();
         }
-    }
-
-    /** Peak signal-to-noise ratio over R, G and B, in dB. */
-    static double psnr(BufferedImage a, BufferedImage b) {
-        int[] pa = EncodePngTest.pixels(a);
-        int[] pb = EncodePngTest.pixels(b);
-        assertThat(pb).hasSameSizeAs(pa);
-        double sum = 0;
-        for (int i = 0; i < pa.length; i++) {
-            for (int shift = 0; shift < 24; shift += 8) {
-                int d = ((pa[i] >> shift) & 0xFF) - ((pb[i] >> shift) & 0xFF);
-                sum += d * d;
-            }
-        }
-        double mse = sum / (3.0 * pa.length);
-        return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
     }
 
     /**
