@@ -35,7 +35,7 @@ public final class VariantCatalog {
     public static final String DEFAULTS_PREFIX = "miniatura.variant-defaults";
     public static final int MAX_DIMENSION = 16_384;
 
-    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    static final Pattern NAME = com.miniatura.common.event.EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
     private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
     static final List<String> KEYS = List.of("enabled", "width", "height", "fit", "gravity", "rotate", "flip", "flop",

@@ -18,7 +18,7 @@ import tools.jackson.databind.node.ObjectNode;
  * Parsing reports every bad field at once, with the path the caller gives ({@code events[2].}).
  */
 public final class EventCodec {
-    private static final Set<String> FIELDS = Set.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType");
+    private static final Set<String> FIELDS = Set.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType", "variants");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private EventCodec() {}
@@ -42,6 +42,9 @@ public final class EventCodec {
             node.put("size", data.size());
         }
         putIfPresent(node, "contentType", data.contentType());
+        if (data.variants() != null) {
+            data.variants().forEach(node.putArray("variants")::add);
+        }
         return JSON.writeValueAsBytes(node);
     }
 
@@ -166,7 +169,8 @@ public final class EventCodec {
             for (String name : node.propertyNames()) {
                 if (!FIELDS.contains(name)) {
                     errors.add(new FieldError(path + name, "is not a known field (known: "
-                            + String.join(", ", List.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType")) + ")"));
+                            + String.join(", ", List.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType", "variants"))
+                            + ")"));
                 }
             }
         }
@@ -185,7 +189,16 @@ public final class EventCodec {
                 errors.add(new FieldError(path + "size", "must be a whole number of bytes"));
             }
         }
-        ImageUploaded data = new ImageUploaded(imageId, lotId, bucket, key, etag, size, contentType);
+        List<String> variants = null;
+        JsonNode variantsNode = node.get("variants");
+        if (variantsNode != null && !variantsNode.isNull()) {
+            if (variantsNode.isArray() && variantsNode.valueStream().allMatch(JsonNode::isString)) {
+                variants = variantsNode.valueStream().map(JsonNode::stringValue).toList();
+            } else {
+                errors.add(new FieldError(path + "variants", "must be an array of variant names"));
+            }
+        }
+        ImageUploaded data = new ImageUploaded(imageId, lotId, bucket, key, etag, size, contentType, variants);
         List<FieldError> ruleErrors = EventValidator.validate(data, path);
         // A field that already has a type error is not reported twice.
         ruleErrors.stream()

@@ -22,6 +22,10 @@ public final class EventContract {
 
     public static final Pattern IMAGE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
     public static final int MAX_KEY_BYTES = 1024;
+    /** A variant's name in the catalog and in an event's {@code variants}. */
+    public static final Pattern VARIANT_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+    /** At most this many names in an event's {@code variants}. */
+    public static final int MAX_VARIANTS = 64;
 
     private EventContract() {}
 }

@@ -40,6 +40,10 @@ public final class EventValidator {
         if (data.contentType() != null && !MEDIA_TYPE.matcher(data.contentType()).matches()) {
             errors.add(new FieldError(path + "contentType", "must be a media type such as image/jpeg"));
         }
+        String variantsProblem = variantsProblem(data.variants());
+        if (variantsProblem != null) {
+            errors.add(new FieldError(path + "variants", variantsProblem));
+        }
         return errors;
     }
 
@@ -53,6 +57,28 @@ public final class EventValidator {
         }
         if (imageId.chars().allMatch(c -> c == '.')) {
             return "must not consist of dots only";
+        }
+        return null;
+    }
+
+    /** The problem with a {@code variants} list (absent is fine), or {@code null} if it is valid. */
+    public static String variantsProblem(List<String> variants) {
+        if (variants == null) {
+            return null;
+        }
+        if (variants.isEmpty()) {
+            return "must name at least one variant when present (leave it out for every variant)";
+        }
+        if (variants.size() > EventContract.MAX_VARIANTS) {
+            return "must name at most " + EventContract.MAX_VARIANTS + " variants but named " + variants.size();
+        }
+        for (String name : variants) {
+            if (!EventContract.VARIANT_NAME.matcher(name).matches()) {
+                return "must be variant names of 1-32 lower-case letters, digits or '-' but had \"" + name + "\"";
+            }
+        }
+        if (new java.util.HashSet<>(variants).size() != variants.size()) {
+            return "must not name a variant twice";
         }
         return null;
     }

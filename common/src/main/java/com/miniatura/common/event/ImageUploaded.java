@@ -1,5 +1,7 @@
 package com.miniatura.common.event;
 
+import java.util.List;
+
 /**
  * Data of an {@code image.uploaded} event: an original is stored at {@code bucket}/{@code key} and
  * every variant of {@code imageId} must be (re)rendered from it.
@@ -13,7 +15,22 @@ package com.miniatura.common.event;
  * @param etag        optional ETag of the original as stored
  * @param size        optional size of the original in bytes
  * @param contentType optional media type of the original
+ * @param variants    optional: only these variants of the catalog need rendering (a re-render of some
+ *                    variants, see docs/rerender.md); {@code null} means every variant. Honoured only while
+ *                    the image's manifest names this same original; otherwise every variant is rendered.
  */
 public record ImageUploaded(
-        String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType)
-        implements ImageEventData {}
+        String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType,
+        List<String> variants)
+        implements ImageEventData {
+
+    public ImageUploaded {
+        variants = variants == null ? null : List.copyOf(variants);
+    }
+
+    /** An upload of the whole catalog (no {@code variants} restriction). */
+    public ImageUploaded(String imageId, String lotId, String bucket, String key, String etag, Long size,
+            String contentType) {
+        this(imageId, lotId, bucket, key, etag, size, contentType, null);
+    }
+}

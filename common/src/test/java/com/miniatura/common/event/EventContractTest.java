@@ -50,6 +50,18 @@ class EventContractTest {
                         List.of("imageId: must be a string", "lotId: must be a string", "size: must be a whole number of bytes")),
                 new Case("negative size and bad media type", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"size\":-1,\"contentType\":\"jpeg\"}",
                         List.of("size: must not be negative", "contentType: must be a media type such as image/jpeg")),
+                new Case("some variants", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":[\"s150\",\"webp-480\"]}",
+                        List.of()),
+                new Case("variants not a list of names", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":[\"s150\",3]}",
+                        List.of("variants: must be an array of variant names")),
+                new Case("variants a string", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":\"s150\"}",
+                        List.of("variants: must be an array of variant names")),
+                new Case("variants empty", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":[]}",
+                        List.of("variants: must name at least one variant when present (leave it out for every variant)")),
+                new Case("variant name with a capital", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":[\"S150\"]}",
+                        List.of("variants: must be variant names of 1-32 lower-case letters, digits or '-' but had \"S150\"")),
+                new Case("a variant twice", "{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"variants\":[\"a\",\"a\"]}",
+                        List.of("variants: must not name a variant twice")),
                 new Case("not an object", "[1,2]", List.of("data: must be a JSON object")),
                 new Case("not JSON", "{imageId:", List.of("data: is not valid JSON")));
     }
@@ -70,7 +82,7 @@ class EventContractTest {
         EventCodec.parseData("{\"imageId\":\"i\",\"bucket\":\"originals\",\"key\":\"k\",\"colour\":\"red\"}"
                 .getBytes(StandardCharsets.UTF_8), "events[2].", true, errors);
         assertThat(errors).containsExactly(new FieldError("events[2].colour",
-                "is not a known field (known: imageId, lotId, bucket, key, etag, size, contentType)"));
+                "is not a known field (known: imageId, lotId, bucket, key, etag, size, contentType, variants)"));
     }
 
     @Test
@@ -82,6 +94,16 @@ class EventContractTest {
         assertThat(headers.keySet()).containsExactly(
                 "ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "ce_subject", "content-type");
         assertThat(EventCodec.decode(headers, EventCodec.payload(data))).isEqualTo(event);
+    }
+
+    @Test
+    void aReRenderOfSomeVariantsRoundTrips() {
+        ImageUploaded data = new ImageUploaded("img-1", null, "originals", "img-1.jpg", "e1", null, null, List.of("s150", "d800"));
+        ImageEvent event = new ImageEvent("id-2", "/miniatura/rerender", EventContract.TYPE_UPLOADED,
+                Instant.parse("2026-11-22T10:00:00Z"), data);
+        assertThat(new String(EventCodec.payload(data), StandardCharsets.UTF_8))
+                .isEqualTo("{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\",\"etag\":\"e1\",\"variants\":[\"s150\",\"d800\"]}");
+        assertThat(EventCodec.decode(EventCodec.headers(event), EventCodec.payload(data))).isEqualTo(event);
     }
 
     @Test

@@ -16,7 +16,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 
 /**
- * Creates the event topic when it is missing and {@code miniatura.kafka.create-topic} is on (standalone,
+ * Creates the event topics (live and bulk lanes, each with its dead-letter topic) when missing and {@code miniatura.kafka.create-topic} is on (standalone,
  * dev). It never alters an existing topic: adding partitions would move imageIds to other partitions
  * and break the per-image ordering of events (which is why Spring's {@code NewTopic} beans, which do
  * add partitions, are not used).
@@ -42,8 +42,10 @@ class TopicProvisioner implements SmartInitializingSingleton {
         config.put("default.api.timeout.ms", 10000);
         // The dead-letter topic too: the worker publishes its dead letters itself (not through the binder,
         // which would create it) and a missing topic would leave them waiting on metadata.
+        // The bulk lane's pair as well, so its workers and the rerender command find them on a fresh setup.
         String topic = settings.kafka().topic();
-        for (String name : List.of(topic, topic + ".dlq")) {
+        String bulk = settings.kafka().bulkTopic();
+        for (String name : List.of(topic, topic + ".dlq", bulk, bulk + ".dlq")) {
             create(config, name);
         }
     }

@@ -13,7 +13,7 @@ class DeadLetterConfiguration {
 
     @Bean
     DeadLetters deadLetters(RetrySettings retry, WorkerSettings worker, KafkaProperties kafka, Environment environment) {
-        return new DeadLetters(retry, environment.getRequiredProperty("miniatura.kafka.topic") + ".dlq",
+        return new DeadLetters(retry, environment.getRequiredProperty("miniatura.worker.topic") + ".dlq",
                 kafka.buildProducerProperties(), Clock.systemUTC(), worker.shutdownDeadline());
     }
 }

@@ -1,6 +1,7 @@
 package com.miniatura.worker.consume;
 
 import com.miniatura.common.catalog.VariantCatalog;
+import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
@@ -125,7 +126,10 @@ public class ImageJob {
                     data.imageId(), event.time() == null ? "at an unknown time" : "at " + event.time(), previous.deletedAt());
             return Outcome.IGNORED;
         }
-        if (upToDate(data, previous)) {
+        boolean sameOriginal = renderedFrom(data, previous);
+        List<VariantSpec> stale = sameOriginal ? staleVariants(data, previous) : catalog.variants();
+        if (sameOriginal && stale.isEmpty()
+                && store.etag(data.bucket(), data.key()).filter(previous.source().etag()::equals).isPresent()) {
             log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
             return Outcome.SKIPPED;
         }
@@ -144,17 +148,21 @@ public class ImageJob {
         StoredObject object = original.get();
         source = Manifest.Source.of(data.bucket(), data.key(), object.etag(), (long) object.bytes().length,
                 object.contentType());
+        if (sameOriginal && (object.etag() == null || !object.etag().equals(previous.source().etag()))) {
+            stale = catalog.variants(); // the original changed since: none of its variants is current any more
+            sameOriginal = false;
+        }
 
         RenderResult result;
         try {
-            result = renderer.render(object.bytes(), catalog.variants());
+            result = renderer.render(object.bytes(), stale);
         } catch (RenderException e) {
             return fail(event, previous, source, e.getMessage());
         }
         source = new Manifest.Source(source.bucket(), source.key(), source.etag(), source.size(), source.contentType(),
                 result.source().width(), result.source().height(), result.source().format());
 
-        List<Manifest.Variant> stored = new ArrayList<>();
+        Map<String, Manifest.Variant> fresh = new java.util.HashMap<>();
         List<Future<?>> puts = new ArrayList<>();
         for (RenderedVariant variant : result.variants()) {
             String key = StorageLayout.thumbnailKey(data.imageId(), variant.spec());
@@ -162,16 +170,66 @@ public class ImageJob {
             // of a job's time (six ~40 ms round trips against ~35 ms of rendering for a 1024 px image)
             puts.add(uploads.submit(() -> store.put(storage.thumbnailsBucket(), key, variant.bytes(), variant.contentType(),
                     storage.cacheControl(), Map.of("image-id", data.imageId(), "spec-hash", variant.spec().specHash()))));
-            stored.add(new Manifest.Variant(variant.spec().name(), key, variant.width(), variant.height(),
-                    variant.bytes().length, variant.contentType(), variant.spec().specHash()));
+            fresh.put(variant.spec().name(), new Manifest.Variant(variant.spec().name(), key, variant.width(),
+                    variant.height(), variant.bytes().length, variant.contentType(), variant.spec().specHash()));
         }
         awaitAll(puts);
+        // In catalog order: what was just rendered, and (re-rendering some variants of the same original) what
+        // was stored before for the others. A variant no longer in the catalog leaves the manifest.
+        List<Manifest.Variant> stored = new ArrayList<>();
+        for (VariantSpec spec : catalog.variants()) {
+            Manifest.Variant variant = fresh.get(spec.name());
+            if (variant == null && sameOriginal) {
+                variant = previous.variants().stream().filter(v -> v.name().equals(spec.name())).findFirst().orElse(null);
+            }
+            if (variant != null) {
+                stored.add(variant);
+            }
+        }
+        // A deletion consumed by the live lane while the bulk lane rendered this image (the two lanes are not
+        // ordered with each other) must win: take back what was written instead of resurrecting the image.
+        Manifest now = currentManifest(data.imageId()).orElse(null);
+        if (now != null && now.deletedSince(event.time()) && (previous == null || !now.deletedAt().equals(previous.deletedAt()))) {
+            fresh.values().forEach(v -> store.remove(storage.thumbnailsBucket(), v.key()));
+            log.info("Ignored upload event {} of {}: the image was deleted at {} while it rendered", event.id(),
+                    data.imageId(), now.deletedAt());
+            return Outcome.IGNORED;
+        }
         // Last, so that "rendered" is never visible before every variant is.
-        writeManifest(Manifest.rendered(data.imageId(), source, stored, result.blurhash(), event.id(), clock.instant())
-                .carryingDeletion(previous));
-        log.info("Rendered {} ({}x{} {}) into {} variants in {} ms", data.imageId(), result.source().width(),
-                result.source().height(), result.source().format(), stored.size(), (System.nanoTime() - started) / 1_000_000);
+        String blurhash = result.blurhash() != null ? result.blurhash() : previous == null ? null : previous.blurhash();
+        writeManifest(Manifest.rendered(data.imageId(), source, stored, blurhash, event.id(), clock.instant())
+                .carryingDeletion(now != null ? now : previous));
+        log.info("Rendered {} ({}x{} {}) into {} variants{} in {} ms", data.imageId(), result.source().width(),
+                result.source().height(), result.source().format(), fresh.size(),
+                fresh.size() < stored.size() ? " (of " + stored.size() + ")" : "", (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
+    }
+
+    /**
+     * Whether {@code manifest} says the image is rendered from the original this event names (same bucket and
+     * key, with a known ETag); then only its stale variants need rendering, if the ETag still holds.
+     */
+    private static boolean renderedFrom(ImageUploaded data, Manifest manifest) {
+        if (manifest == null || !Manifest.RENDERED.equals(manifest.status())) {
+            return false;
+        }
+        Manifest.Source source = manifest.source();
+        return source != null && source.etag() != null && data.bucket().equals(source.bucket())
+                && data.key().equals(source.key());
+    }
+
+    /**
+     * The variants of the catalog (of those the event names, if it names some) that the manifest lacks or lists
+     * with another spec hash, in catalog order. Names the catalog does not have are ignored: the publisher may
+     * know a newer or older catalog than this worker.
+     */
+    private List<VariantSpec> staleVariants(ImageUploaded data, Manifest manifest) {
+        java.util.Set<String> rendered = new java.util.HashSet<>();
+        manifest.variants().forEach(v -> rendered.add(v.name() + "@" + v.specHash()));
+        return catalog.variants().stream()
+                .filter(v -> data.variants() == null || data.variants().contains(v.name()))
+                .filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
+                .toList();
     }
 
     /**
@@ -206,29 +264,6 @@ public class ImageJob {
         if (first != null) {
             throw new IllegalStateException("upload failed", first);
         }
-    }
-
-    /**
-     * Whether the image is already rendered from exactly this original with exactly the current catalog:
-     * its manifest says {@code rendered}, names the same original with the same ETag as storage has now, and
-     * lists every variant of the catalog with the same spec hash. Then a redelivered or duplicate event, or
-     * a re-render of an unchanged image, costs a manifest read and a HEAD instead of a render. The manifest
-     * is read first because for a new upload it is {@code pending}, and then nothing else is asked.
-     */
-    private boolean upToDate(ImageUploaded data, Manifest manifest) {
-        if (manifest == null || !Manifest.RENDERED.equals(manifest.status())) {
-            return false;
-        }
-        Manifest.Source source = manifest.source();
-        if (source == null || source.etag() == null || !data.bucket().equals(source.bucket()) || !data.key().equals(source.key())) {
-            return false;
-        }
-        List<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).toList();
-        List<String> wanted = catalog.variants().stream().map(v -> v.name() + "@" + v.specHash()).toList();
-        if (!rendered.equals(wanted)) {
-            return false;
-        }
-        return store.etag(data.bucket(), data.key()).filter(source.etag()::equals).isPresent();
     }
 
     /** The image's manifest; an unreadable one counts as absent, so the image is simply rendered again. */
