@@ -17,7 +17,10 @@ import org.yaml.snakeyaml.Yaml;
  * write quorum and enough partitions for a fully scaled-out worker lane; a worker's in-flight work is bounded.
  */
 class ShippedKafkaSettingsTest {
-    /** The live worker lane's KEDA maxReplicaCount (deploy issue); the partition count must serve all of them. */
+    /**
+     * Each worker lane's KEDA maxReplicaCount (the live lane's: deploy issue; the bulk lane's own is read from
+     * its ScaledObject in BulkLaneManifestsTest); the partition count must serve all of them.
+     */
     private static final int MAX_WORKER_PODS = 50;
 
     @Test
@@ -37,7 +40,10 @@ class ShippedKafkaSettingsTest {
             Map<String, Object> spec = at(topic, "spec");
             topics.put((String) spec.get("topicName"), spec);
         }
-        assertThat(topics).containsOnlyKeys("miniatura.images", "miniatura.images.dlq");
+        // The live lane and the bulk lane of catalog re-renders, each with its dead-letter topic.
+        List<String> lanes = List.of("miniatura.images", "miniatura.images.bulk");
+        assertThat(topics).containsOnlyKeys("miniatura.images", "miniatura.images.dlq",
+                "miniatura.images.bulk", "miniatura.images.bulk.dlq");
         int concurrency = (Integer) at(classpathYaml("miniatura/worker-defaults.yml"),
                 "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency");
         for (Map.Entry<String, Map<String, Object>> topic : topics.entrySet()) {
@@ -46,14 +52,16 @@ class ShippedKafkaSettingsTest {
             assertThat(at(spec, "config").get("min.insync.replicas")).as(topic.getKey()).isEqualTo(2);
             assertThat(at(spec, "config").get("unclean.leader.election.enable")).as(topic.getKey()).isEqualTo(false);
         }
-        assertThat((Integer) topics.get("miniatura.images").get("partitions"))
-                .as("partitions >= %d pods x %d consumer threads", MAX_WORKER_PODS, concurrency)
-                .isGreaterThanOrEqualTo(MAX_WORKER_PODS * concurrency);
         long week = 7L * 24 * 3600 * 1000;
-        assertThat(((Number) at(topics.get("miniatura.images.dlq"), "config").get("retention.ms")).longValue())
-                .as("dead letters outlive the images topic, for replay-dlq after a fix")
-                .isGreaterThan(((Number) at(topics.get("miniatura.images"), "config").get("retention.ms")).longValue())
-                .isGreaterThanOrEqualTo(week);
+        for (String lane : lanes) {
+            assertThat((Integer) topics.get(lane).get("partitions"))
+                    .as("%s: partitions >= %d pods x %d consumer threads", lane, MAX_WORKER_PODS, concurrency)
+                    .isGreaterThanOrEqualTo(MAX_WORKER_PODS * concurrency);
+            assertThat(((Number) at(topics.get(lane + ".dlq"), "config").get("retention.ms")).longValue())
+                    .as("dead letters outlive the %s topic, for replay-dlq after a fix", lane)
+                    .isGreaterThan(((Number) at(topics.get(lane), "config").get("retention.ms")).longValue())
+                    .isGreaterThanOrEqualTo(week);
+        }
     }
 
     @Test
