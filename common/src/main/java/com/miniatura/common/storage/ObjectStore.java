@@ -19,7 +19,9 @@ import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +151,89 @@ public final class ObjectStore {
             throw unreachable("list", bucket, prefix, e);
         }
         return keys;
+    }
+
+    /**
+     * One object of a listing.
+     *
+     * @param userMetadata its {@code x-amz-meta-*} headers (names lower case, without the prefix) when the server
+     *                     lists them (MinIO does, on request), else {@code null}: then {@link #metadata} tells
+     */
+    public record Listed(String key, String etag, long size, Instant lastModified, Map<String, String> userMetadata) {}
+
+    /**
+     * The objects of {@code bucket} whose keys start with {@code prefix} and sort after {@code startAfter} (none:
+     * from the first), in key order, fetched a page at a time as the iterator is read. With
+     * {@code withMetadata} the server is asked to include user metadata (a MinIO extension other servers ignore).
+     * Iterating throws {@link StorageUnavailableException} or {@link StorageRejectedException}; a missing bucket
+     * lists nothing.
+     */
+    public Iterator<Listed> list(String bucket, String prefix, String startAfter, boolean withMetadata) {
+        ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).recursive(true).maxKeys(1000);
+        if (prefix != null && !prefix.isEmpty()) {
+            args.prefix(prefix);
+        }
+        if (startAfter != null && !startAfter.isEmpty()) {
+            args.startAfter(startAfter);
+        }
+        if (withMetadata) {
+            args.includeUserMetadata(true);
+        }
+        Iterator<Result<Item>> items = client.listObjects(args.build()).iterator();
+        String where = prefix == null ? "" : prefix;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return items.hasNext();
+                } catch (IllegalStateException e) {
+                    throw unreachable("list", bucket, where, e);
+                }
+            }
+
+            @Override
+            public Listed next() {
+                try {
+                    Item item = items.next().get();
+                    Map<String, String> metadata = null;
+                    if (item.userMetadata() != null && !item.userMetadata().isEmpty()) {
+                        metadata = new LinkedHashMap<>();
+                        for (Map.Entry<String, String> e : item.userMetadata().entrySet()) {
+                            String name = e.getKey().toLowerCase(java.util.Locale.ROOT);
+                            metadata.put(name.startsWith("x-amz-meta-") ? name.substring("x-amz-meta-".length()) : name, e.getValue());
+                        }
+                    }
+                    return new Listed(item.objectName(), stripQuotes(item.etag()), item.size(),
+                            item.lastModified() == null ? null : item.lastModified().toInstant(), metadata);
+                } catch (ErrorResponseException e) {
+                    if ("NoSuchBucket".equals(e.errorResponse().code())) {
+                        throw new StorageRejectedException("list " + bucket + " refused: NoSuchBucket", e);
+                    }
+                    throw classify(e, "list", bucket, where);
+                } catch (MinioException e) {
+                    throw classify(e, "list", bucket, where);
+                } catch (IllegalStateException e) {
+                    throw unreachable("list", bucket, where, e);
+                }
+            }
+        };
+    }
+
+    /** An object's user metadata ({@code x-amz-meta-*}, names lower case without the prefix), by a HEAD request. */
+    public Optional<Map<String, String>> metadata(String bucket, String key) {
+        try {
+            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            Map<String, String> metadata = new LinkedHashMap<>();
+            stat.headers().names().stream()
+                    .filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-meta-"))
+                    .forEach(n -> metadata.put(n.substring("x-amz-meta-".length()).toLowerCase(java.util.Locale.ROOT),
+                            stat.headers().get(n)));
+            return Optional.of(metadata);
+        } catch (MinioException e) {
+            return notFoundOrThrow(e, "stat", bucket, key);
+        } catch (IllegalStateException e) {
+            throw unreachable("stat", bucket, key, e);
+        }
     }
 
     /** Removes an object; removing one that does not exist is not an error (S3 semantics). */

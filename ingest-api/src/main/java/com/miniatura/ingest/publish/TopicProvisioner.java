@@ -22,7 +22,7 @@ import org.springframework.stereotype.Component;
  * add partitions, are not used).
  */
 @Component
-class TopicProvisioner implements SmartInitializingSingleton {
+public class TopicProvisioner implements SmartInitializingSingleton {
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
     private final KafkaAdmin kafkaAdmin;
     private final MiniaturaSettings settings;
@@ -46,15 +46,16 @@ class TopicProvisioner implements SmartInitializingSingleton {
         String topic = settings.kafka().topic();
         String bulk = settings.kafka().bulkTopic();
         for (String name : List.of(topic, topic + ".dlq", bulk, bulk + ".dlq")) {
-            create(config, name);
+            create(config, name, settings.kafka().partitions());
         }
     }
 
-    private void create(Map<String, Object> config, String topic) {
+    /** Creates {@code topic} unless it exists; a failure is logged, not thrown (Kafka may come up later). */
+    public static void create(Map<String, Object> config, String topic, int partitions) {
         try (Admin admin = Admin.create(config)) {
-            admin.createTopics(List.of(new NewTopic(topic, settings.kafka().partitions(), (short) -1)))
+            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
                     .all().get(15, TimeUnit.SECONDS);
-            log.info("Created topic {} with {} partitions", topic, settings.kafka().partitions());
+            log.info("Created topic {} with {} partitions", topic, partitions);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
