@@ -31,7 +31,11 @@ import org.springframework.context.ConfigurableApplicationContext;
  * java -jar miniatura-standalone.jar                                          # everything
  * java -jar miniatura-standalone.jar --miniatura.standalone.components=kafka,s3   # infrastructure only
  * java -jar miniatura-standalone.jar render --out DIR FILE…                      # render local files, no pipeline
+ * java -jar miniatura-standalone.jar rerender --mode=missing                    # re-render the catalog (docs/rerender.md)
  * </pre>
+ *
+ * <p>The worker runs twice, as in production: one for the live lane (uploads and deletions) and one, with a single
+ * consumer thread, for the bulk lane of catalog re-renders, so a re-render never queues ahead of an upload.
  */
 public final class StandaloneMain implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StandaloneMain.class);
@@ -40,6 +44,7 @@ public final class StandaloneMain implements AutoCloseable {
     private final StandaloneSettings settings;
     private ConfigurableApplicationContext ingest;
     private ConfigurableApplicationContext worker;
+    private ConfigurableApplicationContext bulkWorker;
 
     private StandaloneMain(StandaloneSettings settings) {
         this.settings = settings;
@@ -48,6 +53,14 @@ public final class StandaloneMain implements AutoCloseable {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(com.miniatura.worker.RenderCommand.NAME)) {
             System.exit(com.miniatura.worker.RenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals(com.miniatura.ingest.rerender.RerenderCommand.NAME)) {
+            System.exit(com.miniatura.ingest.rerender.RerenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
+                    System.out, System.err));
+        }
+        if (args.length > 0 && args[0].equals(com.miniatura.ingest.replay.ReplayDlqCommand.NAME)) {
+            System.exit(com.miniatura.ingest.replay.ReplayDlqCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
                     System.out, System.err));
         }
         StandaloneMain standalone;
@@ -101,14 +114,28 @@ public final class StandaloneMain implements AutoCloseable {
         if (settings.runs(Component.WORKER)) {
             worker = new SpringApplicationBuilder(WorkerApplication.class).run(serviceArgs);
             started.push(worker);
+            List<String> bulkOverrides = List.of("--miniatura.worker.topic=${miniatura.kafka.bulk-topic}",
+                    "--miniatura.worker.group=miniatura-worker-bulk", "--spring.application.name=miniatura-worker-bulk",
+                    // one thread: the live lane keeps the other core of a small machine for uploads
+                    "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1", "--server.port=0");
+            // a key given twice on the command line reads as both values joined, so the overridden ones are dropped
+            List<String> bulkArgs = new ArrayList<>(childArgs.stream().filter(arg -> bulkOverrides.stream()
+                    .noneMatch(o -> arg.startsWith(o.substring(0, o.indexOf('=') + 1)))).toList());
+            bulkArgs.addAll(bulkOverrides);
+            bulkWorker = new SpringApplicationBuilder(WorkerApplication.class).run(bulkArgs.toArray(String[]::new));
+            started.push(bulkWorker);
         }
         if (settings.runs(Component.INGEST)) {
             ConfigurableApplicationContext workerContext = worker;
+            ConfigurableApplicationContext bulkContext = bulkWorker;
             ingest = new SpringApplicationBuilder(IngestApplication.class)
                     .initializers(context -> {
                         if (workerContext != null) {
                             // The API's health includes the in-process worker's, so UP means the whole pipeline.
                             context.getBeanFactory().registerSingleton("worker", workerHealth(workerContext));
+                        }
+                        if (bulkContext != null) {
+                            context.getBeanFactory().registerSingleton("workerBulk", workerHealth(bulkContext));
                         }
                     })
                     .run(serviceArgs);
@@ -131,7 +158,7 @@ public final class StandaloneMain implements AutoCloseable {
         StringBuilder b = new StringBuilder("\n  Miniatura standalone is ready (data in " + settings.dataDir() + ")\n");
         if (settings.runs(Component.KAFKA)) {
             b.append("    Kafka          ").append(host).append(':').append(settings.kafkaPort())
-                    .append("   topic miniatura.images\n");
+                    .append("   topics miniatura.images (live), miniatura.images.bulk (re-renders)\n");
         }
         if (settings.runs(Component.S3)) {
             b.append("    S3             http://").append(host).append(':').append(settings.s3Port())
@@ -140,6 +167,10 @@ public final class StandaloneMain implements AutoCloseable {
         if (worker != null) {
             b.append("    worker         http://localhost:").append(worker.getEnvironment().getProperty("local.server.port"))
                     .append("/actuator/health\n");
+        }
+        if (bulkWorker != null) {
+            b.append("    bulk worker    http://localhost:").append(bulkWorker.getEnvironment().getProperty("local.server.port"))
+                    .append("/actuator/health   (re-renders: java -jar miniatura-standalone.jar rerender --mode=missing)\n");
         }
         if (ingest != null) {
             String port = ingest.getEnvironment().getProperty("local.server.port");
@@ -171,6 +202,11 @@ public final class StandaloneMain implements AutoCloseable {
 
     public ConfigurableApplicationContext worker() {
         return worker;
+    }
+
+    /** The worker of the bulk lane (catalog re-renders). */
+    public ConfigurableApplicationContext bulkWorker() {
+        return bulkWorker;
     }
 
     @Override

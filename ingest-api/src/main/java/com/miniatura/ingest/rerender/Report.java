@@ -51,14 +51,19 @@ final class Report {
         if (r.count(Count.VANISHED) > 0) {
             not.add(String.format(Locale.ROOT, "gone since listed %,d", r.count(Count.VANISHED)));
         }
-        String sampleNote = o.mode() == Mode.ALL ? String.format(Locale.ROOT, " (a sample of the first %,d)", r.sampled()) : "";
+        // --mode all publishes without reading manifests; its dry run reads a sample of them to tell what is stale
+        boolean sample = o.mode() == Mode.ALL;
+        String sampleNote = String.format(Locale.ROOT, " (a sample of the first %,d)", r.sampled());
         if (!why.isEmpty()) {
-            b.append("  ").append(o.mode() == Mode.ALL ? "stale" : "because").append(sampleNote).append(": ")
-                    .append(String.join(", ", why)).append('\n');
+            b.append("  ").append(sample ? "stale" + sampleNote : "because").append(": ").append(String.join(", ", why)).append('\n');
         }
-        if (!not.isEmpty()) {
-            b.append("  ").append(o.mode() == Mode.ALL ? "current" : "not published").append(sampleNote).append(": ")
-                    .append(String.join(", ", not)).append('\n');
+        List<String> current = sample ? not.stream().filter(t -> !t.startsWith("unusable") && !t.startsWith("gone")).toList() : List.of();
+        if (!current.isEmpty()) {
+            b.append("  current").append(sampleNote).append(": ").append(String.join(", ", current)).append('\n');
+        }
+        List<String> skipped = sample ? not.stream().filter(t -> !current.contains(t)).toList() : not;
+        if (!skipped.isEmpty()) {
+            b.append("  not published: ").append(String.join(", ", skipped)).append('\n');
         }
         estimate(r, b);
         return b.toString();
