@@ -199,16 +199,27 @@ class RerenderIT {
             }
             pool.shutdown();
 
+            int metricsPort = freePort();
             List<String> args = new ArrayList<>(List.of("rerender", "--mode=all", "--rate=" + rate,
-                    "--checkpoint-every=" + (int) (interval * 1000) + "ms", "--progress=log", "--run=kill-test"));
+                    "--checkpoint-every=" + (int) (interval * 1000) + "ms", "--progress=log", "--run=kill-test",
+                    "--metrics-port=" + metricsPort));
             args.addAll(clientArgs());
             Process first = Services.launch("ingest-api/target/miniatura-ingest-api.jar", args.toArray(String[]::new));
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
             long published = 0;
+            String metrics = "";
             while (published < objects / 2 && System.nanoTime() < deadline && first.isAlive()) {
                 Thread.sleep(50);
                 published = checkpointPublished(store);
+                if (published > 0 && metrics.isEmpty()) {
+                    metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics")).build(),
+                            HttpResponse.BodyHandlers.ofString()).body();
+                }
             }
+            // scraped while it ran, as Prometheus would a Job's pod
+            assertThat(metrics).contains("# TYPE miniatura_rerender_published_total counter")
+                    .containsPattern("miniatura_rerender_published_total\\{run=\"kill-test\"} [1-9][0-9]*")
+                    .containsPattern("miniatura_rerender_progress_ratio\\{run=\"kill-test\"} 0\\.[0-9]{4}");
             // at a moment unrelated to the checkpoints: part of an interval after one was saved
             Thread.sleep((long) (interval * 1000 * 0.6));
             assertThat(first.isAlive()).as("still running half-way").isTrue();

@@ -38,34 +38,46 @@ public class TopicProvisioner implements SmartInitializingSingleton {
             return;
         }
         Map<String, Object> config = new HashMap<>(kafkaAdmin.getConfigurationProperties());
-        config.put("request.timeout.ms", 5000);
-        config.put("default.api.timeout.ms", 10000);
         // The dead-letter topic too: the worker publishes its dead letters itself (not through the binder,
         // which would create it) and a missing topic would leave them waiting on metadata.
         // The bulk lane's pair as well, so its workers and the rerender command find them on a fresh setup.
         String topic = settings.kafka().topic();
         String bulk = settings.kafka().bulkTopic();
-        for (String name : List.of(topic, topic + ".dlq", bulk, bulk + ".dlq")) {
-            create(config, name, settings.kafka().partitions());
-        }
+        create(config, List.of(topic, topic + ".dlq", bulk, bulk + ".dlq"), settings.kafka().partitions());
     }
 
-    /** Creates {@code topic} unless it exists; a failure is logged, not thrown (Kafka may come up later). */
-    public static void create(Map<String, Object> config, String topic, int partitions) {
-        try (Admin admin = Admin.create(config)) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
-                    .all().get(15, TimeUnit.SECONDS);
-            log.info("Created topic {} with {} partitions", topic, partitions);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
+    /**
+     * Creates those of {@code topics} that do not exist; a failure is logged, not thrown (Kafka may come up later).
+     * Every wait is bounded: an admin client closed without a timeout was seen to hang for two minutes.
+     */
+    public static void create(Map<String, Object> clientConfig, List<String> topics, int partitions) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put("request.timeout.ms", 5000);
+        config.put("default.api.timeout.ms", 10000);
+        Admin admin = Admin.create(config);
+        try {
+            java.util.Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            for (String topic : topics) {
+                if (existing.contains(topic)) {
+                    continue;
+                }
+                try {
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get(15, TimeUnit.SECONDS);
+                    log.info("Created topic {} with {} partitions", topic, partitions);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
+                    }
+                }
             }
         } catch (Exception e) {
             // Not fatal: Kafka may come up after us; publishing answers 503 until it does.
-            log.warn("Could not create topic {}: {}", topic, e.toString());
+            log.warn("Could not create topics {}: {}", topics, e.toString());
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
+        } finally {
+            admin.close(java.time.Duration.ofSeconds(5));
         }
     }
 }

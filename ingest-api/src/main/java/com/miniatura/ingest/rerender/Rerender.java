@@ -368,7 +368,11 @@ final class Rerender {
      */
     private void readFile() throws Exception {
         long skip = linesDone.get();
-        int threads = Math.max(1, options.parallelism());
+        // --mode all does no I/O per line, only encoding and sending: more threads than cores only contend for the
+        // producer; --mode missing waits on a manifest read per line, so it uses every thread it is given
+        int threads = options.mode() == Mode.ALL && !options.dryRun()
+                ? Math.max(1, Math.min(options.parallelism(), Runtime.getRuntime().availableProcessors()))
+                : Math.max(1, options.parallelism());
         ExecutorService pool = Executors.newFixedThreadPool(threads, daemon("rerender-batch"));
         Semaphore inHand = new Semaphore(threads * 2);
         TreeMap<Long, Long> finished = new TreeMap<>(); // batch start line → its end line, done but not yet contiguous

@@ -116,9 +116,7 @@ public class RerenderCommand {
             ObjectStore store = new ObjectStore(settings.storage());
             String bulk = settings.kafka().bulkTopic();
             if (settings.kafka().createTopic() && !options.dryRun()) {
-                for (String topic : List.of(bulk, bulk + ".dlq")) {
-                    TopicProvisioner.create(kafka, topic, settings.kafka().partitions());
-                }
+                TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
             }
             store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
             try (Rerender.EventSink sink = options.dryRun() ? new DryRunSink() : new KafkaEventSink(kafka)) {
