@@ -526,7 +526,7 @@ final class Rerender {
     /** The image's verdict; {@code null} when the original vanished meanwhile. */
     private Staleness.Result classify(String imageId, String key, String etag, Instant lastModified) {
         counts.get(Count.MANIFESTS_READ).increment();
-        Optional<StoredObject> object = withRetry(() -> store.get(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
+        Optional<StoredObject> object = withRetry(() -> store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
         Manifest manifest = null;
         if (object.isPresent()) {
             try {

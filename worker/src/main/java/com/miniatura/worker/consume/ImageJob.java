@@ -268,7 +268,8 @@ public class ImageJob {
 
     /** The image's manifest; an unreadable one counts as absent, so the image is simply rendered again. */
     private Optional<Manifest> currentManifest(String imageId) {
-        Optional<StoredObject> object = store.get(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES);
+        // absent for every image the bulk lane renders for the first time: see ObjectStore#getIfExists
+        Optional<StoredObject> object = store.getIfExists(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES);
         try {
             return object.map(o -> ManifestCodec.read(o.bytes()));
         } catch (RuntimeException e) {

@@ -33,6 +33,8 @@ final class InMemoryStore {
             byte[] bytes = objects.get(call.getArgument(0) + "/" + call.getArgument(1));
             return Optional.ofNullable(bytes).map(b -> new StoredObject(b, etagOf(b), "application/octet-stream", Map.of()));
         });
+        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> store.get(call.getArgument(0), call.getArgument(1),
+                (long) call.getArgument(2)));
         when(store.etag(anyString(), anyString())).thenAnswer(call ->
                 Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(InMemoryStore::etagOf));
         when(store.keys(anyString(), anyString())).thenAnswer(call -> {
