@@ -113,7 +113,7 @@ class DeadLettersKafkaTest {
         assertThat(text(transientOne.value())).isEqualTo(validJson);
         assertThat(header(transientOne, "ce_id")).isEqualTo("e-1");
         assertThat(header(transientOne, DeadLetters.ERROR_CLASS)).isEqualTo(StorageUnavailableException.class.getName());
-        assertThat(header(transientOne, DeadLetters.ERROR_REASON)).startsWith("get thumbnails/img-1/manifest.json failed: ");
+        assertThat(header(transientOne, DeadLetters.ERROR_REASON)).startsWith("stat thumbnails/img-1/manifest.json failed: ");
         assertThat(header(transientOne, DeadLetters.ERROR_REASON).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
         assertThat(header(transientOne, DeadLetters.ATTEMPTS)).isEqualTo("3");
         assertThat(Instant.parse(header(transientOne, DeadLetters.FAILED_AT))).isBetween(before, Instant.now());
