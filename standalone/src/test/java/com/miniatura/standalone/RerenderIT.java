@@ -1,5 +1,6 @@
 package com.miniatura.standalone;
 
+import static com.miniatura.standalone.Services.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.storage.Manifest;
@@ -10,7 +11,6 @@ import com.miniatura.ingest.rerender.RerenderCommand;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,18 +19,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +57,9 @@ class RerenderIT {
     private final int kafkaPort = freePort();
     private final int s3Port = freePort();
     private final int controllerPort = freePort();
+
+    RerenderIT() throws IOException {
+    }
 
     private String[] standaloneArgs(String components, String... more) {
         List<String> args = new ArrayList<>(List.of(
@@ -105,7 +105,7 @@ class RerenderIT {
         try (StandaloneMain standalone = StandaloneMain.start(standaloneArgs("kafka,s3,ingest,worker"))) {
             String api = "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
             for (String id : uploaded) {
-                upload(api, fixture("catalog/DSCN0010-1024.jpg"), id);
+                Services.upload(http, api, fixture("catalog/DSCN0010-1024.jpg"), id);
             }
             for (String id : uploaded) {
                 firstManifests.put(id, awaitManifest(id, m -> m.status().equals(Manifest.RENDERED)));
@@ -239,8 +239,14 @@ class RerenderIT {
                     objects, objects + duplicates, duplicates, (long) (rate * interval), rate);
             // a checkpoint is taken every interval plus the time a save takes (a flush and a PUT): allow that much
             assertThat(duplicates).isLessThanOrEqualTo((long) (rate * interval * 1.5));
-            Map<String, Object> checkpoint = JSON.readValue(store.get("thumbnails", "rerender~/kill-test.json", 1 << 20).orElseThrow().bytes(), Map.class);
-            assertThat(checkpoint.get("completedAt")).isNotNull();
+            JsonNode checkpoint = JSON.readTree(store.get("thumbnails", "rerender~/kill-test.json", 1 << 20).orElseThrow().bytes());
+            assertThat(checkpoint.get("completedAt").isNull()).isFalse();
+            // every key starts "lots/": the ranges were fitted to that, so the listing really ran side by side
+            long rangesWithKeys = 0;
+            for (JsonNode shard : checkpoint.get("shards")) {
+                rangesWithKeys += shard.hasNonNull("after") ? 1 : 0;
+            }
+            assertThat(rangesWithKeys).as("key ranges that held keys, of %d", checkpoint.get("shards").size()).isGreaterThanOrEqualTo(48);
         }
     }
 
@@ -277,6 +283,12 @@ class RerenderIT {
                     "--run=key-file");
             assertThat(output).contains("already completed");
             assertThat(bulkEvents().values()).allMatch(c -> c == 1);
+
+            // the same name for another run is refused rather than resumed from the wrong place
+            output = rerender(status, "--mode=all", "--from-file=" + file, "--progress=none", "--variants=s150", "--run=key-file");
+            assertThat(status[0]).isEqualTo(2);
+            assertThat(output).contains("rerender: run key-file has a checkpoint (thumbnails/rerender~/key-file.json) made for"
+                    + " other options or another catalog: pass --restart to start it over, or another --run name");
         }
     }
 
@@ -333,21 +345,6 @@ class RerenderIT {
         return times;
     }
 
-    private void upload(String api, Path file, String imageId) throws Exception {
-        String boundary = "b" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.write(Files.readAllBytes(file));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-    }
-
     private static List<String> concat(List<String> a, List<String> b) {
         List<String> all = new ArrayList<>(a);
         all.addAll(b);
@@ -358,11 +355,4 @@ class RerenderIT {
         return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
     }
 
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 }

@@ -7,14 +7,9 @@ import static com.miniatura.standalone.Services.json;
 import static com.miniatura.standalone.Services.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +35,7 @@ class StandaloneIT {
             String api = api(standalone);
             assertThat(json(get(api + "/actuator/health")).get("status").asString()).isEqualTo("UP");
             assertThat(standalone.banner()).contains("curl -F file=@photo.jpg " + api + "/v1/images");
-            upload(api, fixture("photos/nikon-e950.jpg"), first);
+            Services.upload(http, api, fixture("photos/nikon-e950.jpg"), first);
             assertThat(awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
 
             // Thumbnails are readable without credentials (the CDN's origin); originals are not.
@@ -66,7 +61,7 @@ class StandaloneIT {
             assertThat(before.get("status").asString()).isEqualTo("rendered");
             assertThat(before.get("variants")).hasSize(6);
             String second = "standalone-" + UUID.randomUUID();
-            upload(api, fixture("catalog/DSCN0010-1024.jpg"), second);
+            Services.upload(http, api, fixture("catalog/DSCN0010-1024.jpg"), second);
             assertThat(awaitFinal(api, second).get("status").asString()).isEqualTo("rendered");
         }
     }
@@ -89,7 +84,7 @@ class StandaloneIT {
             awaitUp("http://localhost:" + workerPort + "/actuator/health", processes);
 
             String imageId = "processes-" + UUID.randomUUID();
-            upload(api, fixture("photos/DSCN0010.jpg"), imageId);
+            Services.upload(http, api, fixture("photos/DSCN0010.jpg"), imageId);
             JsonNode status = awaitFinal(api, imageId);
             assertThat(status.get("status").asString()).isEqualTo("rendered");
             assertThat(status.get("variants")).hasSize(6);
@@ -122,21 +117,6 @@ class StandaloneIT {
 
     private static String api(StandaloneMain standalone) {
         return "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
-    }
-
-    private void upload(String api, Path file, String imageId) throws Exception {
-        String boundary = "b" + UUID.randomUUID();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.write(Files.readAllBytes(file));
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
 
     private JsonNode awaitFinal(String api, String imageId) throws Exception {

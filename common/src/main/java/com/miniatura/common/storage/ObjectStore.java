@@ -229,6 +229,33 @@ public final class ObjectStore {
         };
     }
 
+    /**
+     * The first key under {@code prefix} after {@code startAfter} ({@code null}: the first of all), by a listing of
+     * one key; empty when there is none (or no such bucket).
+     */
+    public Optional<String> firstKey(String bucket, String prefix, String startAfter) {
+        ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).recursive(true).maxKeys(1);
+        if (prefix != null && !prefix.isEmpty()) {
+            args.prefix(prefix);
+        }
+        if (startAfter != null && !startAfter.isEmpty()) {
+            args.startAfter(startAfter);
+        }
+        Iterator<Result<Item>> items = client.listObjects(args.build()).iterator();
+        try {
+            return items.hasNext() ? Optional.of(items.next().get().objectName()) : Optional.empty();
+        } catch (ErrorResponseException e) {
+            if ("NoSuchBucket".equals(e.errorResponse().code())) {
+                return Optional.empty();
+            }
+            throw classify(e, "list", bucket, prefix == null ? "" : prefix);
+        } catch (MinioException e) {
+            throw classify(e, "list", bucket, prefix == null ? "" : prefix);
+        } catch (IllegalStateException e) {
+            throw unreachable("list", bucket, prefix == null ? "" : prefix, e);
+        }
+    }
+
     /** An object's user metadata ({@code x-amz-meta-*}, names lower case without the prefix), by a HEAD request. */
     public Optional<Map<String, String>> metadata(String bucket, String key) {
         try {

@@ -51,14 +51,15 @@ record Checkpoint(String run, String fingerprint, Instant startedAt, Instant upd
     }
 
     static Optional<Checkpoint> load(ObjectStore store, String bucket, String run) {
-        return store.get(bucket, key(run), 64L * 1024 * 1024).map(o -> read(o));
+        return store.get(bucket, key(run), 64L * 1024 * 1024).map(o -> read(o, bucket + "/" + key(run)));
     }
 
-    private static Checkpoint read(StoredObject object) {
+    private static Checkpoint read(StoredObject object, String where) {
         try {
             return JSON.readValue(object.bytes(), Checkpoint.class);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("checkpoint " + key("…") + " is unreadable: " + e.getMessage(), e);
+            throw new IllegalArgumentException("checkpoint " + where + " is unreadable (" + e.getMessage()
+                    + "): pass --restart to start the run over", e);
         }
     }
 

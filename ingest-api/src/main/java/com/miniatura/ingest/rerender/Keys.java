@@ -2,6 +2,9 @@ package com.miniatura.ingest.rerender;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
 
 /**
  * Object keys as S3 orders them, and the key ranges ("shards") a bucket listing is split into so that
@@ -12,9 +15,6 @@ import java.util.List;
  * compared with {@link #compare}.
  */
 final class Keys {
-    /** Characters keys usually start with (imageIds and file names), in code point order. */
-    private static final String ALPHABET = "-.0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz";
-
     private Keys() {
     }
 
@@ -44,28 +44,64 @@ final class Keys {
         return dot > 0 ? name.substring(0, dot) : name;
     }
 
+    /** The first key under the listing's prefix that sorts after {@code startAfter} ({@code null}: the first of all). */
+    @FunctionalInterface
+    interface Probe {
+        Optional<String> firstAfter(String startAfter);
+    }
+
+    /** Sorts after every key that starts with what precedes it, for the keys a bucket holds in practice. */
+    static final String MAX = "\uffff\uffff\uffff\uffff";
+    /** Probes the key discovery may make before settling for the ranges it has. */
+    static final int MAX_PROBES = 5000;
+
     /**
-     * {@code count} contiguous key ranges covering every key under {@code prefix}: range {@code i} holds the keys
-     * from bound {@code i} (inclusive; {@code ""} for the first) up to bound {@code i + 1} (exclusive; {@code null}
-     * for the last). The bounds are {@code prefix} followed by one or two characters spread evenly over the usual
-     * key characters; keys starting with any other character still fall in some range, as the ranges leave no gaps.
+     * Key ranges fitted to the keys the bucket really holds, found with one-key listings: first the longest prefix
+     * every key shares ({@code lots/} or {@code lot-}: cutting at the first character would put them all in one
+     * range), then, level by level, the distinct next characters under it (a skip-scan: one probe per character
+     * present) until there are at least {@code count} groups, which are then spread over {@code count} ranges. The
+     * ranges are contiguous from the first key to the last, so a key of any shape falls in one, whatever the probes
+     * saw. With {@code pool}, each level's probes run side by side.
      */
-    static List<String[]> shards(String prefix, int count) {
+    static List<String[]> discover(Probe probe, String prefix, int count, ExecutorService pool) throws Exception {
         String p = prefix == null ? "" : prefix;
-        List<String> candidates = new ArrayList<>();
-        for (char c : ALPHABET.toCharArray()) {
-            if (count <= ALPHABET.length()) {
-                candidates.add(p + c);
-            } else {
-                for (char d : ALPHABET.toCharArray()) {
-                    candidates.add(p + c + d);
-                }
+        Optional<String> first = probe.firstAfter(null);
+        if (first.isEmpty() || count <= 1) {
+            List<String[]> whole = new ArrayList<>();
+            whole.add(new String[] {"", null});
+            return whole;
+        }
+        String common = p;
+        String f = first.get();
+        while (common.length() < f.length() && common.length() < p.length() + 256) {
+            String longer = f.substring(0, common.length() + 1);
+            if (probe.firstAfter(longer + MAX).isPresent()) {
+                break; // some key sorts after every key starting with "longer"
             }
+            common = longer;
+        }
+        List<String> groups = List.of(common);
+        int probes = 0;
+        while (groups.size() < count && probes < MAX_PROBES) {
+            List<Future<List<String>>> levels = new ArrayList<>();
+            for (String group : groups) {
+                levels.add(pool.submit(() -> children(probe, group)));
+            }
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < groups.size(); i++) {
+                List<String> children = levels.get(i).get();
+                probes += children.size() + 1;
+                next.addAll(children.isEmpty() ? List.of(groups.get(i)) : children);
+            }
+            if (next.size() == groups.size()) {
+                break; // nothing left to split: fewer distinct keys than ranges
+            }
+            groups = next;
         }
         List<String> bounds = new ArrayList<>();
-        for (int i = 1; i < count; i++) {
-            String bound = candidates.get((int) ((long) i * candidates.size() / count));
-            if (bounds.isEmpty() || !bounds.get(bounds.size() - 1).equals(bound)) {
+        for (int i = 1; i < count && groups.size() > 1; i++) {
+            String bound = groups.get(Math.max(1, (int) ((long) i * groups.size() / count)));
+            if (bounds.isEmpty() || compare(bounds.get(bounds.size() - 1), bound) < 0) {
                 bounds.add(bound);
             }
         }
@@ -79,12 +115,38 @@ final class Keys {
         return ranges;
     }
 
+    /** The distinct one-character-longer prefixes of the keys under {@code group}, in order (a skip-scan). */
+    private static List<String> children(Probe probe, String group) {
+        List<String> children = new ArrayList<>();
+        String after = group;
+        while (children.size() < 256) {
+            Optional<String> key = probe.firstAfter(after);
+            if (key.isEmpty() || !key.get().startsWith(group) || key.get().length() == group.length()) {
+                break;
+            }
+            String child = key.get().substring(0, group.length() + 1);
+            if (!children.isEmpty() && children.get(children.size() - 1).equals(child)) {
+                break; // a key beyond MAX: stop rather than loop
+            }
+            children.add(child);
+            after = child + MAX;
+        }
+        return children;
+    }
+
     /**
      * Roughly how far {@code key} is through the range {@code [from, to)}, 0..1, reading the first characters after
      * {@code prefix} as a number; for a progress estimate only (keys are rarely spread evenly).
      */
     static double fraction(String prefix, String from, String to, String key) {
         int skip = prefix == null ? 0 : prefix.length();
+        if (to != null && !from.isEmpty()) {
+            int common = 0;
+            while (common < from.length() && common < to.length() && from.charAt(common) == to.charAt(common)) {
+                common++;
+            }
+            skip = Math.max(skip, common); // "lots/0041" .. "lots/0057": the digits that differ tell the position
+        }
         double lo = position(from, skip, 0);
         double hi = to == null ? 1 : position(to, skip, 1);
         double at = position(key, skip, 0);

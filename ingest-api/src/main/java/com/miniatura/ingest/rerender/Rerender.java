@@ -248,7 +248,7 @@ final class Rerender {
         } else {
             List<Checkpoint.Shard> shards = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
                     ? checkpoint.shards()
-                    : Keys.shards(options.prefix(), options.shards()).stream().map(r -> new Checkpoint.Shard(r[0], r[1], null, false)).toList();
+                    : discoverShards();
             shardStates = shards.stream().map(ShardState::new).toArray(ShardState[]::new);
         }
         long started = System.nanoTime();
@@ -273,8 +273,8 @@ final class Rerender {
                 listBucket();
             }
         } finally {
-            saver.shutdownNow();
-            saver.awaitTermination(30, TimeUnit.SECONDS);
+            saver.shutdown(); // lets a save in progress finish: interrupting its flush would fail the run
+            saver.awaitTermination(60, TimeUnit.SECONDS);
             progress.stop();
             if (metrics != null) {
                 metrics.close();
@@ -293,6 +293,24 @@ final class Rerender {
 
     // ---- bucket listing
 
+    /** Key ranges fitted to the bucket's keys ({@link Keys#discover}), probing with one-key listings. */
+    private List<Checkpoint.Shard> discoverShards() throws Exception {
+        long started = System.nanoTime();
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, options.parallelism())), daemon("rerender-probe"));
+        try {
+            List<String[]> ranges = Keys.discover(after -> {
+                probes.incrementAndGet();
+                return withRetry(() -> store.firstKey(options.bucket(), options.prefix(), after));
+            }, options.prefix(), options.shards(), pool);
+            log.info("Listing {} in {} key ranges, found with {} one-key listings in {} ms", options.bucket(), ranges.size(),
+                    probes.get(), (System.nanoTime() - started) / 1_000_000);
+            return ranges.stream().map(r -> new Checkpoint.Shard(r[0], r[1], null, false)).toList();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     private void listBucket() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon("rerender-list"));
         try {
@@ -305,15 +323,20 @@ final class Rerender {
                     }));
                 }
             }
-            for (Future<?> task : tasks) {
-                try {
-                    task.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
-                }
-            }
+            awaitAll(tasks);
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    /** Waits for every task; the first that failed stops the run with its cause. */
+    private void awaitAll(List<Future<?>> tasks) throws InterruptedException {
+        for (Future<?> task : tasks) {
+            try {
+                task.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
+            }
         }
     }
 
@@ -399,13 +422,7 @@ final class Rerender {
             if (!batch.isEmpty() && !halted()) {
                 submit(pool, inHand, finished, pending, batch, batchStart, lineNo);
             }
-            for (Future<?> task : pending) {
-                try {
-                    task.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
-                }
-            }
+            awaitAll(pending);
         } finally {
             pool.shutdownNow();
         }

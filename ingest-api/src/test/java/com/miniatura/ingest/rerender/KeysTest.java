@@ -30,10 +30,36 @@ class KeysTest {
         return keys;
     }
 
+    /** One-key listings over an in-memory bucket, in S3's order, counting the probes. */
+    private static Keys.Probe probe(List<String> keys, String prefix, java.util.concurrent.atomic.AtomicInteger probes) {
+        java.util.TreeSet<String> sorted = new java.util.TreeSet<>(Keys::compare);
+        sorted.addAll(keys.stream().filter(k -> k.startsWith(prefix)).toList());
+        return after -> {
+            probes.incrementAndGet();
+            String next = after == null ? (sorted.isEmpty() ? null : sorted.first()) : sorted.higher(after);
+            return java.util.Optional.ofNullable(next);
+        };
+    }
+
+    private static List<String[]> discover(List<String> keys, String prefix, int count, java.util.concurrent.atomic.AtomicInteger probes)
+            throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            return Keys.discover(probe(keys, prefix, probes), prefix, count, pool);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long holding(List<String[]> ranges, String key) {
+        return ranges.stream().filter(r -> Keys.compare(key, r[0]) >= 0 && (r[1] == null || Keys.compare(key, r[1]) < 0)).count();
+    }
+
     @ParameterizedTest(name = "{0} ranges")
-    @ValueSource(ints = {1, 2, 16, 64, 65, 66, 300, 4096})
-    void everyKeyFallsInExactlyOneRange(int count) {
-        List<String[]> ranges = Keys.shards("lots/", count);
+    @ValueSource(ints = {1, 2, 16, 64, 300})
+    void everyKeyFallsInExactlyOneRange(int count) throws Exception {
+        List<String> keys = keys("lots/");
+        List<String[]> ranges = discover(keys, "lots/", count, new java.util.concurrent.atomic.AtomicInteger());
         assertThat(ranges).hasSizeLessThanOrEqualTo(count);
         assertThat(ranges.get(0)[0]).isEmpty();
         assertThat(ranges.get(ranges.size() - 1)[1]).isNull();
@@ -41,10 +67,49 @@ class KeysTest {
             assertThat(ranges.get(i)[0]).as("contiguous").isEqualTo(ranges.get(i - 1)[1]);
             assertThat(Keys.compare(ranges.get(i - 1)[0], ranges.get(i)[0])).as("increasing").isNegative();
         }
-        for (String key : keys("lots/")) {
-            long holding = ranges.stream().filter(r -> Keys.compare(key, r[0]) >= 0 && (r[1] == null || Keys.compare(key, r[1]) < 0)).count();
-            assertThat(holding).as(key).isEqualTo(1);
+        for (String key : keys) {
+            assertThat(holding(ranges, key)).as(key).isEqualTo(1);
         }
+        // and keys the probes never saw, of any shape, too
+        for (String key : keys("lots/x")) {
+            assertThat(holding(ranges, key)).as(key).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Regression: ranges cut at the first character put every key of a bucket whose keys share a prefix ("lot-…",
+     * "lots/…") in one range, so the "parallel" listing ran one range at a time.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lot-%07d.jpg", "lots/%04d/photo-%d.jpg", "originals/2026/11/%08d.jpeg"})
+    void keysSharingAPrefixAreSpreadOverEveryRange(String pattern) throws Exception {
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            int n = i * 7919 % 1_000_000;
+            keys.add(pattern.contains("photo") ? String.format(pattern, n % 1000, n) : String.format(pattern, n));
+        }
+        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        List<String[]> ranges = discover(keys, "", 64, probes);
+        java.util.Map<Integer, Long> perRange = new java.util.TreeMap<>();
+        for (String key : keys) {
+            for (int r = 0; r < ranges.size(); r++) {
+                if (holding(List.<String[]>of(ranges.get(r)), key) == 1) {
+                    perRange.merge(r, 1L, Long::sum);
+                }
+            }
+        }
+        long largest = perRange.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf("%s: %d ranges, %d holding keys, the largest %d of %d keys, %d probes%n", pattern, ranges.size(),
+                perRange.size(), largest, keys.size(), probes.get());
+        assertThat(perRange.size()).as("ranges holding keys").isGreaterThanOrEqualTo(48);
+        assertThat(largest).as("the largest range").isLessThan(keys.size() / 16);
+        assertThat(probes.get()).isLessThan(Keys.MAX_PROBES);
+    }
+
+    @org.junit.jupiter.api.Test
+    void anEmptyBucketIsOneRange() throws Exception {
+        assertThat(discover(List.of(), "", 64, new java.util.concurrent.atomic.AtomicInteger()))
+                .singleElement().satisfies(r -> assertThat(r).containsExactly("", null));
     }
 
     @ParameterizedTest(name = "{0}")
