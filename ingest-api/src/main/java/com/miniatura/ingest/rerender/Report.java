@@ -28,7 +28,8 @@ final class Report {
         b.append(String.format(Locale.ROOT, "  listed          %,d originals%s%n", listed,
                 r.count(Count.BYTES_LISTED) > 0 ? String.format(Locale.ROOT, ", %s", bytes(r.count(Count.BYTES_LISTED))) : ""));
         long published = r.count(Count.PUBLISHED);
-        b.append(String.format(Locale.ROOT, "  %-15s %,d events to %s%n", o.dryRun() ? "would publish" : "published", published,
+        b.append(String.format(Locale.ROOT, "  %-15s %,d %s to %s%n", o.dryRun() ? "would publish" : "published", published,
+                published == 1 ? "event" : "events",
                 o.mode() == Mode.ALL ? "re-render every image (workers skip the up-to-date ones)" : "render what is missing"));
         List<String> why = new ArrayList<>();
         List<String> not = new ArrayList<>();

@@ -22,6 +22,7 @@ final class Staleness {
         UNREADABLE_MANIFEST(true, "manifest unreadable"),
         FAILED(true, "failed"),
         PENDING_STUCK(true, "pending for over an hour"),
+        /** Also when the original has no ETag to compare (only seen for files put into S3Proxy's folder by hand). */
         ORIGINAL_CHANGED(true, "original changed"),
         VARIANTS_STALE(true, "variants missing or changed"),
         UP_TO_DATE(false, "up to date"),
