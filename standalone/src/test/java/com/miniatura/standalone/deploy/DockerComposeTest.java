@@ -1,0 +1,180 @@
+package com.miniatura.standalone.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.dialect.Dialects;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.yaml.snakeyaml.Yaml;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code docker-compose.yml} and the Dockerfiles it builds: valid against the Compose specification's JSON schema
+ * ({@code ../shared/schemas/compose-spec.json}, a broken copy refused), and holding what the pipeline needs — both
+ * lanes of workers, pinned images, Prometheus scraping every service, Grafana with the dashboard, and images that
+ * run as non-root on Debian's OpenJDK (whose JPEG codec is the system libjpeg-turbo).
+ */
+class DockerComposeTest {
+    private static final Path REPO = repositoryRoot();
+    private static final Path SCHEMA = REPO.resolve("../shared/schemas/compose-spec.json").normalize();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    @Test
+    void theComposeFileIsValidAgainstTheComposeSpecification() throws IOException {
+        assertThat(problems(compose())).isEmpty();
+    }
+
+    static Stream<Arguments> brokenComposeFiles() {
+        return Stream.of(
+                broken("a misspelled service key", c -> service(c, "worker").put("buidl", "worker"), "buidl"),
+                broken("a string for a list", c -> service(c, "worker").put("ports", "8081"), "ports"),
+                broken("an unknown top-level key", c -> c.put("service", Map.of()), "service"),
+                broken("depends_on an unknown condition", c -> service(c, "worker").put("depends_on",
+                        Map.of("kafka", Map.of("condition", "service_ready"))), "condition"));
+    }
+
+    private static Arguments broken(String name, Consumer<Map<String, Object>> breakIt, String named) {
+        return Arguments.of(name, breakIt, named);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenComposeFiles")
+    void theSchemaCheckRefusesABrokenCopy(String name, Consumer<Map<String, Object>> breakIt, String named) throws IOException {
+        Map<String, Object> copy = compose();
+        breakIt.accept(copy);
+        assertThat(problems(copy)).as(name).isNotEmpty().anyMatch(p -> p.contains(named));
+    }
+
+    @Test
+    void bothWorkerLanesRunTheSameImageOnTheirOwnTopicAndGroup() throws IOException {
+        Map<String, Object> compose = compose();
+        Map<String, Object> live = service(compose, "worker");
+        Map<String, Object> bulk = service(compose, "worker-bulk");
+        assertThat(bulk.get("image")).isEqualTo(live.get("image"));
+        assertThat(env(bulk)).containsEntry("MINIATURA_WORKER_TOPIC", "miniatura.images.bulk")
+                .containsEntry("MINIATURA_WORKER_GROUP", "miniatura-worker-bulk");
+        assertThat(env(live)).doesNotContainKeys("MINIATURA_WORKER_TOPIC", "MINIATURA_WORKER_GROUP");
+        for (String name : List.of("ingest-api", "worker", "worker-bulk")) {
+            Map<String, Object> s = service(compose, name);
+            assertThat(env(s)).as(name).containsEntry("SPRING_KAFKA_BOOTSTRAP_SERVERS", "kafka:9092")
+                    .containsEntry("MINIATURA_STORAGE_ENDPOINT", "http://minio:9000");
+            assertThat(s.get("read_only")).as(name + " read-only root filesystem").isEqualTo(true);
+            assertThat(strings(s.get("tmpfs"))).as(name + " writable /tmp").contains("/tmp");
+        }
+    }
+
+    @Test
+    void everyImageIsPinnedAndTheServicesAreBuiltFromTheirDockerfiles() throws IOException {
+        Map<String, Object> compose = compose();
+        for (Map.Entry<String, Object> entry : services(compose).entrySet()) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> s = (Map<String, Object>) entry.getValue();
+            String image = (String) s.get("image");
+            assertThat(image).as(entry.getKey()).isNotNull().contains(":").doesNotEndWith(":latest");
+            if (s.get("build") instanceof Map<?, ?> build) {
+                assertThat(REPO.resolve((String) build.get("context")).resolve((String) build.get("dockerfile"))).isRegularFile();
+            }
+        }
+        assertThat(((Map<?, ?>) service(compose, "ingest-api").get("build")).get("dockerfile")).isEqualTo("ingest-api/Dockerfile");
+        assertThat(((Map<?, ?>) service(compose, "worker").get("build")).get("dockerfile")).isEqualTo("worker/Dockerfile");
+    }
+
+    @Test
+    void theImagesRunAsNonRootOnDebiansOpenJdkWithTheirLayersInCacheOrder() throws IOException {
+        for (String module : List.of("ingest-api", "worker")) {
+            String dockerfile = Files.readString(REPO.resolve(module).resolve("Dockerfile"));
+            List<String> from = dockerfile.lines().filter(l -> l.startsWith("FROM ")).toList();
+            assertThat(from).as(module + ": a build stage and a runtime stage").hasSize(2);
+            assertThat(from.get(1)).as(module + " runtime").startsWith("FROM debian:");
+            assertThat(dockerfile).contains("openjdk-17-jre-headless").contains("libjpeg62-turbo")
+                    .contains("USER 10001").contains("miniatura-" + module + ".jar");
+            List<String> layers = dockerfile.lines().filter(l -> l.startsWith("COPY --from=build")).toList();
+            assertThat(layers).as(module + ": least to most often changed")
+                    .containsExactly("COPY --from=build /app/dependencies/ ./", "COPY --from=build /app/spring-boot-loader/ ./",
+                            "COPY --from=build /app/snapshot-dependencies/ ./", "COPY --from=build /app/application/ ./");
+        }
+        assertThat(Files.readString(REPO.resolve(".dockerignore"))).contains("**/target/").contains(".git/");
+    }
+
+    @Test
+    void prometheusScrapesEveryServiceAndGrafanaHasTheDashboard() throws IOException {
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(REPO.resolve("deploy/compose/prometheus.yml")));
+        List<String> targets = new ArrayList<>();
+        for (Object job : (List<?>) prometheus.get("scrape_configs")) {
+            Map<?, ?> j = (Map<?, ?>) job;
+            assertThat(j.get("metrics_path")).isEqualTo("/actuator/prometheus");
+            for (Object config : (List<?>) j.get("static_configs")) {
+                ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> targets.add((String) t));
+            }
+        }
+        assertThat(targets).containsExactlyInAnyOrder("ingest-api:8080", "worker:8081", "worker-bulk:8081");
+        JsonNode dashboard = JSON.readTree(Files.readString(REPO.resolve("deploy/grafana/miniatura.json")));
+        assertThat(dashboard.get("uid").asString()).isEqualTo("miniatura");
+        List<String> exprs = new ArrayList<>();
+        dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asString())));
+        assertThat(exprs).anyMatch(e -> e.contains("miniatura_images_total"))
+                .anyMatch(e -> e.contains("spring_cloud_stream_binder_kafka_offset"))
+                .anyMatch(e -> e.contains("http_server_requests_seconds"));
+        assertThat(strings(service(compose(), "grafana").get("volumes"))).contains("./deploy/grafana:/var/lib/grafana/dashboards:ro");
+    }
+
+    private static List<String> problems(Map<String, Object> compose) throws IOException {
+        // its "$id" is a bare file name, which the validator does not take for a base URI; its references are local
+        tools.jackson.databind.node.ObjectNode spec = (tools.jackson.databind.node.ObjectNode) JSON.readTree(Files.readString(SCHEMA));
+        spec.remove("$id");
+        Schema schema = SchemaRegistry.withDefaultDialect(Dialects.getDraft7()).getSchema(spec);
+        List<String> problems = new ArrayList<>();
+        schema.validate(JSON.valueToTree(compose)).forEach(e -> problems.add(e.toString()));
+        return problems;
+    }
+
+    /** The compose file as Docker Compose reads it: YAML anchors and merge keys resolved. */
+    private static Map<String, Object> compose() throws IOException {
+        return new Yaml().load(Files.readString(REPO.resolve("docker-compose.yml")));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> services(Map<String, Object> compose) {
+        return (Map<String, Object>) compose.get("services");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> service(Map<String, Object> compose, String name) {
+        Map<String, Object> s = (Map<String, Object>) services(compose).get(name);
+        assertThat(s).as("service " + name).isNotNull();
+        return s;
+    }
+
+    private static List<String> strings(Object list) {
+        return ((List<?>) list).stream().map(String::valueOf).toList();
+    }
+
+    private static Map<String, String> env(Map<String, Object> service) {
+        Map<String, String> env = new LinkedHashMap<>();
+        ((Map<?, ?>) service.get("environment")).forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
+        return env;
+    }
+
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no docker-compose.yml above " + Path.of("").toAbsolutePath());
+    }
+}
