@@ -127,6 +127,8 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
             if (error instanceof PermanentEventException || error instanceof ImageRejectedException) {
                 return; // not retried: recovered() reports it
             }
+            io.micrometer.core.instrument.Metrics.counter("miniatura.deliveries.failed", "error", error.getClass().getSimpleName())
+                    .increment();
             String line = "Delivery " + deliveryAttempt + " of " + maxAttempts + " failed for " + describe(record) + ": "
                     + error.getClass().getSimpleName() + ": " + error.getMessage() + (deliveryAttempt < maxAttempts ? "; retrying" : "");
             if (error instanceof StorageUnavailableException) {
@@ -139,6 +141,10 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         @Override
         public void recovered(ConsumerRecord<?, ?> record, Exception exception) {
             Throwable error = cause(exception);
+            // by error class, the closest to a reason a label can be without one series per image (the reason
+            // itself is in the dead letter's headers and the log line)
+            io.micrometer.core.instrument.Metrics.counter("miniatura.dead.letters", "error", error.getClass().getSimpleName())
+                    .increment();
             log.warn("Dead-lettered {} to {}: {}: {}", describe(record), dlqTopic, error.getClass().getSimpleName(),
                     error.getMessage());
         }

@@ -62,6 +62,8 @@ public class ImageJob {
     private final long maxSourceBytes;
     private final Clock clock = Clock.systemUTC();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
+    private final MeterRegistry meters;
+    private final AtomicInteger inFlight = new AtomicInteger();
     /**
      * Variant uploads, run side by side. Daemon threads that end after a minute idle: at most the consumer
      * threads × the catalog's variants are ever busy, and they never hold a JVM open.
@@ -87,6 +89,9 @@ public class ImageJob {
         this.catalog = settings.catalog();
         this.storage = settings.storage();
         this.maxSourceBytes = worker.limits().maxSourceBytes();
+        this.meters = meters;
+        io.micrometer.core.instrument.Gauge.builder("miniatura.images.inflight", inFlight, AtomicInteger::get)
+                .description("Image events being handled right now").register(meters);
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, Counter.builder("miniatura.images")
                     .description("Image events handled by the worker, by outcome (skipped: already rendered from this original"
@@ -108,11 +113,14 @@ public class ImageJob {
      */
     public Outcome process(ImageEvent event) {
         Outcome outcome;
+        inFlight.incrementAndGet();
         try {
             outcome = event.data() instanceof ImageDeleted ? delete(event) : render(event, (ImageUploaded) event.data());
         } catch (ImageRejectedException e) {
             outcomes.get(Outcome.FAILED).increment();
             throw e;
+        } finally {
+            inFlight.decrementAndGet();
         }
         outcomes.get(outcome).increment();
         return outcome;
@@ -159,6 +167,8 @@ public class ImageJob {
         } catch (RenderException e) {
             return fail(event, previous, source, e.getMessage());
         }
+        result.steps().forEach((step, time) -> step(step.name().toLowerCase(java.util.Locale.ROOT)).record(time));
+        long uploadStarted = System.nanoTime();
         source = new Manifest.Source(source.bucket(), source.key(), source.etag(), source.size(), source.contentType(),
                 result.source().width(), result.source().height(), result.source().format());
 
@@ -174,6 +184,10 @@ public class ImageJob {
                     variant.height(), variant.bytes().length, variant.contentType(), variant.spec().specHash()));
         }
         awaitAll(puts);
+        step("upload").record(java.time.Duration.ofNanos(System.nanoTime() - uploadStarted));
+        for (RenderedVariant variant : result.variants()) {
+            meters.summary("miniatura.variant.bytes", "variant", variant.spec().name()).record(variant.bytes().length);
+        }
         // In catalog order: what was just rendered, and (re-rendering some variants of the same original) what
         // was stored before for the others. A variant no longer in the catalog leaves the manifest.
         List<Manifest.Variant> stored = new ArrayList<>();
@@ -230,6 +244,16 @@ public class ImageJob {
                 .filter(v -> data.variants() == null || data.variants().contains(v.name()))
                 .filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
                 .toList();
+    }
+
+    /**
+     * Time per render step ({@link RenderResult.Step}, and {@code upload}: the variants' PUTs side by side), as a
+     * histogram so dashboards can show percentiles across pods.
+     */
+    private io.micrometer.core.instrument.Timer step(String step) {
+        return io.micrometer.core.instrument.Timer.builder("miniatura.render.step").tag("step", step)
+                .description("Time per render step of one image: decode, colour, resize, finish, encode, analysis, upload")
+                .publishPercentileHistogram().register(meters);
     }
 
     /**

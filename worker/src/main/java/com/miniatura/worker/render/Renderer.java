@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import com.miniatura.worker.render.RenderResult.Step;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -93,7 +94,9 @@ public final class Renderer {
     public RenderResult render(byte[] source, List<VariantSpec> variants) throws RenderException {
         Objects.requireNonNull(variants, "variants");
         Deadline deadline = Deadline.start(limits.renderTimeout(), nanoTime);
+        RenderResult.Clock clock = new RenderResult.Clock();
         Decode.Decoded decoded = Decode.decode(source, limits, deadline);
+        clock.charge(Step.DECODE);
         SourceMetadata metadata = decoded.metadata();
         Turn orientation = Turn.exif(metadata.orientation());
         BufferedImage image = decoded.image();
@@ -102,7 +105,7 @@ public final class Renderer {
         SourceInfo info = new SourceInfo(decoded.format(), orientation.turnedWidth(storedW, storedH),
                 orientation.turnedHeight(storedW, storedH), metadata.orientation());
         if (image.getColorModel().hasAlpha()) {
-            return renderEach(image, orientation, info, variants, metadata, deadline);
+            return renderEach(image, orientation, info, variants, metadata, deadline, clock);
         }
 
         int shrink = Cascade.shrinkFactor(storedW, storedH, orientation, variants);
@@ -111,7 +114,9 @@ public final class Renderer {
             // to sRGB first, at full size
             image = ToSrgb.apply(image);
         }
+        clock.charge(Step.COLOUR);
         BufferedImage base = shrink == 1 ? image : Resample.box(image, shrink);
+        clock.charge(Step.RESIZE);
         deadline.check("converting colours");
         Cascade cascade = new Cascade(base, 1.0 / shrink, storedW, storedH);
         // made when first needed (by a content-aware crop, else for the BlurHash), from the smallest whole copy
@@ -120,6 +125,7 @@ public final class Renderer {
         Supplier<BufferedImage> analysis = () -> {
             if (analysed[0] == null) {
                 analysed[0] = Shrink.toFit(cascade.smallestWhole(ContentCrop.ANALYSIS_SIDE), ContentCrop.ANALYSIS_SIDE);
+                clock.charge(Step.ANALYSIS);
             }
             return analysed[0];
         };
@@ -134,11 +140,13 @@ public final class Renderer {
             Geometry.Plan plan = Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH),
                     spec, content.placement(turn));
             String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(metadata.copyright()) : null;
+            clock.charge(Step.ANALYSIS); // a content-aware placement
             Optional<byte[]> same = Passthrough.jpeg(source, decoded.format(), metadata, spec, turn, plan, storedW, storedH,
                     copyright);
             Sameness key = new Sameness(spec, turn, plan);
             RenderedVariant twin = done.get(key);
             if (same.isPresent()) {
+                clock.charge(Step.ENCODE);
                 rendered[i] = new RenderedVariant(spec, plan.canvasW(), plan.canvasH(), same.get());
             } else if (twin != null) {
                 rendered[i] = new RenderedVariant(spec, twin.width(), twin.height(), twin.bytes());
@@ -148,13 +156,15 @@ public final class Renderer {
                 BufferedImage scaled = turn.transposes()
                         ? cascade.scale(crop, plan.scaledH(), plan.scaledW())
                         : cascade.scale(crop, plan.scaledW(), plan.scaledH());
-                rendered[i] = finish(scaled, turn, plan, spec, metadata);
+                clock.charge(Step.RESIZE);
+                rendered[i] = finish(scaled, turn, plan, spec, metadata, clock);
                 done.put(key, rendered[i]);
             }
             deadline.check("rendering " + spec.name());
         }
         String blurhash = BlurHash.of(Orient.apply(Shrink.toFit(analysis.get(), BlurHash.INPUT_SIDE), orientation.code()));
-        return new RenderResult(info, List.of(rendered), blurhash);
+        clock.charge(Step.ANALYSIS);
+        return new RenderResult(info, List.of(rendered), blurhash, clock.steps());
     }
 
     /** Everything that decides a variant's bytes once its plan is made: all of the spec but its name and box. */
@@ -172,22 +182,25 @@ public final class Renderer {
      * which resamples ARGB without bleeding the colour of transparent pixels (the fast path is opaque only).
      */
     private RenderResult renderEach(BufferedImage decoded, Turn orientation, SourceInfo info, List<VariantSpec> variants,
-            SourceMetadata metadata, Deadline deadline) throws RenderException {
+            SourceMetadata metadata, Deadline deadline, RenderResult.Clock clock) throws RenderException {
         BufferedImage stored = ToSrgb.apply(decoded);
+        clock.charge(Step.COLOUR);
         deadline.check("converting colours");
         BufferedImage analysis = Shrink.toFit(stored, ContentCrop.ANALYSIS_SIDE);
         ContentCrop content = new ContentCrop(analysis);
+        clock.charge(Step.ANALYSIS);
         List<RenderedVariant> rendered = new ArrayList<>(variants.size());
         for (VariantSpec spec : variants) {
-            rendered.add(renderVariant(stored, orientation, content, spec, metadata));
+            rendered.add(renderVariant(stored, orientation, content, spec, metadata, clock));
             deadline.check("rendering " + spec.name());
         }
         String blurhash = BlurHash.of(Orient.apply(Shrink.toFit(analysis, BlurHash.INPUT_SIDE), orientation.code()));
-        return new RenderResult(info, rendered, blurhash);
+        clock.charge(Step.ANALYSIS);
+        return new RenderResult(info, rendered, blurhash, clock.steps());
     }
 
     private RenderedVariant renderVariant(BufferedImage stored, Turn orientation, ContentCrop content, VariantSpec spec,
-            SourceMetadata metadata) {
+            SourceMetadata metadata, RenderResult.Clock clock) {
         Turn turn = orientation.then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
         int storedW = stored.getWidth();
         int storedH = stored.getHeight();
@@ -197,17 +210,20 @@ public final class Renderer {
         BufferedImage scaled = turn.transposes()
                 ? Resize.cropAndScale(stored, crop, plan.scaledH(), plan.scaledW())
                 : Resize.cropAndScale(stored, crop, plan.scaledW(), plan.scaledH());
-        return finish(scaled, turn, plan, spec, metadata);
+        clock.charge(Step.RESIZE);
+        return finish(scaled, turn, plan, spec, metadata, clock);
     }
 
     /** The per-variant steps after scaling: turn, pad, filters, flatten, encode (see the class comment). */
     private RenderedVariant finish(BufferedImage scaled, Turn turn, Geometry.Plan plan, VariantSpec spec,
-            SourceMetadata metadata) {
+            SourceMetadata metadata, RenderResult.Clock clock) {
         BufferedImage turned = Orient.apply(scaled, turn.code());
         BufferedImage padded = Resize.pad(turned, plan, spec.background());
         BufferedImage filtered = Filters.apply(padded, spec.filters(), watermarks);
         BufferedImage opaque = spec.format().supportsAlpha() ? filtered : FlattenAlpha.apply(filtered, spec.background());
+        clock.charge(Step.FINISH);
         byte[] bytes = Encode.apply(opaque, spec, spec.keepCopyright() ? metadata.copyright() : null);
+        clock.charge(Step.ENCODE);
         return new RenderedVariant(spec, opaque.getWidth(), opaque.getHeight(), bytes);
     }
 }
