@@ -1,5 +1,9 @@
 package com.miniatura.ingest.publish;
 
+import com.miniatura.common.event.TraceParent;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Map;
+
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.EventCodec;
 import com.miniatura.common.event.ImageEvent;
@@ -24,11 +28,19 @@ public class EventPublisher {
     private final KafkaTemplate<String, byte[]> kafka;
     private final String topic;
     private final IngestSettings settings;
+    private final MeterRegistry meters;
+    private final io.micrometer.core.instrument.Timer publishTime;
+    private final Map<String, io.micrometer.core.instrument.Counter> published = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public EventPublisher(KafkaTemplate<String, byte[]> kafka, MiniaturaSettings common, IngestSettings settings) {
+    public EventPublisher(KafkaTemplate<String, byte[]> kafka, MiniaturaSettings common, IngestSettings settings,
+            MeterRegistry meters) {
         this.kafka = kafka;
         this.topic = common.kafka().topic();
         this.settings = settings;
+        this.meters = meters;
+        this.publishTime = io.micrometer.core.instrument.Timer.builder("miniatura.publish")
+                .description("From sending a request's events to Kafka's acknowledgement of all of them (acks=all)")
+                .publishPercentileHistogram().register(meters);
     }
 
     /**
@@ -39,30 +51,49 @@ public class EventPublisher {
      *     (duplicates are harmless: rendering is idempotent)
      */
     public void publishAll(List<ImageEvent> events) {
-        long deadline = System.nanoTime() + settings.publishTimeout().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + settings.publishTimeout().toNanos();
         List<CompletableFuture<SendResult<String, byte[]>>> sends = new ArrayList<>(events.size());
         try {
             for (ImageEvent event : events) {
                 ProducerRecord<String, byte[]> record =
                         new ProducerRecord<>(topic, event.data().imageId(), EventCodec.payload(event.data()));
                 EventCodec.headers(event).forEach((name, value) -> record.headers().add(name, value));
+                // the request's trace (TraceContextFilter), so the worker's log lines for this image carry it too
+                String traceparent = org.slf4j.MDC.get(TraceParent.MDC_TRACEPARENT);
+                if (traceparent != null) {
+                    record.headers().add(TraceParent.HEADER, traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
                 sends.add(kafka.send(record));
             }
             for (CompletableFuture<SendResult<String, byte[]>> send : sends) {
                 long left = Math.max(0, deadline - System.nanoTime());
                 send.get(left, TimeUnit.NANOSECONDS);
             }
+            publishTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            for (ImageEvent event : events) {
+                published.computeIfAbsent(event.type(), type -> meters.counter("miniatura.events.published", "type", type)).increment();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            rejected();
             throw new BrokerUnavailableException("interrupted while waiting for Kafka", e);
         } catch (ExecutionException e) {
+            rejected();
             throw new BrokerUnavailableException("Kafka did not accept the events: " + rootMessage(e), e);
         } catch (TimeoutException e) {
+            rejected();
             throw new BrokerUnavailableException(
                     "Kafka did not acknowledge the events within " + settings.publishTimeout().toSeconds() + " s", e);
         } catch (RuntimeException e) { // metadata wait (max.block.ms) and other synchronous send failures
+            rejected();
             throw new BrokerUnavailableException("Kafka is unavailable: " + rootMessage(e), e);
         }
+    }
+
+    /** Requests answered 503 because Kafka did not acknowledge (bad requests are in http.server.requests by status). */
+    private void rejected() {
+        meters.counter("miniatura.events.unpublished").increment();
     }
 
     private static String rootMessage(Throwable e) {

@@ -84,6 +84,24 @@ class IngestApiTest {
         });
     }
 
+    /** W3C trace context: continued from the caller, or started; visible to the publisher (its Kafka header). */
+    @Test
+    void theCallersTraceIsContinuedOrOneIsStarted() throws Exception {
+        String caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        List<String> seen = new java.util.ArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> seen.add(org.slf4j.MDC.get("traceparent"))).when(publisher).publishAll(org.mockito.ArgumentMatchers.any());
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID).header("traceparent", caller))
+                .andExpect(status().isAccepted())
+                .andExpect(header().string("traceparent", caller));
+        String started = http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID)
+                        .header("traceparent", "01-not-a-trace"))
+                .andExpect(status().isAccepted())
+                .andReturn().getResponse().getHeader("traceparent");
+        assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(seen).containsExactly(caller, started);
+        assertThat(org.slf4j.MDC.get("traceparent")).as("cleared after the request").isNull();
+    }
+
     @Test
     void acceptsABatch() throws Exception {
         String batch = IntStream.range(0, 3)

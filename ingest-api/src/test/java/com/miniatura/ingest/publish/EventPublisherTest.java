@@ -40,7 +40,14 @@ class EventPublisherTest {
     })),
             new MiniaturaSettings(new StorageSettings("http://s3", "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false),
                     new KafkaSettings("miniatura.images", 12, false), VariantCatalog.of(List.of())),
-            new IngestSettings("/test", 10, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)));
+            new IngestSettings("/test", 10, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)), meters());
+
+    private static io.micrometer.core.instrument.simple.SimpleMeterRegistry registry;
+
+    private static io.micrometer.core.instrument.MeterRegistry meters() {
+        registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        return registry;
+    }
 
     @Test
     void everyEventOfAnImageIsKeyedByItsImageIdInPublicationOrder() {
@@ -60,6 +67,22 @@ class EventPublisherTest {
                 .containsExactly("image.uploaded", "image.uploaded", "image.deleted", "image.uploaded");
         ProducerRecord<String, byte[]> deletion = sent.get(2);
         assertThat(EventCodec.decode(headers(deletion), deletion.value())).isEqualTo(events.get(2));
+    }
+
+    @Test
+    void theRequestsTraceTravelsWithItsEventsAndIsCounted() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        org.slf4j.MDC.put("traceparent", traceparent);
+        try {
+            publisher.publishAll(List.of(new ImageEvent("e-1", "/test", Instant.EPOCH,
+                    new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null))));
+        } finally {
+            org.slf4j.MDC.remove("traceparent");
+        }
+        List<ProducerRecord<String, byte[]>> sent = producers.stream().flatMap(p -> p.history().stream()).toList();
+        assertThat(sent).singleElement().satisfies(r -> assertThat(header(r, "traceparent")).isEqualTo(traceparent));
+        assertThat(registry.get("miniatura.events.published").tag("type", "image.uploaded").counter().count()).isEqualTo(1);
+        assertThat(registry.get("miniatura.publish").timer().count()).isEqualTo(1);
     }
 
     private static String header(ProducerRecord<?, ?> record, String name) {

@@ -101,7 +101,8 @@ class DockerComposeTest {
             assertThat(from).as(module + ": a build stage and a runtime stage").hasSize(2);
             assertThat(from.get(1)).as(module + " runtime").startsWith("FROM debian:");
             assertThat(dockerfile).contains("openjdk-17-jre-headless").contains("libjpeg62-turbo")
-                    .contains("USER 10001").contains("miniatura-" + module + ".jar");
+                    .contains("USER 10001").contains("miniatura-" + module + ".jar")
+                    .contains("ENV LOGGING_STRUCTURED_FORMAT_CONSOLE=ecs");
             List<String> layers = dockerfile.lines().filter(l -> l.startsWith("COPY --from=build")).toList();
             assertThat(layers).as(module + ": least to most often changed")
                     .containsExactly("COPY --from=build /app/dependencies/ ./", "COPY --from=build /app/spring-boot-loader/ ./",

@@ -1,5 +1,8 @@
 package com.miniatura.worker.consume;
 
+import com.miniatura.common.event.TraceParent;
+import org.slf4j.MDC;
+
 import com.miniatura.common.event.EventCodec;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.ImageEvent;
@@ -28,14 +31,32 @@ class ImagesConsumer {
     @Bean
     Consumer<Message<byte[]>> images(ImageJob job, ImageFailures failures) {
         return message -> {
-            ImageEvent event;
-            try {
-                event = EventCodec.decode(headers(message), message.getPayload());
-            } catch (InvalidEventException e) {
-                failures.invalidEvent(message, e);
-                return;
+            Map<String, byte[]> headers = headers(message);
+            // every log line of this image's handling names it and, when the event carries one, the trace of the
+            // request that accepted it (TraceParent), so an upload can be followed from the API into the worker
+            String imageId = recordKey(message);
+            byte[] trace = headers.get(TraceParent.HEADER);
+            String traceparent = trace == null ? null
+                    : TraceParent.valid(new String(trace, StandardCharsets.UTF_8)).orElse(null);
+            if (imageId != null) {
+                MDC.put(TraceParent.MDC_IMAGE_ID, imageId);
             }
-            job.process(event);
+            if (traceparent != null) {
+                MDC.put(TraceParent.MDC_TRACE_ID, TraceParent.traceId(traceparent));
+            }
+            try {
+                ImageEvent event;
+                try {
+                    event = EventCodec.decode(headers, message.getPayload());
+                } catch (InvalidEventException e) {
+                    failures.invalidEvent(message, e);
+                    return;
+                }
+                job.process(event);
+            } finally {
+                MDC.remove(TraceParent.MDC_IMAGE_ID);
+                MDC.remove(TraceParent.MDC_TRACE_ID);
+            }
         };
     }
 
