@@ -45,6 +45,17 @@ class StandaloneIT {
             assertThat(thumbnail.headers().firstValue("Content-Type")).hasValue("image/jpeg");
             assertThat(get(s3 + "/originals/" + first + ".jpg").statusCode()).isEqualTo(403);
 
+            // What Prometheus scrapes (deploy/, docker-compose.yml): the services' own metrics, in its format.
+            String worker = "http://localhost:" + standalone.worker().getEnvironment().getProperty("local.server.port");
+            HttpResponse<String> scraped = get(worker + "/actuator/prometheus");
+            assertThat(scraped.statusCode()).isEqualTo(200);
+            assertThat(scraped.body()).contains("miniatura_images_total{outcome=\"rendered\"} 1.0")
+                    .contains("miniatura_render_step_seconds_bucket{step=\"decode\"")
+                    .contains("miniatura_variant_bytes_count{variant=\"s150\"} 1")
+                    .contains("spring_cloud_stream_binder_kafka_offset");
+            assertThat(get(api + "/actuator/prometheus").body()).contains("miniatura_events_published_total{type=\"image.uploaded\"} 1.0")
+                    .contains("miniatura_publish_seconds_count 1");
+
             // The API's health covers the in-process worker: with the worker gone it is no longer UP.
             standalone.worker().close();
             HttpResponse<String> health = get(api + "/actuator/health");
