@@ -18,8 +18,8 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ShippedKafkaSettingsTest {
     /**
-     * Each worker lane's KEDA maxReplicaCount (the live lane's: deploy issue; the bulk lane's own is read from
-     * its ScaledObject in BulkLaneManifestsTest); the partition count must serve all of them.
+     * Each worker lane's KEDA maxReplicaCount (deploy/base/worker.yaml and worker-bulk.yaml; DeployManifestsTest
+     * reads each lane's own from its ScaledObject in every overlay); the partition count must serve all of them.
      */
     private static final int MAX_WORKER_PODS = 50;
 

@@ -3,9 +3,6 @@ package com.miniatura.standalone.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
-import com.networknt.schema.Schema;
-import com.networknt.schema.SchemaRegistry;
-import com.networknt.schema.dialect.Dialects;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -28,8 +25,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.yaml.snakeyaml.Yaml;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The Kubernetes manifests of the bulk lane (deploy/base/worker-bulk.yaml, the bulk topics of
@@ -46,21 +41,21 @@ class BulkLaneManifestsTest {
     private static final String CONFIG_MAP = "miniatura-config";
     private static final String STORAGE_SECRET = "miniatura-storage";
 
-    /** The CRD's one CEL rule (x-kubernetes-validations), which a JSON-schema validator does not evaluate. */
-    private static final String MIN_LE_MAX_RULE =
-            "!has(self.minReplicaCount) || self.minReplicaCount <= (has(self.maxReplicaCount) ? self.maxReplicaCount : 100)";
-
     private static final Path REPO = repositoryRoot();
     private static final Path DEPLOY = REPO.resolve("deploy");
-    private static final Path SCALED_OBJECT_CRD = REPO.resolve("../shared/schemas/keda.sh_scaledobjects.yaml").normalize();
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     // ---- KEDA ScaledObjects against the CRD's openAPIV3Schema ----
 
     @Test
     void everyScaledObjectInDeployMatchesTheKedaCrdSchema() throws IOException {
         List<Map<String, Object>> scaledObjects = new ArrayList<>();
-        for (Path file : yamlFiles(DEPLOY)) {
+        // The resources of every kustomization; an overlay's patches are partial objects, checked once
+        // applied (DeployManifestsTest, on the kustomize output).
+        Set<Path> files = new TreeSet<>();
+        for (Path kustomization : kustomizations()) {
+            files.addAll(resources(kustomization.getParent()));
+        }
+        for (Path file : files) {
             for (Map<String, Object> document : documents(file)) {
                 if ("ScaledObject".equals(document.get("kind"))) {
                     scaledObjects.add(document);
@@ -297,101 +292,8 @@ class BulkLaneManifestsTest {
     // ---- the schema check ----
 
     /** What the API server would refuse in a ScaledObject: its CRD schema, strictly, and the CRD's CEL rule. */
-    private static List<String> scaledObjectProblems(Map<String, Object> scaledObject) throws IOException {
-        List<String> problems = new ArrayList<>();
-        String apiVersion = (String) scaledObject.get("apiVersion");
-        Map<String, Object> version = crdVersion(apiVersion);
-        if (version == null) {
-            problems.add("apiVersion " + apiVersion + " is not a served version of the ScaledObject CRD");
-            return problems;
-        }
-        Map<String, Object> openApi = map(version, "schema", "openAPIV3Schema");
-        Schema schema = SchemaRegistry.withDefaultDialect(Dialects.getOpenApi30())
-                .getSchema(JSON.valueToTree(strict(openApi, false)));
-        JsonNode instance = JSON.valueToTree(scaledObject);
-        schema.validate(instance).forEach(error -> problems.add(error.toString()));
-
-        // metadata is left to the API server's ObjectMeta validation; its name is checked here.
-        String name = name(scaledObject);
-        if (name == null || !name.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || name.length() > 253) {
-            problems.add("metadata.name: not a DNS subdomain: " + name);
-        }
-
-        // CEL rules are not JSON schema: each one the CRD has must be known here and is evaluated by hand.
-        List<Map<String, Object>> rules = new ArrayList<>();
-        celRules(openApi, rules);
-        assertThat(rules).as("the CRD's x-kubernetes-validations (a new one needs evaluating here)")
-                .extracting(r -> ((String) r.get("rule")).replaceAll("\\s+", " ")).containsExactly(MIN_LE_MAX_RULE);
-        if (scaledObject.get("spec") instanceof Map<?, ?> spec && spec.get("minReplicaCount") instanceof Integer min) {
-            int max = spec.get("maxReplicaCount") instanceof Integer m ? m : 100;
-            if (min > max) {
-                problems.add("spec: " + rules.get(0).get("message"));
-            }
-        }
-        return problems;
-    }
-
-    /**
-     * The schema as the API server applies it with strict field validation ({@code kubectl apply}'s default):
-     * an object with declared properties accepts no other field unless it preserves unknown fields. Plain
-     * JSON Schema would accept any extra field, so a misspelled one would pass unseen. Descriptions and the
-     * x-kubernetes-* extensions are dropped (the CEL rules are evaluated separately).
-     */
-    @SuppressWarnings("unchecked")
-    private static Object strict(Object node, boolean propertyNames) {
-        if (node instanceof Map<?, ?> raw) {
-            Map<String, Object> schema = (Map<String, Object>) raw;
-            Map<String, Object> out = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> entry : schema.entrySet()) {
-                String key = entry.getKey();
-                if (!propertyNames && (key.equals("description") || key.startsWith("x-kubernetes-"))) {
-                    continue;
-                }
-                out.put(key, strict(entry.getValue(), !propertyNames && key.equals("properties")));
-            }
-            if (!propertyNames && schema.containsKey("properties") && !schema.containsKey("additionalProperties")
-                    && !Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))) {
-                out.put("additionalProperties", false);
-            }
-            return out;
-        }
-        if (node instanceof List<?> items) {
-            return items.stream().map(item -> strict(item, false)).toList();
-        }
-        return node;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static void celRules(Object node, List<Map<String, Object>> rules) {
-        if (node instanceof Map<?, ?> schema) {
-            for (Map.Entry<?, ?> entry : schema.entrySet()) {
-                if ("x-kubernetes-validations".equals(entry.getKey())) {
-                    rules.addAll((List<Map<String, Object>>) entry.getValue());
-                } else {
-                    celRules(entry.getValue(), rules);
-                }
-            }
-        } else if (node instanceof List<?> items) {
-            items.forEach(item -> celRules(item, rules));
-        }
-    }
-
-    private static Map<String, Object> crdVersion(String apiVersion) throws IOException {
-        assertThat(SCALED_OBJECT_CRD).as("the KEDA CRD (shared/ beside the repository)").isRegularFile();
-        for (Map<String, Object> crd : documents(SCALED_OBJECT_CRD)) {
-            Map<String, Object> spec = map(crd, "spec");
-            if (!"ScaledObject".equals(map(spec, "names").get("kind"))) {
-                continue;
-            }
-            for (Map<String, Object> version : list(spec, "versions")) {
-                if ((spec.get("group") + "/" + version.get("name")).equals(apiVersion)
-                        && Boolean.TRUE.equals(version.get("served"))) {
-                    return version;
-                }
-            }
-            return null;
-        }
-        throw new AssertionError("no ScaledObject CRD in " + SCALED_OBJECT_CRD);
+    private static List<String> scaledObjectProblems(Map<String, Object> scaledObject) {
+        return KedaSchemas.problems(REPO, scaledObject);
     }
 
     // ---- manifests ----
@@ -439,6 +341,9 @@ class BulkLaneManifestsTest {
     private static Map<String, String> env(Map<String, Object> container) {
         Map<String, String> env = new LinkedHashMap<>();
         for (Map<String, Object> variable : list(container, "env")) {
+            if (variable.containsKey("valueFrom")) {
+                continue; // from a Secret
+            }
             assertThat(variable.get("value")).as("env %s is a string", variable.get("name")).isInstanceOf(String.class);
             env.put((String) variable.get("name"), (String) variable.get("value"));
         }
@@ -495,14 +400,19 @@ class BulkLaneManifestsTest {
         return map(trigger, "metadata");
     }
 
-    /** The files and directories a kustomization.yaml lists under resources, each checked to exist. */
+    /**
+     * The files a kustomization.yaml lists under resources, and those of the directories it lists there or
+     * under bases (kustomize 2.0.3, CI's kubectl 1.20, takes directories only there), each checked to exist.
+     */
     private static List<Path> resources(Path dir) throws IOException {
         Path kustomization = dir.resolve("kustomization.yaml");
         assertThat(kustomization).isRegularFile();
         Map<String, Object> k = documents(kustomization).get(0);
         assertThat(k).containsEntry("kind", "Kustomization");
         List<Path> files = new ArrayList<>();
-        for (String entry : strings(k.get("resources"))) {
+        List<String> entries = new ArrayList<>(strings(k.get("bases")));
+        entries.addAll(strings(k.get("resources")));
+        for (String entry : entries) {
             Path resource = dir.resolve(entry).normalize();
             assertThat(resource).as("resource %s of %s", entry, REPO.relativize(kustomization)).exists();
             if (Files.isDirectory(resource)) {

@@ -1,0 +1,679 @@
+package com.miniatura.standalone.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerBuilder;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.miniatura.common.testing.ExternalTools;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * Every deployable build of deploy/ as {@code kubectl kustomize} renders it (the base, the dev and prod
+ * overlays, the rerender Job): the core objects are read strictly into the Kubernetes API model (fabric8),
+ * so a misspelled or misplaced field fails here instead of being dropped or refused at apply time; the KEDA
+ * objects match their CRDs' schemas; and the invariants every environment keeps: probes, resources and a
+ * locked-down container everywhere, worker lanes that drain gracefully and never scale past their topic's
+ * partitions, Secrets never committed, the variant catalog mounted everywhere, production's sizing.
+ */
+class DeployManifestsTest {
+    private static final String BASE = "deploy/base";
+    private static final String DEV = "deploy/overlays/dev";
+    private static final String PROD = "deploy/overlays/prod";
+    private static final String RERENDER = "deploy/jobs/rerender";
+
+    private static final String LIVE_WORKER = "miniatura-worker";
+    private static final String BULK_WORKER = "miniatura-worker-bulk";
+    private static final String INGEST_API = "miniatura-ingest-api";
+    private static final String CATALOG = "miniatura-catalog";
+    private static final String KAFKA_AUTH = "miniatura-kafka";
+    /** The Secrets the platform creates in the namespace; nothing in deploy/ defines them. */
+    private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka");
+    private static final String CONCURRENCY_ENV = "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY";
+
+    /** The kinds the core model covers, by apiVersion/kind; each one found is read strictly into its class. */
+    private static final Map<String, Class<? extends HasMetadata>> CORE_KINDS = Map.of(
+            "apps/v1/Deployment", Deployment.class,
+            "v1/Service", Service.class,
+            "v1/ConfigMap", ConfigMap.class,
+            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
+            "batch/v1/Job", Job.class);
+    /** Checked against their CRDs in ../shared/schemas. */
+    private static final Set<String> KEDA_KINDS = Set.of("keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
+    /** Strimzi's; their settings are checked by ShippedKafkaSettingsTest. */
+    private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1beta2/KafkaTopic");
+
+    private static final Path REPO = repositoryRoot();
+    private static final ObjectMapper STRICT = strictMapper();
+    private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
+
+    static Stream<String> builds() {
+        return Stream.of(BASE, DEV, PROD, RERENDER);
+    }
+
+    static Stream<String> environments() {
+        return Stream.of(BASE, DEV, PROD);
+    }
+
+    // ---- every build renders, and every object in it is one this test knows how to check ----
+
+    @ParameterizedTest
+    @MethodSource("builds")
+    void kubectlKustomizeBuildsItAndEveryObjectIsOfAKnownKind(String dir) {
+        List<Map<String, Object>> objects = render(dir);
+        assertThat(objects).as("kubectl kustomize %s", dir).isNotEmpty().allSatisfy(o -> {
+            assertThat(name(o)).as("metadata.name of %s", o.get("kind")).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+            assertThat(type(o)).as("%s: a kind this test checks", name(o))
+                    .isIn(Stream.of(CORE_KINDS.keySet(), KEDA_KINDS, OTHER_KINDS).flatMap(Set::stream).toList());
+        });
+        List<String> ids = objects.stream().map(o -> o.get("kind") + "/" + name(o)).toList();
+        assertThat(ids).as("one object per kind and name").doesNotHaveDuplicates();
+    }
+
+    // ---- the core objects, strictly into the Kubernetes API model ----
+
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyCoreObjectIsAValidKubernetesObjectWithNoUnknownField(String dir) {
+        int read = 0;
+        for (Map<String, Object> object : render(dir)) {
+            Class<? extends HasMetadata> type = CORE_KINDS.get(type(object));
+            if (type != null) {
+                HasMetadata typed = strictly(object, type);
+                assertThat(typed.getMetadata().getName()).isEqualTo(name(object));
+                read++;
+            }
+        }
+        assertThat(read).as("core objects in %s", dir).isPositive();
+    }
+
+    /** Each case misspells or misplaces one field of a valid object, which the strict reading must refuse. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("misspelledFields")
+    void theStrictReadingRefusesAnUnknownField(String dir, String kind, String name, Consumer<Map<String, Object>> breakIt,
+            String field) {
+        Map<String, Object> object = deepCopy(only(render(dir), kind, name));
+        Class<? extends HasMetadata> type = CORE_KINDS.get(type(object));
+        strictly(object, type); // the unbroken copy is accepted
+        breakIt.accept(object);
+        assertThatThrownBy(() -> STRICT.convertValue(object, type)).as("%s %s with %s", kind, name, field)
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"" + field + "\"");
+    }
+
+    static Stream<Arguments> misspelledFields() {
+        return Stream.of(
+                misspelled("Deployment: spec.replica (for replicas)", BASE, "Deployment", INGEST_API,
+                        d -> map(d, "spec").put("replica", 3), "replica"),
+                misspelled("Deployment: readOnlyRootFileSystem (for readOnlyRootFilesystem)", BASE, "Deployment", LIVE_WORKER,
+                        d -> map(container(d), "securityContext").put("readOnlyRootFileSystem", true), "readOnlyRootFileSystem"),
+                misspelled("Deployment: livenesProbe (for livenessProbe)", PROD, "Deployment", BULK_WORKER,
+                        d -> container(d).put("livenesProbe", container(d).remove("livenessProbe")), "livenesProbe"),
+                misspelled("Deployment: terminationGracePeriodSeconds on the container, not the pod", BASE, "Deployment", LIVE_WORKER,
+                        d -> container(d).put("terminationGracePeriodSeconds", 45), "terminationGracePeriodSeconds"),
+                misspelled("Deployment: metdata (for metadata) of the pod template", DEV, "Deployment", LIVE_WORKER,
+                        d -> map(d, "spec", "template").put("metdata", Map.of()), "metdata"),
+                misspelled("Service: spec.port (for ports)", BASE, "Service", INGEST_API,
+                        s -> map(s, "spec").put("port", 80), "port"),
+                misspelled("ConfigMap: date (for data)", BASE, "ConfigMap", CATALOG,
+                        c -> c.put("date", c.remove("data")), "date"),
+                misspelled("PodDisruptionBudget: maxUnavailble", BASE, "PodDisruptionBudget", LIVE_WORKER,
+                        p -> map(p, "spec").put("maxUnavailble", 1), "maxUnavailble"),
+                misspelled("Job: backoffLimits (for backoffLimit)", RERENDER, "Job", "miniatura-rerender",
+                        j -> map(j, "spec").put("backoffLimits", 3), "backoffLimits"));
+    }
+
+    private static Arguments misspelled(String title, String dir, String kind, String name,
+            Consumer<Map<String, Object>> breakIt, String field) {
+        return Arguments.of(Named.of(title, dir), kind, name, breakIt, field);
+    }
+
+    // ---- the KEDA objects against their CRDs ----
+
+    @ParameterizedTest
+    @MethodSource("environments")
+    void everyKedaObjectMatchesItsCrdSchema(String dir) {
+        List<Map<String, Object>> keda = render(dir).stream().filter(o -> KEDA_KINDS.contains(type(o))).toList();
+        assertThat(keda).extracting(o -> o.get("kind") + "/" + name(o)).contains(
+                "ScaledObject/" + LIVE_WORKER, "ScaledObject/" + BULK_WORKER, "TriggerAuthentication/" + KAFKA_AUTH);
+        for (Map<String, Object> object : keda) {
+            assertThat(KedaSchemas.problems(REPO, object)).as("%s %s in %s", object.get("kind"), name(object), dir).isEmpty();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("brokenKedaObjects")
+    void theSchemaCheckRejectsABrokenKedaObject(String kind, String name, Consumer<Map<String, Object>> breakIt,
+            String expectedInProblem) {
+        Map<String, Object> object = deepCopy(only(render(BASE), kind, name));
+        assertThat(KedaSchemas.problems(REPO, object)).as("the unbroken copy").isEmpty();
+        breakIt.accept(object);
+        assertThat(KedaSchemas.problems(REPO, object)).as("problems found")
+                .anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
+    }
+
+    static Stream<Arguments> brokenKedaObjects() {
+        return Stream.of(
+                brokenKeda("TriggerAuthentication: secretTargetRefs (for secretTargetRef)", "TriggerAuthentication", KAFKA_AUTH,
+                        t -> map(t, "spec").put("secretTargetRefs", map(t, "spec").remove("secretTargetRef")), "secretTargetRefs"),
+                brokenKeda("TriggerAuthentication: a secretTargetRef without its key", "TriggerAuthentication", KAFKA_AUTH,
+                        t -> list(map(t, "spec"), "secretTargetRef").get(0).remove("key"), "key"),
+                brokenKeda("ScaledObject: authenticationRef with nam (for name)", "ScaledObject", LIVE_WORKER,
+                        s -> kafkaTrigger(s).put("authenticationRef", Map.of("nam", KAFKA_AUTH)), "nam"),
+                brokenKeda("ScaledObject: scaleDown.stabilisationWindowSeconds", "ScaledObject", LIVE_WORKER,
+                        s -> map(s, "spec", "advanced", "horizontalPodAutoscalerConfig", "behavior", "scaleDown")
+                                .put("stabilisationWindowSeconds", 300), "stabilisationWindowSeconds"),
+                brokenKeda("ScaledObject: an unquoted cpu utilization (value: 75)", "ScaledObject", LIVE_WORKER,
+                        s -> map(trigger(s, "cpu"), "metadata").put("value", 75), "value"));
+    }
+
+    private static Arguments brokenKeda(String title, String kind, String name, Consumer<Map<String, Object>> breakIt,
+            String expectedInProblem) {
+        return Arguments.of(Named.of(title, kind), name, breakIt, expectedInProblem);
+    }
+
+    // ---- invariants of every environment ----
+
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyContainerHasResourcesAndRunsLockedDown(String dir) {
+        List<PodSpec> pods = podSpecs(dir);
+        assertThat(pods).isNotEmpty();
+        for (PodSpec pod : pods) {
+            PodSecurityContext podSecurity = pod.getSecurityContext();
+            assertThat(pod.getAutomountServiceAccountToken()).as("no API token: nothing here calls the API server").isFalse();
+            for (Container container : pod.getContainers()) {
+                String what = dir + ": container " + container.getName();
+                assertThat(container.getImage()).as(what).isIn("miniatura-worker", "miniatura-ingest-api",
+                        "miniatura-worker:dev", "miniatura-ingest-api:dev", "miniatura-worker:0.1.0", "miniatura-ingest-api:0.1.0");
+                assertThat(container.getResources()).as(what).isNotNull();
+                assertThat(container.getResources().getRequests()).as("%s: requests", what).containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits()).as("%s: limits", what).containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits().get("memory").getNumericalAmount())
+                        .as("%s: memory limit >= request", what)
+                        .isGreaterThanOrEqualTo(container.getResources().getRequests().get("memory").getNumericalAmount());
+                SecurityContext security = container.getSecurityContext();
+                assertThat(security).as(what).isNotNull();
+                Boolean nonRoot = security.getRunAsNonRoot() != null ? security.getRunAsNonRoot()
+                        : podSecurity == null ? null : podSecurity.getRunAsNonRoot();
+                assertThat(nonRoot).as("%s: runAsNonRoot", what).isTrue();
+                assertThat(security.getReadOnlyRootFilesystem()).as("%s: readOnlyRootFilesystem", what).isTrue();
+                assertThat(security.getAllowPrivilegeEscalation()).as("%s: allowPrivilegeEscalation", what).isFalse();
+                assertThat(security.getCapabilities()).as(what).isNotNull();
+                assertThat(security.getCapabilities().getDrop()).as("%s: capabilities dropped", what).containsExactly("ALL");
+                assertThat(security.getPrivileged()).as("%s: privileged", what).isNotEqualTo(Boolean.TRUE);
+                // The one writable path, an emptyDir.
+                String tmp = container.getVolumeMounts().stream().filter(m -> "/tmp".equals(m.getMountPath()))
+                        .map(VolumeMount::getName).findFirst().orElse(null);
+                assertThat(tmp).as("%s: a writable /tmp", what).isNotNull();
+                assertThat(volume(pod, tmp).getEmptyDir()).as("%s: /tmp is an emptyDir", what).isNotNull();
+            }
+        }
+    }
+
+    /** The servers (every Deployment): probes on actuator; a Job runs to its end and has none. */
+    @ParameterizedTest
+    @MethodSource("environments")
+    void everyServerHasLivenessReadinessAndStartupProbesOnActuator(String dir) {
+        List<Deployment> deployments = objects(dir, Deployment.class);
+        assertThat(deployments).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder(INGEST_API, LIVE_WORKER, BULK_WORKER);
+        for (Deployment deployment : deployments) {
+            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+                String what = dir + ": " + deployment.getMetadata().getName();
+                int port = deployment.getMetadata().getName().equals(INGEST_API) ? 8080 : 8081;
+                assertThat(probe(container, container.getLivenessProbe(), what + " liveness"))
+                        .isEqualTo(port + " /actuator/health/liveness");
+                assertThat(probe(container, container.getReadinessProbe(), what + " readiness"))
+                        .isEqualTo(port + " /actuator/health/readiness");
+                assertThat(probe(container, container.getStartupProbe(), what + " startup"))
+                        .isEqualTo(port + " /actuator/health/liveness");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @MethodSource("environments")
+    void workerLanesScaleWithinTheirPartitionsAndDrainGracefully(String dir) {
+        List<Map<String, Object>> objects = render(dir);
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        for (Map<String, Object> topic : objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
+            partitions.put((String) map(topic, "spec").get("topicName"), (Integer) map(topic, "spec").get("partitions"));
+        }
+        Map<String, Object> workerDefaults = classpathYaml("miniatura/worker-defaults.yml");
+        Map<String, Object> sharedDefaults = classpathYaml("miniatura/defaults.yml");
+        int defaultConcurrency = (Integer) map(workerDefaults, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer")
+                .get("concurrency");
+        int shutdownDeadline = seconds((String) map(workerDefaults, "miniatura", "worker").get("shutdown-deadline"));
+
+        List<Map<String, Object>> scaledObjects = objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList();
+        assertThat(scaledObjects).extracting(DeployManifestsTest::name).containsExactlyInAnyOrder(LIVE_WORKER, BULK_WORKER);
+        Set<String> triggerAuths = Set.copyOf(objects.stream().filter(o -> "TriggerAuthentication".equals(o.get("kind")))
+                .map(DeployManifestsTest::name).toList());
+        Set<String> lanes = new java.util.TreeSet<>();
+        for (Map<String, Object> scaledObject : scaledObjects) {
+            String what = dir + ": ScaledObject " + name(scaledObject);
+            Map<String, Object> spec = map(scaledObject, "spec");
+            Map<String, Object> target = map(spec, "scaleTargetRef");
+            assertThat(target.getOrDefault("kind", "Deployment")).isEqualTo("Deployment");
+            Deployment deployment = only(objects(dir, Deployment.class), (String) target.get("name"));
+            assertThat(deployment.getSpec().getReplicas()).as("%s: KEDA owns the replica count", what).isNull();
+            PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+            Container container = pod.getContainers().get(0);
+            Map<String, String> env = env(container);
+
+            // The lane the pods consume is the one the trigger measures.
+            String topic = env.getOrDefault("MINIATURA_WORKER_TOPIC", (String) map(sharedDefaults, "miniatura", "kafka").get("topic"));
+            String group = env.getOrDefault("MINIATURA_WORKER_GROUP", (String) map(workerDefaults, "miniatura", "worker").get("group"));
+            Map<String, Object> kafka = kafkaTrigger(scaledObject);
+            assertThat(map(kafka, "metadata")).as(what).containsEntry("topic", topic).containsEntry("consumerGroup", group);
+            assertThat(lanes.add(topic + "/" + group)).as("%s: a lane of its own", what).isTrue();
+            assertThat(Integer.parseInt((String) map(kafka, "metadata").get("lagThreshold"))).as(what).isPositive();
+            assertThat(map(kafka, "authenticationRef").get("name")).as("%s: authenticationRef", what)
+                    .isEqualTo(KAFKA_AUTH).isIn(triggerAuths);
+            for (Map<String, Object> trigger : list(spec, "triggers")) {
+                if ("cpu".equals(trigger.get("type"))) {
+                    assertThat(container.getResources().getRequests()).as("%s: a cpu trigger needs a cpu request", what)
+                            .containsKey("cpu");
+                }
+            }
+
+            // Every consumer thread of a fully scaled-out lane has a partition.
+            int concurrency = Integer.parseInt(env.getOrDefault(CONCURRENCY_ENV, String.valueOf(defaultConcurrency)));
+            int maxReplicas = (Integer) spec.get("maxReplicaCount");
+            assertThat(partitions).as(what).containsKey(topic);
+            assertThat(maxReplicas * concurrency).as("%s: maxReplicaCount %d x %d threads <= %d partitions of %s",
+                    what, maxReplicas, concurrency, partitions.get(topic), topic).isLessThanOrEqualTo(partitions.get(topic));
+            assertThat(concurrency).as(what).isEqualTo(2);
+
+            // On SIGTERM a worker finishes the image in hand within its shutdown deadline.
+            assertThat(pod.getTerminationGracePeriodSeconds()).as("%s: terminationGracePeriodSeconds > shutdown-deadline %d s",
+                    what, shutdownDeadline).isGreaterThan((long) shutdownDeadline);
+        }
+        assertThat(lanes).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @MethodSource("environments")
+    void everyDeploymentHasADisruptionBudgetAndTheApiAService(String dir) {
+        List<PodDisruptionBudget> budgets = objects(dir, PodDisruptionBudget.class);
+        for (Deployment deployment : objects(dir, Deployment.class)) {
+            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+            List<PodDisruptionBudget> covering = budgets.stream()
+                    .filter(b -> podLabels.entrySet().containsAll(b.getSpec().getSelector().getMatchLabels().entrySet())).toList();
+            assertThat(covering).as("%s: PodDisruptionBudgets of %s", dir, deployment.getMetadata().getName()).hasSize(1);
+            IntOrString maxUnavailable = covering.get(0).getSpec().getMaxUnavailable();
+            assertThat(maxUnavailable).as("maxUnavailable (minAvailable could block every drain of a small lane)").isNotNull();
+            assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
+                    .as("%s: spread over zones and nodes", deployment.getMetadata().getName())
+                    .extracting(c -> c.getTopologyKey()).contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+        }
+        Service service = only(objects(dir, Service.class), INGEST_API);
+        Deployment api = only(objects(dir, Deployment.class), INGEST_API);
+        assertThat(api.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+        ServicePort port = service.getSpec().getPorts().get(0);
+        assertThat(port.getName()).isEqualTo("http");
+        assertThat(port.getPort()).isEqualTo(80);
+        assertThat(containerPort(api.getSpec().getTemplate().getSpec().getContainers().get(0), port.getTargetPort())).isEqualTo(8080);
+    }
+
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyPodReadsTheVariantCatalogAndOnlyConfigMapsAndPlatformSecretsThatExist(String dir) {
+        Set<String> configMaps = Set.copyOf(objects(BASE, ConfigMap.class).stream().map(c -> c.getMetadata().getName()).toList());
+        for (PodSpec pod : podSpecs(dir)) {
+            Container container = pod.getContainers().get(0);
+            String what = dir + ": " + container.getName();
+            assertThat(env(container)).as(what).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:/config/");
+            String mounted = container.getVolumeMounts().stream().filter(m -> "/config".equals(m.getMountPath()))
+                    .map(VolumeMount::getName).findFirst().orElse(null);
+            assertThat(mounted).as("%s: /config mounted", what).isNotNull();
+            assertThat(volume(pod, mounted).getConfigMap()).as(what).isNotNull();
+            assertThat(volume(pod, mounted).getConfigMap().getName()).as(what).isEqualTo(CATALOG);
+            for (Volume volume : pod.getVolumes()) {
+                if (volume.getConfigMap() != null) {
+                    assertThat(configMaps).as(what).contains(volume.getConfigMap().getName());
+                }
+                assertThat(volume.getSecret()).as("%s: no Secret volumes", what).isNull();
+            }
+            for (EnvFromSource source : container.getEnvFrom()) {
+                if (source.getConfigMapRef() != null) {
+                    assertThat(configMaps).as(what).contains(source.getConfigMapRef().getName());
+                }
+                if (source.getSecretRef() != null) {
+                    assertThat(PLATFORM_SECRETS).as(what).contains(source.getSecretRef().getName());
+                }
+            }
+            for (EnvVar variable : container.getEnv()) {
+                if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
+                    assertThat(PLATFORM_SECRETS).as(what).contains(variable.getValueFrom().getSecretKeyRef().getName());
+                }
+            }
+        }
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theCatalogConfigMapIsTheReferenceCatalog() {
+        ConfigMap catalog = only(objects(BASE, ConfigMap.class), CATALOG);
+        assertThat(catalog.getData()).containsOnlyKeys("application.yml");
+        Map<String, Object> mounted = new Yaml().load(catalog.getData().get("application.yml"));
+        Map<String, Object> defaults = classpathYaml("miniatura/defaults.yml");
+        assertThat(map(mounted, "miniatura", "variants")).as("the catalog mounted at /config/application.yml")
+                .isEqualTo(map(defaults, "miniatura", "variants"));
+    }
+
+    @Test
+    void noSecretIsCommitted() throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(REPO.resolve("deploy"))) {
+            files = walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+        }
+        assertThat(files).isNotEmpty();
+        for (Path file : files) {
+            for (Object document : new Yaml().loadAll(Files.readString(file))) {
+                if (document instanceof Map<?, ?> object) {
+                    assertThat(object.get("kind")).as("%s: the platform creates the Secrets", REPO.relativize(file))
+                            .isNotEqualTo("Secret");
+                    assertThat(object.containsKey("secretGenerator")).as("%s: no secretGenerator", REPO.relativize(file)).isFalse();
+                }
+            }
+        }
+        for (String dir : builds().toList()) {
+            assertThat(render(dir)).as(dir).noneMatch(o -> "Secret".equals(o.get("kind")));
+        }
+    }
+
+    // ---- per environment ----
+
+    @Test
+    void productionRunsEightToFiftyLiveWorkersOnPinnedImages() {
+        Map<String, Object> live = map(only(render(PROD), "ScaledObject", LIVE_WORKER), "spec");
+        assertThat(live).containsEntry("minReplicaCount", 8).containsEntry("maxReplicaCount", 50);
+        Map<String, Object> behavior = map(live, "advanced", "horizontalPodAutoscalerConfig", "behavior");
+        assertThat((Integer) map(behavior, "scaleDown").get("stabilizationWindowSeconds")).as("no flapping").isGreaterThanOrEqualTo(60);
+        assertThat(list(map(behavior, "scaleDown"), "policies")).isNotEmpty();
+        assertThat(list(live, "triggers")).extracting(t -> t.get("type"))
+                .containsExactly("kafka", "cpu");
+        Map<String, Object> bulk = map(only(render(PROD), "ScaledObject", BULK_WORKER), "spec");
+        assertThat(bulk).containsEntry("minReplicaCount", 0).containsEntry("maxReplicaCount", 50);
+        assertThat(only(objects(PROD, Deployment.class), INGEST_API).getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(podSpecs(PROD)).flatExtracting(PodSpec::getContainers).extracting(Container::getImage)
+                .allSatisfy(image -> assertThat(image).endsWith(":0.1.0"));
+    }
+
+    @Test
+    void devIsSmall() {
+        assertThat(map(only(render(DEV), "ScaledObject", LIVE_WORKER), "spec"))
+                .containsEntry("minReplicaCount", 1).containsEntry("maxReplicaCount", 3);
+        assertThat(map(only(render(DEV), "ScaledObject", BULK_WORKER), "spec")).containsEntry("maxReplicaCount", 2);
+        assertThat(only(objects(DEV, Deployment.class), INGEST_API).getSpec().getReplicas()).isEqualTo(1);
+        assertThat(podSpecs(DEV)).flatExtracting(PodSpec::getContainers).extracting(Container::getImage)
+                .allSatisfy(image -> assertThat(image).endsWith(":dev"));
+        for (Deployment deployment : objects(DEV, Deployment.class)) {
+            Container dev = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Container prod = only(objects(PROD, Deployment.class), deployment.getMetadata().getName())
+                    .getSpec().getTemplate().getSpec().getContainers().get(0);
+            assertThat(dev.getResources().getRequests().get("cpu").getNumericalAmount())
+                    .as("%s: dev requests less cpu", deployment.getMetadata().getName())
+                    .isLessThan(prod.getResources().getRequests().get("cpu").getNumericalAmount());
+        }
+        assertThat(only(objects(DEV, ConfigMap.class), "miniatura-config").getData().get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
+                .as("the base's placeholder replaced").doesNotContain(".invalid");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {BASE, PROD})
+    void theApiRunsAtLeastTwoReplicas(String dir) {
+        assertThat(only(objects(dir, Deployment.class), INGEST_API).getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+    }
+
+    // ---- helpers ----
+
+    /**
+     * The object mapper fabric8's model is read with, made strict: unknown properties fail. fabric8's model
+     * classes collect unknown fields into an additionalProperties map (a @JsonAnySetter), which would
+     * swallow them whatever FAIL_ON_UNKNOWN_PROPERTIES says, so every bean deserializer is built without its
+     * any-setter.
+     */
+    private static ObjectMapper strictMapper() {
+        SimpleModule noAnySetter = new SimpleModule("no-any-setter");
+        noAnySetter.setDeserializerModifier(new BeanDeserializerModifier() {
+            @Override
+            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription description,
+                    BeanDeserializerBuilder builder) {
+                builder.setAnySetter(null);
+                builder.setIgnoreUnknownProperties(false);
+                return builder;
+            }
+        });
+        return JsonMapper.builder()
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .addModule(noAnySetter)
+                .build();
+    }
+
+    private static <T extends HasMetadata> T strictly(Map<String, Object> object, Class<T> type) {
+        try {
+            return STRICT.convertValue(object, type);
+        } catch (IllegalArgumentException e) {
+            throw new AssertionError(object.get("kind") + " " + name(object) + " is not a valid " + type.getSimpleName()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static <T extends HasMetadata> List<T> objects(String dir, Class<T> type) {
+        String key = CORE_KINDS.entrySet().stream().filter(e -> e.getValue().equals(type)).findFirst().orElseThrow().getKey();
+        return render(dir).stream().filter(o -> key.equals(type(o))).map(o -> strictly(o, type)).toList();
+    }
+
+    private static List<PodSpec> podSpecs(String dir) {
+        List<PodSpec> pods = new ArrayList<>();
+        objects(dir, Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        objects(dir, Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
+        return pods;
+    }
+
+    private static <T extends HasMetadata> T only(List<T> objects, String name) {
+        List<T> found = objects.stream().filter(o -> name.equals(o.getMetadata().getName())).toList();
+        assertThat(found).as(name).hasSize(1);
+        return found.get(0);
+    }
+
+    private static Map<String, Object> only(List<Map<String, Object>> objects, String kind, String name) {
+        List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(name(o))).toList();
+        assertThat(found).as("%s %s", kind, name).hasSize(1);
+        return found.get(0);
+    }
+
+    private static Volume volume(PodSpec pod, String name) {
+        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new AssertionError("no volume " + name));
+    }
+
+    private static Map<String, String> env(Container container) {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (EnvVar variable : container.getEnv()) {
+            if (variable.getValue() != null) {
+                env.put(variable.getName(), variable.getValue());
+            }
+        }
+        return env;
+    }
+
+    /** "port path" of an HTTP probe, its port resolved to a number. */
+    private static String probe(Container container, Probe probe, String what) {
+        assertThat(probe).as(what).isNotNull();
+        assertThat(probe.getHttpGet()).as(what).isNotNull();
+        return containerPort(container, probe.getHttpGet().getPort()) + " " + probe.getHttpGet().getPath();
+    }
+
+    private static int containerPort(Container container, IntOrString port) {
+        if (port.getIntVal() != null) {
+            return port.getIntVal();
+        }
+        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
+                .map(ContainerPort::getContainerPort).findFirst()
+                .orElseThrow(() -> new AssertionError("no container port named " + port.getStrVal()));
+    }
+
+    private static int seconds(String duration) {
+        Matcher matcher = Pattern.compile("(\\d+)s").matcher(duration);
+        assertThat(matcher.matches()).as("%s in seconds", duration).isTrue();
+        return Integer.parseInt(matcher.group(1));
+    }
+
+    private static Map<String, Object> kafkaTrigger(Map<String, Object> scaledObject) {
+        return trigger(scaledObject, "kafka");
+    }
+
+    private static Map<String, Object> trigger(Map<String, Object> scaledObject, String type) {
+        List<Map<String, Object>> found = list(map(scaledObject, "spec"), "triggers").stream()
+                .filter(t -> type.equals(t.get("type"))).toList();
+        assertThat(found).as("%s triggers of %s", type, name(scaledObject)).hasSize(1);
+        return found.get(0);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> container(Map<String, Object> deployment) {
+        return list(map(deployment, "spec", "template", "spec"), "containers").get(0);
+    }
+
+    /** kubectl kustomize's output for a directory of the repository, parsed; rendered once per run. */
+    private static List<Map<String, Object>> render(String dir) {
+        return RENDERED.computeIfAbsent(dir, DeployManifestsTest::kustomize);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> kustomize(String dir) {
+        Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
+        try {
+            Path out = Files.createTempFile("kustomize", ".yaml");
+            Path err = Files.createTempFile("kustomize", ".err");
+            try {
+                Process process = new ProcessBuilder(kubectl.toString(), "kustomize", REPO.resolve(dir).toString())
+                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
+                }
+                assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, Files.readString(err)).isZero();
+                List<Map<String, Object>> objects = new ArrayList<>();
+                for (Object document : new Yaml().loadAll(Files.readString(out))) {
+                    if (document != null) {
+                        assertThat(document).as("a document of kubectl kustomize %s", dir).isInstanceOf(Map.class);
+                        Map<String, Object> object = (Map<String, Object>) document;
+                        assertThat(object).as("an object of %s", dir).containsKeys("apiVersion", "kind", "metadata");
+                        objects.add(object);
+                    }
+                }
+                return List.copyOf(objects);
+            } finally {
+                Files.deleteIfExists(out);
+                Files.deleteIfExists(err);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static String type(Map<String, Object> object) {
+        return object.get("apiVersion") + "/" + object.get("kind");
+    }
+
+    private static String name(Map<String, Object> object) {
+        return object.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("name") : null;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> node, String... path) {
+        Map<String, Object> current = node;
+        for (String key : path) {
+            assertThat(current.get(key)).as("%s in %s", key, String.join(".", path)).isInstanceOf(Map.class);
+            current = (Map<String, Object>) current.get(key);
+        }
+        return current;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> node, String key) {
+        assertThat(node.get(key)).as(key).isInstanceOf(List.class);
+        return (List<Map<String, Object>>) node.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> deepCopy(Map<String, Object> object) {
+        return (Map<String, Object>) new Yaml().load(new Yaml().dump(object));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> classpathYaml(String resource) {
+        try (InputStream in = DeployManifestsTest.class.getClassLoader().getResourceAsStream(resource)) {
+            assertThat(in).as(resource).isNotNull();
+            return Objects.requireNonNull(new Yaml().load(in));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The directory holding deploy/, found upwards from the working directory (the module's, under Maven). */
+    private static Path repositoryRoot() {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("deploy/base/kustomization.yaml"))) {
+                return dir;
+            }
+        }
+        throw new AssertionError("no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
+    }
+}
