@@ -1,5 +1,9 @@
 package com.miniatura.standalone.deploy;
 
+import static com.miniatura.standalone.deploy.Yamls.deepCopy;
+import static com.miniatura.standalone.deploy.Yamls.list;
+import static com.miniatura.standalone.deploy.Yamls.map;
+import static com.miniatura.standalone.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
@@ -64,7 +68,7 @@ class BulkLaneManifestsTest {
                 }
             }
         }
-        assertThat(scaledObjects).extracting(BulkLaneManifestsTest::name).contains(WORKER_BULK);
+        assertThat(scaledObjects).extracting(Yamls::name).contains(WORKER_BULK);
     }
 
     /** Each case breaks a valid ScaledObject (the bulk lane's) in one way the API server would refuse. */
@@ -384,9 +388,6 @@ class BulkLaneManifestsTest {
         return found.get(0);
     }
 
-    private static String name(Map<String, Object> document) {
-        return document.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("name") : null;
-    }
 
     private static Map<String, Object> spec(Map<String, Object> scaledObject) {
         return map(scaledObject, "spec");
@@ -459,21 +460,7 @@ class BulkLaneManifestsTest {
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> node, String... path) {
-        Map<String, Object> current = node;
-        for (String key : path) {
-            assertThat(current.get(key)).as("%s in %s", key, String.join(".", path)).isInstanceOf(Map.class);
-            current = (Map<String, Object>) current.get(key);
-        }
-        return current;
-    }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> node, String key) {
-        assertThat(node.get(key)).as(key).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) node.get(key);
-    }
 
     @SuppressWarnings("unchecked")
     private static List<String> strings(Object value) {
@@ -484,10 +471,6 @@ class BulkLaneManifestsTest {
         return (List<String>) value;
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> document) {
-        return (Map<String, Object>) new Yaml().load(new Yaml().dump(document));
-    }
 
     /** The directory holding deploy/, found upwards from the working directory (the module's, under Maven). */
     private static Path repositoryRoot() {

@@ -1,5 +1,9 @@
 package com.miniatura.standalone.deploy;
 
+import static com.miniatura.standalone.deploy.Yamls.deepCopy;
+import static com.miniatura.standalone.deploy.Yamls.list;
+import static com.miniatura.standalone.deploy.Yamls.map;
+import static com.miniatura.standalone.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -293,9 +297,9 @@ class DeployManifestsTest {
         int shutdownDeadline = seconds((String) map(workerDefaults, "miniatura", "worker").get("shutdown-deadline"));
 
         List<Map<String, Object>> scaledObjects = objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList();
-        assertThat(scaledObjects).extracting(DeployManifestsTest::name).containsExactlyInAnyOrder(LIVE_WORKER, BULK_WORKER);
+        assertThat(scaledObjects).extracting(Yamls::name).containsExactlyInAnyOrder(LIVE_WORKER, BULK_WORKER);
         Set<String> triggerAuths = Set.copyOf(objects.stream().filter(o -> "TriggerAuthentication".equals(o.get("kind")))
-                .map(DeployManifestsTest::name).toList());
+                .map(Yamls::name).toList());
         Set<String> lanes = new java.util.TreeSet<>();
         for (Map<String, Object> scaledObject : scaledObjects) {
             String what = dir + ": ScaledObject " + name(scaledObject);
@@ -632,30 +636,9 @@ class DeployManifestsTest {
         return object.get("apiVersion") + "/" + object.get("kind");
     }
 
-    private static String name(Map<String, Object> object) {
-        return object.get("metadata") instanceof Map<?, ?> metadata ? (String) metadata.get("name") : null;
-    }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> node, String... path) {
-        Map<String, Object> current = node;
-        for (String key : path) {
-            assertThat(current.get(key)).as("%s in %s", key, String.join(".", path)).isInstanceOf(Map.class);
-            current = (Map<String, Object>) current.get(key);
-        }
-        return current;
-    }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> node, String key) {
-        assertThat(node.get(key)).as(key).isInstanceOf(List.class);
-        return (List<Map<String, Object>>) node.get(key);
-    }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> deepCopy(Map<String, Object> object) {
-        return (Map<String, Object>) new Yaml().load(new Yaml().dump(object));
-    }
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> classpathYaml(String resource) {
