@@ -1,5 +1,8 @@
 package com.miniatura.ingest.http;
 
+import com.miniatura.common.event.TraceParent;
+import org.slf4j.MDC;
+
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
@@ -63,8 +66,20 @@ class Intake {
         List<ImageEvent> events = requests.stream()
                 .map(data -> new ImageEvent(UUID.randomUUID().toString(), source, now, data))
                 .toList();
+        // the request's log context (its traceId) follows each write onto the pool, with the image it is about
+        Map<String, String> context = MDC.getCopyOfContextMap();
         List<CompletableFuture<Optional<byte[]>>> writes = events.stream()
-                .map(event -> CompletableFuture.supplyAsync(() -> markAccepted(event), writers))
+                .map(event -> CompletableFuture.supplyAsync(() -> {
+                    if (context != null) {
+                        MDC.setContextMap(context);
+                    }
+                    MDC.put(TraceParent.MDC_IMAGE_ID, event.data().imageId());
+                    try {
+                        return markAccepted(event);
+                    } finally {
+                        MDC.clear();
+                    }
+                }, writers))
                 .toList();
         List<Optional<byte[]>> previous;
         try {
@@ -85,7 +100,8 @@ class Intake {
     private Optional<byte[]> markAccepted(ImageEvent event) {
         String imageId = event.data().imageId();
         String key = StorageLayout.manifestKey(imageId);
-        Optional<byte[]> previous = store.get(thumbnails, key, MAX_MANIFEST_BYTES).map(StoredObject::bytes);
+        // absent for every new image: see ObjectStore#getIfExists (a GET's 404 costs ~20 ms of CPU in the SDK)
+        Optional<byte[]> previous = store.getIfExists(thumbnails, key, MAX_MANIFEST_BYTES).map(StoredObject::bytes);
         Manifest before = previous.map(Intake::readOrNull).orElse(null);
         Manifest status;
         if (event.data() instanceof ImageUploaded data) {
@@ -116,6 +132,7 @@ class Intake {
     private void restore(List<ImageEvent> events, List<Optional<byte[]>> previous) {
         for (int i = 0; i < events.size(); i++) {
             String key = StorageLayout.manifestKey(events.get(i).data().imageId());
+            MDC.put(TraceParent.MDC_IMAGE_ID, events.get(i).data().imageId());
             try {
                 if (previous.get(i).isPresent()) {
                     store.put(thumbnails, key, previous.get(i).get(), "application/json", "no-cache", Map.of());
@@ -125,6 +142,8 @@ class Intake {
             } catch (RuntimeException e) {
                 log.warn("Could not restore the status of {} after a refused publish: {}",
                         events.get(i).data().imageId(), e.getMessage());
+            } finally {
+                MDC.remove(TraceParent.MDC_IMAGE_ID);
             }
         }
     }

@@ -147,6 +147,8 @@ class ImageDeletionApiTest {
         byte[] json = ManifestCodec.write(manifest);
         when(store.get(eq("thumbnails"), eq(imageId + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(json, "x", "application/json", Map.of())));
+        when(store.getIfExists(eq("thumbnails"), eq(imageId + "/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(json, "x", "application/json", Map.of())));
         return json;
     }
 

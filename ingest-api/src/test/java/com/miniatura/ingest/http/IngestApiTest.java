@@ -90,6 +90,11 @@ class IngestApiTest {
         String caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         List<String> seen = new java.util.ArrayList<>();
         org.mockito.Mockito.doAnswer(call -> seen.add(org.slf4j.MDC.get("traceparent"))).when(publisher).publishAll(org.mockito.ArgumentMatchers.any());
+        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
+        org.mockito.Mockito.doAnswer(call -> {
+            writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
+            return "etag";
+        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID).header("traceparent", caller))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("traceparent", caller));
@@ -99,6 +104,8 @@ class IngestApiTest {
                 .andReturn().getResponse().getHeader("traceparent");
         assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(seen).containsExactly(caller, started);
+        // the status writes run on a pool: they log with the request's trace and their image too
+        assertThat(writes).containsExactly("4bf92f3577b34da6a3ce929d0e0e4736 img-1", started.substring(3, 35) + " img-1");
         assertThat(org.slf4j.MDC.get("traceparent")).as("cleared after the request").isNull();
     }
 
@@ -160,9 +167,9 @@ class IngestApiTest {
     @Test
     void refusedPublishPutsBackThePreviousStatusOrRemovesTheNewOne() throws Exception {
         byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), null, "old", Instant.EPOCH));
-        when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
-        when(store.get(eq("thumbnails"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
+        when(store.getIfExists(eq("thumbnails"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
         doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
         String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
