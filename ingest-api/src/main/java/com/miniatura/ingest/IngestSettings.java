@@ -17,11 +17,21 @@ import org.springframework.util.unit.DataSize;
  * @param maxUploadBytes largest original accepted by {@code POST /v1/images}
  * @param publishTimeout how long to wait for Kafka's acknowledgement before answering 503
  * @param retryAfter     {@code Retry-After} sent with 503
+ * @param thumbnailsUrl  where browsers fetch the thumbnails bucket's objects (the CDN in production), for the
+ *                       image page {@code GET /images/{imageId}}
  */
 public record IngestSettings(
-        String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout, Duration retryAfter) {
+        String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout, Duration retryAfter,
+        String thumbnailsUrl) {
 
     public static final String PREFIX = "miniatura.ingest";
+    public static final String DEFAULT_THUMBNAILS_URL = "http://localhost:9000/thumbnails";
+
+    /** Settings with the standalone's thumbnails address. */
+    public IngestSettings(String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout,
+            Duration retryAfter) {
+        this(source, maxBatch, maxBodyBytes, maxUploadBytes, publishTimeout, retryAfter, DEFAULT_THUMBNAILS_URL);
+    }
 
     public static IngestSettings load(ConfigurableEnvironment environment, Problems problems) {
         Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
@@ -38,9 +48,15 @@ public record IngestSettings(
         if (maxBatch < 1 || maxBatch > 10_000) {
             problems.expected(PREFIX + ".max-batch", "1..10000", Problems.show(raw.get("max-batch")));
         }
+        String thumbnailsUrl = raw.getOrDefault("thumbnails-url", DEFAULT_THUMBNAILS_URL).trim();
+        if (!thumbnailsUrl.matches("https?://[^\\s\"'<>]+")) {
+            problems.expected(PREFIX + ".thumbnails-url", "an http(s) URL such as https://cdn.example.com/thumbnails",
+                    Problems.show(thumbnailsUrl));
+        }
         return new IngestSettings(source, maxBatch,
                 size(raw, "max-body-size", problems), size(raw, "max-upload-size", problems),
-                duration(raw, "publish-timeout", problems), duration(raw, "retry-after", problems));
+                duration(raw, "publish-timeout", problems), duration(raw, "retry-after", problems),
+                thumbnailsUrl.replaceAll("/+$", ""));
     }
 
     private static long size(Map<String, String> raw, String key, Problems problems) {

@@ -101,6 +101,8 @@ public final class StandaloneMain implements AutoCloseable {
             EmbeddedS3Server.NOISY_LOGGERS.forEach(name -> childArgs.add("--logging.level." + name + "=WARN"));
             started.push(s3);
             childArgs.add("--miniatura.storage.endpoint=" + s3.endpoint());
+            // the image page's thumbnails: the bucket is public here, as the CDN's origin is in production
+            childArgs.add("--miniatura.ingest.thumbnails-url=http://" + settings.host() + ":" + settings.s3Port() + "/thumbnails");
         }
         if (settings.runs(Component.KAFKA)) {
             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.host(),
@@ -177,6 +179,7 @@ public final class StandaloneMain implements AutoCloseable {
             b.append("    ingest API     http://localhost:").append(port).append('\n')
                     .append("\n  Send a photo:       curl -F file=@photo.jpg http://localhost:").append(port).append("/v1/images\n")
                     .append("  Ask for its status: curl http://localhost:").append(port).append("/v1/images/<imageId>\n")
+                    .append("  See every variant:  http://localhost:").append(port).append("/images/<imageId>\n")
                     .append("  Open a thumbnail:   http://").append(host).append(':').append(settings.s3Port())
                     .append("/thumbnails/<imageId>/s150.jpg\n")
                     .append("  (stored as files:   ").append(settings.dataDir().resolve("s3").resolve("thumbnails"))

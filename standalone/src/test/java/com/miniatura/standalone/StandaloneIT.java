@@ -45,6 +45,12 @@ class StandaloneIT {
             assertThat(thumbnail.headers().firstValue("Content-Type")).hasValue("image/jpeg");
             assertThat(get(s3 + "/originals/" + first + ".jpg").statusCode()).isEqualTo(403);
 
+            // The page for a person: all six variants, fetched from the public thumbnails bucket.
+            HttpResponse<String> page = get(api + "/images/" + first);
+            assertThat(page.statusCode()).isEqualTo(200);
+            assertThat(page.body().split("class=\"variant\"", -1)).hasSize(7);
+            assertThat(page.body()).contains("<img src=\"" + s3 + "/thumbnails/" + first + "/s150.jpg\"");
+
             // What Prometheus scrapes (deploy/, docker-compose.yml): the services' own metrics, in its format.
             String worker = "http://localhost:" + standalone.worker().getEnvironment().getProperty("local.server.port");
             HttpResponse<String> scraped = get(worker + "/actuator/prometheus");

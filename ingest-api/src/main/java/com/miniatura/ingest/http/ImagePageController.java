@@ -1,0 +1,136 @@
+package com.miniatura.ingest.http;
+
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.EventValidator;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageLayout;
+import com.miniatura.ingest.IngestSettings;
+import java.util.Locale;
+import java.util.Optional;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code GET /images/{imageId}}: a page for a person, not a program. It shows every variant of the image side by
+ * side with its name, size and bytes, the placeholder pages paint first, and why it failed if it did. That is what
+ * someone tuning the catalog or answering a seller's support ticket wants to see. The thumbnails load from
+ * {@code miniatura.ingest.thumbnails-url} (the CDN); the page itself is static HTML with no script.
+ */
+@RestController
+class ImagePageController {
+    private static final MediaType HTML = new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8);
+    private final ObjectStore store;
+    private final String thumbnails;
+    private final String thumbnailsUrl;
+
+    ImagePageController(ObjectStore store, MiniaturaSettings settings, IngestSettings ingest) {
+        this.store = store;
+        this.thumbnails = settings.storage().thumbnailsBucket();
+        this.thumbnailsUrl = ingest.thumbnailsUrl();
+    }
+
+    @GetMapping(value = "/images/{imageId}", produces = "text/html")
+    ResponseEntity<String> page(@PathVariable String imageId) {
+        String problem = EventValidator.imageIdProblem(imageId);
+        if (problem != null) {
+            return page(HttpStatus.BAD_REQUEST, "Not an imageId", "<p class=\"reason\">imageId " + escape(problem) + ".</p>");
+        }
+        Optional<Manifest> found = store.get(thumbnails, StorageLayout.manifestKey(imageId), 16L * 1024 * 1024)
+                .map(object -> ManifestCodec.read(object.bytes()));
+        if (found.isEmpty()) {
+            return page(HttpStatus.NOT_FOUND, imageId, "<p class=\"reason\">No image with imageId " + escape(imageId)
+                    + " was ever accepted.</p>");
+        }
+        Manifest m = found.get();
+        StringBuilder body = new StringBuilder();
+        body.append("<p class=\"status ").append(escape(m.status())).append("\">").append(escape(m.status())).append("</p>\n");
+        Manifest.Source source = m.source();
+        if (source != null) {
+            body.append("<p class=\"source\">original ").append(escape(source.bucket() + "/" + source.key()));
+            if (source.width() != null) {
+                body.append(", ").append(source.width()).append('×').append(source.height()).append(' ').append(escape(source.format()));
+            }
+            if (source.size() != null) {
+                body.append(", ").append(bytes(source.size()));
+            }
+            body.append("</p>\n");
+        }
+        if (m.reason() != null) {
+            body.append("<p class=\"reason\">Failed: ").append(escape(m.reason())).append("</p>\n");
+        }
+        if (m.blurhash() != null) {
+            body.append("<figure class=\"placeholder\"><div class=\"swatch\" style=\"background:").append(averageColour(m.blurhash()))
+                    .append("\"></div><figcaption>placeholder (BlurHash <code>").append(escape(m.blurhash()))
+                    .append("</code>, its average colour shown)</figcaption></figure>\n");
+        }
+        body.append("<div class=\"variants\">\n");
+        for (Manifest.Variant v : m.variants()) {
+            String url = thumbnailsUrl + "/" + v.key();
+            body.append("<figure class=\"variant\"><a href=\"").append(escape(url)).append("\"><img src=\"").append(escape(url))
+                    .append("\" width=\"").append(v.width()).append("\" height=\"").append(v.height()).append("\" alt=\"")
+                    .append(escape(v.name())).append("\" loading=\"lazy\"></a><figcaption><b>").append(escape(v.name()))
+                    .append("</b> ").append(v.width()).append('×').append(v.height()).append(" · ").append(bytes(v.bytes()))
+                    .append(" · ").append(escape(v.contentType())).append("</figcaption></figure>\n");
+        }
+        body.append("</div>\n");
+        return page(HttpStatus.OK, imageId, body.toString());
+    }
+
+    private static ResponseEntity<String> page(HttpStatus status, String title, String body) {
+        String html = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + escape(title)
+                + " · Miniatura</title>\n<style>body{font:14px system-ui,sans-serif;margin:24px;background:#fafafa;color:#222}"
+                + ".variants{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}"
+                + "figure{margin:0;background:#fff;padding:8px;border:1px solid #ddd;border-radius:6px}"
+                + "img{display:block;max-width:100%;height:auto;background:#eee}.swatch{width:96px;height:64px;border-radius:4px}"
+                + ".reason{color:#a00}.status{font-weight:bold}</style></head>\n<body><h1>" + escape(title) + "</h1>\n" + body
+                + "</body></html>\n";
+        return ResponseEntity.status(status).contentType(HTML).header("Cache-Control", "no-cache").body(html);
+    }
+
+    /** The average colour of a BlurHash: its DC component, four base-83 digits after the size and maximum. */
+    static String averageColour(String blurhash) {
+        if (blurhash.length() < 6) {
+            return "#ccc";
+        }
+        long value = 0;
+        for (char c : blurhash.substring(2, 6).toCharArray()) {
+            int digit = BASE83.indexOf(c);
+            if (digit < 0) {
+                return "#ccc";
+            }
+            value = value * 83 + digit;
+        }
+        return String.format(Locale.ROOT, "#%06x", value & 0xFFFFFF);
+    }
+
+    private static final String BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+
+    static String escape(String text) {
+        if (text == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '<' -> b.append("&lt;");
+                case '>' -> b.append("&gt;");
+                case '&' -> b.append("&amp;");
+                case '"' -> b.append("&quot;");
+                case '\'' -> b.append("&#39;");
+                default -> b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static String bytes(long n) {
+        return n < 1024 ? n + " B" : n < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", n / 1024.0)
+                : String.format(Locale.ROOT, "%.1f MB", n / 1048576.0);
+    }
+}
