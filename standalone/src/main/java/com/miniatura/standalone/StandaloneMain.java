@@ -43,6 +43,7 @@ public final class StandaloneMain implements AutoCloseable {
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final StandaloneSettings settings;
     private ConfigurableApplicationContext ingest;
+    private DevApiKey devKey;
     private ConfigurableApplicationContext worker;
     private ConfigurableApplicationContext bulkWorker;
 
@@ -128,6 +129,11 @@ public final class StandaloneMain implements AutoCloseable {
             started.push(bulkWorker);
         }
         if (settings.runs(Component.INGEST)) {
+            devKey = DevApiKey.resolve(parse(args), System.getenv(), settings.dataDir());
+            // given twice, a key's values would be joined: the one from the command line is replaced, not repeated
+            List<String> ingestArgs = new ArrayList<>(childArgs.stream()
+                    .filter(arg -> !arg.startsWith("--" + DevApiKey.PROPERTY + "=")).toList());
+            ingestArgs.add("--" + DevApiKey.PROPERTY + "=" + devKey.key());
             ConfigurableApplicationContext workerContext = worker;
             ConfigurableApplicationContext bulkContext = bulkWorker;
             ingest = new SpringApplicationBuilder(IngestApplication.class)
@@ -140,7 +146,7 @@ public final class StandaloneMain implements AutoCloseable {
                             context.getBeanFactory().registerSingleton("workerBulk", workerHealth(bulkContext));
                         }
                     })
-                    .run(serviceArgs);
+                    .run(ingestArgs.toArray(String[]::new));
             started.push(ingest);
         }
     }
@@ -176,8 +182,14 @@ public final class StandaloneMain implements AutoCloseable {
         }
         if (ingest != null) {
             String port = ingest.getEnvironment().getProperty("local.server.port");
+            String auth = devKey.generated() ? "-H \"Authorization: Bearer " + devKey.key() + "\" "
+                    : "-H \"Authorization: Bearer $" + DevApiKey.ENV + "\" ";
             b.append("    ingest API     http://localhost:").append(port).append('\n')
-                    .append("\n  Send a photo:       curl -F file=@photo.jpg http://localhost:").append(port).append("/v1/images\n")
+                    .append("    API key        ").append(devKey.generated()
+                            ? devKey.key() + "   (kept in " + devKey.file() + "; set " + DevApiKey.ENV + " to choose one)"
+                            : "from " + DevApiKey.ENV).append('\n')
+                    .append("\n  Send a photo:       curl ").append(auth).append("-F file=@photo.jpg http://localhost:")
+                    .append(port).append("/v1/images\n")
                     .append("  Ask for its status: curl http://localhost:").append(port).append("/v1/images/<imageId>\n")
                     .append("  See every variant:  http://localhost:").append(port).append("/images/<imageId>\n")
                     .append("  Open a thumbnail:   http://").append(host).append(':').append(settings.s3Port())

@@ -68,7 +68,8 @@ class RerenderIT {
                 "--miniatura.standalone.kafka-port=" + kafkaPort,
                 "--miniatura.standalone.kafka-controller-port=" + controllerPort,
                 "--miniatura.standalone.s3-port=" + s3Port,
-                "--server.port=0"));
+                "--server.port=0",
+                "--miniatura.ingest.auth.dev-key=" + Services.API_KEY));
         args.addAll(List.of(more));
         return args.toArray(String[]::new);
     }

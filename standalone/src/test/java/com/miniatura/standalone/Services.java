@@ -30,6 +30,9 @@ final class Services {
     static final Duration TIMEOUT = Duration.ofSeconds(120);
     /** What {@code StandaloneMain} prints once the components it was asked to run accept clients. */
     static final String STANDALONE_READY = "Miniatura standalone is ready";
+    /** The API key every launched process accepts ({@code MINIATURA_DEV_API_KEY}), sent with every write. */
+    static final String API_KEY = "it-dev-key-5be0cd19137e2179";
+    static final String AUTHORIZATION = "Bearer " + API_KEY;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private Services() {
@@ -74,7 +77,9 @@ final class Services {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 "-Xmx512m", "-jar", path.toString()));
         command.addAll(List.of(args));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("MINIATURA_DEV_API_KEY", API_KEY);
+        return builder.start();
     }
 
     /** Runs the tasks at the same time (say, starting processes that do not depend on each other). */
@@ -127,7 +132,8 @@ final class Services {
 
     static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                .header("Content-Type", "application/json").header("Authorization", AUTHORIZATION)
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -152,8 +158,28 @@ final class Services {
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .header("Authorization", AUTHORIZATION)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+    }
+
+    /** Polls {@code GET /v1/images/{imageId}} until the image is known and no longer pending or deleting. */
+    static JsonNode awaitFinal(String api, String imageId) throws Exception {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            HttpResponse<String> response = get(api + "/v1/images/" + imageId);
+            if (response.statusCode() == 200 && !json(response).get("status").asString().equals("pending")
+                    && !json(response).get("status").asString().equals("deleting")) {
+                return json(response);
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(imageId + " still pending after " + TIMEOUT);
+    }
+
+    /** A file of the shared fixtures (../shared/fixtures/images, see its README). */
+    static Path fixture(String path) {
+        return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
     }
 }

@@ -34,9 +34,11 @@ class StandaloneIT {
         try (StandaloneMain standalone = StandaloneMain.start(args)) {
             String api = api(standalone);
             assertThat(json(get(api + "/actuator/health")).get("status").asString()).isEqualTo("UP");
-            assertThat(standalone.banner()).contains("curl -F file=@photo.jpg " + api + "/v1/images");
-            Services.upload(http, api, fixture("photos/nikon-e950.jpg"), first);
-            assertThat(awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
+            assertThat(standalone.banner())
+                    .contains("curl -H \"Authorization: Bearer $MINIATURA_DEV_API_KEY\" -F file=@photo.jpg " + api + "/v1/images")
+                    .doesNotContain(Services.API_KEY); // a key the user chose is not printed
+            Services.upload(http, api, Services.fixture("photos/nikon-e950.jpg"), first);
+            assertThat(Services.awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
 
             // Thumbnails are readable without credentials (the CDN's origin); originals are not.
             String s3 = "http://localhost:" + value(args, "s3-port");
@@ -78,8 +80,8 @@ class StandaloneIT {
             assertThat(before.get("status").asString()).isEqualTo("rendered");
             assertThat(before.get("variants")).hasSize(6);
             String second = "standalone-" + UUID.randomUUID();
-            Services.upload(http, api, fixture("catalog/DSCN0010-1024.jpg"), second);
-            assertThat(awaitFinal(api, second).get("status").asString()).isEqualTo("rendered");
+            Services.upload(http, api, Services.fixture("catalog/DSCN0010-1024.jpg"), second);
+            assertThat(Services.awaitFinal(api, second).get("status").asString()).isEqualTo("rendered");
         }
     }
 
@@ -101,8 +103,8 @@ class StandaloneIT {
             awaitUp("http://localhost:" + workerPort + "/actuator/health", processes);
 
             String imageId = "processes-" + UUID.randomUUID();
-            Services.upload(http, api, fixture("photos/DSCN0010.jpg"), imageId);
-            JsonNode status = awaitFinal(api, imageId);
+            Services.upload(http, api, Services.fixture("photos/DSCN0010.jpg"), imageId);
+            JsonNode status = Services.awaitFinal(api, imageId);
             assertThat(status.get("status").asString()).isEqualTo("rendered");
             assertThat(status.get("variants")).hasSize(6);
         } finally {
@@ -120,7 +122,8 @@ class StandaloneIT {
                 "--miniatura.standalone.kafka-port=" + freePort(),
                 "--miniatura.standalone.kafka-controller-port=" + freePort(),
                 "--miniatura.standalone.s3-port=" + freePort(),
-                "--server.port=0"};
+                "--server.port=0",
+                "--miniatura.ingest.auth.dev-key=" + Services.API_KEY};
     }
 
     private static String value(String[] args, String key) {
@@ -135,21 +138,4 @@ class StandaloneIT {
     private static String api(StandaloneMain standalone) {
         return "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
     }
-
-    private JsonNode awaitFinal(String api, String imageId) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(api + "/v1/images/" + imageId);
-            if (response.statusCode() == 200 && !json(response).get("status").asString().equals("pending")) {
-                return json(response);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(imageId + " still pending after " + TIMEOUT);
-    }
-
-    private static Path fixture(String path) {
-        return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
-    }
-
 }

@@ -25,6 +25,17 @@ public final class StorageLayout {
         return imageId + "/" + MANIFEST_FILE;
     }
 
+    /**
+     * The imageId a key names when its object carries none ({@code x-amz-meta-image-id}): its file name without the
+     * extension, e.g. {@code lots/1234/lot-1234-1.jpg} → {@code lot-1234-1}. A name that is all extension
+     * ({@code .jpg}) is kept whole. The inverse of {@link #originalKey}.
+     */
+    public static String imageIdOf(String key) {
+        String name = key.substring(key.lastIndexOf('/') + 1);
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) : name;
+    }
+
     /** Key of an original uploaded through the API; {@code extension} may be null when unknown. */
     public static String originalKey(String imageId, String extension) {
         return extension == null ? imageId : imageId + "." + extension;

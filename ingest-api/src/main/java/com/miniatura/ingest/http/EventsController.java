@@ -6,9 +6,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.ingest.IngestSettings;
 import jakarta.servlet.http.HttpServletRequest;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.http.HttpStatus;
@@ -16,9 +14,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RestController;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code POST /v1/events}: the seller upload hook. Body: one {@code image.uploaded} payload, or
@@ -27,8 +23,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 class EventsController {
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-
     private final Intake intake;
     private final IngestSettings settings;
 
@@ -43,7 +37,7 @@ class EventsController {
 
     @PostMapping(path = "/v1/events", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AcceptedBatch> publish(HttpServletRequest request) throws IOException {
-        JsonNode body = parse(readBounded(request.getInputStream()));
+        JsonNode body = JsonBodies.read(request, settings.maxBodyBytes(), "one event or {\"events\": [...]}");
         List<ImageUploaded> uploads = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         if (body.isObject() && body.has("events")) {
@@ -77,34 +71,5 @@ class EventsController {
                 .map(e -> new Accepted(e.data().imageId(), e.id(), "pending"))
                 .toList();
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(new AcceptedBatch(accepted.size(), accepted));
-    }
-
-    private byte[] readBounded(InputStream in) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[16 * 1024];
-        for (int n; (n = in.read(buffer)) >= 0; ) {
-            out.write(buffer, 0, n);
-            if (out.size() > settings.maxBodyBytes()) {
-                throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Request too large",
-                        "the body is larger than the limit of " + settings.maxBodyBytes() + " bytes",
-                        List.of(new FieldError("body", "is larger than " + settings.maxBodyBytes() + " bytes")));
-            }
-        }
-        return out.toByteArray();
-    }
-
-    private static JsonNode parse(byte[] body) {
-        if (body.length == 0) {
-            throw ApiException.invalid("body", "is required: send one event or {\"events\": [...]}");
-        }
-        try {
-            JsonNode node = JSON.readTree(body);
-            if (node == null || !node.isObject()) {
-                throw ApiException.invalid("body", "must be a JSON object: one event or {\"events\": [...]}");
-            }
-            return node;
-        } catch (JacksonException e) {
-            throw ApiException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
-        }
     }
 }

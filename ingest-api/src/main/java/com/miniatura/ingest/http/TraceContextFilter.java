@@ -7,6 +7,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import org.slf4j.MDC;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -17,6 +19,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * the marketplace's request into the worker's logs.
  */
 @Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 10) // before the auth filter, so a refusal's log line carries the traceId
 class TraceContextFilter extends OncePerRequestFilter {
 
     @Override

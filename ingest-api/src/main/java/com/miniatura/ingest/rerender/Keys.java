@@ -1,5 +1,6 @@
 package com.miniatura.ingest.rerender;
 
+import com.miniatura.common.storage.StorageLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,14 +35,9 @@ final class Keys {
         return Integer.compare(a.length() - i, b.length() - j);
     }
 
-    /**
-     * The imageId a key names when its object carries none: its file name without the extension, e.g.
-     * {@code lots/1234/lot-1234-1.jpg} → {@code lot-1234-1}. A name that is all extension ({@code .jpg}) is kept whole.
-     */
+    /** See {@link StorageLayout#imageIdOf}. */
     static String imageIdOf(String key) {
-        String name = key.substring(key.lastIndexOf('/') + 1);
-        int dot = name.lastIndexOf('.');
-        return dot > 0 ? name.substring(0, dot) : name;
+        return StorageLayout.imageIdOf(key);
     }
 
     /** The first key under the listing's prefix that sorts after {@code startAfter} ({@code null}: the first of all). */

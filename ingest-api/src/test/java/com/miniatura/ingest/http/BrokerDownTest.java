@@ -24,6 +24,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
 @AutoConfigureMockMvc
+@WithTestApiKey
 class BrokerDownTest {
     @Autowired
     MockMvc http;

@@ -46,6 +46,7 @@ import org.springframework.test.web.servlet.MockMvc;
 /** {@code DELETE /v1/images/{imageId}} and how a deletion shows in the status, with storage and Kafka mocked. */
 @SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
 @AutoConfigureMockMvc
+@WithTestApiKey
 class ImageDeletionApiTest {
     private static final Manifest.Source ORIGINAL = Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
     private static final Manifest RENDERED = Manifest.rendered("img-1", ORIGINAL,

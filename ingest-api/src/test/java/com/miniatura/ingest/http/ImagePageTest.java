@@ -29,6 +29,7 @@ import org.springframework.test.web.servlet.MockMvc;
  */
 @SpringBootTest(properties = "miniatura.ingest.thumbnails-url=https://cdn.example.com/thumbs/")
 @AutoConfigureMockMvc
+@WithTestApiKey
 class ImagePageTest {
     private static final Manifest.Source SOURCE = new Manifest.Source("originals", "lot-7-1.jpg", "e", 48213L, "image/jpeg",
             1024, 768, "jpeg");

@@ -50,6 +50,7 @@ import org.springframework.test.web.servlet.MockMvc;
         "miniatura.ingest.max-upload-size=1KB",
         "miniatura.ingest.max-batch=3"})
 @AutoConfigureMockMvc
+@WithTestApiKey
 class IngestApiTest {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
     private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";

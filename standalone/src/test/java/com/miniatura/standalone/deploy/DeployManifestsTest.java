@@ -79,7 +79,7 @@ class DeployManifestsTest {
     private static final String CATALOG = "miniatura-catalog";
     private static final String KAFKA_AUTH = "miniatura-kafka";
     /** The Secrets the platform creates in the namespace; nothing in deploy/ defines them. */
-    private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka");
+    private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka", "miniatura-ingest-auth");
     private static final String CONCURRENCY_ENV = "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY";
 
     /** The kinds the core model covers, by apiVersion/kind; each one found is read strictly into its class. */

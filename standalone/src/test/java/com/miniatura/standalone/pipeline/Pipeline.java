@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class Pipeline implements AutoCloseable {
     static final JsonMapper JSON = JsonMapper.builder().build();
+    /** The ingest API's key here, sent with every write. */
+    static final String API_KEY = "pipeline-test-key-510e527fade682d1";
 
     final ConfigurableApplicationContext worker;
     final ConfigurableApplicationContext ingest;
@@ -53,7 +55,8 @@ final class Pipeline implements AutoCloseable {
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                 "--miniatura.storage.endpoint=" + s3Endpoint,
                 "--miniatura.storage.access-key=" + accessKey,
-                "--miniatura.storage.secret-key=" + secretKey));
+                "--miniatura.storage.secret-key=" + secretKey,
+                "--miniatura.ingest.auth.dev-key=" + API_KEY));
         args.addAll(List.of(extra));
         String[] argv = args.toArray(String[]::new);
         ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(argv);
@@ -76,6 +79,7 @@ final class Pipeline implements AutoCloseable {
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
         return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
                 .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
                 .timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -90,13 +94,15 @@ final class Pipeline implements AutoCloseable {
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(URI.create(api + path))
                 .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + API_KEY)
                 .POST(HttpRequest.BodyPublishers.ofString(json))
                 .timeout(Duration.ofSeconds(60))
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).DELETE().build(),
+        return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + API_KEY).DELETE().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
