@@ -57,6 +57,7 @@ public class TopicProvisioner implements SmartInitializingSingleton {
         Admin admin = Admin.create(config);
         try {
             java.util.Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<String> created = new java.util.ArrayList<>();
             for (String topic : topics) {
                 if (existing.contains(topic)) {
                     continue;
@@ -64,12 +65,14 @@ public class TopicProvisioner implements SmartInitializingSingleton {
                 try {
                     admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get(15, TimeUnit.SECONDS);
                     log.info("Created topic {} with {} partitions", topic, partitions);
+                    created.add(topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
                     }
                 }
             }
+            awaitLeaders(admin, created);
         } catch (Exception e) {
             // Not fatal: Kafka may come up after us; publishing answers 503 until it does.
             log.warn("Could not create topics {}: {}", topics, e.toString());
@@ -79,5 +82,32 @@ public class TopicProvisioner implements SmartInitializingSingleton {
         } finally {
             admin.close(java.time.Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Waits (up to 10 s) until every partition of the new topics has a leader. Creation returns once the
+     * controller has the topic, before the broker leads its partitions; an idempotent producer whose first batch
+     * met that NOT_LEADER_OR_FOLLOWER was seen to retry it as OUT_OF_ORDER_SEQUENCE_NUMBER until its delivery
+     * timeout (RerenderIT's key-file run failed so, after 120 s).
+     */
+    private static void awaitLeaders(Admin admin, List<String> topics) throws InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < deadline) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get(5, TimeUnit.SECONDS).values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                // not described yet: ask again
+            }
+            Thread.sleep(100);
+        }
+        log.warn("Topics {} still have partitions without a leader after 10 s", topics);
     }
 }
