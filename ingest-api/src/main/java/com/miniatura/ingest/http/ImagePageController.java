@@ -7,6 +7,8 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
@@ -52,12 +54,13 @@ class ImagePageController {
         body.append("<p class=\"status ").append(escape(m.status())).append("\">").append(escape(m.status())).append("</p>\n");
         Manifest.Source source = m.source();
         if (source != null) {
-            body.append("<p class=\"source\">original ").append(escape(source.bucket() + "/" + source.key()));
+            body.append("<p class=\"source\">Original <code>").append(escape(source.bucket() + "/" + source.key()))
+                    .append("</code>");
             if (source.width() != null) {
-                body.append(", ").append(source.width()).append('×').append(source.height()).append(' ').append(escape(source.format()));
+                body.append(" · ").append(source.width()).append('×').append(source.height()).append(' ').append(escape(source.format()));
             }
             if (source.size() != null) {
-                body.append(", ").append(bytes(source.size()));
+                body.append(" · ").append(bytes(source.size()));
             }
             body.append("</p>\n");
         }
@@ -70,7 +73,12 @@ class ImagePageController {
                     .append("</code>, its average colour shown)</figcaption></figure>\n");
         }
         body.append("<div class=\"variants\">\n");
-        for (Manifest.Variant v : m.variants()) {
+        // smallest first: the thumbnails a page shows side by side (s150 next to g150) before the zoom sizes
+        List<Manifest.Variant> variants = m.variants().stream()
+                .sorted(Comparator.comparingLong((Manifest.Variant v) -> (long) v.width() * v.height())
+                        .thenComparing(Manifest.Variant::name))
+                .toList();
+        for (Manifest.Variant v : variants) {
             String url = thumbnailsUrl + "/" + v.key();
             body.append("<figure class=\"variant\"><a href=\"").append(escape(url)).append("\"><img src=\"").append(escape(url))
                     .append("\" width=\"").append(v.width()).append("\" height=\"").append(v.height()).append("\" alt=\"")
@@ -88,6 +96,7 @@ class ImagePageController {
                 + ".variants{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}"
                 + "figure{margin:0;background:#fff;padding:8px;border:1px solid #ddd;border-radius:6px}"
                 + "img{display:block;max-width:100%;height:auto;background:#eee}.swatch{width:96px;height:64px;border-radius:4px}"
+                + ".placeholder{display:inline-block;margin-bottom:16px}"
                 + ".reason{color:#a00}.status{font-weight:bold}</style></head>\n<body><h1>" + escape(title) + "</h1>\n" + body
                 + "</body></html>\n";
         return ResponseEntity.status(status).contentType(HTML).header("Cache-Control", "no-cache").body(html);

@@ -63,12 +63,13 @@ class ImagePageTest {
         String html = page("lot-7-1", 200);
         assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>lot-7-1 · Miniatura</title>")
                 .contains("<p class=\"status rendered\">rendered</p>")
-                .contains("original originals/lot-7-1.jpg, 1024×768 jpeg, 47.1 KB")
+                .contains("Original <code>originals/lot-7-1.jpg</code> · 1024×768 jpeg · 47.1 KB")
                 .contains("<img src=\"https://cdn.example.com/thumbs/lot-7-1/s150.jpg\" width=\"150\" height=\"150\"")
                 .contains("<b>s150</b> 150×150 · 6.0 KB · image/jpeg")
                 .contains("<b>z1600</b> 1024×768 · 110.0 KB · image/jpeg")
                 .contains("<b>w480</b> 480×360 · 20.0 KB · image/webp")
                 .contains("BlurHash <code>LEHV6nWB2yk8pyo0adR*.7kCMdnj</code>")
+                .containsSubsequence("<b>s150</b>", "<b>w480</b>", "<b>z1600</b>") // smallest first
                 .doesNotContain("<script");
         assertThat(html.split("class=\"variant\"", -1)).hasSize(4);
     }
