@@ -12,6 +12,7 @@
 // The first --warmup uploads (cold JIT, first Kafka fetch, …) are reported separately, not in the figures.
 // The standalone is stopped (SIGTERM, then SIGKILL after 30 s) and its data dir removed at the end.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,7 +58,9 @@ const args = [...opts['java-opts'].split(/\s+/).filter(Boolean), '-jar', opts.ja
   `--miniatura.standalone.s3-port=${s3Port}`,
   '--server.port=0']; // worker and ingest API both on a free port; the banner names the API's
 const startedAt = now();
-const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+// Writes need an API key: this run's own, given to the standalone as its dev key.
+const apiKey = `bench-${randomBytes(16).toString('hex')}`;
+const child = spawn('java', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, MINIATURA_DEV_API_KEY: apiKey } });
 let log = '';
 let apiPort = null;
 const onOutput = (chunk) => {
@@ -113,7 +116,7 @@ async function one(i) {
   form.append('imageId', imageId);
   form.append('file', new Blob([image], { type: 'image/jpeg' }), basename(opts.image));
   const sent = now();
-  const r = await fetch(`${api}/v1/images`, { method: 'POST', body: form });
+  const r = await fetch(`${api}/v1/images`, { method: 'POST', body: form, headers: { Authorization: `Bearer ${apiKey}` } });
   const accepted = now();
   const text = await r.text();
   if (r.status !== 202) throw new Error(`upload ${i}: HTTP ${r.status} ${text}`);

@@ -192,6 +192,7 @@ public final class StandaloneMain implements AutoCloseable {
                     .append(port).append("/v1/images\n")
                     .append("  Ask for its status: curl http://localhost:").append(port).append("/v1/images/<imageId>\n")
                     .append("  See every variant:  http://localhost:").append(port).append("/images/<imageId>\n")
+                    .append("  Browse the API:     http://localhost:").append(port).append("/swagger-ui.html\n")
                     .append("  Open a thumbnail:   http://").append(host).append(':').append(settings.s3Port())
                     .append("/thumbnails/<imageId>/s150.jpg\n")
                     .append("  (stored as files:   ").append(settings.dataDir().resolve("s3").resolve("thumbnails"))

@@ -17,7 +17,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * {@code docker compose up --build} (docker-compose.yml) brings the pipeline up, and the README's try-it steps work
- * against it: an upload is rendered, its status says so, and its thumbnail is served anonymously by MinIO.
+ * against it: an upload is rendered, its status says so, and its thumbnail is served anonymously by MinIO. MinIO's
+ * own webhook notifications render an object copied straight into the bucket and a presigned upload.
  * Skipped where no Docker engine runs (as here): the same steps run against the standalone in StandaloneIT, and
  * DockerComposeTest validates the file and the Dockerfiles on every machine.
  */
@@ -30,6 +31,7 @@ class ComposeIT {
         Path root = Path.of("").toAbsolutePath().getParent();
         try (ComposeContainer compose = new ComposeContainer(new File(root.toFile(), "docker-compose.yml"))
                 .withBuild(true)
+                .withEnv("MINIATURA_DEV_API_KEY", Services.API_KEY)
                 .withExposedService("ingest-api", 8080, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(15)))
                 .withExposedService("minio", 9000, Wait.forHttp("/minio/health/live").forStatusCode(200))
@@ -53,6 +55,23 @@ class ComposeIT {
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
+
+            // Straight into the bucket, as `mc cp` would: MinIO's notification renders it.
+            byte[] photo = java.nio.file.Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
+            io.minio.MinioClient minio = io.minio.MinioClient.builder().endpoint(s3).credentials("minioadmin", "minioadmin").build();
+            minio.putObject(io.minio.PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg")
+                    .stream(new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L).contentType("image/jpeg").build());
+            assertThat(Services.awaitFinal(api, "compose-2").get("status").asString()).isEqualTo("rendered");
+
+            // A presigned upload (the compose file names MinIO as localhost:9000, its fixed host port).
+            JsonNode upload = Services.json(Services.postJson(api + "/v1/uploads",
+                    "{\"contentType\": \"image/jpeg\", \"size\": " + photo.length + ", \"imageId\": \"compose-3\"}"));
+            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("url").asString()))
+                    .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
+            upload.get("headers").properties().stream().filter(h -> !h.getKey().equals("Content-Length"))
+                    .forEach(h -> put.header(h.getKey(), h.getValue().asString()));
+            assertThat(http.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            assertThat(Services.awaitFinal(api, "compose-3").get("status").asString()).isEqualTo("rendered");
         }
     }
 }

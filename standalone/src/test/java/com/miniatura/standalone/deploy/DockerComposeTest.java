@@ -135,6 +135,28 @@ class DockerComposeTest {
         assertThat(strings(service(compose(), "grafana").get("volumes"))).contains("./deploy/grafana:/var/lib/grafana/dashboards:ro");
     }
 
+    /**
+     * MinIO notifies the API of the originals bucket (docs/api.md): its webhook target posts to the notification
+     * endpoint with a key the API accepts, keeps a queue while the API is down, and minio-init subscribes the
+     * bucket's put and delete events to that target.
+     */
+    @Test
+    void minioNotifiesTheApiOfTheOriginalsBucketWithAKeyItAccepts() throws IOException {
+        Map<String, Object> compose = compose();
+        Map<String, String> minio = env(service(compose, "minio"));
+        Map<String, String> api = env(service(compose, "ingest-api"));
+        assertThat(minio).containsEntry("MINIO_NOTIFY_WEBHOOK_ENABLE_INGEST", "on")
+                .containsEntry("MINIO_NOTIFY_WEBHOOK_ENDPOINT_INGEST", "http://ingest-api:8080/v1/notifications/minio")
+                .containsKey("MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_INGEST");
+        assertThat(minio.get("MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INGEST")).as("the token is the API's key")
+                .isEqualTo(api.get("MINIATURA_DEV_API_KEY")).startsWith("${MINIATURA_DEV_API_KEY:-");
+        assertThat(strings(service(compose, "minio").get("volumes"))).anyMatch(v -> v.endsWith(":"
+                + minio.get("MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_INGEST")));
+        assertThat(String.join(" ", strings(service(compose, "minio-init").get("command"))))
+                .contains("mc event add --ignore-existing local/originals arn:minio:sqs::INGEST:webhook --event put,delete");
+        assertThat(api).containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
+    }
+
     private static List<String> problems(Map<String, Object> compose) throws IOException {
         // its "$id" is a bare file name, which the validator does not take for a base URI; its references are local
         tools.jackson.databind.node.ObjectNode spec = (tools.jackson.databind.node.ObjectNode) JSON.readTree(Files.readString(SCHEMA));
