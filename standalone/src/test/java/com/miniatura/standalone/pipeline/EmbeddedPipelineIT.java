@@ -21,8 +21,17 @@ class EmbeddedPipelineIT extends PipelineScenarios {
     static EmbeddedKafkaKraftBroker kafka;
     static EmbeddedS3Server s3;
 
+    /**
+     * The JVM's system properties before the broker started. spring-kafka-test sets
+     * {@code spring.kafka.bootstrap-servers} (and {@code spring.embedded.kafka.brokers}) as system properties and
+     * never clears them; left behind, they sent the in-process standalone of every later IT in this JVM to this
+     * dead broker (IntegrationsIT and ImagePageBrowserIT failed so in CI).
+     */
+    private static java.util.Properties systemProperties;
+
     @BeforeAll
     static void start() throws Exception {
+        systemProperties = (java.util.Properties) System.getProperties().clone();
         kafka = new EmbeddedKafkaKraftBroker(1, 12);
         kafka.afterPropertiesSet();
         // Provisioned up front, as in production, with the partition count the services expect.
@@ -44,6 +53,7 @@ class EmbeddedPipelineIT extends PipelineScenarios {
         if (kafka != null) {
             kafka.destroy();
         }
+        System.setProperties(systemProperties);
     }
 
     static int freePort() throws Exception {
