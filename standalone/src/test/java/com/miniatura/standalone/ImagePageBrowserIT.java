@@ -1,8 +1,6 @@
 package com.miniatura.standalone;
 
 import static com.miniatura.standalone.Services.freePort;
-import static com.miniatura.standalone.Services.get;
-import static com.miniatura.standalone.Services.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
@@ -52,7 +50,6 @@ import tools.jackson.databind.node.ObjectNode;
  * installs it.
  */
 class ImagePageBrowserIT {
-    private static final Duration TIMEOUT = Services.TIMEOUT;
     private static final Duration BROWSER_TIMEOUT = Duration.ofSeconds(30);
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /**
@@ -84,7 +81,7 @@ class ImagePageBrowserIT {
             String thumbnailsUrl = standalone.ingest().getEnvironment().getProperty("miniatura.ingest.thumbnails-url");
             String imageId = "page-" + UUID.randomUUID();
             Services.upload(http, api, Path.of(System.getProperty("miniatura.fixtures")).resolve(PHOTO), imageId);
-            JsonNode status = awaitFinal(api, imageId);
+            JsonNode status = Services.awaitFinal(api, imageId);
             assertThat(status.get("status").asString()).as("status of %s", imageId).isEqualTo("rendered");
             List<JsonNode> variants = new ArrayList<>();
             status.get("variants").forEach(variants::add);
@@ -181,18 +178,6 @@ class ImagePageBrowserIT {
                 "--miniatura.standalone.s3-port=" + freePort(),
                 "--miniatura.ingest.auth.dev-key=" + Services.API_KEY,
                 "--server.port=0"};
-    }
-
-    private static JsonNode awaitFinal(String api, String imageId) throws Exception {
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            HttpResponse<String> response = get(api + "/v1/images/" + imageId);
-            if (response.statusCode() == 200 && !json(response).get("status").asString().equals("pending")) {
-                return json(response);
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError(imageId + " still pending after " + TIMEOUT);
     }
 
     private BufferedImage fetchImage(String url) throws Exception {
