@@ -38,9 +38,22 @@ final class Services {
     private Services() {
     }
 
-    /** Starts {@code java -jar <jar> args…} with its output in {@code target/<jar>-<uuid>.log}. */
+    /** Starts {@code java -Xmx512m -jar <jar> args…} with its output in {@code target/<jar>-<uuid>.log}. */
     static Process launch(String jar, String... args) throws IOException {
         return launch(jar, logFile(jar), args);
+    }
+
+    /**
+     * Starts {@code java <jvmOptions…> -jar <jar> args…} (say, the heap and collector a pod runs with) with its output
+     * in {@code target/<jar>-<uuid>.log}, returned as {@link Launched#log()}.
+     */
+    static Launched launchWith(List<String> jvmOptions, String jar, String... args) throws IOException {
+        Path log = logFile(jar);
+        return new Launched(launch(jvmOptions, jar, log, args), log);
+    }
+
+    /** A started process and the file its output goes to. */
+    record Launched(Process process, Path log) {
     }
 
     /**
@@ -71,11 +84,16 @@ final class Services {
     }
 
     private static Process launch(String jar, Path log, String... args) throws IOException {
+        return launch(List.of("-Xmx512m"), jar, log, args);
+    }
+
+    private static Process launch(List<String> jvmOptions, String jar, Path log, String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path path = root.resolve(jar);
         assertThat(path).as("built by the reactor before this module's integration tests").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-Xmx512m", "-jar", path.toString()));
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", path.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MINIATURA_DEV_API_KEY", API_KEY);
