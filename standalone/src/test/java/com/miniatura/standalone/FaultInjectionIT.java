@@ -376,7 +376,7 @@ class FaultInjectionIT {
                 .startsWith("invalid event (image " + undecodable + " marked failed): data: is not valid JSON: ");
         assertThat(byKey.get(bomb).get("miniatura-error-class"))
                 .isEqualTo("com.miniatura.worker.consume.ImageRejectedException");
-        String bombReason = "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000";
+        String bombReason = "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000";
         assertThat(byKey.get(bomb).get("miniatura-error-reason")).isEqualTo(bombReason);
         assertThat(byKey.get(unknownVersion).get("miniatura-error-class"))
                 .isEqualTo("com.miniatura.worker.consume.PermanentEventException");

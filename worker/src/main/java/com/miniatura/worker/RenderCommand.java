@@ -6,7 +6,9 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderResult;
 import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
+import com.miniatura.worker.render.TurboJpeg;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -103,7 +105,8 @@ public class RenderCommand {
             err.println(e.getMessage());
             return 2;
         }
-        Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks());
+        Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(),
+                new MemoryBudget(settings.worker().memoryBudget()), TurboJpeg.load());
         List<VariantSpec> variants = settings.common().catalog().variants();
         List<Outcome> outcomes = List.of();
         long passNanos = 0;

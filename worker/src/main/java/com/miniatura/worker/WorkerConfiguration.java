@@ -4,7 +4,11 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.worker.consume.RetrySettings;
+import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
+import com.miniatura.worker.render.TurboJpeg;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import com.miniatura.worker.render.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +30,12 @@ class WorkerConfiguration {
         Settings settings = load(environment);
         log.info("Rendering variants {} with limits {}", settings.common().catalog(), settings.worker().limits());
         return settings;
+    }
+
+    /** The budget every render of this worker shares. */
+    @Bean
+    MemoryBudget memoryBudget(Settings settings) {
+        return new MemoryBudget(settings.worker().memoryBudget());
     }
 
     /** The worker's whole configuration, or {@link com.miniatura.common.config.InvalidConfigurationException} naming every problem. */
@@ -58,7 +68,26 @@ class WorkerConfiguration {
     }
 
     @Bean
-    Renderer renderer(Settings settings) {
-        return new Renderer(settings.worker().limits(), settings.watermarks());
+    Renderer renderer(Settings settings, MemoryBudget budget) {
+        Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(), budget, TurboJpeg.load());
+        log.info("Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}", budget,
+                MemoryBudget.megabytes(MemoryBudget.largestHeapPool()), renderer.jpegDecoder());
+        return renderer;
+    }
+
+    /**
+     * The memory budget as gauges: its size, what renders hold now, and how many wait for it (a worker whose renders
+     * wait often needs a larger heap, or fewer consumer threads).
+     */
+    @Bean
+    MeterBinder memoryBudgetMeters(MemoryBudget budget) {
+        return registry -> {
+            Gauge.builder("miniatura.memory.budget", budget, MemoryBudget::capacity).baseUnit("bytes")
+                    .description("Heap the worker lets its renders hold at once").register(registry);
+            Gauge.builder("miniatura.memory.reserved", budget, MemoryBudget::reserved).baseUnit("bytes")
+                    .description("Heap reserved by the renders running now").register(registry);
+            Gauge.builder("miniatura.memory.waiting", budget, MemoryBudget::waiting)
+                    .description("Renders waiting for memory to start").register(registry);
+        };
     }
 }

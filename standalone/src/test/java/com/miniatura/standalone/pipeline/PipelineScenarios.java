@@ -143,7 +143,7 @@ abstract class PipelineScenarios {
     void hostileOriginalsFailWithDistinctReasonsWhileTheNextUploadRenders() throws Exception {
         List<Hostile> hostile = List.of(
                 new Hostile("bomb", Bombs.png(20_000, 20_000),
-                        "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000"),
+                        "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000"),
                 new Hostile("truncated", Files.readAllBytes(fixtures().resolve("invalid/truncated.jpg")),
                         "truncated image: the JPEG file stops after 10000 bytes, before the image is complete"),
                 new Hostile("empty", new byte[0], "empty file"),

@@ -34,10 +34,17 @@ final class Cascade {
     private final List<Level> levels = new ArrayList<>();
     private final int storedW;
     private final int storedH;
+    private final Deadline deadline;
 
     Cascade(BufferedImage base, double scale, int storedW, int storedH) {
+        this(base, scale, storedW, storedH, Deadline.NONE);
+    }
+
+    /** @param deadline polled inside every resampling pass */
+    Cascade(BufferedImage base, double scale, int storedW, int storedH, Deadline deadline) {
         this.storedW = storedW;
         this.storedH = storedH;
+        this.deadline = deadline;
         levels.add(new Level(base, scale, scale));
     }
 
@@ -85,7 +92,7 @@ final class Cascade {
     /** Sources of at least this many pixels (4 MP) are taken as straight from a camera (see shrinkFactor). */
     static final long CAMERA_PIXELS = 4_000_000;
 
-    private static BufferedImage resample(Level level, Turn.Rect crop, int width, int height) {
+    private BufferedImage resample(Level level, Turn.Rect crop, int width, int height) {
         double x = crop.x() * level.scaleX();
         double y = crop.y() * level.scaleY();
         double w = crop.width() * level.scaleX();
@@ -98,13 +105,14 @@ final class Cascade {
             int y0 = (int) Math.floor(y);
             int x1 = Math.min(image.getWidth(), (int) Math.ceil(x + w));
             int y1 = Math.min(image.getHeight(), (int) Math.ceil(y + h));
-            image = Resample.box(image, x0, y0, x1 - x0, y1 - y0, k);
+            image = Resample.box(image, x0, y0, x1 - x0, y1 - y0, k, deadline);
             x = (x - x0) / k;
             y = (y - y0) / k;
             w /= k;
             h /= k;
         }
-        return Resample.lanczos((long) width * height <= SMALL ? 3 : Resample.LOBES, image, x, y, w, h, width, height);
+        return Resample.lanczos((long) width * height <= SMALL ? 3 : Resample.LOBES, image, x, y, w, h, width, height,
+                deadline);
     }
 
     /**

@@ -39,7 +39,12 @@ final class Convolution {
 
     /** Gaussian blur of standard deviation {@code sigma}; alpha is blurred too. */
     static void blur(int[] argb, int w, int h, boolean alpha, double sigma) {
-        gaussian(argb, w, h, alpha, sigma, (y, r, g, b, a) -> {
+        blur(argb, w, h, alpha, sigma, Deadline.NONE);
+    }
+
+    /** As {@link #blur(int[], int, int, boolean, double)}, polling {@code deadline} as it goes. */
+    static void blur(int[] argb, int w, int h, boolean alpha, double sigma, Deadline deadline) {
+        gaussian(argb, w, h, alpha, sigma, deadline, (y, r, g, b, a) -> {
             int row = y * w;
             for (int x = 0; x < w; x++) {
                 int i = row + x;
@@ -64,8 +69,13 @@ final class Convolution {
      * as it is, and so are fully transparent pixels (they have no colour to sharpen).
      */
     static void sharpen(int[] argb, int w, int h, boolean alpha, double sigma, double amount) {
+        sharpen(argb, w, h, alpha, sigma, amount, Deadline.NONE);
+    }
+
+    /** As {@link #sharpen(int[], int, int, boolean, double, double)}, polling {@code deadline} as it goes. */
+    static void sharpen(int[] argb, int w, int h, boolean alpha, double sigma, double amount, Deadline deadline) {
         float k = (float) amount;
-        gaussian(argb, w, h, alpha, sigma, (y, r, g, b, a) -> {
+        gaussian(argb, w, h, alpha, sigma, deadline, (y, r, g, b, a) -> {
             int row = y * w;
             for (int x = 0; x < w; x++) {
                 int i = row + x;
@@ -114,7 +124,7 @@ final class Convolution {
      * rows being summed stay in cache. Writing in place is safe because output row y is handed out only after
      * input rows up to {@code y + r} have been read, and later reads are all below row y.
      */
-    private static void gaussian(int[] argb, int w, int h, boolean alpha, double sigma, RowSink sink) {
+    private static void gaussian(int[] argb, int w, int h, boolean alpha, double sigma, Deadline deadline, RowSink sink) {
         float[] kernel = kernel(sigma);
         int radius = kernel.length / 2;
         int channels = alpha ? 4 : 3;
@@ -125,6 +135,9 @@ final class Convolution {
         int[] offsets = new int[kernel.length];
         int ready = 0; // input rows 0..ready-1 have been blurred horizontally
         for (int y = 0; y < h; y++) {
+            if (y % Deadline.ROWS == 0) {
+                deadline.poll("filtering");
+            }
             for (int last = Math.min(h - 1, y + radius); ready <= last; ready++) {
                 blurRow(argb, ready, w, alpha, kernel, padded, rows, (ready % ring) * w);
             }

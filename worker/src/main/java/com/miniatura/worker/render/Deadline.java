@@ -5,11 +5,38 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * The wall-clock budget of one render, checked between steps and, while decoding, between rows
- * (through the decoder's progress callbacks, which can abort it). Reads time from a supplier so tests
- * can drive it without sleeping.
+ * The wall-clock budget of one render, checked between steps and inside every loop that runs over a whole
+ * image: the decoder's rows (through its progress callbacks, which can abort it), colour conversion, box
+ * shrinks, each resampling pass, filters and the encoder's rows. Reads time from a supplier so tests can drive
+ * it without sleeping.
+ *
+ * <p>Between steps {@link #check} throws the typed {@link RenderException}; inside a loop, {@link #poll} throws
+ * the unchecked {@link Expired}, which the {@link Renderer} turns into the same refusal, so the pixel loops
+ * need no checked exceptions.
  */
 final class Deadline {
+
+    /** A deadline that never passes: for steps run outside a render (tests, the watermark loader). */
+    static final Deadline NONE = new Deadline(() -> 0, Duration.ofNanos(Long.MAX_VALUE));
+
+    /** Rows a loop may run between two polls: a few milliseconds of work at most. */
+    static final int ROWS = 16;
+
+    /** The deadline passed inside a loop; {@link #stage} says which. */
+    static final class Expired extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final String stage;
+
+        Expired(String stage) {
+            super("render deadline passed while " + stage, null, false, false);
+            this.stage = stage;
+        }
+
+        String stage() {
+            return stage;
+        }
+    }
+
     private final LongSupplier nanoTime;
     private final long start;
     private final long budget;
@@ -28,6 +55,13 @@ final class Deadline {
 
     boolean expired() {
         return nanoTime.getAsLong() - start > budget;
+    }
+
+    /** Throws {@link Expired} when the budget is spent: for pixel loops, every {@link #ROWS} rows or so. */
+    void poll(String stage) {
+        if (this != NONE && expired()) {
+            throw new Expired(stage);
+        }
     }
 
     /** Throws the typed failure when the budget is spent; {@code stage} says where it ran out. */

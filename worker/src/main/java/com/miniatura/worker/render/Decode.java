@@ -4,14 +4,23 @@ import com.miniatura.worker.render.RenderException.Reason;
 import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
+import java.awt.Transparency;
 import java.awt.color.CMMException;
+import java.awt.color.ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
+import java.awt.image.MultiPixelPackedSampleModel;
+import java.awt.image.SampleModel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 
@@ -19,12 +28,21 @@ import javax.imageio.stream.ImageInputStream;
  * Step 1: encoded bytes → pixels of the first frame, as stored (not yet oriented, any colour model that
  * says what the pixel values mean), plus the metadata we keep.
  *
- * <p>Everything that can reject a source cheaply happens before pixels are decoded, in this order:
- * emptiness, byte size, format (sniffed from the bytes, {@link Sniff}), frame count ({@link Frames}), a file
- * cut short ({@link Truncation}), sizes only the container tells, then the pixel count declared by the header.
- * Only then is frame 0 decoded, by a reader chosen per format ({@link Readers}), under the render deadline: a
- * progress listener aborts the decoder once it has passed, and a decode that returns after that point is
- * discarded (an aborted reader returns a partly filled image).
+ * <p>Decoding is split in two, so that nothing is allocated for pixels before the render's memory is known and
+ * reserved ({@link MemoryBudget}):
+ * <ol>
+ *   <li>{@link #open}: everything that can reject a source cheaply, in this order: emptiness, byte size, format
+ *       (sniffed from the bytes, {@link Sniff}), the container's structure ({@link Structure}: frame count,
+ *       metadata and scan counts, a file cut short, sizes only the container tells), then the header: its pixel
+ *       count, and what the decoder will allocate for it ({@link Opened#layout()});</li>
+ *   <li>{@link Opened#read}: frame 0, by a reader chosen per format ({@link Readers}), under the render
+ *       deadline: a progress listener aborts the decoder once it has passed, and a decode that returns after that
+ *       point is discarded (an aborted reader returns a partly filled image).</li>
+ * </ol>
+ * An 8-bit YCbCr or grey JPEG is decoded by libjpeg-turbo ({@link TurboJpeg}) when the library is installed,
+ * at the reduced scale the render asks for (1/2, 1/4, 1/8, straight from the DCT coefficients); its embedded
+ * ICC profile is attached to the pixels as TwelveMonkeys' reader would apply it. Everything else, and every
+ * JPEG when the library is absent, goes through ImageIO at full size.
  *
  * <p>Any failure of the bytes is a {@link RenderException}: decoders signal bad data with IOExceptions, but
  * also with IndexOutOfBounds, IllegalArgument, NegativeArraySize, ClassCast, CMMException and the like. None
@@ -37,6 +55,9 @@ final class Decode {
     /** Formats we render, in the names {@link SourceInfo#format()} reports. */
     static final List<String> SUPPORTED = List.of("jpeg", "png", "gif", "webp", "bmp", "tiff");
 
+    /** The scales libjpeg-turbo decodes a JPEG at: 1/1, 1/2, 1/4 and 1/8. */
+    static final List<Integer> DCT_DENOMINATORS = List.of(1, 2, 4, 8);
+
     private Decode() {
     }
 
@@ -44,11 +65,78 @@ final class Decode {
     record Decoded(String format, BufferedImage image, SourceMetadata metadata) {
     }
 
+    /**
+     * What the decoder will allocate for the first frame, per decoded pixel: {@code bytesPerPixel} for the image it
+     * returns, and {@code transientPerPixel} beside it while decoding (measured, see {@link #transientPerPixel});
+     * and whether the image is already the renderer's working layout (opaque sRGB {@code TYPE_3BYTE_BGR}) or has
+     * alpha. {@code decoder} names it for logs.
+     */
+    record Layout(double bytesPerPixel, double transientPerPixel, boolean alpha, boolean plainBgr, String decoder) {
+    }
+
+    /**
+     * Bytes per pixel an ImageIO reader allocates beside the image it returns, measured with
+     * {@code FootprintCalibration} on 8 MP sources (docs/reliability.md, "Memory"): the JDK's PNG, GIF and BMP
+     * readers keep a few rows; TwelveMonkeys' JPEG reader decodes a file with an ICC profile, CMYK, YCCK or an
+     * unusual colour transform into a raw raster of its own first and converts that into the image; its WebP
+     * reader holds every macroblock's coefficients and predictions as Java objects (lossy) or the ARGB image and
+     * its transforms as ints (lossless).
+     */
+    static double transientPerPixel(String format, byte[] source) {
+        return switch (format) {
+            case "jpeg" -> {
+                JpegHeader header = JpegHeader.parse(source);
+                boolean delegated = header != null && header.icc().isEmpty()
+                        && (header.ycbcr() || header.ids().length == 1);
+                yield delegated ? 1 : 4.5;
+            }
+            case "png" -> 2;
+            case "webp" -> Frames.Webp.layout(source).lossless() ? 12 : 30;
+            default -> 1.5; // GIF, BMP, TIFF
+        };
+    }
+
+    /** The whole first frame at full size, with ImageIO or libjpeg-turbo as {@link #open} chooses. */
     static Decoded decode(byte[] source, RenderLimits limits) throws RenderException {
         return decode(source, limits, Deadline.start(limits.renderTimeout(), System::nanoTime));
     }
 
     static Decoded decode(byte[] source, RenderLimits limits, Deadline deadline) throws RenderException {
+        try (Opened opened = open(source, limits, TurboJpeg.load())) {
+            return new Decoded(opened.format(), opened.read(1, deadline), opened.metadata());
+        } catch (NativeFailure e) {
+            try (Opened opened = open(source, limits, Optional.empty())) {
+                return new Decoded(opened.format(), opened.read(1, deadline), opened.metadata());
+            } catch (NativeFailure impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    /**
+     * libjpeg-turbo refused a JPEG or warned that its data is damaged. The renderer decodes it again with ImageIO
+     * when that fits in memory, so that such a file is judged, and its reason worded, as every other JPEG is;
+     * {@link #reason()} is the refusal to give when it does not.
+     */
+    static final class NativeFailure extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final RenderException reason;
+
+        NativeFailure(RenderException reason) {
+            super(reason.getMessage(), reason);
+            this.reason = reason;
+        }
+
+        RenderException reason() {
+            return reason;
+        }
+    }
+
+    /**
+     * Checks {@code source} up to its header (see the class comment), without decoding a pixel. JPEGs that
+     * libjpeg-turbo can decode use {@code turbo} when present.
+     */
+    static Opened open(byte[] source, RenderLimits limits, Optional<TurboJpeg> turbo) throws RenderException {
         if (source == null || source.length == 0) {
             throw new RenderException(Reason.EMPTY, "empty file");
         }
@@ -58,34 +146,283 @@ final class Decode {
         }
         String format = Sniff.format(source);
         checkStructure(format, source, limits);
-        Frames.Gif gif = format.equals("gif") ? Frames.Gif.layout(source) : null;
-        ImageReader reader = Readers.create(format);
-        // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
-        // copy in a cache. Seeking back is allowed: readers that seek back on a forward-only stream fail with
-        // "pos < flushedPos" on files that are fine.
-        try (ImageInputStream in = new ByteArrayImageInputStream(source)) {
-            reader.setInput(in, false, false);
-            BufferedImage image = read(reader, format, limits, deadline);
-            image = switch (format) {
-                case "gif" -> onLogicalScreen(image, gif);
-                case "png" -> Icc.attach(image, Icc.fromPng(source));
-                default -> image;
-            };
-            checkColourConversion(image);
-            return new Decoded(format, image, Exif.read(format, source));
-        } catch (IOException e) {
-            // only close() can get here; reading errors are handled in read()
-            throw new RenderException(Reason.CORRUPT, "corrupt image: " + describe(e), e);
-        } catch (RuntimeException e) {
-            throw unreadable(format, e);
-        } finally {
-            reader.dispose();
+        SourceMetadata metadata = Exif.read(format, source);
+        if (format.equals("jpeg") && turbo.isPresent()) {
+            Opened opened = NativeJpeg.open(turbo.get(), source, metadata, limits);
+            if (opened != null) {
+                return opened;
+            }
+        }
+        return ImageIoSource.open(format, source, metadata, limits);
+    }
+
+    /** A source checked up to its header, ready to decode once; close it when done. */
+    abstract static class Opened implements AutoCloseable {
+        final String format;
+        final byte[] source;
+        final SourceMetadata metadata;
+        final int width;
+        final int height;
+        final Layout layout;
+
+        Opened(String format, byte[] source, SourceMetadata metadata, int width, int height, Layout layout) {
+            this.format = format;
+            this.source = source;
+            this.metadata = metadata;
+            this.width = width;
+            this.height = height;
+            this.layout = layout;
+        }
+
+        String format() {
+            return format;
+        }
+
+        SourceMetadata metadata() {
+            return metadata;
+        }
+
+        /** Stored width of the first frame (for a GIF: of the canvas it is drawn on). */
+        int width() {
+            return width;
+        }
+
+        int height() {
+            return height;
+        }
+
+        Layout layout() {
+            return layout;
+        }
+
+        /** The scales (as 1/denominator) this decoder can read the source at, smallest reduction first. */
+        abstract List<Integer> denominators();
+
+        /**
+         * Frame 0 decoded at {@code 1/denominator} of its stored size ({@code ceil}, as libjpeg rounds), one of
+         * {@link #denominators()}.
+         *
+         * @throws NativeFailure libjpeg-turbo refused the data (see {@link NativeFailure})
+         */
+        abstract BufferedImage read(int denominator, Deadline deadline) throws RenderException, NativeFailure;
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Everything but the JPEGs {@link NativeJpeg} takes: one ImageIO reader per format ({@link Readers}). */
+    static final class ImageIoSource extends Opened {
+        private final ImageReader reader;
+        private final ImageInputStream in;
+        private final Frames.Gif gif;
+        private boolean closed;
+
+        private ImageIoSource(String format, byte[] source, SourceMetadata metadata, int width, int height, Layout layout,
+                ImageReader reader, ImageInputStream in, Frames.Gif gif) {
+            super(format, source, metadata, width, height, layout);
+            this.reader = reader;
+            this.in = in;
+            this.gif = gif;
+        }
+
+        static ImageIoSource open(String format, byte[] source, SourceMetadata metadata, RenderLimits limits)
+                throws RenderException {
+            Frames.Gif gif = format.equals("gif") ? Frames.Gif.layout(source) : null;
+            ImageReader reader = Readers.create(format);
+            // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
+            // copy in a cache. Seeking back is allowed: readers that seek back on a forward-only stream fail with
+            // "pos < flushedPos" on files that are fine.
+            ImageInputStream in = new ByteArrayImageInputStream(source);
+            boolean opened = false;
+            try {
+                // a PNG's text chunks are never inflated (the reader keeps them as metadata, which we never read;
+                // its colour profile and EXIF are read by Icc and Exif)
+                reader.setInput(in, false, format.equals("png"));
+                // the header only: refuse decompression bombs before allocating their pixels
+                int width = reader.getWidth(0);
+                int height = reader.getHeight(0);
+                checkPixels(width, height, limits);
+                ImageTypeSpecifier type = reader.getImageTypes(0).next();
+                boolean alpha = type.getColorModel().hasAlpha();
+                double bytesPerPixel = bytesPerPixel(type.getSampleModel(1, 1));
+                if (gif != null && !gif.frameFillsScreen()) {
+                    // the first frame is drawn on a canvas of the logical screen, as packed ARGB
+                    width = Math.max(gif.screenWidth(), gif.left() + width);
+                    height = Math.max(gif.screenHeight(), gif.top() + height);
+                    bytesPerPixel += 4;
+                    alpha = true;
+                }
+                BufferedImage probe = type.createBufferedImage(1, 1);
+                ImageIoSource source1 = new ImageIoSource(format, source, metadata, width, height, new Layout(bytesPerPixel,
+                        transientPerPixel(format, source), alpha, !alpha && Resample.plainBgr(probe), "ImageIO"), reader, in, gif);
+                opened = true;
+                return source1;
+            } catch (IOException e) {
+                throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), e);
+            } catch (RuntimeException e) {
+                throw unreadable(format, e);
+            } finally {
+                if (!opened) {
+                    reader.dispose();
+                    closeQuietly(in);
+                }
+            }
+        }
+
+        @Override
+        List<Integer> denominators() {
+            return List.of(1);
+        }
+
+        @Override
+        BufferedImage read(int denominator, Deadline deadline) throws RenderException {
+            if (denominator != 1) {
+                throw new IllegalArgumentException("ImageIO decodes " + format + " at full size only");
+            }
+            try {
+                BufferedImage image = Decode.read(reader, format, deadline);
+                image = switch (format) {
+                    case "gif" -> onLogicalScreen(image, gif);
+                    case "png" -> Icc.attach(image, Icc.fromPng(source));
+                    default -> image;
+                };
+                checkColourConversion(image);
+                return image;
+            } catch (RuntimeException e) {
+                throw unreadable(format, e);
+            }
+        }
+
+        /** Disposes the reader once (TwelveMonkeys' readers throw when disposed twice). */
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                reader.dispose();
+                closeQuietly(in);
+            }
         }
     }
 
     /**
-     * The checks the container structure allows without a decoder: frame count, a file cut short, and sizes the
-     * reader's header methods do not report (a WebP bitstream larger than its canvas, a GIF's logical screen).
+     * An 8-bit YCbCr or grey JPEG (the component ids and markers every decoder reads alike, {@link JpegHeader#ycbcr}),
+     * decoded by libjpeg-turbo into {@code TYPE_3BYTE_BGR}, at any of {@link #DCT_DENOMINATORS}. Its ICC profile,
+     * if any and not sRGB, is attached as the pixels' colour space; {@link ToSrgb} converts later, at the decoded
+     * size. CMYK, YCCK, RGB-transform and 12-bit JPEGs are left to ImageIO.
+     */
+    static final class NativeJpeg extends Opened {
+        private final TurboJpeg turbo;
+        private final TurboJpeg.Header header;
+        private final ColorSpace profile;
+        private String warning;
+
+        private NativeJpeg(byte[] source, SourceMetadata metadata, TurboJpeg turbo, TurboJpeg.Header header,
+                ColorSpace profile) {
+            super("jpeg", source, metadata, header.width(), header.height(),
+                    new Layout(3, 0, false, profile == null, "libjpeg-turbo"));
+            this.turbo = turbo;
+            this.header = header;
+            this.profile = profile;
+        }
+
+        /** The native source, or null when ImageIO should decode this JPEG. */
+        static NativeJpeg open(TurboJpeg turbo, byte[] source, SourceMetadata metadata, RenderLimits limits)
+                throws RenderException {
+            JpegHeader jpeg = JpegHeader.parse(source);
+            if (jpeg == null || jpeg.precision() != 8 || !(jpeg.ycbcr() || jpeg.ids().length == 1)) {
+                return null;
+            }
+            TurboJpeg.Header header;
+            try {
+                header = turbo.header(source);
+            } catch (TurboJpeg.Failure e) {
+                return null; // ImageIO reads the header again and says what is wrong
+            }
+            if (header.colourSpace() != TurboJpeg.ColourSpace.YCBCR && header.colourSpace() != TurboJpeg.ColourSpace.GRAY) {
+                return null;
+            }
+            checkPixels(header.width(), header.height(), limits);
+            ColorSpace profile = null;
+            if (!jpeg.icc().isEmpty()) {
+                ICC_Profile icc = Icc.fromJpeg(source, jpeg);
+                if (icc == null || jpeg.ids().length != 3 || icc.getColorSpaceType() != ColorSpace.TYPE_RGB) {
+                    return null; // a profile ImageIO's reader judges (and may refuse), or one it ignores
+                }
+                try {
+                    profile = Icc.colourSpace(icc); // null: sRGB, nothing to convert
+                } catch (RuntimeException e) {
+                    return null;
+                }
+            }
+            return new NativeJpeg(source, metadata, turbo, header, profile);
+        }
+
+        @Override
+        List<Integer> denominators() {
+            return DCT_DENOMINATORS;
+        }
+
+        /**
+         * The warning libjpeg-turbo gave while decoding a whole image, or null: a warning that is not damage
+         * itself, which the renderer has ImageIO check again when it can (see {@link NativeFailure}).
+         */
+        String warning() {
+            return warning;
+        }
+
+        @Override
+        BufferedImage read(int denominator, Deadline deadline) throws RenderException, NativeFailure {
+            deadline.check("decoding");
+            BufferedImage image = new BufferedImage(TurboJpeg.scaled(width, denominator),
+                    TurboJpeg.scaled(height, denominator), BufferedImage.TYPE_3BYTE_BGR);
+            try {
+                turbo.decode(source, header, denominator, Resample.bytes(image));
+            } catch (TurboJpeg.Failure e) {
+                if (!e.warning() || isDamage(e.getMessage())) {
+                    throw new NativeFailure(new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
+                }
+                // a warning that is not damage ("extraneous bytes before marker"): the image is whole, but the
+                // warning may hide one that is (libjpeg-turbo reports only the first); see warning()
+                warning = describeNative(e);
+            }
+            deadline.check("decoding");
+            if (profile == null) {
+                return image;
+            }
+            ComponentColorModel tagged = new ComponentColorModel(profile, false, false, Transparency.OPAQUE,
+                    DataBuffer.TYPE_BYTE);
+            BufferedImage result = new BufferedImage(tagged, image.getRaster(), false, null);
+            checkColourConversion(result);
+            // converted here, as TwelveMonkeys' reader converts in the decoder: callers get sRGB pixels either way
+            return ToSrgb.bgr(result, deadline);
+        }
+
+        private static String describeNative(TurboJpeg.Failure e) {
+            return printable(e.getMessage());
+        }
+    }
+
+    /** Bytes per pixel of a decoder's sample model (packed bits count as fractions of a byte). */
+    static double bytesPerPixel(SampleModel model) {
+        if (model instanceof MultiPixelPackedSampleModel packed) {
+            return packed.getPixelBitStride() / 8.0;
+        }
+        return (double) model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType()) / 8;
+    }
+
+    private static void closeQuietly(ImageInputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // an in-memory stream: nothing to release
+        }
+    }
+
+    /**
+     * The checks the container structure allows without a decoder: frame count, metadata and scans
+     * ({@link Structure}), a file cut short, and sizes the reader's header methods do not report (a WebP bitstream
+     * larger than its canvas, a GIF's logical screen).
      */
     private static void checkStructure(String format, byte[] source, RenderLimits limits) throws RenderException {
         long frames = Frames.count(format, source);
@@ -97,6 +434,7 @@ final class Decode {
             throw new RenderException(Reason.CORRUPT, "truncated image: the " + displayName(format) + " file stops after "
                     + source.length + " bytes, before the image is complete");
         }
+        Structure.check(format, source, limits);
         if (format.equals("webp")) {
             Frames.Webp webp = Frames.Webp.layout(source);
             if (webp.bitstreamWidth() >= 0) { // else cut before the bitstream header: the reader reports it
@@ -116,8 +454,7 @@ final class Decode {
         }
     }
 
-    private static BufferedImage read(ImageReader reader, String format, RenderLimits limits, Deadline deadline)
-            throws RenderException {
+    private static BufferedImage read(ImageReader reader, String format, Deadline deadline) throws RenderException {
         List<String> damage = new ArrayList<>();
         reader.addIIOReadWarningListener((r, warning) -> {
             if (isDamage(warning)) {
@@ -127,8 +464,6 @@ final class Decode {
         DeadlineListener watch = new DeadlineListener(deadline);
         reader.addIIOReadProgressListener(watch);
         try {
-            // the header only: refuse decompression bombs before allocating their pixels
-            checkPixels(reader.getWidth(0), reader.getHeight(0), limits);
             BufferedImage image = reader.read(0);
             if (watch.aborted) {
                 throw deadline.timedOut("decoding");
@@ -142,13 +477,26 @@ final class Decode {
             if (watch.aborted) {
                 throw deadline.timedOut("decoding"); // a reader may throw rather than return when aborted
             }
-            throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), e);
+            throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), reraiseOutOfMemory(e));
         } catch (RuntimeException e) {
             if (watch.aborted) {
                 throw deadline.timedOut("decoding");
             }
-            throw unreadable(format, e);
+            throw unreadable(format, reraiseOutOfMemory(e));
         }
+    }
+
+    /**
+     * {@code e}, unless the decoder caught an {@link OutOfMemoryError} and wrapped it (the JDK's PNG reader does:
+     * "Caught exception during read"): that is rethrown, never reported as a corrupt image.
+     */
+    private static <T extends Throwable> T reraiseOutOfMemory(T e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                throw oom;
+            }
+        }
+        return e;
     }
 
     /**
@@ -179,7 +527,7 @@ final class Decode {
         return format.equals("webp") ? "WebP" : format.toUpperCase(Locale.ROOT);
     }
 
-    private static void checkPixels(int width, int height, RenderLimits limits) throws RenderException {
+    static void checkPixels(int width, int height, RenderLimits limits) throws RenderException {
         if (width <= 0 || height <= 0) {
             throw new RenderException(Reason.CORRUPT, "corrupt image: invalid size " + width + "x" + height);
         }

@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
+import javax.imageio.event.IIOWriteProgressListener;
 import javax.imageio.metadata.IIOMetadata;
 import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
@@ -62,11 +63,19 @@ final class Encode {
      * keeps the copyright; see {@link ExifWriter#cleanCopyright} for how the text is tidied.
      */
     static byte[] apply(BufferedImage image, VariantSpec spec, String copyrightOrNull) {
+        return apply(image, spec, copyrightOrNull, Deadline.NONE);
+    }
+
+    /**
+     * As {@link #apply(BufferedImage, VariantSpec, String)}; a writer that reports progress (JPEG, PNG) is aborted
+     * once {@code deadline} has passed, and the encode ends in {@link Deadline.Expired}.
+     */
+    static byte[] apply(BufferedImage image, VariantSpec spec, String copyrightOrNull, Deadline deadline) {
         String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(copyrightOrNull) : null;
         return switch (spec.format()) {
-            case JPEG -> jpeg(image, spec, copyright);
-            case PNG -> png(image, copyright);
-            case WEBP -> webp(image, spec, copyright);
+            case JPEG -> jpeg(image, spec, copyright, deadline);
+            case PNG -> png(image, copyright, deadline);
+            case WEBP -> webp(image, spec, copyright, deadline);
         };
     }
 
@@ -76,12 +85,12 @@ final class Encode {
      * for this image type is fetched (with the param, so it already describes a progressive frame when asked)
      * and its frame header edited; the copyright, if any, goes in as an APP1 segment after JFIF's APP0.
      */
-    private static byte[] jpeg(BufferedImage image, VariantSpec spec, String copyright) {
+    private static byte[] jpeg(BufferedImage image, VariantSpec spec, String copyright, Deadline deadline) {
         if (image.getColorModel().hasAlpha()) {
             throw new IllegalArgumentException("JPEG output needs an opaque image: flatten alpha first");
         }
         BufferedImage bgr = bgr(image);
-        return write(bgr, "jpeg", JDK_JPEG_WRITER, writer -> {
+        return write(bgr, "jpeg", JDK_JPEG_WRITER, deadline, writer -> {
             JPEGImageWriteParam param = (JPEGImageWriteParam) writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             param.setCompressionQuality(quality(spec) / 100f);
@@ -129,8 +138,8 @@ final class Encode {
      * keywords, every PNG reader shows text chunks, while {@code eXIf} is a late extension that many readers
      * ignore. Text outside Latin-1 (which {@code tEXt} cannot hold) goes into an uncompressed {@code iTXt}.
      */
-    private static byte[] png(BufferedImage image, String copyright) {
-        return write(image, "png", JDK_PNG_WRITER, writer -> {
+    private static byte[] png(BufferedImage image, String copyright, Deadline deadline) {
+        return write(image, "png", JDK_PNG_WRITER, deadline, writer -> {
             if (copyright == null) {
                 return new Job(null, null);
             }
@@ -162,8 +171,8 @@ final class Encode {
      * pixels (libwebp's default, which makes files smaller and changes nothing visible). The copyright goes in
      * an {@code EXIF} chunk, which needs the extended container: see {@link WebpContainer}.
      */
-    private static byte[] webp(BufferedImage image, VariantSpec spec, String copyright) {
-        byte[] webp = write(image, "webp", WEBP_WRITER, writer -> {
+    private static byte[] webp(BufferedImage image, VariantSpec spec, String copyright, Deadline deadline) {
+        byte[] webp = write(image, "webp", WEBP_WRITER, deadline, writer -> {
             WebPWriteParam param = (WebPWriteParam) writer.getDefaultWriteParam();
             param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
             if (spec.lossless()) {
@@ -195,17 +204,59 @@ final class Encode {
         Job of(ImageWriter writer) throws IOException;
     }
 
-    private static byte[] write(BufferedImage image, String formatName, String provider, Setup setup) {
+    private static byte[] write(BufferedImage image, String formatName, String provider, Deadline deadline, Setup setup) {
         ImageWriter writer = writer(formatName, provider);
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
+        boolean[] aborted = {false};
+        if (deadline != Deadline.NONE) {
+            writer.addIIOWriteProgressListener(new IIOWriteProgressListener() {
+                @Override
+                public void imageProgress(ImageWriter source, float percentageDone) {
+                    if (!aborted[0] && deadline.expired()) {
+                        aborted[0] = true;
+                        source.abort();
+                    }
+                }
+
+                @Override
+                public void imageStarted(ImageWriter source, int imageIndex) {
+                }
+
+                @Override
+                public void imageComplete(ImageWriter source) {
+                }
+
+                @Override
+                public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) {
+                }
+
+                @Override
+                public void thumbnailProgress(ImageWriter source, float percentageDone) {
+                }
+
+                @Override
+                public void thumbnailComplete(ImageWriter source) {
+                }
+
+                @Override
+                public void writeAborted(ImageWriter source) {
+                }
+            });
+        }
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {
             Job job = setup.of(writer);
             writer.setOutput(out);
             writer.write(null, new IIOImage(image, null, job.metadata()), job.param());
         } catch (IOException e) {
+            if (aborted[0]) {
+                throw new Deadline.Expired("encoding");
+            }
             throw new UncheckedIOException("encoding " + formatName + " in memory failed", e);
         } finally {
             writer.dispose();
+        }
+        if (aborted[0] || deadline.expired()) {
+            throw new Deadline.Expired("encoding"); // an aborted writer returns a partial file
         }
         return bytes.toByteArray();
     }

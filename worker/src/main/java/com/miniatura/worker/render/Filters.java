@@ -36,6 +36,11 @@ final class Filters {
      * @throws IllegalArgumentException for any other image type (a bug upstream, not a bad upload)
      */
     static BufferedImage apply(BufferedImage image, List<Filter> filters, Watermarks watermarks) {
+        return apply(image, filters, watermarks, Deadline.NONE);
+    }
+
+    /** As {@link #apply(BufferedImage, List, Watermarks)}, the convolutions polling {@code deadline} as they go. */
+    static BufferedImage apply(BufferedImage image, List<Filter> filters, Watermarks watermarks, Deadline deadline) {
         if (filters.isEmpty()) {
             return image;
         }
@@ -70,9 +75,9 @@ final class Filters {
             } else if (filter instanceof Filter.Contrast contrast) {
                 lookup(pixels, contrastTable(contrast.factor()));
             } else if (filter instanceof Filter.Blur blur) {
-                Convolution.blur(pixels, w, h, alpha, blur.sigma());
+                Convolution.blur(pixels, w, h, alpha, blur.sigma(), deadline);
             } else if (filter instanceof Filter.Sharpen sharpen) {
-                Convolution.sharpen(pixels, w, h, alpha, sharpen.sigma(), sharpen.amount());
+                Convolution.sharpen(pixels, w, h, alpha, sharpen.sigma(), sharpen.amount(), deadline);
             } else if (filter instanceof Filter.Watermark watermark) {
                 WatermarkFilter.draw(out, watermark, watermarks.get(watermark.source()));
             } else {

@@ -73,22 +73,28 @@ final class Frames {
      * the number of frames. Browsers show the first frame at its offset on the logical screen, transparent
      * around it, so that is what we render.
      */
-    record Gif(int screenWidth, int screenHeight, int left, int top, int width, int height, long frames, boolean cut) {
+    record Gif(int screenWidth, int screenHeight, int left, int top, int width, int height, long frames, boolean cut,
+            long largestFramePixels, long extensionBytesBeforeFirstFrame) {
 
         static Gif layout(byte[] b) {
             if (b.length < 13) {
-                return new Gif(0, 0, 0, 0, 0, 0, 0, true);
+                return new Gif(0, 0, 0, 0, 0, 0, 0, true, 0, 0);
             }
             int screenWidth = u16(b, 6, true);
             int screenHeight = u16(b, 8, true);
             int[] first = null;
             long frames = 0;
+            long largest = 0;
+            long extensions = 0;
             long pos = 13 + colourTableSize(b[10]);
             while (pos < b.length) {
                 int p = (int) pos;
                 int block = b[p] & 0xFF;
                 if (block == 0x21) { // extension: label, then sub-blocks
                     pos = skipSubBlocks(b, pos + 2);
+                    if (first == null) {
+                        extensions += Math.min(pos, b.length) - p;
+                    }
                 } else if (block == 0x2C) { // image descriptor, local colour table, LZW code size, sub-blocks
                     if (p + 10 > b.length) {
                         pos = CUT;
@@ -97,6 +103,7 @@ final class Frames {
                     if (first == null) {
                         first = new int[] {u16(b, p + 1, true), u16(b, p + 3, true), u16(b, p + 5, true), u16(b, p + 7, true)};
                     }
+                    largest = Math.max(largest, (long) u16(b, p + 5, true) * u16(b, p + 7, true));
                     frames++;
                     pos = skipSubBlocks(b, pos + 10 + colourTableSize(b[p + 9]) + 1);
                 } else {
@@ -105,8 +112,8 @@ final class Frames {
             }
             boolean cut = pos > b.length;
             return first == null
-                    ? new Gif(screenWidth, screenHeight, 0, 0, 0, 0, frames, cut)
-                    : new Gif(screenWidth, screenHeight, first[0], first[1], first[2], first[3], frames, cut);
+                    ? new Gif(screenWidth, screenHeight, 0, 0, 0, 0, frames, cut, largest, extensions)
+                    : new Gif(screenWidth, screenHeight, first[0], first[1], first[2], first[3], frames, cut, largest, extensions);
         }
 
         /** Position past any real one: the structure ran off the end of the file. */
@@ -141,13 +148,19 @@ final class Frames {
      * but decodes what the bitstream says, so a 64×32 canvas over a 16383×16383 bitstream would be decoded for
      * tens of seconds after passing the pixel limit.
      */
-    record Webp(int expectedWidth, int expectedHeight, int bitstreamWidth, int bitstreamHeight, long frames) {
+    record Webp(int expectedWidth, int expectedHeight, int bitstreamWidth, int bitstreamHeight, long frames,
+            boolean framesOnCanvas, long metadataBytes, boolean lossless) {
 
         static Webp layout(byte[] b) {
             int expectedWidth = -1;
             int expectedHeight = -1;
             int[] bitstream = null;
             long frames = 0;
+            int canvasWidth = -1;
+            int canvasHeight = -1;
+            boolean onCanvas = true;
+            long metadata = 0;
+            Boolean lossless = null; // of the first bitstream
             long pos = 12; // RIFF, size, WEBP
             while (pos + 8 <= b.length) {
                 int p = (int) pos;
@@ -157,7 +170,18 @@ final class Frames {
                 if (fourcc.equals("VP8X") && data + 10 <= b.length) {
                     expectedWidth = u24le(b, data + 4) + 1;
                     expectedHeight = u24le(b, data + 7) + 1;
+                    canvasWidth = expectedWidth;
+                    canvasHeight = expectedHeight;
                 } else if (fourcc.equals("ANMF")) {
+                    if (data + 16 <= b.length && canvasWidth > 0) {
+                        // offsets are stored halved; a frame must lie on the canvas (the container's rule)
+                        long right = 2L * u24le(b, data) + u24le(b, data + 6) + 1;
+                        long bottom = 2L * u24le(b, data + 3) + u24le(b, data + 9) + 1;
+                        onCanvas &= right <= canvasWidth && bottom <= canvasHeight;
+                    }
+                    if (frames == 0 && data + 24 <= b.length) {
+                        lossless = new String(b, data + 16, 4, StandardCharsets.ISO_8859_1).equals("VP8L");
+                    }
                     if (frames == 0 && data + 16 <= b.length) {
                         expectedWidth = u24le(b, data + 6) + 1;
                         expectedHeight = u24le(b, data + 9) + 1;
@@ -166,12 +190,15 @@ final class Frames {
                     frames++;
                 } else if (bitstream == null && (fourcc.equals("VP8 ") || fourcc.equals("VP8L"))) {
                     bitstream = bitstreamSize(fourcc, b, data);
+                    lossless = lossless != null ? lossless : fourcc.equals("VP8L");
+                } else if (!fourcc.equals("VP8 ") && !fourcc.equals("VP8L") && !fourcc.equals("ALPH")) {
+                    metadata += length; // ICCP, EXIF, XMP, ANIM, unknown chunks: kept by a reader as they are
                 }
                 pos += 8 + length + (length & 1); // chunks are padded to an even size
             }
             int[] size = bitstream == null ? new int[] {-1, -1} : bitstream;
             return new Webp(expectedWidth < 0 ? size[0] : expectedWidth, expectedHeight < 0 ? size[1] : expectedHeight,
-                    size[0], size[1], frames);
+                    size[0], size[1], frames, onCanvas, metadata, Boolean.TRUE.equals(lossless));
         }
 
         /** Whether the bitstream is the size of the canvas or frame it draws (or either could not be read). */

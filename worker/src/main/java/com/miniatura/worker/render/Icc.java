@@ -10,8 +10,10 @@ import java.awt.image.ComponentColorModel;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
+import com.twelvemonkeys.imageio.color.ColorSpaces;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
@@ -50,6 +52,67 @@ final class Icc {
             pos += 12 + length;
         }
         return null;
+    }
+
+    /**
+     * The profile of a JPEG's APP2 {@code ICC_PROFILE} segments, put together in their sequence order, or
+     * {@code null} when they are missing one, disagree on the count, exceed {@value #MAX_PROFILE_BYTES} bytes, or
+     * do not parse. For {@link Decode}'s libjpeg-turbo path, which applies it as TwelveMonkeys' reader would; a
+     * null leaves the file to that reader, which says what is wrong.
+     */
+    static ICC_Profile fromJpeg(byte[] jpeg, JpegHeader header) {
+        List<int[]> segments = header.icc();
+        int count = segments.size();
+        byte[][] parts = new byte[count][];
+        long total = 0;
+        for (int[] segment : segments) {
+            int offset = segment[0];
+            int length = segment[1];
+            int sequence = jpeg[offset] & 0xFF;
+            if ((jpeg[offset + 1] & 0xFF) != count || sequence < 1 || sequence > count || parts[sequence - 1] != null) {
+                return null;
+            }
+            parts[sequence - 1] = java.util.Arrays.copyOfRange(jpeg, offset + 2, offset + length);
+            total += length - 2;
+        }
+        if (total > MAX_PROFILE_BYTES || total == 0) {
+            return null;
+        }
+        ByteArrayOutputStream data = new ByteArrayOutputStream((int) total);
+        for (byte[] part : parts) {
+            data.writeBytes(part);
+        }
+        try {
+            return ICC_Profile.getInstance(data.toByteArray());
+        } catch (RuntimeException e) {
+            return null; // IllegalArgumentException: not a valid profile
+        }
+    }
+
+    /**
+     * The colour space a decoder should read pixels tagged with {@code profile} in, as TwelveMonkeys' JPEG reader
+     * does: {@code null} for sRGB (nothing to convert), else the profile's space, a perceptual output or input
+     * profile treated as a display one (Java's colour engine otherwise converts it relative colorimetric).
+     * Throws when the colour engine refuses the profile.
+     */
+    static ColorSpace colourSpace(ICC_Profile profile) {
+        if (ColorSpaces.isCS_sRGB(profile)) {
+            return null;
+        }
+        ICC_Profile display = profile;
+        if (profile.getProfileClass() != ICC_Profile.CLASS_DISPLAY) {
+            byte[] data = profile.getData();
+            if (data[ICC_Profile.icHdrRenderingIntent] == ICC_Profile.icPerceptual) {
+                int sig = ICC_Profile.icSigDisplayClass;
+                int at = ICC_Profile.icHdrDeviceClass;
+                data[at] = (byte) (sig >> 24);
+                data[at + 1] = (byte) (sig >> 16);
+                data[at + 2] = (byte) (sig >> 8);
+                data[at + 3] = (byte) sig;
+                display = ICC_Profile.getInstance(data);
+            }
+        }
+        return ColorSpaces.createColorSpace(display);
     }
 
     /** iCCP: profile name (1-79 bytes), NUL, compression method 0, zlib stream. */

@@ -16,11 +16,13 @@ import java.util.List;
  * @param tableOf        the quantization table id of each component
  * @param tables         quantization tables by id (zigzag order, as stored), null where absent
  * @param adobeTransform the Adobe APP14 colour transform (0 none, 1 YCbCr, 2 YCCK), or -1 without that marker
+ * @param icc            offset and length of each APP2 {@code ICC_PROFILE} segment's payload (after its
+ *                       sequence number and count), in file order; empty without a profile
  * @param kept           offset and length of each segment an image needs (tables, frame, restart interval)
  * @param scanStart      offset of the first SOS marker
  */
 record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[] tableOf, int[][] tables, boolean jfif,
-        int adobeTransform, boolean icc, List<int[]> kept, int scanStart) {
+        int adobeTransform, List<int[]> icc, List<int[]> kept, int scanStart) {
 
     static final int SOI = 0xD8;
     static final int SOS = 0xDA;
@@ -43,7 +45,7 @@ record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[] table
         int[] sampling = null;
         int[] tableOf = null;
         boolean jfif = false;
-        boolean icc = false;
+        List<int[]> icc = new ArrayList<>();
         int adobeTransform = -1;
         int i = 2;
         while (i + 4 <= b.length) {
@@ -70,7 +72,7 @@ record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[] table
                 jfif = true;
             } else if (marker == APP2 && length >= 14
                     && new String(b, data, 11, StandardCharsets.US_ASCII).equals("ICC_PROFILE")) {
-                icc = true;
+                icc.add(new int[] {data + 12, length - 2 - 12});
             } else if (marker == APP14 && length >= 14 && b[data] == 'A' && b[data + 1] == 'd' && b[data + 2] == 'o'
                     && b[data + 3] == 'b' && b[data + 4] == 'e') {
                 adobeTransform = b[data + 11] & 0xFF;

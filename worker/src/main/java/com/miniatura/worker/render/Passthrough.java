@@ -63,7 +63,7 @@ final class Passthrough {
             return Optional.empty();
         }
         JpegHeader header = JpegHeader.parse(source);
-        if (header == null || header.sof() != SOF0 || !header.ycbcr() || header.icc()) {
+        if (header == null || header.sof() != SOF0 || !header.ycbcr() || !header.icc().isEmpty()) {
             return Optional.empty(); // not baseline, not YCbCr, or colours defined by a profile
         }
         Reference reference = reference(Math.max(1, Math.min(100, spec.quality())));

@@ -11,8 +11,15 @@ public final class RenderException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
-    /** Why the source was rejected. */
-    public enum Reason { EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS, TOO_MANY_FRAMES, TIMED_OUT }
+    /**
+     * Why the source was rejected. {@code TOO_COMPLEX}: a container whose structure would cost a decoder memory or
+     * time out of proportion to its picture (thousands of scans, gigabytes of compressed text);
+     * {@code TOO_LARGE_FOR_MEMORY}: decoding it would need more memory than the worker's whole budget.
+     */
+    public enum Reason {
+        EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS, TOO_MANY_FRAMES, TOO_COMPLEX, TOO_LARGE_FOR_MEMORY,
+        TIMED_OUT
+    }
 
     private final Reason reason;
 

@@ -19,8 +19,11 @@ public record RenderLimits(long maxSourceBytes, long maxSourcePixels, int maxSou
 
     /** 50 MB: larger than any phone photo, small enough to keep a worker's heap predictable. */
     public static final long DEFAULT_MAX_SOURCE_BYTES = 50L * 1024 * 1024;
-    /** 100 MP: a decoded 100 MP image already needs 400 MB as packed RGB ints. */
-    public static final long DEFAULT_MAX_SOURCE_PIXELS = 100_000_000L;
+    /**
+     * 250 MP: above the 200 MP of today's largest phone sensors. It bounds decoding time (libjpeg-turbo decodes
+     * 200 MP in well under a second, at any scale); the memory a decode needs is the {@link MemoryBudget}'s.
+     */
+    public static final long DEFAULT_MAX_SOURCE_PIXELS = 250_000_000L;
     /** 1000 frames: far more than any product animation; counting them costs one pass over the bytes. */
     public static final int DEFAULT_MAX_SOURCE_FRAMES = 1000;
     /** 60 s: a 100 MP source renders in a few seconds; anything slower is pathological input. */
@@ -31,7 +34,7 @@ public record RenderLimits(long maxSourceBytes, long maxSourcePixels, int maxSou
         this(maxSourceBytes, maxSourcePixels, DEFAULT_MAX_SOURCE_FRAMES, DEFAULT_RENDER_TIMEOUT);
     }
 
-    /** 50 MB, 100 megapixels, 1000 frames, 60 s. */
+    /** 50 MB, 250 megapixels, 1000 frames, 60 s. */
     public static RenderLimits defaults() {
         return new RenderLimits(DEFAULT_MAX_SOURCE_BYTES, DEFAULT_MAX_SOURCE_PIXELS);
     }

@@ -91,7 +91,12 @@ final class Resample {
 
     /** As {@link #box(BufferedImage, int, int, int, int, int)} for the whole image. */
     static BufferedImage box(BufferedImage image, int k) {
-        return box(image, 0, 0, image.getWidth(), image.getHeight(), k);
+        return box(image, k, Deadline.NONE);
+    }
+
+    /** As {@link #box(BufferedImage, int)}, polling {@code deadline} every {@link Deadline#ROWS} output rows. */
+    static BufferedImage box(BufferedImage image, int k, Deadline deadline) {
+        return box(image, 0, 0, image.getWidth(), image.getHeight(), k, deadline);
     }
 
     /**
@@ -100,6 +105,11 @@ final class Resample {
      * coordinates are exactly {@code k ×} the result's.
      */
     static BufferedImage box(BufferedImage image, int x0, int y0, int width, int height, int k) {
+        return box(image, x0, y0, width, height, k, Deadline.NONE);
+    }
+
+    /** As {@link #box(BufferedImage, int, int, int, int, int)}, polling {@code deadline} as it goes. */
+    static BufferedImage box(BufferedImage image, int x0, int y0, int width, int height, int k, Deadline deadline) {
         BufferedImage source = plain(image);
         byte[] src = bytes(source);
         int stride = 3 * source.getWidth();
@@ -111,12 +121,15 @@ final class Resample {
         BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_3BYTE_BGR);
         byte[] dst = bytes(out);
         if (kx == 2 && ky == 2) {
-            halve(src, stride, 3 * x0 + y0 * stride, dst, outW, outH);
+            halve(src, stride, 3 * x0 + y0 * stride, dst, outW, outH, deadline);
             return out;
         }
         int[] sum = new int[3 * outW];
         int span = 3 * kx;
         for (int oy = 0, o = 0; oy < outH; oy++) {
+            if (oy % Deadline.ROWS == 0) {
+                deadline.poll("box-shrinking");
+            }
             java.util.Arrays.fill(sum, n / 2); // rounds the mean to nearest
             for (int y = y0 + oy * ky, end = y + ky; y < end; y++) {
                 int i = y * stride + 3 * x0;
@@ -146,8 +159,11 @@ final class Resample {
      * at a time and four pixels per output pixel, without the general case's per-block loops, which cost
      * three times as much.
      */
-    private static void halve(byte[] src, int stride, int from, byte[] dst, int outW, int outH) {
+    private static void halve(byte[] src, int stride, int from, byte[] dst, int outW, int outH, Deadline deadline) {
         for (int oy = 0, o = 0; oy < outH; oy++) {
+            if (oy % Deadline.ROWS == 0) {
+                deadline.poll("box-shrinking");
+            }
             int i = from + 2 * oy * stride;
             int j = i + stride;
             for (int ox = 0; ox < outW; ox++, i += 6, j += 6) {
@@ -173,6 +189,12 @@ final class Resample {
     /** As {@link #lanczos(BufferedImage, double, double, double, double, int, int)} with {@code lobes} lobes. */
     static BufferedImage lanczos(int lobes, BufferedImage image, double x, double y, double w, double h, int outW,
             int outH) {
+        return lanczos(lobes, image, x, y, w, h, outW, outH, Deadline.NONE);
+    }
+
+    /** As {@link #lanczos(int, BufferedImage, double, double, double, double, int, int)}, polling {@code deadline}. */
+    static BufferedImage lanczos(int lobes, BufferedImage image, double x, double y, double w, double h, int outW,
+            int outH, Deadline deadline) {
         BufferedImage source = plain(image);
         byte[] src = bytes(source);
         int stride = 3 * source.getWidth();
@@ -195,6 +217,9 @@ final class Resample {
         int[] ringRow = new int[depth];
         java.util.Arrays.fill(ringRow, -1);
         for (int oy = 0; oy < outH; oy++) {
+            if (oy % Deadline.ROWS == 0) {
+                deadline.poll("resampling");
+            }
             java.util.Arrays.fill(mid, 1 << (BITS - 1));
             int wi = oy * vertical.taps;
             for (int t = 0, n = vertical.count[oy]; t < n; t++) {

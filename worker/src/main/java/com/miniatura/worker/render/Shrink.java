@@ -22,6 +22,11 @@ final class Shrink {
      * (each side at least 1 px). A source that already fits is copied at its size (flattened onto white).
      */
     static BufferedImage toFit(BufferedImage image, int maxSide) {
+        return toFit(image, maxSide, Deadline.NONE);
+    }
+
+    /** As {@link #toFit(BufferedImage, int)}, polling {@code deadline} every {@link Deadline#ROWS} source rows. */
+    static BufferedImage toFit(BufferedImage image, int maxSide, Deadline deadline) {
         int w = image.getWidth();
         int h = image.getHeight();
         int longer = Math.max(w, h);
@@ -46,6 +51,9 @@ final class Shrink {
             java.util.Arrays.fill(green, 0);
             java.util.Arrays.fill(blue, 0);
             for (int y = rowStart[oy]; y < rowStart[oy + 1]; y++) {
+                if (y % Deadline.ROWS == 0) {
+                    deadline.poll("measuring the image");
+                }
                 if (packed) {
                     image.getRaster().getDataElements(0, y, w, 1, row); // ARGB/RGB ints, not premultiplied
                 } else if (bgr != null) {

@@ -23,6 +23,9 @@ final class ToSrgb {
     private ToSrgb() {
     }
 
+    /** Rows converted per call, between two deadline polls: the colour engine's cost is per pixel. */
+    static final int STRIP = 256;
+
     /**
      * Returns {@code image} itself when it is already sRGB packed ints; otherwise a converted copy.
      *
@@ -31,30 +34,66 @@ final class ToSrgb {
      * profile is refused as corrupt there and never reaches this step.
      */
     static BufferedImage apply(BufferedImage image) {
-        ColorModel cm = image.getColorModel();
-        boolean alpha = cm.hasAlpha();
+        return apply(image, Deadline.NONE);
+    }
+
+    /** {@link #apply(BufferedImage)}, a strip of rows at a time, polling {@code deadline} between strips. */
+    static BufferedImage apply(BufferedImage image, Deadline deadline) {
+        boolean alpha = image.getColorModel().hasAlpha();
         int type = alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB;
         if (image.getType() == type) {
             return image;
         }
+        return convert(image, new BufferedImage(image.getWidth(), image.getHeight(), type), deadline);
+    }
+
+    /**
+     * An opaque image as plain sRGB {@code TYPE_3BYTE_BGR} (see {@link Resample#plainBgr}), the layout the opaque
+     * render path resamples: {@code image} itself when it already is, else one converted copy, a strip of rows at
+     * a time, polling {@code deadline} between strips (not packed ints first and bytes after: that is two
+     * full-size copies).
+     */
+    static BufferedImage bgr(BufferedImage image, Deadline deadline) {
+        if (Resample.plainBgr(image)) {
+            return image;
+        }
+        if (image.getColorModel().hasAlpha()) {
+            throw new IllegalArgumentException("an image with alpha has no opaque BGR form");
+        }
+        return convert(image, new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR),
+                deadline);
+    }
+
+    /** {@code image} converted into {@code out} (same size), strip by strip. */
+    private static BufferedImage convert(BufferedImage image, BufferedImage out, Deadline deadline) {
+        ColorModel cm = image.getColorModel();
         ColorSpace cs = cm.getColorSpace();
-        if (isJavaGray(cs) && cm instanceof ComponentColorModel) {
-            return grayToRgb(image, type);
-        }
-        BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), type);
-        if (cs.isCS_sRGB()) {
-            // already sRGB (8-bit RGB, BGR, indexed/palette, 16-bit): only the memory layout changes
-            Graphics2D g = out.createGraphics();
-            try {
-                g.setComposite(AlphaComposite.Src);
-                g.drawImage(image, 0, 0, null);
-            } finally {
-                g.dispose();
+        boolean gray = isJavaGray(cs) && cm instanceof ComponentColorModel;
+        ColorConvertOp op = gray || cs.isCS_sRGB() ? null : new ColorConvertOp(null); // one op: it keeps its transform
+        int w = image.getWidth();
+        int h = image.getHeight();
+        for (int y = 0; y < h; y += STRIP) {
+            int rows = Math.min(STRIP, h - y);
+            BufferedImage from = image.getSubimage(0, y, w, rows);
+            BufferedImage to = out.getSubimage(0, y, w, rows);
+            if (gray) {
+                grayToRgb(from, to);
+            } else if (op == null) {
+                // already sRGB (8-bit RGB, BGR, indexed/palette, 16-bit): only the memory layout changes
+                Graphics2D g = to.createGraphics();
+                try {
+                    g.setComposite(AlphaComposite.Src);
+                    g.drawImage(from, 0, 0, null);
+                } finally {
+                    g.dispose();
+                }
+            } else {
+                // an embedded ICC profile (Adobe RGB, Display P3, a gray profile, ...), linear RGB, or CMYK
+                op.filter(from, to);
             }
-            return out;
+            deadline.poll("converting colours");
         }
-        // an embedded ICC profile (Adobe RGB, Display P3, a gray profile, ...), linear RGB, or CMYK
-        return new ColorConvertOp(null).filter(image, out);
+        return out;
     }
 
     /**
@@ -76,10 +115,11 @@ final class ToSrgb {
     }
 
     /**
-     * Copies gray samples into R = G = B. A colour conversion would be wrong here: Java's built-in gray
-     * colour space is linear, so converting 8-bit gamma-encoded gray to sRGB visibly brightens it.
+     * Copies gray samples into R = G = B of {@code out} (packed ints or BGR bytes). A colour conversion would be
+     * wrong here: Java's built-in gray colour space is linear, so converting 8-bit gamma-encoded gray to sRGB
+     * visibly brightens it.
      */
-    private static BufferedImage grayToRgb(BufferedImage image, int type) {
+    private static void grayToRgb(BufferedImage image, BufferedImage out) {
         ColorModel cm = image.getColorModel();
         Raster raster = image.getRaster();
         int w = raster.getWidth();
@@ -89,10 +129,11 @@ final class ToSrgb {
         int alphaBand = alpha ? cm.getNumComponents() - 1 : -1;
         int alphaMax = alpha ? (1 << cm.getComponentSize(alphaBand)) - 1 : 1;
         boolean premultiplied = alpha && cm.isAlphaPremultiplied();
-        BufferedImage out = new BufferedImage(w, h, type);
+        boolean bytes = out.getType() == BufferedImage.TYPE_3BYTE_BGR;
         int[] gray = new int[w];
         int[] alphas = new int[w];
         int[] argb = new int[w];
+        byte[] bgr = bytes ? new byte[3 * w] : null;
         for (int y = 0; y < h; y++) {
             raster.getSamples(0, y, w, 1, 0, gray);
             if (alpha) {
@@ -103,11 +144,20 @@ final class ToSrgb {
                 int v = premultiplied
                         ? (alphas[x] == 0 ? 0 : Math.min(255, (int) ((gray[x] * 255L * alphaMax / alphas[x] + grayMax / 2) / grayMax)))
                         : to8Bit(gray[x], grayMax);
-                argb[x] = (a << 24) | (v << 16) | (v << 8) | v;
+                if (bytes) {
+                    bgr[3 * x] = (byte) v;
+                    bgr[3 * x + 1] = (byte) v;
+                    bgr[3 * x + 2] = (byte) v;
+                } else {
+                    argb[x] = (a << 24) | (v << 16) | (v << 8) | v;
+                }
             }
-            out.getRaster().setDataElements(0, y, w, 1, argb);
+            if (bytes) {
+                out.getRaster().setDataElements(0, y, w, 1, bgr);
+            } else {
+                out.getRaster().setDataElements(0, y, w, 1, argb);
+            }
         }
-        return out;
     }
 
     private static int to8Bit(int sample, int max) {

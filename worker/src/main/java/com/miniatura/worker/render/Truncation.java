@@ -63,36 +63,13 @@ final class Truncation {
                     return true;
                 }
                 if (marker == 0xDA) {
-                    pos = endOfEntropyCodedData(b, pos);
+                    pos = Structure.endOfEntropyCodedData(b, pos);
                     if (pos >= n) {
                         return true;
                     }
                 }
             }
         }
-    }
-
-    /** Position of the first marker after entropy-coded data (stuffed 0xFF00 and restart markers are data). */
-    private static int endOfEntropyCodedData(byte[] b, int pos) {
-        int n = b.length;
-        while (pos < n) {
-            if ((b[pos] & 0xFF) != 0xFF) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= n) {
-                return n;
-            }
-            int next = b[pos + 1] & 0xFF;
-            if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-                pos += 2;
-            } else if (next == 0xFF) {
-                pos++; // fill byte
-            } else {
-                return pos;
-            }
-        }
-        return n;
     }
 
     private static boolean png(byte[] b) {

@@ -7,6 +7,7 @@ import com.miniatura.worker.render.RenderException.Reason;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -49,7 +50,7 @@ class InputLimitsTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
-        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000");
+        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
         System.out.printf("20000x20000 PNG: %d bytes on disk, %d bytes allocated while refusing it%n", png.length, allocated);
         assertThat(allocated).as("bytes allocated; decoding would need 400 MB").isLessThan(16L * 1024 * 1024);
     }
@@ -72,7 +73,7 @@ class InputLimitsTest {
         RenderException e = catchThrowableOfType(RenderException.class, () -> Decode.decode(gif, DEFAULTS));
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
-        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000");
+        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
     }
 
     // --- frames -----------------------------------------------------------------------------------------
@@ -177,8 +178,9 @@ class InputLimitsTest {
         byte[] source = c.source().get();
         JumpingClock clock = new JumpingClock(3); // start, image started, first progress report
 
+        // ImageIO's readers report progress, which can abort them; libjpeg-turbo is checked around its decode (below)
         RenderException e = catchThrowableOfType(RenderException.class,
-                () -> Decode.decode(source, DEFAULTS, Deadline.start(DEFAULTS.renderTimeout(), clock)));
+                () -> decodeWithImageIo(source, Deadline.start(DEFAULTS.renderTimeout(), clock)));
 
         assertThat(e).as("expected a RenderException").isNotNull();
         assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
@@ -193,10 +195,10 @@ class InputLimitsTest {
     void theDecoderIsAbortedNotWaitedFor() throws RenderException {
         byte[] png = SyntheticInputs.png(noise(512, 512));
         JumpingClock never = new JumpingClock(Integer.MAX_VALUE);
-        Decode.decode(png, DEFAULTS, Deadline.start(DEFAULTS.renderTimeout(), never));
+        decodeWithImageIo(png, Deadline.start(DEFAULTS.renderTimeout(), never));
 
         JumpingClock expiring = new JumpingClock(5);
-        catchThrowableOfType(RenderException.class, () -> Decode.decode(png, DEFAULTS, Deadline.start(DEFAULTS.renderTimeout(), expiring)));
+        catchThrowableOfType(RenderException.class, () -> decodeWithImageIo(png, Deadline.start(DEFAULTS.renderTimeout(), expiring)));
 
         System.out.printf("clock readings: %d undisturbed, %d when the deadline passes at the 6th%n", never.readings.get(), expiring.readings.get());
         assertThat(never.readings.get()).isGreaterThan(500);
@@ -205,13 +207,42 @@ class InputLimitsTest {
 
     @Test
     void theRendererReportsTheDecodingDeadline() {
-        Renderer renderer = new Renderer(DEFAULTS, Watermarks.NONE, new JumpingClock(3));
+        Renderer renderer = new Renderer(DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty(),
+                new JumpingClock(3));
 
         RenderException e = catchThrowableOfType(RenderException.class,
                 () -> renderer.render(SyntheticInputs.jpeg(noise(512, 512), false), RenderTestSupport.referenceVariants()));
 
         assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
         assertThat(e.getMessage()).isEqualTo("render timed out: took longer than 60 s (while decoding)");
+    }
+
+    /**
+     * libjpeg-turbo's decode is one native call, which nothing can stop: the deadline is checked as it starts and the
+     * moment it returns (the pixel limit bounds how long it can take: 250 MP decode in about a second).
+     */
+    @Test
+    void aNativeDecodeIsCheckedAsItStartsAndAsItReturns() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.load().isPresent(), "libjpeg-turbo is not installed");
+        byte[] jpeg = SyntheticInputs.jpeg(noise(512, 512), false);
+        for (int before : new int[] {1, 2}) { // passes at the check before the decode, or at the one after it
+            Renderer renderer = new Renderer(DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), TurboJpeg.load(),
+                    new JumpingClock(before));
+
+            RenderException e = catchThrowableOfType(RenderException.class,
+                    () -> renderer.render(jpeg, RenderTestSupport.referenceVariants()));
+
+            assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
+            assertThat(e.getMessage()).isEqualTo("render timed out: took longer than 60 s (while decoding)");
+        }
+    }
+
+    private static void decodeWithImageIo(byte[] source, Deadline deadline) throws RenderException {
+        try (Decode.Opened opened = Decode.open(source, DEFAULTS, Optional.empty())) {
+            opened.read(1, deadline);
+        } catch (Decode.NativeFailure impossible) {
+            throw new IllegalStateException(impossible);
+        }
     }
 
     private static BufferedImage noise(int width, int height) {

@@ -57,7 +57,7 @@ class RenderFailureTest {
                 new Case("a PNG whose pixel data is not zlib", () -> png(2, 2, new byte[] {1, 2, 3, 4, 5, 6}), DEFAULTS,
                         Reason.CORRUPT, "corrupt image: Error reading PNG image data (incorrect header check)"),
                 new Case("a PNG header declaring 20000x20000", () -> png(20_000, 20_000, deflate(new byte[64])), DEFAULTS,
-                        Reason.TOO_MANY_PIXELS, "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 100000000"),
+                        Reason.TOO_MANY_PIXELS, "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000"),
                 new Case("one pixel over a pixel limit", () -> RenderTestSupport.fixture("formats/320x240.jpg"),
                         new RenderLimits(1_000_000, 76_799), Reason.TOO_MANY_PIXELS,
                         "source too large: 320x240 = 76800 pixels exceeds the limit of 76799"),

@@ -1,0 +1,382 @@
+package com.miniatura.worker.render;
+
+import com.miniatura.worker.render.RenderException.Reason;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * Refuses structure bombs before a decoder sees them: files whose size on disk is modest but whose containers
+ * make a decoder spend memory or time out of all proportion to the picture. Walked from the bytes, with bounds
+ * checked, before any pixel is decoded:
+ * <ul>
+ *   <li>JPEG: the number of scans (a progressive file may repeat scans thousands of times, each a pass over the
+ *       whole image), marker segments, and the bytes of metadata segments (APPn, COM: EXIF, XMP, ICC profiles,
+ *       which readers keep in memory);</li>
+ *   <li>PNG: ancillary chunks (text, EXIF, profiles: readers inflate compressed text in full), counted and, for
+ *       the compressed ones, inflated with a running cap;</li>
+ *   <li>TIFF: entries per IFD, values that must lie inside the file, and the strip and tile tables a reader
+ *       allocates from their declared counts;</li>
+ *   <li>GIF: each frame's rectangle, and the extension blocks before the first frame (kept as metadata);</li>
+ *   <li>WebP: each animation frame's rectangle, which must lie on the canvas;</li>
+ *   <li>BMP: the colour table's declared size.</li>
+ * </ul>
+ * The bounds are far above what cameras, phones and editors write, and fixed here; docs/reliability.md lists them.
+ */
+final class Structure {
+
+    /** Scans of one JPEG: libjpeg writes 10 for a progressive colour image, encoders that tune scans a few dozen. */
+    static final int MAX_JPEG_SCANS = 100;
+    /** Marker segments of one JPEG (tables, metadata, scan headers). */
+    static final int MAX_JPEG_SEGMENTS = 1_000;
+    /** Bytes of APPn and COM segments together: EXIF, XMP (extended XMP included), ICC profiles, comments. */
+    static final long MAX_METADATA_BYTES = 16L << 20;
+    /** Ancillary chunks of one PNG, animation frame chunks (fcTL, fdAT) aside: the frame limit counts those. */
+    static final int MAX_PNG_ANCILLARY_CHUNKS = 1_000;
+    /** Entries of one TIFF IFD. */
+    static final int MAX_TIFF_ENTRIES = 1_000;
+    /** Strips or tiles of one TIFF image: a reader allocates offset and byte count tables of this length. */
+    static final long MAX_TIFF_STRIPS = 1L << 20;
+
+    private static final int SOS = 0xDA;
+    private static final int EOI = 0xD9;
+
+    private Structure() {
+    }
+
+    /** Refuses {@code source}, sniffed as {@code format}, when its structure exceeds the bounds above. */
+    static void check(String format, byte[] source, RenderLimits limits) throws RenderException {
+        switch (format) {
+            case "jpeg" -> jpeg(source);
+            case "png" -> png(source);
+            case "tiff" -> tiff(source, limits);
+            case "gif" -> gif(source, limits);
+            case "webp" -> webp(source, limits);
+            case "bmp" -> bmp(source);
+            default -> {
+            }
+        }
+    }
+
+    // --- JPEG -----------------------------------------------------------------------------------------------
+
+    private static void jpeg(byte[] b) throws RenderException {
+        int scans = 0;
+        int segments = 0;
+        long metadata = 0;
+        int pos = 2;
+        while (pos + 4 <= b.length) {
+            if ((b[pos] & 0xFF) != 0xFF) {
+                return; // lost sync: damaged, the decoder reports it
+            }
+            int marker = b[pos + 1] & 0xFF;
+            if (marker == 0xFF) {
+                pos++;
+                continue;
+            }
+            if (marker == EOI) {
+                return;
+            }
+            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
+                pos += 2;
+                continue;
+            }
+            int length = (b[pos + 2] & 0xFF) << 8 | (b[pos + 3] & 0xFF);
+            if (++segments > MAX_JPEG_SEGMENTS) {
+                throw tooComplex("the JPEG has more than " + MAX_JPEG_SEGMENTS + " marker segments");
+            }
+            if ((marker >= 0xE0 && marker <= 0xEF) || marker == 0xFE) {
+                metadata += length;
+                if (metadata > MAX_METADATA_BYTES) {
+                    throw tooComplex("the JPEG's metadata (EXIF, XMP, ICC profile, comments) is more than "
+                            + MemoryBudget.megabytes(MAX_METADATA_BYTES));
+                }
+            }
+            pos += 2 + length;
+            if (marker == SOS) {
+                if (++scans > MAX_JPEG_SCANS) {
+                    throw tooComplex("the JPEG has more than " + MAX_JPEG_SCANS + " scans");
+                }
+                pos = endOfEntropyCodedData(b, pos);
+            }
+        }
+    }
+
+    /** Position of the first marker after entropy-coded data (stuffed 0xFF00 and restart markers are data). */
+    static int endOfEntropyCodedData(byte[] b, int pos) {
+        int n = b.length;
+        while (pos < n) {
+            if ((b[pos] & 0xFF) != 0xFF) {
+                pos++;
+                continue;
+            }
+            if (pos + 1 >= n) {
+                return n;
+            }
+            int next = b[pos + 1] & 0xFF;
+            if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
+                pos += 2;
+            } else if (next == 0xFF) {
+                pos++; // fill byte
+            } else {
+                return pos;
+            }
+        }
+        return n;
+    }
+
+    // --- PNG ------------------------------------------------------------------------------------------------
+
+    private static void png(byte[] b) throws RenderException {
+        int ancillary = 0;
+        long stored = 0;
+        long inflated = 0;
+        long pos = 8;
+        while (pos + 12 <= b.length) {
+            int p = (int) pos;
+            long length = u32be(b, p);
+            if (pos + 12 + length > b.length) {
+                return; // cut short: Truncation reports it
+            }
+            String type = new String(b, p + 4, 4, StandardCharsets.ISO_8859_1);
+            if (type.equals("IEND")) {
+                return;
+            }
+            boolean isAncillary = (b[p + 4] & 0x20) != 0;
+            if (isAncillary && !type.equals("fcTL") && !type.equals("fdAT")) {
+                if (++ancillary > MAX_PNG_ANCILLARY_CHUNKS) {
+                    throw tooComplex("the PNG has more than " + MAX_PNG_ANCILLARY_CHUNKS
+                            + " text, profile and other ancillary chunks");
+                }
+                stored += length;
+                int data = p + 8;
+                int compressed = compressedPayload(type, b, data, (int) length);
+                if (compressed >= 0) {
+                    inflated += inflatedSize(b, compressed, data + (int) length - compressed,
+                            MAX_METADATA_BYTES - inflated + 1);
+                }
+                if (stored > MAX_METADATA_BYTES || inflated > MAX_METADATA_BYTES) {
+                    throw tooComplex("the PNG's text, profile and other metadata chunks hold more than "
+                            + MemoryBudget.megabytes(MAX_METADATA_BYTES) + (inflated > MAX_METADATA_BYTES ? " once inflated" : ""));
+                }
+            }
+            pos += 12 + length;
+        }
+    }
+
+    /**
+     * Where the zlib stream of a compressed metadata chunk starts, or -1: zTXt (keyword, NUL, method),
+     * iTXt with its compression flag set (keyword, NUL, flag, method, language, NUL, translated keyword, NUL),
+     * iCCP (name, NUL, method).
+     */
+    private static int compressedPayload(String type, byte[] b, int data, int length) {
+        int end = data + length;
+        int nul = indexOf(b, data, end, 0);
+        if (nul < 0) {
+            return -1;
+        }
+        return switch (type) {
+            case "zTXt", "iCCP" -> nul + 2 <= end ? nul + 2 : -1;
+            case "iTXt" -> {
+                if (nul + 3 > end || b[nul + 1] == 0) {
+                    yield -1; // not compressed
+                }
+                int language = indexOf(b, nul + 3, end, 0);
+                int translated = language < 0 ? -1 : indexOf(b, language + 1, end, 0);
+                yield translated < 0 ? -1 : translated + 1;
+            }
+            default -> -1;
+        };
+    }
+
+    /** Bytes the zlib stream at {@code b[offset, offset + length)} inflates to, counting no further than {@code cap}. */
+    static long inflatedSize(byte[] b, int offset, int length, long cap) {
+        Inflater inflater = new Inflater();
+        try {
+            inflater.setInput(b, offset, length);
+            byte[] sink = new byte[64 * 1024];
+            long total = 0;
+            while (!inflater.finished() && total <= cap) {
+                int n = inflater.inflate(sink);
+                if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+                    break;
+                }
+                total += n;
+            }
+            return total;
+        } catch (DataFormatException e) {
+            return 0; // not our concern here: the reader reports a broken stream, or skips the chunk
+        } finally {
+            inflater.end();
+        }
+    }
+
+    private static int indexOf(byte[] b, int from, int end, int value) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == value) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    // --- TIFF -----------------------------------------------------------------------------------------------
+
+    private static final int TAG_WIDTH = 256;
+    private static final int TAG_HEIGHT = 257;
+    private static final int TAG_STRIP_OFFSETS = 273;
+    private static final int TAG_STRIP_BYTE_COUNTS = 279;
+    private static final int TAG_TILE_WIDTH = 322;
+    private static final int TAG_TILE_LENGTH = 323;
+    private static final int TAG_TILE_OFFSETS = 324;
+    private static final int TAG_TILE_BYTE_COUNTS = 325;
+    private static final int TAG_SUB_IFDS = 330;
+    private static final int TAG_EXIF_IFD = 34665;
+    private static final int TAG_GPS_IFD = 34853;
+    private static final int TAG_INTEROPERABILITY_IFD = 40965;
+    /** Bytes per value of each TIFF field type (1..18), 0 where unknown. */
+    private static final int[] TYPE_SIZE = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8};
+
+    private static void tiff(byte[] b, RenderLimits limits) throws RenderException {
+        boolean little = b[0] == 'I';
+        Set<Long> seen = new HashSet<>();
+        long offset = u32(b, 4, little);
+        // the IFD chain (pages) and, one level down, the IFDs its entries point at (EXIF, GPS, sub-images)
+        while (offset >= 8 && offset + 2 <= b.length && seen.add(offset)) {
+            long next = tiffIfd(b, (int) offset, little, seen, true, limits);
+            if (next < 0) {
+                return;
+            }
+            offset = next;
+        }
+    }
+
+    /** Checks the IFD at {@code at}; returns the offset of the next in its chain, or -1 when it is cut short. */
+    private static long tiffIfd(byte[] b, int at, boolean little, Set<Long> seen, boolean followPointers,
+            RenderLimits limits) throws RenderException {
+        if (seen.size() > limits.maxSourceFrames() + MAX_TIFF_ENTRIES) {
+            throw tooComplex("the TIFF has more than " + (limits.maxSourceFrames() + MAX_TIFF_ENTRIES) + " IFDs");
+        }
+        int entries = u16(b, at, little);
+        if (entries > MAX_TIFF_ENTRIES) {
+            throw tooComplex("a TIFF IFD has " + entries + " entries, more than the limit of " + MAX_TIFF_ENTRIES);
+        }
+        long end = at + 2 + 12L * entries;
+        if (end + 4 > b.length) {
+            return -1; // cut short: the decoder reports it
+        }
+        long width = 0;
+        long height = 0;
+        long tileWidth = 0;
+        long tileLength = 0;
+        for (int i = 0; i < entries; i++) {
+            int entry = at + 2 + 12 * i;
+            int tag = u16(b, entry, little);
+            int type = u16(b, entry + 2, little);
+            long count = u32(b, entry + 4, little);
+            int size = type < TYPE_SIZE.length ? TYPE_SIZE[type] : 0;
+            long bytes = count * Math.max(1, size);
+            if (bytes > 4) {
+                long valueOffset = u32(b, entry + 8, little);
+                if (valueOffset + bytes > b.length) {
+                    throw new RenderException(Reason.CORRUPT, "corrupt image: the TIFF field " + tag + " declares "
+                            + count + " values, which do not fit in the file");
+                }
+            }
+            if ((tag == TAG_STRIP_OFFSETS || tag == TAG_STRIP_BYTE_COUNTS || tag == TAG_TILE_OFFSETS
+                    || tag == TAG_TILE_BYTE_COUNTS) && count > MAX_TIFF_STRIPS) {
+                throw tooComplex("the TIFF has " + count + " strips or tiles, more than the limit of " + MAX_TIFF_STRIPS);
+            }
+            long value = count == 1 ? (size == 2 ? u16(b, entry + 8, little) : size == 4 ? u32(b, entry + 8, little) : 0) : 0;
+            switch (tag) {
+                case TAG_WIDTH -> width = value;
+                case TAG_HEIGHT -> height = value;
+                case TAG_TILE_WIDTH -> tileWidth = value;
+                case TAG_TILE_LENGTH -> tileLength = value;
+                case TAG_EXIF_IFD, TAG_GPS_IFD, TAG_INTEROPERABILITY_IFD, TAG_SUB_IFDS -> {
+                    if (followPointers && count == 1 && value >= 8 && value + 2 <= b.length && seen.add(value)) {
+                        tiffIfd(b, (int) value, little, seen, false, limits);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        if (tileWidth * tileLength > Math.max(width * height, 1L << 20)) {
+            throw tooComplex("the TIFF's " + tileWidth + "x" + tileLength + " tiles are larger than its "
+                    + width + "x" + height + " image");
+        }
+        return u32(b, (int) end, little);
+    }
+
+    // --- GIF ------------------------------------------------------------------------------------------------
+
+    private static void gif(byte[] b, RenderLimits limits) throws RenderException {
+        Frames.Gif gif = Frames.Gif.layout(b);
+        if (gif.largestFramePixels() > limits.maxSourcePixels()) {
+            throw new RenderException(Reason.TOO_MANY_PIXELS, "source too large: a frame of "
+                    + gif.largestFramePixels() + " pixels exceeds the limit of " + limits.maxSourcePixels());
+        }
+        if (gif.extensionBytesBeforeFirstFrame() > MAX_METADATA_BYTES) {
+            throw tooComplex("the GIF's comments and other extensions before its first frame are more than "
+                    + MemoryBudget.megabytes(MAX_METADATA_BYTES));
+        }
+    }
+
+    // --- WebP -----------------------------------------------------------------------------------------------
+
+    private static void webp(byte[] b, RenderLimits limits) throws RenderException {
+        Frames.Webp webp = Frames.Webp.layout(b);
+        if (!webp.framesOnCanvas()) {
+            throw new RenderException(Reason.CORRUPT, "corrupt image: a WebP animation frame lies outside its "
+                    + webp.expectedWidth() + "x" + webp.expectedHeight() + " canvas");
+        }
+        if (webp.metadataBytes() > MAX_METADATA_BYTES) {
+            throw tooComplex("the WebP's metadata (ICC profile, EXIF, XMP, unknown chunks) is more than "
+                    + MemoryBudget.megabytes(MAX_METADATA_BYTES));
+        }
+    }
+
+    // --- BMP ------------------------------------------------------------------------------------------------
+
+    private static void bmp(byte[] b) throws RenderException {
+        if (b.length < 50 || u32(b, 14, true) < 40) {
+            return; // an OS/2 header: no colour count
+        }
+        long colours = u32(b, 46, true);
+        if (colours > 256) {
+            int bits = u16(b, 28, true);
+            if (bits <= 8) {
+                throw new RenderException(Reason.CORRUPT, "corrupt image: the " + bits + "-bit BMP declares "
+                        + colours + " palette colours");
+            }
+            if (colours > 1 << 16) {
+                throw tooComplex("the BMP declares " + colours + " palette colours");
+            }
+        }
+    }
+
+    // --- helpers --------------------------------------------------------------------------------------------
+
+    private static RenderException tooComplex(String what) {
+        return new RenderException(Reason.TOO_COMPLEX, "too complex to render: " + what);
+    }
+
+    private static int u16(byte[] b, int offset, boolean little) {
+        int a = b[offset] & 0xFF;
+        int c = b[offset + 1] & 0xFF;
+        return little ? (c << 8) | a : (a << 8) | c;
+    }
+
+    private static long u32(byte[] b, int offset, boolean little) {
+        long hi = u16(b, offset + (little ? 2 : 0), little);
+        long lo = u16(b, offset + (little ? 0 : 2), little);
+        return (hi << 16) | lo;
+    }
+
+    private static long u32be(byte[] b, int offset) {
+        return u32(b, offset, false);
+    }
+}
