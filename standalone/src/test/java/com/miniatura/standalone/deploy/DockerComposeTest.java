@@ -93,6 +93,14 @@ class DockerComposeTest {
         assertThat(((Map<?, ?>) service(compose, "worker").get("build")).get("dockerfile")).isEqualTo("worker/Dockerfile");
     }
 
+    /** The worker decodes JPEGs at reduced scale through libjpeg-turbo's TurboJPEG API when the library is there. */
+    @Test
+    void theWorkerImageInstallsTurboJpeg() throws IOException {
+        String dockerfile = Files.readString(REPO.resolve("worker").resolve("Dockerfile"));
+        String runtime = dockerfile.substring(dockerfile.lastIndexOf("FROM "));
+        assertThat(runtime).contains("libturbojpeg0");
+    }
+
     @Test
     void theImagesRunAsNonRootOnDebiansOpenJdkWithTheirLayersInCacheOrder() throws IOException {
         for (String module : List.of("ingest-api", "worker")) {
