@@ -15,14 +15,17 @@ import org.springframework.util.unit.DataSize;
  * @param limits           the security limits every source is held to
  * @param shutdownDeadline how long a stopping worker may take to finish the image in hand (SIGTERM);
  *                         Kubernetes' {@code terminationGracePeriodSeconds} must be longer
+ * @param maxRenderAttempts how many times workers may stop (their JVM dying) while rendering one event before the
+ *                          next delivery fails the image and dead-letters the event
  */
-public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline) {
+public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, int maxRenderAttempts) {
     public static final String PREFIX = "miniatura.worker";
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_RENDER_ATTEMPTS = 3;
 
-    /** Limits with the default shutdown deadline. */
+    /** Limits with the default shutdown deadline and render attempts. */
     public WorkerSettings(RenderLimits limits) {
-        this(limits, DEFAULT_SHUTDOWN_DEADLINE);
+        this(limits, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_MAX_RENDER_ATTEMPTS);
     }
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
@@ -37,6 +40,9 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline) {
                 "a positive duration such as 60s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
         Duration shutdownDeadline = problems.parse(PREFIX + ".shutdown-deadline", raw.get("shutdown-deadline"),
                 "a positive duration such as 30s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
-        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline);
+        int maxRenderAttempts = problems.parse(PREFIX + ".max-render-attempts", raw.get("max-render-attempts"),
+                "a number of attempts 1..1000 such as 3", Integer::parseInt, n -> n >= 1 && n <= 1000).orElse(1);
+        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline,
+                maxRenderAttempts);
     }
 }
