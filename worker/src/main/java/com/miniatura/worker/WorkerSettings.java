@@ -16,15 +16,18 @@ import org.springframework.util.unit.DataSize;
  * @param limits           the security limits every source is held to
  * @param shutdownDeadline how long a stopping worker may take to finish the image in hand (SIGTERM);
  *                         Kubernetes' {@code terminationGracePeriodSeconds} must be longer
+ * @param maxRenderAttempts how many times workers may stop (their JVM dying) while rendering one event before the
+ *                          next delivery fails the image and dead-letters the event
  * @param memoryBudget     the heap all renders of this worker may hold at once, in bytes ({@link MemoryBudget})
  */
-public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, long memoryBudget) {
+public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, int maxRenderAttempts, long memoryBudget) {
     public static final String PREFIX = "miniatura.worker";
     public static final Duration DEFAULT_SHUTDOWN_DEADLINE = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_RENDER_ATTEMPTS = 3;
 
-    /** Limits with the default shutdown deadline and memory budget. */
+    /** Limits with the default shutdown deadline, render attempts and memory budget. */
     public WorkerSettings(RenderLimits limits) {
-        this(limits, DEFAULT_SHUTDOWN_DEADLINE, MemoryBudget.fromHeap().capacity());
+        this(limits, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_MAX_RENDER_ATTEMPTS, MemoryBudget.fromHeap().capacity());
     }
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
@@ -39,8 +42,11 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, lon
                 "a positive duration such as 60s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
         Duration shutdownDeadline = problems.parse(PREFIX + ".shutdown-deadline", raw.get("shutdown-deadline"),
                 "a positive duration such as 30s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
+        int maxRenderAttempts = problems.parse(PREFIX + ".max-render-attempts", raw.get("max-render-attempts"),
+                "a number of attempts 1..1000 such as 3", Integer::parseInt, n -> n >= 1 && n <= 1000).orElse(1);
         long budget = memoryBudget(raw.get("memory-budget"), MemoryBudget.largestHeapPool(), problems);
-        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline, budget);
+        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline,
+                maxRenderAttempts, budget);
     }
 
     /**

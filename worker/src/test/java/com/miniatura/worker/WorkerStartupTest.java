@@ -22,6 +22,7 @@ class WorkerStartupTest {
                 "--miniatura.worker.max-source-frames=0",
                 "--miniatura.worker.render-timeout=soon",
                 "--miniatura.worker.shutdown-deadline=0s",
+                "--miniatura.worker.max-render-attempts=0",
                 "--miniatura.variants.g150.filters[0].type=blur",
                 "--miniatura.storage.endpoint=localhost:9000")).containsExactlyInAnyOrder(
                 "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"localhost:9000\"",
@@ -31,6 +32,7 @@ class WorkerStartupTest {
                 "miniatura.worker.max-source-frames: expected a number of frames 1..1000000 such as 1000 but was \"0\"",
                 "miniatura.worker.render-timeout: expected a positive duration such as 60s but was \"soon\"",
                 "miniatura.worker.shutdown-deadline: expected a positive duration such as 30s but was \"0s\"",
+                "miniatura.worker.max-render-attempts: expected a number of attempts 1..1000 such as 3 but was \"0\"",
                 "miniatura.variants.g150.filters[0].sigma: expected a number 0.3..50 but was not set");
     }
 

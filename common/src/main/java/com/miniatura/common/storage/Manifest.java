@@ -12,6 +12,10 @@ import java.util.List;
  * {@code deleting} (ingest, before publishing) → {@code deleted} (worker, after erasing every variant and
  * the original): a tombstone that keeps only {@code deletedAt}, which every later state carries on.
  *
+ * <p>While the worker renders an image it records its {@link Attempt} here, the state otherwise unchanged, so
+ * that a render whose worker never finished it (the JVM died) is counted at the next delivery; {@code rendered},
+ * {@code failed} and the deletion states end the attempt and carry none.
+ *
  * @param schema    document version, {@link #SCHEMA}
  * @param imageId   the image
  * @param status    {@link #PENDING}, {@link #RENDERED}, {@link #FAILED}, {@link #DELETING} or {@link #DELETED}
@@ -24,6 +28,7 @@ import java.util.List;
  * @param updatedAt when this state was written
  * @param deletedAt when the image was last deleted ({@code ce_time} of its {@code image.deleted} event), kept
  *                  through later uploads: an upload event not after it is stale and must not resurrect the image
+ * @param attempt   the render in progress, if any
  */
 public record Manifest(
         int schema,
@@ -35,7 +40,8 @@ public record Manifest(
         String reason,
         String eventId,
         Instant updatedAt,
-        Instant deletedAt) {
+        Instant deletedAt,
+        Attempt attempt) {
 
     public static final int SCHEMA = 1;
     public static final String PENDING = "pending";
@@ -46,6 +52,12 @@ public record Manifest(
 
     public Manifest {
         variants = variants == null ? List.of() : List.copyOf(variants);
+    }
+
+    /** A state without a render in progress. */
+    public Manifest(int schema, String imageId, String status, Source source, List<Variant> variants, String blurhash,
+            String reason, String eventId, Instant updatedAt, Instant deletedAt) {
+        this(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, deletedAt, null);
     }
 
     public static Manifest pending(String imageId, Source source, String eventId, Instant now) {
@@ -77,7 +89,12 @@ public record Manifest(
         if (carried == null || (deletedAt != null && !deletedAt.isBefore(carried))) {
             return this;
         }
-        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, carried);
+        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, carried, attempt);
+    }
+
+    /** This state, with a render of it in progress ({@code null}: none). */
+    public Manifest withAttempt(Attempt attempt) {
+        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, deletedAt, attempt);
     }
 
     /**
@@ -87,6 +104,18 @@ public record Manifest(
     public boolean deletedSince(Instant uploadTime) {
         return deletedAt != null && (uploadTime == null || !uploadTime.isAfter(deletedAt));
     }
+
+    /**
+     * A render started by a worker and not finished yet: written just before the worker decodes the original,
+     * ended by the state it writes next.
+     *
+     * @param eventId    {@code ce_id} of the upload event being rendered
+     * @param unfinished how many earlier renders of this event a worker started and never finished, because its
+     *                   JVM stopped (out of memory, a native crash, SIGKILL)
+     * @param worker     random id of the worker JVM that started this one (not a host name)
+     * @param startedAt  when it started
+     */
+    public record Attempt(String eventId, int unfinished, String worker, Instant startedAt) {}
 
     /**
      * The original: where it is, and what the worker learnt decoding it.

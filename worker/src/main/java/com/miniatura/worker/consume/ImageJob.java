@@ -28,6 +28,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +52,12 @@ import org.springframework.stereotype.Component;
  *
  * <p>An upload published before the image's last deletion ({@link Manifest#deletedSince}) is ignored, so a
  * late, duplicated or replayed upload never resurrects a deleted image.
+ *
+ * <p>Before decoding an original, the job records its {@link Manifest.Attempt} in the manifest. A record whose
+ * render kills the worker (out of memory, a native crash, SIGKILL) is delivered again to the next worker, which
+ * finds that attempt unfinished; once workers stopped {@code miniatura.worker.max-render-attempts} times on one
+ * event, the image fails ("the worker stopped 3 times while rendering this image") and the event is
+ * dead-lettered, so the partition moves on.
  */
 @Component
 public class ImageJob {
@@ -60,6 +68,10 @@ public class ImageJob {
     private final VariantCatalog catalog;
     private final StorageSettings storage;
     private final long maxSourceBytes;
+    private final int maxRenderAttempts;
+    /** This worker JVM in the attempts it records: random, so that a start by another JVM (or pod) is told apart. */
+    private final String workerId = UUID.randomUUID().toString();
+    private final Counter poisoned;
     private final Clock clock = Clock.systemUTC();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
     private final MeterRegistry meters;
@@ -89,7 +101,14 @@ public class ImageJob {
         this.catalog = settings.catalog();
         this.storage = settings.storage();
         this.maxSourceBytes = worker.limits().maxSourceBytes();
+        this.maxRenderAttempts = worker.maxRenderAttempts();
         this.meters = meters;
+        this.poisoned = Counter.builder("miniatura.images.poisoned")
+                .description("Images failed because workers stopped (their JVM died) max-render-attempts times while"
+                        + " rendering one event of them")
+                .register(meters);
+        log.info("Recording render attempts as worker {}; an image fails once workers stopped {} times while rendering"
+                + " one event of it", workerId, maxRenderAttempts);
         io.micrometer.core.instrument.Gauge.builder("miniatura.images.inflight", inFlight, AtomicInteger::get)
                 .description("Image events being handled right now").register(meters);
         for (Outcome outcome : Outcome.values()) {
@@ -142,9 +161,17 @@ public class ImageJob {
             return Outcome.SKIPPED;
         }
         Manifest.Source source = Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
+        Manifest.Attempt attempt = attempt(event, previous);
+        if (attempt.unfinished() >= maxRenderAttempts) {
+            poisoned.increment();
+            log.warn("Image {}: workers stopped {} times while rendering event {} (the last start: worker {} at {});"
+                    + " failing it", data.imageId(), attempt.unfinished(), event.id(), previous.attempt().worker(),
+                    previous.attempt().startedAt());
+            return fail(event, previous, source, "the worker stopped " + attempt.unfinished() + " times while rendering this image");
+        }
         Optional<StoredObject> original;
         try {
-            original = store.get(data.bucket(), data.key(), maxSourceBytes);
+            original = fetchWhileRecording(data, record(data, previous, source, event, attempt));
         } catch (ObjectTooLargeException e) {
             return fail(event, previous, source, e.getMessage());
         } catch (StorageRejectedException e) {
@@ -217,6 +244,57 @@ public class ImageJob {
                 result.source().height(), result.source().format(), fresh.size(),
                 fresh.size() < stored.size() ? " (of " + stored.size() + ")" : "", (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
+    }
+
+    /**
+     * The attempt this delivery makes. The manifest still showing a start of the same event by another worker means
+     * that worker never finished it, nearly always because its JVM stopped (a render that ends writes
+     * {@code rendered} or {@code failed}): one more unfinished. The same event started by this worker was a delivery
+     * that ended with an error and is being retried: that is no stop. Anything else starts afresh.
+     */
+    private Manifest.Attempt attempt(ImageEvent event, Manifest previous) {
+        Manifest.Attempt last = previous == null ? null : previous.attempt();
+        if (last == null || !event.id().equals(last.eventId())) {
+            return new Manifest.Attempt(event.id(), 0, workerId, clock.instant());
+        }
+        if (workerId.equals(last.worker())) {
+            return last;
+        }
+        Manifest.Attempt next = new Manifest.Attempt(event.id(), last.unfinished() + 1, workerId, clock.instant());
+        if (next.unfinished() < maxRenderAttempts) {
+            log.warn("Rendering {} again: worker {} started event {} at {} and stopped before finishing it (stop {} of {}"
+                    + " before the image fails)", event.data().imageId(), last.worker(), event.id(), last.startedAt(),
+                    next.unfinished(), maxRenderAttempts);
+        }
+        return next;
+    }
+
+    /**
+     * Writes the manifest as it was (or {@code pending}, without a time: no state was written by anyone yet) with
+     * {@code attempt}, on the upload threads so that the write overlaps reading the original. Nothing to write
+     * when the manifest already holds this attempt (a retry in this worker).
+     */
+    private Future<?> record(ImageUploaded data, Manifest previous, Manifest.Source source, ImageEvent event,
+            Manifest.Attempt attempt) {
+        if (previous != null && attempt.equals(previous.attempt())) {
+            return CompletableFuture.completedFuture(null);
+        }
+        // the state's time stays as it was: a deletion tells an upload accepted after it by that time
+        Manifest state = previous != null ? previous : Manifest.pending(data.imageId(), source, event.id(), null);
+        return uploads.submit(() -> writeManifest(state.withAttempt(attempt)));
+    }
+
+    /**
+     * The original, read while {@code recording} writes the attempt; returns or throws only once that write ended,
+     * so the attempt is stored before anything is decoded and never lands after the state written next. If the
+     * write failed, its error is thrown (transient, retried) instead of the read's.
+     */
+    private Optional<StoredObject> fetchWhileRecording(ImageUploaded data, Future<?> recording) {
+        try {
+            return store.get(data.bucket(), data.key(), maxSourceBytes);
+        } finally {
+            awaitAll(List.of(recording));
+        }
     }
 
     /**
@@ -337,6 +415,11 @@ public class ImageJob {
         writeManifest(Manifest.deleted(imageId, event.id(), deletedAt, clock.instant()).carryingDeletion(previous));
         log.info("Deleted {}: {} variants{}", imageId, variants.size(), ownOriginal ? " and its original " + original.key() : "");
         return Outcome.DELETED;
+    }
+
+    /** The id of this worker JVM in the attempts it records. */
+    String workerId() {
+        return workerId;
     }
 
     /** Marks an image failed when its event itself is unusable (no original to fall back on). */

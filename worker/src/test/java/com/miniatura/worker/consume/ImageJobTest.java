@@ -9,7 +9,6 @@ import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
@@ -99,15 +98,18 @@ class ImageJobTest {
         assertThat(manifest.status()).isEqualTo("failed");
         assertThat(manifest.reason()).isEqualTo(c.reason());
         assertThat(manifest.eventId()).isEqualTo("ev-1");
-        verify(store, times(1)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        assertThat(manifest.attempt()).isNull();
+        // the render's attempt (written while the original is read), then the failure
+        verify(store, times(2)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
     }
 
     @Test
-    void storageOutageIsThrownForRetryAndNothingIsWritten() {
+    void storageOutageIsThrownForRetryAndNothingButTheAttemptIsWritten() {
         when(store.get(anyString(), anyString(), anyLong()))
                 .thenThrow(new StorageUnavailableException("get originals/img-1.jpg failed: connection refused", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, times(1)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        assertThat(writtenManifest().status()).isEqualTo("pending");
     }
 
     @Test
@@ -116,14 +118,14 @@ class ImageJobTest {
                 .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.RENDERED);
 
-        // the variants are uploaded side by side, so in either order; the manifest only after both
+        // the render's attempt first, then the variants side by side, so in either order; the manifest only after both
         verify(store).put(eq("thumbnails"), eq("img-1/a.jpg"), any(), eq("image/jpeg"), eq("public, max-age=60"),
                 eq(Map.of("image-id", "img-1", "spec-hash", VARIANTS.get(0).specHash())));
         verify(store).put(eq("thumbnails"), eq("img-1/b.png"), any(), eq("image/png"), eq("public, max-age=60"), anyMap());
         List<String> puts = org.mockito.Mockito.mockingDetails(store).getInvocations().stream()
                 .filter(i -> i.getMethod().getName().equals("put")).map(i -> (String) i.getArgument(1)).toList();
-        assertThat(puts).hasSize(3).endsWith("img-1/manifest.json");
-        assertThat(puts.subList(0, 2)).containsExactlyInAnyOrder("img-1/a.jpg", "img-1/b.png");
+        assertThat(puts).hasSize(4).startsWith("img-1/manifest.json").endsWith("img-1/manifest.json");
+        assertThat(puts.subList(1, 3)).containsExactlyInAnyOrder("img-1/a.jpg", "img-1/b.png");
 
         Manifest manifest = writtenManifest();
         assertThat(manifest.status()).isEqualTo("rendered");
@@ -137,19 +139,20 @@ class ImageJobTest {
     }
 
     @Test
-    void storageOutageWhileStoringVariantsLeavesNoManifest() throws Exception {
+    void storageOutageWhileStoringVariantsLeavesNoRenderedManifest() throws Exception {
         when(store.get(anyString(), anyString(), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), anyString(), any(), anyMap()))
                 .thenThrow(new StorageUnavailableException("put failed: 503", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
-        verify(store, never()).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+        assertThat(writtenManifest().status()).as("only the render's attempt").isEqualTo("pending");
     }
 
+    /** The last manifest written. */
     private Manifest writtenManifest() {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), json.capture(), eq("application/json"),
-                eq("no-cache"), anyMap());
+        verify(store, org.mockito.Mockito.atLeastOnce()).put(eq("thumbnails"), eq("img-1/manifest.json"), json.capture(),
+                eq("application/json"), eq("no-cache"), anyMap());
         return ManifestCodec.read(json.getValue());
     }
 
