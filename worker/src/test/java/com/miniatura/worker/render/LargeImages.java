@@ -64,20 +64,27 @@ public final class LargeImages {
             int sw = photo.getWidth();
             int sh = photo.getHeight();
             byte[] big = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];
+            // bilinear, in 8-bit fixed point: where each output column and row falls between two source ones
+            int[] x0 = new int[width];
+            int[] x1 = new int[width];
+            int[] wx = new int[width];
+            for (int x = 0; x < width; x++) {
+                double fx = Math.max(0, (x + 0.5) * sw / width - 0.5);
+                x0[x] = Math.min(sw - 1, (int) fx) * 3;
+                x1[x] = Math.min(sw - 1, (int) fx + 1) * 3;
+                wx[x] = (int) Math.round((fx - Math.floor(fx)) * 256);
+            }
             for (int y = 0; y < height; y++) {
-                double fy = (y + 0.5) * sh / height - 0.5;
-                int y0 = Math.max(0, (int) Math.floor(fy));
-                int y1 = Math.min(sh - 1, y0 + 1);
-                double wy = Math.max(0, fy - y0);
+                double fy = Math.max(0, (y + 0.5) * sh / height - 0.5);
+                int row0 = Math.min(sh - 1, (int) fy) * sw * 3;
+                int row1 = Math.min(sh - 1, (int) fy + 1) * sw * 3;
+                int wy = (int) Math.round((fy - Math.floor(fy)) * 256);
                 for (int x = 0, o = y * width * 3; x < width; x++, o += 3) {
-                    double fx = (x + 0.5) * sw / width - 0.5;
-                    int x0 = Math.max(0, (int) Math.floor(fx));
-                    int x1 = Math.min(sw - 1, x0 + 1);
-                    double wx = Math.max(0, fx - x0);
+                    int a = wx[x];
                     for (int c = 0; c < 3; c++) {
-                        double top = (small[(y0 * sw + x0) * 3 + c] & 0xFF) * (1 - wx) + (small[(y0 * sw + x1) * 3 + c] & 0xFF) * wx;
-                        double bottom = (small[(y1 * sw + x0) * 3 + c] & 0xFF) * (1 - wx) + (small[(y1 * sw + x1) * 3 + c] & 0xFF) * wx;
-                        big[o + c] = (byte) Math.round(top * (1 - wy) + bottom * wy);
+                        int top = (small[row0 + x0[x] + c] & 0xFF) * (256 - a) + (small[row0 + x1[x] + c] & 0xFF) * a;
+                        int bottom = (small[row1 + x0[x] + c] & 0xFF) * (256 - a) + (small[row1 + x1[x] + c] & 0xFF) * a;
+                        big[o + c] = (byte) ((top * (256 - wy) + bottom * wy + (1 << 15)) >> 16);
                     }
                 }
             }
