@@ -22,14 +22,19 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A render is a fixed, ordered list of steps, none of which modifies its input. Once per render:
  * <ol>
- *   <li>{@link Decode}: bytes → first frame, after the size limits and a format check;</li>
- *   <li>{@link ToSrgb}, unless the decoder already gave sRGB bytes (the usual JPEG): convert to sRGB once,
- *       so resampling mixes colours in the output colour space. The image stays in its <em>stored</em>
+ *   <li>{@link Decode#open}: every check that needs no pixels (size, format, container structure, header), and
+ *       what the decoder will allocate;</li>
+ *   <li>{@link #plan}: the decode scale (libjpeg-turbo's 1/2, 1/4, 1/8 for a JPEG) and box factor the variants
+ *       allow, and the render's memory ({@link Footprint}), reserved in the worker's {@link MemoryBudget}: a render
+ *       that can never fit is refused, one that fits later waits;</li>
+ *   <li>{@link Decode.Opened#read}: the first frame at that scale, under the render deadline;</li>
+ *   <li>{@link ToSrgb}, unless the decoder already gave sRGB bytes (the usual JPEG): convert to sRGB once, a strip
+ *       at a time, so resampling mixes colours in the output colour space. The image stays in its <em>stored</em>
  *       orientation: turning 12 MP costs as much as converting it, and each variant turns only its own small
  *       result instead;</li>
- *   <li>{@link Resample#box}: the source box-shrunk by the largest whole factor every variant allows
- *       ({@link Cascade#shrinkFactor}; a 12 MP photo is halved for the reference catalog): the full-size pixels are read
- *       once, and everything after works on a quarter of them or fewer;</li>
+ *   <li>{@link Resample#box}: the rest of the reduction every variant allows, by the largest whole factor
+ *       ({@link Cascade#shrinkFactor}; a 12 MP photo is halved for the reference catalog, by libjpeg-turbo's DCT
+ *       when it decodes): everything after works on a quarter of the pixels or fewer;</li>
  *   <li>{@link Shrink}: a small analysis copy (≤ {@value ContentCrop#ANALYSIS_SIDE} px), the input of the
  *       BlurHash and of content-aware crops ({@link ContentCrop}, which analyses it only if a variant asks);
  *       made when first needed, from the smallest whole copy of the source made by then
@@ -61,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * A JPEG variant that would only re-encode the source's own pixels at no finer a quality skips all of these
  * and is the source's compressed data, metadata stripped ({@link Passthrough}); two variants that come to the
  * same pixels and encoding are encoded once.
- * The deadline is checked between variants.
+ * The deadline is checked between variants, and polled inside every loop over a whole image ({@link Deadline}).
  *
  * <p>Stateless apart from its limits, so one instance can be shared by concurrent renders.
  */
