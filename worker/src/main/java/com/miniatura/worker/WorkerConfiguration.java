@@ -32,10 +32,15 @@ class WorkerConfiguration {
         return settings;
     }
 
-    /** The budget every render of this worker shares. */
+    /** The budget every render of this worker shares, and of any other worker in this JVM (the standalone's lanes). */
     @Bean
     MemoryBudget memoryBudget(Settings settings) {
-        return new MemoryBudget(settings.worker().memoryBudget());
+        MemoryBudget budget = MemoryBudget.shared(settings.worker().memoryBudget());
+        if (budget.capacity() != settings.worker().memoryBudget()) {
+            log.warn("miniatura.worker.memory-budget of {} ignored: this JVM's workers already share a budget of {}",
+                    MemoryBudget.megabytes(settings.worker().memoryBudget()), budget);
+        }
+        return budget;
     }
 
     /** The worker's whole configuration, or {@link com.miniatura.common.config.InvalidConfigurationException} naming every problem. */

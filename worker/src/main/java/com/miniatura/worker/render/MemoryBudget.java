@@ -48,6 +48,19 @@ public final class MemoryBudget {
         return new MemoryBudget(Math.max(1, (long) (largestHeapPool() * HEAP_SHARE)));
     }
 
+    private static MemoryBudget shared;
+
+    /**
+     * The one budget of every worker in this JVM, made at the first call with {@code capacity}: the standalone runs
+     * the live and the bulk lane's workers in one heap, and two budgets of 60 % each would promise it 120 %.
+     */
+    public static synchronized MemoryBudget shared(long capacity) {
+        if (shared == null) {
+            shared = new MemoryBudget(capacity);
+        }
+        return shared;
+    }
+
     /** The largest maximum size of a heap memory pool (the old generation), or the heap when none says. */
     public static long largestHeapPool() {
         long largest = 0;

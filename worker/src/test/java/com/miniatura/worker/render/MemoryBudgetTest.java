@@ -34,6 +34,12 @@ class MemoryBudgetTest {
         assertThatThrownBy(() -> budget.reserve(101 * MB, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** The standalone runs two workers (the live and the bulk lane) in one heap: they must share one budget. */
+    @Test
+    void theWorkersOfOneJvmShareOneBudget() {
+        assertThat(MemoryBudget.shared(100 * MB)).isSameAs(MemoryBudget.shared(200 * MB));
+    }
+
     @Test
     void reservationsWaitFirstComeFirstServedUntilBytesAreGivenBack() throws Exception {
         MemoryBudget budget = new MemoryBudget(100 * MB);
