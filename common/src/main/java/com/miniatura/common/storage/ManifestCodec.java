@@ -17,7 +17,17 @@ public final class ManifestCodec {
         return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(manifest);
     }
 
+    /**
+     * The manifest in {@code json}. Manifests come from a bucket that can hold anything: a document that is not a
+     * manifest (not an object, {@code null}, or without a {@code status}) is refused like malformed JSON, with a
+     * {@link tools.jackson.core.JacksonException}, which every caller treats as an unreadable manifest.
+     */
     public static Manifest read(byte[] json) {
-        return JSON.readValue(json, Manifest.class);
+        Manifest manifest = JSON.readValue(json, Manifest.class);
+        if (manifest == null || manifest.status() == null || manifest.status().isBlank()) {
+            throw tools.jackson.databind.exc.MismatchedInputException.from(null, Manifest.class,
+                    manifest == null ? "a manifest must be a JSON object, not null" : "a manifest must have a status");
+        }
+        return manifest;
     }
 }

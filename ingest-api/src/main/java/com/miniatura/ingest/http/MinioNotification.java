@@ -117,7 +117,9 @@ final class MinioNotification {
             return new Ignored(key, "a folder marker is not an image");
         }
         String etag = text(object, "eTag");
-        Long size = object.path("size").isIntegralNumber() ? object.path("size").asLong() : null;
+        // a size beyond a long (which only a forged body has) is left out, not an exception: the key names the object
+        Long size = object.path("size").isIntegralNumber() && object.path("size").canConvertToLong()
+                ? object.path("size").asLong() : null;
         String contentType = text(object, "contentType");
         if (contentType == null) {
             contentType = metadata(meta, "content-type");
@@ -143,7 +145,9 @@ final class MinioNotification {
         for (String field : meta.propertyNames()) {
             String lower = field.toLowerCase(Locale.ROOT);
             if (lower.equals("x-amz-meta-" + name) || lower.equals(name)) {
-                String value = meta.get(field).asString();
+                JsonNode node = meta.get(field);
+                // MinIO lists values as strings; an object or array (a forged body) names nothing
+                String value = node.isValueNode() ? node.asString() : null;
                 return value == null || value.isBlank() ? null : value.strip();
             }
         }

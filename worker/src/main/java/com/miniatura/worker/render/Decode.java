@@ -1,7 +1,6 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.worker.render.RenderException.Reason;
-import com.twelvemonkeys.imageio.stream.ByteArrayImageInputStream;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.Transparency;
@@ -214,12 +213,12 @@ final class Decode {
     /** Everything but the JPEGs {@link NativeJpeg} takes: one ImageIO reader per format ({@link Readers}). */
     static final class ImageIoSource extends Opened {
         private final ImageReader reader;
-        private final ImageInputStream in;
+        private final GuardedImageInputStream in;
         private final Frames.Gif gif;
         private boolean closed;
 
         private ImageIoSource(String format, byte[] source, SourceMetadata metadata, int width, int height, Layout layout,
-                ImageReader reader, ImageInputStream in, Frames.Gif gif) {
+                ImageReader reader, GuardedImageInputStream in, Frames.Gif gif) {
             super(format, source, metadata, width, height, layout);
             this.reader = reader;
             this.in = in;
@@ -233,7 +232,7 @@ final class Decode {
             // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
             // copy in a cache. Seeking back is allowed: readers that seek back on a forward-only stream fail with
             // "pos < flushedPos" on files that are fine.
-            ImageInputStream in = new ByteArrayImageInputStream(source);
+            GuardedImageInputStream in = new GuardedImageInputStream(source);
             boolean opened = false;
             try {
                 // a PNG's text chunks are never inflated (the reader keeps them as metadata, which we never read;
@@ -280,6 +279,7 @@ final class Decode {
             if (denominator != 1) {
                 throw new IllegalArgumentException("ImageIO decodes " + format + " at full size only");
             }
+            in.watch(deadline);
             try {
                 BufferedImage image = Decode.read(reader, format, deadline);
                 image = switch (format) {
@@ -474,13 +474,13 @@ final class Decode {
             }
             return image;
         } catch (IOException e) {
-            if (watch.aborted) {
+            if (watch.aborted || causedBy(e, Deadline.Expired.class)) {
                 throw deadline.timedOut("decoding"); // a reader may throw rather than return when aborted
             }
             throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), reraiseOutOfMemory(e));
         } catch (RuntimeException e) {
-            if (watch.aborted) {
-                throw deadline.timedOut("decoding");
+            if (watch.aborted || causedBy(e, Deadline.Expired.class)) {
+                throw deadline.timedOut("decoding"); // the stream's poll: a reader that reports no progress
             }
             throw unreadable(format, reraiseOutOfMemory(e));
         }

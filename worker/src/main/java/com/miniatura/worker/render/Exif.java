@@ -203,10 +203,11 @@ final class Exif {
         if (offset < 0 || offset + length > ifd.end()) {
             return null;
         }
-        String text = decodeText(ifd.data(), offset, length);
+        String text = decodeText(ifd.data(), offset, length, count > MAX_COPYRIGHT_BYTES);
         List<String> parts = new ArrayList<>();
         for (String part : text.split("\0")) {
-            String clean = part.replaceAll("[\\p{Cntrl}\uFFFD]", " ").trim();
+            // \p{Cc}: every control character, C1 (U+0080..U+009F) too, which \p{Cntrl} (ASCII only) lets through
+            String clean = part.replaceAll("[\\p{Cc}\uFFFD]", " ").trim();
             if (!clean.isEmpty()) {
                 parts.add(clean);
             }
@@ -214,20 +215,22 @@ final class Exif {
         return parts.isEmpty() ? null : String.join("; ", parts);
     }
 
-    private static String decodeText(byte[] data, int offset, int length) {
+    /** UTF-8 when valid, else Latin-1; {@code cut}: the text was cut at the cap, maybe inside a UTF-8 character. */
+    private static String decodeText(byte[] data, int offset, int length, boolean cut) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(data, offset, length)).toString();
         } catch (CharacterCodingException e) {
-            // not UTF-8, or UTF-8 cut by the 1 KB cap: try without a trailing partial character, then Latin-1
+            // not UTF-8, or UTF-8 cut by the 1 KB cap: then try without a trailing partial character; else Latin-1
+            // (a short Latin-1 text must not lose its last accented letter to that retry)
             int end = offset + length;
-            for (int cut = 1; cut <= 3 && cut < length; cut++) {
+            for (int drop = 1; cut && drop <= 3 && drop < length; drop++) {
                 try {
                     return StandardCharsets.UTF_8.newDecoder()
                             .onMalformedInput(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(data, offset, end - cut - offset)).toString();
+                            .decode(ByteBuffer.wrap(data, offset, end - drop - offset)).toString();
                 } catch (CharacterCodingException stillBad) {
                     // keep cutting
                 }

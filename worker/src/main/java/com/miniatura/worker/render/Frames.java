@@ -36,6 +36,9 @@ final class Frames {
 
     /** IFDs in the chain starting at the header's first-IFD offset; a chain that loops is counted once round. */
     private static long tiff(byte[] b) {
+        if (b.length < 8) {
+            return 1; // cut inside the header: the decoder reports it
+        }
         boolean little = b[0] == 'I';
         Set<Long> seen = new HashSet<>();
         long offset = u32(b, 4, little);

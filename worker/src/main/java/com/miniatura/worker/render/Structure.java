@@ -66,10 +66,12 @@ final class Structure {
         int scans = 0;
         int segments = 0;
         long metadata = 0;
+        long profileBytes = 0;
+        long profileClaims = -1;
         int pos = 2;
         while (pos + 4 <= b.length) {
             if ((b[pos] & 0xFF) != 0xFF) {
-                return; // lost sync: damaged, the decoder reports it
+                break; // lost sync: damaged, the decoder reports it
             }
             int marker = b[pos + 1] & 0xFF;
             if (marker == 0xFF) {
@@ -77,7 +79,7 @@ final class Structure {
                 continue;
             }
             if (marker == EOI) {
-                return;
+                break;
             }
             if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
                 pos += 2;
@@ -94,6 +96,12 @@ final class Structure {
                             + MemoryBudget.megabytes(MAX_METADATA_BYTES));
                 }
             }
+            if (marker == 0xE2 && length >= 16 && pos + 2 + length <= b.length && ascii(b, pos + 4, "ICC_PROFILE\0")) {
+                profileBytes += length - 16; // after the length, the identifier, the sequence number and the count
+                if ((b[pos + 16] & 0xFF) == 1 && length >= 20) {
+                    profileClaims = u32(b, pos + 18, false); // the profile header's own size field
+                }
+            }
             pos += 2 + length;
             if (marker == SOS) {
                 if (++scans > MAX_JPEG_SCANS) {
@@ -102,6 +110,30 @@ final class Structure {
                 pos = endOfEntropyCodedData(b, pos);
             }
         }
+        checkProfile(profileClaims, profileBytes);
+    }
+
+    /**
+     * An embedded colour profile claiming more bytes than the file holds for it: TwelveMonkeys' readers allocate the
+     * claimed size before reading (a 1.2 KB JPEG or a 748-byte WebP claiming 1 GB made them allocate 1 GB).
+     */
+    private static void checkProfile(long claims, long holds) throws RenderException {
+        if (claims > holds) {
+            throw new RenderException(Reason.CORRUPT, "corrupt image: its colour profile claims " + claims
+                    + " bytes but the file holds " + holds);
+        }
+    }
+
+    private static boolean ascii(byte[] b, int at, String text) {
+        if (at + text.length() > b.length) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if ((b[at + i] & 0xFF) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Position of the first marker after entropy-coded data (stuffed 0xFF00 and restart markers are data). */
@@ -236,6 +268,7 @@ final class Structure {
     private static final int TAG_EXIF_IFD = 34665;
     private static final int TAG_GPS_IFD = 34853;
     private static final int TAG_INTEROPERABILITY_IFD = 40965;
+    private static final int TAG_ICC_PROFILE = 34675;
     /** Bytes per value of each TIFF field type (1..18), 0 where unknown. */
     private static final int[] TYPE_SIZE = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8};
 
@@ -285,6 +318,10 @@ final class Structure {
                             + count + " values, which do not fit in the file");
                 }
             }
+            if (tag == TAG_ICC_PROFILE && bytes >= 4) {
+                long profile = bytes > 4 ? u32(b, entry + 8, little) : entry + 8;
+                checkProfile(u32(b, (int) profile, false), bytes);
+            }
             if ((tag == TAG_STRIP_OFFSETS || tag == TAG_STRIP_BYTE_COUNTS || tag == TAG_TILE_OFFSETS
                     || tag == TAG_TILE_BYTE_COUNTS) && count > MAX_TIFF_STRIPS) {
                 throw tooComplex("the TIFF has " + count + " strips or tiles, more than the limit of " + MAX_TIFF_STRIPS);
@@ -328,6 +365,14 @@ final class Structure {
     // --- WebP -----------------------------------------------------------------------------------------------
 
     private static void webp(byte[] b, RenderLimits limits) throws RenderException {
+        for (long pos = 12; pos + 8 <= b.length; ) {
+            int p = (int) pos;
+            long length = u32(b, p + 4, true);
+            if (ascii(b, p, "ICCP") && length >= 4 && p + 12 <= b.length) {
+                checkProfile(u32(b, p + 8, false), Math.min(length, b.length - p - 8L));
+            }
+            pos += 8 + length + (length & 1);
+        }
         Frames.Webp webp = Frames.Webp.layout(b);
         if (!webp.framesOnCanvas()) {
             throw new RenderException(Reason.CORRUPT, "corrupt image: a WebP animation frame lies outside its "
