@@ -1,0 +1,31 @@
+package com.miniatura.common.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import tools.jackson.core.JacksonException;
+
+/**
+ * Fuzzes {@link ManifestCodec#read}, which reads status documents from the thumbnails bucket: written by us, but a
+ * bucket can hold anything (a half-written object, an older or newer writer, a hand edit). The contract this test
+ * holds it to: a document it cannot read fails with Jackson's {@link JacksonException} (unchecked; every caller in
+ * the worker, ingest and rerender that must survive a bad manifest catches RuntimeException around it), never with
+ * another exception or an Error; and what it reads is a manifest (not null) that writes back and reads again to
+ * the same manifest. See docs/fuzzing.md.
+ */
+class ManifestCodecFuzzTest {
+
+    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
+    void read(byte[] json) {
+        Manifest manifest;
+        try {
+            manifest = ManifestCodec.read(json);
+        } catch (JacksonException e) {
+            return;
+        }
+        assertNotNull(manifest, "read a manifest as null");
+        assertNotNull(manifest.variants());
+        assertEquals(manifest, ManifestCodec.read(ManifestCodec.write(manifest)), "write/read changed the manifest");
+    }
+}
