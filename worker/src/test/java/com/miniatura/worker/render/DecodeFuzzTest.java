@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.miniatura.common.testing.KnownFindings;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 

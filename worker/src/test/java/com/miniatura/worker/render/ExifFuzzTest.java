@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.miniatura.common.testing.KnownFindings;
 
 /**
  * Fuzzes {@link Exif}. {@link Exif#read} is documented never to throw: it swallows RuntimeExceptions as a "last

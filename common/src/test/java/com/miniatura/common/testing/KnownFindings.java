@@ -1,19 +1,19 @@
-package com.miniatura.worker.render;
+package com.miniatura.common.testing;
 
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
 
 /**
- * Findings of the fuzz tests that are reported but not fixed yet (docs/fuzzing.md). The fuzz tests skip an input
- * that fails in exactly one of these ways, so that their committed crash seeds and the CI fuzz budget stay green
- * while the fix is pending; everything else still fails. Each entry has a regression test marked
+ * Findings of the fuzz tests, in every module, that are reported but not fixed yet (docs/fuzzing.md). The fuzz
+ * tests skip an input that fails in exactly one of these ways, so that their committed crash seeds and the CI fuzz
+ * budget stay green while the fix is pending; everything else still fails. Each entry has a regression test marked
  * {@code @Disabled("finding: ...")}: fixing the bug means deleting the entry and enabling that test.
  */
-final class KnownFindings {
+public final class KnownFindings {
 
     /** An open finding: what it is called in docs/fuzzing.md and how its failure looks. */
-    record Finding(String id, Predicate<Throwable> failure) {
+    public record Finding(String id, Predicate<Throwable> failure) {
 
         /** An exception of {@code type} thrown from {@code className.method}. */
         static Finding thrownFrom(String id, Class<? extends Throwable> type, String className, String method) {
@@ -27,7 +27,7 @@ final class KnownFindings {
         }
     }
 
-    static final List<Finding> OPEN = List.of(
+    public static final List<Finding> OPEN = List.of(
             // Frames.count("tiff", b) reads the first-IFD offset (bytes 4-7) of a file Sniff named TIFF from its
             // first 4 bytes: "MM\0*" plus fewer than 4 bytes throws, out of Decode.decode too.
             Finding.thrownFrom("F1 frames-tiff-short-header", ArrayIndexOutOfBoundsException.class,
@@ -36,7 +36,7 @@ final class KnownFindings {
             Finding.assertion("F2 exif-copyright-c1-controls", "C1 control character in copyright"));
 
     @FunctionalInterface
-    interface Action<E extends Exception> {
+    public interface Action<E extends Exception> {
         void run() throws E;
     }
 
@@ -44,7 +44,7 @@ final class KnownFindings {
     }
 
     /** Runs {@code action}: false when it returns, true when it fails as an {@link #OPEN} finding; else rethrows. */
-    static <E extends Exception> boolean tolerated(Action<E> action) throws E {
+    public static <E extends Exception> boolean tolerated(Action<E> action) throws E {
         try {
             action.run();
             return false;
