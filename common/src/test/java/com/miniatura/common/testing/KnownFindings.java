@@ -33,7 +33,11 @@ public final class KnownFindings {
             Finding.thrownFrom("F1 frames-tiff-short-header", ArrayIndexOutOfBoundsException.class,
                     "com.miniatura.worker.render.Frames", "tiff"),
             // Exif's copyright keeps C1 control characters (U+0080-U+009F): \p{Cntrl} is ASCII-only.
-            Finding.assertion("F2 exif-copyright-c1-controls", "C1 control character in copyright"));
+            Finding.assertion("F2 exif-copyright-c1-controls", "C1 control character in copyright"),
+            // ManifestCodec.read returns null for the JSON document "null".
+            Finding.assertion("F6 manifest-json-null", "read a manifest as null"),
+            // ManifestCodec.read accepts a manifest without a status; NotificationsController and Rerender trip on it.
+            Finding.assertion("F7 manifest-without-status", "read a manifest without a status"));
 
     @FunctionalInterface
     public interface Action<E extends Exception> {
