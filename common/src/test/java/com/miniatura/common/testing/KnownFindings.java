@@ -3,6 +3,7 @@ package com.miniatura.common.testing;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Predicate;
+import tools.jackson.databind.exc.JsonNodeException;
 
 /**
  * Findings of the fuzz tests, in every module, that are reported but not fixed yet (docs/fuzzing.md). The fuzz
@@ -21,6 +22,12 @@ public final class KnownFindings {
                     .anyMatch(f -> f.getClassName().equals(className) && f.getMethodName().equals(method)));
         }
 
+        /** As {@link #thrownFrom(String, Class, String, String)}, with a message that contains {@code text}. */
+        static Finding thrownFrom(String id, Class<? extends Throwable> type, String className, String method, String text) {
+            Finding thrown = thrownFrom(id, type, className, method);
+            return new Finding(id, t -> thrown.failure().test(t) && t.getMessage() != null && t.getMessage().contains(text));
+        }
+
         /** A failed assertion of a fuzz test whose message starts with {@code prefix}. */
         static Finding assertion(String id, String prefix) {
             return new Finding(id, t -> t instanceof AssertionError && t.getMessage() != null && t.getMessage().startsWith(prefix));
@@ -37,7 +44,13 @@ public final class KnownFindings {
             // ManifestCodec.read returns null for the JSON document "null".
             Finding.assertion("F6 manifest-json-null", "read a manifest as null"),
             // ManifestCodec.read accepts a manifest without a status; NotificationsController and Rerender trip on it.
-            Finding.assertion("F7 manifest-without-status", "read a manifest without a status"));
+            Finding.assertion("F7 manifest-without-status", "read a manifest without a status"),
+            // MinioNotification.metadata calls asString() on a user metadata value that is an object or an array.
+            Finding.thrownFrom("F4 minio-metadata-not-a-string", JsonNodeException.class,
+                    "com.miniatura.ingest.http.MinioNotification", "metadata", "asString()"),
+            // MinioNotification.record calls asLong() on an integral "size" beyond the long range.
+            Finding.thrownFrom("F5 minio-size-out-of-long-range", JsonNodeException.class,
+                    "com.miniatura.ingest.http.MinioNotification", "record", "asLong()"));
 
     @FunctionalInterface
     public interface Action<E extends Exception> {

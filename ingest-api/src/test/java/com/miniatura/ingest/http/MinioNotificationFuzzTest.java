@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
 import com.miniatura.common.event.EventValidator;
@@ -30,6 +31,14 @@ class MinioNotificationFuzzTest {
     private static final String ORIGINALS = "originals";
     private static final long MAX_BODY_BYTES = 64 * 1024;
 
+    /** JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). */
+    @DictionaryEntries({
+            "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
+            "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "\"Records\"",
+            "\"EventName\"", "\"eventName\"", "\"s3\"", "\"bucket\"", "\"name\"", "\"object\"", "\"key\"",
+            "\"size\"", "\"eTag\"", "\"contentType\"", "\"userMetadata\"", "\"X-Amz-Meta-Image-Id\"",
+            "\"X-Amz-Meta-Lot-Id\"", "\"content-type\"", "\"originals\"", "s3:ObjectCreated:", "s3:ObjectRemoved:",
+            "%2F", "%zz", "%", "+"})
     @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
     void parse(byte[] body) throws IOException {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/v1/notifications/minio");
