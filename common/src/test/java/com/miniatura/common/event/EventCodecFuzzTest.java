@@ -31,7 +31,7 @@ class EventCodecFuzzTest {
             "ce_id: ", "ce_source: ", "ce_type: ", "ce_time: ", "content-type: ", "image.uploaded", "image.deleted",
             "application/json", "\n\n", "\"imageId\"", "\"lotId\"", "\"bucket\"", "\"key\"", "\"etag\"", "\"size\"",
             "\"contentType\"", "\"variants\""})
-    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 20_000, maxDuration = "5m")
     void decode(byte[] data) {
         KnownFindings.tolerated(() -> check(data));
     }

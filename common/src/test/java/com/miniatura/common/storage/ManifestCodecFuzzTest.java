@@ -25,7 +25,7 @@ class ManifestCodecFuzzTest {
             "\"imageId\"", "\"status\"", "\"source\"", "\"variants\"", "\"blurhash\"", "\"reason\"", "\"eventId\"",
             "\"updatedAt\"", "\"deletedAt\"", "\"width\"", "\"height\"", "\"bytes\"", "\"specHash\"",
             "\"2026-11-23T10:41:54Z\""})
-    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 50_000, maxDuration = "5m")
     void read(byte[] json) {
         KnownFindings.tolerated(() -> check(json));
     }

@@ -16,7 +16,7 @@ import com.miniatura.common.testing.KnownFindings;
  */
 class ExifFuzzTest {
 
-    @FuzzTest(maxExecutions = 200_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 40_000, maxDuration = "5m")
     void read(byte[] data) {
         KnownFindings.tolerated(() -> checkAll(data));
     }

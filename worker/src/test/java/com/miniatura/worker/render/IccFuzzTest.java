@@ -18,7 +18,7 @@ class IccFuzzTest {
     private static final BufferedImage GRAY = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_GRAY);
     private static final BufferedImage PALETTE = new BufferedImage(2, 2, BufferedImage.TYPE_BYTE_INDEXED);
 
-    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 50_000, maxDuration = "5m")
     void fromPng(byte[] data) {
         KnownFindings.tolerated(() -> check(data));
     }

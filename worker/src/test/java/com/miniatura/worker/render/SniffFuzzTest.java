@@ -14,7 +14,7 @@ import com.miniatura.common.testing.KnownFindings;
  */
 class SniffFuzzTest {
 
-    @FuzzTest(maxExecutions = 200_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
     void format(byte[] data) {
         KnownFindings.tolerated(() -> check(data));
     }
