@@ -24,12 +24,15 @@ import java.util.Map;
  */
 class EventCodecFuzzTest {
 
-    /** JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). */
+    /**
+     * JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). No
+     * token with a line break: Jazzer 0.30 writes those unescaped into libFuzzer's dictionary file, which then fails.
+     */
     @DictionaryEntries({
             "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
             "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "ce_specversion: ",
             "ce_id: ", "ce_source: ", "ce_type: ", "ce_time: ", "content-type: ", "image.uploaded", "image.deleted",
-            "application/json", "\n\n", "\"imageId\"", "\"lotId\"", "\"bucket\"", "\"key\"", "\"etag\"", "\"size\"",
+            "application/json", "\"imageId\"", "\"lotId\"", "\"bucket\"", "\"key\"", "\"etag\"", "\"size\"",
             "\"contentType\"", "\"variants\""})
     @FuzzTest(maxExecutions = 20_000, maxDuration = "5m")
     void decode(byte[] data) {

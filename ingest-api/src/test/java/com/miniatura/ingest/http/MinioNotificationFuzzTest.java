@@ -39,7 +39,7 @@ class MinioNotificationFuzzTest {
             "\"size\"", "\"eTag\"", "\"contentType\"", "\"userMetadata\"", "\"X-Amz-Meta-Image-Id\"",
             "\"X-Amz-Meta-Lot-Id\"", "\"content-type\"", "\"originals\"", "s3:ObjectCreated:", "s3:ObjectRemoved:",
             "%2F", "%zz", "%", "+"})
-    @FuzzTest(maxExecutions = 100_000, maxDuration = "5m")
+    @FuzzTest(maxExecutions = 40_000, maxDuration = "5m")
     void parse(byte[] body) throws IOException {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/v1/notifications/minio");
         request.setContentType("application/json");
