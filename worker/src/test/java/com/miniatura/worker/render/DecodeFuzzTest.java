@@ -12,7 +12,9 @@ import java.time.Duration;
  * Fuzzes the decode front door, {@link Decode#decode}, under small limits (so each input stays cheap): whatever the
  * bytes, the result is a decoded image within the limits or a {@link RenderException}. Any other exception escapes
  * the worker as a transient failure and is retried; an Error (out of memory, stack overflow) or a hang past the
- * render deadline is worse. See docs/fuzzing.md.
+ * render deadline is worse. Replayed in the build but fuzzed only locally: two runs with the same seed explore
+ * differently (decoder caches, hash orders, the wall-clock deadline), and the CI budget must be deterministic. See
+ * docs/fuzzing.md.
  */
 class DecodeFuzzTest {
 
