@@ -1,0 +1,34 @@
+package com.miniatura.worker.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.HexFormat;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** Regression tests for what fuzzing {@link Frames} found (docs/fuzzing.md, FramesFuzzTest, DecodeFuzzTest). */
+class FramesTest {
+
+    /** F1: "MM\0*" and three more bytes; Sniff names it TIFF from the first four. */
+    private static final byte[] TIFF_CUT_IN_THE_IFD_OFFSET = HexFormat.of().parseHex("4d4d002a0006b9");
+
+    @Test
+    @Disabled("finding: F1 frames-tiff-short-header (docs/fuzzing.md): Frames.tiff reads bytes 4-7 unchecked")
+    void tiffFrameCountOfAHeaderCutInTheIfdOffsetDoesNotThrow() throws RenderException {
+        assertThat(Sniff.format(TIFF_CUT_IN_THE_IFD_OFFSET)).isEqualTo("tiff");
+
+        assertThat(Frames.count("tiff", TIFF_CUT_IN_THE_IFD_OFFSET)).isEqualTo(1);
+    }
+
+    @Test
+    @Disabled("finding: F1 frames-tiff-short-header (docs/fuzzing.md): the ArrayIndexOutOfBoundsException escapes Decode")
+    void decodeRefusesATiffHeaderCutInTheIfdOffset() {
+        for (int length = 4; length < 8; length++) {
+            byte[] cut = java.util.Arrays.copyOf(TIFF_CUT_IN_THE_IFD_OFFSET, length);
+            assertThatThrownBy(() -> Decode.decode(cut, DecodeFuzzTest.LIMITS))
+                    .as("%d bytes", length)
+                    .isInstanceOf(RenderException.class);
+        }
+    }
+}
