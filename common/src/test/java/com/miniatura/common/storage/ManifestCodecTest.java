@@ -3,7 +3,6 @@ package com.miniatura.common.storage;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.core.JacksonException;
 
@@ -15,14 +14,12 @@ import tools.jackson.core.JacksonException;
 class ManifestCodecTest {
 
     @Test
-    @Disabled("finding: F6 manifest-json-null (docs/fuzzing.md): read returns null")
     void theJsonNullDocumentIsRefusedNotReadAsNull() {
         assertThatThrownBy(() -> ManifestCodec.read(bytes("null"))).isInstanceOf(JacksonException.class);
         assertThatThrownBy(() -> ManifestCodec.read(bytes("  null\n"))).isInstanceOf(JacksonException.class);
     }
 
     @Test
-    @Disabled("finding: F7 manifest-without-status (docs/fuzzing.md): read returns a manifest whose status is null")
     void aManifestWithoutAStatusIsRefused() {
         assertThatThrownBy(() -> ManifestCodec.read(bytes("{}"))).isInstanceOf(JacksonException.class);
         assertThatThrownBy(() -> ManifestCodec.read(bytes("{\"schema\":1,\"imageId\":\"lot-1\",\"status\":null}")))

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.miniatura.common.event.FieldError;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -20,7 +19,6 @@ class MinioNotificationTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @Test
-    @Disabled("finding: F4 minio-metadata-not-a-string (docs/fuzzing.md): JsonNodeException from asString()")
     void userMetadataThatIsNotAStringDoesNotThrow() {
         for (String value : List.of("{}", "[\"lot-1\"]")) {
             JsonNode body = created("{\"key\":\"lot-1.jpg\",\"userMetadata\":{\"X-Amz-Meta-Image-Id\":" + value + "}}");
@@ -31,7 +29,6 @@ class MinioNotificationTest {
     }
 
     @Test
-    @Disabled("finding: F5 minio-size-out-of-long-range (docs/fuzzing.md): JsonNodeException from asLong()")
     void aSizeBeyondALongDoesNotThrow() {
         for (String size : List.of("99999999999999999999999", "-99999999999999999999999")) {
             JsonNode body = created("{\"key\":\"lot-1.jpg\",\"size\":" + size + "}");

@@ -144,7 +144,13 @@ final class Decode {
                     "source too large: " + source.length + " bytes exceeds the limit of " + limits.maxSourceBytes());
         }
         String format = Sniff.format(source);
-        checkStructure(format, source, limits);
+        try {
+            checkStructure(format, source, limits);
+        } catch (RuntimeException e) {
+            // the walkers are bounds-checked and fuzzed; should one still fail, the file is refused, never retried
+            throw new RenderException(Reason.CORRUPT, "corrupt image: the " + displayName(format)
+                    + " container cannot be read (" + e.getClass().getSimpleName() + ")", e);
+        }
         SourceMetadata metadata = Exif.read(format, source);
         if (format.equals("jpeg") && turbo.isPresent()) {
             Opened opened = NativeJpeg.open(turbo.get(), source, metadata, limits);

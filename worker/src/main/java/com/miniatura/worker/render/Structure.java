@@ -273,6 +273,9 @@ final class Structure {
     private static final int[] TYPE_SIZE = {0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8, 4, 0, 0, 8, 8, 8};
 
     private static void tiff(byte[] b, RenderLimits limits) throws RenderException {
+        if (b.length < 8) {
+            return; // cut inside the header: the decoder reports it
+        }
         boolean little = b[0] == 'I';
         Set<Long> seen = new HashSet<>();
         long offset = u32(b, 4, little);

@@ -10,7 +10,6 @@ import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +26,6 @@ class DecodeFindingsTest {
      * under a smaller heap, which escapes Decode as an Error).
      */
     @Test
-    @Disabled("finding: F8 icc-profile-size-allocates (docs/fuzzing.md): 1 GB allocated for a 1 KB file")
     void anIccProfileClaimingAGigabyteIsNotAllocated() {
         byte[] liar = SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 2.2);
         ByteBuffer.wrap(liar).putInt(0, 0x40000000);
@@ -45,7 +43,6 @@ class DecodeFindingsTest {
      * so the 2 s render deadline never stops it. (Not a seed of DecodeFuzzTest: it would hang the build.)
      */
     @Test
-    @Disabled("finding: F9 vp8l-decode-ignores-deadline (docs/fuzzing.md): minutes of CPU despite a 2 s deadline")
     void aLosslessWebpReadingPastItsEndStopsAtTheDeadline() throws IOException {
         byte[] webp = resource("findings/F9-vp8l-huffman-codes-past-the-end.webp");
 
