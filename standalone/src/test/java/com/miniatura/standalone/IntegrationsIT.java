@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -70,12 +71,12 @@ class IntegrationsIT {
             URI url = URI.create(upload.get("url").asString());
             assertThat(url.toString()).startsWith(s3 + "/originals/presigned-1.jpg?");
             Map<String, String> headers = headersOf(upload);
-            assertThat(put(url, Arrays.copyOf(photo, photo.length - 1), headers).statusCode())
-                    .as("one byte short of the declared size").isEqualTo(403);
-            assertThat(put(url, photo, Map.of("Content-Type", "image/png", "x-amz-meta-image-id", "presigned-1"))
-                    .statusCode()).as("another type").isEqualTo(403);
-            assertThat(put(url, photo, Map.of("Content-Type", "image/jpeg", "x-amz-meta-image-id", "someone-else"))
-                    .statusCode()).as("another imageId").isEqualTo(403);
+            assertThat(refusal(url, Arrays.copyOf(photo, photo.length - 1), headers))
+                    .as("one byte short of the declared size").isIn(REFUSED);
+            assertThat(refusal(url, photo, Map.of("Content-Type", "image/png", "x-amz-meta-image-id", "presigned-1")))
+                    .as("another type").isIn(REFUSED);
+            assertThat(refusal(url, photo, Map.of("Content-Type", "image/jpeg", "x-amz-meta-image-id", "someone-else")))
+                    .as("another imageId").isIn(REFUSED);
             MinioClient storage = MinioClient.builder().endpoint(s3).credentials("minioadmin", "minioadmin").build();
             assertThat(exists(storage, "presigned-1.jpg")).as("nothing stored by the refused PUTs").isFalse();
             HttpResponse<String> stored = put(url, photo, headers);
@@ -137,6 +138,23 @@ class IntegrationsIT {
         return upload.get("headers").properties().stream()
                 .filter(e -> !e.getKey().equalsIgnoreCase("Content-Length"))
                 .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().asString()));
+    }
+
+    /** How a refused PUT can end: S3's 403, or the connection reset under it (see {@link #refusal}). */
+    private static final List<String> REFUSED = List.of("403", "connection reset before an answer");
+
+    /**
+     * How the S3 server answered a PUT it should refuse: its status, or "connection reset before an answer". S3Proxy
+     * answers 403 as soon as the signature fails and closes the connection while the body may still be arriving;
+     * a socket closed with unread data is reset, not closed, and the reset can discard the 403 before the client
+     * reads it (it did in about one run in four). Either way nothing is stored, which the caller checks after.
+     */
+    private String refusal(URI url, byte[] body, Map<String, String> headers) throws Exception {
+        try {
+            return Integer.toString(put(url, body, headers).statusCode());
+        } catch (java.io.IOException e) {
+            return "connection reset before an answer";
+        }
     }
 
     private HttpResponse<String> put(URI url, byte[] body, Map<String, String> headers) throws Exception {
