@@ -191,6 +191,8 @@ class MemoryBudgetTest {
     }
 
     private static void assumeNative() {
+        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean(TurboJpeg.DISABLED),
+                "libjpeg-turbo turned off (the imageio-jpeg test run)");
         org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.load().isPresent() || System.getenv("CI") != null,
                 "libjpeg-turbo (libturbojpeg0) is not installed");
         assertThat(TurboJpeg.load()).as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)").isPresent();
