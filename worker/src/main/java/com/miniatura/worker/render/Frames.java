@@ -239,13 +239,15 @@ final class Frames {
         }
     }
 
-    private static int u16(byte[] b, int offset, boolean little) {
+    /** An unsigned 16-bit value at {@code offset} (which the caller has bounds-checked). */
+    static int u16(byte[] b, int offset, boolean little) {
         int a = b[offset] & 0xFF;
         int c = b[offset + 1] & 0xFF;
         return little ? (c << 8) | a : (a << 8) | c;
     }
 
-    private static long u32(byte[] b, int offset, boolean little) {
+    /** An unsigned 32-bit value at {@code offset} (which the caller has bounds-checked). */
+    static long u32(byte[] b, int offset, boolean little) {
         long hi = u16(b, offset + (little ? 2 : 0), little);
         long lo = u16(b, offset + (little ? 0 : 2), little);
         return (hi << 16) | lo;

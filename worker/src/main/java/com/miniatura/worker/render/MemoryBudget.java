@@ -164,16 +164,6 @@ public final class MemoryBudget {
         }
     }
 
-    /** {@link #reserve} without waiting: the lease, or null when the bytes are not free right now. */
-    public Lease tryReserve(long bytes) {
-        try {
-            return reserve(bytes, Duration.ZERO);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
-    }
-
     /** {@code 184 MB}: bytes in binary megabytes, as the reasons and the startup log print them. */
     public static String megabytes(long bytes) {
         return (bytes + (1 << 20) - 1 >> 20) + " MB";

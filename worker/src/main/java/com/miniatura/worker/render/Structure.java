@@ -1,5 +1,8 @@
 package com.miniatura.worker.render;
 
+import static com.miniatura.worker.render.Frames.u16;
+import static com.miniatura.worker.render.Frames.u32;
+
 import com.miniatura.worker.render.RenderException.Reason;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
@@ -168,7 +171,7 @@ final class Structure {
         long pos = 8;
         while (pos + 12 <= b.length) {
             int p = (int) pos;
-            long length = u32be(b, p);
+            long length = u32(b, p, false);
             if (pos + 12 + length > b.length) {
                 return; // cut short: Truncation reports it
             }
@@ -410,21 +413,5 @@ final class Structure {
 
     private static RenderException tooComplex(String what) {
         return new RenderException(Reason.TOO_COMPLEX, "too complex to render: " + what);
-    }
-
-    private static int u16(byte[] b, int offset, boolean little) {
-        int a = b[offset] & 0xFF;
-        int c = b[offset + 1] & 0xFF;
-        return little ? (c << 8) | a : (a << 8) | c;
-    }
-
-    private static long u32(byte[] b, int offset, boolean little) {
-        long hi = u16(b, offset + (little ? 2 : 0), little);
-        long lo = u16(b, offset + (little ? 0 : 2), little);
-        return (hi << 16) | lo;
-    }
-
-    private static long u32be(byte[] b, int offset) {
-        return u32(b, offset, false);
     }
 }

@@ -8,7 +8,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import jnr.ffi.LibraryLoader;
@@ -204,15 +203,7 @@ public final class LargeImages {
         return ihdr.toByteArray();
     }
 
-    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) throws IOException {
-        DataOutputStream d = new DataOutputStream(out);
-        byte[] name = type.getBytes(StandardCharsets.US_ASCII);
-        d.writeInt(data.length);
-        d.write(name);
-        d.write(data);
-        CRC32 crc = new CRC32();
-        crc.update(name);
-        crc.update(data);
-        d.writeInt((int) crc.getValue());
+    private static void chunk(ByteArrayOutputStream out, String type, byte[] data) {
+        out.writeBytes(SyntheticInputs.pngChunk(type, data));
     }
 }
