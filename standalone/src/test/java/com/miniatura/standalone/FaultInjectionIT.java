@@ -347,7 +347,7 @@ class FaultInjectionIT {
         List<String> handled = new ArrayList<>(good);
         handled.addAll(List.of(undecodable, bomb));
         Map<String, Integer> outcomes = awaitFinalStatuses(handled);
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetterRecords();
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, TOPIC + ".dlq");
         Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
             Map<String, String> headers = new TreeMap<>();
@@ -576,23 +576,6 @@ class FaultInjectionIT {
         }
     }
 
-    /** Every record on the dead-letter topic, read from the beginning up to its end offsets. */
-    private List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC + ".dlq").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
-        }
-    }
 
     private double workerCount(String outcome) throws Exception {
         HttpResponse<String> response = get("http://localhost:" + workerPort

@@ -1,13 +1,10 @@
 package com.miniatura.standalone;
 
-import static com.miniatura.standalone.Services.STANDALONE_READY;
 import static com.miniatura.standalone.Services.awaitUp;
 import static com.miniatura.standalone.Services.freePort;
 import static com.miniatura.standalone.Services.get;
-import static com.miniatura.standalone.Services.inParallel;
 import static com.miniatura.standalone.Services.json;
 import static com.miniatura.standalone.Services.launch;
-import static com.miniatura.standalone.Services.launchAndAwaitOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.worker.render.LargeImages;
@@ -42,7 +39,6 @@ import tools.jackson.databind.JsonNode;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HostileUploadsIT {
-    private static final String STANDALONE = "standalone/target/miniatura-standalone.jar";
     private static final List<String> POD = List.of("-Xmx320m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
 
     @TempDir
@@ -57,17 +53,9 @@ class HostileUploadsIT {
 
     @BeforeAll
     static void startThePipelineWithASmallWorker() throws Exception {
-        int kafkaPort = freePort();
-        int controllerPort = freePort();
-        int s3Port = freePort();
-        inParallel(
-                () -> processes.add(launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=kafka",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.kafka-port=" + kafkaPort,
-                        "--miniatura.standalone.kafka-controller-port=" + controllerPort)),
-                () -> processes.add(launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=s3",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.s3-port=" + s3Port)));
-        String bootstrap = "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort;
-        String storage = "--miniatura.storage.endpoint=http://localhost:" + s3Port;
+        Services.Infrastructure infrastructure = Services.startInfrastructure(dataDir, processes);
+        String bootstrap = "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrap();
+        String storage = "--miniatura.storage.endpoint=" + infrastructure.storage();
         int ingestPort = freePort();
         processes.add(launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
         api = "http://localhost:" + ingestPort;

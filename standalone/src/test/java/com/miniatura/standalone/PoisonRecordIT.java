@@ -1,15 +1,12 @@
 package com.miniatura.standalone;
 
-import static com.miniatura.standalone.Services.STANDALONE_READY;
 import static com.miniatura.standalone.Services.awaitFinal;
 import static com.miniatura.standalone.Services.awaitUp;
 import static com.miniatura.standalone.Services.freePort;
 import static com.miniatura.standalone.Services.get;
-import static com.miniatura.standalone.Services.inParallel;
 import static com.miniatura.standalone.Services.json;
 import static com.miniatura.standalone.Services.killHard;
 import static com.miniatura.standalone.Services.launch;
-import static com.miniatura.standalone.Services.launchAndAwaitOutput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.minio.GetObjectArgs;
@@ -26,7 +23,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,14 +33,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,7 +53,6 @@ import tools.jackson.databind.JsonNode;
  */
 class PoisonRecordIT {
     private static final String TOPIC = "miniatura.images";
-    private static final String STANDALONE = "standalone/target/miniatura-standalone.jar";
     private static final String WORKER = "worker/target/miniatura-worker.jar";
     private static final int KILLS = 3;
 
@@ -78,17 +69,9 @@ class PoisonRecordIT {
 
     @BeforeEach
     void startInfrastructureAndServices() throws Exception {
-        int kafkaPort = freePort();
-        int controllerPort = freePort();
-        int s3Port = freePort();
-        inParallel(
-                () -> processes.add(launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=kafka",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.kafka-port=" + kafkaPort,
-                        "--miniatura.standalone.kafka-controller-port=" + controllerPort)),
-                () -> processes.add(launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=s3",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.s3-port=" + s3Port)));
-        bootstrap = "localhost:" + kafkaPort;
-        storage = "http://localhost:" + s3Port;
+        Services.Infrastructure infrastructure = Services.startInfrastructure(dataDir, processes);
+        bootstrap = infrastructure.bootstrap();
+        storage = infrastructure.storage();
         s3 = MinioClient.builder().endpoint(storage).credentials("minioadmin", "minioadmin").build();
         int ingestPort = freePort();
         Process ingest = launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort,
@@ -166,7 +149,7 @@ class PoisonRecordIT {
         for (String id : good) {
             outcomes.merge(awaitFinal(api, id).get("status").asString(), 1, Integer::sum);
         }
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = deadLetterRecords();
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, TOPIC + ".dlq");
         Map<String, String> headers = new TreeMap<>();
         deadLetters.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(poison)).forEach(r ->
                 r.headers().forEach(h -> {
@@ -300,23 +283,6 @@ class PoisonRecordIT {
         return record;
     }
 
-    /** Every record on the dead-letter topic, read from the beginning up to its end offsets. */
-    private List<ConsumerRecord<byte[], byte[]>> deadLetterRecords() {
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC + ".dlq").stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            return records;
-        }
-    }
 
     /**
      * An RGB PNG of {@code width} × {@code height} that takes the worker seconds to decode and resize but stays well

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +22,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,6 +104,46 @@ final class Services {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MINIATURA_DEV_API_KEY", API_KEY);
         return builder.start();
+    }
+
+    /** Kafka's bootstrap address and the S3 endpoint of infrastructure started by {@link #startInfrastructure}. */
+    record Infrastructure(String bootstrap, String storage) {
+    }
+
+    /**
+     * Kafka and S3 each in a standalone process of their own, on free ports, keeping their data in {@code dataDir};
+     * both are added to {@code processes} (to be stopped by the caller).
+     */
+    static Infrastructure startInfrastructure(Path dataDir, List<Process> processes) throws Exception {
+        int kafkaPort = freePort();
+        int controllerPort = freePort();
+        int s3Port = freePort();
+        String standalone = "standalone/target/miniatura-standalone.jar";
+        inParallel(
+                () -> processes.add(launchAndAwaitOutput(standalone, STANDALONE_READY, "--miniatura.standalone.components=kafka",
+                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.kafka-port=" + kafkaPort,
+                        "--miniatura.standalone.kafka-controller-port=" + controllerPort)),
+                () -> processes.add(launchAndAwaitOutput(standalone, STANDALONE_READY, "--miniatura.standalone.components=s3",
+                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.s3-port=" + s3Port)));
+        return new Infrastructure("localhost:" + kafkaPort, "http://localhost:" + s3Port);
+    }
+
+    /** Every record on {@code topic}, read from the beginning up to its end offsets. */
+    static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + TIMEOUT.toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            return records;
+        }
     }
 
     /** Runs the tasks at the same time (say, starting processes that do not depend on each other). */
