@@ -35,4 +35,20 @@ class MemoryModelTest {
         assertThat(lines).as("one line per kind: OK, or OOM when its estimate is too low")
                 .allSatisfy(line -> assertThat(line).startsWith("OK "));
     }
+
+    /**
+     * Regression: the JDK's PNG reader catches an {@code OutOfMemoryError} and wraps it ("Caught exception during
+     * read"), which was reported as "corrupt image": a good PNG refused for the worker's lack of memory. It is
+     * rethrown now. A render left half its estimate (too little for the decoded image itself) must run out of memory
+     * in the decoder, not call the PNG corrupt.
+     */
+    @Test
+    void anOutOfMemoryErrorTheDecoderWrapsIsNotCalledCorrupt() throws Exception {
+        FootprintInputs.Kind png = FootprintInputs.kinds().stream().filter(k -> k.name().equals("rgb.png")).findFirst()
+                .orElseThrow();
+
+        List<String> lines = FootprintCalibration.run(List.of(png.file() + "|false|0.5|" + FootprintInputs.warmup(png)));
+
+        assertThat(lines).singleElement().asString().matches("OOM [1-9]\\d* \\d+ rgb\\.png");
+    }
 }
