@@ -134,6 +134,7 @@ class AuthenticationTest {
     @BeforeEach
     void storage() {
         when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap())).thenReturn("\"etag\"");
+        when(store.putFile(anyString(), anyString(), any(), anyString(), anyMap())).thenReturn("\"etag\"");
         when(store.getIfExists(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
         clearInvocations(store, publisher);
     }
@@ -163,6 +164,7 @@ class AuthenticationTest {
         assertThat(problem.get("errors").get(0).get("message").asString()).isEqualTo(message);
         verifyNoInteractions(publisher);
         verify(store, org.mockito.Mockito.never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, org.mockito.Mockito.never()).putFile(anyString(), anyString(), any(), anyString(), anyMap());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -238,14 +240,19 @@ class AuthenticationTest {
     @Test
     void aSignedMultipartUploadKeepsItsFieldsAndFile() throws Exception {
         Endpoint images = endpoints().filter(e -> e.name().equals("images")).findFirst().orElseThrow();
+        java.util.concurrent.atomic.AtomicReference<byte[]> content = new java.util.concurrent.atomic.AtomicReference<>();
+        org.mockito.Mockito.doAnswer(call -> {
+            content.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
+            return "etag";
+        }).when(store).putFile(anyString(), anyString(), any(), anyString(), anyMap());
         HttpResponse<String> response = send(images, images.body(), signature(images, freshTimestamp(),
                 images.body()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(JSON.readTree(response.body()).get("imageId").asString()).isEqualTo("img-2");
-        ArgumentCaptor<byte[]> stored = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(org.mockito.ArgumentMatchers.eq("originals"), org.mockito.ArgumentMatchers.eq("img-2.jpg"),
-                stored.capture(), anyString(), any(), anyMap());
-        assertThat(stored.getValue()).isEqualTo(JPEG);
+        ArgumentCaptor<java.nio.file.Path> stored = ArgumentCaptor.forClass(java.nio.file.Path.class);
+        verify(store).putFile(org.mockito.ArgumentMatchers.eq("originals"), org.mockito.ArgumentMatchers.eq("img-2.jpg"),
+                stored.capture(), anyString(), anyMap());
+        assertThat(content.get()).isEqualTo(JPEG);
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
         verify(publisher).publishAll(events.capture());
