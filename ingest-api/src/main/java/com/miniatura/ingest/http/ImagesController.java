@@ -11,6 +11,9 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.auth.BodyLimit;
+import com.miniatura.ingest.auth.RequiresScope;
+import com.miniatura.ingest.auth.Scope;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -61,6 +64,7 @@ class ImagesController {
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
 
+    @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.UPLOAD)
     @PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Map<String, String>> upload(
             @RequestParam("file") MultipartFile file,
@@ -142,6 +146,7 @@ class ImagesController {
      * {@code deleting}, then {@code deleted} once the worker is done. Idempotent, and accepted for an imageId
      * never seen too: the deletion still stops any upload of it published before now from rendering.
      */
+    @RequiresScope(value = Scope.DELETE, body = BodyLimit.NONE)
     @DeleteMapping("/v1/images/{imageId}")
     ResponseEntity<Map<String, String>> delete(@PathVariable String imageId) {
         String problem = EventValidator.imageIdProblem(imageId);
