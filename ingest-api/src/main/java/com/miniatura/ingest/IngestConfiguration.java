@@ -95,7 +95,8 @@ class IngestConfiguration {
             ObjectProvider<Routes> routes) {
         AuthFilter.Limits limits = new AuthFilter.Limits(
                 Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()), ingest.maxBodyBytes(),
-                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxConcurrentUploads(),
+                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxUploadBytes(),
+                ingest.maxConcurrentUploads(),
                 auth.maxUnverifiedBodies(), Math.max(1, ingest.retryAfter().toSeconds()));
         FilterRegistrationBean<AuthFilter> registration =
                 new FilterRegistrationBean<>(new AuthFilter(authenticator, routes::getObject, limits));

@@ -49,12 +49,13 @@ public final class AuthFilter extends OncePerRequestFilter {
      * @param jsonBytes         the body of a {@link BodyLimit#JSON} route
      * @param batchBytes        the body of a {@link BodyLimit#BATCH} route
      * @param uploadBytes       the body of a {@link BodyLimit#UPLOAD} route, framing included
+     * @param uploadFileBytes   the file in it ({@code max-upload-size}), which a refusal names
      * @param uploads           {@link BodyLimit#UPLOAD} requests in flight at once
      * @param unverifiedBodies  signed requests whose body is being read before their signature is checked
      * @param retryAfterSeconds {@code Retry-After} when either is full
      */
-    public record Limits(long jsonBytes, long batchBytes, long uploadBytes, int uploads, int unverifiedBodies,
-            long retryAfterSeconds) {
+    public record Limits(long jsonBytes, long batchBytes, long uploadBytes, long uploadFileBytes, int uploads,
+            int unverifiedBodies, long retryAfterSeconds) {
         long of(BodyLimit body) {
             return switch (body) {
                 case NONE -> 0;
@@ -62,6 +63,11 @@ public final class AuthFilter extends OncePerRequestFilter {
                 case BATCH -> batchBytes;
                 case UPLOAD -> uploadBytes;
             };
+        }
+
+        /** The refusal of a body past {@code body}'s limit. */
+        Refusal tooLarge(BodyLimit body) {
+            return body == BodyLimit.UPLOAD ? Refusal.uploadTooLarge(uploadFileBytes) : Refusal.tooLarge(of(body));
         }
     }
 
@@ -88,6 +94,7 @@ public final class AuthFilter extends OncePerRequestFilter {
         String path = request.getRequestURI();
         Semaphore heldUpload = null;
         SignedRequest signed = null;
+        RequiresScope requires = null;
         try {
             HttpServletRequest forward;
             Principal principal;
@@ -105,11 +112,11 @@ public final class AuthFilter extends OncePerRequestFilter {
                     throw match.allowed().isEmpty() ? Refusal.notFound(method)
                             : Refusal.methodNotAllowed(method, String.join(", ", match.allowed()));
                 }
-                RequiresScope requires = match.requires();
+                requires = match.requires();
                 boolean upload = requires.body() == BodyLimit.UPLOAD;
                 long limit = limits.of(requires.body());
                 if (request.getContentLengthLong() > limit) {
-                    throw Refusal.tooLarge(limit);
+                    throw limits.tooLarge(requires.body());
                 }
                 String authorization = request.getHeader(Authenticator.AUTHORIZATION);
                 String signature = request.getHeader(Authenticator.SIGNATURE);
@@ -141,7 +148,7 @@ public final class AuthFilter extends OncePerRequestFilter {
                             + Authenticator.TIMESTAMP + ")");
                 }
             } catch (BodyTooLargeException e) {
-                refuse(request, response, Refusal.tooLarge(e.limit()));
+                refuse(request, response, limits.tooLarge(requires.body()));
                 return;
             } catch (Refusal refusal) {
                 refuse(request, response, refusal);

@@ -51,6 +51,12 @@ public final class Refusal extends RuntimeException {
         return new Refusal(413, "Request too large", "body", new BodyTooLargeException(limit).getMessage(), 0, Map.of());
     }
 
+    /** As the upload endpoint words it when the file itself is too large: the limit a client configures against. */
+    static Refusal uploadTooLarge(long maxFileBytes) {
+        return new Refusal(413, "Upload too large", "file", "is larger than the limit of " + maxFileBytes + " bytes", 0,
+                Map.of());
+    }
+
     static Refusal tooManyRequests(String message, long retryAfterSeconds) {
         return new Refusal(429, "Too many requests", null, message, retryAfterSeconds, Map.of());
     }

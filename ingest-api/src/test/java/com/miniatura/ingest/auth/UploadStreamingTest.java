@@ -151,6 +151,24 @@ class UploadStreamingTest extends RealServerTest {
         }
     }
 
+    /**
+     * An upload announcing more than the limit is refused before a byte of it is read, named as the file being too
+     * large, whether signed or not.
+     */
+    @Test
+    void anUploadAnnouncingMoreThanTheLimitIsRefusedUnread() throws Exception {
+        Map<String, String> signedHeaders = new HashMap<>(signed());
+        signedHeaders.put("Content-Type", MULTIPART);
+        for (Map<String, String> headers : List.of(signedHeaders,
+                Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART))) {
+            try (Socket socket = hold("POST", "/v1/images", headers, 60_000_000, multipartHead("big-2"))) {
+                socket.shutdownOutput();
+                socket.setSoTimeout(30_000);
+                assertRefused(parse(socket.getInputStream()), 413, "file", "is larger than the limit of 52428800 bytes");
+            }
+        }
+    }
+
     /** Regression: nothing bounded how many uploads were taken at once. */
     @Test
     void uploadsBeyondTheLimitAreToldToRetry() throws Exception {
