@@ -6,17 +6,24 @@ import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.ingest.auth.AuthFilter;
 import com.miniatura.ingest.auth.AuthSettings;
 import com.miniatura.ingest.auth.Authenticator;
+import com.miniatura.ingest.auth.Routes;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
 
 /** Validates the whole configuration at startup (every problem at once) and wires the ingest services. */
 @Configuration(proxyBeanMethods = false)
@@ -72,17 +79,42 @@ class IngestConfiguration {
         return new Authenticator(auth, Clock.systemUTC());
     }
 
+    /** The write routes and what each requires, read from the dispatcher's mapping; fails startup if one says nothing. */
+    @Bean
+    Routes routes(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping) {
+        return new Routes(mapping, "com.miniatura");
+    }
+
     /**
      * Runs after the trace filter (so a refusal's log line has its traceId) and before anything reads the body,
-     * which a signature covers.
+     * which a signature covers. The routes are looked up when the first write arrives: the dispatcher's mapping is
+     * built after the filters.
      */
     @Bean
-    FilterRegistrationBean<AuthFilter> authFilter(Authenticator authenticator, IngestSettings ingest) {
-        long maxSigned = Math.max(ingest.maxUploadBytes(), ingest.maxBodyBytes()) + 1024 * 1024; // + multipart framing
+    FilterRegistrationBean<AuthFilter> authFilter(Authenticator authenticator, IngestSettings ingest, AuthSettings auth,
+            ObjectProvider<Routes> routes) {
+        AuthFilter.Limits limits = new AuthFilter.Limits(
+                Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()), ingest.maxBodyBytes(),
+                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxUploadBytes(),
+                ingest.maxConcurrentUploads(),
+                auth.maxUnverifiedBodies(), Math.max(1, ingest.retryAfter().toSeconds()));
         FilterRegistrationBean<AuthFilter> registration =
-                new FilterRegistrationBean<>(new AuthFilter(authenticator, maxSigned));
+                new FilterRegistrationBean<>(new AuthFilter(authenticator, routes::getObject, limits));
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
+    }
+
+    /**
+     * Encoded slashes and backslashes are let through Tomcat, still encoded, to the auth filter's path rules, which
+     * refuse them (and every other path that reaches a handler by a second spelling) as problem+json like every
+     * other refusal of this API, rather than as Tomcat's HTML error page.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> encodedSlashesReachThePathRules() {
+        return factory -> factory.addConnectorCustomizers(connector -> {
+            connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
+            connector.setEncodedReverseSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
+        });
     }
 
     /** Pending-status writes of a batch run in parallel on this bounded pool. */

@@ -15,6 +15,7 @@ import org.springframework.util.unit.DataSize;
  * @param maxBatch       most events in one {@code POST /v1/events}
  * @param maxBodyBytes   largest JSON body read
  * @param maxUploadBytes largest original accepted by {@code POST /v1/images}
+ * @param maxConcurrentUploads uploads ({@code POST /v1/images}) this process takes at once; beyond, {@code 503}
  * @param publishTimeout how long to wait for Kafka's acknowledgement before answering 503
  * @param retryAfter     {@code Retry-After} sent with 503
  * @param thumbnailsUrl  where browsers fetch the thumbnails bucket's objects (the CDN in production), for the
@@ -22,15 +23,18 @@ import org.springframework.util.unit.DataSize;
  */
 public record IngestSettings(
         String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout, Duration retryAfter,
-        String thumbnailsUrl) {
+        String thumbnailsUrl, int maxConcurrentUploads) {
 
     public static final String PREFIX = "miniatura.ingest";
     public static final String DEFAULT_THUMBNAILS_URL = "http://localhost:9000/thumbnails";
 
-    /** Settings with the standalone's thumbnails address. */
+    public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 8;
+
+    /** Settings with the standalone's thumbnails address and the default number of uploads at once. */
     public IngestSettings(String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout,
             Duration retryAfter) {
-        this(source, maxBatch, maxBodyBytes, maxUploadBytes, publishTimeout, retryAfter, DEFAULT_THUMBNAILS_URL);
+        this(source, maxBatch, maxBodyBytes, maxUploadBytes, publishTimeout, retryAfter, DEFAULT_THUMBNAILS_URL,
+                DEFAULT_MAX_CONCURRENT_UPLOADS);
     }
 
     public static IngestSettings load(ConfigurableEnvironment environment, Problems problems) {
@@ -53,10 +57,12 @@ public record IngestSettings(
             problems.expected(PREFIX + ".thumbnails-url", "an http(s) URL such as https://cdn.example.com/thumbnails",
                     Problems.show(thumbnailsUrl));
         }
+        int maxConcurrentUploads = problems.parse(PREFIX + ".max-concurrent-uploads", raw.get("max-concurrent-uploads"),
+                "1..1000", Integer::parseInt, n -> n >= 1 && n <= 1000).orElse(1);
         return new IngestSettings(source, maxBatch,
                 size(raw, "max-body-size", problems), size(raw, "max-upload-size", problems),
                 duration(raw, "publish-timeout", problems), duration(raw, "retry-after", problems),
-                thumbnailsUrl.replaceAll("/+$", ""));
+                thumbnailsUrl.replaceAll("/+$", ""), maxConcurrentUploads);
     }
 
     private static long size(Map<String, String> raw, String key, Problems problems) {

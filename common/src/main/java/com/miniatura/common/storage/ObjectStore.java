@@ -12,6 +12,7 @@ import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
@@ -19,6 +20,9 @@ import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -140,6 +144,41 @@ public final class ObjectStore {
             return stripQuotes(response.etag());
         } catch (MinioException e) {
             throw classify(e, "put", bucket, key);
+        } catch (IllegalStateException e) {
+            throw unreachable("put", bucket, key, e);
+        }
+    }
+
+    /** S3's largest single PUT; larger files would be sent in parts, each buffered in the heap by the SDK. */
+    private static final long MAX_SINGLE_PUT = 5L * 1024 * 1024 * 1024;
+    /** The SDK's smallest part size, which it also requires of a single PUT's declared part size. */
+    private static final long MIN_PART = 5L * 1024 * 1024;
+
+    /**
+     * Writes an object from a file, streamed from disk in one PUT: the SDK reads a file sent as a single part
+     * straight from it, where a stream or a multipart upload is buffered a part at a time in the heap.
+     *
+     * @return the stored object's ETag
+     */
+    public String putFile(String bucket, String key, Path file, String contentType, Map<String, String> userMetadata) {
+        try {
+            long size = Files.size(file);
+            if (size > MAX_SINGLE_PUT) {
+                throw new StorageRejectedException("put " + bucket + "/" + key + " refused: " + size
+                        + " bytes is more than one PUT may carry (" + MAX_SINGLE_PUT + ")", null);
+            }
+            ObjectWriteResponse response = client.uploadObject(UploadObjectArgs.builder()
+                    .bucket(bucket)
+                    .object(key)
+                    .filename(file.toString(), Math.max(size, MIN_PART))
+                    .contentType(contentType)
+                    .userMetadata(userMetadata)
+                    .build());
+            return stripQuotes(response.etag());
+        } catch (MinioException e) {
+            throw classify(e, "put", bucket, key);
+        } catch (IOException e) {
+            throw new UncheckedIOException("put " + bucket + "/" + key + ": cannot read " + file, e);
         } catch (IllegalStateException e) {
             throw unreachable("put", bucket, key, e);
         }

@@ -4,13 +4,13 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,13 +18,19 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Lets a write in only with valid credentials holding the scope it needs, within its key's rate: every
- * {@code POST}, {@code PUT}, {@code PATCH} and {@code DELETE}, whatever the path, so an endpoint added later is
- * closed by default. Reads pass untouched. Refusals are problem+json naming the header at fault; neither keys
- * nor signatures are ever logged or echoed.
+ * Lets a write in only with valid credentials holding the scope its handler requires, within its key's rate, with
+ * a body no larger than its handler reads. Every {@code POST}, {@code PUT}, {@code PATCH} and {@code DELETE} is a
+ * write, and one that reaches no handler of ours carrying {@link RequiresScope} is refused, so an endpoint added
+ * later is closed by default. Reads pass, once their path is one this service takes ({@link PathRules}).
  *
- * <p>A signed request's body is read here, bounded, to verify the MAC, and handed on as a {@link SignedRequest}
- * that serves the same bytes (multipart included) to the controllers.
+ * <p>The handler is the one Spring MVC will dispatch to ({@link Routes}), found before the body is read, so both its
+ * scope and its body limit are known up front: a bearer key is checked before a byte of the body is read; a
+ * signature's headers are, then its body is read up to the route's limit (to a temporary file for an upload) while
+ * its SHA-256 is computed, and only then is the MAC compared. Bodies being read for a signature not yet verified,
+ * and uploads, are limited in number ({@link Limits}); beyond, {@code 503} with {@code Retry-After}.
+ *
+ * <p>Refusals are problem+json naming the header or part at fault; neither keys nor signatures are ever logged or
+ * echoed.
  */
 public final class AuthFilter extends OncePerRequestFilter {
     private static final Logger log = LoggerFactory.getLogger(AuthFilter.class);
@@ -32,103 +38,177 @@ public final class AuthFilter extends OncePerRequestFilter {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     /** The MDC key naming the authenticated key on the request's log lines. */
     public static final String MDC_KEY = "apiKey";
+    /** The most a small JSON body may be ({@link BodyLimit#JSON}). */
+    public static final long JSON_BYTES = 64 * 1024;
+    /** Room for an upload's multipart framing (boundaries, part headers, form fields) past the file itself. */
+    public static final long MULTIPART_FRAMING_BYTES = 64 * 1024;
 
-    private final Authenticator authenticator;
-    private final RateLimiter limiter = new RateLimiter(System::nanoTime);
-    private final long maxSignedBodyBytes;
+    /**
+     * How much a write may cost before and after it is verified.
+     *
+     * @param jsonBytes         the body of a {@link BodyLimit#JSON} route
+     * @param batchBytes        the body of a {@link BodyLimit#BATCH} route
+     * @param uploadBytes       the body of a {@link BodyLimit#UPLOAD} route, framing included
+     * @param uploadFileBytes   the file in it ({@code max-upload-size}), which a refusal names
+     * @param uploads           {@link BodyLimit#UPLOAD} requests in flight at once
+     * @param unverifiedBodies  signed requests whose body is being read before their signature is checked
+     * @param retryAfterSeconds {@code Retry-After} when either is full
+     */
+    public record Limits(long jsonBytes, long batchBytes, long uploadBytes, long uploadFileBytes, int uploads,
+            int unverifiedBodies, long retryAfterSeconds) {
+        long of(BodyLimit body) {
+            return switch (body) {
+                case NONE -> 0;
+                case JSON -> jsonBytes;
+                case BATCH -> batchBytes;
+                case UPLOAD -> uploadBytes;
+            };
+        }
 
-    /** @param maxSignedBodyBytes the largest body read to verify a signature (an upload plus its multipart framing) */
-    public AuthFilter(Authenticator authenticator, long maxSignedBodyBytes) {
-        this.authenticator = authenticator;
-        this.maxSignedBodyBytes = maxSignedBodyBytes;
+        /** The refusal of a body past {@code body}'s limit. */
+        Refusal tooLarge(BodyLimit body) {
+            return body == BodyLimit.UPLOAD ? Refusal.uploadTooLarge(uploadFileBytes) : Refusal.tooLarge(of(body));
+        }
     }
 
-    /** The scope a write needs. */
-    static Scope scopeOf(String method, String path) {
-        if (path.startsWith("/v1/notifications/")) {
-            return Scope.NOTIFY;
-        }
-        return method.equals("DELETE") ? Scope.DELETE : Scope.UPLOAD;
+    private final Authenticator authenticator;
+    private final Supplier<Routes> routes;
+    private final Limits limits;
+    private final Semaphore uploads;
+    private final Semaphore unverified;
+    private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+
+    /** @param routes the write routes, asked for on each write (they exist once the dispatcher's mapping does) */
+    public AuthFilter(Authenticator authenticator, Supplier<Routes> routes, Limits limits) {
+        this.authenticator = authenticator;
+        this.routes = routes;
+        this.limits = limits;
+        this.uploads = new Semaphore(limits.uploads());
+        this.unverified = new Semaphore(limits.unverifiedBodies());
     }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         String method = request.getMethod();
-        if (SAFE.contains(method)) {
-            chain.doFilter(request, response);
-            return;
-        }
-        String path = request.getRequestURI().substring(request.getContextPath().length());
-        HttpServletRequest forward = request;
-        Principal principal;
+        String path = request.getRequestURI();
+        Semaphore heldUpload = null;
+        SignedRequest signed = null;
+        RequiresScope requires = null;
         try {
-            String authorization = request.getHeader(Authenticator.AUTHORIZATION);
-            String signature = request.getHeader(Authenticator.SIGNATURE);
-            String field;
-            if (authorization != null) {
-                principal = authenticator.bearer(authorization);
-                field = Authenticator.AUTHORIZATION;
-            } else if (signature != null) {
-                Authenticator.PendingSignature pending = authenticator.signatureHeaders(
-                        request.getHeader(Authenticator.KEY_ID), request.getHeader(Authenticator.TIMESTAMP), signature);
-                byte[] body = readBody(request);
-                if (body == null) {
-                    writeProblem(request, response, 413, "Request too large", "body",
-                            "is larger than the " + maxSignedBodyBytes + " bytes a signed request may carry", 0);
+            HttpServletRequest forward;
+            Principal principal;
+            try {
+                String pathProblem = PathRules.problem(path);
+                if (pathProblem != null) {
+                    throw Refusal.invalidPath(pathProblem);
+                }
+                if (SAFE.contains(method)) {
+                    chain.doFilter(request, response);
                     return;
                 }
-                String target = request.getQueryString() == null
-                        ? request.getRequestURI() : request.getRequestURI() + "?" + request.getQueryString();
-                principal = authenticator.verify(pending, method, target, body);
-                forward = new SignedRequest(request, body);
-                field = Authenticator.KEY_ID;
-            } else {
-                throw Refusal.unauthenticated(Authenticator.AUTHORIZATION, "is required: send \"Bearer <API key>\" "
-                        + "or sign the request (" + Authenticator.SIGNATURE + ", " + Authenticator.KEY_ID + ", "
-                        + Authenticator.TIMESTAMP + ")");
+                Routes.Match match = routes.get().find(request);
+                if (match.requires() == null) {
+                    throw match.allowed().isEmpty() ? Refusal.notFound(method)
+                            : Refusal.methodNotAllowed(method, String.join(", ", match.allowed()));
+                }
+                requires = match.requires();
+                boolean upload = requires.body() == BodyLimit.UPLOAD;
+                long limit = limits.of(requires.body());
+                if (request.getContentLengthLong() > limit) {
+                    throw limits.tooLarge(requires.body());
+                }
+                String authorization = request.getHeader(Authenticator.AUTHORIZATION);
+                String signature = request.getHeader(Authenticator.SIGNATURE);
+                String field;
+                if (authorization != null) {
+                    principal = authenticator.bearer(authorization);
+                    field = Authenticator.AUTHORIZATION;
+                    admit(principal, requires.value(), field);
+                    if (upload) {
+                        heldUpload = acquire(uploads, "uploads");
+                    }
+                    forward = new CappedRequest(request, limit);
+                } else if (signature != null) {
+                    Authenticator.PendingSignature pending = authenticator.signatureHeaders(
+                            request.getHeader(Authenticator.KEY_ID), request.getHeader(Authenticator.TIMESTAMP), signature);
+                    if (upload) {
+                        heldUpload = acquire(uploads, "uploads");
+                    }
+                    SpooledBody body = readUnverified(request, limit, upload);
+                    signed = new SignedRequest(request, body);
+                    String target = request.getQueryString() == null ? path : path + "?" + request.getQueryString();
+                    principal = authenticator.verify(pending, method, target, body.sha256());
+                    field = Authenticator.KEY_ID;
+                    admit(principal, requires.value(), field);
+                    forward = signed;
+                } else {
+                    throw Refusal.unauthenticated(Authenticator.AUTHORIZATION, "is required: send \"Bearer <API key>\" "
+                            + "or sign the request (" + Authenticator.SIGNATURE + ", " + Authenticator.KEY_ID + ", "
+                            + Authenticator.TIMESTAMP + ")");
+                }
+            } catch (BodyTooLargeException e) {
+                refuse(request, response, limits.tooLarge(requires.body()));
+                return;
+            } catch (Refusal refusal) {
+                refuse(request, response, refusal);
+                return;
             }
-            Authenticator.authorize(principal, scopeOf(method, path), field);
-            long wait = limiter.acquire(principal);
-            if (wait > 0) {
-                throw Refusal.tooManyRequests("the key \"" + principal.name() + "\" sent more than "
-                        + principal.rateLimit().burst() + " requests at once or "
-                        + principal.rateLimit().requestsPerSecond() + " per second; retry in " + wait + " s", wait);
+            forward.setAttribute(Principal.ATTRIBUTE, principal);
+            MDC.put(MDC_KEY, principal.name());
+            try {
+                chain.doFilter(forward, response);
+            } finally {
+                MDC.remove(MDC_KEY);
             }
-        } catch (Refusal refusal) {
-            // The header's name and the rule it broke; never its value.
-            log.warn("Refused {} {} from {}: {} {}", method, path, request.getRemoteAddr(), refusal.status(),
-                    refusal.field() == null ? refusal.getMessage() : refusal.field() + " " + refusal.getMessage());
-            writeProblem(request, response, refusal.status(), refusal.title(), refusal.field(), refusal.getMessage(),
-                    refusal.retryAfterSeconds());
-            return;
-        }
-        forward.setAttribute(Principal.ATTRIBUTE, principal);
-        MDC.put(MDC_KEY, principal.name());
-        try {
-            chain.doFilter(forward, response);
         } finally {
-            MDC.remove(MDC_KEY);
+            if (heldUpload != null) {
+                heldUpload.release();
+            }
+            if (signed != null) {
+                signed.close();
+            }
         }
     }
 
-    /** The whole body, or null when it is larger than the limit. */
-    private byte[] readBody(HttpServletRequest request) throws IOException {
-        if (request.getContentLengthLong() > maxSignedBodyBytes) {
-            return null;
+    /** The scope, then the key's rate. */
+    private void admit(Principal principal, Scope needed, String field) {
+        Authenticator.authorize(principal, needed, field);
+        long wait = limiter.acquire(principal);
+        if (wait > 0) {
+            throw Refusal.tooManyRequests("the key \"" + principal.name() + "\" sent more than "
+                    + principal.rateLimit().burst() + " requests at once or "
+                    + principal.rateLimit().requestsPerSecond() + " per second; retry in " + wait + " s", wait);
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(Math.max(0, (int) Math.min(
-                request.getContentLengthLong(), maxSignedBodyBytes)));
-        byte[] buffer = new byte[64 * 1024];
-        try (InputStream in = request.getInputStream()) {
-            for (int n; (n = in.read(buffer)) >= 0; ) {
-                if (out.size() + n > maxSignedBodyBytes) {
-                    return null;
-                }
-                out.write(buffer, 0, n);
-            }
+    }
+
+    /** Reads a body whose signature is not checked yet, as one of at most {@code unverifiedBodies} at once. */
+    private SpooledBody readUnverified(HttpServletRequest request, long limit, boolean toDisk) throws IOException {
+        Semaphore permit = acquire(unverified, "signed requests being verified");
+        try {
+            return SpooledBody.read(request.getInputStream(), limit, toDisk);
+        } finally {
+            permit.release();
         }
-        return out.toByteArray();
+    }
+
+    private Semaphore acquire(Semaphore semaphore, String what) {
+        if (!semaphore.tryAcquire()) {
+            int most = semaphore == uploads ? limits.uploads() : limits.unverifiedBodies();
+            throw Refusal.busy(most + " " + what + " are in progress, the most this instance takes at once; retry in "
+                    + limits.retryAfterSeconds() + " s", limits.retryAfterSeconds());
+        }
+        return semaphore;
+    }
+
+    private static void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
+            throws IOException {
+        // The header's name and the rule it broke; never its value.
+        log.warn("Refused {} {} from {}: {} {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
+                refusal.status(), refusal.field() == null ? refusal.getMessage() : refusal.field() + " " + refusal.getMessage());
+        refusal.headers().forEach(response::setHeader);
+        writeProblem(request, response, refusal.status(), refusal.title(), refusal.field(), refusal.getMessage(),
+                refusal.retryAfterSeconds());
     }
 
     /** RFC 9457, shaped like {@code ProblemHandler}'s: {@code errors: [{field, message}]} names the header. */

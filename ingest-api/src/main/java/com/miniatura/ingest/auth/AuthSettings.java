@@ -27,6 +27,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *   hmac-keys:                 # X-Miniatura-Signature; the shared secret itself (keep it in a Secret)
  *     legacy-hook: {secret: "…32+ characters…", scopes: upload}
  *   signature-max-age: 5m      # replay window
+ *   max-unverified-bodies: 16  # signed bodies read at once before their signature is checked
  *   dev-key: ${MINIATURA_DEV_API_KEY:}
  * </pre>
  *
@@ -39,9 +40,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *                        signature is remembered to refuse its replay
  * @param devKeySet       whether {@code MINIATURA_DEV_API_KEY} added a key (logged as a warning)
  * @param rateLimit       the default limit of each key
+ * @param maxUnverifiedBodies how many signed requests may have their body read at once before their signature is
+ *                        checked (beyond, {@code 503}): what anyone who can reach the API may make it hold
  */
 public record AuthSettings(
-        List<ApiKey> apiKeys, List<HmacKey> hmacKeys, Duration signatureMaxAge, boolean devKeySet, RateLimit rateLimit) {
+        List<ApiKey> apiKeys, List<HmacKey> hmacKeys, Duration signatureMaxAge, boolean devKeySet, RateLimit rateLimit,
+        int maxUnverifiedBodies) {
 
     public static final String PREFIX = "miniatura.ingest";
     /** The name the dev key goes by in logs and problems. */
@@ -77,6 +81,8 @@ public record AuthSettings(
                 "a duration from 10s to 1h such as 5m", DurationStyle::detectAndParse,
                 d -> d.compareTo(Duration.ofSeconds(10)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0)
                 .orElse(Duration.ofMinutes(5));
+        int maxUnverified = problems.parse(PREFIX + ".auth.max-unverified-bodies", auth.get("max-unverified-bodies"),
+                "1..10000", Integer::parseInt, n -> n >= 1 && n <= 10_000).orElse(1);
 
         List<ApiKey> apiKeys = new ArrayList<>();
         new TreeMap<>(reader.readGroups(PREFIX + ".auth.api-keys")).forEach((name, entry) -> {
@@ -132,7 +138,7 @@ public record AuthSettings(
             problems.expected(PREFIX + ".auth", "at least one of api-keys, hmac-keys or dev-key (MINIATURA_DEV_API_KEY),"
                     + " since without a credential no write can succeed", "none");
         }
-        return new AuthSettings(apiKeys, hmacKeys, maxAge, !dev.isEmpty(), defaults);
+        return new AuthSettings(apiKeys, hmacKeys, maxAge, !dev.isEmpty(), defaults, maxUnverified);
     }
 
     /** The SHA-256 of a key's UTF-8 text, as configured in {@code api-keys.<name>.sha256}. */

@@ -7,41 +7,48 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.Part;
 import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
+import java.io.Closeable;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URLDecoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Enumeration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.tomcat.util.http.fileupload.FileItemHeaders;
-import org.apache.tomcat.util.http.fileupload.FileItemIterator;
-import org.apache.tomcat.util.http.fileupload.FileItemStream;
+import org.apache.catalina.core.ApplicationPart;
+import org.apache.tomcat.util.http.fileupload.FileItem;
 import org.apache.tomcat.util.http.fileupload.FileUpload;
 import org.apache.tomcat.util.http.fileupload.FileUploadException;
 import org.apache.tomcat.util.http.fileupload.UploadContext;
+import org.apache.tomcat.util.http.fileupload.disk.DiskFileItemFactory;
 
 /**
- * A request whose body was already read to verify its signature: it serves those bytes again, and for
- * {@code multipart/form-data} parses its parts (and form fields) from them, because the servlet container would
- * parse parts from the connection, which is now empty.
+ * A request whose body was already read to verify its signature ({@link SpooledBody}): it serves those bytes
+ * again, and for {@code multipart/form-data} parses its parts (and form fields) from them, because the servlet
+ * container would parse parts from the connection, which is now empty. Parts larger than a few KiB are written to
+ * temporary files, as the container writes them; {@link #close()} deletes them and the spooled body.
  */
-final class SignedRequest extends HttpServletRequestWrapper {
-    private final byte[] body;
+final class SignedRequest extends HttpServletRequestWrapper implements Closeable {
+    /** Form fields and parts up to this size stay in memory; larger parts go to a temporary file. */
+    private static final int IN_MEMORY = 16 * 1024;
+    /** A form field (imageId, lotId) larger than this is refused: no field of this API comes near. */
+    static final int MAX_FIELD_BYTES = 16 * 1024;
+    /** Parts in one body: the upload has a file and two fields. */
+    static final int MAX_PARTS = 10;
+
+    private final SpooledBody body;
     private List<Part> parts;
     private Map<String, String[]> parameters;
 
-    SignedRequest(HttpServletRequest request, byte[] body) {
+    SignedRequest(HttpServletRequest request, SpooledBody body) {
         super(request);
         this.body = body;
     }
@@ -52,22 +59,33 @@ final class SignedRequest extends HttpServletRequestWrapper {
     }
 
     @Override
-    public ServletInputStream getInputStream() {
-        ByteArrayInputStream in = new ByteArrayInputStream(body);
+    public ServletInputStream getInputStream() throws IOException {
+        InputStream in = body.open();
         return new ServletInputStream() {
+            private boolean finished;
+
             @Override
-            public int read() {
-                return in.read();
+            public int read() throws IOException {
+                int b = in.read();
+                finished = b < 0;
+                return b;
             }
 
             @Override
-            public int read(byte[] b, int off, int len) {
-                return in.read(b, off, len);
+            public int read(byte[] b, int off, int len) throws IOException {
+                int n = in.read(b, off, len);
+                finished = n < 0;
+                return n;
+            }
+
+            @Override
+            public void close() throws IOException {
+                in.close();
             }
 
             @Override
             public boolean isFinished() {
-                return in.available() == 0;
+                return finished;
             }
 
             @Override
@@ -77,26 +95,26 @@ final class SignedRequest extends HttpServletRequestWrapper {
 
             @Override
             public void setReadListener(ReadListener listener) {
-                throw new UnsupportedOperationException("the body is already in memory");
+                throw new UnsupportedOperationException("the body was already read");
             }
         };
     }
 
     @Override
-    public BufferedReader getReader() {
+    public BufferedReader getReader() throws IOException {
         String encoding = getCharacterEncoding();
         Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
-        return new BufferedReader(new InputStreamReader(new ByteArrayInputStream(body), charset));
+        return new BufferedReader(new InputStreamReader(body.open(), charset));
     }
 
     @Override
     public int getContentLength() {
-        return body.length;
+        return body.length() > Integer.MAX_VALUE ? -1 : (int) body.length();
     }
 
     @Override
     public long getContentLengthLong() {
-        return body.length;
+        return body.length();
     }
 
     @Override
@@ -116,9 +134,13 @@ final class SignedRequest extends HttpServletRequestWrapper {
     }
 
     private List<Part> parse() throws IOException, ServletException {
-        List<Part> parsed = new ArrayList<>();
+        File location = new File(System.getProperty("java.io.tmpdir"));
+        FileUpload upload = new FileUpload();
+        upload.setFileItemFactory(new DiskFileItemFactory(IN_MEMORY, location));
+        upload.setFileCountMax(MAX_PARTS);
+        List<FileItem> items;
         try {
-            FileItemIterator items = new FileUpload().getItemIterator(new UploadContext() {
+            items = upload.parseRequest(new UploadContext() {
                 @Override
                 public String getCharacterEncoding() {
                     return SignedRequest.this.getCharacterEncoding();
@@ -130,26 +152,30 @@ final class SignedRequest extends HttpServletRequestWrapper {
                 }
 
                 @Override
-                public InputStream getInputStream() {
-                    return new ByteArrayInputStream(body);
+                public InputStream getInputStream() throws IOException {
+                    return body.open();
                 }
 
                 @Override
                 public long contentLength() {
-                    return body.length;
+                    return body.length();
                 }
             });
-            while (items.hasNext()) {
-                FileItemStream item = items.next();
-                byte[] content;
-                try (InputStream in = item.openStream()) {
-                    content = in.readAllBytes();
-                }
-                parsed.add(new MemoryPart(item.getFieldName(), item.getName(), item.getContentType(),
-                        item.getHeaders(), content));
-            }
         } catch (FileUploadException e) {
             throw new ServletException("the multipart body cannot be parsed: " + e.getMessage(), e);
+        }
+        List<Part> parsed = new ArrayList<>();
+        for (FileItem item : items) {
+            parsed.add(new ApplicationPart(item, location));
+        }
+        for (FileItem item : items) {
+            if (item.isFormField() && item.getSize() > MAX_FIELD_BYTES) {
+                for (FileItem each : items) {
+                    each.delete();
+                }
+                throw new ServletException("the form field " + item.getFieldName() + " is larger than "
+                        + MAX_FIELD_BYTES + " bytes");
+            }
         }
         return parsed;
     }
@@ -195,7 +221,7 @@ final class SignedRequest extends HttpServletRequestWrapper {
                     for (Part part : getParts()) {
                         if (part.getSubmittedFileName() == null) {
                             values.computeIfAbsent(part.getName(), n -> new ArrayList<>())
-                                    .add(new String(((MemoryPart) part).content, StandardCharsets.UTF_8));
+                                    .add(((ApplicationPart) part).getString(StandardCharsets.UTF_8.name()));
                         }
                     }
                 } catch (IOException | ServletException e) {
@@ -209,79 +235,17 @@ final class SignedRequest extends HttpServletRequestWrapper {
         return parameters;
     }
 
-    /** One part of a multipart body, held in memory (the whole body already is). */
-    private static final class MemoryPart implements Part {
-        private final String name;
-        private final String fileName;
-        private final String contentType;
-        private final FileItemHeaders headers;
-        private final byte[] content;
-
-        MemoryPart(String name, String fileName, String contentType, FileItemHeaders headers, byte[] content) {
-            this.name = name;
-            this.fileName = fileName;
-            this.contentType = contentType;
-            this.headers = headers;
-            this.content = content;
-        }
-
-        @Override
-        public InputStream getInputStream() {
-            return new ByteArrayInputStream(content);
-        }
-
-        @Override
-        public String getContentType() {
-            return contentType;
-        }
-
-        @Override
-        public String getName() {
-            return name;
-        }
-
-        @Override
-        public String getSubmittedFileName() {
-            return fileName;
-        }
-
-        @Override
-        public long getSize() {
-            return content.length;
-        }
-
-        @Override
-        public void write(String fileName) throws IOException {
-            Files.write(java.nio.file.Path.of(fileName), content);
-        }
-
-        @Override
-        public void delete() {
-            // nothing on disk
-        }
-
-        @Override
-        public String getHeader(String name) {
-            return headers == null ? null : headers.getHeader(name);
-        }
-
-        @Override
-        public Collection<String> getHeaders(String name) {
-            List<String> values = new ArrayList<>();
-            if (headers != null) {
-                headers.getHeaders(name).forEachRemaining(values::add);
+    /** Deletes the parts' temporary files and the spooled body. */
+    @Override
+    public void close() throws IOException {
+        try {
+            if (parts != null) {
+                for (Part part : parts) {
+                    part.delete();
+                }
             }
-            return values;
-        }
-
-        @Override
-        public Collection<String> getHeaderNames() {
-            List<String> names = new ArrayList<>();
-            if (headers != null) {
-                Iterator<String> it = headers.getHeaderNames();
-                it.forEachRemaining(names::add);
-            }
-            return names;
+        } finally {
+            body.close();
         }
     }
 }

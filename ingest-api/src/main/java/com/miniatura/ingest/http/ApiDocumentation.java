@@ -71,7 +71,8 @@ public class ApiDocumentation implements WebMvcConfigurer {
 
                                 Every refusal is an RFC 9457 `application/problem+json` document (`Problem`); invalid \
                                 input lists each bad field in `errors`. A 503 means nothing was accepted: retry after \
-                                `Retry-After` seconds."""))
+                                `Retry-After` seconds. Paths with `;`, an encoded slash or backslash, an empty or \
+                                a dot segment are refused (400)."""))
                 // relative: the document and Swagger UI work on whatever host and port serve them
                 .servers(List.of(new Server().url("/").description("this server")))
                 .components(new Components()
@@ -170,10 +171,10 @@ public class ApiDocumentation implements WebMvcConfigurer {
                 .description("""
                         A signed webhook request, with three headers: `X-Miniatura-Key-Id` names the shared \
                         secret, `X-Miniatura-Timestamp` is the time of signing in Unix seconds, and \
-                        `X-Miniatura-Signature: sha256=<hex>` is the hex HMAC-SHA256, under that secret, of \
-                        `<timestamp>.<METHOD>.<path>.<raw body>` (the path with its query, as sent; the body bytes \
-                        exactly as sent). A timestamp too far from the server's clock is refused, and each \
-                        signature is accepted once."""));
+                        `X-Miniatura-Signature: v2=<hex>` is the hex HMAC-SHA256, under that secret, of six lines \
+                        joined by `\\n`: `MINIATURA-HMAC-SHA256-V2`, the method, the path with its query as sent, \
+                        the timestamp, the key id, and the hex SHA-256 of the raw body. A timestamp too far from the \
+                        server's clock is refused, and each signature is accepted once."""));
         return schemes;
     }
 
@@ -245,14 +246,14 @@ public class ApiDocumentation implements WebMvcConfigurer {
         Header retryAfter = new Header().description("Seconds to wait before retrying.").schema(type("integer"));
         Map<String, ApiResponse> responses = new LinkedHashMap<>();
         responses.put("BadRequest", problem("Invalid input: `errors` names each bad field."));
-        responses.put("Unauthorized", problem("No valid credentials: no key, an unknown key, or a missing, stale or wrong signature."));
+        responses.put("Unauthorized", problem("No valid credentials: no key, an unknown key, or a missing, stale or wrong signature (an unknown key id included)."));
         responses.put("Forbidden", problem("The credentials are valid but lack the scope this operation needs."));
         responses.put("NotFound", problem("No such image was ever accepted."));
-        responses.put("ContentTooLarge", problem("The body or the uploaded file is larger than the limit."));
+        responses.put("ContentTooLarge", problem("The body is larger than this operation reads, or the uploaded file larger than the limit."));
         responses.put("UnsupportedMediaType", problem("The Content-Type, or the uploaded file's image format, is not accepted."));
         responses.put("TooManyRequests", problem("Too many requests from these credentials: retry after `Retry-After` seconds.")
                 .addHeaderObject("Retry-After", retryAfter));
-        responses.put("ServiceUnavailable", problem("Kafka or the object storage cannot be reached: nothing was accepted, retry after `Retry-After` seconds.")
+        responses.put("ServiceUnavailable", problem("Kafka or the object storage cannot be reached, or this instance takes no more uploads or signed requests at once: nothing was accepted, retry after `Retry-After` seconds.")
                 .addHeaderObject("Retry-After", retryAfter));
         return responses;
     }

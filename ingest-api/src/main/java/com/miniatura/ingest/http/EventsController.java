@@ -5,6 +5,9 @@ import com.miniatura.common.event.FieldError;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.auth.BodyLimit;
+import com.miniatura.ingest.auth.RequiresScope;
+import com.miniatura.ingest.auth.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -35,6 +38,7 @@ class EventsController {
 
     record AcceptedBatch(int accepted, List<Accepted> events) {}
 
+    @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.BATCH)
     @PostMapping(path = "/v1/events", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<AcceptedBatch> publish(HttpServletRequest request) throws IOException {
         JsonNode body = JsonBodies.read(request, settings.maxBodyBytes(), "one event or {\"events\": [...]}");

@@ -16,6 +16,9 @@ enum ImageFormat {
     BMP("bmp", "image/bmp"),
     TIFF("tif", "image/tiff");
 
+    /** Enough of a file's start to tell its format ({@link #sniff}) and describe it ({@link #describe}). */
+    static final int HEAD_BYTES = 32;
+
     final String extension;
     final String contentType;
 

@@ -11,7 +11,13 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.auth.BodyLimit;
+import com.miniatura.ingest.auth.RequiresScope;
+import com.miniatura.ingest.auth.Scope;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +64,7 @@ class ImagesController {
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
 
+    @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.UPLOAD)
     @PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
     ResponseEntity<Map<String, String>> upload(
             @RequestParam("file") MultipartFile file,
@@ -81,21 +88,37 @@ class ImagesController {
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
-        byte[] bytes = file.getBytes();
-        ImageFormat format = ImageFormat.sniff(bytes).orElseThrow(() -> new ApiException(
-                HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
-                "file: unsupported format: " + ImageFormat.describe(bytes) + "; accepted: JPEG, PNG, GIF, WebP, BMP, TIFF",
-                List.of(new FieldError("file", "unsupported format: " + ImageFormat.describe(bytes)))));
+        ImageEvent event;
+        // To a file of our own and on to storage from there: an original is never held in the heap (the container
+        // wrote the part to disk; moving it is a rename), and storage reads it from disk in one PUT.
+        Path original = Files.createTempFile("miniatura-upload-", ".original");
+        try {
+            file.transferTo(original.toFile());
+            long size = Files.size(original);
+            if (size > maxUploadBytes) {
+                throw ProblemHandler.uploadTooLarge(maxUploadBytes);
+            }
+            byte[] head;
+            try (InputStream in = Files.newInputStream(original)) {
+                head = in.readNBytes(ImageFormat.HEAD_BYTES);
+            }
+            ImageFormat format = ImageFormat.sniff(head).orElseThrow(() -> new ApiException(
+                    HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
+                    "file: unsupported format: " + ImageFormat.describe(head) + "; accepted: JPEG, PNG, GIF, WebP, BMP, TIFF",
+                    List.of(new FieldError("file", "unsupported format: " + ImageFormat.describe(head)))));
 
-        String key = StorageLayout.originalKey(id, format.extension);
-        Map<String, String> metadata = new LinkedHashMap<>();
-        metadata.put("image-id", id);
-        if (lotId != null) {
-            metadata.put("lot-id", lotId);
+            String key = StorageLayout.originalKey(id, format.extension);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("image-id", id);
+            if (lotId != null) {
+                metadata.put("lot-id", lotId);
+            }
+            String etag = store.putFile(originals, key, original, format.contentType, metadata);
+            event = intake.accept(List.of(new ImageUploaded(
+                    id, lotId, originals, key, etag, size, format.contentType))).get(0);
+        } finally {
+            Files.deleteIfExists(original);
         }
-        String etag = store.put(originals, key, bytes, format.contentType, null, metadata);
-        ImageEvent event = intake.accept(List.of(new ImageUploaded(
-                id, lotId, originals, key, etag, (long) bytes.length, format.contentType))).get(0);
         return ResponseEntity.accepted()
                 .location(URI.create("/v1/images/" + id))
                 .body(Map.of("imageId", id, "status", Manifest.PENDING, "eventId", event.id()));
@@ -123,6 +146,7 @@ class ImagesController {
      * {@code deleting}, then {@code deleted} once the worker is done. Idempotent, and accepted for an imageId
      * never seen too: the deletion still stops any upload of it published before now from rendering.
      */
+    @RequiresScope(value = Scope.DELETE, body = BodyLimit.NONE)
     @DeleteMapping("/v1/images/{imageId}")
     ResponseEntity<Map<String, String>> delete(@PathVariable String imageId) {
         String problem = EventValidator.imageIdProblem(imageId);

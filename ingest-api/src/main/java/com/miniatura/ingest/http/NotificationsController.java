@@ -11,6 +11,9 @@ import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.auth.BodyLimit;
+import com.miniatura.ingest.auth.RequiresScope;
+import com.miniatura.ingest.auth.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -64,6 +67,7 @@ class NotificationsController {
 
     record Result(int accepted, List<Published> events, List<Ignored> ignored) {}
 
+    @RequiresScope(value = Scope.NOTIFY, body = BodyLimit.JSON)
     @PostMapping(path = "/v1/notifications/minio", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Result> minio(HttpServletRequest request) throws IOException {
         List<FieldError> errors = new ArrayList<>();

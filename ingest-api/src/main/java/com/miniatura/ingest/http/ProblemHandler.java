@@ -4,6 +4,7 @@ import com.miniatura.common.event.FieldError;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.auth.BodyTooLargeException;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +42,13 @@ class ProblemHandler {
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> api(ApiException e) {
         return problem(e.status(), e.title(), e.getMessage(), e.errors(), null);
+    }
+
+    /** A body read past its route's limit (the auth filter caps every write's body as it streams). */
+    @ExceptionHandler(BodyTooLargeException.class)
+    ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
+        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "body: " + e.getMessage(),
+                List.of(new FieldError("body", e.getMessage())), null);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)

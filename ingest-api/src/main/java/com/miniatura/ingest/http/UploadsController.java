@@ -8,6 +8,9 @@ import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.UploadSettings;
+import com.miniatura.ingest.auth.BodyLimit;
+import com.miniatura.ingest.auth.RequiresScope;
+import com.miniatura.ingest.auth.Scope;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.net.URI;
@@ -59,6 +62,7 @@ class UploadsController {
     record Upload(String imageId, String bucket, String key, String method, String url, Map<String, String> headers,
             Instant expiresAt) {}
 
+    @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.JSON)
     @PostMapping(path = "/v1/uploads", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Upload> presign(HttpServletRequest request) throws IOException {
         JsonNode body = JsonBodies.read(request, settings.maxBodyBytes(),

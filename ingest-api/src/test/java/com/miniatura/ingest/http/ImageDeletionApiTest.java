@@ -135,7 +135,7 @@ class ImageDeletionApiTest {
     void anUploadAfterADeletionRemembersTheDeletion() throws Exception {
         Instant deletedAt = Instant.now().minusSeconds(60);
         statusIs("img-1", Manifest.deleted("img-1", "d-1", deletedAt, deletedAt));
-        when(store.put(eq("originals"), anyString(), any(), anyString(), any(), anyMap())).thenReturn("etag-2");
+        when(store.putFile(eq("originals"), anyString(), any(), anyString(), anyMap())).thenReturn("etag-2");
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG)).param("imageId", "img-1"))
                 .andExpect(status().isAccepted());
         Manifest pending = written("img-1");

@@ -203,14 +203,20 @@ class IngestApiTest {
 
     @Test
     void uploadStoresTheOriginalWithItsImageIdAndPublishes() throws Exception {
-        when(store.put(eq("originals"), anyString(), any(), anyString(), any(), anyMap())).thenReturn("etag-1");
+        java.util.concurrent.atomic.AtomicReference<byte[]> stored = new java.util.concurrent.atomic.AtomicReference<>();
+        org.mockito.Mockito.doAnswer(call -> {
+            stored.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
+            return "etag-1";
+        }).when(store).putFile(eq("originals"), anyString(), any(), anyString(), anyMap());
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "photo.jpeg", "application/octet-stream", JPEG))
                         .param("imageId", "lot-7-1").param("lotId", "7"))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/v1/images/lot-7-1"))
                 .andExpect(jsonPath("$.imageId").value("lot-7-1"))
                 .andExpect(jsonPath("$.status").value("pending"));
-        verify(store).put("originals", "lot-7-1.jpg", JPEG, "image/jpeg", null, Map.of("image-id", "lot-7-1", "lot-id", "7"));
+        verify(store).putFile(eq("originals"), eq("lot-7-1.jpg"), any(), eq("image/jpeg"),
+                eq(Map.of("image-id", "lot-7-1", "lot-id", "7")));
+        assertThat(stored.get()).isEqualTo(JPEG);
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
         verify(publisher).publishAll(events.capture());
@@ -250,6 +256,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.detail").value("file: is larger than the limit of 1024 bytes"));
         verify(publisher, never()).publishAll(any());
+        verify(store, never()).putFile(anyString(), anyString(), any(), anyString(), anyMap());
     }
 
     @Test
