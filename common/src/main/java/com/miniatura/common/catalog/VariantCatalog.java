@@ -117,7 +117,30 @@ public final class VariantCatalog {
                         "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE)) + ")");
             }
         }
+        checkDefaultValues(valid, problems);
         return valid;
+    }
+
+    /**
+     * Each default's value, checked whether or not a variant uses it: a bad one is a mistake even while every
+     * variant sets the key itself. Reported as a variant that used it would report it, so once.
+     */
+    private static void checkDefaultValues(Map<String, String> defaults, Problems problems) {
+        Map<String, String> none = Map.of();
+        for (String key : defaults.keySet()) {
+            switch (key) {
+                case "fit" -> parseEnum(PREFIX, key, none, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
+                case "gravity" -> parseEnum(PREFIX, key, none, defaults, Gravity::parse, Gravity.values(), problems,
+                        Gravity::configName);
+                case "format" -> parseEnum(PREFIX, key, none, defaults, OutputFormat::parse, OutputFormat.values(),
+                        problems, OutputFormat::configName);
+                case "chroma-subsampling" -> parseEnum(PREFIX, key, none, defaults, ChromaSubsampling::parse,
+                        ChromaSubsampling.values(), problems, ChromaSubsampling::configName);
+                case "quality" -> parseQuality(PREFIX, none, defaults, problems);
+                case "background" -> parseColour(PREFIX, none, defaults, problems);
+                default -> parseBoolean(DEFAULTS_PREFIX + "." + key, defaults.get(key).trim(), problems); // the flags
+            }
+        }
     }
 
     private static Optional<VariantSpec> parseVariant(
