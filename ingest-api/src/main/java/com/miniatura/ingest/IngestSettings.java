@@ -1,9 +1,9 @@
 package com.miniatura.ingest;
 
 import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.unit.DataSize;
@@ -38,7 +38,7 @@ public record IngestSettings(
     }
 
     public static IngestSettings load(ConfigurableEnvironment environment, Problems problems) {
-        Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
+        ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
         String source = raw.get("source");
         if (source == null || source.isBlank()) {
             problems.expected(PREFIX + ".source", "a URI reference such as /miniatura/ingest-api", "not set");
@@ -65,7 +65,7 @@ public record IngestSettings(
                 thumbnailsUrl.replaceAll("/+$", ""), maxConcurrentUploads);
     }
 
-    private static long size(Map<String, String> raw, String key, Problems problems) {
+    private static long size(ConfigurationSection raw, String key, Problems problems) {
         String value = raw.get(key);
         try {
             long bytes = DataSize.parse(value.trim()).toBytes();
@@ -79,7 +79,7 @@ public record IngestSettings(
         return 1;
     }
 
-    private static Duration duration(Map<String, String> raw, String key, Problems problems) {
+    private static Duration duration(ConfigurationSection raw, String key, Problems problems) {
         String value = raw.get(key);
         try {
             Duration d = DurationStyle.detectAndParse(value.trim());

@@ -1,10 +1,10 @@
 package com.miniatura.ingest;
 
 import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 
@@ -19,7 +19,7 @@ public record UploadSettings(URI endpoint, Duration expiry) {
     public static final String PREFIX = "miniatura.ingest.uploads";
 
     public static UploadSettings load(ConfigurableEnvironment environment, Problems problems) {
-        Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
+        ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
         String endpoint = raw.getOrDefault("endpoint", "").trim();
         URI uri = null;
         if (!endpoint.isEmpty()) {

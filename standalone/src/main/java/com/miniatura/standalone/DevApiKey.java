@@ -1,5 +1,6 @@
 package com.miniatura.standalone;
 
+import com.miniatura.common.config.ConfigurationReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,7 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Map;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The standalone's API key, so the README's try-it works in one copy-paste: {@code MINIATURA_DEV_API_KEY} (or
@@ -23,8 +24,9 @@ record DevApiKey(String key, boolean generated, Path file) {
     static final String PROPERTY = "miniatura.ingest.auth.dev-key";
     static final String FILE = "dev-api-key";
 
-    static DevApiKey resolve(Map<String, String> properties, Map<String, String> env, Path dataDir) throws IOException {
-        String given = properties.getOrDefault(PROPERTY, env.get(ENV));
+    static DevApiKey resolve(ConfigurableEnvironment environment, Path dataDir) throws IOException {
+        String given = new ConfigurationReader(environment).readFlat("miniatura.ingest.auth")
+                .getOrDefault("dev-key", environment.getProperty(ENV, ""));
         if (given != null && !given.isBlank()) {
             return new DevApiKey(given.trim(), false, null);
         }

@@ -9,9 +9,7 @@ import com.miniatura.worker.WorkerApplication;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,6 +19,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * The whole pipeline in one JVM: an embedded KRaft Kafka, an S3-compatible store on local disk, the
@@ -42,13 +41,15 @@ public final class StandaloneMain implements AutoCloseable {
 
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final StandaloneSettings settings;
+    private final ConfigurableEnvironment environment;
     private ConfigurableApplicationContext ingest;
     private DevApiKey devKey;
     private ConfigurableApplicationContext worker;
     private ConfigurableApplicationContext bulkWorker;
 
-    private StandaloneMain(StandaloneSettings settings) {
+    private StandaloneMain(StandaloneSettings settings, ConfigurableEnvironment environment) {
         this.settings = settings;
+        this.environment = environment;
     }
 
     public static void main(String[] args) {
@@ -82,8 +83,8 @@ public final class StandaloneMain implements AutoCloseable {
 
     /** Starts the configured components; {@link #close()} stops them in reverse order. */
     public static StandaloneMain start(String... args) throws Exception {
-        StandaloneSettings settings = StandaloneSettings.from(parse(args), System.getenv());
-        StandaloneMain standalone = new StandaloneMain(settings);
+        ConfigurableEnvironment environment = StandaloneSettings.environment(args);
+        StandaloneMain standalone = new StandaloneMain(StandaloneSettings.from(environment), environment);
         try {
             standalone.startComponents(args);
         } catch (Exception | Error e) {
@@ -129,7 +130,7 @@ public final class StandaloneMain implements AutoCloseable {
             started.push(bulkWorker);
         }
         if (settings.runs(Component.INGEST)) {
-            devKey = DevApiKey.resolve(parse(args), System.getenv(), settings.dataDir());
+            devKey = DevApiKey.resolve(environment, settings.dataDir());
             // given twice, a key's values would be joined: the one from the command line is replaced, not repeated
             List<String> ingestArgs = new ArrayList<>(childArgs.stream()
                     .filter(arg -> !arg.startsWith("--" + DevApiKey.PROPERTY + "=")).toList());
@@ -199,17 +200,6 @@ public final class StandaloneMain implements AutoCloseable {
                     .append("/<imageId>/<variant>.jpg)\n");
         }
         return b.toString();
-    }
-
-    /** Argument pairs {@code --key=value}, for the standalone's own settings. */
-    static Map<String, String> parse(String[] args) {
-        Map<String, String> properties = new HashMap<>();
-        for (String arg : args) {
-            if (arg.startsWith("--") && arg.contains("=")) {
-                properties.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-            }
-        }
-        return properties;
     }
 
     public ConfigurableApplicationContext ingest() {

@@ -1,15 +1,21 @@
 package com.miniatura.standalone;
 
+import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.SimpleCommandLinePropertySource;
+import org.springframework.core.env.StandardEnvironment;
 
 /**
- * What the standalone runs, from {@code --miniatura.standalone.*} arguments (or the same keys as
- * environment variables, e.g. {@code MINIATURA_STANDALONE_COMPONENTS}) and {@code MINIATURA_DATA_DIR}.
+ * What the standalone runs, from {@code miniatura.standalone.*}: {@code --miniatura.standalone.components=kafka,s3}
+ * arguments, {@code -D} system properties or environment variables such as {@code MINIATURA_STANDALONE_COMPONENTS},
+ * bound as Spring binds the services' settings; the data folder also from {@code MINIATURA_DATA_DIR}.
  *
  * @param components which parts to start; {@code kafka,s3} is the infrastructure alone
  * @param dataDir    where Kafka's log and the S3 objects live (survives restarts)
@@ -22,11 +28,21 @@ record StandaloneSettings(Set<Component> components, Path dataDir, String host, 
 
     static final String PREFIX = "miniatura.standalone.";
 
-    static StandaloneSettings from(Map<String, String> properties, Map<String, String> env) {
+    /** The standalone's environment: {@code --key=value} arguments first, then system properties and variables. */
+    static ConfigurableEnvironment environment(String... args) {
+        StandardEnvironment environment = new StandardEnvironment();
+        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
+                Arrays.stream(args).filter(arg -> arg.startsWith("--")).toArray(String[]::new)));
+        return environment;
+    }
+
+    static StandaloneSettings from(ConfigurableEnvironment environment) {
         Problems problems = new Problems();
+        ConfigurationReader reader = new ConfigurationReader(environment);
+        ConfigurationSection raw = reader.readFlat("miniatura.standalone");
+        ConfigurationSection storage = reader.readFlat("miniatura.storage");
         Set<Component> components = EnumSet.noneOf(Component.class);
-        String list = properties.getOrDefault(PREFIX + "components",
-                env.getOrDefault("MINIATURA_STANDALONE_COMPONENTS", "kafka,s3,ingest,worker"));
+        String list = raw.getOrDefault("components", "kafka,s3,ingest,worker");
         for (String name : list.split(",")) {
             String trimmed = name.trim().toUpperCase(Locale.ROOT);
             try {
@@ -35,20 +51,21 @@ record StandaloneSettings(Set<Component> components, Path dataDir, String host, 
                 problems.expected(PREFIX + "components", "a list of kafka, s3, ingest, worker", Problems.show(list));
             }
         }
-        String dir = properties.getOrDefault(PREFIX + "data-dir", env.getOrDefault("MINIATURA_DATA_DIR", "data"));
-        StandaloneSettings settings = new StandaloneSettings(components, Path.of(dir).toAbsolutePath().normalize(),
-                properties.getOrDefault(PREFIX + "host", "localhost"),
-                port(properties, "kafka-port", 9092, problems),
-                port(properties, "kafka-controller-port", 9093, problems),
-                port(properties, "s3-port", 9000, problems),
-                properties.getOrDefault("miniatura.storage.access-key", env.getOrDefault("MINIATURA_STORAGE_ACCESS_KEY", "minioadmin")),
-                properties.getOrDefault("miniatura.storage.secret-key", env.getOrDefault("MINIATURA_STORAGE_SECRET_KEY", "minioadmin")));
+        // MINIATURA_DATA_DIR, the README's short form, is miniatura.data-dir to the binder
+        String dir = raw.getOrDefault("data-dir", reader.readFlat("miniatura").getOrDefault("data-dir", "data"));
+        StandaloneSettings settings = new StandaloneSettings(components, Path.of(dir.trim()).toAbsolutePath().normalize(),
+                raw.getOrDefault("host", "localhost").trim(),
+                port(raw, "kafka-port", 9092, problems),
+                port(raw, "kafka-controller-port", 9093, problems),
+                port(raw, "s3-port", 9000, problems),
+                storage.getOrDefault("access-key", "minioadmin"),
+                storage.getOrDefault("secret-key", "minioadmin"));
         problems.throwIfAny();
         return settings;
     }
 
-    private static int port(Map<String, String> properties, String key, int fallback, Problems problems) {
-        String value = properties.get(PREFIX + key);
+    private static int port(ConfigurationSection raw, String key, int fallback, Problems problems) {
+        String value = raw.get(key);
         if (value == null) {
             return fallback;
         }

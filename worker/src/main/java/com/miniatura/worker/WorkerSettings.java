@@ -1,11 +1,11 @@
 package com.miniatura.worker;
 
 import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.RenderLimits;
 import java.time.Duration;
-import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.util.unit.DataSize;
@@ -31,7 +31,7 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, int
     }
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
-        Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
+        ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
         long maxBytes = problems.parse(PREFIX + ".max-source-bytes", raw.get("max-source-bytes"),
                 "a positive size such as 50MB", v -> DataSize.parse(v).toBytes(), n -> n >= 1).orElse(0L);
         long maxPixels = problems.parse(PREFIX + ".max-source-pixels", raw.get("max-source-pixels"),

@@ -1,9 +1,11 @@
 package com.miniatura.common.catalog;
 
+import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.Problems;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,6 +43,8 @@ public final class VariantCatalog {
     static final List<String> KEYS = List.of("enabled", "width", "height", "fit", "gravity", "rotate", "flip", "flop",
             "upscale", "background", "filters", "format", "quality", "progressive", "chroma-subsampling", "lossless",
             "keep-copyright");
+    /** The keys that hold a list, whose items are bare names or maps. */
+    static final Set<String> LIST_KEYS = Set.of("filters");
     private static final Set<String> DEFAULTABLE = Set.of("fit", "gravity", "format", "quality", "upscale", "background",
             "progressive", "chroma-subsampling", "lossless", "keep-copyright");
     private static final List<Integer> ROTATIONS = List.of(0, 90, 180, 270);
@@ -62,6 +66,17 @@ public final class VariantCatalog {
 
     public Optional<VariantSpec> find(String name) {
         return variants.stream().filter(v -> v.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Reads {@code miniatura.variants.*} and {@code miniatura.variant-defaults.*} from Spring's configuration and
+     * builds the catalog, adding problems to {@code problems}; {@code null} if there were any.
+     */
+    public static VariantCatalog read(ConfigurationReader reader, Problems problems) {
+        Set<String> scalars = new LinkedHashSet<>(KEYS);
+        scalars.removeAll(LIST_KEYS);
+        return parse(reader.readGroups(PREFIX, scalars, LIST_KEYS, problems),
+                reader.read(DEFAULTS_PREFIX, DEFAULTABLE, Set.of(), problems), problems);
     }
 
     /**
@@ -102,7 +117,30 @@ public final class VariantCatalog {
                         "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE)) + ")");
             }
         }
+        checkDefaultValues(valid, problems);
         return valid;
+    }
+
+    /**
+     * Each default's value, checked whether or not a variant uses it: a bad one is a mistake even while every
+     * variant sets the key itself. Reported as a variant that used it would report it, so once.
+     */
+    private static void checkDefaultValues(Map<String, String> defaults, Problems problems) {
+        Map<String, String> none = Map.of();
+        for (String key : defaults.keySet()) {
+            switch (key) {
+                case "fit" -> parseEnum(PREFIX, key, none, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
+                case "gravity" -> parseEnum(PREFIX, key, none, defaults, Gravity::parse, Gravity.values(), problems,
+                        Gravity::configName);
+                case "format" -> parseEnum(PREFIX, key, none, defaults, OutputFormat::parse, OutputFormat.values(),
+                        problems, OutputFormat::configName);
+                case "chroma-subsampling" -> parseEnum(PREFIX, key, none, defaults, ChromaSubsampling::parse,
+                        ChromaSubsampling.values(), problems, ChromaSubsampling::configName);
+                case "quality" -> parseQuality(PREFIX, none, defaults, problems);
+                case "background" -> parseColour(PREFIX, none, defaults, problems);
+                default -> parseBoolean(DEFAULTS_PREFIX + "." + key, defaults.get(key).trim(), problems); // the flags
+            }
+        }
     }
 
     private static Optional<VariantSpec> parseVariant(

@@ -21,7 +21,13 @@ public record KafkaSettings(String topic, String bulkTopic, int partitions, bool
         this(topic, DEFAULT_BULK_TOPIC, partitions, createTopic);
     }
 
+    /** As {@link #from(ConfigurationSection, Problems)}, from relative keys such as {@code bulk-topic}: for tests and tools. */
     public static KafkaSettings from(Map<String, String> raw, Problems problems) {
+        return from(ConfigurationSection.of(PREFIX, raw), problems);
+    }
+
+    /** Validates {@code miniatura.kafka.*}, adding a problem per bad key. */
+    public static KafkaSettings from(ConfigurationSection raw, Problems problems) {
         String topic = raw.get("topic");
         if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
             problems.expected(PREFIX + ".topic", "a topic name of letters, digits, '.', '_' or '-'", Problems.show(topic));

@@ -20,8 +20,7 @@ public record MiniaturaSettings(StorageSettings storage, KafkaSettings kafka, Va
         ConfigurationReader reader = new ConfigurationReader(environment);
         StorageSettings storage = StorageSettings.from(reader.readFlat(StorageSettings.PREFIX), problems);
         KafkaSettings kafka = KafkaSettings.from(reader.readFlat(KafkaSettings.PREFIX), problems);
-        VariantCatalog catalog = VariantCatalog.parse(
-                reader.readGroups(VariantCatalog.PREFIX), reader.readFlat(VariantCatalog.DEFAULTS_PREFIX), problems);
+        VariantCatalog catalog = VariantCatalog.read(reader, problems);
         return new MiniaturaSettings(storage, kafka, catalog);
     }
 }

@@ -1,5 +1,6 @@
 package com.miniatura.common.storage;
 
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.net.URI;
 import java.util.Map;
@@ -30,8 +31,13 @@ public record StorageSettings(
     public static final String PREFIX = "miniatura.storage";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
-    /** Validates {@code miniatura.storage.*} (relative keys), adding a problem per bad key. */
+    /** As {@link #from(ConfigurationSection, Problems)}, from relative keys such as {@code access-key}: for tests and tools. */
     public static StorageSettings from(Map<String, String> raw, Problems problems) {
+        return from(ConfigurationSection.of(PREFIX, raw), problems);
+    }
+
+    /** Validates {@code miniatura.storage.*} (relative keys), adding a problem per bad key. */
+    public static StorageSettings from(ConfigurationSection raw, Problems problems) {
         String endpoint = required(raw, "endpoint", problems);
         if (endpoint != null) {
             try {
@@ -60,7 +66,7 @@ public record StorageSettings(
                 create.equals("true"));
     }
 
-    private static String bucket(Map<String, String> raw, String key, Problems problems) {
+    private static String bucket(ConfigurationSection raw, String key, Problems problems) {
         String value = required(raw, key, problems);
         if (value != null && !BUCKET.matcher(value).matches()) {
             problems.expected(PREFIX + "." + key, "a bucket name of 3-63 lower-case letters, digits, dots and dashes",
@@ -69,7 +75,7 @@ public record StorageSettings(
         return value;
     }
 
-    private static String required(Map<String, String> raw, String key, Problems problems) {
+    private static String required(ConfigurationSection raw, String key, Problems problems) {
         String value = raw.get(key);
         if (value == null || value.isBlank()) {
             problems.expected(PREFIX + "." + key, "a value", "not set");

@@ -124,6 +124,20 @@ class VariantCatalogTest {
                 });
     }
 
+    /** A default no variant uses is still checked: a mistake there would otherwise surface only with a new variant. */
+    @Test
+    void aBadDefaultIsReportedEvenWhenEveryVariantSetsTheKeyItself() {
+        Map<String, String> card = Map.of("width", "100", "fit", "inside", "format", "png", "quality", "90");
+        assertThatThrownBy(() -> VariantCatalog.parse(Map.of("card", card),
+                Map.of("quality", "101", "fit", "sideways", "upscale", " yes", "background", "red")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems())
+                        .containsExactlyInAnyOrder(
+                                "miniatura.variant-defaults.quality: expected 1..100 but was 101",
+                                "miniatura.variant-defaults.fit: expected one of cover, contain, inside but was \"sideways\"",
+                                "miniatura.variant-defaults.upscale: expected true or false but was \"yes\"",
+                                "miniatura.variant-defaults.background: expected a colour as #rrggbb but was \"red\""));
+    }
+
     @Test
     void appliesDefaultsAndOrdersByName() {
         VariantCatalog catalog = VariantCatalog.parse(Map.of(

@@ -1,6 +1,7 @@
 package com.miniatura.ingest.auth;
 
 import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -52,6 +53,11 @@ public record AuthSettings(
     public static final String DEV_KEY_NAME = "dev";
     static final int MIN_SECRET_LENGTH = 32;
     static final int MIN_DEV_KEY_LENGTH = 16;
+    /** The settings of an API key and of a signing key, besides {@link #LIST_KEYS}, as the binder reads them. */
+    private static final Set<String> API_KEY_KEYS = Set.of("sha256", "requests-per-second", "burst");
+    private static final Set<String> HMAC_KEY_KEYS = Set.of("secret", "requests-per-second", "burst");
+    /** {@code scopes: upload,delete} or a YAML list. */
+    private static final Set<String> LIST_KEYS = Set.of("scopes");
 
     /** A bearer key, known by the SHA-256 of its text: the configuration never holds the key itself. */
     public record ApiKey(String name, byte[] sha256, Set<Scope> scopes, RateLimit rateLimit) {}
@@ -69,8 +75,8 @@ public record AuthSettings(
 
     public static AuthSettings load(ConfigurableEnvironment environment, Problems problems) {
         ConfigurationReader reader = new ConfigurationReader(environment);
-        Map<String, String> auth = reader.readFlat(PREFIX + ".auth");
-        Map<String, String> limits = reader.readFlat(PREFIX + ".rate-limit");
+        ConfigurationSection auth = reader.readFlat(PREFIX + ".auth");
+        ConfigurationSection limits = reader.readFlat(PREFIX + ".rate-limit");
         RateLimit defaults = new RateLimit(
                 problems.parse(PREFIX + ".rate-limit.requests-per-second", limits.get("requests-per-second"),
                         "a number of requests per second, 0.01..100000", Double::parseDouble,
@@ -85,7 +91,7 @@ public record AuthSettings(
                 "1..10000", Integer::parseInt, n -> n >= 1 && n <= 10_000).orElse(1);
 
         List<ApiKey> apiKeys = new ArrayList<>();
-        new TreeMap<>(reader.readGroups(PREFIX + ".auth.api-keys")).forEach((name, entry) -> {
+        new TreeMap<>(reader.readGroups(PREFIX + ".auth.api-keys", API_KEY_KEYS, LIST_KEYS, problems)).forEach((name, entry) -> {
             String key = PREFIX + ".auth.api-keys." + name;
             checkName(key, name, problems);
             unknown(key, entry, Set.of("sha256", "scopes", "requests-per-second", "burst"), problems);
@@ -105,7 +111,7 @@ public record AuthSettings(
         });
 
         List<HmacKey> hmacKeys = new ArrayList<>();
-        new TreeMap<>(reader.readGroups(PREFIX + ".auth.hmac-keys")).forEach((id, entry) -> {
+        new TreeMap<>(reader.readGroups(PREFIX + ".auth.hmac-keys", HMAC_KEY_KEYS, LIST_KEYS, problems)).forEach((id, entry) -> {
             String key = PREFIX + ".auth.hmac-keys." + id;
             checkName(key, id, problems);
             unknown(key, entry, Set.of("secret", "scopes", "requests-per-second", "burst"), problems);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaDefaults;
 import com.miniatura.common.config.Problems;
+import com.miniatura.common.testing.Environments;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -76,6 +77,66 @@ class AuthSettingsTest {
             assertThat(k.scopes()).containsExactly(Scope.UPLOAD, Scope.DELETE);
         });
         assertThat(s.hmacKeys()).singleElement().satisfies(k -> assertThat(k.id()).isEqualTo("legacy"));
+    }
+
+    /**
+     * A key's multi-word settings were read as {@code requests.per.second} from {@code …_REQUESTS_PER_SECOND} and
+     * refused as unknown; {@code API_KEYS}, which Spring also accepts for {@code api-keys}, was not read at all.
+     * Both of Spring's forms are read: every dash as {@code _}, or none.
+     */
+    @Test
+    void multiWordSettingsOfAKeyFromEnvironmentVariables() {
+        StandardEnvironment env = Environments.withVariables(Map.of(
+                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SHA256", HASH,
+                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SCOPES", "notify",
+                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND", "500",
+                "MINIATURA_INGEST_AUTH_HMAC_KEYS_LEGACY_SECRET", "y".repeat(40),
+                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_REQUESTSPERSECOND", "9",
+                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_0", "upload",
+                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_1", "delete",
+                "MINIATURA_INGEST_AUTH_SIGNATURE_MAX_AGE", "30s",
+                "MINIATURA_INGEST_RATE_LIMIT_REQUESTS_PER_SECOND", "7"), "miniatura/ingest-api-defaults.yml");
+        Problems problems = new Problems();
+        AuthSettings s = AuthSettings.load(env, problems);
+        assertThat(problems.messages()).isEmpty();
+        assertThat(s.apiKeys()).singleElement().satisfies(k -> {
+            assertThat(k.name()).isEqualTo("minio");
+            assertThat(k.scopes()).containsExactly(Scope.NOTIFY);
+            assertThat(k.rateLimit()).isEqualTo(new AuthSettings.RateLimit(500, 200));
+        });
+        assertThat(s.hmacKeys()).singleElement().satisfies(k -> {
+            assertThat(k.scopes()).containsExactly(Scope.UPLOAD, Scope.DELETE);
+            assertThat(k.rateLimit()).isEqualTo(new AuthSettings.RateLimit(9, 200));
+        });
+        assertThat(s.signatureMaxAge()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.rateLimit()).isEqualTo(new AuthSettings.RateLimit(7, 200));
+    }
+
+    /** Spring reads neither {@code APIKEYS_…_REQUESTS_PER_SECOND} nor its other mixtures: told how to write it. */
+    @Test
+    void aSettingOfAKeyInAFormSpringDoesNotReadIsReported() {
+        StandardEnvironment env = Environments.withVariables(Map.of(
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND", "500"), "miniatura/ingest-api-defaults.yml");
+        Problems problems = new Problems();
+        AuthSettings.load(env, problems);
+        assertThat(problems.messages()).containsExactly("miniatura.ingest.auth.api-keys.minio.requests-per-second: set as "
+                + "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND, which Spring does not read: write each dash of "
+                + "the key as _ (MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND) or leave it out "
+                + "(MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTSPERSECOND)");
+    }
+
+    @Test
+    void aMisspeltSettingOfAKeyFromAnEnvironmentVariableIsReported() {
+        StandardEnvironment env = Environments.withVariables(Map.of(
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUEST_PER_SECOND", "500"), "miniatura/ingest-api-defaults.yml");
+        Problems problems = new Problems();
+        AuthSettings.load(env, problems);
+        assertThat(problems.messages()).containsExactly("miniatura.ingest.auth.api-keys.minio.request.per.second: "
+                + "is not a known setting; expected one of [burst, requests-per-second, scopes, sha256]");
     }
 
     @Test

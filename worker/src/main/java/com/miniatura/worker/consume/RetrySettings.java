@@ -1,9 +1,9 @@
 package com.miniatura.worker.consume;
 
 import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -20,7 +20,7 @@ public record RetrySettings(int maxAttempts, Duration initialInterval, double mu
     public static final String PREFIX = "miniatura.worker.retry";
 
     public static RetrySettings load(ConfigurableEnvironment environment, Problems problems) {
-        Map<String, String> raw = new ConfigurationReader(environment).readFlat(PREFIX);
+        ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
         Optional<Integer> attempts = problems.parse(PREFIX + ".max-attempts", raw.get("max-attempts"),
                 "a number of attempts 1..1000 such as 6", Integer::parseInt, n -> n >= 1 && n <= 1000);
         Optional<Duration> initial = problems.parse(PREFIX + ".initial-interval", raw.get("initial-interval"),
