@@ -32,8 +32,9 @@ class ComposeIT {
         try (ComposeContainer compose = new ComposeContainer(new File(root.toFile(), "docker-compose.yml"))
                 .withBuild(true)
                 .withEnv("MINIATURA_DEV_API_KEY", Services.API_KEY)
-                .withExposedService("ingest-api", 8080, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                .withExposedService("ingest-api", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(15)))
+                .withExposedService("ingest-api", 8080)
                 .withExposedService("minio", 9000, Wait.forHttp("/minio/health/live").forStatusCode(200))
                 .withExposedService("worker", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200))) {
             compose.start();

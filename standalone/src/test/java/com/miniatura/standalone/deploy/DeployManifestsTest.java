@@ -271,13 +271,48 @@ class DeployManifestsTest {
         for (Deployment deployment : deployments) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 String what = dir + ": " + deployment.getMetadata().getName();
-                int port = deployment.getMetadata().getName().equals(INGEST_API) ? 8080 : 8081;
+                int port = 8081; // actuator's: the worker's only port, the API's management.server.port
                 assertThat(probe(container, container.getLivenessProbe(), what + " liveness"))
                         .isEqualTo(port + " /actuator/health/liveness");
                 assertThat(probe(container, container.getReadinessProbe(), what + " readiness"))
                         .isEqualTo(port + " /actuator/health/readiness");
                 assertThat(probe(container, container.getStartupProbe(), what + " startup"))
                         .isEqualTo(port + " /actuator/health/liveness");
+            }
+        }
+    }
+
+    /**
+     * Actuator answers anyone who reaches its port, so no Service publishes it: the kubelet probes it and Prometheus
+     * scrapes it on the pod. The API's management.server.port moves actuator off the port its Service publishes.
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    void actuatorIsOnAPortNoServicePublishes(String dir) {
+        List<Service> services = objects(dir, Service.class);
+        for (Deployment deployment : objects(dir, Deployment.class)) {
+            String what = dir + ": " + deployment.getMetadata().getName();
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            int actuator = containerPort(container, container.getReadinessProbe().getHttpGet().getPort());
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .as("%s: Prometheus scrapes actuator's port", what)
+                    .containsEntry("prometheus.io/port", String.valueOf(actuator))
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus");
+            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            for (Service service : services) {
+                if (!podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
+                    continue;
+                }
+                for (ServicePort port : service.getSpec().getPorts()) {
+                    assertThat(containerPort(container, port.getTargetPort()))
+                            .as("%s: Service %s publishes actuator's port", what, service.getMetadata().getName())
+                            .isNotEqualTo(actuator);
+                }
+            }
+            if (deployment.getMetadata().getName().equals(INGEST_API)) {
+                assertThat(env(container)).as("%s: actuator on a port of its own", what)
+                        .containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(actuator));
+                assertThat(containerPort(container, new IntOrString("http"))).as(what).isNotEqualTo(actuator);
             }
         }
     }

@@ -130,7 +130,7 @@ class DockerComposeTest {
                 ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> targets.add((String) t));
             }
         }
-        assertThat(targets).containsExactlyInAnyOrder("ingest-api:8080", "worker:8081", "worker-bulk:8081");
+        assertThat(targets).containsExactlyInAnyOrder("ingest-api:8081", "worker:8081", "worker-bulk:8081");
         JsonNode dashboard = JSON.readTree(Files.readString(REPO.resolve("deploy/grafana/miniatura.json")));
         assertThat(dashboard.get("uid").asString()).isEqualTo("miniatura");
         List<String> exprs = new ArrayList<>();
