@@ -234,8 +234,7 @@ class DeployManifestsTest {
             assertThat(pod.getAutomountServiceAccountToken()).as("no API token: nothing here calls the API server").isFalse();
             for (Container container : pod.getContainers()) {
                 String what = dir + ": container " + container.getName();
-                assertThat(container.getImage()).as(what).isIn("miniatura-worker", "miniatura-ingest-api",
-                        "miniatura-worker:dev", "miniatura-ingest-api:dev", "miniatura-worker:0.1.0", "miniatura-ingest-api:0.1.0");
+                assertThat(imageName(container.getImage())).as(what).isIn("miniatura-worker", "miniatura-ingest-api");
                 assertThat(container.getResources()).as(what).isNotNull();
                 assertThat(container.getResources().getRequests()).as("%s: requests", what).containsKeys("cpu", "memory");
                 assertThat(container.getResources().getLimits()).as("%s: limits", what).containsKeys("cpu", "memory");
@@ -470,6 +469,80 @@ class DeployManifestsTest {
         }
     }
 
+    // ---- images ----
+
+    /**
+     * Each container runs its image's own ENTRYPOINT, as the module's Dockerfile declares it, and names no file the
+     * image lacks. Regression: the rerender Job ran {@code java -jar /app/miniatura-ingest-api.jar}, and the layered
+     * image holds the extracted jar's directories, no jar file.
+     */
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyContainerRunsItsImagesEntrypoint(String dir) {
+        for (PodSpec pod : podSpecs(dir)) {
+            for (Container container : pod.getContainers()) {
+                String module = imageName(container.getImage()).substring("miniatura-".length());
+                Path dockerfile = REPO.resolve(module).resolve("Dockerfile");
+                RuntimeImage image = RuntimeImage.of(dockerfile);
+                String what = dir + ": container " + container.getName();
+                List<String> command = container.getCommand().isEmpty() ? image.entrypoint() : container.getCommand();
+                int jar = command.indexOf("-jar");
+                if (jar >= 0) {
+                    assertThat(image.holdsFile(command.get(jar + 1))).as("%s runs -jar %s, a file %s does not put in the image",
+                            what, command.get(jar + 1), REPO.relativize(dockerfile)).isTrue();
+                }
+                assertThat(command).as("%s: the ENTRYPOINT of %s", what, REPO.relativize(dockerfile)).isEqualTo(image.entrypoint());
+                assertThat(container.getWorkingDir()).as("%s: the image's WORKDIR, where the launcher finds the classes", what)
+                        .isIn(null, image.workdir(), image.workdir().replaceAll("/$", ""));
+            }
+        }
+    }
+
+    @Test
+    void theRuntimeImageIsReadFromTheDockerfile() {
+        RuntimeImage image = RuntimeImage.of(REPO.resolve("ingest-api/Dockerfile"));
+        assertThat(image.entrypoint()).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+        assertThat(image.workdir()).isEqualTo("/app/");
+        assertThat(image.copied()).containsOnly("/app/");
+        assertThat(image.holdsFile("/app/miniatura-ingest-api.jar")).as("the old Job's jar").isFalse();
+    }
+
+    /**
+     * Every image a deployable build runs is mapped by its kustomization's {@code images:} to a tag, and production's
+     * (the prod overlay, the rerender Job) to a registry: a bare name would be pulled from Docker Hub.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {DEV, PROD, RERENDER})
+    @SuppressWarnings("unchecked")
+    void everyImageIsMappedToATagAndProductionsToARegistry(String dir) throws IOException {
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(REPO.resolve(dir).resolve("kustomization.yaml")));
+        Map<String, Map<String, Object>> mapped = new LinkedHashMap<>();
+        for (Map<String, Object> entry : (List<Map<String, Object>>) kustomization.getOrDefault("images", List.of())) {
+            mapped.put((String) entry.get("name"), entry);
+        }
+        List<Container> containers = podSpecs(dir).stream().flatMap(p -> p.getContainers().stream()).toList();
+        assertThat(containers).isNotEmpty();
+        for (Container container : containers) {
+            String what = dir + ": container " + container.getName();
+            String name = imageName(container.getImage());
+            assertThat(mapped).as("%s: an images: entry for %s", what, name).containsKey(name);
+            Map<String, Object> entry = mapped.get(name);
+            assertThat(entry.get("newTag")).as("%s: newTag", what).isNotNull();
+            assertThat(container.getImage()).as(what).isEqualTo(entry.getOrDefault("newName", name) + ":" + entry.get("newTag"));
+            if (!dir.equals(DEV)) {
+                assertThat((String) entry.get("newName")).as("%s: newName names a registry", what)
+                        .matches("[a-z0-9-]+(\\.[a-z0-9-]+)+(:\\d+)?/([a-z0-9._-]+/)*" + name);
+            }
+        }
+    }
+
+    @Test
+    void theRerenderJobRunsProductionsIngestImage() {
+        Container job = podSpecs(RERENDER).get(0).getContainers().get(0);
+        Container api = only(objects(PROD, Deployment.class), INGEST_API).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(job.getImage()).as("the registry and release of deploy/overlays/prod").isEqualTo(api.getImage());
+    }
+
     // ---- per environment ----
 
     @Test
@@ -571,6 +644,12 @@ class DeployManifestsTest {
         List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(name(o))).toList();
         assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
+    }
+
+    /** An image reference's repository name, without registry, path or tag: miniatura-worker. */
+    private static String imageName(String image) {
+        String last = image.substring(image.lastIndexOf('/') + 1);
+        return last.contains(":") ? last.substring(0, last.indexOf(':')) : last;
     }
 
     private static Volume volume(PodSpec pod, String name) {
