@@ -80,6 +80,8 @@ class DeployManifestsTest {
     private static final String KAFKA_AUTH = "miniatura-kafka";
     /** The Secrets the platform creates in the namespace; nothing in deploy/ defines them. */
     private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka", "miniatura-ingest-auth");
+    /** Strimzi keeps the cluster `miniatura`'s CA certificate (key ca.crt) in this Secret of the cluster's namespace. */
+    private static final String STRIMZI_CLUSTER_CA = "miniatura-cluster-ca-cert";
     private static final String CONCURRENCY_ENV = "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY";
 
     /** The kinds the core model covers, by apiVersion/kind; each one found is read strictly into its class. */
@@ -419,7 +421,10 @@ class DeployManifestsTest {
                 if (volume.getConfigMap() != null) {
                     assertThat(configMaps).as(what).contains(volume.getConfigMap().getName());
                 }
-                assertThat(volume.getSecret()).as("%s: no Secret volumes", what).isNull();
+                if (volume.getSecret() != null) {
+                    assertThat(volume.getSecret().getSecretName()).as("%s: the one Secret volume, Strimzi's cluster CA", what)
+                            .isEqualTo(STRIMZI_CLUSTER_CA);
+                }
             }
             for (EnvFromSource source : container.getEnvFrom()) {
                 if (source.getConfigMapRef() != null) {
@@ -433,6 +438,40 @@ class DeployManifestsTest {
                 if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
                     assertThat(PLATFORM_SECRETS).as(what).contains(variable.getValueFrom().getSecretKeyRef().getName());
                 }
+            }
+        }
+    }
+
+    /**
+     * Every Kafka client reads its security.protocol from the platform's Secret, and when that says SASL_SSL it needs
+     * a truststore: regression, the clients had none, so TLS to the brokers could not be verified. Each trusts
+     * Strimzi's cluster CA, a PEM file mounted read-only from the key ca.crt of Strimzi's Secret.
+     */
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyKafkaClientTrustsStrimzisClusterCaForSaslSsl(String dir) {
+        for (PodSpec pod : podSpecs(dir)) {
+            for (Container container : pod.getContainers()) {
+                String what = dir + ": container " + container.getName();
+                EnvVar protocol = container.getEnv().stream()
+                        .filter(v -> v.getName().equals("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).findFirst().orElse(null);
+                assertThat(protocol).as("%s: security.protocol from the Secret %s", what, KAFKA_AUTH).isNotNull();
+                assertThat(protocol.getValueFrom().getSecretKeyRef().getName()).as(what).isEqualTo(KAFKA_AUTH);
+                Map<String, String> env = env(container);
+                assertThat(env).as("%s: a truststore for SASL_SSL", what)
+                        .containsEntry("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PEM")
+                        .containsKey("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION");
+                Path location = Path.of(env.get("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION"));
+                VolumeMount mount = container.getVolumeMounts().stream()
+                        .filter(m -> location.getParent().equals(Path.of(m.getMountPath()))).findFirst().orElse(null);
+                assertThat(mount).as("%s: a volume mounted at %s", what, location.getParent()).isNotNull();
+                assertThat(mount.getReadOnly()).as(what).isTrue();
+                io.fabric8.kubernetes.api.model.SecretVolumeSource secret = volume(pod, mount.getName()).getSecret();
+                assertThat(secret).as("%s: %s is a Secret volume", what, mount.getName()).isNotNull();
+                assertThat(secret.getSecretName()).as(what).isEqualTo(STRIMZI_CLUSTER_CA);
+                assertThat(secret.getItems()).as("%s: the CA certificate at %s", what, location)
+                        .anySatisfy(item -> assertThat(item.getKey() + " " + item.getPath())
+                                .isEqualTo("ca.crt " + location.getFileName()));
             }
         }
     }
