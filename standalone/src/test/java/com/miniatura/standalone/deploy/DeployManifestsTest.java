@@ -379,6 +379,37 @@ class DeployManifestsTest {
         assertThat(lanes).hasSize(2);
     }
 
+    /**
+     * What KEDA counts for a partition whose group has no committed offset (a new group, or offsets the broker
+     * expired after a week without members) brings up at most one pod beyond the lane's minimum, which commits its
+     * position on assignment (CommitOnAssignmentKafkaTest). Regression: with offsetResetPolicy earliest KEDA counted
+     * each such partition's latest offset, its whole history, and scaled the idle bulk lane to 50 pods that had
+     * nothing to read and never committed. scaleToZeroOnInvalidOffset stays false, or a lane without offsets would
+     * never wake for new work.
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    void noLaneScalesUpOnMissingOffsets(String dir) {
+        List<Map<String, Object>> objects = render(dir);
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        for (Map<String, Object> topic : objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
+            partitions.put((String) map(topic, "spec").get("topicName"), (Integer) map(topic, "spec").get("partitions"));
+        }
+        for (Map<String, Object> scaledObject : objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList()) {
+            String what = dir + ": ScaledObject " + name(scaledObject);
+            Map<String, Object> metadata = map(kafkaTrigger(scaledObject), "metadata");
+            assertThat(metadata).as(what).containsEntry("offsetResetPolicy", "latest")
+                    .containsEntry("scaleToZeroOnInvalidOffset", "false");
+            // KEDA's lag for a partition without an offset, under policy latest, is 1.
+            int lagWithoutOffsets = partitions.get((String) metadata.get("topic"));
+            int lagThreshold = Integer.parseInt((String) metadata.get("lagThreshold"));
+            int pods = (lagWithoutOffsets + lagThreshold - 1) / lagThreshold;
+            int min = (Integer) map(scaledObject, "spec").getOrDefault("minReplicaCount", 0);
+            assertThat(pods).as("%s: pods for a group without offsets on %d partitions (lagThreshold %d)", what,
+                    lagWithoutOffsets, lagThreshold).isLessThanOrEqualTo(Math.max(1, min));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("environments")
     void everyDeploymentHasADisruptionBudgetAndTheApiAService(String dir) {
