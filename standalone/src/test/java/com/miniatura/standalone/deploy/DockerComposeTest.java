@@ -137,6 +137,8 @@ class DockerComposeTest {
         dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asString())));
         assertThat(exprs).anyMatch(e -> e.contains("miniatura_images_total"))
                 .anyMatch(e -> e.contains("spring_cloud_stream_binder_kafka_offset"))
+                // every pod reports the group's whole lag: the largest report, not the sum over pods
+                .allSatisfy(e -> assertThat(e).doesNotContain("sum by (group, topic) (spring_cloud_stream_binder_kafka_offset"))
                 .anyMatch(e -> e.contains("http_server_requests_seconds"))
                 .anyMatch(e -> e.contains("histogram_quantile(0.99") && e.contains("miniatura_render_step_seconds_bucket"))
                 .anyMatch(e -> e.contains("miniatura_dead_letters_total"));
