@@ -93,8 +93,8 @@ class DeployManifestsTest {
             "batch/v1/Job", Job.class);
     /** Checked against their CRDs in ../shared/schemas. */
     private static final Set<String> KEDA_KINDS = Set.of("keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
-    /** Strimzi's; their settings are checked by ShippedKafkaSettingsTest. */
-    private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1beta2/KafkaTopic");
+    /** Strimzi's, in its v1 API; their settings are checked by ShippedKafkaSettingsTest. */
+    private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1/KafkaTopic");
 
     private static final Path REPO = repositoryRoot();
     private static final ObjectMapper STRICT = strictMapper();
@@ -222,6 +222,31 @@ class DeployManifestsTest {
     private static Arguments brokenKeda(String title, String kind, String name, Consumer<Map<String, Object>> breakIt,
             String expectedInProblem) {
         return Arguments.of(Named.of(title, kind), name, breakIt, expectedInProblem);
+    }
+
+    /**
+     * Strimzi objects use its v1 API: v1beta2 is deprecated since Strimzi 0.49 and removed in 1.0, where applying it
+     * fails. A KafkaTopic's v1 spec has these fields only (the Topic Operator ignores others silently).
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    @SuppressWarnings("unchecked")
+    void strimziObjectsUseItsV1Api(String dir) {
+        List<Map<String, Object>> strimzi = render(dir).stream()
+                .filter(o -> String.valueOf(o.get("apiVersion")).startsWith("kafka.strimzi.io/")).toList();
+        assertThat(strimzi).isNotEmpty().allSatisfy(o -> {
+            String what = dir + ": " + o.get("kind") + " " + name(o);
+            assertThat(o.get("apiVersion")).as(what).isEqualTo("kafka.strimzi.io/v1");
+            assertThat(o.get("kind")).as(what).isEqualTo("KafkaTopic");
+            assertThat(map(o, "metadata", "labels")).as("%s: the cluster it belongs to", what).containsKey("strimzi.io/cluster");
+            Map<String, Object> spec = map(o, "spec");
+            assertThat(spec.keySet()).as(what).isSubsetOf("topicName", "partitions", "replicas", "config");
+            assertThat(spec.get("partitions")).as(what).isInstanceOf(Integer.class);
+            assertThat((Integer) spec.get("partitions")).as(what).isPositive();
+            assertThat((Integer) spec.get("replicas")).as(what).isBetween(1, 32767);
+            ((Map<String, Object>) spec.get("config")).forEach((key, value) -> assertThat(value).as("%s: %s", what, key)
+                    .isInstanceOfAny(String.class, Number.class, Boolean.class));
+        });
     }
 
     // ---- invariants of every environment ----
