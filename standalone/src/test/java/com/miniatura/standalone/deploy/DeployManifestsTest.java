@@ -676,6 +676,36 @@ class DeployManifestsTest {
                 .as("the base's placeholder replaced").doesNotContain(".invalid");
     }
 
+    /**
+     * Dev runs on a one-broker Kafka with addresses that exist. Regression: it kept the base's 3-replica topics with
+     * min.insync.replicas 2 (no topic can be created on one broker, no acks=all write accepted) and 120 partitions,
+     * and the placeholder uploads endpoint, so presigned uploads named a host that never resolves.
+     */
+    @Test
+    void devRunsOnOneBrokerWithAddressesThatExist() {
+        List<Map<String, Object>> topics = render(DEV).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        assertThat(topics).hasSize(4).allSatisfy(topic -> {
+            Map<String, Object> spec = map(topic, "spec");
+            assertThat(spec).as(name(topic)).containsEntry("replicas", 1);
+            assertThat(map(spec, "config")).as(name(topic)).containsEntry("min.insync.replicas", 1);
+            assertThat((Integer) spec.get("partitions")).as("%s: a few partitions", name(topic)).isBetween(1, 12);
+        });
+        Map<String, String> config = only(objects(DEV, ConfigMap.class), "miniatura-config").getData();
+        assertThat(config).as("every placeholder of the base replaced")
+                .allSatisfy((key, value) -> assertThat(value).as(key).doesNotContain(".invalid"))
+                .containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
+        assertThat(config.get("MINIATURA_INGEST_THUMBNAILS_URL")).startsWith(config.get("MINIATURA_INGEST_UPLOADS_ENDPOINT"));
+    }
+
+    @Test
+    void productionTopicsKeepThreeReplicasAndAWriteQuorumOfTwo() {
+        List<Map<String, Object>> topics = render(PROD).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        assertThat(topics).hasSize(4).allSatisfy(topic -> {
+            assertThat(map(topic, "spec")).as(name(topic)).containsEntry("replicas", 3);
+            assertThat(map(topic, "spec", "config")).as(name(topic)).containsEntry("min.insync.replicas", 2);
+        });
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {BASE, PROD})
     void theApiRunsAtLeastTwoReplicas(String dir) {
