@@ -24,6 +24,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Testcontainers(disabledWithoutDocker = true)
 class ComposeIT {
+    private static final String MINIO_USER = "compose-it";
+    private static final String MINIO_PASSWORD = "compose-it-secret";
     private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
@@ -31,9 +33,12 @@ class ComposeIT {
         Path root = Path.of("").toAbsolutePath().getParent();
         try (ComposeContainer compose = new ComposeContainer(new File(root.toFile(), "docker-compose.yml"))
                 .withBuild(true)
-                .withEnv("MINIATURA_DEV_API_KEY", Services.API_KEY)
-                .withExposedService("ingest-api", 8080, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                // compose has no default credentials: these stand in for the .env a user writes (.env.example)
+                .withEnv(java.util.Map.of("MINIATURA_DEV_API_KEY", Services.API_KEY, "MINIO_ROOT_USER", MINIO_USER,
+                        "MINIO_ROOT_PASSWORD", MINIO_PASSWORD, "GRAFANA_PASSWORD", "compose-it-grafana"))
+                .withExposedService("ingest-api", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(15)))
+                .withExposedService("ingest-api", 8080)
                 .withExposedService("minio", 9000, Wait.forHttp("/minio/health/live").forStatusCode(200))
                 .withExposedService("worker", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200))) {
             compose.start();
@@ -58,7 +63,7 @@ class ComposeIT {
 
             // Straight into the bucket, as `mc cp` would: MinIO's notification renders it.
             byte[] photo = java.nio.file.Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
-            io.minio.MinioClient minio = io.minio.MinioClient.builder().endpoint(s3).credentials("minioadmin", "minioadmin").build();
+            io.minio.MinioClient minio = io.minio.MinioClient.builder().endpoint(s3).credentials(MINIO_USER, MINIO_PASSWORD).build();
             minio.putObject(io.minio.PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg")
                     .stream(new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L).contentType("image/jpeg").build());
             assertThat(Services.awaitFinal(api, "compose-2").get("status").asString()).isEqualTo("rendered");

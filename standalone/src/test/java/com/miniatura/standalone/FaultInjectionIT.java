@@ -578,12 +578,8 @@ class FaultInjectionIT {
 
 
     private double workerCount(String outcome) throws Exception {
-        HttpResponse<String> response = get("http://localhost:" + workerPort
-                + "/actuator/metrics/miniatura.images?tag=outcome:" + outcome);
-        if (response.statusCode() != 200) {
-            return 0;
-        }
-        return json(response).get("measurements").get(0).get("value").asDouble();
+        return Services.scraped("http://localhost:" + workerPort + "/actuator/prometheus", "miniatura_images_total",
+                "outcome=\"" + outcome + "\"");
     }
 
     private static Path fixtures() {

@@ -140,8 +140,8 @@ class HostileUploadsIT {
         AtomicBoolean sampling = new AtomicBoolean(true);
         Thread sampler = new Thread(() -> {
             while (sampling.get()) {
-                peakHeap.accumulateAndGet(metric("jvm.memory.used?tag=area:heap"), Math::max);
-                peakReserved.accumulateAndGet(metric("miniatura.memory.reserved"), Math::max);
+                peakHeap.accumulateAndGet(metric("jvm_memory_used_bytes", "area=\"heap\""), Math::max);
+                peakReserved.accumulateAndGet(metric("miniatura_memory_reserved_bytes"), Math::max);
                 try {
                     Thread.sleep(20);
                 } catch (InterruptedException e) {
@@ -195,11 +195,10 @@ class HostileUploadsIT {
         assertThat(worker.pid()).isEqualTo(workerPid);
     }
 
-    private static long metric(String name) {
+    private static long metric(String series, String... labels) {
         try {
-            HttpResponse<String> response = get(workerUrl + "/actuator/metrics/" + name);
-            return response.statusCode() == 200 ? (long) json(response).get("measurements").get(0).get("value").asDouble() : 0;
-        } catch (Exception e) {
+            return (long) Services.scraped(workerUrl + "/actuator/prometheus", series, labels);
+        } catch (Exception | AssertionError e) {
             return 0;
         }
     }

@@ -267,9 +267,7 @@ class PoisonRecordIT {
     }
 
     private double poisoned() throws Exception {
-        var response = get("http://localhost:" + workerPort + "/actuator/metrics/miniatura.images.poisoned");
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json(response).get("measurements").get(0).get("value").asDouble();
+        return Services.scraped("http://localhost:" + workerPort + "/actuator/prometheus", "miniatura_images_poisoned_total");
     }
 
     /** An upload event on partition 0, so every record of the test is consumed in order by one consumer thread. */

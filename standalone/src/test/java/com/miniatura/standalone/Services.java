@@ -201,6 +201,30 @@ final class Services {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * The sum of the samples of {@code series} in the Prometheus scrape at {@code url} (a service's
+     * {@code /actuator/prometheus}: the one metrics endpoint it exposes) whose labels include each of {@code labels},
+     * given as {@code name="value"}; 0 when there are none.
+     */
+    static double scraped(String url, String series, String... labels) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(url);
+        assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
+        double sum = 0;
+        for (String line : response.body().split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            int brace = line.indexOf('{');
+            int space = line.lastIndexOf(' ');
+            String name = brace >= 0 ? line.substring(0, brace) : line.substring(0, space);
+            String labelText = brace >= 0 ? line.substring(brace, line.lastIndexOf('}') + 1) : "";
+            if (name.equals(series) && java.util.Arrays.stream(labels).allMatch(labelText::contains)) {
+                sum += Double.parseDouble(line.substring(space + 1));
+            }
+        }
+        return sum;
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         return JSON.readTree(response.body());
     }

@@ -2,6 +2,7 @@ package com.miniatura.standalone.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.testing.ExternalTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,8 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The alert rules (deploy/prometheus/miniatura-alerts.yml) are well formed and only name series the services
  * export: a rule on a misspelled metric would never fire. The exported names are the ones StandaloneIT scrapes.
+ * The lag is counted once however many pods report it, an alert covers the live lane having no worker at all, and
+ * promtool runs the rules' unit tests.
  */
 class AlertRulesTest {
     /** Series the services export (asserted against a real scrape in StandaloneIT) and Prometheus' own. */
@@ -54,11 +57,75 @@ class AlertRulesTest {
                         .as(alert + ": its runbook section exists").containsIgnoringCase("<a id=\"" + anchor + "\"></a>");
             }
         }
-        assertThat(alerts).contains("MiniaturaLiveLagGrowing", "MiniaturaNoRenders", "MiniaturaFailureRate",
-                "MiniaturaDeadLetters", "MiniaturaIngestRefusing");
+        assertThat(alerts).contains("MiniaturaLiveLagGrowing", "MiniaturaNoRenders", "MiniaturaNoLiveWorkers",
+                "MiniaturaFailureRate", "MiniaturaDeadLetters", "MiniaturaIngestRefusing");
         Map<String, Object> prometheus = new Yaml().load(Files.readString(repo().resolve("deploy/compose/prometheus.yml")));
         assertThat(((List<?>) prometheus.get("rule_files")).stream().map(String::valueOf).toList())
                 .containsExactly("/etc/prometheus/miniatura-alerts.yml");
+    }
+
+    /**
+     * Every pod of a lane reports its group's whole lag (the binder's gauge, labels group and topic): the lane's lag
+     * is the largest, never the sum over pods. Regression: the lag alerts summed it, multiplying the lag by the
+     * number of pods (promtool's unit tests below show it with three pods).
+     */
+    @Test
+    void theLagIsTheLargestAnyPodReportsNeverTheSumOverPods() throws IOException {
+        int uses = 0;
+        for (Map<?, ?> rule : rules()) {
+            String expr = ((String) rule.get("expr")).replaceAll("\\s+", " ");
+            Matcher lag = Pattern.compile("spring_cloud_stream_binder_kafka_offset").matcher(expr);
+            while (lag.find()) {
+                uses++;
+                String before = expr.substring(0, lag.start());
+                assertThat(before).as("%s: %s", rule.get("alert"), expr)
+                        .matches("(?s).*(max by \\(group, topic\\) \\((deriv\\()?|absent\\()$");
+            }
+            assertThat(expr).as("%s: no sum over pods of the lag", rule.get("alert"))
+                    .doesNotContainPattern("sum[^(]*\\((deriv\\()?spring_cloud_stream_binder_kafka_offset");
+        }
+        assertThat(uses).isGreaterThanOrEqualTo(4);
+    }
+
+    /**
+     * MiniaturaNoRenders reads the lag from the workers, so it cannot fire when no worker exists: an absent() alert
+     * on the live lane's lag series does.
+     */
+    @Test
+    void anAlertFiresWhenNoLiveWorkerReports() throws IOException {
+        assertThat(rules()).anySatisfy(rule -> assertThat(((String) rule.get("expr")).strip())
+                .isEqualTo("absent(spring_cloud_stream_binder_kafka_offset{group=\"miniatura-worker\"})"));
+    }
+
+    /**
+     * promtool (Debian's prometheus package; .ci/run installs it) parses every expression as Prometheus does and
+     * runs the rules' unit tests in deploy/prometheus/miniatura-alerts.test.yml: the lag counted once however many
+     * pods report it, renders absent while events wait, no live worker at all.
+     */
+    @Test
+    void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
+        Path promtool = ExternalTools.require("promtool", "prometheus");
+        Path dir = repo().resolve("deploy/prometheus");
+        for (List<String> command : List.of(List.of("check", "rules", "miniatura-alerts.yml"),
+                List.of("test", "rules", "miniatura-alerts.test.yml"))) {
+            List<String> argv = new ArrayList<>(List.of(promtool.toString()));
+            argv.addAll(command);
+            Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("promtool %s finished", command).isTrue();
+            assertThat(process.exitValue()).as("promtool %s:%n%s", String.join(" ", command), output).isZero();
+        }
+    }
+
+    private static List<Map<?, ?>> rules() throws IOException {
+        Map<String, Object> file = new Yaml().load(Files.readString(repo().resolve("deploy/prometheus/miniatura-alerts.yml")));
+        List<Map<?, ?>> rules = new ArrayList<>();
+        for (Object group : (List<?>) file.get("groups")) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                rules.add((Map<?, ?>) rule);
+            }
+        }
+        return rules;
     }
 
     private static boolean balanced(String expr) {

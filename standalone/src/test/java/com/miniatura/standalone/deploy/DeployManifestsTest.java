@@ -80,6 +80,8 @@ class DeployManifestsTest {
     private static final String KAFKA_AUTH = "miniatura-kafka";
     /** The Secrets the platform creates in the namespace; nothing in deploy/ defines them. */
     private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka", "miniatura-ingest-auth");
+    /** Strimzi keeps the cluster `miniatura`'s CA certificate (key ca.crt) in this Secret of the cluster's namespace. */
+    private static final String STRIMZI_CLUSTER_CA = "miniatura-cluster-ca-cert";
     private static final String CONCURRENCY_ENV = "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY";
 
     /** The kinds the core model covers, by apiVersion/kind; each one found is read strictly into its class. */
@@ -91,8 +93,8 @@ class DeployManifestsTest {
             "batch/v1/Job", Job.class);
     /** Checked against their CRDs in ../shared/schemas. */
     private static final Set<String> KEDA_KINDS = Set.of("keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
-    /** Strimzi's; their settings are checked by ShippedKafkaSettingsTest. */
-    private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1beta2/KafkaTopic");
+    /** Strimzi's, in its v1 API; their settings are checked by ShippedKafkaSettingsTest. */
+    private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1/KafkaTopic");
 
     private static final Path REPO = repositoryRoot();
     private static final ObjectMapper STRICT = strictMapper();
@@ -222,6 +224,31 @@ class DeployManifestsTest {
         return Arguments.of(Named.of(title, kind), name, breakIt, expectedInProblem);
     }
 
+    /**
+     * Strimzi objects use its v1 API: v1beta2 is deprecated since Strimzi 0.49 and removed in 1.0, where applying it
+     * fails. A KafkaTopic's v1 spec has these fields only (the Topic Operator ignores others silently).
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    @SuppressWarnings("unchecked")
+    void strimziObjectsUseItsV1Api(String dir) {
+        List<Map<String, Object>> strimzi = render(dir).stream()
+                .filter(o -> String.valueOf(o.get("apiVersion")).startsWith("kafka.strimzi.io/")).toList();
+        assertThat(strimzi).isNotEmpty().allSatisfy(o -> {
+            String what = dir + ": " + o.get("kind") + " " + name(o);
+            assertThat(o.get("apiVersion")).as(what).isEqualTo("kafka.strimzi.io/v1");
+            assertThat(o.get("kind")).as(what).isEqualTo("KafkaTopic");
+            assertThat(map(o, "metadata", "labels")).as("%s: the cluster it belongs to", what).containsKey("strimzi.io/cluster");
+            Map<String, Object> spec = map(o, "spec");
+            assertThat(spec.keySet()).as(what).isSubsetOf("topicName", "partitions", "replicas", "config");
+            assertThat(spec.get("partitions")).as(what).isInstanceOf(Integer.class);
+            assertThat((Integer) spec.get("partitions")).as(what).isPositive();
+            assertThat((Integer) spec.get("replicas")).as(what).isBetween(1, 32767);
+            ((Map<String, Object>) spec.get("config")).forEach((key, value) -> assertThat(value).as("%s: %s", what, key)
+                    .isInstanceOfAny(String.class, Number.class, Boolean.class));
+        });
+    }
+
     // ---- invariants of every environment ----
 
     @ParameterizedTest
@@ -234,8 +261,7 @@ class DeployManifestsTest {
             assertThat(pod.getAutomountServiceAccountToken()).as("no API token: nothing here calls the API server").isFalse();
             for (Container container : pod.getContainers()) {
                 String what = dir + ": container " + container.getName();
-                assertThat(container.getImage()).as(what).isIn("miniatura-worker", "miniatura-ingest-api",
-                        "miniatura-worker:dev", "miniatura-ingest-api:dev", "miniatura-worker:0.1.0", "miniatura-ingest-api:0.1.0");
+                assertThat(imageName(container.getImage())).as(what).isIn("miniatura-worker", "miniatura-ingest-api");
                 assertThat(container.getResources()).as(what).isNotNull();
                 assertThat(container.getResources().getRequests()).as("%s: requests", what).containsKeys("cpu", "memory");
                 assertThat(container.getResources().getLimits()).as("%s: limits", what).containsKeys("cpu", "memory");
@@ -271,13 +297,48 @@ class DeployManifestsTest {
         for (Deployment deployment : deployments) {
             for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 String what = dir + ": " + deployment.getMetadata().getName();
-                int port = deployment.getMetadata().getName().equals(INGEST_API) ? 8080 : 8081;
+                int port = 8081; // actuator's: the worker's only port, the API's management.server.port
                 assertThat(probe(container, container.getLivenessProbe(), what + " liveness"))
                         .isEqualTo(port + " /actuator/health/liveness");
                 assertThat(probe(container, container.getReadinessProbe(), what + " readiness"))
                         .isEqualTo(port + " /actuator/health/readiness");
                 assertThat(probe(container, container.getStartupProbe(), what + " startup"))
                         .isEqualTo(port + " /actuator/health/liveness");
+            }
+        }
+    }
+
+    /**
+     * Actuator answers anyone who reaches its port, so no Service publishes it: the kubelet probes it and Prometheus
+     * scrapes it on the pod. The API's management.server.port moves actuator off the port its Service publishes.
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    void actuatorIsOnAPortNoServicePublishes(String dir) {
+        List<Service> services = objects(dir, Service.class);
+        for (Deployment deployment : objects(dir, Deployment.class)) {
+            String what = dir + ": " + deployment.getMetadata().getName();
+            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            int actuator = containerPort(container, container.getReadinessProbe().getHttpGet().getPort());
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .as("%s: Prometheus scrapes actuator's port", what)
+                    .containsEntry("prometheus.io/port", String.valueOf(actuator))
+                    .containsEntry("prometheus.io/path", "/actuator/prometheus");
+            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            for (Service service : services) {
+                if (!podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
+                    continue;
+                }
+                for (ServicePort port : service.getSpec().getPorts()) {
+                    assertThat(containerPort(container, port.getTargetPort()))
+                            .as("%s: Service %s publishes actuator's port", what, service.getMetadata().getName())
+                            .isNotEqualTo(actuator);
+                }
+            }
+            if (deployment.getMetadata().getName().equals(INGEST_API)) {
+                assertThat(env(container)).as("%s: actuator on a port of its own", what)
+                        .containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(actuator));
+                assertThat(containerPort(container, new IntOrString("http"))).as(what).isNotEqualTo(actuator);
             }
         }
     }
@@ -343,6 +404,37 @@ class DeployManifestsTest {
         assertThat(lanes).hasSize(2);
     }
 
+    /**
+     * What KEDA counts for a partition whose group has no committed offset (a new group, or offsets the broker
+     * expired after a week without members) brings up at most one pod beyond the lane's minimum, which commits its
+     * position on assignment (CommitOnAssignmentKafkaTest). Regression: with offsetResetPolicy earliest KEDA counted
+     * each such partition's latest offset, its whole history, and scaled the idle bulk lane to 50 pods that had
+     * nothing to read and never committed. scaleToZeroOnInvalidOffset stays false, or a lane without offsets would
+     * never wake for new work.
+     */
+    @ParameterizedTest
+    @MethodSource("environments")
+    void noLaneScalesUpOnMissingOffsets(String dir) {
+        List<Map<String, Object>> objects = render(dir);
+        Map<String, Integer> partitions = new LinkedHashMap<>();
+        for (Map<String, Object> topic : objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
+            partitions.put((String) map(topic, "spec").get("topicName"), (Integer) map(topic, "spec").get("partitions"));
+        }
+        for (Map<String, Object> scaledObject : objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList()) {
+            String what = dir + ": ScaledObject " + name(scaledObject);
+            Map<String, Object> metadata = map(kafkaTrigger(scaledObject), "metadata");
+            assertThat(metadata).as(what).containsEntry("offsetResetPolicy", "latest")
+                    .containsEntry("scaleToZeroOnInvalidOffset", "false");
+            // KEDA's lag for a partition without an offset, under policy latest, is 1.
+            int lagWithoutOffsets = partitions.get((String) metadata.get("topic"));
+            int lagThreshold = Integer.parseInt((String) metadata.get("lagThreshold"));
+            int pods = (lagWithoutOffsets + lagThreshold - 1) / lagThreshold;
+            int min = (Integer) map(scaledObject, "spec").getOrDefault("minReplicaCount", 0);
+            assertThat(pods).as("%s: pods for a group without offsets on %d partitions (lagThreshold %d)", what,
+                    lagWithoutOffsets, lagThreshold).isLessThanOrEqualTo(Math.max(1, min));
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("environments")
     void everyDeploymentHasADisruptionBudgetAndTheApiAService(String dir) {
@@ -385,7 +477,10 @@ class DeployManifestsTest {
                 if (volume.getConfigMap() != null) {
                     assertThat(configMaps).as(what).contains(volume.getConfigMap().getName());
                 }
-                assertThat(volume.getSecret()).as("%s: no Secret volumes", what).isNull();
+                if (volume.getSecret() != null) {
+                    assertThat(volume.getSecret().getSecretName()).as("%s: the one Secret volume, Strimzi's cluster CA", what)
+                            .isEqualTo(STRIMZI_CLUSTER_CA);
+                }
             }
             for (EnvFromSource source : container.getEnvFrom()) {
                 if (source.getConfigMapRef() != null) {
@@ -399,6 +494,40 @@ class DeployManifestsTest {
                 if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
                     assertThat(PLATFORM_SECRETS).as(what).contains(variable.getValueFrom().getSecretKeyRef().getName());
                 }
+            }
+        }
+    }
+
+    /**
+     * Every Kafka client reads its security.protocol from the platform's Secret, and when that says SASL_SSL it needs
+     * a truststore: regression, the clients had none, so TLS to the brokers could not be verified. Each trusts
+     * Strimzi's cluster CA, a PEM file mounted read-only from the key ca.crt of Strimzi's Secret.
+     */
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyKafkaClientTrustsStrimzisClusterCaForSaslSsl(String dir) {
+        for (PodSpec pod : podSpecs(dir)) {
+            for (Container container : pod.getContainers()) {
+                String what = dir + ": container " + container.getName();
+                EnvVar protocol = container.getEnv().stream()
+                        .filter(v -> v.getName().equals("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).findFirst().orElse(null);
+                assertThat(protocol).as("%s: security.protocol from the Secret %s", what, KAFKA_AUTH).isNotNull();
+                assertThat(protocol.getValueFrom().getSecretKeyRef().getName()).as(what).isEqualTo(KAFKA_AUTH);
+                Map<String, String> env = env(container);
+                assertThat(env).as("%s: a truststore for SASL_SSL", what)
+                        .containsEntry("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PEM")
+                        .containsKey("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION");
+                Path location = Path.of(env.get("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION"));
+                VolumeMount mount = container.getVolumeMounts().stream()
+                        .filter(m -> location.getParent().equals(Path.of(m.getMountPath()))).findFirst().orElse(null);
+                assertThat(mount).as("%s: a volume mounted at %s", what, location.getParent()).isNotNull();
+                assertThat(mount.getReadOnly()).as(what).isTrue();
+                io.fabric8.kubernetes.api.model.SecretVolumeSource secret = volume(pod, mount.getName()).getSecret();
+                assertThat(secret).as("%s: %s is a Secret volume", what, mount.getName()).isNotNull();
+                assertThat(secret.getSecretName()).as(what).isEqualTo(STRIMZI_CLUSTER_CA);
+                assertThat(secret.getItems()).as("%s: the CA certificate at %s", what, location)
+                        .anySatisfy(item -> assertThat(item.getKey() + " " + item.getPath())
+                                .isEqualTo("ca.crt " + location.getFileName()));
             }
         }
     }
@@ -433,6 +562,80 @@ class DeployManifestsTest {
         for (String dir : builds().toList()) {
             assertThat(render(dir)).as(dir).noneMatch(o -> "Secret".equals(o.get("kind")));
         }
+    }
+
+    // ---- images ----
+
+    /**
+     * Each container runs its image's own ENTRYPOINT, as the module's Dockerfile declares it, and names no file the
+     * image lacks. Regression: the rerender Job ran {@code java -jar /app/miniatura-ingest-api.jar}, and the layered
+     * image holds the extracted jar's directories, no jar file.
+     */
+    @ParameterizedTest
+    @MethodSource("builds")
+    void everyContainerRunsItsImagesEntrypoint(String dir) {
+        for (PodSpec pod : podSpecs(dir)) {
+            for (Container container : pod.getContainers()) {
+                String module = imageName(container.getImage()).substring("miniatura-".length());
+                Path dockerfile = REPO.resolve(module).resolve("Dockerfile");
+                RuntimeImage image = RuntimeImage.of(dockerfile);
+                String what = dir + ": container " + container.getName();
+                List<String> command = container.getCommand().isEmpty() ? image.entrypoint() : container.getCommand();
+                int jar = command.indexOf("-jar");
+                if (jar >= 0) {
+                    assertThat(image.holdsFile(command.get(jar + 1))).as("%s runs -jar %s, a file %s does not put in the image",
+                            what, command.get(jar + 1), REPO.relativize(dockerfile)).isTrue();
+                }
+                assertThat(command).as("%s: the ENTRYPOINT of %s", what, REPO.relativize(dockerfile)).isEqualTo(image.entrypoint());
+                assertThat(container.getWorkingDir()).as("%s: the image's WORKDIR, where the launcher finds the classes", what)
+                        .isIn(null, image.workdir(), image.workdir().replaceAll("/$", ""));
+            }
+        }
+    }
+
+    @Test
+    void theRuntimeImageIsReadFromTheDockerfile() {
+        RuntimeImage image = RuntimeImage.of(REPO.resolve("ingest-api/Dockerfile"));
+        assertThat(image.entrypoint()).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
+        assertThat(image.workdir()).isEqualTo("/app/");
+        assertThat(image.copied()).containsOnly("/app/");
+        assertThat(image.holdsFile("/app/miniatura-ingest-api.jar")).as("the old Job's jar").isFalse();
+    }
+
+    /**
+     * Every image a deployable build runs is mapped by its kustomization's {@code images:} to a tag, and production's
+     * (the prod overlay, the rerender Job) to a registry: a bare name would be pulled from Docker Hub.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {DEV, PROD, RERENDER})
+    @SuppressWarnings("unchecked")
+    void everyImageIsMappedToATagAndProductionsToARegistry(String dir) throws IOException {
+        Map<String, Object> kustomization = new Yaml().load(Files.readString(REPO.resolve(dir).resolve("kustomization.yaml")));
+        Map<String, Map<String, Object>> mapped = new LinkedHashMap<>();
+        for (Map<String, Object> entry : (List<Map<String, Object>>) kustomization.getOrDefault("images", List.of())) {
+            mapped.put((String) entry.get("name"), entry);
+        }
+        List<Container> containers = podSpecs(dir).stream().flatMap(p -> p.getContainers().stream()).toList();
+        assertThat(containers).isNotEmpty();
+        for (Container container : containers) {
+            String what = dir + ": container " + container.getName();
+            String name = imageName(container.getImage());
+            assertThat(mapped).as("%s: an images: entry for %s", what, name).containsKey(name);
+            Map<String, Object> entry = mapped.get(name);
+            assertThat(entry.get("newTag")).as("%s: newTag", what).isNotNull();
+            assertThat(container.getImage()).as(what).isEqualTo(entry.getOrDefault("newName", name) + ":" + entry.get("newTag"));
+            if (!dir.equals(DEV)) {
+                assertThat((String) entry.get("newName")).as("%s: newName names a registry", what)
+                        .matches("[a-z0-9-]+(\\.[a-z0-9-]+)+(:\\d+)?/([a-z0-9._-]+/)*" + name);
+            }
+        }
+    }
+
+    @Test
+    void theRerenderJobRunsProductionsIngestImage() {
+        Container job = podSpecs(RERENDER).get(0).getContainers().get(0);
+        Container api = only(objects(PROD, Deployment.class), INGEST_API).getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(job.getImage()).as("the registry and release of deploy/overlays/prod").isEqualTo(api.getImage());
     }
 
     // ---- per environment ----
@@ -471,6 +674,36 @@ class DeployManifestsTest {
         }
         assertThat(only(objects(DEV, ConfigMap.class), "miniatura-config").getData().get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
                 .as("the base's placeholder replaced").doesNotContain(".invalid");
+    }
+
+    /**
+     * Dev runs on a one-broker Kafka with addresses that exist. Regression: it kept the base's 3-replica topics with
+     * min.insync.replicas 2 (no topic can be created on one broker, no acks=all write accepted) and 120 partitions,
+     * and the placeholder uploads endpoint, so presigned uploads named a host that never resolves.
+     */
+    @Test
+    void devRunsOnOneBrokerWithAddressesThatExist() {
+        List<Map<String, Object>> topics = render(DEV).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        assertThat(topics).hasSize(4).allSatisfy(topic -> {
+            Map<String, Object> spec = map(topic, "spec");
+            assertThat(spec).as(name(topic)).containsEntry("replicas", 1);
+            assertThat(map(spec, "config")).as(name(topic)).containsEntry("min.insync.replicas", 1);
+            assertThat((Integer) spec.get("partitions")).as("%s: a few partitions", name(topic)).isBetween(1, 12);
+        });
+        Map<String, String> config = only(objects(DEV, ConfigMap.class), "miniatura-config").getData();
+        assertThat(config).as("every placeholder of the base replaced")
+                .allSatisfy((key, value) -> assertThat(value).as(key).doesNotContain(".invalid"))
+                .containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
+        assertThat(config.get("MINIATURA_INGEST_THUMBNAILS_URL")).startsWith(config.get("MINIATURA_INGEST_UPLOADS_ENDPOINT"));
+    }
+
+    @Test
+    void productionTopicsKeepThreeReplicasAndAWriteQuorumOfTwo() {
+        List<Map<String, Object>> topics = render(PROD).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        assertThat(topics).hasSize(4).allSatisfy(topic -> {
+            assertThat(map(topic, "spec")).as(name(topic)).containsEntry("replicas", 3);
+            assertThat(map(topic, "spec", "config")).as(name(topic)).containsEntry("min.insync.replicas", 2);
+        });
     }
 
     @ParameterizedTest
@@ -536,6 +769,12 @@ class DeployManifestsTest {
         List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(name(o))).toList();
         assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
+    }
+
+    /** An image reference's repository name, without registry, path or tag: miniatura-worker. */
+    private static String imageName(String image) {
+        String last = image.substring(image.lastIndexOf('/') + 1);
+        return last.contains(":") ? last.substring(0, last.indexOf(':')) : last;
     }
 
     private static Volume volume(PodSpec pod, String name) {

@@ -130,13 +130,15 @@ class DockerComposeTest {
                 ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> targets.add((String) t));
             }
         }
-        assertThat(targets).containsExactlyInAnyOrder("ingest-api:8080", "worker:8081", "worker-bulk:8081");
+        assertThat(targets).containsExactlyInAnyOrder("ingest-api:8081", "worker:8081", "worker-bulk:8081");
         JsonNode dashboard = JSON.readTree(Files.readString(REPO.resolve("deploy/grafana/miniatura.json")));
         assertThat(dashboard.get("uid").asString()).isEqualTo("miniatura");
         List<String> exprs = new ArrayList<>();
         dashboard.get("panels").forEach(p -> p.get("targets").forEach(t -> exprs.add(t.get("expr").asString())));
         assertThat(exprs).anyMatch(e -> e.contains("miniatura_images_total"))
                 .anyMatch(e -> e.contains("spring_cloud_stream_binder_kafka_offset"))
+                // every pod reports the group's whole lag: the largest report, not the sum over pods
+                .allSatisfy(e -> assertThat(e).doesNotContain("sum by (group, topic) (spring_cloud_stream_binder_kafka_offset"))
                 .anyMatch(e -> e.contains("http_server_requests_seconds"))
                 .anyMatch(e -> e.contains("histogram_quantile(0.99") && e.contains("miniatura_render_step_seconds_bucket"))
                 .anyMatch(e -> e.contains("miniatura_dead_letters_total"));
@@ -157,12 +159,128 @@ class DockerComposeTest {
                 .containsEntry("MINIO_NOTIFY_WEBHOOK_ENDPOINT_INGEST", "http://ingest-api:8080/v1/notifications/minio")
                 .containsKey("MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_INGEST");
         assertThat(minio.get("MINIO_NOTIFY_WEBHOOK_AUTH_TOKEN_INGEST")).as("the token is the API's key")
-                .isEqualTo(api.get("MINIATURA_DEV_API_KEY")).startsWith("${MINIATURA_DEV_API_KEY:-");
+                .isEqualTo(api.get("MINIATURA_DEV_API_KEY")).startsWith("${MINIATURA_DEV_API_KEY:?");
         assertThat(strings(service(compose, "minio").get("volumes"))).anyMatch(v -> v.endsWith(":"
                 + minio.get("MINIO_NOTIFY_WEBHOOK_QUEUE_DIR_INGEST")));
         assertThat(String.join(" ", strings(service(compose, "minio-init").get("command"))))
                 .contains("mc event add --ignore-existing local/originals arn:minio:sqs::INGEST:webhook --event put,delete");
         assertThat(api).containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
+    }
+
+    /**
+     * Regression: Kafka wrote its log to the image's default, /tmp/kraft-combined-logs, outside its volume, so
+     * recreating the container lost every topic and committed offset. Its log and KRaft metadata directories are in a
+     * named volume, and its cluster id is pinned so the storage formatted there matches it on every start.
+     */
+    @Test
+    void kafkaKeepsItsLogAndMetadataInItsVolume() throws IOException {
+        Map<String, Object> compose = compose();
+        Map<String, Object> kafka = service(compose, "kafka");
+        Map<String, String> env = env(kafka);
+        assertThat(env).as("KAFKA_LOG_DIRS (the image's default is /tmp/kraft-combined-logs)").containsKey("KAFKA_LOG_DIRS")
+                .containsKey("CLUSTER_ID");
+        Map<String, String> volumes = new LinkedHashMap<>();
+        for (String volume : strings(kafka.get("volumes"))) {
+            String[] parts = volume.split(":");
+            volumes.put(parts[1], parts[0]);
+        }
+        List<String> dirs = new ArrayList<>(List.of(env.get("KAFKA_LOG_DIRS").split(",")));
+        if (env.containsKey("KAFKA_METADATA_LOG_DIR")) {
+            dirs.add(env.get("KAFKA_METADATA_LOG_DIR"));
+        }
+        for (String dir : dirs) {
+            String mount = volumes.keySet().stream().filter(target -> (dir + "/").startsWith(target.endsWith("/") ? target : target + "/"))
+                    .findFirst().orElse(null);
+            assertThat(mount).as("%s inside one of kafka's volumes %s", dir, volumes.keySet()).isNotNull();
+            assertThat(((Map<?, ?>) compose.get("volumes")).keySet().stream().map(String::valueOf).toList()).as("%s: a named volume, kept across container recreation", dir)
+                    .contains(volumes.get(mount));
+        }
+    }
+
+    /** Every published port answers this machine only, never its network. */
+    @Test
+    void everyPublishedPortIsBoundToLoopback() throws IOException {
+        List<String> published = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : services(compose()).entrySet()) {
+            Object ports = ((Map<?, ?>) entry.getValue()).get("ports");
+            if (ports == null) {
+                continue;
+            }
+            for (Object port : (List<?>) ports) {
+                String what = entry.getKey() + " publishes " + port;
+                published.add(what);
+                if (port instanceof Map<?, ?> long_) {
+                    assertThat(long_.get("host_ip")).as(what).isEqualTo("127.0.0.1");
+                } else {
+                    assertThat(String.valueOf(port)).as(what).matches("127\\.0\\.0\\.1:\\d+:\\d+");
+                }
+            }
+        }
+        assertThat(published).hasSizeGreaterThanOrEqualTo(5);
+    }
+
+    /**
+     * Regression: compose ran with minioadmin/minioadmin, a published all-scope API key and Grafana's admin/admin.
+     * Every credential it interpolates is required ({@code ${NAME:?message}}: compose refuses to start without it),
+     * none has a default, and .env.example lists exactly those variables with no secret filled in, for a .env that
+     * git and the image build context both ignore.
+     */
+    @Test
+    void everyCredentialIsRequiredAndNoneHasADefault() throws IOException {
+        String text = Files.readString(REPO.resolve("docker-compose.yml"));
+        java.util.regex.Matcher interpolation = java.util.regex.Pattern.compile("(?<!\\$)\\$\\{([A-Za-z0-9_]+)([^}]*)}").matcher(text);
+        java.util.Set<String> required = new java.util.TreeSet<>();
+        while (interpolation.find()) {
+            String name = interpolation.group(1);
+            String modifier = interpolation.group(2);
+            if (name.matches(".*(USER|PASSWORD|KEY|SECRET|TOKEN).*")) {
+                assertThat(modifier).as("${%s%s}: required, with a message", name, modifier).startsWith(":?").hasSizeGreaterThan(2);
+                required.add(name);
+            }
+        }
+        assertThat(required).containsExactly("GRAFANA_PASSWORD", "MINIATURA_DEV_API_KEY", "MINIO_ROOT_PASSWORD", "MINIO_ROOT_USER");
+        for (Map.Entry<String, Object> entry : services(compose()).entrySet()) {
+            Object environment = ((Map<?, ?>) entry.getValue()).get("environment");
+            if (environment != null) {
+                ((Map<?, ?>) environment).forEach((k, v) -> {
+                    assertThat(String.valueOf(v)).as("%s: %s", entry.getKey(), k).doesNotContain("minioadmin")
+                            .doesNotContain("compose-dev-key");
+                    if (String.valueOf(k).matches(".*(PASSWORD|SECRET|KEY|TOKEN).*")) {
+                        assertThat(String.valueOf(v)).as("%s: %s, from the environment", entry.getKey(), k).startsWith("${");
+                    }
+                });
+            }
+        }
+
+        Map<String, String> example = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(REPO.resolve(".env.example"))) {
+            if (!line.isBlank() && !line.startsWith("#")) {
+                example.put(line.substring(0, line.indexOf('=')), line.substring(line.indexOf('=') + 1));
+            }
+        }
+        assertThat(example.keySet()).as(".env.example lists what compose requires").containsExactlyInAnyOrderElementsOf(required);
+        example.forEach((name, value) -> {
+            if (!name.endsWith("_USER")) {
+                assertThat(value).as(".env.example: %s is left for you to fill in", name).isEmpty();
+            }
+        });
+        assertThat(Files.readAllLines(REPO.resolve(".gitignore"))).contains(".env");
+        assertThat(Files.readAllLines(REPO.resolve(".dockerignore"))).contains(".env");
+    }
+
+    /** The API serves actuator on its management port, where Prometheus scrapes it; the published API port has none. */
+    @Test
+    void prometheusScrapesTheApisManagementPort() throws IOException {
+        Map<String, String> api = env(service(compose(), "ingest-api"));
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(REPO.resolve("deploy/compose/prometheus.yml")));
+        List<String> targets = new ArrayList<>();
+        for (Object job : (List<?>) prometheus.get("scrape_configs")) {
+            for (Object config : (List<?>) ((Map<?, ?>) job).get("static_configs")) {
+                ((List<?>) ((Map<?, ?>) config).get("targets")).forEach(t -> targets.add((String) t));
+            }
+        }
+        assertThat(targets).contains("ingest-api:" + api.get("MANAGEMENT_SERVER_PORT"));
+        assertThat(strings(service(compose(), "ingest-api").get("ports"))).noneMatch(p -> p.endsWith(":" + api.get("MANAGEMENT_SERVER_PORT")));
     }
 
     private static List<String> problems(Map<String, Object> compose) throws IOException {

@@ -23,6 +23,7 @@ import org.springframework.cloud.stream.binder.kafka.ListenerContainerWithDlqAnd
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.AbstractMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.listener.RetryListener;
@@ -104,6 +105,10 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         // uncommitted, so it is redelivered, never lost.
         container.getContainerProperties().setStopImmediate(true);
         container.getContainerProperties().setShutdownTimeout(shutdownDeadline.toMillis());
+        // A partition assigned without a committed offset (a new group, or one the broker expired after its
+        // offsets.retention without members, as the bulk lane's at zero pods) gets its starting position committed
+        // at once. Until then KEDA finds no offset and counts lag that is not there (docs/operations.md, "Scaling").
+        container.getContainerProperties().setAssignmentCommitOption(ContainerProperties.AssignmentCommitOption.ALWAYS);
         log.info("Binding {} ({}): retrying with {}, then dead-lettering", destinationName, group, retry);
     }
 
