@@ -7,6 +7,7 @@ import com.miniatura.ingest.auth.AuthFilter;
 import com.miniatura.ingest.auth.AuthSettings;
 import com.miniatura.ingest.auth.Authenticator;
 import com.miniatura.ingest.auth.Routes;
+import jakarta.servlet.MultipartConfigElement;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -115,6 +116,16 @@ class IngestConfiguration {
             connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
             connector.setEncodedReverseSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue());
         });
+    }
+
+    /**
+     * The file may be {@code max-upload-size}; the request around it also carries the multipart framing (boundaries,
+     * part headers, the imageId field), as the auth filter allows.
+     */
+    @Bean
+    MultipartConfigElement multipartConfig(IngestSettings ingest) {
+        return new MultipartConfigElement("", ingest.maxUploadBytes(),
+                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, 0);
     }
 
     /** Pending-status writes of a batch run in parallel on this bounded pool. */

@@ -169,6 +169,36 @@ class UploadStreamingTest extends RealServerTest {
         }
     }
 
+    /**
+     * Regression: the whole multipart request was held to the file's limit, so a file of exactly
+     * {@code max-upload-size} was refused for the few hundred bytes of framing around it.
+     */
+    @Test
+    void aFileOfExactlyTheLimitIsTakenAndOneByteMoreIsNot() throws Exception {
+        doAnswer(call -> "etag").when(store).putFile(eq("originals"), any(), any(), eq("image/jpeg"), anyMap());
+        long limit = 52_428_800;
+        for (long size : new long[] {limit, limit + 1}) {
+            Path exact = dir.resolve("upload-" + size + ".multipart");
+            try (FileChannel out = FileChannel.open(exact, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                out.write(ByteBuffer.wrap(multipartHead("at-limit-" + size)));
+                out.write(ByteBuffer.wrap(JPEG));
+                out.position(out.position() + size - JPEG.length); // zeros, without writing them
+                out.write(ByteBuffer.wrap(multipartTail()));
+            }
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                            URI.create("http://localhost:" + port + "/v1/images"))
+                    .POST(HttpRequest.BodyPublishers.ofFile(exact)).header("Content-Type", MULTIPART)
+                    .header("Authorization", "Bearer " + EVERYTHING).build(), HttpResponse.BodyHandlers.ofString());
+            Files.delete(exact);
+            if (size == limit) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+            } else {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
+                assertProblem(JSON.readTree(response.body()), 413, "file", "is larger than the limit of 52428800 bytes");
+            }
+        }
+    }
+
     /** Regression: nothing bounded how many uploads were taken at once. */
     @Test
     void uploadsBeyondTheLimitAreToldToRetry() throws Exception {
