@@ -307,6 +307,22 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.variants").isEmpty());
     }
 
+    /** Regression: a status written before reasons were worded for the public showed anyone the original's key. */
+    @Test
+    void aStoredReasonNamingStorageIsShownWithoutIt() throws Exception {
+        Manifest failed = Manifest.failed("img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3",
+                Instant.now());
+        when(store.get(eq("thumbnails"), eq("img-3/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
+        http.perform(get("/v1/images/img-3"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.reason").value("original not found"));
+        http.perform(get("/images/img-3"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("<p class=\"reason\">Failed: original not found</p>")))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString("payroll"))));
+    }
+
     @Test
     void unknownImageIs404ProblemJson() throws Exception {
         when(store.get(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());

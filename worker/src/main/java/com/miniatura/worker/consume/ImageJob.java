@@ -451,7 +451,8 @@ public class ImageJob {
         }
         String owner = head.get().imageId(key);
         if (!owner.equals(imageId)) {
-            log.warn("Kept the original {} of {}: it belongs to image {}", key, imageId, owner);
+            log.warn("Kept the original {} of {}: it belongs to image {}", key, imageId,
+                    owner.replaceAll("\\p{Cntrl}", "?")); // stored metadata: no line breaks into the log
             return false;
         }
         return true;
