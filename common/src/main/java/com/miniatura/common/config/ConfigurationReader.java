@@ -67,7 +67,8 @@ public final class ConfigurationReader {
      * is bound when asked for.
      */
     public ConfigurationSection readFlat(String prefix) {
-        return new ConfigurationSection(prefix, key -> bindString(ConfigurationPropertyName.of(prefix + "." + key)));
+        return new ConfigurationSection(prefix, key -> bindString(ConfigurationPropertyName.of(prefix + "." + key)),
+                key -> bindStrings(ConfigurationPropertyName.of(prefix + "." + key)));
     }
 
     /**
@@ -116,6 +117,14 @@ public final class ConfigurationReader {
             return binder.bind(name, Bindable.of(String.class)).orElse(null);
         } catch (BindException e) {
             return null; // a value that is no text, e.g. a list where one value belongs: reported as not set
+        }
+    }
+
+    private List<String> bindStrings(ConfigurationPropertyName name) {
+        try {
+            return binder.bind(name, Bindable.listOf(String.class)).orElse(List.of());
+        } catch (BindException e) {
+            return List.of(); // a value that is no list of texts: reported as not set
         }
     }
 

@@ -1,5 +1,7 @@
 package com.miniatura.common.config;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -19,15 +21,29 @@ import java.util.function.Function;
 public final class ConfigurationSection {
     private final String prefix;
     private final Function<String, String> lookup;
+    private final Function<String, List<String>> listLookup;
 
-    ConfigurationSection(String prefix, Function<String, String> lookup) {
+    ConfigurationSection(String prefix, Function<String, String> lookup, Function<String, List<String>> listLookup) {
         this.prefix = prefix;
         this.lookup = lookup;
+        this.listLookup = listLookup;
     }
 
-    /** For tests and tools: the section that holds exactly {@code values} (relative dashed keys). */
+    /**
+     * For tests and tools: the section that holds exactly {@code values} (relative dashed keys; a list as
+     * {@code key: a,b} or as {@code key[0]}, {@code key[1]}).
+     */
     public static ConfigurationSection of(String prefix, Map<String, String> values) {
-        return new ConfigurationSection(prefix, values::get);
+        return new ConfigurationSection(prefix, values::get, key -> {
+            List<String> items = new ArrayList<>();
+            if (values.containsKey(key)) {
+                items.addAll(List.of(values.get(key).split(",", -1)));
+            }
+            for (int i = 0; values.containsKey(key + "[" + i + "]"); i++) {
+                items.add(values.get(key + "[" + i + "]"));
+            }
+            return items;
+        });
     }
 
     /** e.g. {@code miniatura.storage}. */
@@ -43,6 +59,14 @@ public final class ConfigurationSection {
     public String getOrDefault(String key, String fallback) {
         String value = get(key);
         return value == null ? fallback : value;
+    }
+
+    /**
+     * The list {@code key} holds, empty when it is not set: a YAML list, {@code key[0]}, {@code key[1]}…, or one text
+     * of comma-separated items ({@code MINIATURA_STORAGE_EXTRA_SOURCE_BUCKETS=a,b}), as Spring Boot binds lists.
+     */
+    public List<String> getList(String key) {
+        return listLookup.apply(key);
     }
 
     public boolean containsKey(String key) {

@@ -298,6 +298,14 @@ public final class ObjectStore {
 
     /** An object's user metadata ({@code x-amz-meta-*}, names lower case without the prefix), by a HEAD request. */
     public Optional<Map<String, String>> metadata(String bucket, String key) {
+        return head(bucket, key).map(ObjectHead::userMetadata);
+    }
+
+    /**
+     * What storage says of an object, by a HEAD request (nothing is read): its ETag, size, type, time and user metadata;
+     * empty when there is no such object.
+     */
+    public Optional<ObjectHead> head(String bucket, String key) {
         try {
             StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
             Map<String, String> metadata = new LinkedHashMap<>();
@@ -305,7 +313,8 @@ public final class ObjectStore {
                     .filter(n -> n.toLowerCase(java.util.Locale.ROOT).startsWith("x-amz-meta-"))
                     .forEach(n -> metadata.put(n.substring("x-amz-meta-".length()).toLowerCase(java.util.Locale.ROOT),
                             stat.headers().get(n)));
-            return Optional.of(metadata);
+            return Optional.of(new ObjectHead(stripQuotes(stat.etag()), stat.size(), stat.contentType(),
+                    stat.lastModified() == null ? null : stat.lastModified().toInstant(), metadata));
         } catch (MinioException e) {
             return notFoundOrThrow(e, "stat", bucket, key);
         } catch (IllegalStateException e) {

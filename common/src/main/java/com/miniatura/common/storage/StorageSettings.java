@@ -3,7 +3,11 @@ package com.miniatura.common.storage;
 import com.miniatura.common.config.ConfigurationSection;
 import com.miniatura.common.config.Problems;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -17,6 +21,8 @@ import java.util.regex.Pattern;
  * @param thumbnailsBucket bucket of rendered variants and manifests, served by the CDN
  * @param cacheControl     {@code Cache-Control} written on every variant
  * @param createBuckets    create missing buckets at startup (standalone, dev); off in production
+ * @param extraSourceBuckets buckets besides the originals bucket whose objects an event may name as its original
+ *                         ({@code miniatura.storage.extra-source-buckets}); no other bucket is ever read
  */
 public record StorageSettings(
         String endpoint,
@@ -26,10 +32,35 @@ public record StorageSettings(
         String originalsBucket,
         String thumbnailsBucket,
         String cacheControl,
-        boolean createBuckets) {
+        boolean createBuckets,
+        List<String> extraSourceBuckets) {
 
     public static final String PREFIX = "miniatura.storage";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
+
+    public StorageSettings {
+        extraSourceBuckets = extraSourceBuckets == null ? List.of() : List.copyOf(extraSourceBuckets);
+    }
+
+    /** Settings whose only source of originals is the originals bucket. */
+    public StorageSettings(String endpoint, String region, String accessKey, String secretKey, String originalsBucket,
+            String thumbnailsBucket, String cacheControl, boolean createBuckets) {
+        this(endpoint, region, accessKey, secretKey, originalsBucket, thumbnailsBucket, cacheControl, createBuckets,
+                List.of());
+    }
+
+    /** The buckets an event may name as its original's: the originals bucket, then the extra ones. */
+    public Set<String> sourceBuckets() {
+        Set<String> buckets = new LinkedHashSet<>();
+        buckets.add(originalsBucket);
+        buckets.addAll(extraSourceBuckets);
+        return buckets;
+    }
+
+    /** Whether an event may name an original in {@code bucket}. */
+    public boolean isSourceBucket(String bucket) {
+        return bucket != null && (bucket.equals(originalsBucket) || extraSourceBuckets.contains(bucket));
+    }
 
     /** As {@link #from(ConfigurationSection, Problems)}, from relative keys such as {@code access-key}: for tests and tools. */
     public static StorageSettings from(Map<String, String> raw, Problems problems) {
@@ -63,7 +94,35 @@ public record StorageSettings(
                 originals,
                 thumbnails,
                 required(raw, "cache-control", problems),
-                create.equals("true"));
+                create.equals("true"),
+                extraSourceBuckets(raw, thumbnails, problems));
+    }
+
+    /**
+     * {@code extra-source-buckets: a,b} or a YAML list. The thumbnails bucket cannot be one: it holds what the workers
+     * write and is served to anyone.
+     */
+    private static List<String> extraSourceBuckets(ConfigurationSection raw, String thumbnails, Problems problems) {
+        String key = PREFIX + ".extra-source-buckets";
+        List<String> buckets = new ArrayList<>();
+        for (String value : raw.getList("extra-source-buckets")) {
+            for (String bucket : value.split(",")) {
+                String trimmed = bucket.trim();
+                if (trimmed.isEmpty()) {
+                    continue;
+                }
+                if (!BUCKET.matcher(trimmed).matches()) {
+                    problems.expected(key, "bucket names of 3-63 lower-case letters, digits, dots and dashes",
+                            Problems.show(trimmed));
+                } else if (trimmed.equals(thumbnails)) {
+                    problems.add(key, "must not name the thumbnails bucket " + thumbnails
+                            + " (it holds what the workers write, and anyone can read it)");
+                } else if (!buckets.contains(trimmed)) {
+                    buckets.add(trimmed);
+                }
+            }
+        }
+        return buckets;
     }
 
     private static String bucket(ConfigurationSection raw, String key, Problems problems) {
@@ -88,6 +147,7 @@ public record StorageSettings(
     public String toString() {
         return "StorageSettings[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey
                 + ", secretKey=***, originalsBucket=" + originalsBucket + ", thumbnailsBucket=" + thumbnailsBucket
-                + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets + "]";
+                + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets
+                + ", extraSourceBuckets=" + extraSourceBuckets + "]";
     }
 }

@@ -68,6 +68,22 @@ class MiniaturaSettingsTest {
         assertThat(settings.kafka()).isEqualTo(new KafkaSettings("miniatura.images", 12, true));
     }
 
+    /** Events may name originals only in these buckets; the thumbnails bucket is never one. */
+    @Test
+    void sourceBucketsAreTheOriginalsBucketAndTheExtraOnes() {
+        assertThat(load(Map.of()).storage().sourceBuckets()).containsExactly("originals");
+        assertThat(load(Map.of("miniatura.storage.extra-source-buckets", "marketplace-photos, legacy.photos"))
+                .storage().sourceBuckets()).containsExactly("originals", "marketplace-photos", "legacy.photos");
+        assertThat(load(Map.of("miniatura.storage.extra-source-buckets[0]", "marketplace-photos"))
+                .storage().isSourceBucket("marketplace-photos")).isTrue();
+        assertThatThrownBy(() -> load(Map.of("miniatura.storage.extra-source-buckets", "Photos_1,thumbnails")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "miniatura.storage.extra-source-buckets: expected bucket names of 3-63 lower-case letters, digits,"
+                                + " dots and dashes but was \"Photos_1\"",
+                        "miniatura.storage.extra-source-buckets: must not name the thumbnails bucket thumbnails (it holds"
+                                + " what the workers write, and anyone can read it)"));
+    }
+
     @Test
     void everyProblemOfEverySectionIsReportedAtOnce() {
         assertThatThrownBy(() -> load(Map.of(

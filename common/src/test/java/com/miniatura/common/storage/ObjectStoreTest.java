@@ -46,6 +46,9 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> store.etag("originals", "a.jpg"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("stat originals/a.jpg failed: java.net.ConnectException");
+        assertThatThrownBy(() -> store.head("originals", "a.jpg"))
+                .isInstanceOf(StorageUnavailableException.class)
+                .hasMessageStartingWith("stat originals/a.jpg failed: java.net.ConnectException");
     }
 
     /**

@@ -196,7 +196,8 @@ public class ApiDocumentation implements WebMvcConfigurer {
         schemas.put("ImageUploaded", object("An original is stored at `bucket`/`key`; every variant of `imageId` is (re)rendered from it.")
                 .addProperty("imageId", type("string").pattern("^[A-Za-z0-9._-]{1,128}$").description("The image; also the Kafka record key."))
                 .addProperty("lotId", type("string").description("The marketplace lot the image belongs to."))
-                .addProperty("bucket", type("string").description("Bucket of the original."))
+                .addProperty("bucket", type("string").description("Bucket of the original: the originals bucket or one of "
+                        + "`miniatura.storage.extra-source-buckets`; any other is refused."))
                 .addProperty("key", type("string").description("Object key of the original: relative, no `..`, at most 1024 bytes."))
                 .addProperty("etag", type("string").description("ETag of the original as stored."))
                 .addProperty("size", type("integer").format("int64").description("Size of the original in bytes."))
@@ -214,8 +215,8 @@ public class ApiDocumentation implements WebMvcConfigurer {
                 .addProperty("lotId", type("string").pattern("^[A-Za-z0-9._-]{1,128}$"))
                 .required(List.of("contentType", "size"))
                 .additionalProperties(false));
-        Schema<Object> object = object("The object: `key` URL-encoded as S3 sends it; `userMetadata` may hold "
-                + "`X-Amz-Meta-Image-Id` and `X-Amz-Meta-Lot-Id`.")
+        Schema<Object> object = object("The object: `key` URL-encoded as S3 sends it. Only the key is read (and a "
+                + "removal's `eTag`, to narrow it): the imageId, lot, ETag, size and type are read from storage.")
                 .addProperty("key", type("string"))
                 .addProperty("size", type("integer").format("int64"))
                 .addProperty("eTag", type("string"))

@@ -65,7 +65,7 @@ class ImagePageController {
             body.append("</p>\n");
         }
         if (m.reason() != null) {
-            body.append("<p class=\"reason\">Failed: ").append(escape(m.reason())).append("</p>\n");
+            body.append("<p class=\"reason\">Failed: ").append(escape(PublicReason.of(m.reason()))).append("</p>\n");
         }
         if (m.blurhash() != null) {
             body.append("<figure class=\"placeholder\"><div class=\"swatch\" style=\"background:").append(averageColour(m.blurhash()))

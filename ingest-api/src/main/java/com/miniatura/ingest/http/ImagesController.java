@@ -138,7 +138,7 @@ class ImagesController {
                 .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
                 .toList();
         return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(),
-                manifest.reason(), manifest.deletedAt()));
+                PublicReason.of(manifest.reason()), manifest.deletedAt()));
     }
 
     /**

@@ -2,23 +2,23 @@ package com.miniatura.ingest.http;
 
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.FieldError;
-import com.miniatura.common.event.ImageUploaded;
-import com.miniatura.common.storage.StorageLayout;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import tools.jackson.databind.JsonNode;
 
 /**
  * Reads MinIO's webhook notification (the S3 event format: {@code {"EventName", "Key", "Records": [{"eventName",
- * "s3": {"bucket": {"name"}, "object": {"key", "size", "eTag", "contentType", "userMetadata"}}}]}}) into the
- * changes it reports. A plain function: what to do with each change is {@link NotificationsController}'s.
+ * "s3": {"bucket": {"name"}, "object": {"key", "eTag", …}}}]}}) into the changes it reports. A plain function: what to
+ * do with each change is {@link NotificationsController}'s.
  *
- * <p>Object keys arrive URL-encoded, as S3 sends them ({@code lot%2F1.jpg}, {@code a+b.jpg}). The imageId is the
- * object's {@code x-amz-meta-image-id} (what {@code POST /v1/uploads} asks the client to send), else the key's file
- * name without its extension, as {@code rerender} derives it.
+ * <p>A notification is a hint that something happened to an object, from whoever holds a {@code notify} key: only its
+ * event name, bucket and key are read. What the object is (its imageId, ETag, size, type) is asked of storage by the
+ * controller; the body's {@code userMetadata}, {@code size} and {@code contentType} are never read. A removal's
+ * {@code eTag} (S3 and MinIO send none) is kept only to narrow what it may erase.
+ *
+ * <p>Object keys arrive URL-encoded, as S3 sends them ({@code lot%2F1.jpg}, {@code a+b.jpg}).
  */
 final class MinioNotification {
     private MinioNotification() {}
@@ -28,11 +28,15 @@ final class MinioNotification {
         String key();
     }
 
-    /** An original was written: render it. */
-    record Created(String key, ImageUploaded upload) implements Change {}
+    /** An object of the originals bucket was written, the record says: render it, if storage agrees. */
+    record Created(String key) implements Change {}
 
-    /** An original was removed: erase its image, if the image still comes from it. */
-    record Removed(String key, String imageId) implements Change {}
+    /**
+     * An object of the originals bucket was removed, the record says: erase its image, if storage and the image agree.
+     *
+     * @param etag the removed object's ETag if the record names one (a hint that can only narrow), else {@code null}
+     */
+    record Removed(String key, String etag) implements Change {}
 
     /** Nothing to do, and why. */
     record Ignored(String key, String reason) implements Change {}
@@ -95,20 +99,9 @@ final class MinioNotification {
             // Never act on another bucket's events: thumbnails written by the workers would loop back.
             return new Ignored(key, "bucket " + bucket + " is not the originals bucket " + originalsBucket);
         }
-        JsonNode object = record.path("s3").path("object");
-        JsonNode meta = object.path("userMetadata");
-        String imageId = metadata(meta, "image-id");
-        if (imageId == null) {
-            imageId = StorageLayout.imageIdOf(key);
-        }
-        String idProblem = EventValidator.imageIdProblem(imageId);
-        if (idProblem != null) {
-            errors.add(new FieldError(path + "s3.object.key",
-                    "names the imageId \"" + printable(imageId) + "\", which " + idProblem));
-            return null;
-        }
         if (eventName.startsWith("s3:ObjectRemoved:")) {
-            return new Removed(key, imageId);
+            String etag = text(record.path("s3").path("object"), "eTag");
+            return new Removed(key, etag == null ? null : etag.replace("\"", ""));
         }
         if (!eventName.startsWith("s3:ObjectCreated:")) {
             return new Ignored(key, "event " + eventName + " is neither s3:ObjectCreated:* nor s3:ObjectRemoved:*");
@@ -116,51 +109,11 @@ final class MinioNotification {
         if (key.endsWith("/")) {
             return new Ignored(key, "a folder marker is not an image");
         }
-        String etag = text(object, "eTag");
-        // a size beyond a long (which only a forged body has) is left out, not an exception: the key names the object
-        Long size = object.path("size").isIntegralNumber() && object.path("size").canConvertToLong()
-                ? object.path("size").asLong() : null;
-        String contentType = text(object, "contentType");
-        if (contentType == null) {
-            contentType = metadata(meta, "content-type");
-        }
-        ImageUploaded upload = new ImageUploaded(imageId, metadata(meta, "lot-id"), bucket, key,
-                etag == null ? null : etag.replace("\"", ""), size, contentType);
-        List<FieldError> problems = EventValidator.validate(upload, "");
-        for (FieldError problem : problems) {
-            errors.add(new FieldError(path + "s3.object." + switch (problem.field()) {
-                case "lotId" -> "userMetadata.X-Amz-Meta-Lot-Id";
-                case "etag" -> "eTag";
-                default -> problem.field();
-            }, problem.message()));
-        }
-        return problems.isEmpty() ? new Created(key, upload) : null;
-    }
-
-    /** User metadata as MinIO lists it: {@code X-Amz-Meta-Image-Id}, any case; also the bare name. */
-    private static String metadata(JsonNode meta, String name) {
-        if (!meta.isObject()) {
-            return null;
-        }
-        for (String field : meta.propertyNames()) {
-            String lower = field.toLowerCase(Locale.ROOT);
-            if (lower.equals("x-amz-meta-" + name) || lower.equals(name)) {
-                JsonNode node = meta.get(field);
-                // MinIO lists values as strings; an object or array (a forged body) names nothing
-                String value = node.isValueNode() ? node.asString() : null;
-                return value == null || value.isBlank() ? null : value.strip();
-            }
-        }
-        return null;
+        return new Created(key);
     }
 
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value == null || !value.isString() || value.asString().isEmpty() ? null : value.asString();
-    }
-
-    private static String printable(String value) {
-        String clean = value.replaceAll("\\p{Cntrl}", "?");
-        return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
     }
 }

@@ -1,14 +1,18 @@
 package com.miniatura.ingest.http;
 
 import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.FieldError;
 import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageEventData;
+import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
+import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.auth.BodyLimit;
@@ -18,7 +22,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,13 +37,19 @@ import org.springframework.web.bind.annotation.RestController;
  * with no change to the seller hook. Needs a key with the {@code notify} scope (MinIO sends its
  * {@code auth_token} as {@code Authorization: Bearer}).
  *
+ * <p>A notification is a hint, never a fact: whoever holds a {@code notify} key can send any body, but cannot write
+ * or remove objects. So every record is checked against storage. A created object is read back (a HEAD) and its
+ * imageId ({@code x-amz-meta-image-id}, else its file name), lot, ETag, size and type are taken from there, whatever
+ * the body says; one that does not exist is not published. A removal erases an image only if the image's status names
+ * that very object (bucket, key, and ETag when the record gives one) and storage no longer has it.
+ *
  * <p>Storage tells of writes the API made itself too ({@code POST /v1/images} puts the original): an object
  * whose image is already pending or rendered from that very object (same key and ETag) is not published again.
- * A removal erases the image only if the image still comes from that object and the object is really gone,
- * so the late notice of an old original's removal cannot erase a re-upload.
+ * Nor is an object older than what its image now comes from: one written before the image was deleted, or before the
+ * object the image was rendered from since (a late or replayed notice never rolls an image back).
  *
- * <p>Answers 202 with what it published and what it ignored, and why; 503 when Kafka is away, so MinIO keeps
- * the event in its queue and retries.
+ * <p>Answers 202 with what it published and what it ignored, and why; 503 when Kafka or storage is away, so MinIO
+ * keeps the event in its queue and retries.
  */
 @RestController
 class NotificationsController {
@@ -50,6 +59,7 @@ class NotificationsController {
     private final Intake intake;
     private final ObjectStore store;
     private final IngestSettings settings;
+    private final StorageSettings storage;
     private final String originals;
     private final String thumbnails;
 
@@ -57,6 +67,7 @@ class NotificationsController {
         this.intake = intake;
         this.store = store;
         this.settings = settings;
+        this.storage = common.storage();
         this.originals = common.storage().originalsBucket();
         this.thumbnails = common.storage().thumbnailsBucket();
     }
@@ -66,6 +77,17 @@ class NotificationsController {
     record Ignored(String key, String reason) {}
 
     record Result(int accepted, List<Published> events, List<Ignored> ignored) {}
+
+    /** What to do with one record: publish {@code event}, or nothing because of {@code reason}. */
+    private record Verdict(ImageEventData event, String reason) {
+        static Verdict publish(ImageEventData event) {
+            return new Verdict(event, null);
+        }
+
+        static Verdict skip(String reason) {
+            return new Verdict(null, reason);
+        }
+    }
 
     @RequiresScope(value = Scope.NOTIFY, body = BodyLimit.JSON)
     @PostMapping(path = "/v1/notifications/minio", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -81,20 +103,19 @@ class NotificationsController {
         List<String> keys = new ArrayList<>();
         List<Ignored> ignored = new ArrayList<>();
         for (MinioNotification.Change change : changes) {
-            Optional<String> skip; // Java 17: no pattern switch
+            Verdict verdict; // Java 17: no pattern switch
             if (change instanceof MinioNotification.Ignored i) {
-                skip = Optional.of(i.reason());
+                verdict = Verdict.skip(i.reason());
             } else if (change instanceof MinioNotification.Created c) {
-                skip = alreadyAccepted(c);
+                verdict = created(c);
             } else {
-                skip = notErasable((MinioNotification.Removed) change);
+                verdict = removed((MinioNotification.Removed) change);
             }
-            if (skip.isPresent()) {
-                ignored.add(new Ignored(change.key(), skip.get()));
+            if (verdict.event() == null) {
+                ignored.add(new Ignored(change.key(), verdict.reason()));
                 continue;
             }
-            events.add(change instanceof MinioNotification.Created c ? c.upload()
-                    : new ImageDeleted(((MinioNotification.Removed) change).imageId()));
+            events.add(verdict.event());
             keys.add(change.key());
         }
         List<Published> published = new ArrayList<>();
@@ -121,37 +142,93 @@ class NotificationsController {
                 });
     }
 
-    /** Why a write needs no event: its image is already pending or rendered from this very object. */
-    private Optional<String> alreadyAccepted(MinioNotification.Created created) {
-        return manifest(created.upload().imageId())
-                .filter(m -> m.status().equals(Manifest.PENDING) || m.status().equals(Manifest.RENDERED))
-                .filter(m -> m.source() != null && created.key().equals(m.source().key())
-                        && created.upload().etag() != null
-                        && created.upload().etag().equals(unquoted(m.source().etag())))
-                .map(m -> "image " + m.imageId() + " is already " + m.status() + " from this object");
+    /** An upload of the object as storage has it, unless there is none or its image needs none. */
+    private Verdict created(MinioNotification.Created created) {
+        String key = created.key();
+        Optional<ObjectHead> found = store.head(originals, key);
+        if (found.isEmpty()) {
+            return Verdict.skip("storage has no such object (removed since, or never written)");
+        }
+        ObjectHead object = found.get();
+        String imageId = object.imageId(key);
+        String idProblem = EventValidator.imageIdProblem(imageId);
+        if (idProblem != null) {
+            return Verdict.skip(noImage(object.metadata(ObjectHead.IMAGE_ID).isPresent() ? "x-amz-meta-image-id" : "file name",
+                    imageId, idProblem));
+        }
+        String lotId = object.metadata("lot-id").filter(lot -> EventValidator.imageIdProblem(lot) == null).orElse(null);
+        ImageUploaded upload = new ImageUploaded(imageId, lotId, originals, key, object.etag(), object.size(),
+                object.contentType());
+        if (!EventValidator.validate(upload, "").isEmpty()) { // a type S3 takes and events do not: the worker sniffs
+            upload = new ImageUploaded(imageId, lotId, originals, key, object.etag(), object.size(), null);
+        }
+        Optional<Manifest> manifest = manifest(imageId);
+        if (manifest.isEmpty()) {
+            return Verdict.publish(upload);
+        }
+        Manifest m = manifest.get();
+        Manifest.Source source = m.source();
+        boolean sameObject = source != null && originals.equals(source.bucket()) && key.equals(source.key());
+        if ((m.status().equals(Manifest.PENDING) || m.status().equals(Manifest.RENDERED)) && sameObject
+                && object.etag() != null && object.etag().equals(unquoted(source.etag()))) {
+            return Verdict.skip("image " + imageId + " is already " + m.status() + " from this object");
+        }
+        if (m.deletedAt() != null && (object.lastModified() == null || !object.lastModified().isAfter(m.deletedAt()))) {
+            return Verdict.skip("the object was written before image " + imageId + " was deleted");
+        }
+        if (source != null && !sameObject && !m.status().equals(Manifest.DELETED) && storage.isSourceBucket(source.bucket())
+                && object.lastModified() != null) {
+            Optional<ObjectHead> current = store.head(source.bucket(), source.key());
+            if (current.isPresent() && current.get().lastModified() != null
+                    && !current.get().lastModified().isBefore(object.lastModified())) {
+                return Verdict.skip("image " + imageId + " comes from a newer object");
+            }
+        }
+        return Verdict.publish(upload);
     }
 
-    /** Why a removal must not erase its image, if it must not. */
-    private Optional<String> notErasable(MinioNotification.Removed removed) {
-        Optional<Manifest> manifest = manifest(removed.imageId());
+    /** The deletion of the object's image, if the image still comes from this object and storage no longer has it. */
+    private Verdict removed(MinioNotification.Removed removed) {
+        String key = removed.key();
+        // S3 and MinIO tell nothing of a removed object but its key: its image is the one its file name names (that of
+        // every original the API writes). Which image the body claims is not asked.
+        String imageId = StorageLayout.imageIdOf(key);
+        String idProblem = EventValidator.imageIdProblem(imageId);
+        if (idProblem != null) {
+            return Verdict.skip(noImage("file name", imageId, idProblem));
+        }
+        Optional<Manifest> manifest = manifest(imageId);
         if (manifest.isEmpty()) {
-            return Optional.of("no image " + removed.imageId() + " was rendered from it");
+            return Verdict.skip("no image " + imageId + " was rendered from it");
         }
         Manifest m = manifest.get();
         if (m.status().equals(Manifest.DELETING) || m.status().equals(Manifest.DELETED)) {
-            return Optional.of("image " + m.imageId() + " is already " + m.status());
+            return Verdict.skip("image " + m.imageId() + " is already " + m.status());
         }
-        if (m.source() == null || !removed.key().equals(m.source().key())) {
-            return Optional.of("image " + m.imageId() + " now comes from another object, "
-                    + (m.source() == null ? "none" : m.source().key()));
+        Manifest.Source source = m.source();
+        if (source == null || !originals.equals(source.bucket()) || !key.equals(source.key())) {
+            return Verdict.skip("image " + imageId + " comes from another object");
         }
-        if (store.etag(originals, removed.key()).isPresent()) {
-            return Optional.of("the object exists again (written after its removal)");
+        if (removed.etag() != null && !removed.etag().equals(unquoted(source.etag()))) {
+            return Verdict.skip("image " + imageId + " comes from another version of this object");
         }
-        return Optional.empty();
+        if (store.head(originals, key).isPresent()) {
+            return Verdict.skip("storage still has the object (written again since its removal, or never removed)");
+        }
+        return Verdict.publish(new ImageDeleted(imageId));
     }
 
     private static String unquoted(String etag) {
-        return etag == null ? null : Objects.requireNonNull(etag).replace("\"", "");
+        return etag == null ? null : etag.replace("\"", "");
+    }
+
+    private static String noImage(String where, String imageId, String problem) {
+        return "no image can come from it: its " + where + " names the imageId \"" + printable(imageId) + "\", which "
+                + problem;
+    }
+
+    private static String printable(String value) {
+        String clean = value.replaceAll("\\p{Cntrl}", "?");
+        return clean.length() > 40 ? clean.substring(0, 40) + "…" : clean;
     }
 }

@@ -48,7 +48,8 @@ import org.springframework.test.web.servlet.MockMvc;
         "miniatura.kafka.create-topic=false",
         "miniatura.storage.create-buckets=false",
         "miniatura.ingest.max-upload-size=1KB",
-        "miniatura.ingest.max-batch=3"})
+        "miniatura.ingest.max-batch=3",
+        "miniatura.storage.extra-source-buckets=marketplace-photos"})
 @AutoConfigureMockMvc
 @WithTestApiKey
 class IngestApiTest {
@@ -119,6 +120,34 @@ class IngestApiTest {
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(3))
                 .andExpect(jsonPath("$.events[2].imageId").value("img-2"));
+    }
+
+    /**
+     * Regression: an event could name any bucket the workers' credentials read, and its object was rendered into the
+     * public thumbnails bucket (and erased with the image). Only the originals bucket and the extra source buckets.
+     */
+    @Test
+    void anEventNamingABucketThatIsNotASourceIsRefusedNamingTheField() throws Exception {
+        String batch = "{\"events\":[{\"imageId\":\"img-1\",\"bucket\":\"marketplace-photos\",\"key\":\"p/1.jpg\"},"
+                + "{\"imageId\":\"img-2\",\"bucket\":\"billing-exports\",\"key\":\"2026/11.csv\"},"
+                + "{\"imageId\":\"img-3\",\"bucket\":\"thumbnails\",\"key\":\"victim/z1600.jpg\"}]}";
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
+                .andExpect(status().isBadRequest())
+                .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
+                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains(
+                        "events[1].bucket", "events[2].bucket")))
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("must be one of the source buckets [originals, marketplace-photos]"));
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"imageId\":\"img-2\",\"bucket\":\"billing-exports\",\"key\":\"2026/11.csv\"}"))
+                .andExpect(status().isBadRequest())
+                .andExpect(jsonPath("$.errors[0].field").value("bucket"));
+        verify(publisher, never()).publishAll(any());
+        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+
+        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+                        .content("{\"imageId\":\"img-1\",\"bucket\":\"marketplace-photos\",\"key\":\"p/1.jpg\"}"))
+                .andExpect(status().isAccepted());
     }
 
     @Test
@@ -283,6 +312,22 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.status").value("failed"))
                 .andExpect(jsonPath("$.reason").value("corrupt image: Premature end of JPEG file"))
                 .andExpect(jsonPath("$.variants").isEmpty());
+    }
+
+    /** Regression: a status written before reasons were worded for the public showed anyone the original's key. */
+    @Test
+    void aStoredReasonNamingStorageIsShownWithoutIt() throws Exception {
+        Manifest failed = Manifest.failed("img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3",
+                Instant.now());
+        when(store.get(eq("thumbnails"), eq("img-3/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
+        http.perform(get("/v1/images/img-3"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.reason").value("original not found"));
+        http.perform(get("/images/img-3"))
+                .andExpect(status().isOk())
+                .andExpect(content().string(containsString("<p class=\"reason\">Failed: original not found</p>")))
+                .andExpect(content().string(org.hamcrest.Matchers.not(containsString("payroll"))));
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
 import com.miniatura.common.storage.StorageLayout;
@@ -45,10 +46,11 @@ import org.springframework.stereotype.Component;
  * variant, store each variant, and write the manifest last. A deletion: erase every variant and the
  * original, then write the {@code deleted} tombstone last.
  *
- * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable) is
- * permanent: the manifest says {@code failed} with the reason, then {@link ImageRejectedException}
- * (never retried) sends the record to the dead-letter topic. A storage outage is transient: its
- * exception propagates and the record is retried.
+ * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable, or in a bucket that is not
+ * a source of originals) is permanent: the manifest says {@code failed} with the reason, then
+ * {@link ImageRejectedException} (never retried) sends the record to the dead-letter topic. A storage outage is
+ * transient: its exception propagates and the record is retried. Reasons are public, so they name the problem,
+ * never storage's internals.
  *
  * <p>An upload published before the image's last deletion ({@link Manifest#deletedSince}) is ignored, so a
  * late, duplicated or replayed upload never resurrects a deleted image.
@@ -90,6 +92,15 @@ public class ImageJob {
             return thread;
         }
     });
+
+    /*
+     * Failure reasons are public (the status API answers anyone, and the manifest is in the public thumbnails bucket):
+     * they say what is wrong in plain words, never storage's own (bucket and key names, its error codes), so that a
+     * status tells nothing of objects besides the image's own.
+     */
+    static final String NOT_FOUND = "original not found";
+    static final String UNREADABLE = "original cannot be read: storage refused to serve it";
+    static final String NOT_A_SOURCE = "original refused: the event names a bucket that is not a source of originals";
 
     /** Manifests are a few KB; anything far larger is not one of ours. */
     private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -153,6 +164,13 @@ public class ImageJob {
                     data.imageId(), event.time() == null ? "at an unknown time" : "at " + event.time(), previous.deletedAt());
             return Outcome.IGNORED;
         }
+        if (!storage.isSourceBucket(data.bucket())) {
+            // Only a record written to Kafka past the API names one (or a source bucket since removed from the
+            // configuration): the workers' credentials may read buckets that are not ours to publish.
+            log.warn("Refused upload event {} of {}: bucket {} is not one of the source buckets {}", event.id(),
+                    data.imageId(), data.bucket(), storage.sourceBuckets());
+            return fail(event, previous, previous == null ? null : previous.source(), NOT_A_SOURCE);
+        }
         boolean sameOriginal = renderedFrom(data, previous);
         List<VariantSpec> stale = sameOriginal ? staleVariants(data, previous) : catalog.variants();
         if (sameOriginal && stale.isEmpty()
@@ -173,12 +191,14 @@ public class ImageJob {
         try {
             original = fetchWhileRecording(data, record(data, previous, source, event, attempt));
         } catch (ObjectTooLargeException e) {
-            return fail(event, previous, source, e.getMessage());
+            return fail(event, previous, source, "source too large: the original has "
+                    + (e.size() < 0 ? "more than " + e.limit() : e.size()) + " bytes, over the limit of " + e.limit());
         } catch (StorageRejectedException e) {
-            return fail(event, previous, source, "original cannot be read: " + e.getMessage());
+            log.warn("Image {}: storage refused its original: {}", data.imageId(), e.getMessage());
+            return fail(event, previous, source, UNREADABLE);
         }
         if (original.isEmpty()) {
-            return fail(event, previous, source, "original not found: " + data.bucket() + "/" + data.key());
+            return fail(event, previous, source, NOT_FOUND);
         }
         StoredObject object = original.get();
         source = Manifest.Source.of(data.bucket(), data.key(), object.etag(), (long) object.bytes().length,
@@ -383,7 +403,8 @@ public class ImageJob {
     /**
      * Erases the image: every object under its prefix in the thumbnails bucket (the variants of today's
      * catalog and of any earlier one), then its original if that is in the originals bucket (one this
-     * pipeline owns; an original elsewhere belongs to whoever put it there), then writes the tombstone.
+     * pipeline owns; an original elsewhere belongs to whoever put it there) and storage says it is this image's
+     * ({@link #originalOf}), then writes the tombstone.
      * The tombstone is written last for the same reason a rendered manifest is: until it exists the status
      * says {@code deleting}, and a crash in between is redelivered and erases again (removing a removed
      * object is not an error).
@@ -408,13 +429,33 @@ public class ImageJob {
             return Outcome.DELETED;
         }
         Manifest.Source original = previous == null ? null : previous.source();
-        boolean ownOriginal = original != null && storage.originalsBucket().equals(original.bucket()) && original.key() != null;
+        boolean ownOriginal = original != null && storage.originalsBucket().equals(original.bucket()) && original.key() != null
+                && originalOf(imageId, original.key());
         if (ownOriginal) {
             store.remove(original.bucket(), original.key());
         }
         writeManifest(Manifest.deleted(imageId, event.id(), deletedAt, clock.instant()).carryingDeletion(previous));
         log.info("Deleted {}: {} variants{}", imageId, variants.size(), ownOriginal ? " and its original " + original.key() : "");
         return Outcome.DELETED;
+    }
+
+    /**
+     * Whether the object at {@code key} of the originals bucket is {@code imageId}'s original, by what storage says of
+     * it: its {@code x-amz-meta-image-id}, else (an object written without one) its file name. An event may name any
+     * key of a source bucket, so the status of an image may name another image's original; that one is kept.
+     */
+    private boolean originalOf(String imageId, String key) {
+        Optional<ObjectHead> head = store.head(storage.originalsBucket(), key);
+        if (head.isEmpty()) {
+            return false; // gone already: nothing to erase
+        }
+        String owner = head.get().imageId(key);
+        if (!owner.equals(imageId)) {
+            log.warn("Kept the original {} of {}: it belongs to image {}", key, imageId,
+                    owner.replaceAll("\\p{Cntrl}", "?")); // stored metadata: no line breaks into the log
+            return false;
+        }
+        return true;
     }
 
     /** The id of this worker JVM in the attempts it records. */

@@ -87,7 +87,8 @@ final class Sniff {
         if (text != null) {
             throw unsupported(describeText(text));
         }
-        throw unsupported("not a recognised image (starts with " + leadingBytes(b, 4) + ")");
+        // never the bytes themselves: a reason is public, and the file is not the reader's
+        throw unsupported("not a recognised image");
     }
 
     /**
@@ -169,7 +170,7 @@ final class Sniff {
         if (isAny(major, "isom", "iso2", "mp41", "mp42", "avc1", "M4V ", "dash")) {
             return "MP4 video, not an image";
         }
-        return "ISO media file (brand " + printable(major) + "), not an image";
+        return "ISO media file, not an image";
     }
 
     private static String describeText(String text) {
@@ -276,14 +277,6 @@ final class Sniff {
         return offset + length <= b.length ? new String(b, offset, length, StandardCharsets.ISO_8859_1) : "";
     }
 
-    private static String printable(String s) {
-        StringBuilder out = new StringBuilder();
-        for (char c : s.toCharArray()) {
-            out.append(c >= 0x20 && c < 0x7F ? c : '?');
-        }
-        return out.toString();
-    }
-
     private static int u16be(byte[] b, int offset) {
         return offset + 2 <= b.length ? ((b[offset] & 0xFF) << 8) | (b[offset + 1] & 0xFF) : 0;
     }
@@ -298,13 +291,5 @@ final class Sniff {
 
     private static long u32le(byte[] b, int offset) {
         return ((long) u16le(b, offset + 2) << 16) | u16le(b, offset);
-    }
-
-    static String leadingBytes(byte[] data, int count) {
-        StringBuilder text = new StringBuilder();
-        for (int i = 0; i < Math.min(count, data.length); i++) {
-            text.append(i == 0 ? "" : " ").append(String.format("0x%02x", data[i] & 0xFF));
-        }
-        return text.toString();
     }
 }

@@ -33,7 +33,7 @@ class ImageDeletionTest {
     private static final VariantSpec A = new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of());
     private static final VariantSpec B = new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of());
     private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+            "originals", "thumbnails", "public, max-age=60", false, List.of("marketplace"));
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
 
     private final InMemoryStore storage = new InMemoryStore();
@@ -139,6 +139,36 @@ class ImageDeletionTest {
         job.process(new ImageEvent("u-1", "/test", T0, new ImageUploaded("img-1", null, "marketplace", "photos/img-1.jpg", null, null, null)));
         job.process(deletion("d-1", T0.plusSeconds(60)));
         assertThat(storage.objects).containsKey("marketplace/photos/img-1.jpg").doesNotContainKey("thumbnails/img-1/a.jpg");
+    }
+
+    /**
+     * Regression: deleting an image erased whatever original its last event named, so a caller could name another
+     * image's original in an upload event under an imageId of its own, then delete that image. The original is erased
+     * only if storage says it is this image's: its x-amz-meta-image-id, else (written without one) its file name.
+     */
+    @Test
+    void anOriginalThatBelongsToAnotherImageIsNotErased() {
+        storage.original("originals/victim.jpg", InMemoryStore.jpeg(30, 30), "victim");
+        storage.objects.put("originals/lots/7/lot-7-1.jpg", InMemoryStore.jpeg(30, 30));
+        for (String key : List.of("victim.jpg", "lots/7/lot-7-1.jpg")) {
+            job.process(new ImageEvent("u-" + key, "/test", T0, new ImageUploaded("mine", null, "originals", key, null, null, null)));
+            assertThat(storage.manifest("mine").source().key()).isEqualTo(key);
+
+            job.process(new ImageEvent("d-" + key, "/test", T0.plusSeconds(60), new ImageDeleted("mine")));
+
+            assertThat(storage.manifest("mine").status()).isEqualTo("deleted");
+            assertThat(storage.objects).as(key).containsKey("originals/" + key).doesNotContainKey("thumbnails/mine/a.jpg");
+            storage.objects.remove("thumbnails/mine/manifest.json");
+        }
+    }
+
+    @Test
+    void anOriginalWhoseMetadataNamesTheImageIsErasedWhateverItsKey() {
+        storage.original("originals/uploads/7f3a.jpg", InMemoryStore.jpeg(30, 30), "img-1");
+        job.process(new ImageEvent("u-1", "/test", T0, new ImageUploaded("img-1", null, "originals", "uploads/7f3a.jpg", null,
+                null, null)));
+        job.process(deletion("d-1", T0.plusSeconds(60)));
+        assertThat(storage.objects).doesNotContainKey("originals/uploads/7f3a.jpg");
     }
 
     @Test

@@ -73,15 +73,19 @@ class ImageJobTest {
         return Stream.of(
                 new PermanentCase("original missing",
                         s -> when(s.get(eq("originals"), eq("img-1.jpg"), anyLong())).thenReturn(Optional.empty()),
-                        "original not found: originals/img-1.jpg"),
+                        "original not found"),
                 new PermanentCase("original too large",
                         s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", 5_000_000, 1_048_576)),
-                        "source too large: originals/img-1.jpg has 5000000 bytes, over the limit of 1048576"),
+                        "source too large: the original has 5000000 bytes, over the limit of 1048576"),
+                new PermanentCase("original too large, without a declared length",
+                        s -> when(s.get(eq("originals"), anyString(), anyLong()))
+                                .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", -1, 1_048_576)),
+                        "source too large: the original has more than 1048576 bytes, over the limit of 1048576"),
                 new PermanentCase("original forbidden",
                         s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new StorageRejectedException("get originals/img-1.jpg refused: AccessDenied", null)),
-                        "original cannot be read: get originals/img-1.jpg refused: AccessDenied"),
+                        "original cannot be read: storage refused to serve it"),
                 new PermanentCase("original is text",
                         s -> when(s.get(anyString(), anyString(), anyLong())).thenReturn(Optional.of(
                                 new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
@@ -101,6 +105,38 @@ class ImageJobTest {
         assertThat(manifest.attempt()).isNull();
         // the render's attempt (written while the original is read), then the failure
         verify(store, times(2)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+    }
+
+    /**
+     * Regression: failure reasons are public (the status API answers anyone), and they named the original's bucket and
+     * key and storage's error, telling which objects exist. They say the problem in plain words.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("permanentFailures")
+    void aPublicFailureReasonNamesNoStorageInternals(PermanentCase c) {
+        c.setup().accept(store);
+        assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(ImageRejectedException.class);
+        assertThat(writtenManifest().reason()).doesNotContain("originals", "img-1.jpg", "AccessDenied");
+    }
+
+    /**
+     * Regression: an event could name any bucket the worker's credentials read, and the object was rendered into the
+     * public thumbnails bucket. A record that reaches Kafka past the API's check is refused without reading anything.
+     */
+    @Test
+    void anEventNamingABucketThatIsNotASourceFailsWithoutReadingIt() {
+        ImageEvent foreign = new ImageEvent("ev-2", "/test", "image.uploaded", Instant.EPOCH,
+                new ImageUploaded("img-1", null, "billing-exports", "2026/11.csv", null, null, null));
+        assertThatThrownBy(() -> job.process(foreign)).isInstanceOf(ImageRejectedException.class)
+                .hasMessage("original refused: the event names a bucket that is not a source of originals");
+        verify(store, org.mockito.Mockito.never()).get(eq("billing-exports"), anyString(), anyLong());
+        verify(store, org.mockito.Mockito.never()).etag(eq("billing-exports"), anyString());
+        verify(store, org.mockito.Mockito.never()).head(eq("billing-exports"), anyString());
+        Manifest manifest = writtenManifest();
+        assertThat(manifest.status()).isEqualTo("failed");
+        assertThat(manifest.source()).isNull();
+        verify(store, org.mockito.Mockito.never()).put(eq("thumbnails"), org.mockito.ArgumentMatchers.startsWith("img-1/"),
+                any(), eq("image/jpeg"), any(), anyMap());
     }
 
     @Test
