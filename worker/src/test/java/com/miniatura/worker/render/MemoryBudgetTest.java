@@ -47,9 +47,10 @@ class MemoryBudgetTest {
         List<String> order = new CopyOnWriteArrayList<>();
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
-            // a large render waits; a small one that arrives after it waits behind it, though it would fit now
+            // a large render waits; a small one that arrives after it waits behind it, though it would fit now; the
+            // two never fit together, so the order they run in is the order they were let in
             Future<?> large = threads.submit(() -> {
-                try (MemoryBudget.Lease lease = budget.reserve(60 * MB, Duration.ofSeconds(30))) {
+                try (MemoryBudget.Lease lease = budget.reserve(95 * MB, Duration.ofSeconds(30))) {
                     order.add("large");
                 }
                 return null;
