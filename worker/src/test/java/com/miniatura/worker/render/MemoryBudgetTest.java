@@ -139,9 +139,10 @@ class MemoryBudgetTest {
         Renderer renderer = new Renderer(new RenderLimits(RenderLimits.DEFAULT_MAX_SOURCE_BYTES,
                 RenderLimits.DEFAULT_MAX_SOURCE_PIXELS, RenderLimits.DEFAULT_MAX_SOURCE_FRAMES, Duration.ofMillis(200)),
                 Watermarks.NONE, budget, TurboJpeg.load());
+        byte[] source = RenderTestSupport.fixture("catalog/flowers-1024.jpg");
         try (MemoryBudget.Lease everything = budget.reserve(64 * MB, Duration.ZERO)) {
-            RenderBusyException e = catchThrowableOfType(RenderBusyException.class, () -> renderer.render(
-                    RenderTestSupport.fixture("catalog/flowers-1024.jpg"), RenderTestSupport.referenceVariants()));
+            RenderBusyException e = catchThrowableOfType(RenderBusyException.class,
+                    () -> renderer.render(source, RenderTestSupport.referenceVariants()));
 
             assertThat(e.getMessage()).matches("the worker's memory for images stayed taken by other renders for 0 s;"
                     + " this one needs \\d+ MB");
