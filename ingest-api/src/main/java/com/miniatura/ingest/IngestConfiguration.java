@@ -7,6 +7,8 @@ import com.miniatura.ingest.auth.AuthFilter;
 import com.miniatura.ingest.auth.AuthSettings;
 import com.miniatura.ingest.auth.Authenticator;
 import com.miniatura.ingest.auth.Routes;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.MultipartConfigElement;
 import java.time.Clock;
 import java.util.concurrent.ExecutorService;
@@ -93,14 +95,20 @@ class IngestConfiguration {
      */
     @Bean
     FilterRegistrationBean<AuthFilter> authFilter(Authenticator authenticator, IngestSettings ingest, AuthSettings auth,
-            ObjectProvider<Routes> routes) {
+            ObjectProvider<Routes> routes, MeterRegistry meters) {
         AuthFilter.Limits limits = new AuthFilter.Limits(
                 Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()), ingest.maxBodyBytes(),
                 ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxUploadBytes(),
                 ingest.maxConcurrentUploads(),
                 auth.maxUnverifiedBodies(), Math.max(1, ingest.retryAfter().toSeconds()));
-        FilterRegistrationBean<AuthFilter> registration =
-                new FilterRegistrationBean<>(new AuthFilter(authenticator, routes::getObject, limits));
+        AuthFilter filter = new AuthFilter(authenticator, routes::getObject, limits);
+        Gauge.builder("miniatura.uploads.in.progress", filter, AuthFilter::uploadsInProgress)
+                .description("Uploads (POST /v1/images) this instance is taking now; at max-concurrent-uploads, 503")
+                .register(meters);
+        Gauge.builder("miniatura.unverified.bodies.in.progress", filter, AuthFilter::unverifiedBodiesInProgress)
+                .description("Signed bodies being read before their signature is checked; at max-unverified-bodies, 503")
+                .register(meters);
+        FilterRegistrationBean<AuthFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
         return registration;
     }

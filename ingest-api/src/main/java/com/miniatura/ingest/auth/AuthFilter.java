@@ -171,6 +171,19 @@ public final class AuthFilter extends OncePerRequestFilter {
         }
     }
 
+    /**
+     * Uploads holding one of the {@code uploads} places now. A place is given back once the filter returns, which
+     * may be a moment after the client has read its answer.
+     */
+    public int uploadsInProgress() {
+        return limits.uploads() - uploads.availablePermits();
+    }
+
+    /** Signed bodies being read before their signature is checked, now. */
+    public int unverifiedBodiesInProgress() {
+        return limits.unverifiedBodies() - unverified.availablePermits();
+    }
+
     /** The scope, then the key's rate. */
     private void admit(Principal principal, Scope needed, String field) {
         Authenticator.authorize(principal, needed, field);

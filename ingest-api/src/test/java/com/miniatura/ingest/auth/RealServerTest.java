@@ -13,6 +13,7 @@ import static org.mockito.Mockito.when;
 
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.EventPublisher;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.io.IOException;
@@ -35,6 +36,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -89,6 +91,9 @@ abstract class RealServerTest {
 
     @MockitoBean
     EventPublisher publisher;
+
+    @Autowired
+    MeterRegistry meters;
 
     final HttpClient http = HttpClient.newHttpClient();
 
@@ -253,18 +258,6 @@ abstract class RealServerTest {
         void run() throws Exception;
     }
 
-    /** Sends {@code request} until it answers {@code status}, for at most ten seconds; the last answer. */
-    static <T> T awaitStatus(int status, java.util.concurrent.Callable<T> request, java.util.function.ToIntFunction<T> statusOf)
-            throws Exception {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-        T last = request.call();
-        while (statusOf.applyAsInt(last) != status && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            last = request.call();
-        }
-        return last;
-    }
-
     /**
      * A request whose headers and first {@code sent} bytes are on the wire and the rest of whose declared body
      * never comes while it is open: the server sits reading it. Closing it ends the request.
@@ -281,6 +274,19 @@ abstract class RealServerTest {
         out.write(sent);
         out.flush();
         return socket;
+    }
+
+    /**
+     * Waits (up to 30 s) until {@code gauge} reads {@code expected}: the places a request holds are given back after
+     * its client has its answer, and taken once the server has read the request's headers, so a test that counts on
+     * them waits for them rather than for time.
+     */
+    void awaitInProgress(String gauge, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (meters.get(gauge).gauge().value() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(meters.get(gauge).gauge().value()).as(gauge).isEqualTo(expected);
     }
 
     /** Nothing stored or published. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
  */
 class SignedBodiesTest extends RealServerTest {
     private static final String JSON_LIMIT = "is larger than the 65536 bytes this endpoint accepts";
+    private static final String UNVERIFIED_GAUGE = "miniatura.unverified.bodies.in.progress";
 
     /** A presigned-upload request padded with spaces to {@code size} bytes: valid JSON of any length. */
     private static byte[] uploadRequest(int size) {
@@ -118,15 +119,18 @@ class SignedBodiesTest extends RealServerTest {
     /** Regression: nothing bounded how many bodies were read at once before their signature was checked. */
     @Test
     void unverifiedBodiesAreReadAFewAtATime() throws Exception {
+        awaitInProgress(UNVERIFIED_GAUGE, 0);
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < UNVERIFIED; i++) {
                 held.add(hold("POST", "/v1/events", signedJson("/v1/events", EVENT.getBytes(StandardCharsets.UTF_8)),
                         1_000, new byte[10]));
             }
+            awaitInProgress(UNVERIFIED_GAUGE, UNVERIFIED);
             byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
-            HttpResponse<String> busy = awaitStatus(503, () -> send("POST", "/v1/events", "application/json", body,
-                    signature("POST", "/v1/events", freshTimestamp(), body)), HttpResponse::statusCode);
+            HttpResponse<String> busy = send("POST", "/v1/events", "application/json", body,
+                    signature("POST", "/v1/events", freshTimestamp(), body));
+            assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
             assertThat(busy.headers().firstValue("Retry-After")).hasValue("3");
             assertThat(busy.headers().firstValue("Content-Type")).hasValue("application/problem+json");
             assertProblem(JSON.readTree(busy.body()), 503, null, UNVERIFIED + " signed requests being verified are "
@@ -139,9 +143,10 @@ class SignedBodiesTest extends RealServerTest {
                 socket.close();
             }
         }
+        awaitInProgress(UNVERIFIED_GAUGE, 0);
         byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> after = awaitStatus(202, () -> send("POST", "/v1/events", "application/json", body,
-                signature("POST", "/v1/events", freshTimestamp(), body)), HttpResponse::statusCode);
+        HttpResponse<String> after = send("POST", "/v1/events", "application/json", body,
+                signature("POST", "/v1/events", freshTimestamp(), body));
         assertThat(after.statusCode()).as("the held bodies gave their places back").isEqualTo(202);
     }
 

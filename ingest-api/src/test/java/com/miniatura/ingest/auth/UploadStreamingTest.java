@@ -21,7 +21,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -37,6 +36,7 @@ class UploadStreamingTest extends RealServerTest {
     private static final long ORIGINAL_BYTES = 50_000_000;
     /** Generous for what streaming costs (buffers of some KiB); a tenth of what holding the original would. */
     private static final long MAX_ALLOCATION = ORIGINAL_BYTES / 10;
+    private static final String UPLOADS_GAUGE = "miniatura.uploads.in.progress";
 
     @TempDir
     static Path dir;
@@ -199,10 +199,15 @@ class UploadStreamingTest extends RealServerTest {
         }
     }
 
-    /** Regression: nothing bounded how many uploads were taken at once. */
+    /**
+     * Regression: nothing bounded how many uploads were taken at once. Regression too: this test polled for the
+     * 503 while the previous test's upload could still hold its place for a moment after its answer, so one held
+     * upload was refused, the other never filled the limit, and the poll saw only 202s.
+     */
     @Test
     void uploadsBeyondTheLimitAreToldToRetry() throws Exception {
         storedOriginal();
+        awaitInProgress(UPLOADS_GAUGE, 0);
         List<Socket> held = new ArrayList<>();
         try {
             held.add(hold("POST", "/v1/images", Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART),
@@ -210,12 +215,10 @@ class UploadStreamingTest extends RealServerTest {
             Map<String, String> signedHeaders = new HashMap<>(signed());
             signedHeaders.put("Content-Type", MULTIPART);
             held.add(hold("POST", "/v1/images", signedHeaders, ORIGINAL_BYTES, multipartHead("held-2")));
-            AtomicLong uploads = new AtomicLong();
-            HttpResponse<String> busy = awaitStatus(503, () -> {
-                uploads.incrementAndGet();
-                return send("POST", "/v1/images", MULTIPART, multipart("big-1", JPEG),
-                        Map.of("Authorization", "Bearer " + EVERYTHING));
-            }, HttpResponse::statusCode);
+            awaitInProgress(UPLOADS_GAUGE, UPLOADS);
+            HttpResponse<String> busy = send("POST", "/v1/images", MULTIPART, multipart("big-1", JPEG),
+                    Map.of("Authorization", "Bearer " + EVERYTHING));
+            assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
             assertThat(busy.headers().firstValue("Retry-After")).hasValue("3");
             assertProblem(JSON.readTree(busy.body()), 503, null,
                     UPLOADS + " uploads are in progress, the most this instance takes at once; retry in 3 s");
@@ -227,8 +230,9 @@ class UploadStreamingTest extends RealServerTest {
                 socket.close();
             }
         }
-        HttpResponse<String> after = awaitStatus(202, () -> send("POST", "/v1/images", MULTIPART,
-                multipart("big-1", JPEG), Map.of("Authorization", "Bearer " + EVERYTHING)), HttpResponse::statusCode);
+        awaitInProgress(UPLOADS_GAUGE, 0);
+        HttpResponse<String> after = send("POST", "/v1/images", MULTIPART, multipart("big-1", JPEG),
+                Map.of("Authorization", "Bearer " + EVERYTHING));
         assertThat(after.statusCode()).as("the held uploads gave their places back").isEqualTo(202);
     }
 }
