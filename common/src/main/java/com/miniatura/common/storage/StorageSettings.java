@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  * @param accessKey        access key id
  * @param secretKey        secret key (never logged)
  * @param originalsBucket  bucket of uploaded originals
- * @param thumbnailsBucket bucket of rendered variants and manifests, served by the CDN
+ * @param thumbnailsBucket bucket of rendered variants, served by the CDN: public, and nothing else lives there
+ * @param metadataBucket   private bucket of what is about images rather than for buyers: manifests (status, source,
+ *                         failure reasons) and re-render checkpoints; never served by the CDN
  * @param cacheControl     {@code Cache-Control} written on every variant
  * @param createBuckets    create missing buckets at startup (standalone, dev); off in production
  * @param extraSourceBuckets buckets besides the originals bucket whose objects an event may name as its original
@@ -31,22 +33,32 @@ public record StorageSettings(
         String secretKey,
         String originalsBucket,
         String thumbnailsBucket,
+        String metadataBucket,
         String cacheControl,
         boolean createBuckets,
         List<String> extraSourceBuckets) {
 
     public static final String PREFIX = "miniatura.storage";
+    /** The metadata bucket of the convenience constructors (the default of {@code metadata-bucket}). */
+    public static final String DEFAULT_METADATA_BUCKET = "metadata";
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public StorageSettings {
         extraSourceBuckets = extraSourceBuckets == null ? List.of() : List.copyOf(extraSourceBuckets);
     }
 
-    /** Settings whose only source of originals is the originals bucket. */
+    /** Settings whose only source of originals is the originals bucket, with the default metadata bucket. */
     public StorageSettings(String endpoint, String region, String accessKey, String secretKey, String originalsBucket,
             String thumbnailsBucket, String cacheControl, boolean createBuckets) {
         this(endpoint, region, accessKey, secretKey, originalsBucket, thumbnailsBucket, cacheControl, createBuckets,
                 List.of());
+    }
+
+    /** Settings with the default metadata bucket. */
+    public StorageSettings(String endpoint, String region, String accessKey, String secretKey, String originalsBucket,
+            String thumbnailsBucket, String cacheControl, boolean createBuckets, List<String> extraSourceBuckets) {
+        this(endpoint, region, accessKey, secretKey, originalsBucket, thumbnailsBucket, DEFAULT_METADATA_BUCKET,
+                cacheControl, createBuckets, extraSourceBuckets);
     }
 
     /** The buckets an event may name as its original's: the originals bucket, then the extra ones. */
@@ -82,6 +94,12 @@ public record StorageSettings(
         }
         String originals = bucket(raw, "originals-bucket", problems);
         String thumbnails = bucket(raw, "thumbnails-bucket", problems);
+        String metadata = bucket(raw, "metadata-bucket", problems);
+        if (metadata != null && (metadata.equals(thumbnails) || metadata.equals(originals))) {
+            problems.add(PREFIX + ".metadata-bucket", "must be a bucket of its own, not the "
+                    + (metadata.equals(thumbnails) ? "thumbnails bucket (anyone can read it)" : "originals bucket")
+                    + " " + metadata);
+        }
         String create = raw.getOrDefault("create-buckets", "false").trim();
         if (!create.equals("true") && !create.equals("false")) {
             problems.expected(PREFIX + ".create-buckets", "true or false", Problems.show(create));
@@ -93,16 +111,18 @@ public record StorageSettings(
                 required(raw, "secret-key", problems),
                 originals,
                 thumbnails,
+                metadata,
                 required(raw, "cache-control", problems),
                 create.equals("true"),
-                extraSourceBuckets(raw, thumbnails, problems));
+                extraSourceBuckets(raw, thumbnails, metadata, problems));
     }
 
     /**
      * {@code extra-source-buckets: a,b} or a YAML list. The thumbnails bucket cannot be one: it holds what the workers
-     * write and is served to anyone.
+     * write and is served to anyone; nor can the metadata bucket, which holds what Miniatura writes about images.
      */
-    private static List<String> extraSourceBuckets(ConfigurationSection raw, String thumbnails, Problems problems) {
+    private static List<String> extraSourceBuckets(ConfigurationSection raw, String thumbnails, String metadata,
+            Problems problems) {
         String key = PREFIX + ".extra-source-buckets";
         List<String> buckets = new ArrayList<>();
         for (String value : raw.getList("extra-source-buckets")) {
@@ -117,6 +137,9 @@ public record StorageSettings(
                 } else if (trimmed.equals(thumbnails)) {
                     problems.add(key, "must not name the thumbnails bucket " + thumbnails
                             + " (it holds what the workers write, and anyone can read it)");
+                } else if (trimmed.equals(metadata)) {
+                    problems.add(key, "must not name the metadata bucket " + metadata
+                            + " (it holds the manifests and checkpoints Miniatura writes)");
                 } else if (!buckets.contains(trimmed)) {
                     buckets.add(trimmed);
                 }
@@ -147,7 +170,7 @@ public record StorageSettings(
     public String toString() {
         return "StorageSettings[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey
                 + ", secretKey=***, originalsBucket=" + originalsBucket + ", thumbnailsBucket=" + thumbnailsBucket
-                + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets
+                + ", metadataBucket=" + metadataBucket + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets
                 + ", extraSourceBuckets=" + extraSourceBuckets + "]";
     }
 }

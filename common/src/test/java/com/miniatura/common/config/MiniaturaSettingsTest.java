@@ -84,6 +84,25 @@ class MiniaturaSettingsTest {
                                 + " what the workers write, and anyone can read it)"));
     }
 
+    /** Regression: manifests lived in the public thumbnails bucket, so the CDN served their source and reasons. */
+    @Test
+    void theMetadataBucketIsABucketOfItsOwn() {
+        assertThat(load(Map.of()).storage().metadataBucket()).isEqualTo("metadata");
+        assertThat(load(Map.of("miniatura.storage.metadata-bucket", "lot-metadata")).storage().metadataBucket())
+                .isEqualTo("lot-metadata");
+        assertThatThrownBy(() -> load(Map.of("miniatura.storage.metadata-bucket", "thumbnails")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the thumbnails bucket"
+                                + " (anyone can read it) thumbnails"));
+        assertThatThrownBy(() -> load(Map.of("miniatura.storage.metadata-bucket", "originals")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the originals bucket originals"));
+        assertThatThrownBy(() -> load(Map.of("miniatura.storage.extra-source-buckets", "metadata")))
+                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
+                        "miniatura.storage.extra-source-buckets: must not name the metadata bucket metadata (it holds the"
+                                + " manifests and checkpoints Miniatura writes)"));
+    }
+
     @Test
     void everyProblemOfEverySectionIsReportedAtOnce() {
         assertThatThrownBy(() -> load(Map.of(
