@@ -116,7 +116,10 @@ class SignedBodiesTest extends RealServerTest {
         assertNothingHappened();
     }
 
-    /** Regression: nothing bounded how many bodies were read at once before their signature was checked. */
+    /**
+     * Regression: nothing bounded how many bodies were read at once before their signature was checked. It waits
+     * until the server is reading both held bodies before probing: a probe sent earlier could take a place first.
+     */
     @Test
     void unverifiedBodiesAreReadAFewAtATime() throws Exception {
         awaitInProgress(UNVERIFIED_GAUGE, 0);

@@ -200,9 +200,10 @@ class UploadStreamingTest extends RealServerTest {
     }
 
     /**
-     * Regression: nothing bounded how many uploads were taken at once. Regression too: this test polled for the
-     * 503 while the previous test's upload could still hold its place for a moment after its answer, so one held
-     * upload was refused, the other never filled the limit, and the poll saw only 202s.
+     * Regression: nothing bounded how many uploads were taken at once. Regression too (a flaky run): this test sent
+     * its first probing upload as soon as the held requests were written, before the server had given them their
+     * places; when the probe took a place first, a held upload was refused instead, the limit was never full again,
+     * and ten seconds of probes saw only 202s. It now waits until the server holds both.
      */
     @Test
     void uploadsBeyondTheLimitAreToldToRetry() throws Exception {
