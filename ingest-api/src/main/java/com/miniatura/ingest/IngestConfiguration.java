@@ -6,7 +6,9 @@ import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.ingest.auth.AuthFilter;
 import com.miniatura.ingest.auth.AuthSettings;
 import com.miniatura.ingest.auth.Authenticator;
+import com.miniatura.ingest.auth.FailedAuthentications;
 import com.miniatura.ingest.auth.Routes;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.MultipartConfigElement;
@@ -82,6 +84,12 @@ class IngestConfiguration {
         return new Authenticator(auth, Clock.systemUTC());
     }
 
+    /** Failed authentications per client address ({@code miniatura.ingest.auth.failures}). */
+    @Bean
+    FailedAuthentications failedAuthentications(AuthSettings auth) {
+        return new FailedAuthentications(auth.failures(), System::nanoTime);
+    }
+
     /** The write routes and what each requires, read from the dispatcher's mapping; fails startup if one says nothing. */
     @Bean
     Routes routes(@Qualifier("requestMappingHandlerMapping") RequestMappingHandlerMapping mapping) {
@@ -95,13 +103,19 @@ class IngestConfiguration {
      */
     @Bean
     FilterRegistrationBean<AuthFilter> authFilter(Authenticator authenticator, IngestSettings ingest, AuthSettings auth,
-            ObjectProvider<Routes> routes, MeterRegistry meters) {
+            ObjectProvider<Routes> routes, FailedAuthentications failures, MeterRegistry meters) {
         AuthFilter.Limits limits = new AuthFilter.Limits(
                 Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()), ingest.maxBodyBytes(),
                 ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxUploadBytes(),
                 ingest.maxConcurrentUploads(),
                 auth.maxUnverifiedBodies(), Math.max(1, ingest.retryAfter().toSeconds()));
-        AuthFilter filter = new AuthFilter(authenticator, routes::getObject, limits);
+        Counter blocked = Counter.builder("miniatura.auth.failures.blocked")
+                .description("Writes refused with 429 because their client address failed authentication too often")
+                .register(meters);
+        Gauge.builder("miniatura.auth.failures.addresses", failures, FailedAuthentications::addresses)
+                .description("Client addresses whose failed authentications are remembered; at most max-addresses")
+                .register(meters);
+        AuthFilter filter = new AuthFilter(authenticator, routes::getObject, limits, failures, blocked);
         Gauge.builder("miniatura.uploads.in.progress", filter, AuthFilter::uploadsInProgress)
                 .description("Uploads (POST /v1/images) this instance is taking now; at max-concurrent-uploads, 503")
                 .register(meters);

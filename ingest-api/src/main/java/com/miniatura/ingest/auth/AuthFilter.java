@@ -1,5 +1,6 @@
 package com.miniatura.ingest.auth;
 
+import io.micrometer.core.instrument.Counter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -28,6 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
  * signature's headers are, then its body is read up to the route's limit (to a temporary file for an upload) while
  * its SHA-256 is computed, and only then is the MAC compared. Bodies being read for a signature not yet verified,
  * and uploads, are limited in number ({@link Limits}); beyond, {@code 503} with {@code Retry-After}.
+ *
+ * <p>Every {@code 401} counts against the client's address ({@link FailedAuthentications}); an address that has
+ * used up its failures has its writes refused with {@code 429} and {@code Retry-After} before their credentials are
+ * checked or a byte of their body is read, logged once a window.
  *
  * <p>Refusals are problem+json naming the header or part at fault; neither keys nor signatures are ever logged or
  * echoed.
@@ -77,12 +82,21 @@ public final class AuthFilter extends OncePerRequestFilter {
     private final Semaphore uploads;
     private final Semaphore unverified;
     private final RateLimiter limiter = new RateLimiter(System::nanoTime);
+    private final FailedAuthentications failures;
+    private final Counter blocked;
 
-    /** @param routes the write routes, asked for on each write (they exist once the dispatcher's mapping does) */
-    public AuthFilter(Authenticator authenticator, Supplier<Routes> routes, Limits limits) {
+    /**
+     * @param routes   the write routes, asked for on each write (they exist once the dispatcher's mapping does)
+     * @param failures the failed authentications of each client address
+     * @param blocked  counts the writes refused because their address failed too often
+     */
+    public AuthFilter(Authenticator authenticator, Supplier<Routes> routes, Limits limits,
+            FailedAuthentications failures, Counter blocked) {
         this.authenticator = authenticator;
         this.routes = routes;
         this.limits = limits;
+        this.failures = failures;
+        this.blocked = blocked;
         this.uploads = new Semaphore(limits.uploads());
         this.unverified = new Semaphore(limits.unverifiedBodies());
     }
@@ -95,6 +109,7 @@ public final class AuthFilter extends OncePerRequestFilter {
         Semaphore heldUpload = null;
         SignedRequest signed = null;
         RequiresScope requires = null;
+        String address = null;
         try {
             HttpServletRequest forward;
             Principal principal;
@@ -113,6 +128,12 @@ public final class AuthFilter extends OncePerRequestFilter {
                             : Refusal.methodNotAllowed(method, String.join(", ", match.allowed()));
                 }
                 requires = match.requires();
+                address = request.getRemoteAddr();
+                FailedAuthentications.Blocked block = failures.check(address);
+                if (block != null) {
+                    refuseBlocked(request, response, block);
+                    return;
+                }
                 boolean upload = requires.body() == BodyLimit.UPLOAD;
                 long limit = limits.of(requires.body());
                 if (request.getContentLengthLong() > limit) {
@@ -151,6 +172,9 @@ public final class AuthFilter extends OncePerRequestFilter {
                 refuse(request, response, limits.tooLarge(requires.body()));
                 return;
             } catch (Refusal refusal) {
+                if (refusal.status() == 401 && address != null) {
+                    failures.failed(address);
+                }
                 refuse(request, response, refusal);
                 return;
             }
@@ -219,6 +243,29 @@ public final class AuthFilter extends OncePerRequestFilter {
         // The header's name and the rule it broke; never its value.
         log.warn("Refused {} {} from {}: {} {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
                 refusal.status(), refusal.field() == null ? refusal.getMessage() : refusal.field() + " " + refusal.getMessage());
+        answer(request, response, refusal);
+    }
+
+    /** Logged once a window, not once a request: a blocked address may send many. */
+    private void refuseBlocked(HttpServletRequest request, HttpServletResponse response,
+            FailedAuthentications.Blocked block) throws IOException {
+        AuthSettings.FailureLimit limit = failures.limit();
+        blocked.increment();
+        if (block.announce()) {
+            log.warn("Blocking writes from {}: it failed authentication {} times within {} s; they are refused with "
+                    + "429 before their credentials are checked until the window frees a slot, in {} s now "
+                    + "(miniatura.ingest.auth.failures)", block.address(), limit.perAddress(),
+                    limit.window().toSeconds(), block.retryAfterSeconds());
+        } else {
+            log.debug("Refused {} {} from {}: 429 too many failed authentications", request.getMethod(),
+                    request.getRequestURI(), block.address());
+        }
+        answer(request, response, Refusal.tooManyFailures(limit.perAddress(), limit.window().toSeconds(),
+                block.retryAfterSeconds()));
+    }
+
+    private static void answer(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
+            throws IOException {
         refusal.headers().forEach(response::setHeader);
         writeProblem(request, response, refusal.status(), refusal.title(), refusal.field(), refusal.getMessage(),
                 refusal.retryAfterSeconds());

@@ -29,6 +29,10 @@ import org.springframework.core.env.ConfigurableEnvironment;
  *     legacy-hook: {secret: "…32+ characters…", scopes: upload}
  *   signature-max-age: 5m      # replay window
  *   max-unverified-bodies: 16  # signed bodies read at once before their signature is checked
+ *   failures:                  # failed authentications per client address
+ *     per-address: 20          # within the window; beyond, 429 until the window frees a slot
+ *     window: 1m
+ *     max-addresses: 100000    # addresses remembered at once
  *   dev-key: ${MINIATURA_DEV_API_KEY:}
  * </pre>
  *
@@ -43,10 +47,11 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * @param rateLimit       the default limit of each key
  * @param maxUnverifiedBodies how many signed requests may have their body read at once before their signature is
  *                        checked (beyond, {@code 503}): what anyone who can reach the API may make it hold
+ * @param failures        how many failed authentications a client address may make
  */
 public record AuthSettings(
         List<ApiKey> apiKeys, List<HmacKey> hmacKeys, Duration signatureMaxAge, boolean devKeySet, RateLimit rateLimit,
-        int maxUnverifiedBodies) {
+        int maxUnverifiedBodies, FailureLimit failures) {
 
     public static final String PREFIX = "miniatura.ingest";
     /** The name the dev key goes by in logs and problems. */
@@ -67,6 +72,15 @@ public record AuthSettings(
 
     /** A token bucket: {@code requestsPerSecond} on average, {@code burst} at once. */
     public record RateLimit(double requestsPerSecond, int burst) {}
+
+    /**
+     * Failed authentications per client address ({@link FailedAuthentications}).
+     *
+     * @param perAddress   failures an address may make within {@code window}
+     * @param window       the window, whole seconds
+     * @param maxAddresses addresses remembered at once
+     */
+    public record FailureLimit(int perAddress, Duration window, int maxAddresses) {}
 
     public AuthSettings {
         apiKeys = List.copyOf(apiKeys);
@@ -89,6 +103,15 @@ public record AuthSettings(
                 .orElse(Duration.ofMinutes(5));
         int maxUnverified = problems.parse(PREFIX + ".auth.max-unverified-bodies", auth.get("max-unverified-bodies"),
                 "1..10000", Integer::parseInt, n -> n >= 1 && n <= 10_000).orElse(1);
+        FailureLimit failures = new FailureLimit(
+                problems.parse(PREFIX + ".auth.failures.per-address", auth.get("failures.per-address"), "1..1000000",
+                        Integer::parseInt, n -> n >= 1 && n <= 1_000_000).orElse(1),
+                problems.parse(PREFIX + ".auth.failures.window", auth.get("failures.window"),
+                        "a whole number of seconds from 1s to 1h such as 1m", DurationStyle::detectAndParse,
+                        d -> d.compareTo(Duration.ofSeconds(1)) >= 0 && d.compareTo(Duration.ofHours(1)) <= 0
+                                && d.getNano() == 0).orElse(Duration.ofMinutes(1)),
+                problems.parse(PREFIX + ".auth.failures.max-addresses", auth.get("failures.max-addresses"),
+                        "100..10000000", Integer::parseInt, n -> n >= 100 && n <= 10_000_000).orElse(100));
 
         List<ApiKey> apiKeys = new ArrayList<>();
         new TreeMap<>(reader.readGroups(PREFIX + ".auth.api-keys", API_KEY_KEYS, LIST_KEYS, problems)).forEach((name, entry) -> {
@@ -144,7 +167,7 @@ public record AuthSettings(
             problems.expected(PREFIX + ".auth", "at least one of api-keys, hmac-keys or dev-key (MINIATURA_DEV_API_KEY),"
                     + " since without a credential no write can succeed", "none");
         }
-        return new AuthSettings(apiKeys, hmacKeys, maxAge, !dev.isEmpty(), defaults, maxUnverified);
+        return new AuthSettings(apiKeys, hmacKeys, maxAge, !dev.isEmpty(), defaults, maxUnverified, failures);
     }
 
     /** The SHA-256 of a key's UTF-8 text, as configured in {@code api-keys.<name>.sha256}. */

@@ -5,8 +5,8 @@ import java.util.Map;
 /**
  * Why a request was not let in: {@code 400} (a path this service does not take), {@code 401} (no valid
  * credentials), {@code 403} (valid, but not for this), {@code 404}/{@code 405} (no write goes there),
- * {@code 413} (a body past its route's limit), {@code 429} (too many requests from one key) or {@code 503} (too
- * many uploads or unverified bodies at once). {@code field} names the header or part at fault. Messages never
+ * {@code 413} (a body past its route's limit), {@code 429} (too many requests from one key, or too many failed
+ * authentications from one address) or {@code 503} (too many uploads or unverified bodies at once). {@code field} names the header or part at fault. Messages never
  * contain a credential.
  */
 public final class Refusal extends RuntimeException {
@@ -59,6 +59,12 @@ public final class Refusal extends RuntimeException {
 
     static Refusal tooManyRequests(String message, long retryAfterSeconds) {
         return new Refusal(429, "Too many requests", null, message, retryAfterSeconds, Map.of());
+    }
+
+    /** An address that failed authentication too often; names neither the address nor any credential. */
+    static Refusal tooManyFailures(int failures, long windowSeconds, long retryAfterSeconds) {
+        return tooManyRequests("this address failed authentication " + failures + " times within " + windowSeconds
+                + " s; retry in " + retryAfterSeconds + " s", retryAfterSeconds);
     }
 
     static Refusal busy(String message, long retryAfterSeconds) {

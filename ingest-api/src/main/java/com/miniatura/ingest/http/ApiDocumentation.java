@@ -252,7 +252,7 @@ public class ApiDocumentation implements WebMvcConfigurer {
         responses.put("NotFound", problem("No such image was ever accepted."));
         responses.put("ContentTooLarge", problem("The body is larger than this operation reads, or the uploaded file larger than the limit."));
         responses.put("UnsupportedMediaType", problem("The Content-Type, or the uploaded file's image format, is not accepted."));
-        responses.put("TooManyRequests", problem("Too many requests from these credentials: retry after `Retry-After` seconds.")
+        responses.put("TooManyRequests", problem("Too many requests from these credentials, or too many failed authentications from this client address (whose writes are then refused before their credentials are checked): retry after `Retry-After` seconds.")
                 .addHeaderObject("Retry-After", retryAfter));
         responses.put("ServiceUnavailable", problem("Kafka or the object storage cannot be reached, or this instance takes no more uploads or signed requests at once: nothing was accepted, retry after `Retry-After` seconds.")
                 .addHeaderObject("Retry-After", retryAfter));

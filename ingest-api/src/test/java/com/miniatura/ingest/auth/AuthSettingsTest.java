@@ -140,6 +140,47 @@ class AuthSettingsTest {
     }
 
     @Test
+    void failedAuthenticationsPerAddressDefaultToTwentyAMinute() {
+        assertThat(load(Map.of("miniatura.ingest.auth.api-keys.minio.sha256", HASH,
+                "miniatura.ingest.auth.api-keys.minio.scopes", "notify")).failures())
+                .isEqualTo(new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100_000));
+    }
+
+    @Test
+    void failedAuthenticationsPerAddressFromEnvironmentVariables() {
+        StandardEnvironment env = Environments.withVariables(Map.of(
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                "MINIATURA_INGEST_AUTH_FAILURES_PER_ADDRESS", "5",
+                "MINIATURA_INGEST_AUTH_FAILURES_WINDOW", "10m",
+                "MINIATURA_INGEST_AUTH_FAILURES_MAXADDRESSES", "5000"), "miniatura/ingest-api-defaults.yml");
+        Problems problems = new Problems();
+        AuthSettings s = AuthSettings.load(env, problems);
+        assertThat(problems.messages()).isEmpty();
+        assertThat(s.failures()).isEqualTo(new AuthSettings.FailureLimit(5, Duration.ofMinutes(10), 5000));
+    }
+
+    @Test
+    void everyProblemOfTheFailureLimitIsReportedNamingItsKey() {
+        assertThat(problems(Map.of(
+                "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
+                "miniatura.ingest.auth.failures.per-address", "0",
+                "miniatura.ingest.auth.failures.window", "1500ms",
+                "miniatura.ingest.auth.failures.max-addresses", "lots")))
+                .containsExactly(
+                        "miniatura.ingest.auth.failures.per-address: expected 1..1000000 but was \"0\"",
+                        "miniatura.ingest.auth.failures.window: expected a whole number of seconds from 1s to 1h such as 1m but was \"1500ms\"",
+                        "miniatura.ingest.auth.failures.max-addresses: expected 100..10000000 but was \"lots\"");
+        assertThat(problems(Map.of(
+                "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
+                "miniatura.ingest.auth.failures.window", "2h",
+                "miniatura.ingest.auth.failures.max-addresses", "99")))
+                .containsExactly(
+                        "miniatura.ingest.auth.failures.window: expected a whole number of seconds from 1s to 1h such as 1m but was \"2h\"",
+                        "miniatura.ingest.auth.failures.max-addresses: expected 100..10000000 but was \"99\"");
+    }
+
+    @Test
     void theDevKeyIsOneMoreKeyWithEveryScope() {
         AuthSettings s = load(Map.of("miniatura.ingest.auth.dev-key", "dev-key-0123456789"));
         assertThat(s.devKeySet()).isTrue();

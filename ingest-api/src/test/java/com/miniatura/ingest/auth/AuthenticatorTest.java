@@ -27,7 +27,7 @@ class AuthenticatorTest {
                     new AuthSettings.ApiKey("new-hook", AuthSettings.sha256("key-new-0123456789"),
                             EnumSet.of(Scope.UPLOAD, Scope.DELETE), LIMIT)),
             List.of(new AuthSettings.HmacKey("legacy", SECRET.getBytes(StandardCharsets.UTF_8), EnumSet.of(Scope.UPLOAD), LIMIT)),
-            Duration.ofMinutes(5), false, LIMIT, 16);
+            Duration.ofMinutes(5), false, LIMIT, 16, new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100_000));
     static final byte[] BODY = "{\"imageId\":\"a\"}".getBytes(StandardCharsets.UTF_8);
 
     final Authenticator auth = new Authenticator(SETTINGS, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));

@@ -19,6 +19,7 @@ import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -48,6 +49,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The ingest API on a real server (what a signature covers is what Tomcat receives, multipart included), with
  * storage and Kafka mocked so that "nothing was written" can be checked. One configuration, so every subclass
  * shares one server: keys of each scope, a signing key, and limits of 2 uploads and 2 unverified bodies at once.
+ * The subclasses send many deliberate failures from 127.0.0.1, so failed authentications per address are limited
+ * far above what they send ({@link FailedAuthenticationLimitTest} tests the limit on a server of its own).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "miniatura.kafka.create-topic=false",
@@ -67,7 +70,8 @@ import tools.jackson.databind.json.JsonMapper;
         "miniatura.ingest.auth.hmac-keys.legacy-hook.scopes=upload",
         "miniatura.ingest.auth.max-unverified-bodies=" + RealServerTest.UNVERIFIED,
         "miniatura.ingest.max-concurrent-uploads=" + RealServerTest.UPLOADS,
-        "miniatura.ingest.retry-after=3s"})
+        "miniatura.ingest.retry-after=3s",
+        "miniatura.ingest.auth.failures.per-address=1000000"})
 @ExtendWith(OutputCaptureExtension.class)
 abstract class RealServerTest {
     static final String UPLOADER = "uploader-key-9f2c4e1a7b3d5f60";
@@ -203,7 +207,15 @@ abstract class RealServerTest {
      * of the paths these tests send), as HTTP/1.0 so the answer ends when the connection does.
      */
     Raw raw(String method, String target, Map<String, String> headers, byte[] body) throws IOException {
-        try (Socket socket = new Socket("localhost", port)) {
+        return raw("127.0.0.1", method, target, headers, body);
+    }
+
+    /**
+     * {@link #raw(String, String, Map, byte[])} from the local address {@code from} (any of 127.0.0.0/8 on Linux) to
+     * 127.0.0.1, so that a test chooses the address the server sees the connection come from.
+     */
+    Raw raw(String from, String method, String target, Map<String, String> headers, byte[] body) throws IOException {
+        try (Socket socket = new Socket(InetAddress.getByName("127.0.0.1"), port, InetAddress.getByName(from), 0)) {
             socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.0\r\nHost: localhost\r\n"
                     + "Content-Length: " + body.length + "\r\n");
