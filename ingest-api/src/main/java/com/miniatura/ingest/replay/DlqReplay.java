@@ -1,5 +1,6 @@
 package com.miniatura.ingest.replay;
 
+import com.miniatura.common.storage.ObjectStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -8,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -33,6 +35,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * headers the worker added are dropped, so a replayed event is exactly the event that failed. Nothing is
  * removed from the dead-letter topic and no consumer offsets are kept: running it again replays again,
  * which is harmless because the worker skips images already rendered from the same original.
+ *
+ * <p>A deletion older than the image's current upload is not replayed ({@link StaleDeletions}): it would erase the
+ * image its seller uploaded again after asking for the deletion. Each one skipped is named in the output.
  */
 public final class DlqReplay {
     /** Headers the worker and Spring Kafka add to a dead letter, not part of the original event. */
@@ -40,20 +45,26 @@ public final class DlqReplay {
 
     private final Map<String, Object> kafka;
     private final String topic;
+    private final StaleDeletions staleDeletions;
     private final PrintStream out;
 
     /**
      * @param kafka client settings (bootstrap servers, security) shared by the consumer and producer
      * @param topic the image topic; dead letters are read from {@code topic + ".dlq"}
+     * @param store where the images' statuses and originals are, to tell a deletion older than the image's upload
      */
-    public DlqReplay(Map<String, Object> kafka, String topic, PrintStream out) {
+    public DlqReplay(Map<String, Object> kafka, String topic, ObjectStore store, PrintStream out) {
         this.kafka = Map.copyOf(kafka);
         this.topic = topic;
+        this.staleDeletions = new StaleDeletions(store);
         this.out = out;
     }
 
-    /** What a run found and did. {@code byError}: error class → matching dead letters. */
-    public record Result(long read, long matching, long replayed, Map<String, Long> byError) {}
+    /**
+     * What a run found and did. {@code skipped}: matching deletions not replayed, being older than the image's
+     * upload (in a dry run too); {@code byError}: error class → matching dead letters.
+     */
+    public record Result(long read, long matching, long replayed, long skipped, Map<String, Long> byError) {}
 
     public Result run(ReplayOptions options) throws Exception {
         String dlq = topic + ".dlq";
@@ -65,6 +76,7 @@ public final class DlqReplay {
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         long read = 0;
         long matching = 0;
+        long skipped = 0;
         Map<String, Long> byError = new TreeMap<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
@@ -94,7 +106,11 @@ public final class DlqReplay {
                     }
                     matching++;
                     byError.merge(errorClass == null ? "(no error class)" : errorClass, 1L, Long::sum);
-                    if (producer != null) {
+                    Optional<String> skip = staleDeletions.skip(record);
+                    if (skip.isPresent()) {
+                        skipped++;
+                        out.println(skip.get());
+                    } else if (producer != null) {
                         sent.add(producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(),
                                 originalHeaders(record))));
                     }
@@ -107,9 +123,10 @@ public final class DlqReplay {
                 }
             }
         }
-        Result result = new Result(read, matching, sent.size(), byError);
-        out.printf("Dead letters read from %s: %d; matching %s: %d; %s%n", dlq, read, options.describe(), matching,
-                options.dryRun() ? "dry run, nothing published" : "replayed to " + topic + ": " + sent.size());
+        Result result = new Result(read, matching, sent.size(), skipped, byError);
+        out.printf("Dead letters read from %s: %d; matching %s: %d; %s; old deletions skipped: %d%n", dlq, read,
+                options.describe(), matching,
+                options.dryRun() ? "dry run, nothing published" : "replayed to " + topic + ": " + sent.size(), skipped);
         byError.forEach((error, count) -> out.printf("  %6d  %s%n", count, error));
         return result;
     }

@@ -1,6 +1,11 @@
 package com.miniatura.ingest.replay;
 
+import com.miniatura.common.config.ConfigurationReader;
+import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
+import com.miniatura.common.config.Problems;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,11 +24,13 @@ import org.springframework.core.env.ConfigurableEnvironment;
 
 /**
  * {@code java -jar miniatura-ingest-api.jar replay-dlq [--reason=TEXT] [--error-class=NAME] [--limit=N] [--dry-run]}:
- * re-publishes dead letters after a fix (see {@link DlqReplay}). Kafka and the topic come from the same
+ * re-publishes dead letters after a fix (see {@link DlqReplay}). Kafka, the topic and storage come from the same
  * configuration as the ingest API ({@code spring.kafka.bootstrap-servers}, {@code spring.kafka.properties.*}
- * for SASL/TLS, {@code miniatura.kafka.topic}), so any {@code --spring.kafka...=} argument also works.
+ * for SASL/TLS, {@code miniatura.kafka.topic}, {@code miniatura.storage.*}), so any {@code --spring.kafka...=} or
+ * {@code --miniatura.storage...=} argument also works. Storage is read only for deletions, to skip those older than
+ * the image's current upload.
  *
- * <p>Exit status: 0 done, 1 Kafka failed, 2 bad arguments.
+ * <p>Exit status: 0 done, 1 Kafka or storage failed, 2 bad arguments or configuration.
  */
 @Configuration(proxyBeanMethods = false)
 @MiniaturaService("ingest-api")
@@ -76,8 +83,14 @@ public class ReplayDlqCommand {
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
             kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.getRequiredProperty("spring.kafka.bootstrap-servers"));
-            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), out).run(options);
+            Problems config = new Problems();
+            StorageSettings storage = StorageSettings.from(new ConfigurationReader(env).readFlat(StorageSettings.PREFIX), config);
+            config.throwIfAny();
+            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), new ObjectStore(storage), out).run(options);
             return 0;
+        } catch (InvalidConfigurationException e) {
+            err.println("replay-dlq: " + e.getMessage());
+            return 2;
         } catch (Exception e) {
             err.println("replay-dlq failed: " + e);
             return 1;
