@@ -229,6 +229,12 @@ class EnvironmentVariablesTest {
                 "SPRING_KAFKA_BOOTSTRAP_SERVERS", "JAVA_TOOL_OPTIONS", "MINIATURA_DATA_DIR");
         assertThat(deployVariables()).as("the Secret miniatura-storage, from its kubectl command in deploy/")
                 .anySatisfy(v -> assertThat(v.where()).isEqualTo("deploy/ Secret miniatura-storage"));
+        for (String job : List.of("deploy/jobs/rerender/rerender-job.yaml container rerender",
+                "deploy/jobs/replay-dlq/replay-dlq-job.yaml container replay-dlq")) {
+            assertThat(deployVariables()).as("the Job's own variables: %s", job)
+                    .anySatisfy(v -> assertThat(v.where() + " " + v.name())
+                            .isEqualTo(job + " SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL"));
+        }
     }
 
     /** The check itself: a misspelt variable, and one that only looks like a key, do not pass. */

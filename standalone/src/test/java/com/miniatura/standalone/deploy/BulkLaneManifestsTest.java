@@ -7,6 +7,8 @@ import static com.miniatura.standalone.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.ingest.replay.ReplayDlqCommand;
+import com.miniatura.ingest.rerender.RerenderCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -32,16 +34,17 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests of the bulk lane (deploy/base/worker-bulk.yaml, the bulk topics of
- * deploy/base/kafka-topics.yaml) and of the catalog re-render Job (deploy/jobs/rerender): KEDA accepts the
- * ScaledObjects (checked against the CRD's schema in ../shared/schemas), the bulk lane is bound to its own
- * topic and group and never scales past its partitions, the Job resumes after a restart, and the
- * kustomizations build.
+ * deploy/base/kafka-topics.yaml) and of the Jobs applied on their own (deploy/jobs: the catalog re-render, the
+ * dead-letter replay): KEDA accepts the ScaledObjects (checked against the CRD's schema in ../shared/schemas), the
+ * bulk lane is bound to its own topic and group and never scales past its partitions, each Job runs its command on
+ * the base's configuration and is restarted after a failure, and the kustomizations build.
  */
 class BulkLaneManifestsTest {
     private static final String BULK_TOPIC = "miniatura.images.bulk";
     private static final String BULK_GROUP = "miniatura-worker-bulk";
     private static final String WORKER_BULK = "miniatura-worker-bulk";
-    private static final String RERENDER_JOB = "miniatura-rerender";
+    /** The directories of deploy/jobs, each applied on its own into the namespace of deploy/base. */
+    private static final List<String> JOBS = List.of("deploy/jobs/rerender", "deploy/jobs/replay-dlq");
     private static final String CONFIG_MAP = "miniatura-config";
     private static final String STORAGE_SECRET = "miniatura-storage";
 
@@ -192,19 +195,31 @@ class BulkLaneManifestsTest {
         assertLockedDown(podSpec, container);
     }
 
-    @Test
-    void theRerenderJobRunsTheCommandAndResumesAfterARestart() throws IOException {
-        Path dir = DEPLOY.resolve("jobs/rerender");
+    /**
+     * Each Job as committed: its command with the options that make applying it unedited safe, a rerender of what
+     * is missing (resumed from its checkpoint after a restart) and a replay that is a dry run, publishing nothing.
+     */
+    static Stream<Arguments> jobs() {
+        return Stream.of(
+                Arguments.of("deploy/jobs/rerender", "miniatura-rerender", RerenderCommand.NAME,
+                        List.of("--mode=missing", "--metrics-port=9464")),
+                Arguments.of("deploy/jobs/replay-dlq", "miniatura-replay-dlq", ReplayDlqCommand.NAME, List.of("--dry-run")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("jobs")
+    void everyJobRunsItsCommandOnTheBaseConfigurationAndIsRestartedAfterAFailure(String dir, String name, String command,
+            List<String> options) throws IOException {
         List<Map<String, Object>> documents = new ArrayList<>();
-        for (Path resource : resources(dir)) {
+        for (Path resource : resources(REPO.resolve(dir))) {
             documents.addAll(documents(resource));
         }
         assertThat(documents).as("the Job only: the ConfigMap and Secret are the base's, by name")
                 .extracting(d -> d.get("kind")).containsExactly("Job");
-        Map<String, Object> job = only(documents, "Job", RERENDER_JOB);
+        Map<String, Object> job = only(documents, "Job", name);
         assertThat(job.get("apiVersion")).isEqualTo("batch/v1");
         Map<String, Object> spec = map(job, "spec");
-        assertThat((Integer) spec.get("backoffLimit")).as("restarts of a killed pod, which resumes from its checkpoint")
+        assertThat((Integer) spec.get("backoffLimit")).as("restarts of a killed pod, which resumes or runs again harmlessly")
                 .isGreaterThanOrEqualTo(3);
         assertThat(spec).containsKey("ttlSecondsAfterFinished");
         Map<String, Object> podSpec = map(spec, "template", "spec");
@@ -214,10 +229,12 @@ class BulkLaneManifestsTest {
         List<String> commandLine = new ArrayList<>();
         commandLine.addAll(strings(container.get("command")));
         commandLine.addAll(strings(container.get("args")));
-        assertThat(commandLine).contains("rerender", "--mode=missing", "--metrics-port=9464");
-        assertThat(commandLine.indexOf("rerender")).as("rerender is the command, before its options")
-                .isLessThan(commandLine.indexOf("--mode=missing"));
-        assertThat(containerPort(container, "metrics")).isEqualTo(9464);
+        assertThat(commandLine).as("the command first, then its options").startsWith(command).containsAll(options);
+        for (String option : commandLine) {
+            if (option.startsWith("--metrics-port=")) {
+                assertThat(containerPort(container, "metrics")).isEqualTo(Integer.parseInt(option.substring(15)));
+            }
+        }
         assertThat(envFrom(container, "configMapRef")).containsExactly(CONFIG_MAP);
         assertThat(envFrom(container, "secretRef")).containsExactly(STORAGE_SECRET);
         assertThat(map(container, "resources", "limits")).containsKey("memory");
@@ -241,7 +258,7 @@ class BulkLaneManifestsTest {
     void everyKustomizationListsResourcesThatExistAndParse() throws IOException {
         List<Path> kustomizations = kustomizations();
         assertThat(kustomizations).extracting(p -> REPO.relativize(p.getParent()).toString().replace('\\', '/'))
-                .contains("deploy/base", "deploy/jobs/rerender");
+                .contains("deploy/base").containsAll(JOBS);
         for (Path kustomization : kustomizations) {
             for (Path resource : resources(kustomization.getParent())) {
                 List<Map<String, Object>> documents = documents(resource);
@@ -254,9 +271,9 @@ class BulkLaneManifestsTest {
     }
 
     @Test
-    void kubectlKustomizeBuildsTheBaseAndTheRerenderJob() throws Exception {
+    void kubectlKustomizeBuildsTheBaseAndTheJobs() throws Exception {
         Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
-        for (String dir : List.of("deploy/base", "deploy/jobs/rerender")) {
+        for (String dir : Stream.concat(Stream.of("deploy/base"), JOBS.stream()).toList()) {
             Set<String> expected = new TreeSet<>();
             for (Path resource : resources(REPO.resolve(dir))) {
                 for (Map<String, Object> d : documents(resource)) {

@@ -61,7 +61,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /**
  * Every deployable build of deploy/ as {@code kubectl kustomize} renders it (the base, the dev and prod
- * overlays, the rerender Job): the core objects are read strictly into the Kubernetes API model (fabric8),
+ * overlays, the rerender and replay-dlq Jobs): the core objects are read strictly into the Kubernetes API model (fabric8),
  * so a misspelled or misplaced field fails here instead of being dropped or refused at apply time; the KEDA
  * objects match their CRDs' schemas; and the invariants every environment keeps: probes, resources and a
  * locked-down container everywhere, worker lanes that drain gracefully and never scale past their topic's
@@ -72,6 +72,7 @@ class DeployManifestsTest {
     private static final String DEV = "deploy/overlays/dev";
     private static final String PROD = "deploy/overlays/prod";
     private static final String RERENDER = "deploy/jobs/rerender";
+    private static final String REPLAY_DLQ = "deploy/jobs/replay-dlq";
 
     private static final String LIVE_WORKER = "miniatura-worker";
     private static final String BULK_WORKER = "miniatura-worker-bulk";
@@ -99,9 +100,15 @@ class DeployManifestsTest {
     private static final Path REPO = repositoryRoot();
     private static final ObjectMapper STRICT = strictMapper();
     private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
+    private static final Map<List<String>, String> KUBECTL_OUTPUT = new ConcurrentHashMap<>();
 
     static Stream<String> builds() {
-        return Stream.of(BASE, DEV, PROD, RERENDER);
+        return Stream.of(BASE, DEV, PROD, RERENDER, REPLAY_DLQ);
+    }
+
+    /** The Jobs applied on their own into the namespace of the base, each running production's ingest-api image. */
+    static Stream<String> jobs() {
+        return Stream.of(RERENDER, REPLAY_DLQ);
     }
 
     static Stream<String> environments() {
@@ -604,10 +611,10 @@ class DeployManifestsTest {
 
     /**
      * Every image a deployable build runs is mapped by its kustomization's {@code images:} to a tag, and production's
-     * (the prod overlay, the rerender Job) to a registry: a bare name would be pulled from Docker Hub.
+     * (the prod overlay, the Jobs) to a registry: a bare name would be pulled from Docker Hub.
      */
     @ParameterizedTest
-    @ValueSource(strings = {DEV, PROD, RERENDER})
+    @ValueSource(strings = {DEV, PROD, RERENDER, REPLAY_DLQ})
     @SuppressWarnings("unchecked")
     void everyImageIsMappedToATagAndProductionsToARegistry(String dir) throws IOException {
         Map<String, Object> kustomization = new Yaml().load(Files.readString(REPO.resolve(dir).resolve("kustomization.yaml")));
@@ -631,9 +638,10 @@ class DeployManifestsTest {
         }
     }
 
-    @Test
-    void theRerenderJobRunsProductionsIngestImage() {
-        Container job = podSpecs(RERENDER).get(0).getContainers().get(0);
+    @ParameterizedTest
+    @MethodSource("jobs")
+    void everyJobRunsProductionsIngestImage(String dir) {
+        Container job = podSpecs(dir).get(0).getContainers().get(0);
         Container api = only(objects(PROD, Deployment.class), INGEST_API).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(job.getImage()).as("the registry and release of deploy/overlays/prod").isEqualTo(api.getImage());
     }
@@ -837,28 +845,39 @@ class DeployManifestsTest {
 
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> kustomize(String dir) {
+        List<Map<String, Object>> objects = new ArrayList<>();
+        for (Object document : new Yaml().loadAll(kubectl(List.of("kustomize", REPO.resolve(dir).toString())))) {
+            if (document != null) {
+                assertThat(document).as("a document of kubectl kustomize %s", dir).isInstanceOf(Map.class);
+                Map<String, Object> object = (Map<String, Object>) document;
+                assertThat(object).as("an object of %s", dir).containsKeys("apiVersion", "kind", "metadata");
+                objects.add(object);
+            }
+        }
+        return List.copyOf(objects);
+    }
+
+    /** What {@code kubectl args…} prints, which must exit 0; run once per run for the same arguments. */
+    private static String kubectl(List<String> args) {
+        return KUBECTL_OUTPUT.computeIfAbsent(args, DeployManifestsTest::runKubectl);
+    }
+
+    private static String runKubectl(List<String> args) {
         Path kubectl = ExternalTools.require("kubectl", "kubernetes-client");
+        String what = "kubectl " + String.join(" ", args);
         try {
-            Path out = Files.createTempFile("kustomize", ".yaml");
-            Path err = Files.createTempFile("kustomize", ".err");
+            Path out = Files.createTempFile("kubectl", ".out");
+            Path err = Files.createTempFile("kubectl", ".err");
             try {
-                Process process = new ProcessBuilder(kubectl.toString(), "kustomize", REPO.resolve(dir).toString())
-                        .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                List<String> command = new ArrayList<>(List.of(kubectl.toString()));
+                command.addAll(args);
+                Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
-                    throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
+                    throw new AssertionError(what + " did not finish in 120 s");
                 }
-                assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, Files.readString(err)).isZero();
-                List<Map<String, Object>> objects = new ArrayList<>();
-                for (Object document : new Yaml().loadAll(Files.readString(out))) {
-                    if (document != null) {
-                        assertThat(document).as("a document of kubectl kustomize %s", dir).isInstanceOf(Map.class);
-                        Map<String, Object> object = (Map<String, Object>) document;
-                        assertThat(object).as("an object of %s", dir).containsKeys("apiVersion", "kind", "metadata");
-                        objects.add(object);
-                    }
-                }
-                return List.copyOf(objects);
+                assertThat(process.exitValue()).as("%s: %s", what, Files.readString(err)).isZero();
+                return Files.readString(out);
             } finally {
                 Files.deleteIfExists(out);
                 Files.deleteIfExists(err);
