@@ -45,6 +45,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -644,6 +646,136 @@ class DeployManifestsTest {
         Container job = podSpecs(dir).get(0).getContainers().get(0);
         Container api = only(objects(PROD, Deployment.class), INGEST_API).getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(job.getImage()).as("the registry and release of deploy/overlays/prod").isEqualTo(api.getImage());
+    }
+
+    // ---- what the docs tell an operator to run ----
+
+    /**
+     * Every kubectl command README.md and docs/ give passes only flags kubectl's help lists for it, applies a build
+     * this test checks and names Jobs those builds define. Regression: the dead-letter runbook ran
+     * {@code kubectl run … --env-from=configmap/miniatura-config}, a flag {@code kubectl run} does not have (and a pod
+     * without the storage Secret or the Kafka security); it applies deploy/jobs/replay-dlq now.
+     */
+    @Test
+    void everyKubectlCommandInTheDocsIsOneKubectlAndDeployAccept() throws IOException {
+        Map<String, Set<String>> commands = documentedKubectlCommands();
+        assertThat(commands.keySet()).as("kubectl commands in README.md and docs/")
+                .anyMatch(c -> c.startsWith("kubectl apply -k " + RERENDER))
+                .anyMatch(c -> c.startsWith("kubectl apply -k " + REPLAY_DLQ))
+                .anyMatch(c -> c.startsWith("kubectl logs -f job/miniatura-replay-dlq"));
+        commands.forEach((command, files) -> assertThat(kubectlProblems(command)).as("%s (%s)", command, files).isEmpty());
+    }
+
+    /** Each command fails in one way the check must tell, naming what fails. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("commandsThatCannotWork")
+    void theKubectlCheckTellsWhatWouldFail(String command, String expectedInProblem) {
+        assertThat(kubectlProblems(command)).anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
+    }
+
+    static Stream<Arguments> commandsThatCannotWork() {
+        return Stream.of(
+                Arguments.of("kubectl run replay --rm -it --image=x --env-from=configmap/miniatura-config -- replay-dlq",
+                        "kubectl run has no flag --env-from"),
+                Arguments.of("kubectl logs -F job/miniatura-replay-dlq", "kubectl logs has no flag -F"),
+                Arguments.of("kubectl create secret generic miniatura-storage --from-literl=A=b",
+                        "kubectl create secret generic has no flag --from-literl"),
+                Arguments.of("kubectl apply -k deploy/jobs/replay -n <namespace>", "deploy/jobs/replay is no build"),
+                Arguments.of("kubectl logs -f job/miniatura-replay -n <namespace>", "job/miniatura-replay is no Job"),
+                Arguments.of("kubectl delete job miniatura-replay", "job/miniatura-replay is no Job"));
+    }
+
+    /**
+     * kubectl command → the files that give it: inline code spans, and the lines of code blocks (continuation lines
+     * joined, comments dropped), up to a pipe or another command; a {@code $(…)} substitution stands as one word.
+     */
+    private static Map<String, Set<String>> documentedKubectlCommands() throws IOException {
+        List<Path> files = new ArrayList<>(List.of(REPO.resolve("README.md")));
+        try (Stream<Path> docs = Files.list(REPO.resolve("docs"))) {
+            files.addAll(docs.filter(p -> p.toString().endsWith(".md")).sorted().toList());
+        }
+        Map<String, Set<String>> commands = new TreeMap<>();
+        for (Path file : files) {
+            List<String> found = new ArrayList<>();
+            StringBuilder prose = new StringBuilder();
+            StringBuilder line = new StringBuilder();
+            boolean code = false;
+            for (String raw : Files.readString(file).split("\n")) {
+                if (raw.strip().startsWith("```")) {
+                    code = !code;
+                } else if (!code) {
+                    prose.append(raw).append('\n');
+                } else {
+                    String text = raw.replaceAll("(^|\\s)#.*$", "").strip();
+                    line.append(text.endsWith("\\") ? text.substring(0, text.length() - 1) : text).append(' ');
+                    if (!text.endsWith("\\")) {
+                        found.add(line.toString());
+                        line.setLength(0);
+                    }
+                }
+            }
+            Matcher span = Pattern.compile("`(kubectl [^`]+)`").matcher(prose);
+            while (span.find()) {
+                found.add(span.group(1));
+            }
+            for (String text : found) {
+                String command = text.replaceAll("\\$\\([^)]*\\)", "\\$(…)").split("\\s(\\||&&|;)\\s")[0]
+                        .replaceAll("\\s+", " ").strip();
+                if (command.startsWith("kubectl ")) {
+                    commands.computeIfAbsent(command, c -> new TreeSet<>()).add(REPO.relativize(file).toString());
+                }
+            }
+        }
+        return commands;
+    }
+
+    /**
+     * What would make {@code command} fail: a flag kubectl's help does not list for its subcommand (nor for every
+     * command), {@code apply -k} of a directory that is no build this test checks, a Job no build defines.
+     */
+    private static List<String> kubectlProblems(String command) {
+        List<String> words = List.of(command.split(" "));
+        int end = words.indexOf("--"); // what follows is the container's command
+        List<String> own = words.subList(1, end < 0 ? words.size() : end);
+        List<String> positional = own.stream().takeWhile(word -> !word.startsWith("-")).toList();
+        String help = kubectl(Stream.concat(positional.stream(), Stream.of("--help")).toList()); // flags only after them
+        Matcher usage = Pattern.compile("Usage:\\s+(kubectl [^\\n]*)").matcher(help);
+        assertThat(usage.find()).as("the usage line of %s --help", command).isTrue();
+        int path = 0;
+        while (path < positional.size()
+                && (usage.group(1) + " ").startsWith("kubectl " + String.join(" ", own.subList(0, path + 1)) + " ")) {
+            path++;
+        }
+        String subcommand = "kubectl " + String.join(" ", own.subList(0, path));
+        String options = help + kubectl(List.of("options"));
+        List<String> problems = new ArrayList<>();
+        for (String word : own.subList(path, own.size())) {
+            List<String> flags = word.startsWith("--") ? List.of(word.substring(2).split("=", 2)[0])
+                    : word.matches("-[A-Za-z]+") ? word.substring(1).chars().mapToObj(c -> String.valueOf((char) c)).toList()
+                    : List.of();
+            for (String flag : flags) {
+                String listed = flag.length() == 1 ? "-" + flag + ", --" : "(-[A-Za-z], )?--" + Pattern.quote(flag) + "[=:]";
+                if (!Pattern.compile("^\\s*" + listed, Pattern.MULTILINE).matcher(options).find()) {
+                    problems.add(subcommand + " has no flag " + (flag.length() == 1 ? "-" : "--") + flag);
+                }
+            }
+        }
+        Set<String> builds = Set.copyOf(builds().toList());
+        Set<String> jobs = Set.copyOf(builds().flatMap(dir -> objects(dir, Job.class).stream())
+                .map(job -> job.getMetadata().getName()).toList());
+        for (int i = path; i < own.size(); i++) {
+            String word = own.get(i);
+            String next = i + 1 < own.size() ? own.get(i + 1) : "";
+            if (subcommand.equals("kubectl apply") && word.equals("-k") && !builds.contains(next.replaceAll("/+$", ""))) {
+                problems.add(next + " is no build of deploy/ that DeployManifestsTest checks");
+            }
+            Matcher job = Pattern.compile("jobs?/(.+)").matcher(word);
+            String name = job.matches() ? job.group(1) : word.matches("jobs?") && !next.startsWith("-") ? next : null;
+            if (name != null && !jobs.contains(name)) {
+                problems.add("job/" + name + " is no Job of deploy/ (" + String.join(", ", jobs) + ")");
+            }
+        }
+        return problems;
     }
 
     // ---- per environment ----
