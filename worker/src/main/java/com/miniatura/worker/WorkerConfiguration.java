@@ -3,6 +3,7 @@ package com.miniatura.worker;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageConfiguration;
+import com.miniatura.worker.consume.DeadLetterStatusSettings;
 import com.miniatura.worker.consume.RetrySettings;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
@@ -23,7 +24,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
-    record Settings(MiniaturaSettings common, WorkerSettings worker, RetrySettings retry, Watermarks watermarks) {}
+    record Settings(MiniaturaSettings common, WorkerSettings worker, RetrySettings retry, Watermarks watermarks,
+            DeadLetterStatusSettings deadLetterStatus) {}
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
@@ -49,12 +51,13 @@ class WorkerConfiguration {
         MiniaturaSettings common = MiniaturaSettings.load(environment, problems);
         WorkerSettings worker = WorkerSettings.load(environment, problems);
         RetrySettings retry = RetrySettings.load(environment, problems);
+        DeadLetterStatusSettings deadLetterStatus = DeadLetterStatusSettings.load(environment, problems);
         // Watermark images are read now, so a missing or unreadable one stops the worker at startup,
         // named by its key, instead of failing every render later.
         Watermarks watermarks = common.catalog() == null ? Watermarks.NONE
                 : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
         problems.throwIfAny();
-        return new Settings(common, worker, retry, watermarks);
+        return new Settings(common, worker, retry, watermarks, deadLetterStatus);
     }
 
     @Bean
@@ -70,6 +73,11 @@ class WorkerConfiguration {
     @Bean
     RetrySettings retrySettings(Settings settings) {
         return settings.retry();
+    }
+
+    @Bean
+    DeadLetterStatusSettings deadLetterStatusSettings(Settings settings) {
+        return settings.deadLetterStatus();
     }
 
     @Bean

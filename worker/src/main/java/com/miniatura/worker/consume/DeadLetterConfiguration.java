@@ -1,6 +1,9 @@
 package com.miniatura.worker.consume;
 
+import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.worker.WorkerSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
@@ -12,8 +15,16 @@ import org.springframework.core.env.Environment;
 class DeadLetterConfiguration {
 
     @Bean
-    DeadLetters deadLetters(RetrySettings retry, WorkerSettings worker, KafkaProperties kafka, Environment environment) {
+    DeadLetters deadLetters(RetrySettings retry, WorkerSettings worker, KafkaProperties kafka, Environment environment,
+            DeadLetterStatus status) {
         return new DeadLetters(retry, environment.getRequiredProperty("miniatura.worker.topic") + ".dlq",
-                kafka.buildProducerProperties(), Clock.systemUTC(), worker.shutdownDeadline());
+                kafka.buildProducerProperties(), Clock.systemUTC(), worker.shutdownDeadline(), status);
+    }
+
+    @Bean
+    DeadLetterStatus deadLetterStatus(ObjectStore store, MiniaturaSettings settings, DeadLetterStatusSettings statusSettings,
+            Environment environment, MeterRegistry meters) {
+        return new DeadLetterStatus(store, settings.storage(), environment.getRequiredProperty("miniatura.worker.topic"),
+                statusSettings, Clock.systemUTC(), meters);
     }
 }

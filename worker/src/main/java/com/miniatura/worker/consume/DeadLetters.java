@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
 import com.miniatura.common.storage.StorageUnavailableException;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
@@ -47,6 +48,7 @@ import org.springframework.util.backoff.BackOff;
  *       permanent error);</li>
  *   <li>{@value #FAILED_AT}: when it was dead-lettered, ISO-8601 UTC, e.g. {@code 2026-11-22T10:15:30.123Z}.</li>
  * </ul>
+ * Once a record is on the dead-letter topic, {@link DeadLetterStatus} marks its image failed, naming the replay.
  */
 final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, DisposableBean {
     public static final String ERROR_CLASS = "miniatura-error-class";
@@ -62,14 +64,17 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     private final DefaultKafkaProducerFactory<byte[], byte[]> producers;
     private final Clock clock;
     private final Duration shutdownDeadline;
+    private final DeadLetterStatus status;
 
     /**
      * {@code producerConfig}: Spring Boot's {@code spring.kafka.producer.*}; the serializers are replaced.
      * {@code shutdownDeadline}: how long a stopping container may take to finish the record in hand.
+     * {@code status}: marks the image of each dead letter failed.
      */
     DeadLetters(RetrySettings retry, String dlqTopic, Map<String, Object> producerConfig, Clock clock,
-            Duration shutdownDeadline) {
+            Duration shutdownDeadline, DeadLetterStatus status) {
         this.shutdownDeadline = shutdownDeadline;
+        this.status = status;
         this.retry = retry;
         this.dlqTopic = dlqTopic;
         Map<String, Object> config = new HashMap<>(producerConfig);
@@ -92,7 +97,13 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
         // The binder's resolver honours dlq-name and dlq-partitions; without one, the key picks the partition.
         BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> destination = dlqDestinationResolver != null
                 ? dlqDestinationResolver : (record, e) -> new TopicPartition(dlqTopic, -1);
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination);
+        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination) {
+            @Override
+            public void accept(ConsumerRecord<?, ?> record, @Nullable Consumer<?, ?> consumer, Exception exception) {
+                super.accept(record, consumer, exception); // throws if not published: then redelivered, status untouched
+                status.deadLettered(record, cause(exception), attempts(record));
+            }
+        };
         recoverer.addHeadersFunction(this::headers);
         DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
         handler.addNotRetryableExceptions(PermanentEventException.class, ImageRejectedException.class);
@@ -191,7 +202,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     }
 
     /** The delivery count the container stamps on each record (the first delivery is 1). */
-    private static int attempts(ConsumerRecord<?, ?> record) {
+    static int attempts(ConsumerRecord<?, ?> record) {
         Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
         return header == null || header.value().length != Integer.BYTES ? 1 : ByteBuffer.wrap(header.value()).getInt();
     }

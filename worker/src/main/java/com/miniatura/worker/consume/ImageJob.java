@@ -11,6 +11,7 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.PendingMarkers;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageSettings;
@@ -69,6 +70,7 @@ public class ImageJob {
     private final Renderer renderer;
     private final VariantCatalog catalog;
     private final StorageSettings storage;
+    private final PendingMarkers pendingMarkers;
     private final long maxSourceBytes;
     private final int maxRenderAttempts;
     /** This worker JVM in the attempts it records: random, so that a start by another JVM (or pod) is told apart. */
@@ -111,6 +113,7 @@ public class ImageJob {
         this.renderer = renderer;
         this.catalog = settings.catalog();
         this.storage = settings.storage();
+        this.pendingMarkers = new PendingMarkers(store, storage.metadataBucket());
         this.maxSourceBytes = worker.limits().maxSourceBytes();
         this.maxRenderAttempts = worker.maxRenderAttempts();
         this.meters = meters;
@@ -479,5 +482,17 @@ public class ImageJob {
     private void writeManifest(Manifest manifest) {
         store.put(storage.thumbnailsBucket(), StorageLayout.manifestKey(manifest.imageId()), ManifestCodec.write(manifest),
                 "application/json", "no-cache", Map.of());
+        if (PendingMarkers.ends(manifest)) {
+            endWait(manifest.imageId());
+        }
+    }
+
+    /** Removes the image's pending marker; one left behind is found out and removed by the ingest API's sweep. */
+    private void endWait(String imageId) {
+        try {
+            pendingMarkers.clear(imageId);
+        } catch (RuntimeException e) {
+            log.warn("Could not remove the pending marker of {} ({}); the ingest API's sweep does", imageId, e.getMessage());
+        }
     }
 }

@@ -12,18 +12,22 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Object storage as a sorted map of {@code bucket/key} → bytes behind a mocked {@link ObjectStore}, with
  * S3's semantics where the worker relies on them (ETag = MD5, removing a missing object is fine, user metadata kept
- * with the object), and a count of variant writes (every put that is not a manifest).
+ * with the object), and a count of variant writes (every put that is not a manifest). While {@link #unavailable} is
+ * set, every request fails as an unreachable server's does ({@link StorageUnavailableException}), counted in
+ * {@link #refused}.
  */
 final class InMemoryStore {
     final Map<String, byte[]> objects = new ConcurrentSkipListMap<>(); // sorted, and variants are put concurrently
@@ -31,30 +35,38 @@ final class InMemoryStore {
     final Map<String, Map<String, String>> metadata = new ConcurrentHashMap<>();
     final AtomicInteger variantWrites = new AtomicInteger();
     final ObjectStore store = mock(ObjectStore.class);
+    final AtomicBoolean unavailable = new AtomicBoolean();
+    final AtomicInteger refused = new AtomicInteger();
 
     InMemoryStore() {
         when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> {
+            reachable(call.getArgument(0), call.getArgument(1));
             byte[] bytes = objects.get(call.getArgument(0) + "/" + call.getArgument(1));
             String name = call.getArgument(0) + "/" + call.getArgument(1);
             return Optional.ofNullable(bytes).map(b -> new StoredObject(b, etagOf(b), "application/octet-stream",
                     metadata.getOrDefault(name, Map.of())));
         });
         when(store.head(anyString(), anyString())).thenAnswer(call -> {
+            reachable(call.getArgument(0), call.getArgument(1));
             String name = call.getArgument(0) + "/" + call.getArgument(1);
             return Optional.ofNullable(objects.get(name)).map(b -> new ObjectHead(etagOf(b), b.length,
                     "application/octet-stream", null, metadata.getOrDefault(name, Map.of())));
         });
         when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> store.get(call.getArgument(0), call.getArgument(1),
                 (long) call.getArgument(2)));
-        when(store.etag(anyString(), anyString())).thenAnswer(call ->
-                Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(InMemoryStore::etagOf));
+        when(store.etag(anyString(), anyString())).thenAnswer(call -> {
+            reachable(call.getArgument(0), call.getArgument(1));
+            return Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(InMemoryStore::etagOf);
+        });
         when(store.keys(anyString(), anyString())).thenAnswer(call -> {
+            reachable(call.getArgument(0), call.getArgument(1));
             String prefix = call.getArgument(0) + "/" + call.getArgument(1);
             return objects.keySet().stream().filter(k -> k.startsWith(prefix))
                     .map(k -> k.substring(((String) call.getArgument(0)).length() + 1)).toList();
         });
         doAnswer(call -> {
             String key = call.getArgument(1);
+            reachable(call.getArgument(0), key);
             if (!key.endsWith("manifest.json")) {
                 variantWrites.incrementAndGet();
             }
@@ -63,9 +75,19 @@ final class InMemoryStore {
             return "etag";
         }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
         doAnswer(call -> {
+            reachable(call.getArgument(0), call.getArgument(1));
             metadata.remove(call.getArgument(0) + "/" + call.getArgument(1));
             return objects.remove(call.getArgument(0) + "/" + call.getArgument(1));
         }).when(store).remove(anyString(), anyString());
+    }
+
+    /** Throws as an unreachable server does while {@link #unavailable} is set. */
+    private void reachable(String bucket, String key) {
+        if (unavailable.get()) {
+            refused.incrementAndGet();
+            throw new StorageUnavailableException("request " + bucket + "/" + key + " failed: java.net.ConnectException",
+                    null);
+        }
     }
 
     /** Puts an original as the API writes one: with the imageId it belongs to as metadata. */
