@@ -37,7 +37,8 @@ class IngestConfiguration {
     private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
 
     /** Shared and ingest settings, validated together so one startup reports every problem. */
-    record Settings(MiniaturaSettings common, IngestSettings ingest, AuthSettings auth, UploadSettings uploads) {}
+    record Settings(MiniaturaSettings common, IngestSettings ingest, AuthSettings auth, UploadSettings uploads,
+            StuckSettings stuck) {}
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
@@ -46,8 +47,9 @@ class IngestConfiguration {
         IngestSettings ingest = IngestSettings.load(environment, problems);
         AuthSettings auth = AuthSettings.load(environment, problems);
         UploadSettings uploads = UploadSettings.load(environment, problems);
+        StuckSettings stuck = StuckSettings.load(environment, problems);
         problems.throwIfAny();
-        return new Settings(common, ingest, auth, uploads);
+        return new Settings(common, ingest, auth, uploads, stuck);
     }
 
     @Bean
@@ -63,6 +65,11 @@ class IngestConfiguration {
     @Bean
     UploadSettings uploadSettings(Settings settings) {
         return settings.uploads();
+    }
+
+    @Bean
+    StuckSettings stuckSettings(Settings settings) {
+        return settings.stuck();
     }
 
     @Bean

@@ -31,7 +31,7 @@ class DevKeyWarningTest {
         AuthSettings auth = load(Map.of("miniatura.ingest.auth.dev-key", "dev-key-0123456789abcdef",
                 "miniatura.ingest.auth.api-keys.hook.sha256", "a".repeat(64),
                 "miniatura.ingest.auth.api-keys.hook.scopes", "upload"));
-        new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null));
+        new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null, null));
         assertThat(output.getOut() + output.getErr())
                 .contains("MINIATURA_DEV_API_KEY (miniatura.ingest.auth.dev-key) is set: it is accepted as the API key "
                         + "\"dev\" with every scope. Configure hashed keys in miniatura.ingest.auth.api-keys for production.")
@@ -44,7 +44,7 @@ class DevKeyWarningTest {
         AuthSettings auth = load(Map.of("miniatura.ingest.auth.dev-key", "",
                 "miniatura.ingest.auth.api-keys.hook.sha256", "a".repeat(64),
                 "miniatura.ingest.auth.api-keys.hook.scopes", "upload"));
-        new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null));
+        new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null, null));
         assertThat(output.getOut() + output.getErr()).doesNotContain("MINIATURA_DEV_API_KEY")
                 .contains("Writes accepted from 1 API key(s) [hook]");
     }

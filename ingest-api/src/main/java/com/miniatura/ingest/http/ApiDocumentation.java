@@ -93,6 +93,7 @@ public class ApiDocumentation implements WebMvcConfigurer {
             // here rather than in the OpenAPI bean: springdoc drops component schemas that nothing references
             // before the customizers run, and only the body added below references some of them
             schemas().forEach(openApi.getComponents()::addSchemas);
+            describeStatus(openApi.getComponents().getSchemas().get("Status"));
             openApi.getPaths().forEach((path, item) -> item.readOperationsMap().forEach((method, operation) -> {
                 boolean api = path.startsWith("/v1/");
                 ApiResponses responses = operation.getResponses() == null ? new ApiResponses() : operation.getResponses();
@@ -241,6 +242,28 @@ public class ApiDocumentation implements WebMvcConfigurer {
                 .required(List.of("events"))
                 .additionalProperties(false));
         return schemas;
+    }
+
+    /** The status values and what a stuck image says, which the record {@code ImagesController.Status} cannot tell. */
+    private static void describeStatus(Schema<?> status) {
+        if (status == null || status.getProperties() == null) {
+            return;
+        }
+        status.description("How far an image got.");
+        Map<String, String> properties = Map.of(
+                "status", "`pending` (accepted, not rendered yet), `rendered`, `failed` (`reason` says why), `deleting`"
+                        + " or `deleted`.",
+                "reason", "Why it failed, or since when it is stuck, in plain words. An image whose event was"
+                        + " dead-lettered after its retries says so, and names the replay operators run.",
+                "stuck", "`true` when the image has been `pending` for longer than `miniatura.ingest.stuck.after` (1 hour"
+                        + " by default): its event was lost, or its failure could not be recorded. The status stays"
+                        + " `pending`; `reason` says since when. Absent otherwise.");
+        properties.forEach((name, description) -> {
+            Schema<?> property = status.getProperties().get(name);
+            if (property != null) {
+                property.description(description);
+            }
+        });
     }
 
     private static Map<String, ApiResponse> problemResponses() {

@@ -7,6 +7,8 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.StuckSettings;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -20,9 +22,10 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code GET /images/{imageId}}: a page for a person, not a program. It shows every variant of the image side by
- * side with its name, size and bytes, the placeholder pages paint first, and why it failed if it did. That is what
- * someone tuning the catalog or answering a seller's support ticket wants to see. The thumbnails load from
- * {@code miniatura.ingest.thumbnails-url} (the CDN); the page itself is static HTML with no script.
+ * side with its name, size and bytes, the placeholder pages paint first, and why it failed if it did (or that it is
+ * stuck, {@link StuckStatus}). That is what someone tuning the catalog or answering a seller's support ticket wants to
+ * see. The thumbnails load from {@code miniatura.ingest.thumbnails-url} (the CDN); the page itself is static HTML with
+ * no script.
  */
 @RestController
 class ImagePageController {
@@ -30,9 +33,11 @@ class ImagePageController {
     private final ObjectStore store;
     private final String thumbnails;
     private final String thumbnailsUrl;
+    private final StuckStatus stuck;
 
-    ImagePageController(ObjectStore store, MiniaturaSettings settings, IngestSettings ingest) {
+    ImagePageController(ObjectStore store, MiniaturaSettings settings, IngestSettings ingest, StuckSettings stuckSettings) {
         this.store = store;
+        this.stuck = new StuckStatus(stuckSettings, Clock.systemUTC());
         this.thumbnails = settings.storage().thumbnailsBucket();
         this.thumbnailsUrl = ingest.thumbnailsUrl();
     }
@@ -52,6 +57,8 @@ class ImagePageController {
         Manifest m = found.get();
         StringBuilder body = new StringBuilder();
         body.append("<p class=\"status ").append(escape(m.status())).append("\">").append(escape(m.status())).append("</p>\n");
+        stuck.since(m).ifPresent(since -> body.append("<p class=\"reason stuck\">Stuck: ").append(escape(stuck.reason(since)))
+                .append("</p>\n"));
         Manifest.Source source = m.source();
         if (source != null) {
             body.append("<p class=\"source\">Original <code>").append(escape(source.bucket() + "/" + source.key()))

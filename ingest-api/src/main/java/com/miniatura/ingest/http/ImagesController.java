@@ -11,6 +11,7 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.StuckSettings;
 import com.miniatura.ingest.auth.BodyLimit;
 import com.miniatura.ingest.auth.RequiresScope;
 import com.miniatura.ingest.auth.Scope;
@@ -19,11 +20,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -47,9 +50,12 @@ class ImagesController {
     private final String originals;
     private final String thumbnails;
     private final long maxUploadBytes;
+    private final StuckStatus stuck;
 
-    ImagesController(ObjectStore store, Intake intake, MiniaturaSettings settings, IngestSettings ingest) {
+    ImagesController(ObjectStore store, Intake intake, MiniaturaSettings settings, IngestSettings ingest,
+            StuckSettings stuckSettings) {
         this.store = store;
+        this.stuck = new StuckStatus(stuckSettings, Clock.systemUTC());
         this.maxUploadBytes = ingest.maxUploadBytes();
         this.intake = intake;
         this.originals = settings.storage().originalsBucket();
@@ -58,9 +64,13 @@ class ImagesController {
 
     /**
      * {@code blurhash}: paint it as the placeholder until a thumbnail loads (see https://blurha.sh).
+     * {@code reason}: why it failed, or why it is stuck.
      * {@code deletedAt}: when the image was last deleted, if ever (a later upload renders it again).
+     * {@code stuck}: {@code true} when it has been {@code pending} for longer than it should ({@link StuckStatus}),
+     * else absent.
      */
-    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason, Instant deletedAt) {}
+    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason, Instant deletedAt,
+            Boolean stuck) {}
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
 
@@ -137,8 +147,10 @@ class ImagesController {
         List<Variant> variants = manifest.variants().stream()
                 .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
                 .toList();
+        Optional<Instant> stuckSince = stuck.since(manifest);
         return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(),
-                PublicReason.of(manifest.reason()), manifest.deletedAt()));
+                stuckSince.map(stuck::reason).orElseGet(() -> PublicReason.of(manifest.reason())), manifest.deletedAt(),
+                stuckSince.isPresent() ? Boolean.TRUE : null));
     }
 
     /**

@@ -11,6 +11,7 @@ import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PendingMarkers;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.common.storage.StoredObject;
@@ -38,7 +39,8 @@ import org.springframework.stereotype.Service;
  * query right after the 202 already answers {@code pending} or {@code deleting}. An earlier deletion's
  * time is carried into the new status, so the worker still knows which uploads are stale. If Kafka does not acknowledge, each
  * image's previous status document is put back (or the new one removed), so a refused request
- * leaves no image pending forever.
+ * leaves no image pending forever. Each upload also gets its pending marker ({@link PendingMarkers}), which the
+ * worker removes when the wait ends, so that waiting images can be counted without reading manifests.
  */
 @Service
 class Intake {
@@ -46,6 +48,7 @@ class Intake {
     private final EventPublisher publisher;
     private final ExecutorService writers;
     private final String thumbnails;
+    private final PendingMarkers markers;
     private final String source;
     private final Clock clock = Clock.systemUTC();
     private static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
@@ -57,6 +60,7 @@ class Intake {
         this.publisher = publisher;
         this.writers = storageWriters;
         this.thumbnails = common.storage().thumbnailsBucket();
+        this.markers = new PendingMarkers(store, common.storage().metadataBucket());
         this.source = settings.source();
     }
 
@@ -113,7 +117,22 @@ class Intake {
             status = Manifest.deleting(imageId, before == null ? null : before.source(), event.id(), event.time(), event.time());
         }
         store.put(thumbnails, key, ManifestCodec.write(status.carryingDeletion(before)), "application/json", "no-cache", Map.of());
+        if (event.data() instanceof ImageUploaded) {
+            markPending(imageId);
+        }
         return previous;
+    }
+
+    /**
+     * Best effort: the pending marker lets the stuck-image sweep count this image without reading its manifest. A
+     * marker that cannot be written only leaves the image out of the count; the status read still reports it stuck.
+     */
+    private void markPending(String imageId) {
+        try {
+            markers.mark(imageId);
+        } catch (RuntimeException e) {
+            log.warn("Could not write the pending marker of {}: {}", imageId, e.getMessage());
+        }
     }
 
     private static Manifest readOrNull(byte[] manifest) {
@@ -138,6 +157,11 @@ class Intake {
                     store.put(thumbnails, key, previous.get(i).get(), "application/json", "no-cache", Map.of());
                 } else {
                     store.remove(thumbnails, key);
+                }
+                Manifest restored = previous.get(i).map(Intake::readOrNull).orElse(null);
+                if (events.get(i).data() instanceof ImageUploaded
+                        && (restored == null || !Manifest.PENDING.equals(restored.status()))) {
+                    markers.clear(events.get(i).data().imageId());
                 }
             } catch (RuntimeException e) {
                 log.warn("Could not restore the status of {} after a refused publish: {}",
