@@ -14,9 +14,11 @@ import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.testing.Environments;
 import com.miniatura.ingest.IngestSettings;
+import com.miniatura.ingest.StuckSettings;
 import com.miniatura.ingest.UploadSettings;
 import com.miniatura.ingest.auth.AuthSettings;
 import com.miniatura.worker.WorkerSettings;
+import com.miniatura.worker.consume.DeadLetterStatusSettings;
 import com.miniatura.worker.consume.RetrySettings;
 import java.io.IOException;
 import java.io.InputStream;
@@ -99,12 +101,13 @@ class EnvironmentVariablesTest {
                         IngestSettings.PREFIX),
                 (environment, problems) -> List.of(MiniaturaSettings.load(environment, problems),
                         IngestSettings.load(environment, problems), AuthSettings.load(environment, problems),
-                        UploadSettings.load(environment, problems))),
+                        UploadSettings.load(environment, problems), StuckSettings.load(environment, problems))),
         WORKER("worker", List.of(MiniaturaDefaults.SHARED, "miniatura/worker-defaults.yml"),
                 List.of(StorageSettings.PREFIX, KafkaSettings.PREFIX, VariantCatalog.PREFIX, VariantCatalog.DEFAULTS_PREFIX,
                         WorkerSettings.PREFIX),
                 (environment, problems) -> List.of(MiniaturaSettings.load(environment, problems),
-                        WorkerSettings.load(environment, problems), RetrySettings.load(environment, problems))),
+                        WorkerSettings.load(environment, problems), RetrySettings.load(environment, problems),
+                        DeadLetterStatusSettings.load(environment, problems))),
         STANDALONE("standalone", List.of(), List.of("miniatura.standalone"), (environment, problems) -> {
             try {
                 return List.of(StandaloneSettings.from(environment));

@@ -62,7 +62,8 @@ class StandaloneIT {
                     .contains("miniatura_variant_bytes_count{variant=\"s150\"} 1")
                     .contains("spring_cloud_stream_binder_kafka_offset");
             assertThat(get(api + "/actuator/prometheus").body()).contains("miniatura_events_published_total{type=\"image.uploaded\"} 1.0")
-                    .contains("miniatura_publish_seconds_count 1");
+                    .contains("miniatura_publish_seconds_count 1")
+                    .contains("miniatura_images_stuck 0.0");
 
             // The API's health covers the in-process worker: with the worker gone it is no longer UP. It says DOWN
             // and nothing more (no components, no details: the port answers anyone).

@@ -25,8 +25,9 @@ class AlertRulesTest {
     /** Series the services export (asserted against a real scrape in StandaloneIT) and Prometheus' own. */
     private static final Set<String> EXPORTED = Set.of("miniatura_images_total", "miniatura_dead_letters_total",
             "miniatura_events_unpublished_total", "spring_cloud_stream_binder_kafka_offset", "miniatura_render_step_seconds",
-            "miniatura_publish_seconds", "up");
-    private static final Pattern SERIES = Pattern.compile("\\b([a-z_]+(?:_total|_offset|_seconds|_bytes)|up)\\b(?=\\s*[{\\[(]|\\s*\\)|\\s*>|\\s*$)");
+            "miniatura_publish_seconds", "miniatura_images_stuck", "up");
+    private static final Pattern SERIES = Pattern.compile(
+            "\\b(miniatura_[a-z_]+|[a-z_]+(?:_total|_offset|_seconds|_bytes)|up)\\b(?=\\s*[{\\[(]|\\s*\\)|\\s*>|\\s*$)");
 
     @Test
     void everyRuleIsCompleteAndNamesOnlyExportedSeries() throws IOException {
@@ -58,7 +59,7 @@ class AlertRulesTest {
             }
         }
         assertThat(alerts).contains("MiniaturaLiveLagGrowing", "MiniaturaNoRenders", "MiniaturaNoLiveWorkers",
-                "MiniaturaFailureRate", "MiniaturaDeadLetters", "MiniaturaIngestRefusing");
+                "MiniaturaFailureRate", "MiniaturaDeadLetters", "MiniaturaIngestRefusing", "MiniaturaImagesStuck");
         Map<String, Object> prometheus = new Yaml().load(Files.readString(repo().resolve("deploy/compose/prometheus.yml")));
         assertThat(((List<?>) prometheus.get("rule_files")).stream().map(String::valueOf).toList())
                 .containsExactly("/etc/prometheus/miniatura-alerts.yml");
@@ -91,6 +92,16 @@ class AlertRulesTest {
      * MiniaturaNoRenders reads the lag from the workers, so it cannot fire when no worker exists: an absent() alert
      * on the live lane's lag series does.
      */
+    /**
+     * Every API instance sweeps the same pending markers and reports the same count of stuck images: the count is the
+     * largest report, never the sum over instances (promtool's unit tests show it with three instances).
+     */
+    @Test
+    void stuckImagesAreTheLargestCountAnyInstanceReports() throws IOException {
+        assertThat(rules()).filteredOn(rule -> "MiniaturaImagesStuck".equals(rule.get("alert"))).singleElement()
+                .satisfies(rule -> assertThat(((String) rule.get("expr")).strip()).isEqualTo("max(miniatura_images_stuck) > 0"));
+    }
+
     @Test
     void anAlertFiresWhenNoLiveWorkerReports() throws IOException {
         assertThat(rules()).anySatisfy(rule -> assertThat(((String) rule.get("expr")).strip())
