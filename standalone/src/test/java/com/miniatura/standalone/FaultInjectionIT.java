@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
@@ -430,6 +431,61 @@ class FaultInjectionIT {
         assertThat(skipped).isEqualTo(copies - 1);
         assertThat(manifest.get("status").asString()).isEqualTo("rendered");
         assertThat(manifest.get("eventId").asString()).isEqualTo("dup-1");
+    }
+
+    /**
+     * Scenario 6: S3 is away for longer than the worker's retries (a worker that retries 3 times within a second).
+     * The upload is dead-lettered; once S3 is back its status says failed, naming the replay, and running that very
+     * command renders the image. Regression: the status said pending until someone thought of replaying it.
+     */
+    @Test
+    void s3AwayLongerThanTheRetriesTheUploadSaysFailedNamingAReplayThatRendersIt() throws Exception {
+        worker.destroy(); // SIGTERM: it leaves the group at once, so the worker below gets the partitions at once
+        assertThat(worker.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the worker stopped").isTrue();
+        String imageId = "fi-" + UUID.randomUUID().toString().substring(0, 8) + "-dead";
+        uploadOriginals(List.of(imageId));
+        HttpResponse<String> accepted = postJson(api + "/v1/events", batch(List.of(imageId), id -> id + ".jpg"));
+        assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+        killHard(s3Server);
+        // not started through startWorker(): its health stays DOWN while storage is away
+        workerPort = freePort();
+        worker = launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage(),
+                "--miniatura.worker.retry.max-attempts=3", "--miniatura.worker.retry.initial-interval=200ms",
+                "--miniatura.worker.retry.max-interval=500ms", "--miniatura.worker.dead-letter-status.initial-interval=500ms",
+                "--miniatura.worker.dead-letter-status.max-interval=1s");
+        processes.add(worker);
+        long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
+        while (deadLetters() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(deadLetters()).as("dead letters while S3 is away").isEqualTo(1);
+        startS3();
+
+        Map<String, Integer> outcomes = awaitFinalStatuses(List.of(imageId));
+        JsonNode failed = json(get(api + "/v1/images/" + imageId));
+        String reason = failed.get("reason").asString();
+        System.out.printf("fault injection: S3 away past the retries; dead-lettered 1, status %s: %s%n",
+                failed.get("status").asString(), reason);
+        assertThat(outcomes).containsExactly(Map.entry("failed", 1));
+        assertThat(reason).isEqualTo("dead-lettered after 3 attempts: storage unavailable; replay with replay-dlq"
+                + " --error-class=StorageUnavailableException --miniatura.kafka.topic=" + TOPIC);
+
+        // what an operator reads in the status is what they run
+        List<String> replay = new ArrayList<>(List.of(reason.substring(reason.indexOf("replay with ") + 12).split(" ")));
+        replay.add("--spring.kafka.bootstrap-servers=" + bootstrap);
+        Process command = launch("ingest-api/target/miniatura-ingest-api.jar", replay.toArray(String[]::new));
+        processes.add(command);
+        assertThat(command.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("replay-dlq finished").isTrue();
+        assertThat(command.exitValue()).as("replay-dlq exit status").isZero();
+        deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
+        String status = "failed";
+        while (!status.equals("rendered") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            status = json(get(api + "/v1/images/" + imageId)).get("status").asString();
+        }
+        System.out.printf("fault injection: after %s: %s%n", String.join(" ", replay.subList(0, 3)), status);
+        assertThat(status).isEqualTo("rendered");
     }
 
     /** {@code {"events":[...]}} with one upload event per id, its original at {@code originals/<key(id)>}. */
