@@ -179,7 +179,7 @@ public class ImageJob {
         if (sameOriginal && stale.isEmpty()
                 && store.etag(data.bucket(), data.key()).filter(previous.source().etag()::equals).isPresent()) {
             if (previous.variants().stream().anyMatch(v -> catalog.find(v.name()).isEmpty())) {
-                return relist(event, previous);
+                return relist(event, data.imageId(), previous);
             }
             log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
             return Outcome.SKIPPED;
@@ -281,8 +281,7 @@ public class ImageJob {
      * Nothing is fetched or rendered. Left alone when the manifest changed since it was read (a newer render or a
      * deletion judges the image itself).
      */
-    private Outcome relist(ImageEvent event, Manifest previous) {
-        String imageId = previous.imageId();
+    private Outcome relist(ImageEvent event, String imageId, Manifest previous) {
         List<Manifest.Variant> kept = previous.variants().stream().filter(v -> catalog.find(v.name()).isPresent()).toList();
         if (!previous.equals(currentManifest(imageId).orElse(null))) {
             log.debug("Image {}: its manifest changed while dropping the variants the catalog no longer has; skipped", imageId);

@@ -162,6 +162,24 @@ class OrphanVariantsTest {
         assertThat(orphans("deleted")).isEqualTo(1);
     }
 
+    /** Relisting writes the image's own manifest, whatever imageId the stored one claims. */
+    @Test
+    void aRelistWritesTheManifestOfTheEventsImageNotTheOneTheStoredManifestNames() {
+        job(A, B).process(event("ev-1", null));
+        Manifest first = storage.manifest("img-1");
+        List<Manifest.Variant> variants = new ArrayList<>(first.variants());
+        variants.add(new Manifest.Variant("gone", "img-1/gone.jpg", 1, 1, 1, "image/jpeg", "h"));
+        storeManifest(Manifest.rendered("img-2", first.source(), variants, first.blurhash(), "ev-1", Instant.now()));
+        storage.objects.put("thumbnails/img-1/gone.jpg", new byte[] {1});
+
+        assertThat(job(A, B).process(event("ev-2", null))).isEqualTo(ImageJob.Outcome.RENDERED);
+
+        assertThat(storage.manifest("img-1").imageId()).isEqualTo("img-1");
+        assertThat(listed()).containsExactly("img-1/a.jpg", "img-1/b.jpg");
+        assertThat(storage.objects).doesNotContainKey("thumbnails/img-2/manifest.json")
+                .doesNotContainKey("thumbnails/img-1/gone.jpg");
+    }
+
     @Test
     void aFailedRenderRemovesNothing() {
         job(A, B).process(event("ev-1", null));
