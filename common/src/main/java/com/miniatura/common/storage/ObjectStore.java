@@ -9,6 +9,7 @@ import io.minio.MinioClient;
 import io.minio.ObjectWriteResponse;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
+import io.minio.RemoveObjectsArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -16,6 +17,8 @@ import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.errors.MinioException;
 import io.minio.errors.ServerException;
+import io.minio.messages.DeleteRequest;
+import io.minio.messages.DeleteResult;
 import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -331,6 +335,40 @@ public final class ObjectStore {
         } catch (IllegalStateException e) {
             throw unreachable("remove", bucket, key, e);
         }
+    }
+
+    /**
+     * Removes objects with S3's multi-object delete, up to 1,000 keys a request; removing one that does not exist is
+     * not an error. Returns what storage refused to remove, key → its error code and message. A request that fails as a
+     * whole, or a key answered with a transient error ({@code SlowDown}, {@code InternalError}…), throws
+     * {@link StorageUnavailableException}: removing the same keys again is harmless.
+     */
+    public Map<String, String> removeAll(String bucket, Collection<String> keys) {
+        Map<String, String> refused = new LinkedHashMap<>();
+        if (keys.isEmpty()) {
+            return refused;
+        }
+        List<DeleteRequest.Object> objects = keys.stream().map(DeleteRequest.Object::new).toList();
+        try {
+            // lazy: the requests are sent as the results are read
+            for (Result<DeleteResult.Error> result : client.removeObjects(
+                    RemoveObjectsArgs.builder().bucket(bucket).objects(objects).build())) {
+                DeleteResult.Error error = result.get();
+                if (NOT_FOUND.contains(error.code())) {
+                    continue;
+                }
+                if (TRANSIENT_CODES.contains(error.code())) {
+                    throw new StorageUnavailableException("remove " + bucket + "/" + error.objectName() + " failed: "
+                            + error.code() + " " + error.message(), null);
+                }
+                refused.put(error.objectName(), error.code() + " " + error.message());
+            }
+        } catch (MinioException e) {
+            throw classify(e, "remove", bucket, "");
+        } catch (IllegalStateException e) {
+            throw unreachable("remove", bucket, "", e);
+        }
+        return refused;
     }
 
     public boolean bucketExists(String bucket) {

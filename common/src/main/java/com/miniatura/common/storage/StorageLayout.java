@@ -1,6 +1,13 @@
 package com.miniatura.common.storage;
 
+import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.event.EventContract;
+import com.miniatura.common.event.EventValidator;
+import java.util.Arrays;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Where things live in object storage. Deterministic, so the marketplace (and its CDN) can compute a
@@ -14,6 +21,9 @@ import com.miniatura.common.catalog.VariantSpec;
  */
 public final class StorageLayout {
     public static final String MANIFEST_FILE = "manifest.json";
+    /** The extensions a variant may have: those of the output formats, the only files the worker writes. */
+    private static final Set<String> VARIANT_EXTENSIONS =
+            Arrays.stream(OutputFormat.values()).map(OutputFormat::extension).collect(Collectors.toUnmodifiableSet());
 
     private StorageLayout() {}
 
@@ -39,5 +49,32 @@ public final class StorageLayout {
     /** Key of an original uploaded through the API; {@code extension} may be null when unknown. */
     public static String originalKey(String imageId, String extension) {
         return extension == null ? imageId : imageId + "." + extension;
+    }
+
+    /**
+     * The image whose variant {@code key} (of the thumbnails bucket) would be, when it has a variant's shape:
+     * exactly {@code {imageId}/{name}.{ext}}, with a valid imageId, a variant name and the extension of an output format,
+     * nothing deeper and never the manifest; empty for any other key ({@code rerender~/…}, {@code ../x}, {@code a/b/c.jpg}).
+     * Keys read from stored documents are checked with it before anything is deleted.
+     */
+    public static Optional<String> variantImageId(String key) {
+        int slash = key == null ? -1 : key.indexOf('/');
+        if (slash <= 0 || key.indexOf('/', slash + 1) >= 0) {
+            return Optional.empty();
+        }
+        String imageId = key.substring(0, slash);
+        String file = key.substring(slash + 1);
+        int dot = file.lastIndexOf('.');
+        if (dot <= 0 || file.equals(MANIFEST_FILE) || EventValidator.imageIdProblem(imageId) != null
+                || !EventContract.VARIANT_NAME.matcher(file.substring(0, dot)).matches()
+                || !VARIANT_EXTENSIONS.contains(file.substring(dot + 1))) {
+            return Optional.empty();
+        }
+        return Optional.of(imageId);
+    }
+
+    /** Whether {@code key} has the shape of a variant of {@code imageId} ({@link #variantImageId}). */
+    public static boolean isVariantKey(String imageId, String key) {
+        return variantImageId(key).filter(id -> id.equals(imageId)).isPresent();
     }
 }

@@ -13,6 +13,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,10 @@ class ObjectStoreTest {
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("check bucket thumbnails failed");
         assertThatThrownBy(() -> store.remove("thumbnails", "a/s150.jpg")).isInstanceOf(StorageUnavailableException.class);
+        assertThatThrownBy(() -> store.removeAll("thumbnails", List.of("a/s150.jpg", "a/m300.jpg")))
+                .isInstanceOf(StorageUnavailableException.class)
+                .hasMessageStartingWith("remove thumbnails failed: java.net.ConnectException");
+        assertThat(store.removeAll("thumbnails", List.of())).as("nothing to remove: no request").isEmpty();
         assertThatThrownBy(() -> store.keys("thumbnails", "a/"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("list thumbnails/a/ failed: java.net.ConnectException");

@@ -72,7 +72,8 @@ final class Report {
 
     private static void estimate(Rerender r, StringBuilder b) {
         RerenderOptions o = r.options();
-        double images = r.count(Count.PUBLISHED);
+        // an image whose only change is a dropped variant gets its manifest rewritten, not a render
+        double images = r.count(Count.PUBLISHED) - (o.mode() == Mode.MISSING ? r.verdict(Verdict.VARIANTS_DROPPED) : 0);
         double variants = r.count(Count.VARIANTS);
         String basis = "";
         if (o.mode() == Mode.ALL && r.sampled() > 0) {
@@ -80,7 +81,7 @@ final class Report {
             long all = 0;
             for (Verdict v : Verdict.values()) {
                 all += r.verdict(v);
-                stale += v.publish ? r.verdict(v) : 0;
+                stale += v.publish && v != Verdict.VARIANTS_DROPPED ? r.verdict(v) : 0;
             }
             if (all > 0) {
                 double share = (double) stale / all;

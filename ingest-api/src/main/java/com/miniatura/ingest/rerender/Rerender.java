@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  * {@code ce_id} made of the run's name and the imageId (a re-published event is the same event), and as
  * {@code ce_time} the original's last-modified time when listed, so that the worker ignores it for an image
  * deleted since.
+ *
+ * <p>With {@code --prune} it publishes nothing and runs a {@link Prune} instead, which reads manifests and keeps its
+ * checkpoint where this class says ({@link #manifestObject}, {@link #checkpointBucket}).
  */
 final class Rerender {
     private static final Logger log = LoggerFactory.getLogger(Rerender.class);
@@ -171,7 +174,8 @@ final class Rerender {
                 : catalog.variants().stream().filter(v -> options.variants().contains(v.name())).toList();
         this.fingerprint = fingerprint(options, wanted);
         this.run = options.run() != null ? options.run()
-                : options.mode().name().toLowerCase(java.util.Locale.ROOT) + "-" + fingerprint.substring(0, 12);
+                : (options.prune() != null ? "prune" : options.mode().name().toLowerCase(java.util.Locale.ROOT)) + "-"
+                        + fingerprint.substring(0, 12);
         this.rate = options.rate() > 0 ? new RateLimiter(options.rate()) : null;
         for (Count c : Count.values()) {
             counts.put(c, new LongAdder());
@@ -185,6 +189,11 @@ final class Rerender {
         return run;
     }
 
+    /** What the run does ({@link #fingerprint(RerenderOptions, List)}): a checkpoint is resumed only by the same. */
+    String fingerprint() {
+        return fingerprint;
+    }
+
     /**
      * The run's identity: its source, mode and variants with their spec hashes. A catalog change makes a new run
      * (the old one's checkpoint says nothing about the new variants); the rate, parallelism and such do not.
@@ -192,6 +201,9 @@ final class Rerender {
     private static String fingerprint(RerenderOptions options, List<VariantSpec> wanted) {
         StringBuilder b = new StringBuilder(options.describeSource()).append('|').append(options.mode()).append('|')
                 .append(options.idFrom());
+        if (options.prune() != null) {
+            b.append("|prune");
+        }
         wanted.forEach(v -> b.append('|').append(v.name()).append('@').append(v.specHash()));
         if (options.fromFile() != null) {
             try {
@@ -213,12 +225,15 @@ final class Rerender {
     }
 
     Outcome execute() throws Exception {
+        if (options.prune() != null) {
+            return new Prune(this, store, catalog, options, out, clock).execute();
+        }
         Checkpoint checkpoint = null;
         if (!options.dryRun()) {
-            checkpoint = Checkpoint.load(store, thumbnails, run).orElse(null);
+            checkpoint = Checkpoint.load(store, checkpointBucket(), run).orElse(null);
             if (checkpoint != null && !options.restart()) {
                 if (!checkpoint.fingerprint().equals(fingerprint)) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + thumbnails + "/"
+                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + checkpointBucket() + "/"
                             + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start it"
                             + " over, or another --run name");
                 }
@@ -294,7 +309,7 @@ final class Rerender {
     // ---- bucket listing
 
     /** Key ranges fitted to the bucket's keys ({@link Keys#discover}), probing with one-key listings. */
-    private List<Checkpoint.Shard> discoverShards() throws Exception {
+    List<Checkpoint.Shard> discoverShards() throws Exception {
         long started = System.nanoTime();
         java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, options.parallelism())), daemon("rerender-probe"));
@@ -375,7 +390,7 @@ final class Rerender {
     }
 
     /** A key just below {@code from}, to start a listing after (S3 has no "start at"): keys below are skipped. */
-    private static String below(String from) {
+    static String below(String from) {
         if (from.isEmpty()) {
             return null;
         }
@@ -543,7 +558,7 @@ final class Rerender {
     /** The image's verdict; {@code null} when the original vanished meanwhile. */
     private Staleness.Result classify(String imageId, String key, String etag, Instant lastModified) {
         counts.get(Count.MANIFESTS_READ).increment();
-        Optional<StoredObject> object = withRetry(() -> store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
+        Optional<StoredObject> object = manifestObject(imageId);
         Manifest manifest = null;
         if (object.isPresent()) {
             try {
@@ -583,7 +598,20 @@ final class Rerender {
         }
     }
 
-    private <T> T withRetry(java.util.function.Supplier<T> call) {
+    /**
+     * The image's manifest as stored, if any: the one place rerender and {@code --prune} read manifests from. Storage
+     * outages are retried.
+     */
+    Optional<StoredObject> manifestObject(String imageId) {
+        return withRetry(() -> store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
+    }
+
+    /** The bucket of this run's checkpoint ({@link Checkpoint#key}): the one place rerender and {@code --prune} take it from. */
+    String checkpointBucket() {
+        return thumbnails;
+    }
+
+    <T> T withRetry(java.util.function.Supplier<T> call) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return call.get();
@@ -619,7 +647,7 @@ final class Rerender {
             }
             Instant now = clock.instant();
             withRetry(() -> {
-                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(store, thumbnails);
+                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(store, checkpointBucket());
                 return null;
             });
         }
@@ -662,7 +690,7 @@ final class Rerender {
         stopping = true;
     }
 
-    private boolean halted() {
+    boolean halted() {
         if (sink.failure() != null) {
             fail(sink.failure());
         }

@@ -44,6 +44,8 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * rerender --mode=all --dry-run                         # how much a full re-render would be
  * rerender --mode=missing --variants=webp480 --rate=500 # one new variant, gently
  * rerender --mode=all --from-file=export.csv            # lines "key" or "imageId,key"
+ * rerender --prune                                      # what no manifest lists: counts and bytes, deletes nothing
+ * rerender --prune --delete --rate=1000                 # then delete it
  * </pre>
  *
  * <p>Exit status: 0 done (or already done), 1 failed (storage or Kafka unavailable; run it again to continue from
@@ -57,10 +59,19 @@ public class RerenderCommand {
             usage: rerender --mode=missing|all [--prefix=P | --from-file=PATH] [--bucket=NAME] [--variants=a,b]
                             [--rate=EVENTS_PER_S] [--dry-run] [--run=NAME] [--restart] [--checkpoint-every=10s]
                             [--parallelism=16] [--shards=64] [--id-from=metadata|key] [--progress=auto|bar|log|none]
-                            [--metrics-port=PORT] [--jobs-per-core=22]""";
+                            [--metrics-port=PORT] [--jobs-per-core=22]
+                   rerender --prune [--delete] [--prune-min-age=24h] [--prune-without-manifest] [--prefix=P]
+                            [--rate=DELETIONS_PER_S] [--run=NAME] [--restart] [--checkpoint-every=10s]
+                            [--parallelism=16] [--shards=64] [--progress=auto|bar|log|none]""";
     private static final Set<String> FLAGS = Set.of("mode", "bucket", "prefix", "from-file", "variants", "rate", "dry-run",
-            "run", "restart", "checkpoint-every", "parallelism", "shards", "id-from", "progress", "metrics-port", "jobs-per-core");
-    private static final Set<String> SWITCHES = Set.of("dry-run", "restart");
+            "run", "restart", "checkpoint-every", "parallelism", "shards", "id-from", "progress", "metrics-port", "jobs-per-core",
+            "prune", "delete", "prune-min-age", "prune-without-manifest");
+    private static final Set<String> SWITCHES = Set.of("dry-run", "restart", "prune", "delete", "prune-without-manifest");
+    /** Flags of a re-render that mean nothing to a prune. */
+    private static final List<String> NOT_FOR_PRUNE = List.of("mode", "bucket", "from-file", "variants", "id-from",
+            "metrics-port", "jobs-per-core");
+    /** Flags of a prune that mean nothing to a re-render. */
+    private static final List<String> ONLY_FOR_PRUNE = List.of("delete", "prune-min-age", "prune-without-manifest");
 
     /** Runs the command; the exit status as documented above. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -109,17 +120,18 @@ public class RerenderCommand {
             Problems config = new Problems();
             MiniaturaSettings settings = MiniaturaSettings.load(env, config);
             config.throwIfAny();
-            RerenderOptions options = parsed.options(settings.storage().originalsBucket());
+            RerenderOptions options = parsed.options(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
             kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.getRequiredProperty("spring.kafka.bootstrap-servers"));
             ObjectStore store = new ObjectStore(settings.storage());
             String bulk = settings.kafka().bulkTopic();
-            if (settings.kafka().createTopic() && !options.dryRun()) {
+            boolean publishes = !options.dryRun() && options.prune() == null;
+            if (settings.kafka().createTopic() && publishes) {
                 TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
             }
             store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
-            try (Rerender.EventSink sink = options.dryRun() ? new DryRunSink() : new KafkaEventSink(kafka)) {
+            try (Rerender.EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
                 Rerender rerender = new Rerender(store, sink, bulk, settings.storage().thumbnailsBucket(), settings.catalog(),
                         options, out, Clock.systemUTC());
                 // SIGTERM (a Job's pod evicted, Ctrl-C): stop, save the position, then let the JVM go
@@ -156,25 +168,41 @@ public class RerenderCommand {
 
     /** Flags checked, every problem reported, each naming its flag. */
     record Parsed(Map<String, String> flags, Mode mode, List<String> variants, double rate, Duration checkpointEvery,
-            int parallelism, int shards, IdFrom idFrom, ProgressStyle progress, int metricsPort, double jobsPerCore) {
+            int parallelism, int shards, IdFrom idFrom, ProgressStyle progress, int metricsPort, double jobsPerCore,
+            Duration pruneMinAge) {
 
-        RerenderOptions options(String defaultBucket) {
+        /** The options; a prune lists the thumbnails bucket and is a dry run unless {@code --delete}. */
+        RerenderOptions options(String originalsBucket, String thumbnailsBucket) {
             String file = flags.get("from-file");
-            return new RerenderOptions(flags.getOrDefault("bucket", defaultBucket), flags.get("prefix"),
-                    file == null ? null : Path.of(file), mode, variants, rate, on(flags, "dry-run"), flags.get("run"),
-                    on(flags, "restart"), checkpointEvery, parallelism, shards, idFrom, progress, metricsPort, jobsPerCore);
+            boolean prune = on(flags, "prune");
+            return new RerenderOptions(prune ? thumbnailsBucket : flags.getOrDefault("bucket", originalsBucket),
+                    flags.get("prefix"), file == null ? null : Path.of(file), mode, variants, rate,
+                    prune ? !on(flags, "delete") : on(flags, "dry-run"), flags.get("run"), on(flags, "restart"),
+                    checkpointEvery, parallelism, shards, idFrom, progress, metricsPort, jobsPerCore,
+                    prune ? new RerenderOptions.Pruning(pruneMinAge, on(flags, "prune-without-manifest")) : null);
         }
     }
 
     static Parsed parse(Map<String, String> flags, List<String> problems) {
         Mode mode = null;
         String m = flags.get("mode");
-        if (m == null) {
-            problems.add("--mode: expected missing or all but was not set");
-        } else if (m.equals("missing") || m.equals("all")) {
-            mode = Mode.valueOf(m.toUpperCase(Locale.ROOT));
+        boolean prune = on(flags, "prune");
+        if (prune) {
+            NOT_FOR_PRUNE.stream().filter(flags::containsKey)
+                    .forEach(flag -> problems.add("--" + flag + ": does not apply to --prune"));
+            if (on(flags, "delete") && flags.containsKey("dry-run")) {
+                problems.add("--dry-run: --prune is a dry run unless --delete is given; pass one of them, not both");
+            }
         } else {
-            problems.add("--mode: expected missing or all but was \"" + m + "\"");
+            ONLY_FOR_PRUNE.stream().filter(flags::containsKey)
+                    .forEach(flag -> problems.add("--" + flag + ": only applies to --prune"));
+            if (m == null) {
+                problems.add("--mode: expected missing or all but was not set");
+            } else if (m.equals("missing") || m.equals("all")) {
+                mode = Mode.valueOf(m.toUpperCase(Locale.ROOT));
+            } else {
+                problems.add("--mode: expected missing or all but was \"" + m + "\"");
+            }
         }
         List<String> variants = null;
         if (flags.containsKey("variants")) {
@@ -198,6 +226,13 @@ public class RerenderCommand {
                 problems.add("--checkpoint-every: expected a duration 100ms..1h such as 10s but was \"" + flags.get("checkpoint-every") + "\"");
             }
         }
+        Duration pruneMinAge = Duration.ofHours(24);
+        if (flags.containsKey("prune-min-age")) {
+            pruneMinAge = duration(flags.get("prune-min-age"));
+            if (pruneMinAge == null || pruneMinAge.isNegative() || pruneMinAge.toDays() > 3650) {
+                problems.add("--prune-min-age: expected a duration 0s..3650d such as 24h but was \"" + flags.get("prune-min-age") + "\"");
+            }
+        }
         IdFrom idFrom = choice(flags, "id-from", IdFrom.class, IdFrom.METADATA, problems);
         ProgressStyle progress = choice(flags, "progress", ProgressStyle.class, ProgressStyle.AUTO, problems);
         if (flags.containsKey("from-file")) {
@@ -219,7 +254,8 @@ public class RerenderCommand {
                 problems.add("--" + sw + ": expected true or false (or no value) but was \"" + v + "\"");
             }
         }
-        return new Parsed(flags, mode, variants, rate, every, parallelism, shards, idFrom, progress, metricsPort, jobsPerCore);
+        return new Parsed(flags, mode, variants, rate, every, parallelism, shards, idFrom, progress, metricsPort, jobsPerCore,
+                pruneMinAge);
     }
 
     private static boolean on(Map<String, String> flags, String name) {
@@ -259,7 +295,10 @@ public class RerenderCommand {
         return absent;
     }
 
-    /** {@code 500ms}, {@code 10s}, {@code 2m}, or an ISO-8601 duration; {@code null} when it is none of those. */
+    /**
+     * {@code 500ms}, {@code 10s}, {@code 2m}, {@code 24h}, {@code 7d}, or an ISO-8601 duration; {@code null} when it is
+     * none of those.
+     */
     static Duration duration(String text) {
         String t = text.strip().toLowerCase(Locale.ROOT);
         try {
@@ -274,6 +313,12 @@ public class RerenderCommand {
             }
             if (t.endsWith("m")) {
                 return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("h")) {
+                return Duration.ofHours(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("d")) {
+                return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
             }
             return null;
         } catch (RuntimeException e) {

@@ -25,6 +25,11 @@ final class Staleness {
         /** Also when the original has no ETag to compare (only seen for files put into S3Proxy's folder by hand). */
         ORIGINAL_CHANGED(true, "original changed"),
         VARIANTS_STALE(true, "variants missing or changed"),
+        /**
+         * Every variant current, but the manifest lists some the catalog dropped: the worker writes it again without
+         * them and removes their objects, rendering nothing.
+         */
+        VARIANTS_DROPPED(true, "variants dropped from the catalog"),
         UP_TO_DATE(false, "up to date"),
         PENDING(false, "pending (event in flight)"),
         DELETED(false, "deleted"),
@@ -87,6 +92,12 @@ final class Staleness {
         Set<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).collect(Collectors.toSet());
         List<String> stale = wanted.stream().filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
                 .map(VariantSpec::name).toList();
-        return stale.isEmpty() ? new Result(Verdict.UP_TO_DATE, List.of()) : new Result(Verdict.VARIANTS_STALE, stale);
+        if (!stale.isEmpty()) {
+            return new Result(Verdict.VARIANTS_STALE, stale);
+        }
+        Set<String> names = catalog.stream().map(VariantSpec::name).collect(Collectors.toSet());
+        return manifest.variants().stream().anyMatch(v -> !names.contains(v.name()))
+                ? new Result(Verdict.VARIANTS_DROPPED, List.of())
+                : new Result(Verdict.UP_TO_DATE, List.of());
     }
 }

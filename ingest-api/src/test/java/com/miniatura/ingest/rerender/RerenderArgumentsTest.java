@@ -42,7 +42,20 @@ class RerenderArgumentsTest {
                         List.of("--variants: expected variant names such as s150,d800 but was \",\"")),
                 new Case("a variant twice", List.of("--mode=missing", "--variants=a,a"), List.of("--variants: names a variant twice")),
                 new Case("an unknown flag and a missing value", List.of("--mode=all", "--colour=red", "--rate"),
-                        List.of("unknown argument --colour=red", "--rate: expected a value (--rate=VALUE)")));
+                        List.of("unknown argument --colour=red", "--rate: expected a value (--rate=VALUE)")),
+                new Case("a prune given a re-render's flags", List.of("--prune", "--mode=all", "--bucket=originals",
+                        "--variants=s150", "--id-from=key", "--metrics-port=9100", "--jobs-per-core=10"),
+                        List.of("--mode: does not apply to --prune", "--bucket: does not apply to --prune",
+                                "--variants: does not apply to --prune", "--id-from: does not apply to --prune",
+                                "--metrics-port: does not apply to --prune", "--jobs-per-core: does not apply to --prune")),
+                new Case("a re-render given a prune's flags", List.of("--mode=all", "--delete", "--prune-min-age=1h",
+                        "--prune-without-manifest"),
+                        List.of("--delete: only applies to --prune", "--prune-min-age: only applies to --prune",
+                                "--prune-without-manifest: only applies to --prune")),
+                new Case("a prune both dry and deleting", List.of("--prune", "--delete", "--dry-run"),
+                        List.of("--dry-run: --prune is a dry run unless --delete is given; pass one of them, not both")),
+                new Case("a prune with a bad age", List.of("--prune", "--prune-min-age=soon"),
+                        List.of("--prune-min-age: expected a duration 0s..3650d such as 24h but was \"soon\"")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,6 +76,8 @@ class RerenderArgumentsTest {
         assertThat(RerenderCommand.duration("500ms")).hasMillis(500);
         assertThat(RerenderCommand.duration("10s")).hasSeconds(10);
         assertThat(RerenderCommand.duration("2m")).hasMinutes(2);
+        assertThat(RerenderCommand.duration("24h")).hasHours(24);
+        assertThat(RerenderCommand.duration("7d")).hasDays(7);
         assertThat(RerenderCommand.duration("PT30S")).hasSeconds(30);
         assertThat(RerenderCommand.duration("soon")).isNull();
     }

@@ -18,6 +18,7 @@ class StalenessTest {
     private static final VariantSpec A = spec("a", 150);
     private static final VariantSpec B = spec("b", 300);
     private static final VariantSpec B2 = spec("b", 320);
+    private static final VariantSpec D = spec("d", 80);
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
     private static final Manifest.Source SOURCE = new Manifest.Source("originals", "img.jpg", "e1", 10L, "image/jpeg", 10, 10, "jpeg");
 
@@ -62,6 +63,10 @@ class StalenessTest {
                 new Case("a variant changed", rendered(SOURCE, A, B), "e1", null, catalog, Verdict.VARIANTS_STALE, List.of("b")),
                 new Case("a variant new", rendered(SOURCE, A), "e1", null, catalog, Verdict.VARIANTS_STALE, List.of("b")),
                 new Case("up to date", rendered(SOURCE, A, B2), "e1", null, catalog, Verdict.UP_TO_DATE, List.of()),
+                new Case("d dropped from the catalog: nothing to render, the manifest to write again",
+                        rendered(SOURCE, A, B2, D), "e1", null, catalog, Verdict.VARIANTS_DROPPED, List.of()),
+                new Case("d dropped and b changed: b rendered (d leaves the manifest then)", rendered(SOURCE, A, B, D), "e1",
+                        null, catalog, Verdict.VARIANTS_STALE, List.of("b")),
                 new Case("up to date, ETag unknown (key file)", rendered(SOURCE, A, B2), null, null, catalog, Verdict.UP_TO_DATE, List.of()),
                 new Case("b changed but only a asked for", rendered(SOURCE, A, B), "e1", null, List.of(A), Verdict.UP_TO_DATE, List.of()),
                 new Case("b changed and asked for", rendered(SOURCE, A, B), "e1", null, List.of(B2), Verdict.VARIANTS_STALE, List.of("b")),
@@ -76,6 +81,6 @@ class StalenessTest {
                 c.wanted(), NOW);
         assertThat(result.verdict()).isEqualTo(c.verdict());
         assertThat(result.variants()).containsExactlyElementsOf(c.variants());
-        assertThat(result.verdict().publish).isEqualTo(!c.variants().isEmpty());
+        assertThat(result.verdict().publish).isEqualTo(!c.variants().isEmpty() || c.verdict() == Verdict.VARIANTS_DROPPED);
     }
 }

@@ -44,8 +44,9 @@ import org.springframework.stereotype.Component;
 
 /**
  * Handles one image event end to end. An upload: fetch the original, decode it once and render every
- * variant, store each variant, and write the manifest last. A deletion: erase every variant and the
- * original, then write the {@code deleted} tombstone last.
+ * variant, store each variant, and write the manifest last; then remove the objects of variants the manifests it
+ * replaced listed and it does not ({@link Orphans}). A deletion: erase every variant and the original, then write the
+ * {@code deleted} tombstone last.
  *
  * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable, or in a bucket that is not
  * a source of originals) is permanent: the manifest says {@code failed} with the reason, then
@@ -79,6 +80,7 @@ public class ImageJob {
     private final Clock clock = Clock.systemUTC();
     private final Map<Outcome, Counter> outcomes = new EnumMap<>(Outcome.class);
     private final MeterRegistry meters;
+    private final Orphans orphans;
     private final AtomicInteger inFlight = new AtomicInteger();
     /**
      * Variant uploads, run side by side. Daemon threads that end after a minute idle: at most the consumer
@@ -117,6 +119,7 @@ public class ImageJob {
         this.maxSourceBytes = worker.limits().maxSourceBytes();
         this.maxRenderAttempts = worker.maxRenderAttempts();
         this.meters = meters;
+        this.orphans = new Orphans(store, storage.thumbnailsBucket(), catalog, this::currentManifest, meters);
         this.poisoned = Counter.builder("miniatura.images.poisoned")
                 .description("Images failed because workers stopped (their JVM died) max-render-attempts times while"
                         + " rendering one event of them")
@@ -178,6 +181,9 @@ public class ImageJob {
         List<VariantSpec> stale = sameOriginal ? staleVariants(data, previous) : catalog.variants();
         if (sameOriginal && stale.isEmpty()
                 && store.etag(data.bucket(), data.key()).filter(previous.source().etag()::equals).isPresent()) {
+            if (previous.variants().stream().anyMatch(v -> catalog.find(v.name()).isEmpty())) {
+                return relist(event, data.imageId(), previous);
+            }
             log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
             return Outcome.SKIPPED;
         }
@@ -261,11 +267,35 @@ public class ImageJob {
         }
         // Last, so that "rendered" is never visible before every variant is.
         String blurhash = result.blurhash() != null ? result.blurhash() : previous == null ? null : previous.blurhash();
-        writeManifest(Manifest.rendered(data.imageId(), source, stored, blurhash, event.id(), clock.instant())
-                .carryingDeletion(now != null ? now : previous));
+        Manifest written = Manifest.rendered(data.imageId(), source, stored, blurhash, event.id(), clock.instant())
+                .carryingDeletion(now != null ? now : previous);
+        writeManifest(written);
+        // Then, with the new manifest in place, the objects the replaced ones listed and it does not.
+        orphans.remove(written, previous, now);
         log.info("Rendered {} ({}x{} {}) into {} variants{} in {} ms", data.imageId(), result.source().width(),
                 result.source().height(), result.source().format(), fresh.size(),
                 fresh.size() < stored.size() ? " (of " + stored.size() + ")" : "", (System.nanoTime() - started) / 1_000_000);
+        return Outcome.RENDERED;
+    }
+
+    /**
+     * An image rendered from this original with every variant of the catalog current, whose manifest still lists
+     * variants the catalog dropped: the manifest is written again without them, then their objects are removed.
+     * Nothing is fetched or rendered. Left alone when the manifest changed since it was read (a newer render or a
+     * deletion judges the image itself).
+     */
+    private Outcome relist(ImageEvent event, String imageId, Manifest previous) {
+        List<Manifest.Variant> kept = previous.variants().stream().filter(v -> catalog.find(v.name()).isPresent()).toList();
+        if (!previous.equals(currentManifest(imageId).orElse(null))) {
+            log.debug("Image {}: its manifest changed while dropping the variants the catalog no longer has; skipped", imageId);
+            return Outcome.SKIPPED;
+        }
+        Manifest written = Manifest.rendered(imageId, previous.source(), kept, previous.blurhash(), event.id(),
+                clock.instant()).carryingDeletion(previous);
+        writeManifest(written);
+        orphans.remove(written, previous);
+        log.info("Relisted {}: {} variants the catalog no longer has left its manifest", imageId,
+                previous.variants().size() - kept.size());
         return Outcome.RENDERED;
     }
 

@@ -14,6 +14,7 @@ import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
@@ -25,14 +26,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Object storage as a sorted map of {@code bucket/key} → bytes behind a mocked {@link ObjectStore}, with
  * S3's semantics where the worker relies on them (ETag = MD5, removing a missing object is fine, user metadata kept
- * with the object), and a count of variant writes (every put that is not a manifest). While {@link #unavailable} is
- * set, every request fails as an unreachable server's does ({@link StorageUnavailableException}), counted in
- * {@link #refused}.
+ * with the object, the time of its last write), and a count of variant writes (every put that is not a manifest).
+ * An object put straight into {@link #objects} was last written long ago ({@link Instant#EPOCH}). While
+ * {@link #unavailable} is set, every request fails as an unreachable server's does
+ * ({@link StorageUnavailableException}), counted in {@link #refused}.
  */
 final class InMemoryStore {
     final Map<String, byte[]> objects = new ConcurrentSkipListMap<>(); // sorted, and variants are put concurrently
     /** User metadata by {@code bucket/key}, for the objects that have some. */
     final Map<String, Map<String, String>> metadata = new ConcurrentHashMap<>();
+    /** When each object was last written by a put, by {@code bucket/key}. */
+    final Map<String, Instant> modified = new ConcurrentHashMap<>();
     final AtomicInteger variantWrites = new AtomicInteger();
     final ObjectStore store = mock(ObjectStore.class);
     final AtomicBoolean unavailable = new AtomicBoolean();
@@ -50,7 +54,7 @@ final class InMemoryStore {
             reachable(call.getArgument(0), call.getArgument(1));
             String name = call.getArgument(0) + "/" + call.getArgument(1);
             return Optional.ofNullable(objects.get(name)).map(b -> new ObjectHead(etagOf(b), b.length,
-                    "application/octet-stream", null, metadata.getOrDefault(name, Map.of())));
+                    "application/octet-stream", modified.getOrDefault(name, Instant.EPOCH), metadata.getOrDefault(name, Map.of())));
         });
         when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> store.get(call.getArgument(0), call.getArgument(1),
                 (long) call.getArgument(2)));
@@ -72,11 +76,13 @@ final class InMemoryStore {
             }
             objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
             metadata.put(call.getArgument(0) + "/" + key, Map.copyOf(call.<Map<String, String>>getArgument(5)));
+            modified.put(call.getArgument(0) + "/" + key, Instant.now());
             return "etag";
         }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
         doAnswer(call -> {
             reachable(call.getArgument(0), call.getArgument(1));
             metadata.remove(call.getArgument(0) + "/" + call.getArgument(1));
+            modified.remove(call.getArgument(0) + "/" + call.getArgument(1));
             return objects.remove(call.getArgument(0) + "/" + call.getArgument(1));
         }).when(store).remove(anyString(), anyString());
     }

@@ -1,0 +1,613 @@
+package com.miniatura.ingest.rerender;
+
+import com.miniatura.common.catalog.VariantCatalog;
+import com.miniatura.common.storage.Manifest;
+import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.StorageLayout;
+import com.miniatura.common.storage.StorageUnavailableException;
+import com.miniatura.common.storage.StoredObject;
+import com.miniatura.ingest.rerender.Rerender.Outcome;
+import com.miniatura.ingest.rerender.Rerender.ShardState;
+import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
+import java.io.PrintStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code rerender --prune}: finds the variant objects of the thumbnails bucket that no manifest lists and, with
+ * {@code --delete}, removes them, resumably and at a bounded rate (docs/rerender.md, "Pruning orphans").
+ *
+ * <p>The bucket is listed in key ranges side by side, as a re-render lists originals. Keys come in order, so an
+ * image's objects ({@code {imageId}/…}) come together: its manifest is read once (twice when a range boundary falls
+ * among its keys), through {@link Rerender#manifestObject}, and every variant object of the image that the manifest
+ * does not list is an orphan. Never deleted:
+ * <ul>
+ *   <li>an object stored less than {@code --prune-min-age} ago: a render stores its variants before its manifest;</li>
+ *   <li>anything not shaped like a variant key ({@link StorageLayout#variantImageId}): manifests, checkpoints,
+ *       other keys;</li>
+ *   <li>a key of the current catalog that a rendered manifest does not list: the image's next render writes and
+ *       lists it, and one may be writing it now;</li>
+ *   <li>the objects of an image whose manifest is {@code pending}, {@code deleting} (a render or deletion in
+ *       flight), {@code failed} (it lists nothing, so it tells nothing) or unreadable;</li>
+ *   <li>the objects of an image with no manifest at all, unless {@code --prune-without-manifest}: a mistyped
+ *       manifest location would otherwise make every image look like one.</li>
+ * </ul>
+ * A {@code deleted} tombstone lists nothing: what is left under it (a render that raced the deletion) is an orphan.
+ *
+ * <p>Deletions go in batches: S3's multi-object delete, up to 1,000 keys, or one second's worth of {@code --rate}.
+ * A range's position moves past an image only once its orphans are deleted, and the counts move with it, so a run
+ * killed at any moment repeats at most one batch per range and counts nothing twice.
+ */
+final class Prune {
+    private static final Logger log = LoggerFactory.getLogger(Prune.class);
+    /** Orphan keys named in the report. */
+    static final int SHOWN = 20;
+    /** Keys per multi-object delete: S3's most. */
+    private static final int BATCH = 1000;
+    /**
+     * The longest an orphan waits in a batch before it is deleted, however few share it: the time between reading a
+     * manifest and acting on it is all a live render has to race.
+     */
+    private static final long BATCH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Variant objects of one image held before it is judged in parts (a hostile prefix may hold millions). */
+    private static final int MAX_GROUP = 10_000;
+    /** Distinct variant files ({@code s150.jpg}) counted one by one; any more are counted together. */
+    private static final int MAX_FILES = 1000;
+    private static final String OTHER_FILES = "(other names)";
+    private static final int STORAGE_ATTEMPTS = 6;
+
+    /** The counters of a prune, by their names in the checkpoint. */
+    enum Count {
+        LISTED("listed"), BYTES_LISTED("bytes-listed"), IMAGES("images"), MANIFESTS_READ("manifests-read"),
+        ORPHANS("orphans"), ORPHAN_BYTES("orphan-bytes"), DELETED("deleted"), REFUSED("refused"),
+        KEPT_LISTED("kept-listed"), KEPT_CATALOG("kept-catalog"), KEPT_YOUNG("kept-young"),
+        KEPT_IN_FLIGHT("kept-in-flight"), KEPT_FAILED("kept-failed"), KEPT_UNREADABLE("kept-unreadable"),
+        KEPT_NO_MANIFEST("kept-no-manifest"), KEPT_NO_MANIFEST_BYTES("kept-no-manifest-bytes"),
+        NOT_VARIANTS("not-variants");
+
+        final String key;
+
+        Count(String key) {
+            this.key = key;
+        }
+    }
+
+    private final Rerender host;
+    private final ObjectStore store;
+    private final RerenderOptions options;
+    private final RerenderOptions.Pruning pruning;
+    private final PrintStream out;
+    private final Clock clock;
+    private final String bucket;
+    /** The current catalog's file names ({@code s150.jpg}): the keys {@code {imageId}/<one of them>} renders write. */
+    private final Set<String> catalogFiles;
+    private final Rerender.RateLimiter rate;
+    private final int batchSize;
+
+    private final Map<Count, LongAdder> counts = new EnumMap<>(Count.class);
+    /** Per variant file name ({@code s150.jpg}): [orphans, their bytes]. */
+    private final Map<String, long[]> orphansByFile = new ConcurrentHashMap<>();
+    private final List<String> shown = new ArrayList<>();
+    private final List<String> refusals = new ArrayList<>();
+    /** Positions and counts move together under this lock, and a checkpoint takes both under it. */
+    private final Object positions = new Object();
+    private final Object saving = new Object();
+    private volatile ShardState[] shards = new ShardState[0];
+    private volatile Exception failure;
+    private Instant cutoff;
+    private Instant startedAt;
+
+    Prune(Rerender host, ObjectStore store, VariantCatalog catalog, RerenderOptions options, PrintStream out, Clock clock) {
+        this.host = host;
+        this.store = store;
+        this.options = options;
+        this.pruning = options.prune();
+        this.out = out;
+        this.clock = clock;
+        this.bucket = options.bucket();
+        this.catalogFiles = catalog.variants().stream().map(spec -> spec.name() + "." + spec.format().extension())
+                .collect(Collectors.toUnmodifiableSet());
+        this.rate = options.rate() > 0 ? new Rerender.RateLimiter(options.rate()) : null;
+        this.batchSize = options.rate() > 0 ? (int) Math.max(1, Math.min(BATCH, options.rate())) : BATCH;
+        for (Count c : Count.values()) {
+            counts.put(c, new LongAdder());
+        }
+    }
+
+    Outcome execute() throws Exception {
+        String run = host.run();
+        Checkpoint checkpoint = null;
+        if (!options.dryRun()) {
+            checkpoint = host.withRetry(() -> Checkpoint.load(store, host.checkpointBucket(), run)).orElse(null);
+            if (checkpoint != null && !options.restart()) {
+                if (!checkpoint.fingerprint().equals(host.fingerprint())) {
+                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + host.checkpointBucket() + "/"
+                            + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start"
+                            + " it over, or another --run name");
+                }
+                if (checkpoint.completedAt() != null) {
+                    out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
+                            run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
+                    return Outcome.ALREADY_COMPLETED;
+                }
+            } else {
+                checkpoint = null; // none, or --restart
+            }
+        }
+        Instant now = clock.instant();
+        cutoff = now.minus(pruning.minAge());
+        startedAt = checkpoint != null ? checkpoint.startedAt() : now;
+        if (checkpoint != null) {
+            restore(checkpoint);
+            out.printf("rerender: resuming prune run %s from its checkpoint of %s (%,d deleted so far)%n", run,
+                    checkpoint.updatedAt(), count(Count.DELETED));
+        } else {
+            out.printf("rerender: %sprune run %s: bucket %s%s, objects stored before %s (--prune-min-age %s)%s%n",
+                    options.dryRun() ? "dry " : "", run, bucket,
+                    options.prefix() == null ? "" : " under \"" + options.prefix() + "\"", cutoff, age(pruning.minAge()),
+                    options.rate() > 0 ? ", at most " + (long) options.rate() + " deletions/s" : "");
+        }
+        List<Checkpoint.Shard> ranges = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
+                ? checkpoint.shards()
+                : host.discoverShards();
+        shards = ranges.stream().map(ShardState::new).toArray(ShardState[]::new);
+        long started = System.nanoTime();
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("prune-timer"));
+        if (!options.dryRun()) {
+            long every = options.checkpointEvery().toMillis();
+            timer.scheduleWithFixedDelay(() -> {
+                try {
+                    saveCheckpoint(false);
+                } catch (Exception e) {
+                    fail(e);
+                }
+            }, every, every, TimeUnit.MILLISECONDS);
+        }
+        if (options.progress() != ProgressStyle.NONE) {
+            long every = Progress.LOG_EVERY.toMillis();
+            timer.scheduleAtFixedRate(() -> out.println("rerender: " + progressLine()), every, every, TimeUnit.MILLISECONDS);
+        }
+        try {
+            listBucket();
+        } finally {
+            timer.shutdown(); // lets a save in progress finish
+            timer.awaitTermination(60, TimeUnit.SECONDS);
+        }
+        boolean completed = failure == null && !host.halted();
+        if (!options.dryRun()) {
+            try {
+                saveCheckpoint(completed); // after a failure too: positions only ever cover deletions done
+            } catch (RuntimeException e) {
+                if (failure == null) {
+                    throw e;
+                }
+                failure.addSuppressed(e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        out.print(report((System.nanoTime() - started) / 1e9, completed));
+        return completed ? Outcome.COMPLETED : Outcome.STOPPED;
+    }
+
+    // ---- listing
+
+    private void listBucket() throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon("prune-list"));
+        try {
+            List<Future<?>> tasks = new ArrayList<>();
+            for (ShardState shard : shards) {
+                if (!shard.done) {
+                    tasks.add(pool.submit(() -> {
+                        listShard(shard);
+                        return null;
+                    }));
+                }
+            }
+            for (Future<?> task : tasks) {
+                try {
+                    task.get();
+                } catch (ExecutionException e) {
+                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One key range, in key order, an image at a time; a listing that fails is listed again from the position. */
+    private void listShard(ShardState shard) throws Exception {
+        int attempt = 0;
+        while (!shard.done && !halted()) {
+            String startAfter = shard.after != null ? shard.after : Rerender.below(shard.from);
+            Batch batch = new Batch();
+            Group group = null;
+            try {
+                Iterator<ObjectStore.Listed> listing = store.list(bucket, options.prefix(), startAfter, false);
+                while (!halted() && listing.hasNext()) {
+                    ObjectStore.Listed object = listing.next();
+                    if (shard.after == null && Keys.compare(object.key(), shard.from) < 0) {
+                        continue; // listed from just below the range (S3 starts after a key, not at one)
+                    }
+                    if (shard.to != null && Keys.compare(object.key(), shard.to) >= 0) {
+                        break;
+                    }
+                    String imageId = groupOf(object.key());
+                    if (group != null && (!group.imageId.equals(imageId) || group.objects.size() >= MAX_GROUP)) {
+                        judge(group, batch); // every key before this one is judged now
+                        group = null;
+                        if (batch.due()) {
+                            flush(shard, batch);
+                        }
+                    }
+                    batch.add(Count.LISTED, 1);
+                    batch.add(Count.BYTES_LISTED, object.size());
+                    if (StorageLayout.isVariantKey(imageId, object.key())) {
+                        group = group != null ? group : new Group(imageId);
+                        group.objects.add(object);
+                    } else {
+                        batch.add(Count.NOT_VARIANTS, 1);
+                    }
+                    batch.end = object.key();
+                    attempt = 0;
+                }
+                if (!halted()) {
+                    if (group != null) {
+                        judge(group, batch);
+                    }
+                    flush(shard, batch);
+                    shard.done = true;
+                }
+            } catch (StorageUnavailableException e) {
+                // what this attempt judged but did not delete is judged again from the position
+                attempt++;
+                if (attempt >= STORAGE_ATTEMPTS) {
+                    throw e;
+                }
+                long backoff = Math.min(30_000, 500L << attempt);
+                log.warn("Listing {} after {} failed ({}); retrying in {} ms", bucket, shard.after, e.getMessage(), backoff);
+                Thread.sleep(backoff);
+            }
+        }
+    }
+
+    /** The image a key belongs to if it is a variant: its first path segment (the whole key without one). */
+    private static String groupOf(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash);
+    }
+
+    /** Decides each variant object of one image: an orphan (into the batch, to delete) or kept, and why. */
+    private void judge(Group group, Batch batch) throws InterruptedException {
+        batch.add(Count.IMAGES, 1);
+        List<ObjectStore.Listed> old = new ArrayList<>();
+        for (ObjectStore.Listed object : group.objects) {
+            if (object.lastModified() == null || object.lastModified().isAfter(cutoff)) {
+                batch.add(Count.KEPT_YOUNG, 1);
+            } else {
+                old.add(object);
+            }
+        }
+        if (old.isEmpty()) {
+            return; // no manifest to read
+        }
+        batch.add(Count.MANIFESTS_READ, 1);
+        Optional<StoredObject> stored = host.manifestObject(group.imageId);
+        if (stored.isEmpty()) {
+            if (pruning.withoutManifest()) {
+                orphans(old, batch);
+            } else {
+                batch.add(Count.KEPT_NO_MANIFEST, old.size());
+                batch.add(Count.KEPT_NO_MANIFEST_BYTES, old.stream().mapToLong(ObjectStore.Listed::size).sum());
+            }
+            return;
+        }
+        Manifest manifest;
+        try {
+            manifest = ManifestCodec.read(stored.get().bytes());
+        } catch (RuntimeException e) {
+            batch.add(Count.KEPT_UNREADABLE, old.size());
+            return;
+        }
+        switch (manifest.status() == null ? "" : manifest.status()) {
+            case Manifest.RENDERED -> {
+                Set<String> listed = manifest.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
+                List<ObjectStore.Listed> orphans = new ArrayList<>();
+                for (ObjectStore.Listed object : old) {
+                    if (listed.contains(object.key())) {
+                        batch.add(Count.KEPT_LISTED, 1);
+                    } else if (catalogFiles.contains(fileOf(object.key()))) {
+                        batch.add(Count.KEPT_CATALOG, 1);
+                    } else {
+                        orphans.add(object);
+                    }
+                }
+                orphans(orphans, batch);
+            }
+            case Manifest.DELETED -> orphans(old, batch);
+            case Manifest.PENDING, Manifest.DELETING -> batch.add(Count.KEPT_IN_FLIGHT, old.size());
+            case Manifest.FAILED -> batch.add(Count.KEPT_FAILED, old.size());
+            default -> batch.add(Count.KEPT_UNREADABLE, old.size());
+        }
+    }
+
+    private void orphans(List<ObjectStore.Listed> objects, Batch batch) throws InterruptedException {
+        for (ObjectStore.Listed object : objects) {
+            if (rate != null && !options.dryRun()) {
+                rate.acquire();
+            }
+            if (batch.orphans.isEmpty()) {
+                batch.firstOrphanAt = System.nanoTime();
+            }
+            batch.orphans.add(object);
+        }
+    }
+
+    private static String fileOf(String key) {
+        return key.substring(key.indexOf('/') + 1);
+    }
+
+    /**
+     * Deletes the batch's orphans (unless a dry run), then moves the range's position to the last key judged and adds
+     * the batch's counts, together, so a checkpoint never holds one without the other.
+     */
+    private void flush(ShardState shard, Batch batch) {
+        Map<String, String> refused = Map.of();
+        if (!batch.orphans.isEmpty() && !options.dryRun()) {
+            List<String> keys = batch.orphans.stream().map(ObjectStore.Listed::key).toList();
+            refused = host.withRetry(() -> store.removeAll(bucket, keys));
+        }
+        synchronized (positions) {
+            batch.tally.forEach((c, n) -> counts.get(c).add(n));
+            for (ObjectStore.Listed orphan : batch.orphans) {
+                counts.get(Count.ORPHANS).increment();
+                counts.get(Count.ORPHAN_BYTES).add(orphan.size());
+                String file = fileOf(orphan.key());
+                long[] tally = orphansByFile.size() < MAX_FILES || orphansByFile.containsKey(file)
+                        ? orphansByFile.computeIfAbsent(file, f -> new long[2])
+                        : orphansByFile.computeIfAbsent(OTHER_FILES, f -> new long[2]);
+                tally[0]++;
+                tally[1] += orphan.size();
+                if (shown.size() < SHOWN) {
+                    shown.add(orphan.key());
+                }
+                if (!options.dryRun() && !refused.containsKey(orphan.key())) {
+                    counts.get(Count.DELETED).increment();
+                }
+            }
+            counts.get(Count.REFUSED).add(refused.size());
+            refused.forEach((key, why) -> {
+                if (refusals.size() < SHOWN) {
+                    refusals.add(key + ": " + why);
+                }
+            });
+            if (batch.end != null) {
+                shard.after = batch.end;
+            }
+        }
+        batch.clear();
+    }
+
+    /** One image's variant objects, in key order. */
+    private static final class Group {
+        final String imageId;
+        final List<ObjectStore.Listed> objects = new ArrayList<>();
+
+        Group(String imageId) {
+            this.imageId = imageId;
+        }
+    }
+
+    /** What a range judged since its position last moved: orphans to delete, counts to add, and how far it got. */
+    private final class Batch {
+        final List<ObjectStore.Listed> orphans = new ArrayList<>();
+        final Map<Count, Long> tally = new EnumMap<>(Count.class);
+        /** Every key up to this one is judged. */
+        String end;
+        long firstOrphanAt;
+
+        void add(Count c, long n) {
+            if (n != 0) {
+                tally.merge(c, n, Long::sum);
+            }
+        }
+
+        /**
+         * Whether to flush before judging on: no orphan waits (a dry run, or nothing to delete), a batch is full, or
+         * its first orphan has waited long enough.
+         */
+        boolean due() {
+            return options.dryRun() || orphans.isEmpty() || orphans.size() >= batchSize
+                    || System.nanoTime() - firstOrphanAt >= BATCH_WAIT_NANOS;
+        }
+
+        void clear() {
+            orphans.clear();
+            tally.clear();
+        }
+    }
+
+    // ---- checkpoint
+
+    void saveCheckpoint(boolean completed) {
+        synchronized (saving) {
+            List<Checkpoint.Shard> snapshot;
+            Map<String, Long> values;
+            synchronized (positions) {
+                snapshot = Arrays.stream(shards).map(ShardState::snapshot).toList();
+                values = countsSnapshot();
+            }
+            Instant now = clock.instant();
+            host.withRetry(() -> {
+                new Checkpoint(host.run(), host.fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
+                        .save(store, host.checkpointBucket());
+                return null;
+            });
+        }
+    }
+
+    private Map<String, Long> countsSnapshot() {
+        Map<String, Long> snapshot = new LinkedHashMap<>();
+        counts.forEach((c, adder) -> snapshot.put(c.key, adder.sum()));
+        orphansByFile.forEach((file, tally) -> {
+            snapshot.put("orphans:" + file, tally[0]);
+            snapshot.put("orphan-bytes:" + file, tally[1]);
+        });
+        return snapshot;
+    }
+
+    private void restore(Checkpoint checkpoint) {
+        for (Count c : Count.values()) {
+            counts.get(c).add(checkpoint.counts().getOrDefault(c.key, 0L));
+        }
+        checkpoint.counts().forEach((name, value) -> {
+            if (name.startsWith("orphans:")) {
+                orphansByFile.computeIfAbsent(name.substring("orphans:".length()), f -> new long[2])[0] = value;
+            } else if (name.startsWith("orphan-bytes:")) {
+                orphansByFile.computeIfAbsent(name.substring("orphan-bytes:".length()), f -> new long[2])[1] = value;
+            }
+        });
+    }
+
+    // ---- state
+
+    private void fail(Exception e) {
+        if (failure == null) {
+            failure = e;
+        }
+        host.stop();
+    }
+
+    private boolean halted() {
+        return failure != null || host.halted();
+    }
+
+    long count(Count c) {
+        return counts.get(c).sum();
+    }
+
+    /** How far the listing is, 0..1: each range's position read as a number. */
+    private double fraction() {
+        ShardState[] all = shards;
+        if (all.length == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (ShardState s : all) {
+            sum += s.done ? 1 : s.after == null ? 0 : Keys.fraction(options.prefix(), s.from, s.to, s.after);
+        }
+        return sum / all.length;
+    }
+
+    private String progressLine() {
+        return String.format(Locale.ROOT, "prune %d%% - %,d listed, %,d orphans (%s), %,d deleted", (int) (fraction() * 100),
+                count(Count.LISTED), count(Count.ORPHANS), Report.bytes(count(Count.ORPHAN_BYTES)), count(Count.DELETED));
+    }
+
+    // ---- report
+
+    /** What the run found and did, or in a dry run would do. */
+    String report(double seconds, boolean completed) {
+        boolean dry = options.dryRun();
+        StringBuilder b = new StringBuilder();
+        b.append(String.format(Locale.ROOT, "rerender: prune run %s %s in %.1f s%s%n", host.run(),
+                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)", seconds,
+                dry ? " - dry run, nothing deleted (--delete deletes)" : ""));
+        b.append(String.format(Locale.ROOT, "  listed          %s, %s; %,d images with variants, %,d manifests read%n",
+                objects(count(Count.LISTED)), Report.bytes(count(Count.BYTES_LISTED)), count(Count.IMAGES),
+                count(Count.MANIFESTS_READ)));
+        b.append(String.format(Locale.ROOT, "  %-15s %s, %s%n", dry ? "would delete" : "orphans",
+                objects(count(Count.ORPHANS)), Report.bytes(count(Count.ORPHAN_BYTES))));
+        Map<String, long[]> byFile = new LinkedHashMap<>();
+        orphansByFile.entrySet().stream()
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[1]).thenComparing(Map.Entry::getKey))
+                .forEach(e -> byFile.put(e.getKey(), e.getValue()));
+        byFile.forEach((file, tally) -> b.append(String.format(Locale.ROOT, "    %-13s %s, %s%n", file + ":",
+                objects(tally[0]), Report.bytes(tally[1]))));
+        if (!dry) {
+            b.append(String.format(Locale.ROOT, "  deleted         %s%s%n", objects(count(Count.DELETED)),
+                    count(Count.REFUSED) == 0 ? "" : String.format(Locale.ROOT,
+                            "; storage refused %,d (run again with --restart to retry them)", count(Count.REFUSED))));
+            refusals.forEach(r -> b.append("    refused ").append(r).append('\n'));
+        }
+        List<String> kept = new ArrayList<>();
+        kept(kept, Count.KEPT_LISTED, "listed in their manifest");
+        kept(kept, Count.KEPT_YOUNG, "younger than " + age(pruning.minAge()));
+        kept(kept, Count.KEPT_CATALOG, "a current catalog variant not listed yet");
+        kept(kept, Count.KEPT_IN_FLIGHT, "image pending or deleting");
+        kept(kept, Count.KEPT_FAILED, "image failed");
+        kept(kept, Count.KEPT_UNREADABLE, "manifest unreadable");
+        if (count(Count.KEPT_NO_MANIFEST) > 0) {
+            kept.add(String.format(Locale.ROOT, "image without a manifest %,d (%s; --prune-without-manifest deletes them)",
+                    count(Count.KEPT_NO_MANIFEST), Report.bytes(count(Count.KEPT_NO_MANIFEST_BYTES))));
+        }
+        if (!kept.isEmpty()) {
+            b.append("  kept            ").append(String.join(", ", kept)).append('\n');
+        }
+        if (count(Count.NOT_VARIANTS) > 0) {
+            b.append(String.format(Locale.ROOT, "  not variants    %,d (manifests, checkpoints and other keys: never deleted)%n",
+                    count(Count.NOT_VARIANTS)));
+        }
+        synchronized (positions) {
+            for (int i = 0; i < shown.size(); i++) {
+                b.append(i == 0 ? String.format(Locale.ROOT, "  %-15s ", "first orphans") : " ".repeat(18))
+                        .append(shown.get(i)).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String objects(long n) {
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? "object" : "objects");
+    }
+
+    private void kept(List<String> kept, Count c, String why) {
+        if (count(c) > 0) {
+            kept.add(String.format(Locale.ROOT, "%s %,d", why, count(c)));
+        }
+    }
+
+    /** As the flag is written: {@code 24h}, {@code 7d}, {@code 90m}, {@code 0s}. */
+    static String age(Duration d) {
+        long s = d.toSeconds();
+        return s > 0 && s % 86_400 == 0 && s > 86_400 ? s / 86_400 + "d" : s > 0 && s % 3600 == 0 ? s / 3600 + "h"
+                : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
+    }
+
+    private static ThreadFactory daemon(String name) {
+        AtomicInteger n = new AtomicInteger();
+        return task -> {
+            Thread thread = new Thread(task, name + "-" + n.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}
