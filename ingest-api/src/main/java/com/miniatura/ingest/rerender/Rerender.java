@@ -8,10 +8,9 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageUnavailableException;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.ingest.rerender.Staleness.Verdict;
@@ -101,7 +100,7 @@ final class Rerender {
     private final ObjectStore store;
     private final EventSink sink;
     private final String topic;
-    private final String thumbnails;
+    private final ManifestStore manifests;
     private final VariantCatalog catalog;
     private final List<VariantSpec> wanted;
     private final RerenderOptions options;
@@ -151,12 +150,12 @@ final class Rerender {
     /** What a run ended with. */
     enum Outcome { COMPLETED, ALREADY_COMPLETED, STOPPED }
 
-    Rerender(ObjectStore store, EventSink sink, String topic, String thumbnailsBucket, VariantCatalog catalog,
+    Rerender(ObjectStore store, EventSink sink, String topic, ManifestStore manifests, VariantCatalog catalog,
             RerenderOptions options, PrintStream out, Clock clock) {
         this.store = store;
         this.sink = sink;
         this.topic = topic;
-        this.thumbnails = thumbnailsBucket;
+        this.manifests = manifests;
         this.catalog = catalog;
         this.options = options;
         this.out = out;
@@ -215,10 +214,10 @@ final class Rerender {
     Outcome execute() throws Exception {
         Checkpoint checkpoint = null;
         if (!options.dryRun()) {
-            checkpoint = Checkpoint.load(store, thumbnails, run).orElse(null);
+            checkpoint = Checkpoint.load(manifests, run).orElse(null);
             if (checkpoint != null && !options.restart()) {
                 if (!checkpoint.fingerprint().equals(fingerprint)) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + thumbnails + "/"
+                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + manifests.bucket() + "/"
                             + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start it"
                             + " over, or another --run name");
                 }
@@ -375,7 +374,7 @@ final class Rerender {
     }
 
     /** A key just below {@code from}, to start a listing after (S3 has no "start at"): keys below are skipped. */
-    private static String below(String from) {
+    static String below(String from) {
         if (from.isEmpty()) {
             return null;
         }
@@ -543,11 +542,11 @@ final class Rerender {
     /** The image's verdict; {@code null} when the original vanished meanwhile. */
     private Staleness.Result classify(String imageId, String key, String etag, Instant lastModified) {
         counts.get(Count.MANIFESTS_READ).increment();
-        Optional<StoredObject> object = withRetry(() -> store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
+        Optional<byte[]> object = withRetry(() -> manifests.manifest(imageId));
         Manifest manifest = null;
         if (object.isPresent()) {
             try {
-                manifest = ManifestCodec.read(object.get().bytes());
+                manifest = ManifestCodec.read(object.get());
             } catch (RuntimeException e) {
                 return new Staleness.Result(Verdict.UNREADABLE_MANIFEST, catalog.variants().stream().map(VariantSpec::name).toList());
             }
@@ -619,7 +618,7 @@ final class Rerender {
             }
             Instant now = clock.instant();
             withRetry(() -> {
-                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(store, thumbnails);
+                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(manifests);
                 return null;
             });
         }

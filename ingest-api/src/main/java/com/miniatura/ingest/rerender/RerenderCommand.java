@@ -4,6 +4,7 @@ import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.TopicProvisioner;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
@@ -118,10 +119,10 @@ public class RerenderCommand {
             if (settings.kafka().createTopic() && !options.dryRun()) {
                 TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
             }
-            store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
+            store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
             try (Rerender.EventSink sink = options.dryRun() ? new DryRunSink() : new KafkaEventSink(kafka)) {
-                Rerender rerender = new Rerender(store, sink, bulk, settings.storage().thumbnailsBucket(), settings.catalog(),
-                        options, out, Clock.systemUTC());
+                Rerender rerender = new Rerender(store, sink, bulk, new ManifestStore(store, settings.storage()),
+                        settings.catalog(), options, out, Clock.systemUTC());
                 // SIGTERM (a Job's pod evicted, Ctrl-C): stop, save the position, then let the JVM go
                 CountDownLatch finished = new CountDownLatch(1);
                 Thread hook = new Thread(() -> {
