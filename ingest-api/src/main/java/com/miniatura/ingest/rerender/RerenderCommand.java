@@ -45,6 +45,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * rerender --mode=all --dry-run                         # how much a full re-render would be
  * rerender --mode=missing --variants=webp480 --rate=500 # one new variant, gently
  * rerender --mode=all --from-file=export.csv            # lines "key" or "imageId,key"
+ * rerender --move-metadata --dry-run                    # manifests an earlier version left in the thumbnails bucket
  * </pre>
  *
  * <p>Exit status: 0 done (or already done), 1 failed (storage or Kafka unavailable; run it again to continue from
@@ -58,10 +59,14 @@ public class RerenderCommand {
             usage: rerender --mode=missing|all [--prefix=P | --from-file=PATH] [--bucket=NAME] [--variants=a,b]
                             [--rate=EVENTS_PER_S] [--dry-run] [--run=NAME] [--restart] [--checkpoint-every=10s]
                             [--parallelism=16] [--shards=64] [--id-from=metadata|key] [--progress=auto|bar|log|none]
-                            [--metrics-port=PORT] [--jobs-per-core=22]""";
+                            [--metrics-port=PORT] [--jobs-per-core=22]
+                   rerender --move-metadata [--dry-run] [--rate=OBJECTS_PER_S] [--parallelism=16] [--shards=64]""";
     private static final Set<String> FLAGS = Set.of("mode", "bucket", "prefix", "from-file", "variants", "rate", "dry-run",
-            "run", "restart", "checkpoint-every", "parallelism", "shards", "id-from", "progress", "metrics-port", "jobs-per-core");
-    private static final Set<String> SWITCHES = Set.of("dry-run", "restart");
+            "run", "restart", "checkpoint-every", "parallelism", "shards", "id-from", "progress", "metrics-port", "jobs-per-core",
+            "move-metadata");
+    private static final Set<String> SWITCHES = Set.of("dry-run", "restart", "move-metadata");
+    /** The flags {@code --move-metadata} takes: it moves documents and publishes nothing. */
+    private static final Set<String> MOVE_FLAGS = Set.of("move-metadata", "dry-run", "rate", "parallelism", "shards");
 
     /** Runs the command; the exit status as documented above. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -110,6 +115,9 @@ public class RerenderCommand {
             Problems config = new Problems();
             MiniaturaSettings settings = MiniaturaSettings.load(env, config);
             config.throwIfAny();
+            if (parsed.moveMetadata()) {
+                return moveMetadata(parsed, settings, out);
+            }
             RerenderOptions options = parsed.options(settings.storage().originalsBucket());
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
@@ -155,9 +163,44 @@ public class RerenderCommand {
         }
     }
 
+    /**
+     * {@code --move-metadata} ({@link MetadataMove}); SIGTERM stops it, and running it again continues. Exit status as
+     * a run's: 0 done, 1 stopped or failed.
+     */
+    private static int moveMetadata(Parsed parsed, MiniaturaSettings settings, PrintStream out) throws Exception {
+        ObjectStore store = new ObjectStore(settings.storage());
+        store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
+        MetadataMove move = new MetadataMove(store, settings.storage(), on(parsed.flags(), "dry-run"), parsed.rate(),
+                parsed.parallelism(), parsed.shards(), out);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            move.stop();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rerender-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return move.execute() == Rerender.Outcome.STOPPED ? 1 : 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
     /** Flags checked, every problem reported, each naming its flag. */
     record Parsed(Map<String, String> flags, Mode mode, List<String> variants, double rate, Duration checkpointEvery,
             int parallelism, int shards, IdFrom idFrom, ProgressStyle progress, int metricsPort, double jobsPerCore) {
+
+        boolean moveMetadata() {
+            return on(flags, "move-metadata");
+        }
 
         RerenderOptions options(String defaultBucket) {
             String file = flags.get("from-file");
@@ -168,10 +211,17 @@ public class RerenderCommand {
     }
 
     static Parsed parse(Map<String, String> flags, List<String> problems) {
+        boolean move = on(flags, "move-metadata");
+        if (move) {
+            flags.keySet().stream().filter(name -> !MOVE_FLAGS.contains(name)).forEach(name -> problems.add("--" + name
+                    + ": does not go with --move-metadata, which moves manifests and checkpoints and publishes nothing"));
+        }
         Mode mode = null;
         String m = flags.get("mode");
         if (m == null) {
-            problems.add("--mode: expected missing or all but was not set");
+            if (!move) {
+                problems.add("--mode: expected missing or all but was not set");
+            }
         } else if (m.equals("missing") || m.equals("all")) {
             mode = Mode.valueOf(m.toUpperCase(Locale.ROOT));
         } else {
@@ -187,7 +237,8 @@ public class RerenderCommand {
                 problems.add("--variants: names a variant twice");
             }
         }
-        double rate = number(flags, "rate", 0, 1, 10_000_000, "a number of events per second, 1..10000000", problems);
+        double rate = number(flags, "rate", 0, 1, 10_000_000,
+                "a number of " + (move ? "objects" : "events") + " per second, 1..10000000", problems);
         int parallelism = (int) number(flags, "parallelism", 16, 1, 256, "1..256", problems);
         int shards = (int) number(flags, "shards", 64, 1, 4096, "1..4096", problems);
         int metricsPort = (int) number(flags, "metrics-port", 0, 1, 65535, "a port 1..65535", problems);

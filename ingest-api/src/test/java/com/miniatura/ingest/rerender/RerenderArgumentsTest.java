@@ -42,7 +42,16 @@ class RerenderArgumentsTest {
                         List.of("--variants: expected variant names such as s150,d800 but was \",\"")),
                 new Case("a variant twice", List.of("--mode=missing", "--variants=a,a"), List.of("--variants: names a variant twice")),
                 new Case("an unknown flag and a missing value", List.of("--mode=all", "--colour=red", "--rate"),
-                        List.of("unknown argument --colour=red", "--rate: expected a value (--rate=VALUE)")));
+                        List.of("unknown argument --colour=red", "--rate: expected a value (--rate=VALUE)")),
+                new Case("--move-metadata with flags of a re-render", List.of("--move-metadata", "--mode=all", "--variants=s150",
+                        "--rate=fast", "--dry-run"),
+                        List.of("--mode: does not go with --move-metadata, which moves manifests and checkpoints and publishes nothing",
+                                "--variants: does not go with --move-metadata, which moves manifests and checkpoints and publishes"
+                                        + " nothing",
+                                "--rate: expected a number of objects per second, 1..10000000 but was \"fast\"")),
+                new Case("--move-metadata with a value", List.of("--move-metadata=soon"),
+                        List.of("--move-metadata: expected true or false (or no value) but was \"soon\"",
+                                "--mode: expected missing or all but was not set")));
     }
 
     @ParameterizedTest(name = "{0}")
