@@ -98,8 +98,9 @@ public final class StandaloneMain implements AutoCloseable {
         List<String> childArgs = new ArrayList<>(List.of(args));
         if (settings.runs(Component.S3)) {
             EmbeddedS3Server s3 = EmbeddedS3Server.start(settings.dataDir().resolve("s3"), settings.host(),
-                    settings.s3Port(), settings.accessKey(), settings.secretKey(), List.of("originals", "thumbnails"),
-                    Set.of("thumbnails")); // thumbnails readable anonymously, like the CDN's origin; originals private
+                    settings.s3Port(), settings.accessKey(), settings.secretKey(), List.of("originals", "thumbnails", "metadata"),
+                    // thumbnails readable anonymously, like the CDN's origin; originals and metadata (manifests) private
+                    Set.of("thumbnails"));
             EmbeddedS3Server.NOISY_LOGGERS.forEach(name -> childArgs.add("--logging.level." + name + "=WARN"));
             started.push(s3);
             childArgs.add("--miniatura.storage.endpoint=" + s3.endpoint());
@@ -171,7 +172,7 @@ public final class StandaloneMain implements AutoCloseable {
         }
         if (settings.runs(Component.S3)) {
             b.append("    S3             http://").append(host).append(':').append(settings.s3Port())
-                    .append("   buckets originals, thumbnails (").append(settings.accessKey()).append(" / ****)\n");
+                    .append("   buckets originals, thumbnails, metadata (").append(settings.accessKey()).append(" / ****)\n");
         }
         if (worker != null) {
             b.append("    worker         http://localhost:").append(worker.getEnvironment().getProperty("local.server.port"))

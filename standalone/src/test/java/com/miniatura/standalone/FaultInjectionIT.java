@@ -424,7 +424,7 @@ class FaultInjectionIT {
             skipped = workerCount("skipped");
             Thread.sleep(200);
         }
-        JsonNode manifest = Services.JSON.readTree(read("thumbnails", imageId + "/manifest.json"));
+        JsonNode manifest = Services.JSON.readTree(read("metadata", imageId + "/manifest.json"));
         System.out.printf("fault injection: %d deliveries of one event; rendered %.0f / skipped %.0f / lost %d%n",
                 copies, rendered, skipped, manifest.get("status").asString().equals("rendered") ? 0 : 1);
         assertThat(rendered).isEqualTo(1);

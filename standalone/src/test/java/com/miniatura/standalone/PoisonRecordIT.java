@@ -237,14 +237,14 @@ class PoisonRecordIT {
     /** The manifest, or {@code null} before there is one (a HEAD first: the SDK parses each 404 body of a GET slowly). */
     private JsonNode manifestOrNull(String imageId) throws Exception {
         try {
-            s3.statObject(io.minio.StatObjectArgs.builder().bucket("thumbnails").object(imageId + "/manifest.json").build());
+            s3.statObject(io.minio.StatObjectArgs.builder().bucket("metadata").object(imageId + "/manifest.json").build());
         } catch (ErrorResponseException e) {
             if (e.errorResponse().code().equals("NoSuchKey")) {
                 return null;
             }
             throw e;
         }
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("thumbnails").object(imageId + "/manifest.json").build())) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("metadata").object(imageId + "/manifest.json").build())) {
             return Services.JSON.readTree(in.readAllBytes());
         } catch (ErrorResponseException e) {
             if (e.errorResponse().code().equals("NoSuchKey")) {

@@ -240,7 +240,7 @@ class RerenderIT {
                     objects, objects + duplicates, duplicates, (long) (rate * interval), rate);
             // a checkpoint is taken every interval plus the time a save takes (a flush and a PUT): allow that much
             assertThat(duplicates).isLessThanOrEqualTo((long) (rate * interval * 1.5));
-            JsonNode checkpoint = JSON.readTree(store.get("thumbnails", "rerender~/kill-test.json", 1 << 20).orElseThrow().bytes());
+            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/kill-test.json", 1 << 20).orElseThrow().bytes());
             assertThat(checkpoint.get("completedAt").isNull()).isFalse();
             // every key starts "lots/": the ranges were fitted to that, so the listing really ran side by side
             long rangesWithKeys = 0;
@@ -275,7 +275,7 @@ class RerenderIT {
             assertThat(events).hasSize(n);
             assertThat(events.values()).allMatch(c -> c == 1);
             assertThat(events).containsKeys("id-0", "key-1", "id-19998");
-            JsonNode checkpoint = JSON.readTree(store.get("thumbnails", "rerender~/key-file.json", 1 << 20).orElseThrow().bytes());
+            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/key-file.json", 1 << 20).orElseThrow().bytes());
             assertThat(checkpoint.get("lines").asLong()).isEqualTo(lines.size());
             assertThat(checkpoint.get("completedAt").isNull()).isFalse();
 
@@ -288,14 +288,14 @@ class RerenderIT {
             // the same name for another run is refused rather than resumed from the wrong place
             output = rerender(status, "--mode=all", "--from-file=" + file, "--progress=none", "--variants=s150", "--run=key-file");
             assertThat(status[0]).isEqualTo(2);
-            assertThat(output).contains("rerender: run key-file has a checkpoint (thumbnails/rerender~/key-file.json) made for"
+            assertThat(output).contains("rerender: run key-file has a checkpoint (metadata/rerender~/key-file.json) made for"
                     + " other options or another catalog: pass --restart to start it over, or another --run name");
         }
     }
 
     private long checkpointPublished(ObjectStore store) {
         try {
-            return store.get("thumbnails", "rerender~/kill-test.json", 1 << 20)
+            return store.get("metadata", "rerender~/kill-test.json", 1 << 20)
                     .map(o -> JSON.readTree(o.bytes()).get("counts").get("published").asLong()).orElse(0L);
         } catch (RuntimeException e) {
             return 0;
@@ -323,7 +323,7 @@ class RerenderIT {
     }
 
     private Optional<Manifest> manifest(String imageId) {
-        return store().get("thumbnails", imageId + "/manifest.json", 1 << 20).map(o -> ManifestCodec.read(o.bytes()));
+        return store().get("metadata", imageId + "/manifest.json", 1 << 20).map(o -> ManifestCodec.read(o.bytes()));
     }
 
     private Manifest awaitManifest(String imageId, Predicate<Manifest> done) throws InterruptedException {

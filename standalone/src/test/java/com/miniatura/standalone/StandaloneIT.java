@@ -46,6 +46,11 @@ class StandaloneIT {
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.headers().firstValue("Content-Type")).hasValue("image/jpeg");
             assertThat(get(s3 + "/originals/" + first + ".jpg").statusCode()).isEqualTo(403);
+            // Regression: the manifest (the original's bucket, key and ETag, failure reasons) was public beside the
+            // variants. It is in the private metadata bucket, and the status API still answers from it.
+            assertThat(get(s3 + "/thumbnails/" + first + "/manifest.json").statusCode()).isEqualTo(404);
+            assertThat(get(s3 + "/metadata/" + first + "/manifest.json").statusCode()).isEqualTo(403);
+            assertThat(json(get(api + "/v1/images/" + first)).get("variants")).hasSize(6);
 
             // The page for a person: all six variants, fetched from the public thumbnails bucket.
             HttpResponse<String> page = get(api + "/images/" + first);

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The per-image status document at {@code thumbnails/{imageId}/manifest.json}.
+ * The per-image status document at {@code {imageId}/manifest.json} of the private metadata bucket ({@link ManifestStore}).
  *
  * <p>The ingest API writes it as {@code pending} before publishing an event; the worker overwrites it
  * with {@code rendered} only after every variant is stored (so a reader never sees a half-rendered

@@ -5,7 +5,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
- * UP when both buckets exist and answer: no service can work without them. Each service registers
+ * UP when the originals, thumbnails and metadata buckets exist and answer: no service can work without them. Each service registers
  * it as the {@code storage} health contributor.
  */
 public final class StorageHealthIndicator implements HealthIndicator {
@@ -21,11 +21,12 @@ public final class StorageHealthIndicator implements HealthIndicator {
     public Health health() {
         String originals = settings.storage().originalsBucket();
         String thumbnails = settings.storage().thumbnailsBucket();
+        String metadata = settings.storage().metadataBucket();
         try {
-            boolean ok = store.bucketExists(originals) && store.bucketExists(thumbnails);
+            boolean ok = store.bucketExists(originals) && store.bucketExists(thumbnails) && store.bucketExists(metadata);
             Health.Builder health = ok ? Health.up() : Health.down().withDetail("error", "a bucket is missing");
             return health.withDetail("endpoint", settings.storage().endpoint())
-                    .withDetail("buckets", originals + "," + thumbnails).build();
+                    .withDetail("buckets", originals + "," + thumbnails + "," + metadata).build();
         } catch (RuntimeException e) {
             return Health.down().withDetail("endpoint", settings.storage().endpoint())
                     .withDetail("error", e.getMessage()).build();

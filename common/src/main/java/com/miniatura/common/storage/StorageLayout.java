@@ -14,10 +14,14 @@ import java.util.stream.Collectors;
  * thumbnail's address from the imageId and variant name alone:
  *
  * <pre>
- * originals/{imageId}.{ext}              the upload, as received by POST /v1/images
- * thumbnails/{imageId}/{variant}.{ext}   e.g. thumbnails/lot-1234-1/s150.jpg
- * thumbnails/{imageId}/manifest.json     status document: pending → rendered | failed, written last
+ * originals/{imageId}.{ext}              the upload, as received by POST /v1/images (private)
+ * thumbnails/{imageId}/{variant}.{ext}   e.g. thumbnails/lot-1234-1/s150.jpg (public: the CDN's origin, variants only)
+ * metadata/{imageId}/manifest.json       status document: pending → rendered | failed, written last (private)
+ * metadata/rerender~/{run}.json          re-render checkpoints (private)
  * </pre>
+ *
+ * The buckets are {@code miniatura.storage.originals-bucket}, {@code .thumbnails-bucket} and {@code .metadata-bucket};
+ * manifests and checkpoints are read and written through {@link ManifestStore}.
  */
 public final class StorageLayout {
     public static final String MANIFEST_FILE = "manifest.json";

@@ -4,8 +4,8 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.StuckSettings;
 import java.time.Clock;
@@ -30,15 +30,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class ImagePageController {
     private static final MediaType HTML = new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8);
-    private final ObjectStore store;
-    private final String thumbnails;
+    private final ManifestStore manifests;
     private final String thumbnailsUrl;
     private final StuckStatus stuck;
 
     ImagePageController(ObjectStore store, MiniaturaSettings settings, IngestSettings ingest, StuckSettings stuckSettings) {
-        this.store = store;
+        this.manifests = new ManifestStore(store, settings.storage());
         this.stuck = new StuckStatus(stuckSettings, Clock.systemUTC());
-        this.thumbnails = settings.storage().thumbnailsBucket();
         this.thumbnailsUrl = ingest.thumbnailsUrl();
     }
 
@@ -48,8 +46,7 @@ class ImagePageController {
         if (problem != null) {
             return page(HttpStatus.BAD_REQUEST, "Not an imageId", "<p class=\"reason\">imageId " + escape(problem) + ".</p>");
         }
-        Optional<Manifest> found = store.get(thumbnails, StorageLayout.manifestKey(imageId), 16L * 1024 * 1024)
-                .map(object -> ManifestCodec.read(object.bytes()));
+        Optional<Manifest> found = manifests.manifest(imageId).map(ManifestCodec::read);
         if (found.isEmpty()) {
             return page(HttpStatus.NOT_FOUND, imageId, "<p class=\"reason\">No image with imageId " + escape(imageId)
                     + " was ever accepted.</p>");

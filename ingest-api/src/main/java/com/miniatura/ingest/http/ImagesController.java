@@ -8,6 +8,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
@@ -48,7 +49,7 @@ class ImagesController {
     private final ObjectStore store;
     private final Intake intake;
     private final String originals;
-    private final String thumbnails;
+    private final ManifestStore manifests;
     private final long maxUploadBytes;
     private final StuckStatus stuck;
 
@@ -59,7 +60,7 @@ class ImagesController {
         this.maxUploadBytes = ingest.maxUploadBytes();
         this.intake = intake;
         this.originals = settings.storage().originalsBucket();
-        this.thumbnails = settings.storage().thumbnailsBucket();
+        this.manifests = new ManifestStore(store, settings.storage());
     }
 
     /**
@@ -140,8 +141,8 @@ class ImagesController {
         if (problem != null) {
             throw ApiException.invalid("imageId", problem);
         }
-        Manifest manifest = store.get(thumbnails, StorageLayout.manifestKey(imageId), 16L * 1024 * 1024)
-                .map(object -> ManifestCodec.read(object.bytes()))
+        Manifest manifest = manifests.manifest(imageId)
+                .map(ManifestCodec::read)
                 .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Unknown image",
                         "no image with imageId " + imageId + " was ever accepted", List.of()));
         List<Variant> variants = manifest.variants().stream()

@@ -10,11 +10,10 @@ import com.miniatura.common.event.ImageEventData;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.PendingMarkers;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
 import com.miniatura.ingest.publish.EventPublisher;
 import java.time.Clock;
@@ -44,22 +43,19 @@ import org.springframework.stereotype.Service;
  */
 @Service
 class Intake {
-    private final ObjectStore store;
+    private final ManifestStore manifests;
     private final EventPublisher publisher;
     private final ExecutorService writers;
-    private final String thumbnails;
     private final PendingMarkers markers;
     private final String source;
     private final Clock clock = Clock.systemUTC();
-    private static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
     private static final Logger log = LoggerFactory.getLogger(Intake.class);
 
     Intake(ObjectStore store, EventPublisher publisher, ExecutorService storageWriters,
            MiniaturaSettings common, IngestSettings settings) {
-        this.store = store;
+        this.manifests = new ManifestStore(store, common.storage());
         this.publisher = publisher;
         this.writers = storageWriters;
-        this.thumbnails = common.storage().thumbnailsBucket();
         this.markers = new PendingMarkers(store, common.storage().metadataBucket());
         this.source = settings.source();
     }
@@ -103,9 +99,8 @@ class Intake {
     /** Writes the pending (or deleting) status and returns the status document it replaced, if any. */
     private Optional<byte[]> markAccepted(ImageEvent event) {
         String imageId = event.data().imageId();
-        String key = StorageLayout.manifestKey(imageId);
         // absent for every new image: see ObjectStore#getIfExists (a GET's 404 costs ~20 ms of CPU in the SDK)
-        Optional<byte[]> previous = store.getIfExists(thumbnails, key, MAX_MANIFEST_BYTES).map(StoredObject::bytes);
+        Optional<byte[]> previous = manifests.manifest(imageId);
         Manifest before = previous.map(Intake::readOrNull).orElse(null);
         Manifest status;
         if (event.data() instanceof ImageUploaded data) {
@@ -116,7 +111,7 @@ class Intake {
             // The original to erase stays named until the worker has erased it.
             status = Manifest.deleting(imageId, before == null ? null : before.source(), event.id(), event.time(), event.time());
         }
-        store.put(thumbnails, key, ManifestCodec.write(status.carryingDeletion(before)), "application/json", "no-cache", Map.of());
+        manifests.putManifest(imageId, ManifestCodec.write(status.carryingDeletion(before)));
         if (event.data() instanceof ImageUploaded) {
             markPending(imageId);
         }
@@ -150,13 +145,13 @@ class Intake {
      */
     private void restore(List<ImageEvent> events, List<Optional<byte[]>> previous) {
         for (int i = 0; i < events.size(); i++) {
-            String key = StorageLayout.manifestKey(events.get(i).data().imageId());
-            MDC.put(TraceParent.MDC_IMAGE_ID, events.get(i).data().imageId());
+            String imageId = events.get(i).data().imageId();
+            MDC.put(TraceParent.MDC_IMAGE_ID, imageId);
             try {
                 if (previous.get(i).isPresent()) {
-                    store.put(thumbnails, key, previous.get(i).get(), "application/json", "no-cache", Map.of());
+                    manifests.putManifest(imageId, previous.get(i).get());
                 } else {
-                    store.remove(thumbnails, key);
+                    manifests.removeManifest(imageId);
                 }
                 Manifest restored = previous.get(i).map(Intake::readOrNull).orElse(null);
                 if (events.get(i).data() instanceof ImageUploaded

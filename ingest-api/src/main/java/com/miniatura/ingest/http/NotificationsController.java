@@ -9,11 +9,11 @@ import com.miniatura.common.event.ImageEventData;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.auth.BodyLimit;
 import com.miniatura.ingest.auth.RequiresScope;
@@ -54,14 +54,13 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class NotificationsController {
     private static final Logger log = LoggerFactory.getLogger(NotificationsController.class);
-    private static final long MAX_MANIFEST_BYTES = 16L * 1024 * 1024;
 
     private final Intake intake;
     private final ObjectStore store;
     private final IngestSettings settings;
     private final StorageSettings storage;
     private final String originals;
-    private final String thumbnails;
+    private final ManifestStore manifests;
 
     NotificationsController(Intake intake, ObjectStore store, IngestSettings settings, MiniaturaSettings common) {
         this.intake = intake;
@@ -69,7 +68,7 @@ class NotificationsController {
         this.settings = settings;
         this.storage = common.storage();
         this.originals = common.storage().originalsBucket();
-        this.thumbnails = common.storage().thumbnailsBucket();
+        this.manifests = new ManifestStore(store, common.storage());
     }
 
     record Published(String imageId, String type, String eventId, String key) {}
@@ -131,8 +130,7 @@ class NotificationsController {
     }
 
     private Optional<Manifest> manifest(String imageId) {
-        return store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES)
-                .map(StoredObject::bytes)
+        return manifests.manifest(imageId)
                 .flatMap(bytes -> {
                     try {
                         return Optional.of(ManifestCodec.read(bytes));

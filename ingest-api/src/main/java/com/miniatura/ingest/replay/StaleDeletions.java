@@ -6,12 +6,10 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.InvalidEventException;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
-import com.miniatura.common.storage.StorageLayout;
-import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StoredObject;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -47,15 +45,15 @@ import tools.jackson.core.JacksonException;
  * A tie is not "older": the worker lets a deletion win over an upload of the same time.
  */
 final class StaleDeletions {
-    /** As much as the worker reads of a manifest. */
-    private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
     /** The status of an image rendered, or to be, from an original. */
     private static final Set<String> UPLOADED = Set.of(Manifest.PENDING, Manifest.RENDERED, Manifest.FAILED);
 
     private final ObjectStore store;
+    private final ManifestStore manifests;
 
     StaleDeletions(ObjectStore store) {
         this.store = store;
+        this.manifests = new ManifestStore(store, store.settings());
     }
 
     /**
@@ -124,18 +122,12 @@ final class StaleDeletions {
     }
 
     /**
-     * The image's manifest: in the metadata bucket, else (written before manifests moved there) in the thumbnails
-     * bucket; empty when there is none or it is unreadable.
+     * The image's manifest ({@link ManifestStore}: in the metadata bucket, else one written before manifests moved
+     * there); empty when there is none or it is unreadable.
      */
     private Optional<Manifest> manifest(String imageId) {
-        StorageSettings storage = store.settings();
-        String key = StorageLayout.manifestKey(imageId);
         try {
-            Optional<StoredObject> object = store.getIfExists(storage.metadataBucket(), key, MAX_MANIFEST_BYTES);
-            if (object.isEmpty()) {
-                object = store.getIfExists(storage.thumbnailsBucket(), key, MAX_MANIFEST_BYTES);
-            }
-            return object.map(o -> ManifestCodec.read(o.bytes()));
+            return manifests.manifest(imageId).map(ManifestCodec::read);
         } catch (ObjectTooLargeException | JacksonException e) {
             return Optional.empty();
         }

@@ -1,7 +1,7 @@
 package com.miniatura.ingest.rerender;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.StoredObject;
 import java.time.Instant;
 import java.util.List;
@@ -12,8 +12,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Where a re-render run is, saved in object storage as it goes so that a killed or restarted run continues
- * where it stopped: {@code <thumbnails bucket>/rerender~/<run>.json}. The {@code ~} cannot occur in an imageId,
- * so the document never shares a prefix with an image's variants.
+ * where it stopped: {@code <metadata bucket>/rerender~/<run>.json} ({@link ManifestStore}: one an earlier version
+ * saved in the thumbnails bucket is read from there, and moved by the next save). The {@code ~} cannot occur in an
+ * imageId, so the document never shares a prefix with an image's manifest.
  *
  * <p>It records a position only for work whose events Kafka has acknowledged: the run takes the positions,
  * flushes the producer, and only then saves them. A run killed at any moment therefore re-publishes at most
@@ -50,8 +51,8 @@ record Checkpoint(String run, String fingerprint, Instant startedAt, Instant upd
         return PREFIX + run + ".json";
     }
 
-    static Optional<Checkpoint> load(ObjectStore store, String bucket, String run) {
-        return store.get(bucket, key(run), 64L * 1024 * 1024).map(o -> read(o, bucket + "/" + key(run)));
+    static Optional<Checkpoint> load(ManifestStore store, String run) {
+        return store.read(key(run), 64L * 1024 * 1024).map(o -> read(o, store.bucket() + "/" + key(run)));
     }
 
     private static Checkpoint read(StoredObject object, String where) {
@@ -63,8 +64,7 @@ record Checkpoint(String run, String fingerprint, Instant startedAt, Instant upd
         }
     }
 
-    void save(ObjectStore store, String bucket) {
-        store.put(bucket, key(run), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this), "application/json",
-                "no-store", Map.of());
+    void save(ManifestStore store) {
+        store.write(key(run), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this), "no-store");
     }
 }

@@ -6,7 +6,6 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageUnavailableException;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.rerender.Rerender.Outcome;
 import com.miniatura.ingest.rerender.Rerender.ShardState;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
@@ -144,10 +143,10 @@ final class Prune {
         String run = host.run();
         Checkpoint checkpoint = null;
         if (!options.dryRun()) {
-            checkpoint = host.withRetry(() -> Checkpoint.load(store, host.checkpointBucket(), run)).orElse(null);
+            checkpoint = host.withRetry(() -> Checkpoint.load(host.checkpoints(), run)).orElse(null);
             if (checkpoint != null && !options.restart()) {
                 if (!checkpoint.fingerprint().equals(host.fingerprint())) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + host.checkpointBucket() + "/"
+                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + host.checkpoints().bucket() + "/"
                             + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start"
                             + " it over, or another --run name");
                 }
@@ -320,7 +319,7 @@ final class Prune {
             return; // no manifest to read
         }
         batch.add(Count.MANIFESTS_READ, 1);
-        Optional<StoredObject> stored = host.manifestObject(group.imageId);
+        Optional<byte[]> stored = host.manifestObject(group.imageId);
         if (stored.isEmpty()) {
             if (pruning.withoutManifest()) {
                 orphans(old, batch);
@@ -332,7 +331,7 @@ final class Prune {
         }
         Manifest manifest;
         try {
-            manifest = ManifestCodec.read(stored.get().bytes());
+            manifest = ManifestCodec.read(stored.get());
         } catch (RuntimeException e) {
             batch.add(Count.KEPT_UNREADABLE, old.size());
             return;
@@ -468,7 +467,7 @@ final class Prune {
             Instant now = clock.instant();
             host.withRetry(() -> {
                 new Checkpoint(host.run(), host.fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
-                        .save(store, host.checkpointBucket());
+                        .save(host.checkpoints());
                 return null;
             });
         }

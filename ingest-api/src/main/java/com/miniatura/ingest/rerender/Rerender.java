@@ -8,10 +8,9 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageUnavailableException;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.ingest.rerender.Staleness.Verdict;
@@ -61,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * deleted since.
  *
  * <p>With {@code --prune} it publishes nothing and runs a {@link Prune} instead, which reads manifests and keeps its
- * checkpoint where this class says ({@link #manifestObject}, {@link #checkpointBucket}).
+ * checkpoint where this class says ({@link #manifestObject}, {@link #checkpoints}).
  */
 final class Rerender {
     private static final Logger log = LoggerFactory.getLogger(Rerender.class);
@@ -104,7 +103,7 @@ final class Rerender {
     private final ObjectStore store;
     private final EventSink sink;
     private final String topic;
-    private final String thumbnails;
+    private final ManifestStore manifests;
     private final VariantCatalog catalog;
     private final List<VariantSpec> wanted;
     private final RerenderOptions options;
@@ -154,12 +153,12 @@ final class Rerender {
     /** What a run ended with. */
     enum Outcome { COMPLETED, ALREADY_COMPLETED, STOPPED }
 
-    Rerender(ObjectStore store, EventSink sink, String topic, String thumbnailsBucket, VariantCatalog catalog,
+    Rerender(ObjectStore store, EventSink sink, String topic, ManifestStore manifests, VariantCatalog catalog,
             RerenderOptions options, PrintStream out, Clock clock) {
         this.store = store;
         this.sink = sink;
         this.topic = topic;
-        this.thumbnails = thumbnailsBucket;
+        this.manifests = manifests;
         this.catalog = catalog;
         this.options = options;
         this.out = out;
@@ -230,10 +229,10 @@ final class Rerender {
         }
         Checkpoint checkpoint = null;
         if (!options.dryRun()) {
-            checkpoint = Checkpoint.load(store, checkpointBucket(), run).orElse(null);
+            checkpoint = Checkpoint.load(checkpoints(), run).orElse(null);
             if (checkpoint != null && !options.restart()) {
                 if (!checkpoint.fingerprint().equals(fingerprint)) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + checkpointBucket() + "/"
+                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + checkpoints().bucket() + "/"
                             + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start it"
                             + " over, or another --run name");
                 }
@@ -558,11 +557,11 @@ final class Rerender {
     /** The image's verdict; {@code null} when the original vanished meanwhile. */
     private Staleness.Result classify(String imageId, String key, String etag, Instant lastModified) {
         counts.get(Count.MANIFESTS_READ).increment();
-        Optional<StoredObject> object = manifestObject(imageId);
+        Optional<byte[]> object = manifestObject(imageId);
         Manifest manifest = null;
         if (object.isPresent()) {
             try {
-                manifest = ManifestCodec.read(object.get().bytes());
+                manifest = ManifestCodec.read(object.get());
             } catch (RuntimeException e) {
                 return new Staleness.Result(Verdict.UNREADABLE_MANIFEST, catalog.variants().stream().map(VariantSpec::name).toList());
             }
@@ -602,13 +601,13 @@ final class Rerender {
      * The image's manifest as stored, if any: the one place rerender and {@code --prune} read manifests from. Storage
      * outages are retried.
      */
-    Optional<StoredObject> manifestObject(String imageId) {
-        return withRetry(() -> store.getIfExists(thumbnails, StorageLayout.manifestKey(imageId), 1024 * 1024));
+    Optional<byte[]> manifestObject(String imageId) {
+        return withRetry(() -> manifests.manifest(imageId));
     }
 
-    /** The bucket of this run's checkpoint ({@link Checkpoint#key}): the one place rerender and {@code --prune} take it from. */
-    String checkpointBucket() {
-        return thumbnails;
+    /** Where this run's checkpoint ({@link Checkpoint#key}) is kept: the one place rerender and {@code --prune} take it from. */
+    ManifestStore checkpoints() {
+        return manifests;
     }
 
     <T> T withRetry(java.util.function.Supplier<T> call) {
@@ -647,7 +646,7 @@ final class Rerender {
             }
             Instant now = clock.instant();
             withRetry(() -> {
-                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(store, checkpointBucket());
+                new Checkpoint(run, fingerprint, startedAt, now, completed ? now : null, shards, lines, snapshot).save(checkpoints());
                 return null;
             });
         }

@@ -4,6 +4,7 @@ import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.TopicProvisioner;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
@@ -46,6 +47,7 @@ import org.springframework.core.env.ConfigurableEnvironment;
  * rerender --mode=all --from-file=export.csv            # lines "key" or "imageId,key"
  * rerender --prune                                      # what no manifest lists: counts and bytes, deletes nothing
  * rerender --prune --delete --rate=1000                 # then delete it
+ * rerender --move-metadata --dry-run                    # manifests an earlier version left in the thumbnails bucket
  * </pre>
  *
  * <p>Exit status: 0 done (or already done), 1 failed (storage or Kafka unavailable; run it again to continue from
@@ -62,16 +64,20 @@ public class RerenderCommand {
                             [--metrics-port=PORT] [--jobs-per-core=22]
                    rerender --prune [--delete] [--prune-min-age=24h] [--prune-without-manifest] [--prefix=P]
                             [--rate=DELETIONS_PER_S] [--run=NAME] [--restart] [--checkpoint-every=10s]
-                            [--parallelism=16] [--shards=64] [--progress=auto|bar|log|none]""";
+                            [--parallelism=16] [--shards=64] [--progress=auto|bar|log|none]
+                   rerender --move-metadata [--dry-run] [--rate=OBJECTS_PER_S] [--parallelism=16] [--shards=64]""";
     private static final Set<String> FLAGS = Set.of("mode", "bucket", "prefix", "from-file", "variants", "rate", "dry-run",
             "run", "restart", "checkpoint-every", "parallelism", "shards", "id-from", "progress", "metrics-port", "jobs-per-core",
-            "prune", "delete", "prune-min-age", "prune-without-manifest");
-    private static final Set<String> SWITCHES = Set.of("dry-run", "restart", "prune", "delete", "prune-without-manifest");
+            "prune", "delete", "prune-min-age", "prune-without-manifest", "move-metadata");
+    private static final Set<String> SWITCHES = Set.of("dry-run", "restart", "prune", "delete", "prune-without-manifest",
+            "move-metadata");
     /** Flags of a re-render that mean nothing to a prune. */
     private static final List<String> NOT_FOR_PRUNE = List.of("mode", "bucket", "from-file", "variants", "id-from",
             "metrics-port", "jobs-per-core");
     /** Flags of a prune that mean nothing to a re-render. */
     private static final List<String> ONLY_FOR_PRUNE = List.of("delete", "prune-min-age", "prune-without-manifest");
+    /** The flags {@code --move-metadata} takes: it moves documents and publishes nothing. */
+    private static final Set<String> MOVE_FLAGS = Set.of("move-metadata", "dry-run", "rate", "parallelism", "shards");
 
     /** Runs the command; the exit status as documented above. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
@@ -120,6 +126,9 @@ public class RerenderCommand {
             Problems config = new Problems();
             MiniaturaSettings settings = MiniaturaSettings.load(env, config);
             config.throwIfAny();
+            if (parsed.moveMetadata()) {
+                return moveMetadata(parsed, settings, out);
+            }
             RerenderOptions options = parsed.options(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
@@ -130,10 +139,10 @@ public class RerenderCommand {
             if (settings.kafka().createTopic() && publishes) {
                 TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
             }
-            store.ensureBucketsIfConfigured(settings.storage().thumbnailsBucket());
+            store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
             try (Rerender.EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
-                Rerender rerender = new Rerender(store, sink, bulk, settings.storage().thumbnailsBucket(), settings.catalog(),
-                        options, out, Clock.systemUTC());
+                Rerender rerender = new Rerender(store, sink, bulk, new ManifestStore(store, settings.storage()),
+                        settings.catalog(), options, out, Clock.systemUTC());
                 // SIGTERM (a Job's pod evicted, Ctrl-C): stop, save the position, then let the JVM go
                 CountDownLatch finished = new CountDownLatch(1);
                 Thread hook = new Thread(() -> {
@@ -166,10 +175,45 @@ public class RerenderCommand {
         }
     }
 
+    /**
+     * {@code --move-metadata} ({@link MetadataMove}); SIGTERM stops it, and running it again continues. Exit status as
+     * a run's: 0 done, 1 stopped or failed.
+     */
+    private static int moveMetadata(Parsed parsed, MiniaturaSettings settings, PrintStream out) throws Exception {
+        ObjectStore store = new ObjectStore(settings.storage());
+        store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
+        MetadataMove move = new MetadataMove(store, settings.storage(), on(parsed.flags(), "dry-run"), parsed.rate(),
+                parsed.parallelism(), parsed.shards(), out);
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            move.stop();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "rerender-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return move.execute() == Rerender.Outcome.STOPPED ? 1 : 0;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException e) {
+                // already shutting down
+            }
+        }
+    }
+
     /** Flags checked, every problem reported, each naming its flag. */
     record Parsed(Map<String, String> flags, Mode mode, List<String> variants, double rate, Duration checkpointEvery,
             int parallelism, int shards, IdFrom idFrom, ProgressStyle progress, int metricsPort, double jobsPerCore,
             Duration pruneMinAge) {
+
+        boolean moveMetadata() {
+            return on(flags, "move-metadata");
+        }
 
         /** The options; a prune lists the thumbnails bucket and is a dry run unless {@code --delete}. */
         RerenderOptions options(String originalsBucket, String thumbnailsBucket) {
@@ -184,16 +228,21 @@ public class RerenderCommand {
     }
 
     static Parsed parse(Map<String, String> flags, List<String> problems) {
+        boolean move = on(flags, "move-metadata");
+        if (move) {
+            flags.keySet().stream().filter(name -> !MOVE_FLAGS.contains(name)).forEach(name -> problems.add("--" + name
+                    + ": does not go with --move-metadata, which moves manifests and checkpoints and publishes nothing"));
+        }
         Mode mode = null;
         String m = flags.get("mode");
         boolean prune = on(flags, "prune");
-        if (prune) {
+        if (prune && !move) {
             NOT_FOR_PRUNE.stream().filter(flags::containsKey)
                     .forEach(flag -> problems.add("--" + flag + ": does not apply to --prune"));
             if (on(flags, "delete") && flags.containsKey("dry-run")) {
                 problems.add("--dry-run: --prune is a dry run unless --delete is given; pass one of them, not both");
             }
-        } else {
+        } else if (!move) {
             ONLY_FOR_PRUNE.stream().filter(flags::containsKey)
                     .forEach(flag -> problems.add("--" + flag + ": only applies to --prune"));
             if (m == null) {
@@ -214,7 +263,8 @@ public class RerenderCommand {
                 problems.add("--variants: names a variant twice");
             }
         }
-        double rate = number(flags, "rate", 0, 1, 10_000_000, "a number of events per second, 1..10000000", problems);
+        double rate = number(flags, "rate", 0, 1, 10_000_000,
+                "a number of " + (move ? "objects" : "events") + " per second, 1..10000000", problems);
         int parallelism = (int) number(flags, "parallelism", 16, 1, 256, "1..256", problems);
         int shards = (int) number(flags, "shards", 64, 1, 4096, "1..4096", problems);
         int metricsPort = (int) number(flags, "metrics-port", 0, 1, 65535, "a port 1..65535", problems);

@@ -2,9 +2,9 @@ package com.miniatura.ingest.stuck;
 
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.PendingMarkers;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.StuckSettings;
 import io.micrometer.core.instrument.Gauge;
@@ -34,7 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class StuckSweep implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StuckSweep.class);
     /** Manifests are a few KB; anything far larger is not one of ours. */
-    private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
     /** The first sweep after startup waits this long at most, so a restarted instance reports soon. */
     private static final Duration FIRST_SWEEP = Duration.ofMinutes(1);
 
@@ -47,6 +46,7 @@ public final class StuckSweep implements AutoCloseable {
     private final ObjectStore store;
     private final StorageSettings storage;
     private final PendingMarkers markers;
+    private final ManifestStore manifests;
     private final StuckSettings settings;
     private final Clock clock;
     private final AtomicLong pending = new AtomicLong();
@@ -56,6 +56,7 @@ public final class StuckSweep implements AutoCloseable {
     public StuckSweep(ObjectStore store, StorageSettings storage, StuckSettings settings, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.storage = storage;
+        this.manifests = new ManifestStore(store, storage);
         this.markers = new PendingMarkers(store, storage.metadataBucket());
         this.settings = settings;
         this.clock = clock;
@@ -142,10 +143,9 @@ public final class StuckSweep implements AutoCloseable {
         }
     }
 
-    /** The image's status document, by one GET: a marker this old nearly always has one. */
+    /** The image's status document, if any. */
     private Optional<byte[]> readManifest(String imageId) {
-        return store.get(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES)
-                .map(object -> object.bytes());
+        return manifests.manifest(imageId);
     }
 
     @Override

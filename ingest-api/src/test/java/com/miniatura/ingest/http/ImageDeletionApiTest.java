@@ -115,9 +115,9 @@ class ImageDeletionApiTest {
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(jsonPath("$.title").value("Event broker unavailable"));
         InOrder order = inOrder(store);
-        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"),
+        order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
                 argThat(json -> ManifestCodec.read(json).status().equals("deleting")), anyString(), anyString(), anyMap());
-        order.verify(store).put("thumbnails", "img-1/manifest.json", previous, "application/json", "no-cache", Map.of());
+        order.verify(store).put("metadata", "img-1/manifest.json", previous, "application/json", "no-cache", Map.of());
     }
 
     @Test
@@ -146,16 +146,14 @@ class ImageDeletionApiTest {
 
     private byte[] statusIs(String imageId, Manifest manifest) {
         byte[] json = ManifestCodec.write(manifest);
-        when(store.get(eq("thumbnails"), eq(imageId + "/manifest.json"), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(json, "x", "application/json", Map.of())));
-        when(store.getIfExists(eq("thumbnails"), eq(imageId + "/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq(imageId + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(json, "x", "application/json", Map.of())));
         return json;
     }
 
     private Manifest written(String imageId) {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("thumbnails"), eq(imageId + "/manifest.json"), json.capture(), eq("application/json"),
+        verify(store).put(eq("metadata"), eq(imageId + "/manifest.json"), json.capture(), eq("application/json"),
                 eq("no-cache"), anyMap());
         return ManifestCodec.read(json.getValue());
     }

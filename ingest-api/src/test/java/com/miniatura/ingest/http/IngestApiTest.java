@@ -73,7 +73,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.events[0].imageId").value("img-1"))
                 .andExpect(jsonPath("$.events[0].status").value("pending"));
         ArgumentCaptor<byte[]> manifest = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"), manifest.capture(), eq("application/json"),
+        verify(store).put(eq("metadata"), eq("img-1/manifest.json"), manifest.capture(), eq("application/json"),
                 anyString(), anyMap());
         assertThat(ManifestCodec.read(manifest.getValue()).status()).isEqualTo("pending");
         @SuppressWarnings("unchecked")
@@ -197,19 +197,19 @@ class IngestApiTest {
     @Test
     void refusedPublishPutsBackThePreviousStatusOrRemovesTheNewOne() throws Exception {
         byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), null, "old", Instant.EPOCH));
-        when(store.getIfExists(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
-        when(store.getIfExists(eq("thumbnails"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
+        when(store.getIfExists(eq("metadata"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
         doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
         String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isServiceUnavailable());
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
-        order.verify(store).put(eq("thumbnails"), eq("img-1/manifest.json"),
+        order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
                 org.mockito.ArgumentMatchers.argThat(json -> ManifestCodec.read(json).status().equals("pending")),
                 anyString(), anyString(), anyMap());
-        order.verify(store).put("thumbnails", "img-1/manifest.json", rendered, "application/json", "no-cache", Map.of());
-        verify(store).remove("thumbnails", "img-2/manifest.json");
+        order.verify(store).put("metadata", "img-1/manifest.json", rendered, "application/json", "no-cache", Map.of());
+        verify(store).remove("metadata", "img-2/manifest.json");
     }
 
     @Test
@@ -222,7 +222,7 @@ class IngestApiTest {
     @Test
     void answers503WhenStorageIsDownAndDoesNotPublish() throws Exception {
         when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap()))
-                .thenThrow(new StorageUnavailableException("put thumbnails/img-1/manifest.json failed: connection refused", null));
+                .thenThrow(new StorageUnavailableException("put metadata/img-1/manifest.json failed: connection refused", null));
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
@@ -293,7 +293,7 @@ class IngestApiTest {
         Manifest rendered = Manifest.rendered("img-1", Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
                 List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
                 "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
-        when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-1"))
                 .andExpect(status().isOk())
@@ -305,7 +305,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.reason").doesNotExist());
 
         Manifest failed = Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());
-        when(store.get(eq("thumbnails"), eq("img-2/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq("img-2/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-2"))
                 .andExpect(status().isOk())
@@ -319,7 +319,7 @@ class IngestApiTest {
     void aStoredReasonNamingStorageIsShownWithoutIt() throws Exception {
         Manifest failed = Manifest.failed("img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3",
                 Instant.now());
-        when(store.get(eq("thumbnails"), eq("img-3/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq("img-3/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-3"))
                 .andExpect(status().isOk())

@@ -94,7 +94,7 @@ class NotificationsTest {
     }
 
     private void manifest(Manifest m) {
-        when(store.getIfExists(eq("thumbnails"), eq(m.imageId() + "/manifest.json"), anyLong()))
+        when(store.getIfExists(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(m), "x", "application/json", Map.of())));
     }
 
@@ -125,7 +125,7 @@ class NotificationsTest {
         assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
                 "lot-1234-1", "lot-1234", "originals", KEY, ETAG, 48213L, "image/jpeg")));
         // pending before the event exists, as for every upload
-        verify(store).put(eq("thumbnails"), eq("lot-1234-1/manifest.json"), any(), eq("application/json"), any(), anyMap());
+        verify(store).put(eq("metadata"), eq("lot-1234-1/manifest.json"), any(), eq("application/json"), any(), anyMap());
     }
 
     /** What POST /v1/uploads has the client send, and the storage server keep: the imageId as metadata. */
@@ -168,8 +168,8 @@ class NotificationsTest {
                 .andExpect(jsonPath("$.events[0].imageId").value("owner-1"));
         assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
                 "owner-1", null, "originals", KEY, ETAG, 48213L, "image/jpeg")));
-        verify(store, never()).getIfExists(eq("thumbnails"), eq("victim/manifest.json"), anyLong());
-        verify(store, never()).put(eq("thumbnails"), eq("victim/manifest.json"), any(), anyString(), any(), anyMap());
+        verify(store, never()).getIfExists(eq("metadata"), eq("victim/manifest.json"), anyLong());
+        verify(store, never()).put(eq("metadata"), eq("victim/manifest.json"), any(), anyString(), any(), anyMap());
     }
 
     /** POST /v1/images writes the original itself, and MinIO tells of that write too: one render, not two. */

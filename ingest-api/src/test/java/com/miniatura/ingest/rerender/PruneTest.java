@@ -17,8 +17,10 @@ import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageRejectedException;
+import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StoredObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -64,7 +66,12 @@ class PruneTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LOTS = 300;
 
-    /** The thumbnails bucket: key → object, in S3's order. */
+    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
+            "originals", "thumbnails", "no-cache", false);
+    /**
+     * The thumbnails bucket: key → object, in S3's order. The fake store ignores the bucket it is asked for, so the
+     * metadata bucket's manifests and checkpoints are kept here too (and listed, as the legacy layout's were).
+     */
     private final TreeMap<String, Stored> bucket = new TreeMap<>(Keys::compare);
     private final ObjectStore store = mock(ObjectStore.class);
     /** Each listing's start-after key, in the order the listings were made. */
@@ -196,7 +203,7 @@ class PruneTest {
         RerenderOptions options = RerenderCommand.parse(parsed, problems).options("originals", "thumbnails");
         assertThat(problems).isEmpty();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-        return new Rerender(store, new NoSink(), "bulk", "thumbnails", CATALOG, options, out,
+        return new Rerender(store, new NoSink(), "bulk", new ManifestStore(store, STORAGE), CATALOG, options, out,
                 Clock.fixed(NOW, ZoneOffset.UTC)).execute();
     }
 

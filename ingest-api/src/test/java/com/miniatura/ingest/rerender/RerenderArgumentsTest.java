@@ -55,7 +55,16 @@ class RerenderArgumentsTest {
                 new Case("a prune both dry and deleting", List.of("--prune", "--delete", "--dry-run"),
                         List.of("--dry-run: --prune is a dry run unless --delete is given; pass one of them, not both")),
                 new Case("a prune with a bad age", List.of("--prune", "--prune-min-age=soon"),
-                        List.of("--prune-min-age: expected a duration 0s..3650d such as 24h but was \"soon\"")));
+                        List.of("--prune-min-age: expected a duration 0s..3650d such as 24h but was \"soon\"")),
+                new Case("--move-metadata with flags of a re-render", List.of("--move-metadata", "--mode=all", "--variants=s150",
+                        "--rate=fast", "--dry-run"),
+                        List.of("--mode: does not go with --move-metadata, which moves manifests and checkpoints and publishes nothing",
+                                "--variants: does not go with --move-metadata, which moves manifests and checkpoints and publishes"
+                                        + " nothing",
+                                "--rate: expected a number of objects per second, 1..10000000 but was \"fast\"")),
+                new Case("--move-metadata with a value", List.of("--move-metadata=soon"),
+                        List.of("--move-metadata: expected true or false (or no value) but was \"soon\"",
+                                "--mode: expected missing or all but was not set")));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -165,6 +166,19 @@ class DockerComposeTest {
         assertThat(String.join(" ", strings(service(compose, "minio-init").get("command"))))
                 .contains("mc event add --ignore-existing local/originals arn:minio:sqs::INGEST:webhook --event put,delete");
         assertThat(api).containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
+    }
+
+    /**
+     * Regression: manifests lived in the public thumbnails bucket. minio-init creates the metadata bucket they live in
+     * now and keeps it private; the thumbnails bucket is the only one anyone may read.
+     */
+    @Test
+    void minioInitCreatesThePrivateMetadataBucketAndOnlyThumbnailsArePublic() throws IOException {
+        String init = String.join(" ", strings(service(compose(), "minio-init").get("command")));
+        assertThat(init).containsPattern("mc mb --ignore-existing [^&]*local/metadata")
+                .contains("mc anonymous set none local/metadata");
+        assertThat(Pattern.compile("mc anonymous set (\\S+) (\\S+)").matcher(init).results()
+                .filter(m -> !m.group(1).equals("none")).map(m -> m.group(2)).toList()).containsExactly("local/thumbnails");
     }
 
     /**

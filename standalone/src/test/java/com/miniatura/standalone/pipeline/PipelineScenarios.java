@@ -122,7 +122,7 @@ abstract class PipelineScenarios {
             BufferedImage actual = ImageIO.read(new ByteArrayInputStream(pipeline.read("thumbnails", imageId + "/d800.jpg")));
             assertThat(Pixels.meanAbsoluteDifference(upright, actual)).as("%s upright", fixture).isLessThan(Pixels.UPRIGHT_TOLERANCE);
         }
-        Map<String, Object> manifest = Pipeline.JSON.readValue(pipeline.read("thumbnails", imageId + "/manifest.json"), Map.class);
+        Map<String, Object> manifest = Pipeline.JSON.readValue(pipeline.read("metadata", imageId + "/manifest.json"), Map.class);
         assertThat(manifest).containsEntry("status", "rendered").containsKey("source");
     }
 
@@ -197,7 +197,7 @@ abstract class PipelineScenarios {
             producer.send(record).get();
             JsonNode first = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
             assertThat(first.get("status").asString()).isEqualTo("rendered");
-            byte[] manifest = pipeline.read("thumbnails", imageId + "/manifest.json");
+            byte[] manifest = pipeline.read("metadata", imageId + "/manifest.json");
             double before = skipped.count();
             for (int i = 0; i < duplicates; i++) {
                 producer.send(record).get();
@@ -207,7 +207,7 @@ abstract class PipelineScenarios {
                 Thread.sleep(50);
             }
             assertThat(skipped.count() - before).as("duplicates skipped").isEqualTo(duplicates);
-            assertThat(pipeline.read("thumbnails", imageId + "/manifest.json")).as("manifest untouched").isEqualTo(manifest);
+            assertThat(pipeline.read("metadata", imageId + "/manifest.json")).as("manifest untouched").isEqualTo(manifest);
             System.out.printf("duplicates: sent 1 + %d copies of one event -> rendered 1, skipped %.0f, manifest unchanged%n",
                     duplicates, skipped.count() - before);
         }
@@ -224,7 +224,7 @@ abstract class PipelineScenarios {
         byte[] photo = Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg"));
         pipeline.uploadAccepted(fixtures().resolve("catalog/flowers-1024.jpg"), imageId);
         assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("rendered");
-        assertThat(pipeline.keys("thumbnails", imageId + "/")).hasSize(VARIANTS.size() + 1);
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).as("the variants, and not the manifest").hasSize(VARIANTS.size());
 
         HttpResponse<String> accepted = pipeline.delete("/v1/images/" + imageId);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
@@ -233,7 +233,8 @@ abstract class PipelineScenarios {
         assertThat(deleted.get("status").asString()).isEqualTo("deleted");
         assertThat(deleted.get("variants")).isEmpty();
         java.time.Instant deletedAt = java.time.Instant.parse(deleted.get("deletedAt").asString());
-        assertThat(pipeline.keys("thumbnails", imageId + "/")).containsExactly(imageId + "/manifest.json");
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).isEmpty();
+        assertThat(pipeline.keys("metadata", imageId + "/")).containsExactly(imageId + "/manifest.json");
         assertThat(pipeline.keys("originals", imageId)).isEmpty();
 
         io.micrometer.core.instrument.Counter ignored = pipeline.worker.getBean(io.micrometer.core.instrument.MeterRegistry.class)
@@ -252,7 +253,8 @@ abstract class PipelineScenarios {
         }
         assertThat(ignored.count() - before).as("late uploads ignored").isEqualTo(1);
         assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("deleted");
-        assertThat(pipeline.keys("thumbnails", imageId + "/")).containsExactly(imageId + "/manifest.json");
+        assertThat(pipeline.keys("thumbnails", imageId + "/")).isEmpty();
+        assertThat(pipeline.keys("metadata", imageId + "/")).containsExactly(imageId + "/manifest.json");
 
         pipeline.uploadAccepted(fixtures().resolve("catalog/flowers-1024.jpg"), imageId);
         JsonNode again = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);

@@ -6,9 +6,9 @@ import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.event.InvalidEventException;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.PendingMarkers;
-import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StorageUnavailableException;
@@ -55,7 +55,6 @@ import org.slf4j.LoggerFactory;
 final class DeadLetterStatus implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DeadLetterStatus.class);
     /** Manifests are a few KB; anything far larger is not one of ours. */
-    private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
 
     /**
      * What became of a dead letter's status: {@code written} failed; {@code superseded} left alone, a newer state
@@ -67,6 +66,7 @@ final class DeadLetterStatus implements AutoCloseable {
     private final ObjectStore store;
     private final StorageSettings storage;
     private final PendingMarkers markers;
+    private final ManifestStore manifests;
     private final String topic;
     private final DeadLetterStatusSettings settings;
     private final Clock clock;
@@ -83,6 +83,7 @@ final class DeadLetterStatus implements AutoCloseable {
             MeterRegistry meters) {
         this.store = store;
         this.storage = storage;
+        this.manifests = new ManifestStore(store, storage);
         this.markers = new PendingMarkers(store, storage.metadataBucket());
         this.topic = topic;
         this.settings = settings;
@@ -260,10 +261,9 @@ final class DeadLetterStatus implements AutoCloseable {
         }
     }
 
-    /** The image's status, by one GET: at dead-letter time it nearly always exists. An unreadable one counts as none. */
+    /** The image's status; an unreadable one counts as none. */
     private Optional<Manifest> readManifest(String imageId) {
-        Optional<byte[]> json = store.get(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES)
-                .map(object -> object.bytes());
+        Optional<byte[]> json = manifests.manifest(imageId);
         try {
             return json.map(ManifestCodec::read);
         } catch (RuntimeException e) {
@@ -273,8 +273,7 @@ final class DeadLetterStatus implements AutoCloseable {
     }
 
     private void writeManifest(Manifest manifest) {
-        store.put(storage.thumbnailsBucket(), StorageLayout.manifestKey(manifest.imageId()), ManifestCodec.write(manifest),
-                "application/json", "no-cache", Map.of());
+        manifests.putManifest(manifest.imageId(), ManifestCodec.write(manifest));
     }
 
     /** Statuses still waiting for storage are not written (they stay pending); the sweep reports them. */

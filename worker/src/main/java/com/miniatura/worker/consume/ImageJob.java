@@ -8,6 +8,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
@@ -68,6 +69,7 @@ public class ImageJob {
     private static final Logger log = LoggerFactory.getLogger(ImageJob.class);
 
     private final ObjectStore store;
+    private final ManifestStore manifests;
     private final Renderer renderer;
     private final VariantCatalog catalog;
     private final StorageSettings storage;
@@ -98,7 +100,7 @@ public class ImageJob {
     });
 
     /*
-     * Failure reasons are public (the status API answers anyone, and the manifest is in the public thumbnails bucket):
+     * Failure reasons are public (the status API answers anyone):
      * they say what is wrong in plain words, never storage's own (bucket and key names, its error codes), so that a
      * status tells nothing of objects besides the image's own.
      */
@@ -106,12 +108,10 @@ public class ImageJob {
     static final String UNREADABLE = "original cannot be read: storage refused to serve it";
     static final String NOT_A_SOURCE = "original refused: the event names a bucket that is not a source of originals";
 
-    /** Manifests are a few KB; anything far larger is not one of ours. */
-    private static final long MAX_MANIFEST_BYTES = 1024 * 1024;
-
     public ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker,
             MeterRegistry meters) {
         this.store = store;
+        this.manifests = new ManifestStore(store, settings.storage());
         this.renderer = renderer;
         this.catalog = settings.catalog();
         this.storage = settings.storage();
@@ -424,9 +424,9 @@ public class ImageJob {
     /** The image's manifest; an unreadable one counts as absent, so the image is simply rendered again. */
     private Optional<Manifest> currentManifest(String imageId) {
         // absent for every image the bulk lane renders for the first time: see ObjectStore#getIfExists
-        Optional<StoredObject> object = store.getIfExists(storage.thumbnailsBucket(), StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES);
+        Optional<byte[]> object = manifests.manifest(imageId);
         try {
-            return object.map(o -> ManifestCodec.read(o.bytes()));
+            return object.map(ManifestCodec::read);
         } catch (RuntimeException e) {
             log.warn("Manifest of {} is unreadable ({}); rendering it again", imageId, e.getMessage());
             return Optional.empty();
@@ -510,8 +510,7 @@ public class ImageJob {
     }
 
     private void writeManifest(Manifest manifest) {
-        store.put(storage.thumbnailsBucket(), StorageLayout.manifestKey(manifest.imageId()), ManifestCodec.write(manifest),
-                "application/json", "no-cache", Map.of());
+        manifests.putManifest(manifest.imageId(), ManifestCodec.write(manifest));
         if (PendingMarkers.ends(manifest)) {
             endWait(manifest.imageId());
         }

@@ -116,7 +116,7 @@ class DeadLettersKafkaTest {
         assertThat(text(transientOne.value())).isEqualTo(validJson);
         assertThat(header(transientOne, "ce_id")).isEqualTo("e-1");
         assertThat(header(transientOne, DeadLetters.ERROR_CLASS)).isEqualTo(StorageUnavailableException.class.getName());
-        assertThat(header(transientOne, DeadLetters.ERROR_REASON)).startsWith("stat thumbnails/img-1/manifest.json failed: ");
+        assertThat(header(transientOne, DeadLetters.ERROR_REASON)).startsWith("stat metadata/img-1/manifest.json failed: ");
         assertThat(header(transientOne, DeadLetters.ERROR_REASON).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
         assertThat(header(transientOne, DeadLetters.ATTEMPTS)).isEqualTo("3");
         assertThat(Instant.parse(header(transientOne, DeadLetters.FAILED_AT))).isBetween(before, Instant.now());
@@ -140,9 +140,9 @@ class DeadLettersKafkaTest {
         System.out.println("Counted: " + dead.size() + " dead letters, attempts "
                 + dead.stream().map(r -> header(r, DeadLetters.ATTEMPTS)).toList() + ", storage requests " + fetches);
         // Independent of the header: the storage saw each valid event exactly max-attempts times.
-        assertThat(fetches).containsEntry("HEAD /thumbnails/img-1/manifest.json", 3)
-                .containsEntry("HEAD /thumbnails/img-3/manifest.json", 3)
-                .allSatisfy((request, count) -> assertThat(request).matches("(HEAD|GET) /thumbnails/img-[13]/manifest.json"));
+        assertThat(fetches).containsEntry("HEAD /metadata/img-1/manifest.json", 3)
+                .containsEntry("HEAD /metadata/img-3/manifest.json", 3)
+                .allSatisfy((request, count) -> assertThat(request).matches("(HEAD|GET) /metadata/img-[13]/manifest.json"));
     }
 
     private static void send(String key, String value, Map<String, String> headers) throws Exception {

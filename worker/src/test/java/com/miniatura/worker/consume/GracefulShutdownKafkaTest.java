@@ -107,9 +107,11 @@ class GracefulShutdownKafkaTest {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            String image = path.replaceAll("^/(thumbnails|originals)/", "").replaceAll("[/.].*$", "");
+            String image = path.replaceAll("^/(metadata|thumbnails|originals)/", "").replaceAll("[/.].*$", "");
             try {
-                if (exchange.getRequestMethod().equals("PUT")) {
+                if (exchange.getRequestMethod().equals("DELETE")) {
+                    exchange.sendResponseHeaders(204, -1); // S3: removing a missing object is no error
+                } else if (exchange.getRequestMethod().equals("PUT")) {
                     requests.add("PUT " + image);
                     exchange.getResponseHeaders().add("ETag", "\"e\"");
                     exchange.sendResponseHeaders(200, -1);

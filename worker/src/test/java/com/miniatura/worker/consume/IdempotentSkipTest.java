@@ -71,7 +71,7 @@ class IdempotentSkipTest {
         assertThat(variantWrites).as("variant writes").hasValue(2);
         assertThat(count("rendered")).isEqualTo(1);
         assertThat(count("skipped")).isEqualTo(99);
-        Manifest manifest = ManifestCodec.read(objects.get("thumbnails/img-1/manifest.json"));
+        Manifest manifest = ManifestCodec.read(objects.get("metadata/img-1/manifest.json"));
         assertThat(manifest.status()).isEqualTo("rendered");
         assertThat(manifest.eventId()).as("the manifest of the one render").isEqualTo("ev-1");
         System.out.printf("duplicates: 100 deliveries of one event -> rendered %.0f, skipped %.0f, variant writes %d%n",
@@ -98,10 +98,10 @@ class IdempotentSkipTest {
                         new VariantSpec[] {A, new VariantSpec("b", 21, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of())}, 1),
                 new Change("a variant was added to the catalog", t -> { },
                         new VariantSpec[] {A, B, new VariantSpec("c", 10, 10, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())}, 1),
-                new Change("a new upload marked the image pending", t -> t.objects.put("thumbnails/img-1/manifest.json",
+                new Change("a new upload marked the image pending", t -> t.objects.put("metadata/img-1/manifest.json",
                         ManifestCodec.write(Manifest.pending("img-1", null, "ev-2", Instant.EPOCH))),
                         new VariantSpec[] {A, B}, 2),
-                new Change("the manifest is unreadable", t -> t.objects.put("thumbnails/img-1/manifest.json",
+                new Change("the manifest is unreadable", t -> t.objects.put("metadata/img-1/manifest.json",
                         "{not json".getBytes()), new VariantSpec[] {A, B}, 2),
                 new Change("the original was replaced and a variant changed", t -> t.objects.put("originals/img-1.jpg", other),
                         new VariantSpec[] {A, new VariantSpec("b", 21, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of())}, 2));
@@ -115,7 +115,7 @@ class IdempotentSkipTest {
         int before = variantWrites.get();
         assertThat(job(change.catalog()).process(event("ev-2", "img-1.jpg"))).isEqualTo(ImageJob.Outcome.RENDERED);
         assertThat(variantWrites.get() - before).isEqualTo(change.rendered());
-        Manifest manifest = ManifestCodec.read(objects.get("thumbnails/img-1/manifest.json"));
+        Manifest manifest = ManifestCodec.read(objects.get("metadata/img-1/manifest.json"));
         assertThat(manifest.eventId()).isEqualTo("ev-2");
         assertThat(manifest.variants()).as("the manifest lists the whole catalog, current")
                 .extracting(v -> v.name() + "@" + v.specHash())

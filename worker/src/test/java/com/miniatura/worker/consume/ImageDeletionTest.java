@@ -65,15 +65,15 @@ class ImageDeletionTest {
         assertThat(job.process(deletion("d-1", T0.plusSeconds(60)))).isEqualTo(ImageJob.Outcome.DELETED);
 
         assertThat(storage.objects.keySet()).as("img-10 shares the prefix img-1 but not the folder").containsExactly(
-                "originals/img-10.jpg", "thumbnails/img-1/manifest.json", "thumbnails/img-10/a.jpg",
-                "thumbnails/img-10/b.png", "thumbnails/img-10/manifest.json");
+                "metadata/img-1/manifest.json", "metadata/img-10/manifest.json", "originals/img-10.jpg",
+                "thumbnails/img-10/a.jpg", "thumbnails/img-10/b.png");
         Manifest tombstone = storage.manifest("img-1");
         assertThat(tombstone).isEqualTo(new Manifest(Manifest.SCHEMA, "img-1", "deleted", null, List.of(), null, null,
                 "d-1", tombstone.updatedAt(), T0.plusSeconds(60)));
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(storage.store);
         order.verify(storage.store).remove("thumbnails", "img-1/a.jpg");
         order.verify(storage.store).remove("originals", "img-1.jpg");
-        order.verify(storage.store).put(org.mockito.ArgumentMatchers.eq("thumbnails"),
+        order.verify(storage.store).put(org.mockito.ArgumentMatchers.eq("metadata"),
                 org.mockito.ArgumentMatchers.eq("img-1/manifest.json"), org.mockito.ArgumentMatchers.any(),
                 org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyMap());
     }
@@ -126,7 +126,7 @@ class ImageDeletionTest {
 
     @Test
     void aDeletionOfAnImageNeverRenderedStillStopsItsOlderUploads() {
-        storage.objects.remove("thumbnails/img-1/manifest.json");
+        storage.objects.remove("metadata/img-1/manifest.json");
         job.process(deletion("d-1", T0.plusSeconds(60)));
         assertThat(storage.manifest("img-1").status()).isEqualTo("deleted");
         assertThat(storage.objects).as("an original the manifest never named is not guessed at").containsKey("originals/img-1.jpg");
@@ -158,7 +158,7 @@ class ImageDeletionTest {
 
             assertThat(storage.manifest("mine").status()).isEqualTo("deleted");
             assertThat(storage.objects).as(key).containsKey("originals/" + key).doesNotContainKey("thumbnails/mine/a.jpg");
-            storage.objects.remove("thumbnails/mine/manifest.json");
+            storage.objects.remove("metadata/mine/manifest.json");
         }
     }
 
@@ -177,7 +177,7 @@ class ImageDeletionTest {
         // The ingest API accepted a new upload (pending, carrying the deletion) before the worker got to the deletion.
         Manifest pending = Manifest.pending("img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null), "u-2",
                 T0.plusSeconds(90)).carryingDeletion(Manifest.deleting("img-1", null, "d-1", T0.plusSeconds(60), T0.plusSeconds(60)));
-        storage.objects.put("thumbnails/img-1/manifest.json", ManifestCodec.write(pending));
+        storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(pending));
 
         assertThat(job.process(deletion("d-1", T0.plusSeconds(60)))).isEqualTo(ImageJob.Outcome.DELETED);
         assertThat(storage.objects).doesNotContainKeys("thumbnails/img-1/a.jpg", "thumbnails/img-1/b.png")

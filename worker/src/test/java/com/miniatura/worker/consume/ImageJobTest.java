@@ -187,7 +187,7 @@ class ImageJobTest {
     /** The last manifest written. */
     private Manifest writtenManifest() {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store, org.mockito.Mockito.atLeastOnce()).put(eq("thumbnails"), eq("img-1/manifest.json"), json.capture(),
+        verify(store, org.mockito.Mockito.atLeastOnce()).put(eq("metadata"), eq("img-1/manifest.json"), json.capture(),
                 eq("application/json"), eq("no-cache"), anyMap());
         return ManifestCodec.read(json.getValue());
     }

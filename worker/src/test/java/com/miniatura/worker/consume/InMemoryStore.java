@@ -103,7 +103,7 @@ final class InMemoryStore {
     }
 
     Manifest manifest(String imageId) {
-        byte[] json = objects.get("thumbnails/" + imageId + "/manifest.json");
+        byte[] json = objects.get("metadata/" + imageId + "/manifest.json");
         return json == null ? null : ManifestCodec.read(json);
     }
 

@@ -124,7 +124,7 @@ class PoisonRecordTest {
         ImageJob job = worker();
         Manifest found = c.found().apply(job.workerId());
         if (found != null) {
-            storage.objects.put("thumbnails/img-1/manifest.json", ManifestCodec.write(found));
+            storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(found));
         }
 
         if (c.reason() != null) {
@@ -224,7 +224,7 @@ class PoisonRecordTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("unrendered")
     void eventsThatRenderNothingRecordNoAttempt(Unrendered c) throws Exception {
-        storage.objects.put("thumbnails/img-1/manifest.json", ManifestCodec.write(c.found()));
+        storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(c.found()));
         assertThat(worker().process(c.event())).isEqualTo(c.outcome());
         assertThat(atRender).isEmpty();
         assertThat(manifestWrites()).isEqualTo(c.manifestWrites());
@@ -234,12 +234,12 @@ class PoisonRecordTest {
     @Test
     void aDuplicateOfARenderedEventIsSkippedWithoutWritingAnAttempt() throws Exception {
         worker().process(upload("img-1", "ev-1"));
-        byte[] rendered = storage.objects.get("thumbnails/img-1/manifest.json");
+        byte[] rendered = storage.objects.get("metadata/img-1/manifest.json");
         int writes = manifestWrites();
 
         assertThat(worker().process(upload("img-1", "ev-1"))).isEqualTo(ImageJob.Outcome.SKIPPED);
         assertThat(manifestWrites()).isEqualTo(writes);
-        assertThat(storage.objects.get("thumbnails/img-1/manifest.json")).isEqualTo(rendered);
+        assertThat(storage.objects.get("metadata/img-1/manifest.json")).isEqualTo(rendered);
     }
 
     /**
@@ -255,12 +255,12 @@ class PoisonRecordTest {
             if (attempt) {
                 Thread.sleep(300);
             }
-            storage.objects.put("thumbnails/img-1/manifest.json", call.getArgument(2));
+            storage.objects.put("metadata/img-1/manifest.json", call.getArgument(2));
             if (attempt) {
                 attemptWritten.countDown();
             }
             return "etag";
-        }).when(storage.store).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
 
         assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original not found");
@@ -271,11 +271,11 @@ class PoisonRecordTest {
     @Test
     void anAttemptThatCannotBeWrittenIsRetriedWithoutRendering() throws Exception {
         doAnswer(call -> {
-            throw new StorageUnavailableException("put thumbnails/img-1/manifest.json failed: 503", null);
-        }).when(storage.store).put(eq("thumbnails"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+            throw new StorageUnavailableException("put metadata/img-1/manifest.json failed: 503", null);
+        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
 
         assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(StorageUnavailableException.class)
-                .hasMessage("put thumbnails/img-1/manifest.json failed: 503");
+                .hasMessage("put metadata/img-1/manifest.json failed: 503");
         assertThat(atRender).isEmpty();
         assertThat(storage.variantWrites).hasValue(0);
     }
