@@ -44,6 +44,16 @@ public final class ManifestStore {
         return read(StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES).map(StoredObject::bytes);
     }
 
+    /**
+     * As {@link #manifest}, by GET alone, for callers that nearly always find one (a dead-lettered image, a long
+     * pending one): a HEAD first would only add a request.
+     */
+    public Optional<byte[]> expectedManifest(String imageId) {
+        String key = StorageLayout.manifestKey(imageId);
+        Optional<StoredObject> found = store.get(metadata, key, MAX_MANIFEST_BYTES);
+        return (found.isPresent() ? found : store.get(legacy, key, MAX_MANIFEST_BYTES)).map(StoredObject::bytes);
+    }
+
     /** Writes the image's manifest, then removes the public copy an earlier version may have left. */
     public void putManifest(String imageId, byte[] json) {
         write(StorageLayout.manifestKey(imageId), json, "no-cache");

@@ -34,13 +34,17 @@ class ManifestStoreTest {
     private final ManifestStore manifests = new ManifestStore(store, SETTINGS);
 
     ManifestStoreTest() {
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> Optional
-                .ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
-                .map(text -> new StoredObject(text.getBytes(StandardCharsets.UTF_8), "x", "application/json", Map.of())));
+        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> stored(call.getArgument(0), call.getArgument(1)));
+        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> stored(call.getArgument(0), call.getArgument(1)));
         doAnswer(call -> objects.put(call.getArgument(0) + "/" + call.getArgument(1),
                 new String(call.<byte[]>getArgument(2), StandardCharsets.UTF_8)))
                 .when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
         doAnswer(call -> objects.remove(call.getArgument(0) + "/" + call.getArgument(1))).when(store).remove(anyString(), anyString());
+    }
+
+    private Optional<StoredObject> stored(String bucket, String key) {
+        return Optional.ofNullable(objects.get(bucket + "/" + key))
+                .map(text -> new StoredObject(text.getBytes(StandardCharsets.UTF_8), "x", "application/json", Map.of()));
     }
 
     record Read(String description, Map<String, String> stored, String read) {
@@ -64,6 +68,8 @@ class ManifestStoreTest {
     void readsTheMetadataBucketsManifestElseTheOneLeftInTheThumbnailsBucket(Read c) {
         objects.putAll(c.stored());
         assertThat(manifests.manifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8))).isEqualTo(Optional.ofNullable(c.read()));
+        assertThat(manifests.expectedManifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8)))
+                .as("by GET alone").isEqualTo(Optional.ofNullable(c.read()));
         assertThat(objects).as("reading moves nothing").isEqualTo(new TreeMap<>(c.stored()));
     }
 
@@ -72,6 +78,9 @@ class ManifestStoreTest {
         manifests.manifest("img-1");
         verify(store).getIfExists("lot-metadata", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
         verify(store).getIfExists("thumbnails", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
+        manifests.expectedManifest("img-1");
+        verify(store).get("lot-metadata", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
+        verify(store).get("thumbnails", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
     }
 
     @Test

@@ -96,7 +96,7 @@ class IngestApiTest {
         org.mockito.Mockito.doAnswer(call -> {
             writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
             return "etag";
-        }).when(store).put(eq("thumbnails"), anyString(), any(), anyString(), any(), anyMap());
+        }).when(store).put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), anyString(), any(), anyMap());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID).header("traceparent", caller))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("traceparent", caller));

@@ -60,7 +60,7 @@ class StuckImagesTest {
     EventPublisher publisher;
 
     private void stored(Manifest manifest) {
-        when(store.get(eq("thumbnails"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
+        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
                 new StoredObject(ManifestCodec.write(manifest), "x", "application/json", Map.of())));
     }
 
@@ -140,7 +140,7 @@ class StuckImagesTest {
 
     @Test
     void aRefusedPublishKeepsTheMarkerOfAnImagePendingBefore() throws Exception {
-        when(store.getIfExists(eq("thumbnails"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
+        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
                 new StoredObject(ManifestCodec.write(Manifest.pending("img-1", SOURCE, "ev-0", LONG_AGO)), "x",
                         "application/json", Map.of())));
         doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());

@@ -58,7 +58,7 @@ class DeadLetterStatusKafkaTest {
     /** The stub's objects by path, {@code /bucket/key}. */
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
     private final AtomicBoolean down = new AtomicBoolean();
-    /** Requests refused while down, by method and path, e.g. {@code GET /thumbnails/img-1/manifest.json}. */
+    /** Requests refused while down, by method and path, e.g. {@code GET /metadata/img-1/manifest.json}. */
     private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
 
     @AfterEach
@@ -83,7 +83,7 @@ class DeadLetterStatusKafkaTest {
         // as the ingest API leaves an upload: pending, and its marker
         Manifest pending = Manifest.pending("img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null),
                 "e-1", ACCEPTED);
-        objects.put("/thumbnails/img-1/manifest.json", ManifestCodec.write(pending));
+        objects.put("/metadata/img-1/manifest.json", ManifestCodec.write(pending));
         objects.put("/metadata/pending~/img-1", new byte[0]);
         down.set(true);
         send();
@@ -108,8 +108,8 @@ class DeadLetterStatusKafkaTest {
         assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.ATTEMPTS).value(), StandardCharsets.UTF_8))
                 .isEqualTo("3");
         // the worker reads a status HEAD first; the dead letter's status is read by a GET, tried again while down
-        await(() -> refusals("GET /thumbnails/img-1/manifest.json") >= 2);
-        assertThat(refusals("HEAD /thumbnails/img-1/manifest.json")).as("one per delivery").isEqualTo(3);
+        await(() -> refusals("GET /metadata/img-1/manifest.json") >= 2);
+        assertThat(refusals("HEAD /metadata/img-1/manifest.json")).as("one per delivery").isEqualTo(3);
         assertThat(status().status()).isEqualTo(Manifest.PENDING);
 
         down.set(false);
@@ -124,7 +124,7 @@ class DeadLetterStatusKafkaTest {
     }
 
     private Manifest status() {
-        return ManifestCodec.read(objects.get("/thumbnails/img-1/manifest.json"));
+        return ManifestCodec.read(objects.get("/metadata/img-1/manifest.json"));
     }
 
     private int refusals(String request) {

@@ -72,7 +72,7 @@ class DeadLetterStatusTest {
     }
 
     private void put(Manifest manifest) {
-        storage.objects.put("thumbnails/img-1/manifest.json", ManifestCodec.write(manifest));
+        storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(manifest));
     }
 
     private double count(String outcome) {
@@ -160,7 +160,7 @@ class DeadLetterStatusTest {
                 150, 4711, "image/jpeg", "abcd")), null, "ev-2", T0.plus(Duration.ofMinutes(2)));
         put(rendered);
         deadLetter(EVENT);
-        assertThat(ManifestCodec.read(storage.objects.get("thumbnails/img-1/manifest.json"))).isEqualTo(rendered);
+        assertThat(ManifestCodec.read(storage.objects.get("metadata/img-1/manifest.json"))).isEqualTo(rendered);
     }
 
     static Stream<Arguments> errors() {
