@@ -7,47 +7,30 @@ import com.miniatura.common.event.InvalidEventException;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
-import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.Reupload;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.springframework.kafka.support.KafkaHeaders;
 import tools.jackson.core.JacksonException;
 
 /**
- * Tells a dead-lettered {@code image.deleted} that is older than the image's current upload: replayed, the worker
- * would erase an image its seller uploaded again after the deletion was requested, because a deletion erases
- * whatever the image is when it is handled.
+ * Tells a dead-lettered {@code image.deleted} that is older than the image's current upload ({@link Reupload} defines
+ * the rule), which is not replayed: a deletion erases whatever the image is when it is handled, and this one must not
+ * erase an image its seller uploaded again after the deletion was requested (the worker checks too, by the same rule).
  *
  * <p>The deletion's time is its {@code ce_time}; without one, when it was published (Kafka's timestamp of the
  * original record, which the dead letter carries; else when it was dead-lettered), as the worker would have handled
- * it about then. The upload's time comes from storage, never from the dead letter, and only for an image whose
- * status is {@code pending}, {@code rendered} or {@code failed} from an original (with a {@code source}); an image
- * without a status, with an unreadable one, {@code deleting} (this deletion, never carried out) or {@code deleted}
- * (erased already: replaying erases nothing more) is replayed. The deletion is older than the upload when any of
- * these says so:
- * <ul>
- *   <li>a {@code pending} status written by the ingest API: its {@code updatedAt} is the upload's {@code ce_time};</li>
- *   <li>the original the status names, in a source bucket: its {@code Last-Modified} (a HEAD request) is when the
- *       upload stored it. A {@code rendered} or {@code failed} status has no upload time: its {@code updatedAt} is
- *       when the worker wrote it, and a re-render of an old upload moves it on;</li>
- *   <li>a {@code rendered} or {@code failed} status carrying a {@code deletedAt} not before the deletion: the worker
- *       wrote it for an upload it found newer than a deletion at that time (it ignores every other).</li>
- * </ul>
- * A tie is not "older": the worker lets a deletion win over an upload of the same time.
+ * it about then. An image without a status or with an unreadable one gets the deletion replayed.
  */
 final class StaleDeletions {
-    /** The status of an image rendered, or to be, from an original. */
-    private static final Set<String> UPLOADED = Set.of(Manifest.PENDING, Manifest.RENDERED, Manifest.FAILED);
-
     private final ObjectStore store;
     private final ManifestStore manifests;
 
@@ -83,42 +66,10 @@ final class StaleDeletions {
             return Optional.empty();
         }
         String imageId = event.data().imageId();
-        return uploadedAfter(imageId, requested).map(why -> "skipped image.deleted " + imageId + " ("
-                + (event.time() != null ? "ce_time " + requested : "no ce_time, published " + requested) + "): " + why);
-    }
-
-    /** Why the image's current upload is after {@code requested}, from storage; empty when it is not. */
-    private Optional<String> uploadedAfter(String imageId, Instant requested) {
         Manifest manifest = manifest(imageId).orElse(null);
-        if (manifest == null || !UPLOADED.contains(manifest.status()) || manifest.source() == null) {
-            return Optional.empty();
-        }
-        boolean pending = Manifest.PENDING.equals(manifest.status());
-        if (pending && manifest.updatedAt() != null && manifest.updatedAt().isAfter(requested)) {
-            return Optional.of("the image was uploaded again at " + manifest.updatedAt());
-        }
-        Instant stored = originalStoredAt(manifest.source());
-        if (stored != null && stored.isAfter(requested)) {
-            return Optional.of("the image was uploaded again at " + stored);
-        }
-        // Not for pending: the ingest API carries a deletion accepted while it took the upload into the status it writes.
-        if (!pending && manifest.deletedAt() != null && !manifest.deletedAt().isBefore(requested)) {
-            return Optional.of("the image was uploaded again after its deletion at " + manifest.deletedAt()
-                    + " (status " + manifest.status() + ")");
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * When the original was last written, by a HEAD request: for an original the API or a presigned upload stored,
-     * just before its upload event's {@code ce_time}. S3 gives it to the second, rounded down, so an upload in the
-     * same second as the deletion does not count as after it. {@code null} when unknown or not in a source bucket.
-     */
-    private Instant originalStoredAt(Manifest.Source source) {
-        if (!store.settings().isSourceBucket(source.bucket()) || source.key() == null) {
-            return null;
-        }
-        return store.head(source.bucket(), source.key()).map(ObjectHead::lastModified).orElse(null);
+        return Reupload.after(requested, manifest, store, store.settings()).map(upload -> "skipped image.deleted " + imageId
+                + " (" + (event.time() != null ? "ce_time " + requested : "no ce_time, published " + requested)
+                + "): the image was uploaded again " + upload.when());
     }
 
     /**
