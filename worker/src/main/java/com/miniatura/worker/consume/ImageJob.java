@@ -13,6 +13,7 @@ import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
 import com.miniatura.common.storage.PendingMarkers;
+import com.miniatura.common.storage.Reupload;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageSettings;
@@ -47,7 +48,7 @@ import org.springframework.stereotype.Component;
  * Handles one image event end to end. An upload: fetch the original, decode it once and render every
  * variant, store each variant, and write the manifest last; then remove the objects of variants the manifests it
  * replaced listed and it does not ({@link Orphans}). A deletion: erase every variant and the original, then write the
- * {@code deleted} tombstone last.
+ * {@code deleted} tombstone last; one older than the image's current upload ({@link Reupload}) erases none of it.
  *
  * <p>Failures are typed. A problem with the image itself (missing, too large, undecodable, or in a bucket that is not
  * a source of originals) is permanent: the manifest says {@code failed} with the reason, then
@@ -131,7 +132,8 @@ public class ImageJob {
         for (Outcome outcome : Outcome.values()) {
             outcomes.put(outcome, Counter.builder("miniatura.images")
                     .description("Image events handled by the worker, by outcome (skipped: already rendered from this original"
-                            + " and catalog; ignored: an upload published before the image was deleted)")
+                            + " and catalog; ignored: an upload published before the image was deleted, or a deletion"
+                            + " older than the image's upload)")
                     .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
                     .register(meters));
         }
@@ -139,7 +141,8 @@ public class ImageJob {
 
     /**
      * What became of an event: {@code SKIPPED} an upload already rendered from this original and catalog,
-     * {@code IGNORED} an upload published before the image's deletion, {@code DELETED} a deletion carried out.
+     * {@code IGNORED} an upload published before the image's deletion or a deletion older than the image's upload,
+     * {@code DELETED} a deletion carried out.
      */
     public enum Outcome { RENDERED, FAILED, SKIPPED, IGNORED, DELETED }
 
@@ -442,23 +445,33 @@ public class ImageJob {
      * says {@code deleting}, and a crash in between is redelivered and erases again (removing a removed
      * object is not an error).
      *
-     * <p>One exception: if the status is {@code pending} from an upload accepted after this deletion was
-     * requested, that newer upload stands. Only the old variants are erased; its original and status stay.
+     * <p>Unless the image was uploaded again after this deletion ({@link Reupload}: a producer's late retry, a replay
+     * by hand): that upload stands, so nothing is erased or written. One case erases something: a {@code pending}
+     * status no render has started on (no {@link Manifest.Attempt}) means no variant of that upload is stored yet, so
+     * the variants there are the image this deletion was about; they are erased, its original and status stay.
      */
     private Outcome delete(ImageEvent event) {
         String imageId = event.data().imageId();
         Instant deletedAt = event.time() != null ? event.time() : clock.instant();
         Manifest previous = currentManifest(imageId).orElse(null);
+        Reupload reupload = Reupload.after(deletedAt, previous, store, storage).orElse(null);
+        // pending, no render started: no variant of that upload is stored yet, those there are the deleted image's
+        boolean oldVariantsOnly = reupload != null && Manifest.PENDING.equals(previous.status()) && previous.attempt() == null;
+        if (reupload != null && !oldVariantsOnly) {
+            log.info("Ignored deletion event {} of {} ({}): the image was uploaded again {}; nothing erased", event.id(),
+                    imageId, event.time() != null ? "ce_time " + event.time() : "no ce_time, handled at " + deletedAt,
+                    reupload.when());
+            return Outcome.IGNORED;
+        }
         String manifestKey = StorageLayout.manifestKey(imageId);
         List<String> variants = store.keys(storage.thumbnailsBucket(), imageId + "/").stream()
                 .filter(key -> !key.equals(manifestKey)).toList();
         for (String key : variants) {
             store.remove(storage.thumbnailsBucket(), key);
         }
-        if (previous != null && Manifest.PENDING.equals(previous.status()) && previous.updatedAt() != null
-                && previous.updatedAt().isAfter(deletedAt)) {
-            log.info("Deleted {} variants of {}; its original and status stay: an upload accepted at {} supersedes the"
-                    + " deletion requested at {}", variants.size(), imageId, previous.updatedAt(), deletedAt);
+        if (reupload != null) {
+            log.info("Deleted {} variants of {}; its original and status stay: an upload accepted {} supersedes the"
+                    + " deletion requested at {}", variants.size(), imageId, reupload.when(), deletedAt);
             return Outcome.DELETED;
         }
         Manifest.Source original = previous == null ? null : previous.source();
