@@ -7,7 +7,7 @@ import java.util.Set;
 /**
  * An upload of an image after a deletion of it, as storage tells it ({@link #after} decides). A deletion erases
  * whatever the image is when it is handled, so one older than the image's current upload must not be: the worker
- * ignores it, {@code replay-dlq} does not replay it.
+ * erases nothing of that upload, {@code replay-dlq} does not replay it.
  *
  * <p>The deletion's time is its {@code ce_time}. The upload's comes from storage, never from whoever sends the
  * deletion, and only for an image whose status is {@code pending}, {@code rendered} or {@code failed} from an original
@@ -37,8 +37,9 @@ public record Reupload(String status, Instant at, Instant deletedAt) {
      * The image's upload after a deletion at {@code deletion}, by its status {@code manifest} ({@code null}: none) and,
      * if need be, a HEAD of the original it names; empty when there is none.
      *
-     * @throws StorageUnavailableException, StorageRejectedException when storage cannot tell the original's time: a
-     *         deletion is never carried out, nor spared, unchecked
+     * @throws StorageUnavailableException when storage cannot tell the original's time: a deletion is never carried
+     *         out, nor spared, unchecked
+     * @throws StorageRejectedException     likewise, when storage refuses to tell it
      */
     public static Optional<Reupload> after(Instant deletion, Manifest manifest, ObjectStore store, StorageSettings settings) {
         if (manifest == null || !UPLOADED.contains(manifest.status()) || manifest.source() == null) {
