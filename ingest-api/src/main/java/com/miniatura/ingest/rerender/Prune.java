@@ -174,7 +174,7 @@ final class Prune {
         }
         List<Checkpoint.Shard> ranges = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
                 ? checkpoint.shards()
-                : host.discoverShards();
+                : imageAligned(host.discoverShards());
         shards = ranges.stream().map(ShardState::new).toArray(ShardState[]::new);
         long started = System.nanoTime();
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("prune-timer"));
@@ -296,6 +296,30 @@ final class Prune {
                 Thread.sleep(backoff);
             }
         }
+    }
+
+    /**
+     * The ranges with every boundary moved back to the start of the image it falls in ({@code lot-7/s150.jpg} →
+     * {@code lot-7/}), so that each image's keys are listed by one range and its manifest read and its objects counted
+     * once. Ranges left empty are dropped. Moving a boundary back keeps them in order: a key between an image's start
+     * and a later boundary inside it belongs to that image.
+     */
+    static List<Checkpoint.Shard> imageAligned(List<Checkpoint.Shard> ranges) {
+        List<Checkpoint.Shard> aligned = new ArrayList<>();
+        for (Checkpoint.Shard range : ranges) {
+            String from = range.from() == null ? null : imageStart(range.from());
+            String to = range.to() == null ? null : imageStart(range.to());
+            if (from != null && from.equals(to)) {
+                continue;
+            }
+            aligned.add(new Checkpoint.Shard(from, to, null, false));
+        }
+        return aligned;
+    }
+
+    private static String imageStart(String key) {
+        int slash = key.indexOf('/');
+        return slash < 0 ? key : key.substring(0, slash + 1);
     }
 
     /** The image a key belongs to if it is a variant: its first path segment (the whole key without one). */

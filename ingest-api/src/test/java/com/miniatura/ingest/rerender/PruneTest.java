@@ -287,6 +287,38 @@ class PruneTest {
         assertThat(output()).contains(String.format("  deleted         %,d objects%n", c.deleted().size()));
     }
 
+    /**
+     * Regression: the listing's key ranges could split an image's variants, so a bucket of one image with six variants
+     * printed "6 images with variants" and read its manifest in each range.
+     */
+    @Test
+    void anImageSplitByTheKeyRangesIsJudgedOnce() throws Exception {
+        synchronized (bucket) {
+            bucket.clear();
+        }
+        manifest(Manifest.rendered("lot-7", Manifest.Source.of("originals", "lot-7.jpg", "e", 1L, null),
+                List.of(variant("lot-7", "s150.webp"), variant("lot-7", "m300.jpg")), null, "ev", OLD));
+        for (String name : List.of("s150.webp", "m300.jpg", "a.jpg", "b.jpg", "c.jpg", "d.jpg")) {
+            put("lot-7/" + name, 100, OLD);
+        }
+
+        assertThat(prune("--shards=64")).isEqualTo(Rerender.Outcome.COMPLETED);
+
+        assertThat(output()).contains("1 images with variants, 1 manifests read")
+                .contains("  would delete    4 objects, 400 B\n");
+    }
+
+    @Test
+    void rangeBoundariesMoveToTheStartOfTheirImage() {
+        assertThat(Prune.imageAligned(List.of(new Checkpoint.Shard(null, "lot-7/c.jpg", null, false),
+                new Checkpoint.Shard("lot-7/c.jpg", "lot-7/m300.jpg", null, false),
+                new Checkpoint.Shard("lot-7/m300.jpg", "lot-8", null, false),
+                new Checkpoint.Shard("lot-8", null, null, false)))).containsExactly(
+                new Checkpoint.Shard(null, "lot-7/", null, false),
+                new Checkpoint.Shard("lot-7/", "lot-8", null, false),
+                new Checkpoint.Shard("lot-8", null, null, false));
+    }
+
     @Test
     void aCompletedRunIsNotRunAgainUntilRestart() throws Exception {
         prune("--delete", "--run=weekly");
