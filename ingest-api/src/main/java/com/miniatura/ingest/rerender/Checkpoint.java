@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * @param completedAt when the run finished, or {@code null}
  * @param shards      for a bucket listing: each key range and the last key handled in it
  * @param lines       for a key file: how many lines are handled
- * @param counts      what happened so far, by counter name (see {@link Rerender.Counts})
+ * @param counts      what happened so far, by counter name (see {@link Rerender} and {@link Prune})
  */
 record Checkpoint(String run, String fingerprint, Instant startedAt, Instant updatedAt, Instant completedAt,
         List<Shard> shards, long lines, Map<String, Long> counts) {

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -143,28 +144,7 @@ public class RerenderCommand {
             try (Rerender.EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
                 Rerender rerender = new Rerender(store, sink, bulk, new ManifestStore(store, settings.storage()),
                         settings.catalog(), options, out, Clock.systemUTC());
-                // SIGTERM (a Job's pod evicted, Ctrl-C): stop, save the position, then let the JVM go
-                CountDownLatch finished = new CountDownLatch(1);
-                Thread hook = new Thread(() -> {
-                    rerender.stop();
-                    try {
-                        finished.await(60, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "rerender-stop");
-                Runtime.getRuntime().addShutdownHook(hook);
-                try {
-                    Rerender.Outcome outcome = rerender.execute();
-                    return outcome == Rerender.Outcome.STOPPED ? 1 : 0;
-                } finally {
-                    finished.countDown();
-                    try {
-                        Runtime.getRuntime().removeShutdownHook(hook);
-                    } catch (IllegalStateException e) {
-                        // already shutting down
-                    }
-                }
+                return untilStopped(rerender::stop, rerender::execute);
             }
         } catch (InvalidConfigurationException | IllegalArgumentException e) {
             err.println("rerender: " + e.getMessage());
@@ -184,9 +164,17 @@ public class RerenderCommand {
         store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
         MetadataMove move = new MetadataMove(store, settings.storage(), on(parsed.flags(), "dry-run"), parsed.rate(),
                 parsed.parallelism(), parsed.shards(), out);
+        return untilStopped(move::stop, move::execute);
+    }
+
+    /**
+     * Runs {@code work} with SIGTERM (a Job's pod evicted, Ctrl-C) calling {@code stop} and waiting up to a minute for
+     * the work to save its position before the JVM goes. Exit status: 1 when stopped, else 0.
+     */
+    private static int untilStopped(Runnable stop, Callable<Rerender.Outcome> work) throws Exception {
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            move.stop();
+            stop.run();
             try {
                 finished.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -195,7 +183,7 @@ public class RerenderCommand {
         }, "rerender-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
-            return move.execute() == Rerender.Outcome.STOPPED ? 1 : 0;
+            return work.call() == Rerender.Outcome.STOPPED ? 1 : 0;
         } finally {
             finished.countDown();
             try {
