@@ -2,6 +2,7 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
@@ -40,7 +41,7 @@ class MetadataMoveTest {
     void movesWhatAnEarlierVersionLeftInTheThumbnailsBucketNeverOverANewerCopy() throws Exception {
         try (EmbeddedS3Server s3 = EmbeddedS3Server.start(dataDir, "localhost", 0, "minioadmin", "minioadmin",
                 List.of("originals", "thumbnails", "metadata"), Set.of("thumbnails"))) {
-            ObjectStore store = new ObjectStore(new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
+            ObjectStore store = new MinioObjectStore(new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
                     "originals", "thumbnails", "no-cache", false));
             // the metadata bucket's copy of lot-3 is older than the public one an old worker wrote during the rollout;
             // its copy of lot-2 was written after the public one, by this version

@@ -3,6 +3,7 @@ package com.miniatura.standalone;
 import static com.miniatura.standalone.Services.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
@@ -39,7 +40,7 @@ class PruneIT {
     }
 
     private ObjectStore store() {
-        return new ObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
+        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
                 "originals", "thumbnails", null, false));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
@@ -80,7 +81,7 @@ class RerenderIT {
     }
 
     private ObjectStore store() {
-        return new ObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
+        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
                 "originals", "thumbnails", null, false));
     }
 
