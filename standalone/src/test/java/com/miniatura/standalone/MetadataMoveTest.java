@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
 import com.miniatura.standalone.infra.EmbeddedS3Server;
@@ -107,7 +108,7 @@ class MetadataMoveTest {
     private static void put(ObjectStore store, String bucketAndKey, String text) {
         int slash = bucketAndKey.indexOf('/');
         store.put(bucketAndKey.substring(0, slash), bucketAndKey.substring(slash + 1), text.getBytes(StandardCharsets.UTF_8),
-                "application/json", null, Map.of());
+                PutOptions.of("application/json"));
     }
 
     /** Every object of the two buckets, {@code bucket/key} → its text. */
@@ -132,7 +133,7 @@ class MetadataMoveTest {
                 .lastModified().truncatedTo(ChronoUnit.SECONDS);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            store.put("originals", "clock-probe", new byte[1], "application/octet-stream", null, Map.of());
+            store.put("originals", "clock-probe", new byte[1], PutOptions.of("application/octet-stream"));
             if (store.head("originals", "clock-probe").orElseThrow().lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(written)) {
                 return;
             }

@@ -314,10 +314,10 @@ class ReplayStaleDeletionsTest {
         for (Case c : cases) {
             String key = StorageLayout.manifestKey(c.imageId());
             if (c.manifest() != null) {
-                when(store.getIfExists(eq(c.bucket()), eq(key), anyLong())).thenReturn(Optional.of(json(c.manifest())));
+                when(store.get(eq(c.bucket()), eq(key), anyLong())).thenReturn(Optional.of(json(c.manifest())));
             }
             if (c.stale() != null) {
-                when(store.getIfExists(eq("thumbnails"), eq(key), anyLong())).thenReturn(Optional.of(json(c.stale())));
+                when(store.get(eq("thumbnails"), eq(key), anyLong())).thenReturn(Optional.of(json(c.stale())));
             }
             if (c.stored() != null) {
                 for (String bucket : List.of("originals", "marketplace", "elsewhere")) {

@@ -2,7 +2,6 @@ package com.miniatura.worker.consume;
 
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -12,6 +11,7 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
 import java.time.Instant;
@@ -56,8 +56,6 @@ final class InMemoryStore {
             return Optional.ofNullable(objects.get(name)).map(b -> new ObjectHead(etagOf(b), b.length,
                     "application/octet-stream", modified.getOrDefault(name, Instant.EPOCH), metadata.getOrDefault(name, Map.of())));
         });
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> store.get(call.getArgument(0), call.getArgument(1),
-                (long) call.getArgument(2)));
         when(store.etag(anyString(), anyString())).thenAnswer(call -> {
             reachable(call.getArgument(0), call.getArgument(1));
             return Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1))).map(InMemoryStore::etagOf);
@@ -75,10 +73,10 @@ final class InMemoryStore {
                 variantWrites.incrementAndGet();
             }
             objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
-            metadata.put(call.getArgument(0) + "/" + key, Map.copyOf(call.<Map<String, String>>getArgument(5)));
+            metadata.put(call.getArgument(0) + "/" + key, call.<PutOptions>getArgument(3).userMetadata());
             modified.put(call.getArgument(0) + "/" + key, Instant.now());
             return "etag";
-        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        }).when(store).put(anyString(), anyString(), any(), any());
         doAnswer(call -> {
             reachable(call.getArgument(0), call.getArgument(1));
             metadata.remove(call.getArgument(0) + "/" + call.getArgument(1));
