@@ -89,8 +89,13 @@ public class InMemoryObjectStore implements ObjectStore {
 
     /** Stores an object as if written long ago ({@link Instant#EPOCH}); not a request. The bucket is created. */
     public final void seed(String bucket, String key, byte[] bytes, PutOptions options) {
+        seed(bucket, key, bytes, options, Instant.EPOCH);
+    }
+
+    /** Stores an object as if written at {@code written}; not a request. The bucket is created. */
+    public final void seed(String bucket, String key, byte[] bytes, PutOptions options, Instant written) {
         createBucket(bucket);
-        buckets.get(bucket).put(key, stored(bytes, options, Instant.EPOCH));
+        buckets.get(bucket).put(key, stored(bytes, options, written));
     }
 
     /** Every request so far, in order: its operation, then {@code bucket/key} (or the bucket, or the prefix). */
