@@ -9,7 +9,9 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -27,12 +29,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * Object storage in memory, with S3's semantics where the services rely on them: buckets that exist or not (reading
  * from a missing one finds nothing, writing to one is refused), ETags that are the MD5 of the bytes, keys listed in
- * order after a {@code startAfter} under a prefix, user metadata kept with the object (names lower case), the time of
- * the last write, {@code maxBytes} refused with {@link ObjectTooLargeException}, removing what is not there is fine.
+ * S3's order (UTF-8 bytes) after a {@code startAfter} under a prefix, user metadata kept with the object (names lower
+ * case), the time of the last write, {@code maxBytes} refused with {@link ObjectTooLargeException}, removing what is
+ * not there is fine. {@code ObjectStoreContractTest} (standalone) holds it to what the MinIO client does.
  *
- * <p>For tests: {@link #object} reads what is stored, {@link #requests} tells what was asked in order ({@code "get
- * metadata/img-1/manifest.json"}), and while {@link #unavailable} is on every request fails as an unreachable
- * server's does. A subclass may override an operation to fail it otherwise.
+ * <p>For tests: {@link #object} reads what is stored, {@link #seed} stores without a request, {@link #requests} tells
+ * what was asked in order ({@code "get metadata/img-1/manifest.json"}), and while {@link #unavailable} is on every
+ * request fails as an unreachable server's does. A subclass may override an operation to fail it otherwise.
  */
 public class InMemoryObjectStore implements ObjectStore {
     /** The buckets of {@link #InMemoryObjectStore()}: originals, thumbnails and metadata, created empty. */
@@ -42,6 +45,10 @@ public class InMemoryObjectStore implements ObjectStore {
     /** An object as stored. */
     public record Stored(byte[] bytes, String etag, String contentType, String cacheControl,
             Map<String, String> userMetadata, Instant lastModified) {}
+
+    /** S3 lists keys in the order of their UTF-8 bytes, i.e. of code points (not of UTF-16 units). */
+    private static final Comparator<String> S3_ORDER =
+            (a, b) -> Arrays.compare(a.codePoints().toArray(), b.codePoints().toArray());
 
     private final StorageSettings settings;
     private final Clock clock;
@@ -67,7 +74,7 @@ public class InMemoryObjectStore implements ObjectStore {
 
     /** Creates {@code bucket} unless it exists; not a request. */
     public final void createBucket(String bucket) {
-        buckets.computeIfAbsent(bucket, b -> new ConcurrentSkipListMap<>());
+        buckets.computeIfAbsent(bucket, b -> new ConcurrentSkipListMap<>(S3_ORDER));
     }
 
     /** Removes {@code bucket} and everything in it; not a request. */
@@ -272,7 +279,7 @@ public class InMemoryObjectStore implements ObjectStore {
     private static Collection<Map.Entry<String, Stored>> under(NavigableMap<String, Stored> objects, String prefix,
             String startAfter) {
         String from = prefix == null ? "" : prefix;
-        NavigableMap<String, Stored> view = startAfter != null && !startAfter.isEmpty() && startAfter.compareTo(from) >= 0
+        NavigableMap<String, Stored> view = startAfter != null && !startAfter.isEmpty() && S3_ORDER.compare(startAfter, from) >= 0
                 ? objects.tailMap(startAfter, false) : objects.tailMap(from, true);
         List<Map.Entry<String, Stored>> found = new ArrayList<>();
         for (Map.Entry<String, Stored> e : view.entrySet()) {

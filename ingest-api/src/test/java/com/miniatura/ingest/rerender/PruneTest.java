@@ -165,7 +165,6 @@ class PruneTest {
             }
         });
         when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> get(call.getArgument(1)));
-        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> get(call.getArgument(1)));
         when(store.put(anyString(), anyString(), any(), any())).thenAnswer(call -> {
             synchronized (bucket) {
                 bucket.put(call.getArgument(1), new Stored(call.getArgument(2), NOW));
