@@ -105,6 +105,19 @@ public class InMemoryObjectStore implements ObjectStore {
         buckets.get(bucket).put(key, stored(bytes, options, written));
     }
 
+    /** Removes {@code bucket/key} if there; not a request. */
+    public final void evict(String bucket, String key) {
+        NavigableMap<String, Stored> objects = buckets.get(bucket);
+        if (objects != null) {
+            objects.remove(key);
+        }
+    }
+
+    /** The buckets that exist, in order; not a request. */
+    public final List<String> buckets() {
+        return buckets.keySet().stream().sorted().toList();
+    }
+
     /** Every request so far, in order: its operation, then {@code bucket/key} (or the bucket, or the prefix). */
     public final List<String> requests() {
         return List.copyOf(requests);
@@ -300,7 +313,11 @@ public class InMemoryObjectStore implements ObjectStore {
         return objects;
     }
 
-    private void request(String op, String bucket, String key) {
+    /**
+     * Called first by every request: records it, and fails it while {@link #unavailable}. A subclass may fail requests
+     * otherwise.
+     */
+    protected void request(String op, String bucket, String key) {
         String what = op + " " + bucket + (key.isEmpty() ? "" : "/" + key);
         requests.add(what);
         if (unavailable) {
