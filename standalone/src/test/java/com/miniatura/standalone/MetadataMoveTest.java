@@ -2,7 +2,9 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
 import com.miniatura.standalone.infra.EmbeddedS3Server;
@@ -40,7 +42,7 @@ class MetadataMoveTest {
     void movesWhatAnEarlierVersionLeftInTheThumbnailsBucketNeverOverANewerCopy() throws Exception {
         try (EmbeddedS3Server s3 = EmbeddedS3Server.start(dataDir, "localhost", 0, "minioadmin", "minioadmin",
                 List.of("originals", "thumbnails", "metadata"), Set.of("thumbnails"))) {
-            ObjectStore store = new ObjectStore(new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
+            ObjectStore store = new MinioObjectStore(new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
                     "originals", "thumbnails", "no-cache", false));
             // the metadata bucket's copy of lot-3 is older than the public one an old worker wrote during the rollout;
             // its copy of lot-2 was written after the public one, by this version
@@ -106,7 +108,7 @@ class MetadataMoveTest {
     private static void put(ObjectStore store, String bucketAndKey, String text) {
         int slash = bucketAndKey.indexOf('/');
         store.put(bucketAndKey.substring(0, slash), bucketAndKey.substring(slash + 1), text.getBytes(StandardCharsets.UTF_8),
-                "application/json", null, Map.of());
+                PutOptions.of("application/json"));
     }
 
     /** Every object of the two buckets, {@code bucket/key} → its text. */
@@ -131,7 +133,7 @@ class MetadataMoveTest {
                 .lastModified().truncatedTo(ChronoUnit.SECONDS);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            store.put("originals", "clock-probe", new byte[1], "application/octet-stream", null, Map.of());
+            store.put("originals", "clock-probe", new byte[1], PutOptions.of("application/octet-stream"));
             if (store.head("originals", "clock-probe").orElseThrow().lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(written)) {
                 return;
             }

@@ -3,7 +3,9 @@ package com.miniatura.standalone;
 import static com.miniatura.standalone.Services.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ExecutorService;
@@ -39,7 +40,7 @@ class PruneIT {
     }
 
     private ObjectStore store() {
-        return new ObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
+        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
                 "originals", "thumbnails", null, false));
     }
 
@@ -73,7 +74,7 @@ class PruneIT {
             List<Future<?>> puts = new ArrayList<>();
             for (int i = 0; i < ORPHANS; i++) {
                 String key = String.format("gone-%04d/s150.jpg", i);
-                puts.add(pool.submit(() -> store.put("thumbnails", key, new byte[100], "image/jpeg", null, Map.of())));
+                puts.add(pool.submit(() -> store.put("thumbnails", key, new byte[100], PutOptions.of("image/jpeg"))));
             }
             for (Future<?> put : puts) {
                 put.get();
@@ -81,7 +82,7 @@ class PruneIT {
             pool.shutdown();
             Set<String> kept = Set.of("rerender~/weekly-old.json", "gone-0001/notes.txt", "gone-0001/x/s150.jpg", "stray.jpg");
             for (String key : kept) {
-                store.put("thumbnails", key, new byte[1], "application/octet-stream", null, Map.of());
+                store.put("thumbnails", key, new byte[1], PutOptions.of("application/octet-stream"));
             }
 
             int[] status = new int[1];

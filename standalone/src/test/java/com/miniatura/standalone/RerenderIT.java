@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.rerender.RerenderCommand;
 import java.io.ByteArrayOutputStream;
@@ -80,7 +82,7 @@ class RerenderIT {
     }
 
     private ObjectStore store() {
-        return new ObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
+        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
                 "originals", "thumbnails", null, false));
     }
 
@@ -114,8 +116,8 @@ class RerenderIT {
             // originals stored straight into the bucket, bypassing the API: no event, no manifest
             ObjectStore store = store();
             byte[] photo = Files.readAllBytes(fixture("catalog/DSCN0010-1024.jpg"));
-            store.put("originals", "lots/7/" + added.get(0) + ".jpg", photo, "image/jpeg", null, Map.of());
-            store.put("originals", "lots/7/other-name.jpg", photo, "image/jpeg", null, Map.of("image-id", added.get(1)));
+            store.put("originals", "lots/7/" + added.get(0) + ".jpg", photo, PutOptions.of("image/jpeg"));
+            store.put("originals", "lots/7/other-name.jpg", photo, PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", added.get(1))));
 
             int[] status = new int[1];
             String output = rerender(status, "--mode=missing", "--progress=log");
@@ -193,7 +195,7 @@ class RerenderIT {
                 // half of them named by metadata, as POST /v1/images stores them; the others by their key
                 Map<String, String> meta = n % 2 == 0 ? Map.of("image-id", "meta-" + n) : Map.of();
                 String key = String.format("lots/%04d/%s.jpg", n % 1000, n % 2 == 0 ? "photo-" + n : "img-" + n);
-                puts.add(pool.submit(() -> store.put("originals", key, new byte[] {(byte) n}, "image/jpeg", null, meta)));
+                puts.add(pool.submit(() -> store.put("originals", key, new byte[] {(byte) n}, PutOptions.of("image/jpeg").withUserMetadata(meta))));
             }
             for (Future<?> put : puts) {
                 put.get();

@@ -1,6 +1,5 @@
 package com.miniatura.common.storage;
 
-import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +44,7 @@ public final class ManifestStore {
     }
 
     /**
-     * As {@link #manifest}, by GET alone, for callers that nearly always find one (a dead-lettered image, a long
-     * pending one): a HEAD first would only add a request.
+     * As {@link #manifest}, for callers that nearly always find one (a dead-lettered image, a long pending one).
      */
     public Optional<byte[]> expectedManifest(String imageId) {
         String key = StorageLayout.manifestKey(imageId);
@@ -66,11 +64,11 @@ public final class ManifestStore {
 
     /**
      * The document at {@code key}: the metadata bucket's, else the copy an earlier version wrote to the thumbnails
-     * bucket. Both reads are HEAD first ({@link ObjectStore#getIfExists}): a new image has neither.
+     * bucket. A new image has neither (storage reads such documents HEAD first: {@link MinioObjectStore}).
      */
     public Optional<StoredObject> read(String key, long maxBytes) {
-        Optional<StoredObject> found = store.getIfExists(metadata, key, maxBytes);
-        return found.isPresent() ? found : store.getIfExists(legacy, key, maxBytes);
+        Optional<StoredObject> found = store.get(metadata, key, maxBytes);
+        return found.isPresent() ? found : store.get(legacy, key, maxBytes);
     }
 
     /**
@@ -79,7 +77,7 @@ public final class ManifestStore {
      * reader prefers to this one, stays for {@code rerender --move-metadata}.
      */
     public void write(String key, byte[] json, String cacheControl) {
-        store.put(metadata, key, json, "application/json", cacheControl, Map.of());
+        store.put(metadata, key, json, PutOptions.of("application/json").withCacheControl(cacheControl));
         try {
             store.remove(legacy, key);
         } catch (RuntimeException e) {

@@ -1,7 +1,6 @@
 package com.miniatura.common.storage;
 
 import java.util.Iterator;
-import java.util.Map;
 
 /**
  * Which images are {@code pending}, without reading every manifest: an empty object {@code pending~/{imageId}} in the
@@ -46,7 +45,7 @@ public final class PendingMarkers {
 
     /** Marks {@code imageId} pending from now (written again, its time is now). */
     public void mark(String imageId) {
-        store.put(bucket, key(imageId), EMPTY, "application/octet-stream", "no-store", Map.of());
+        store.put(bucket, key(imageId), EMPTY, PutOptions.of("application/octet-stream").withCacheControl("no-store"));
     }
 
     /** Removes {@code imageId}'s marker; removing one that is not there is not an error. */

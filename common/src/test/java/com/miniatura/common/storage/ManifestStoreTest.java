@@ -1,17 +1,10 @@
 package com.miniatura.common.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
-import static org.mockito.ArgumentMatchers.anyString;
-import static org.mockito.Mockito.doAnswer;
-import static org.mockito.Mockito.doThrow;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,22 +22,24 @@ class ManifestStoreTest {
     private static final StorageSettings SETTINGS = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
             "originals", "thumbnails", "lot-metadata", "public, max-age=60", false, List.of());
 
-    private final Map<String, String> objects = new TreeMap<>();
-    private final ObjectStore store = mock(ObjectStore.class);
+    private final InMemoryObjectStore store = new InMemoryObjectStore(SETTINGS, Clock.systemUTC());
     private final ManifestStore manifests = new ManifestStore(store, SETTINGS);
 
-    ManifestStoreTest() {
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> stored(call.getArgument(0), call.getArgument(1)));
-        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> stored(call.getArgument(0), call.getArgument(1)));
-        doAnswer(call -> objects.put(call.getArgument(0) + "/" + call.getArgument(1),
-                new String(call.<byte[]>getArgument(2), StandardCharsets.UTF_8)))
-                .when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
-        doAnswer(call -> objects.remove(call.getArgument(0) + "/" + call.getArgument(1))).when(store).remove(anyString(), anyString());
+    /** Stores {@code bucket/key} → text. */
+    private void seed(Map<String, String> objects) {
+        objects.forEach((name, text) -> store.seed(name.substring(0, name.indexOf('/')), name.substring(name.indexOf('/') + 1),
+                text.getBytes(StandardCharsets.UTF_8), PutOptions.of("application/json")));
     }
 
-    private Optional<StoredObject> stored(String bucket, String key) {
-        return Optional.ofNullable(objects.get(bucket + "/" + key))
-                .map(text -> new StoredObject(text.getBytes(StandardCharsets.UTF_8), "x", "application/json", Map.of()));
+    /** Every object as {@code bucket/key} → text. */
+    private Map<String, String> objects() {
+        Map<String, String> all = new TreeMap<>();
+        for (String bucket : List.of("originals", "thumbnails", "lot-metadata")) {
+            for (String key : store.keys(bucket)) {
+                all.put(bucket + "/" + key, new String(store.object(bucket, key).orElseThrow().bytes(), StandardCharsets.UTF_8));
+            }
+        }
+        return all;
     }
 
     record Read(String description, Map<String, String> stored, String read) {
@@ -66,44 +61,53 @@ class ManifestStoreTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("reads")
     void readsTheMetadataBucketsManifestElseTheOneLeftInTheThumbnailsBucket(Read c) {
-        objects.putAll(c.stored());
+        seed(c.stored());
         assertThat(manifests.manifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8))).isEqualTo(Optional.ofNullable(c.read()));
         assertThat(manifests.expectedManifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8)))
-                .as("by GET alone").isEqualTo(Optional.ofNullable(c.read()));
-        assertThat(objects).as("reading moves nothing").isEqualTo(new TreeMap<>(c.stored()));
+                .isEqualTo(Optional.ofNullable(c.read()));
+        assertThat(objects()).as("reading moves nothing").isEqualTo(new TreeMap<>(c.stored()));
     }
 
     @Test
     void manifestsAreReadWithinTheirLimit() {
-        manifests.manifest("img-1");
-        verify(store).getIfExists("lot-metadata", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
-        verify(store).getIfExists("thumbnails", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
-        manifests.expectedManifest("img-1");
-        verify(store).get("lot-metadata", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
-        verify(store).get("thumbnails", "img-1/manifest.json", ManifestStore.MAX_MANIFEST_BYTES);
+        byte[] tooLarge = new byte[(int) ManifestStore.MAX_MANIFEST_BYTES + 1];
+        store.seed("thumbnails", "img-1/manifest.json", tooLarge, PutOptions.of("application/json"));
+        assertThatThrownBy(() -> manifests.manifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
+        assertThatThrownBy(() -> manifests.expectedManifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
+        store.seed("lot-metadata", "img-1/manifest.json", tooLarge, PutOptions.of("application/json"));
+        assertThatThrownBy(() -> manifests.manifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
+        assertThatThrownBy(() -> manifests.expectedManifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
     }
 
     @Test
     void writingPutsItInTheMetadataBucketAndRemovesThePublicCopy() {
-        objects.put("thumbnails/img-1/manifest.json", "old");
-        objects.put("thumbnails/rerender~/run.json", "old");
-        objects.put("thumbnails/img-1/s150.jpg", "variant");
+        seed(Map.of("thumbnails/img-1/manifest.json", "old", "thumbnails/rerender~/run.json", "old",
+                "thumbnails/img-1/s150.jpg", "variant"));
 
         manifests.putManifest("img-1", "new".getBytes(StandardCharsets.UTF_8));
         manifests.write("rerender~/run.json", "position".getBytes(StandardCharsets.UTF_8), "no-store");
 
-        assertThat(objects).containsExactlyEntriesOf(new TreeMap<>(Map.of("lot-metadata/img-1/manifest.json", "new",
+        assertThat(objects()).containsExactlyEntriesOf(new TreeMap<>(Map.of("lot-metadata/img-1/manifest.json", "new",
                 "lot-metadata/rerender~/run.json", "position", "thumbnails/img-1/s150.jpg", "variant")));
-        verify(store).put("lot-metadata", "img-1/manifest.json", "new".getBytes(StandardCharsets.UTF_8), "application/json",
-                "no-cache", Map.of());
+        assertThat(store.object("lot-metadata", "img-1/manifest.json")).hasValueSatisfying(o -> {
+            assertThat(o.contentType()).isEqualTo("application/json");
+            assertThat(o.cacheControl()).isEqualTo("no-cache");
+            assertThat(o.userMetadata()).isEmpty();
+        });
+        assertThat(store.object("lot-metadata", "rerender~/run.json").orElseThrow().cacheControl()).isEqualTo("no-store");
     }
 
     /** The write is what counts: a public copy that cannot be removed now is left for rerender --move-metadata. */
     @Test
     void aPublicCopyThatCannotBeRemovedDoesNotFailTheWrite() {
-        objects.put("thumbnails/img-1/manifest.json", "old");
-        doThrow(new StorageUnavailableException("remove thumbnails/img-1/manifest.json failed: 503", null))
-                .when(store).remove("thumbnails", "img-1/manifest.json");
+        InMemoryObjectStore store = new InMemoryObjectStore(SETTINGS, Clock.systemUTC()) {
+            @Override
+            public void remove(String bucket, String key) {
+                throw new StorageUnavailableException("remove " + bucket + "/" + key + " failed: 503", null);
+            }
+        };
+        ManifestStore manifests = new ManifestStore(store, SETTINGS);
+        store.seed("thumbnails", "img-1/manifest.json", "old".getBytes(StandardCharsets.UTF_8), PutOptions.of("application/json"));
 
         manifests.putManifest("img-1", "new".getBytes(StandardCharsets.UTF_8));
 
@@ -112,9 +116,9 @@ class ManifestStoreTest {
 
     @Test
     void removingTakesOnlyTheMetadataBucketsManifest() {
-        objects.put("lot-metadata/img-1/manifest.json", "new");
+        seed(Map.of("lot-metadata/img-1/manifest.json", "new"));
         manifests.removeManifest("img-1");
-        assertThat(objects).isEmpty();
+        assertThat(objects()).isEmpty();
         assertThat(manifests.bucket()).isEqualTo("lot-metadata");
     }
 }

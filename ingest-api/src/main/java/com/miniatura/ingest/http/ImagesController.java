@@ -10,6 +10,7 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.StuckSettings;
@@ -124,7 +125,7 @@ class ImagesController {
             if (lotId != null) {
                 metadata.put("lot-id", lotId);
             }
-            String etag = store.putFile(originals, key, original, format.contentType, metadata);
+            String etag = store.putFile(originals, key, original, PutOptions.of(format.contentType).withUserMetadata(metadata));
             event = intake.accept(List.of(new ImageUploaded(
                     id, lotId, originals, key, etag, size, format.contentType))).get(0);
         } finally {

@@ -99,7 +99,7 @@ class Intake {
     /** Writes the pending (or deleting) status and returns the status document it replaced, if any. */
     private Optional<byte[]> markAccepted(ImageEvent event) {
         String imageId = event.data().imageId();
-        // absent for every new image: see ObjectStore#getIfExists (a GET's 404 costs ~20 ms of CPU in the SDK)
+        // absent for every new image: see MinioObjectStore (a GET's 404 costs ~20 ms of CPU in the SDK)
         Optional<byte[]> previous = manifests.manifest(imageId);
         Manifest before = previous.map(Intake::readOrNull).orElse(null);
         Manifest status;

@@ -4,7 +4,7 @@ import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.Problems;
-import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.StorageSettings;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -86,7 +86,7 @@ public class ReplayDlqCommand {
             Problems config = new Problems();
             StorageSettings storage = StorageSettings.from(new ConfigurationReader(env).readFlat(StorageSettings.PREFIX), config);
             config.throwIfAny();
-            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), new ObjectStore(storage), out).run(options);
+            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), new MinioObjectStore(storage), out).run(options);
             return 0;
         } catch (InvalidConfigurationException e) {
             err.println("replay-dlq: " + e.getMessage());

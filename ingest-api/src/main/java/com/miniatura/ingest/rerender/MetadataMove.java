@@ -3,6 +3,7 @@ package com.miniatura.ingest.rerender;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StorageUnavailableException;
@@ -14,7 +15,6 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -196,8 +196,8 @@ final class MetadataMove {
             vanished.increment();
             return;
         }
-        withRetry(() -> store.put(metadata, key, document.get().bytes(), "application/json",
-                key.startsWith(Checkpoint.PREFIX) ? "no-store" : "no-cache", Map.of()));
+        withRetry(() -> store.put(metadata, key, document.get().bytes(), PutOptions.of("application/json")
+                .withCacheControl(key.startsWith(Checkpoint.PREFIX) ? "no-store" : "no-cache")));
         withRetry(() -> remove(thumbnails, key));
         moved.increment();
     }

@@ -5,6 +5,7 @@ import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.ManifestStore;
+import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.TopicProvisioner;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
@@ -134,7 +135,7 @@ public class RerenderCommand {
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
             kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.getRequiredProperty("spring.kafka.bootstrap-servers"));
-            ObjectStore store = new ObjectStore(settings.storage());
+            ObjectStore store = new MinioObjectStore(settings.storage());
             String bulk = settings.kafka().bulkTopic();
             boolean publishes = !options.dryRun() && options.prune() == null;
             if (settings.kafka().createTopic() && publishes) {
@@ -160,7 +161,7 @@ public class RerenderCommand {
      * a run's: 0 done, 1 stopped or failed.
      */
     private static int moveMetadata(Parsed parsed, MiniaturaSettings settings, PrintStream out) throws Exception {
-        ObjectStore store = new ObjectStore(settings.storage());
+        ObjectStore store = new MinioObjectStore(settings.storage());
         store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
         MetadataMove move = new MetadataMove(store, settings.storage(), on(parsed.flags(), "dry-run"), parsed.rate(),
                 parsed.parallelism(), parsed.shards(), out);

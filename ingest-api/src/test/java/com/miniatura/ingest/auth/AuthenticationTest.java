@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verifyNoInteractions;
 
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.PutOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -126,7 +127,7 @@ class AuthenticationTest extends RealServerTest {
         doAnswer(call -> {
             stored.set(Files.readAllBytes(call.<Path>getArgument(2)));
             return "etag";
-        }).when(store).putFile(eq("originals"), eq("img-2.jpg"), any(), eq("image/jpeg"), eq(Map.of("image-id", "img-2")));
+        }).when(store).putFile(eq("originals"), eq("img-2.jpg"), any(), eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "img-2"))));
         HttpResponse<String> response = send(images, images.body(), signature(images, freshTimestamp(),
                 images.body()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);

@@ -165,9 +165,9 @@ abstract class RealServerTest {
 
     @BeforeEach
     void storage() {
-        when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap())).thenReturn("etag");
-        when(store.putFile(anyString(), anyString(), any(), anyString(), anyMap())).thenReturn("etag");
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
+        when(store.put(anyString(), anyString(), any(), any())).thenReturn("etag");
+        when(store.putFile(anyString(), anyString(), any(), any())).thenReturn("etag");
+        when(store.get(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
         clearInvocations(store, publisher);
     }
 
@@ -304,8 +304,8 @@ abstract class RealServerTest {
     /** Nothing stored or published. */
     void assertNothingHappened() {
         verifyNoInteractions(publisher);
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
-        verify(store, never()).putFile(anyString(), anyString(), any(), anyString(), anyMap());
+        verify(store, never()).put(anyString(), anyString(), any(), any());
+        verify(store, never()).putFile(anyString(), anyString(), any(), any());
     }
 
     /** A refusal, as problem+json naming the header or part, and nothing stored or published. */

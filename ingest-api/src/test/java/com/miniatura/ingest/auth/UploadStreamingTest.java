@@ -2,9 +2,11 @@ package com.miniatura.ingest.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+
+import com.miniatura.common.storage.PutOptions;
 
 import java.io.InputStream;
 import java.net.Socket;
@@ -90,7 +92,7 @@ class UploadStreamingTest extends RealServerTest {
                 stored.set(new Stored(Files.size(file), in.readNBytes(JPEG.length)));
             }
             return "etag";
-        }).when(store).putFile(eq("originals"), eq("big-1.jpg"), any(), eq("image/jpeg"), anyMap());
+        }).when(store).putFile(eq("originals"), eq("big-1.jpg"), any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
         return stored;
     }
 
@@ -175,7 +177,7 @@ class UploadStreamingTest extends RealServerTest {
      */
     @Test
     void aFileOfExactlyTheLimitIsTakenAndOneByteMoreIsNot() throws Exception {
-        doAnswer(call -> "etag").when(store).putFile(eq("originals"), any(), any(), eq("image/jpeg"), anyMap());
+        doAnswer(call -> "etag").when(store).putFile(eq("originals"), any(), any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
         long limit = 52_428_800;
         for (long size : new long[] {limit, limit + 1}) {
             Path exact = dir.resolve("upload-" + size + ".multipart");

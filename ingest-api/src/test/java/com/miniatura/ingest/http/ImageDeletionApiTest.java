@@ -25,6 +25,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
 import com.miniatura.ingest.publish.EventPublisher;
@@ -103,7 +104,7 @@ class ImageDeletionApiTest {
                 .andExpect(jsonPath("$.errors[0].field").value("imageId"))
                 .andExpect(jsonPath("$.errors[0].message").value("must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
         verify(publisher, never()).publishAll(any());
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, never()).put(anyString(), anyString(), any(), any());
     }
 
     @Test
@@ -116,8 +117,8 @@ class ImageDeletionApiTest {
                 .andExpect(jsonPath("$.title").value("Event broker unavailable"));
         InOrder order = inOrder(store);
         order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
-                argThat(json -> ManifestCodec.read(json).status().equals("deleting")), anyString(), anyString(), anyMap());
-        order.verify(store).put("metadata", "img-1/manifest.json", previous, "application/json", "no-cache", Map.of());
+                argThat(json -> ManifestCodec.read(json).status().equals("deleting")), any());
+        order.verify(store).put("metadata", "img-1/manifest.json", previous, PutOptions.of("application/json").withCacheControl("no-cache"));
     }
 
     @Test
@@ -135,7 +136,7 @@ class ImageDeletionApiTest {
     void anUploadAfterADeletionRemembersTheDeletion() throws Exception {
         Instant deletedAt = Instant.now().minusSeconds(60);
         statusIs("img-1", Manifest.deleted("img-1", "d-1", deletedAt, deletedAt));
-        when(store.putFile(eq("originals"), anyString(), any(), anyString(), anyMap())).thenReturn("etag-2");
+        when(store.putFile(eq("originals"), anyString(), any(), any())).thenReturn("etag-2");
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG)).param("imageId", "img-1"))
                 .andExpect(status().isAccepted());
         Manifest pending = written("img-1");
@@ -146,15 +147,14 @@ class ImageDeletionApiTest {
 
     private byte[] statusIs(String imageId, Manifest manifest) {
         byte[] json = ManifestCodec.write(manifest);
-        when(store.getIfExists(eq("metadata"), eq(imageId + "/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq(imageId + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(json, "x", "application/json", Map.of())));
         return json;
     }
 
     private Manifest written(String imageId) {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("metadata"), eq(imageId + "/manifest.json"), json.capture(), eq("application/json"),
-                eq("no-cache"), anyMap());
+        verify(store).put(eq("metadata"), eq(imageId + "/manifest.json"), json.capture(), argThat((PutOptions o) -> o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
         return ManifestCodec.read(json.getValue());
     }
 

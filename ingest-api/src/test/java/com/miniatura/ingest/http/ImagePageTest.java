@@ -44,7 +44,7 @@ class ImagePageTest {
     EventPublisher publisher;
 
     private void manifest(Manifest m) {
-        when(store.getIfExists(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(m), "x", "application/json", Map.of())));
     }
 
@@ -84,7 +84,7 @@ class ImagePageTest {
 
     @Test
     void anUnknownImageIs404AndABadIdIs400() throws Exception {
-        when(store.getIfExists(eq("metadata"), eq("nobody/manifest.json"), anyLong())).thenReturn(Optional.empty());
+        when(store.get(eq("metadata"), eq("nobody/manifest.json"), anyLong())).thenReturn(Optional.empty());
         assertThat(page("nobody", 404)).contains("No image with imageId nobody was ever accepted.");
         assertThat(page("a%20b", 400)).contains("imageId must be 1-128 characters of A-Z, a-z, 0-9, &#39;.&#39;, &#39;_&#39; or &#39;-&#39;.");
     }

@@ -3,6 +3,7 @@ package com.miniatura.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -23,6 +24,7 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
@@ -73,8 +75,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.events[0].imageId").value("img-1"))
                 .andExpect(jsonPath("$.events[0].status").value("pending"));
         ArgumentCaptor<byte[]> manifest = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("metadata"), eq("img-1/manifest.json"), manifest.capture(), eq("application/json"),
-                anyString(), anyMap());
+        verify(store).put(eq("metadata"), eq("img-1/manifest.json"), manifest.capture(), argThat((PutOptions o) -> o.contentType().equals("application/json")));
         assertThat(ManifestCodec.read(manifest.getValue()).status()).isEqualTo("pending");
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
@@ -96,7 +97,7 @@ class IngestApiTest {
         org.mockito.Mockito.doAnswer(call -> {
             writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
             return "etag";
-        }).when(store).put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), anyString(), any(), anyMap());
+        }).when(store).put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID).header("traceparent", caller))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("traceparent", caller));
@@ -143,7 +144,7 @@ class IngestApiTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("bucket"));
         verify(publisher, never()).publishAll(any());
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, never()).put(anyString(), anyString(), any(), any());
 
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
                         .content("{\"imageId\":\"img-1\",\"bucket\":\"marketplace-photos\",\"key\":\"p/1.jpg\"}"))
@@ -163,7 +164,7 @@ class IngestApiTest {
                         "events[1].imageId", "events[1].key", "events[2].colour", "events[2].size", "events[2].imageId")))
                 .andExpect(jsonPath("$.errors[1].message").value("must not contain '..'"));
         verify(publisher, never()).publishAll(any());
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, never()).put(anyString(), anyString(), any(), any());
     }
 
     @Test
@@ -197,9 +198,9 @@ class IngestApiTest {
     @Test
     void refusedPublishPutsBackThePreviousStatusOrRemovesTheNewOne() throws Exception {
         byte[] rendered = ManifestCodec.write(Manifest.rendered("img-1", null, List.of(), null, "old", Instant.EPOCH));
-        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
-        when(store.getIfExists(eq("metadata"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
+        when(store.get(eq("metadata"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
         doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
         String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
@@ -207,8 +208,8 @@ class IngestApiTest {
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
         order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
                 org.mockito.ArgumentMatchers.argThat(json -> ManifestCodec.read(json).status().equals("pending")),
-                anyString(), anyString(), anyMap());
-        order.verify(store).put("metadata", "img-1/manifest.json", rendered, "application/json", "no-cache", Map.of());
+                any());
+        order.verify(store).put("metadata", "img-1/manifest.json", rendered, PutOptions.of("application/json").withCacheControl("no-cache"));
         verify(store).remove("metadata", "img-2/manifest.json");
     }
 
@@ -221,7 +222,7 @@ class IngestApiTest {
 
     @Test
     void answers503WhenStorageIsDownAndDoesNotPublish() throws Exception {
-        when(store.put(anyString(), anyString(), any(), anyString(), any(), anyMap()))
+        when(store.put(anyString(), anyString(), any(), any()))
                 .thenThrow(new StorageUnavailableException("put metadata/img-1/manifest.json failed: connection refused", null));
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable())
@@ -236,15 +237,15 @@ class IngestApiTest {
         org.mockito.Mockito.doAnswer(call -> {
             stored.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
             return "etag-1";
-        }).when(store).putFile(eq("originals"), anyString(), any(), anyString(), anyMap());
+        }).when(store).putFile(eq("originals"), anyString(), any(), any());
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "photo.jpeg", "application/octet-stream", JPEG))
                         .param("imageId", "lot-7-1").param("lotId", "7"))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/v1/images/lot-7-1"))
                 .andExpect(jsonPath("$.imageId").value("lot-7-1"))
                 .andExpect(jsonPath("$.status").value("pending"));
-        verify(store).putFile(eq("originals"), eq("lot-7-1.jpg"), any(), eq("image/jpeg"),
-                eq(Map.of("image-id", "lot-7-1", "lot-id", "7")));
+        verify(store).putFile(eq("originals"), eq("lot-7-1.jpg"), any(),
+                eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "lot-7-1", "lot-id", "7"))));
         assertThat(stored.get()).isEqualTo(JPEG);
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
@@ -285,7 +286,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.detail").value("file: is larger than the limit of 1024 bytes"));
         verify(publisher, never()).publishAll(any());
-        verify(store, never()).putFile(anyString(), anyString(), any(), anyString(), anyMap());
+        verify(store, never()).putFile(anyString(), anyString(), any(), any());
     }
 
     @Test
@@ -293,7 +294,7 @@ class IngestApiTest {
         Manifest rendered = Manifest.rendered("img-1", Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
                 List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
                 "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
-        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-1"))
                 .andExpect(status().isOk())
@@ -305,7 +306,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.reason").doesNotExist());
 
         Manifest failed = Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());
-        when(store.getIfExists(eq("metadata"), eq("img-2/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq("img-2/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-2"))
                 .andExpect(status().isOk())
@@ -319,7 +320,7 @@ class IngestApiTest {
     void aStoredReasonNamingStorageIsShownWithoutIt() throws Exception {
         Manifest failed = Manifest.failed("img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3",
                 Instant.now());
-        when(store.getIfExists(eq("metadata"), eq("img-3/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq("img-3/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-3"))
                 .andExpect(status().isOk())

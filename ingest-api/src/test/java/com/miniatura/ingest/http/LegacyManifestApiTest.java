@@ -65,7 +65,7 @@ class LegacyManifestApiTest {
 
     @BeforeEach
     void storage() {
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> Optional
+        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> Optional
                 .ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
                 .map(bytes -> new StoredObject(bytes, "x", "application/json", Map.of())));
         when(store.head(anyString(), anyString())).thenAnswer(call -> Optional
@@ -74,7 +74,7 @@ class LegacyManifestApiTest {
         doAnswer(call -> {
             objects.put(call.getArgument(0) + "/" + call.getArgument(1), call.getArgument(2));
             return "etag";
-        }).when(store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        }).when(store).put(anyString(), anyString(), any(), any());
         doAnswer(call -> objects.remove(call.getArgument(0) + "/" + call.getArgument(1)))
                 .when(store).remove(anyString(), anyString());
         objects.put("originals/img-1.jpg", new byte[10]);

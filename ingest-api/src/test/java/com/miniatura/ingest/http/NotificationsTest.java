@@ -2,6 +2,7 @@ package com.miniatura.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -21,6 +22,7 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.EventPublisher;
 import java.io.IOException;
@@ -77,7 +79,7 @@ class NotificationsTest {
 
     @BeforeEach
     void noImagesYet() {
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
+        when(store.get(anyString(), anyString(), anyLong())).thenReturn(Optional.empty());
         when(store.etag(anyString(), anyString())).thenReturn(Optional.empty());
         when(store.head(anyString(), anyString())).thenReturn(Optional.empty());
     }
@@ -94,7 +96,7 @@ class NotificationsTest {
     }
 
     private void manifest(Manifest m) {
-        when(store.getIfExists(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
+        when(store.get(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(m), "x", "application/json", Map.of())));
     }
 
@@ -110,7 +112,7 @@ class NotificationsTest {
 
     private void nothingPublishedOrWritten() {
         verifyNoInteractions(publisher);
-        verify(store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, never()).put(anyString(), anyString(), any(), any());
     }
 
     @Test
@@ -125,7 +127,7 @@ class NotificationsTest {
         assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
                 "lot-1234-1", "lot-1234", "originals", KEY, ETAG, 48213L, "image/jpeg")));
         // pending before the event exists, as for every upload
-        verify(store).put(eq("metadata"), eq("lot-1234-1/manifest.json"), any(), eq("application/json"), any(), anyMap());
+        verify(store).put(eq("metadata"), eq("lot-1234-1/manifest.json"), any(), argThat((PutOptions o) -> o.contentType().equals("application/json")));
     }
 
     /** What POST /v1/uploads has the client send, and the storage server keep: the imageId as metadata. */
@@ -168,8 +170,8 @@ class NotificationsTest {
                 .andExpect(jsonPath("$.events[0].imageId").value("owner-1"));
         assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
                 "owner-1", null, "originals", KEY, ETAG, 48213L, "image/jpeg")));
-        verify(store, never()).getIfExists(eq("metadata"), eq("victim/manifest.json"), anyLong());
-        verify(store, never()).put(eq("metadata"), eq("victim/manifest.json"), any(), anyString(), any(), anyMap());
+        verify(store, never()).get(eq("metadata"), eq("victim/manifest.json"), anyLong());
+        verify(store, never()).put(eq("metadata"), eq("victim/manifest.json"), any(), any());
     }
 
     /** POST /v1/images writes the original itself, and MinIO tells of that write too: one render, not two. */

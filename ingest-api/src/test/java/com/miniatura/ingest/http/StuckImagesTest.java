@@ -3,6 +3,7 @@ package com.miniatura.ingest.http;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.eq;
@@ -20,6 +21,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
@@ -60,7 +62,7 @@ class StuckImagesTest {
     EventPublisher publisher;
 
     private void stored(Manifest manifest) {
-        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
                 new StoredObject(ManifestCodec.write(manifest), "x", "application/json", Map.of())));
     }
 
@@ -116,15 +118,15 @@ class StuckImagesTest {
     void anUploadIsMarkedPendingInTheMetadataBucketAndADeletionIsNot() throws Exception {
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isAccepted());
-        verify(store).put(eq("metadata"), eq("pending~/img-1"), any(), eq("application/octet-stream"), any(), anyMap());
+        verify(store).put(eq("metadata"), eq("pending~/img-1"), any(), argThat((PutOptions o) -> o.contentType().equals("application/octet-stream")));
         http.perform(delete("/v1/images/img-2")).andExpect(status().isAccepted());
-        verify(store, never()).put(eq("metadata"), eq("pending~/img-2"), any(), any(), any(), anyMap());
+        verify(store, never()).put(eq("metadata"), eq("pending~/img-2"), any(), any());
     }
 
     /** The marker is a count's hint: one that cannot be written never refuses the upload. */
     @Test
     void aMarkerThatCannotBeWrittenDoesNotRefuseTheUpload() throws Exception {
-        doThrow(new StorageUnavailableException("put metadata/pending~/img-1 failed", null)).when(store).put(eq("metadata"), eq("pending~/img-1"), any(), any(), any(), anyMap());
+        doThrow(new StorageUnavailableException("put metadata/pending~/img-1 failed", null)).when(store).put(eq("metadata"), eq("pending~/img-1"), any(), any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isAccepted());
     }
@@ -140,9 +142,8 @@ class StuckImagesTest {
 
     @Test
     void aRefusedPublishKeepsTheMarkerOfAnImagePendingBefore() throws Exception {
-        when(store.getIfExists(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
-                new StoredObject(ManifestCodec.write(Manifest.pending("img-1", SOURCE, "ev-0", LONG_AGO)), "x",
-                        "application/json", Map.of())));
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
+                new StoredObject(ManifestCodec.write(Manifest.pending("img-1", SOURCE, "ev-0", LONG_AGO)), "x", "application/json", Map.of())));
         doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable());

@@ -1,28 +1,25 @@
 package com.miniatura.ingest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.when;
 
+import com.miniatura.common.storage.InMemoryObjectStore;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
-import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StoredObject;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -309,29 +306,24 @@ class ReplayStaleDeletionsTest {
 
     /** Storage holding each case's manifest and original; anything else absent. */
     private static ObjectStore storage(List<Case> cases) {
-        ObjectStore store = mock(ObjectStore.class);
-        when(store.settings()).thenReturn(STORAGE);
+        InMemoryObjectStore store = new InMemoryObjectStore(STORAGE, Clock.systemUTC());
         for (Case c : cases) {
             String key = StorageLayout.manifestKey(c.imageId());
             if (c.manifest() != null) {
-                when(store.getIfExists(eq(c.bucket()), eq(key), anyLong())).thenReturn(Optional.of(json(c.manifest())));
+                store.seed(c.bucket(), key, c.manifest(), PutOptions.of("application/json"));
             }
             if (c.stale() != null) {
-                when(store.getIfExists(eq("thumbnails"), eq(key), anyLong())).thenReturn(Optional.of(json(c.stale())));
+                store.seed("thumbnails", key, c.stale(), PutOptions.of("application/json"));
             }
             if (c.stored() != null) {
                 for (String bucket : List.of("originals", "marketplace", "elsewhere")) {
-                    when(store.head(bucket, c.imageId() + ".jpg"))
-                            .thenReturn(Optional.of(new ObjectHead("etag-" + c.imageId(), 1000, "image/jpeg", c.stored(), Map.of())));
+                    store.seed(bucket, c.imageId() + ".jpg", new byte[1000], PutOptions.of("image/jpeg"), c.stored());
                 }
             }
         }
         return store;
     }
 
-    private static StoredObject json(byte[] bytes) {
-        return new StoredObject(bytes, "etag", "application/json", Map.of());
-    }
 
     /** The case's event as the worker dead-letters it. */
     private static void deadLetter(String topic, Case c) throws Exception {

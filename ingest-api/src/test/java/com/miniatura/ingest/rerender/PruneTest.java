@@ -164,9 +164,8 @@ class PruneTest {
                 return Optional.ofNullable(key).filter(k -> k.startsWith(prefix));
             }
         });
-        when(store.getIfExists(anyString(), anyString(), anyLong())).thenAnswer(call -> get(call.getArgument(1)));
         when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> get(call.getArgument(1)));
-        when(store.put(anyString(), anyString(), any(), anyString(), nullable(String.class), anyMap())).thenAnswer(call -> {
+        when(store.put(anyString(), anyString(), any(), any())).thenAnswer(call -> {
             synchronized (bucket) {
                 bucket.put(call.getArgument(1), new Stored(call.getArgument(2), NOW));
             }

@@ -1,28 +1,20 @@
 package com.miniatura.ingest.stuck;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.eq;
-import static org.mockito.Mockito.mock;
-import static org.mockito.Mockito.never;
-import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
+import com.miniatura.common.storage.InMemoryObjectStore;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
-import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.StuckSettings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,21 +28,29 @@ class StuckSweepTest {
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
     private static final Manifest.Source SOURCE = Manifest.Source.of("originals", "x.jpg", null, null, null);
 
-    private final ObjectStore store = mock(ObjectStore.class);
+    private final InMemoryObjectStore store = new InMemoryObjectStore(STORAGE, Clock.fixed(NOW, ZoneOffset.UTC));
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final List<ObjectStore.Listed> markers = new ArrayList<>();
 
     private StuckSweep sweep(int maxMarkers, int maxChecks) {
-        when(store.list("metadata", "pending~/", null, false)).thenAnswer(call -> markers.iterator());
         return new StuckSweep(store, STORAGE, new StuckSettings(Duration.ofHours(1), Duration.ofMinutes(5), maxMarkers,
                 maxChecks), Clock.fixed(NOW, ZoneOffset.UTC), meters);
     }
 
     /** A marker for {@code imageId} written {@code age} ago, whose image's status is {@code status} (null: none). */
     private void marker(String imageId, Duration age, Manifest status) {
-        markers.add(new ObjectStore.Listed("pending~/" + imageId, "e", 0, NOW.minus(age), null));
-        when(store.get(eq("thumbnails"), eq(imageId + "/manifest.json"), anyLong())).thenReturn(Optional.ofNullable(status)
-                .map(m -> new StoredObject(ManifestCodec.write(m), "e", "application/json", Map.of())));
+        storedMarker(imageId, age, status == null ? null : ManifestCodec.write(status));
+    }
+
+    private void storedMarker(String imageId, Duration age, byte[] status) {
+        store.seed("metadata", "pending~/" + imageId, new byte[0], PutOptions.of("application/octet-stream"), NOW.minus(age));
+        if (status != null) {
+            store.seed("metadata", imageId + "/manifest.json", status, PutOptions.of("application/json"));
+        }
+    }
+
+    /** Whether the sweep read the status of {@code imageId}. */
+    private boolean read(String imageId) {
+        return store.requests().stream().anyMatch(r -> r.endsWith(" metadata/" + imageId + "/manifest.json"));
     }
 
     private double gauge(String name) {
@@ -68,7 +68,7 @@ class StuckSweepTest {
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(4, 2, 0, false));
         assertThat(gauge("miniatura.images.pending")).isEqualTo(4);
         assertThat(gauge("miniatura.images.stuck")).isEqualTo(2);
-        verify(store, never()).get(eq("thumbnails"), eq("fresh/manifest.json"), anyLong());
+        assertThat(read("fresh")).isFalse();
     }
 
     /** The worker could not remove them: the images were rendered, failed, deleted, or have no status at all. */
@@ -83,10 +83,7 @@ class StuckSweepTest {
         marker("stuck", old, Manifest.pending("stuck", SOURCE, "e", NOW.minus(old)));
 
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(1, 1, 4, false));
-        for (String imageId : List.of("rendered", "failed", "deleted", "gone")) {
-            verify(store).remove("metadata", "pending~/" + imageId);
-        }
-        verify(store, never()).remove("metadata", "pending~/stuck");
+        assertThat(store.keys("metadata")).filteredOn(key -> key.startsWith("pending~/")).containsExactly("pending~/stuck");
         assertThat(gauge("miniatura.images.stuck")).isEqualTo(1);
     }
 
@@ -107,16 +104,14 @@ class StuckSweepTest {
         marker("rendered-1", Duration.ofHours(2), Manifest.rendered("rendered-1", SOURCE, List.of(), null, "e", NOW));
         marker("rendered-2", Duration.ofHours(2), Manifest.rendered("rendered-2", SOURCE, List.of(), null, "e", NOW));
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(1, 1, 1, false));
-        verify(store, never()).get(eq("thumbnails"), eq("rendered-2/manifest.json"), anyLong());
+        assertThat(read("rendered-1")).isTrue();
+        assertThat(read("rendered-2")).isFalse();
     }
 
     @Test
     void anUnreadableStatusCountsAsStuck() {
         StuckSweep sweep = sweep(100_000, 1000);
-        markers.add(new ObjectStore.Listed("pending~/odd", "e", 0, NOW.minus(Duration.ofHours(2)), null));
-        when(store.get(eq("thumbnails"), eq("odd/manifest.json"), anyLong())).thenReturn(Optional.of(
-                new StoredObject("{\"not\":\"a manifest\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8), "e",
-                        "application/json", Map.of())));
+        storedMarker("odd", Duration.ofHours(2), "{\"not\":\"a manifest\"}".getBytes(StandardCharsets.UTF_8));
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(1, 1, 0, false));
     }
 }

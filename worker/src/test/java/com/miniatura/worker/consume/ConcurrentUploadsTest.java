@@ -65,7 +65,7 @@ class ConcurrentUploadsTest {
             storage.objects.put("thumbnails/" + call.getArgument(1), call.getArgument(2));
             return "etag";
         }).when(storage.store).put(eq("thumbnails"), org.mockito.ArgumentMatchers.matches("img-1/v\\d\\.jpg"), any(),
-                anyString(), any(), anyMap());
+                any());
 
         assertThat(job.process(upload())).isEqualTo(ImageJob.Outcome.RENDERED);
 
@@ -78,7 +78,7 @@ class ConcurrentUploadsTest {
     void aFailedUploadFailsTheJobAsItWouldAloneAndTheManifestStaysPending() {
         doAnswer(call -> {
             throw new StorageUnavailableException("storage unavailable: connection refused", null);
-        }).when(storage.store).put(eq("thumbnails"), eq("img-1/v4.jpg"), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(eq("thumbnails"), eq("img-1/v4.jpg"), any(), any());
 
         assertThatThrownBy(() -> job.process(upload()))
                 .isInstanceOf(StorageUnavailableException.class)

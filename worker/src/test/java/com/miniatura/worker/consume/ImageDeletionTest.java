@@ -75,7 +75,7 @@ class ImageDeletionTest {
         order.verify(storage.store).remove("originals", "img-1.jpg");
         order.verify(storage.store).put(org.mockito.ArgumentMatchers.eq("metadata"),
                 org.mockito.ArgumentMatchers.eq("img-1/manifest.json"), org.mockito.ArgumentMatchers.any(),
-                org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(), org.mockito.ArgumentMatchers.anyMap());
+                org.mockito.ArgumentMatchers.any());
     }
 
     /** An upload event arriving after the deletion, and whether it may render the image again. */

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
@@ -25,6 +26,7 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StorageUnavailableException;
@@ -87,7 +89,7 @@ class ImageJobTest {
                                 .thenThrow(new StorageRejectedException("get originals/img-1.jpg refused: AccessDenied", null)),
                         "original cannot be read: storage refused to serve it"),
                 new PermanentCase("original is text",
-                        s -> when(s.get(anyString(), anyString(), anyLong())).thenReturn(Optional.of(
+                        s -> when(s.get(eq("originals"), anyString(), anyLong())).thenReturn(Optional.of(
                                 new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
                         "unsupported format: HTML page, not an image"));
     }
@@ -104,7 +106,7 @@ class ImageJobTest {
         assertThat(manifest.eventId()).isEqualTo("ev-1");
         assertThat(manifest.attempt()).isNull();
         // the render's attempt (written while the original is read), then the failure
-        verify(store, times(2)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, times(2)).put(anyString(), anyString(), any(), any());
     }
 
     /**
@@ -136,28 +138,29 @@ class ImageJobTest {
         assertThat(manifest.status()).isEqualTo("failed");
         assertThat(manifest.source()).isNull();
         verify(store, org.mockito.Mockito.never()).put(eq("thumbnails"), org.mockito.ArgumentMatchers.startsWith("img-1/"),
-                any(), eq("image/jpeg"), any(), anyMap());
+                any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
     }
 
     @Test
     void storageOutageIsThrownForRetryAndNothingButTheAttemptIsWritten() {
-        when(store.get(anyString(), anyString(), anyLong()))
+        when(store.get(eq("originals"), anyString(), anyLong()))
                 .thenThrow(new StorageUnavailableException("get originals/img-1.jpg failed: connection refused", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
-        verify(store, times(1)).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        verify(store, times(1)).put(anyString(), anyString(), any(), any());
         assertThat(writtenManifest().status()).isEqualTo("pending");
     }
 
     @Test
     void everyVariantIsStoredBeforeTheManifest() throws Exception {
-        when(store.get(anyString(), anyString(), anyLong()))
+        when(store.get(eq("originals"), anyString(), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.RENDERED);
 
         // the render's attempt first, then the variants side by side, so in either order; the manifest only after both
-        verify(store).put(eq("thumbnails"), eq("img-1/a.jpg"), any(), eq("image/jpeg"), eq("public, max-age=60"),
-                eq(Map.of("image-id", "img-1", "spec-hash", VARIANTS.get(0).specHash())));
-        verify(store).put(eq("thumbnails"), eq("img-1/b.png"), any(), eq("image/png"), eq("public, max-age=60"), anyMap());
+        verify(store).put(eq("thumbnails"), eq("img-1/a.jpg"), any(), eq(new PutOptions("image/jpeg", "public, max-age=60",
+                Map.of("image-id", "img-1", "spec-hash", VARIANTS.get(0).specHash()))));
+        verify(store).put(eq("thumbnails"), eq("img-1/b.png"), any(),
+                argThat((PutOptions o) -> o.contentType().equals("image/png") && "public, max-age=60".equals(o.cacheControl())));
         List<String> puts = org.mockito.Mockito.mockingDetails(store).getInvocations().stream()
                 .filter(i -> i.getMethod().getName().equals("put")).map(i -> (String) i.getArgument(1)).toList();
         assertThat(puts).hasSize(4).startsWith("img-1/manifest.json").endsWith("img-1/manifest.json");
@@ -176,9 +179,9 @@ class ImageJobTest {
 
     @Test
     void storageOutageWhileStoringVariantsLeavesNoRenderedManifest() throws Exception {
-        when(store.get(anyString(), anyString(), anyLong()))
+        when(store.get(eq("originals"), anyString(), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
-        when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), anyString(), any(), anyMap()))
+        when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), any()))
                 .thenThrow(new StorageUnavailableException("put failed: 503", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
         assertThat(writtenManifest().status()).as("only the render's attempt").isEqualTo("pending");
@@ -188,7 +191,7 @@ class ImageJobTest {
     private Manifest writtenManifest() {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
         verify(store, org.mockito.Mockito.atLeastOnce()).put(eq("metadata"), eq("img-1/manifest.json"), json.capture(),
-                eq("application/json"), eq("no-cache"), anyMap());
+                argThat((PutOptions o) -> o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
         return ManifestCodec.read(json.getValue());
     }
 

@@ -209,7 +209,7 @@ class OrphanVariantsTest {
                         Instant.now()));
             }
             return "etag";
-        }).when(storage.store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(anyString(), anyString(), any(), any());
 
         job(A2).process(event("ev-2", null));
 

@@ -143,7 +143,7 @@ class PartialRerenderTest {
             }
             storage.objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
             return "etag";
-        }).when(storage.store).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(anyString(), anyString(), any(), any());
 
         assertThat(job(A, B).process(event("ev-1", null))).isEqualTo(ImageJob.Outcome.IGNORED);
 

@@ -76,8 +76,7 @@ class PendingMarkerTest {
         storage.original("originals/img-1.jpg", InMemoryStore.jpeg(60, 40), "img-1");
         doThrow(new StorageUnavailableException("put thumbnails/img-1/a.jpg failed", null))
                 .when(storage.store).put(eq("thumbnails"), eq("img-1/a.jpg"), org.mockito.ArgumentMatchers.any(),
-                        org.mockito.ArgumentMatchers.anyString(), org.mockito.ArgumentMatchers.any(),
-                        org.mockito.ArgumentMatchers.anyMap());
+                        org.mockito.ArgumentMatchers.any());
         assertThatThrownBy(() -> job.process(upload("img-1.jpg"))).isInstanceOf(StorageUnavailableException.class);
         assertThat(storage.manifest("img-1").attempt()).isNotNull();
         assertThat(storage.objects).containsKey(MARKER);

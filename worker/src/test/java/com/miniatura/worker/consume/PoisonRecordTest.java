@@ -185,7 +185,7 @@ class PoisonRecordTest {
         }).doAnswer(call -> {
             storage.objects.put("thumbnails/img-1/b.png", call.getArgument(2));
             return "etag";
-        }).when(storage.store).put(eq("thumbnails"), eq("img-1/b.png"), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(eq("thumbnails"), eq("img-1/b.png"), any(), any());
 
         assertThatThrownBy(() -> job.process(upload("img-1", "ev-1"))).isInstanceOf(StorageUnavailableException.class);
         assertThat(job.process(upload("img-1", "ev-1"))).isEqualTo(ImageJob.Outcome.RENDERED);
@@ -260,7 +260,7 @@ class PoisonRecordTest {
                 attemptWritten.countDown();
             }
             return "etag";
-        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
 
         assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original not found");
@@ -272,7 +272,7 @@ class PoisonRecordTest {
     void anAttemptThatCannotBeWrittenIsRetriedWithoutRendering() throws Exception {
         doAnswer(call -> {
             throw new StorageUnavailableException("put metadata/img-1/manifest.json failed: 503", null);
-        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), anyString(), any(), anyMap());
+        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
 
         assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(StorageUnavailableException.class)
                 .hasMessage("put metadata/img-1/manifest.json failed: 503");

@@ -167,7 +167,7 @@ class StaleDeletionTest {
                 assertThat(outcome).isEqualTo(ImageJob.Outcome.IGNORED);
                 assertThat(storage.objects).isEqualTo(before);
                 verify(storage.store, never()).remove(anyString(), anyString());
-                verify(storage.store, never()).put(anyString(), anyString(), any(), anyString(), any(), anyMap());
+                verify(storage.store, never()).put(anyString(), anyString(), any(), any());
                 assertThat(count("ignored")).isEqualTo(1);
             }
             case ORIGINAL_AND_STATUS -> {

@@ -14,7 +14,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,8 +24,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * an unchecked IllegalStateException, which must not escape untyped (it would be taken for a bug).
  * Behaviour against a live server is covered by the end-to-end tests.
  */
-class ObjectStoreTest {
-    private final ObjectStore store = new ObjectStore(new StorageSettings(
+class MinioObjectStoreTest {
+    private final ObjectStore store = new MinioObjectStore(new StorageSettings(
             "http://127.0.0.1:" + closedPort(), "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", true));
 
     @Test
@@ -34,7 +33,7 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> store.get("originals", "a.jpg", 100))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("get originals/a.jpg failed: java.net.ConnectException");
-        assertThatThrownBy(() -> store.put("thumbnails", "a/s150.jpg", new byte[1], "image/jpeg", "no-cache", Map.of()))
+        assertThatThrownBy(() -> store.put("thumbnails", "a/s150.jpg", new byte[1], PutOptions.of("image/jpeg").withCacheControl("no-cache")))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("put thumbnails/a/s150.jpg failed: java.net.ConnectException");
         assertThatThrownBy(() -> store.bucketExists("thumbnails"))
@@ -54,6 +53,20 @@ class ObjectStoreTest {
         assertThatThrownBy(() -> store.head("originals", "a.jpg"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("stat originals/a.jpg failed: java.net.ConnectException");
+    }
+
+    /**
+     * A manifest is absent for every new image, and the SDK's parse of a GET's 404 body is costly: documents about
+     * images are read HEAD first, originals (which an event names, so nearly always exist) by GET alone.
+     */
+    @Test
+    void documentsAreReadHeadFirstAndOriginalsByGetAlone() {
+        assertThatThrownBy(() -> store.get("metadata", "img-1/manifest.json", 100))
+                .hasMessageStartingWith("stat metadata/img-1/manifest.json failed: java.net.ConnectException");
+        assertThatThrownBy(() -> store.get("thumbnails", "img-1/manifest.json", 100))
+                .hasMessageStartingWith("stat thumbnails/img-1/manifest.json failed: java.net.ConnectException");
+        assertThatThrownBy(() -> store.get("originals", "img-1.jpg", 100))
+                .hasMessageStartingWith("get originals/img-1.jpg failed: java.net.ConnectException");
     }
 
     /**
@@ -84,7 +97,7 @@ class ObjectStoreTest {
             }, "hang-up-after-each-response");
             serving.setDaemon(true);
             serving.start();
-            ObjectStore idleClosing = new ObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
+            ObjectStore idleClosing = new MinioObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
                     "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false));
 
             assertThat(idleClosing.get("originals", "a.jpg", 100)).hasValueSatisfying(o -> assertThat(o.etag()).isEqualTo("e1"));
@@ -156,7 +169,7 @@ class ObjectStoreTest {
     /** An HTTP server that answers every request with the same body, for {@link ObjectStore#get}. */
     private static final class Serving implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0);
-        private final ObjectStore store = new ObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
+        private final ObjectStore store = new MinioObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
                 "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false));
 
         Serving(byte[] body, int declared, boolean chunked) throws IOException {
