@@ -6,6 +6,7 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.storage.Freshness;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
@@ -180,11 +181,11 @@ public class ImageJob {
                     data.imageId(), data.bucket(), storage.sourceBuckets());
             return fail(event, previous, previous == null ? null : previous.source(), NOT_A_SOURCE);
         }
-        boolean sameOriginal = renderedFrom(data, previous);
-        List<VariantSpec> stale = sameOriginal ? staleVariants(data, previous) : catalog.variants();
+        boolean sameOriginal = Freshness.renderedFrom(previous, data.bucket(), data.key());
+        List<VariantSpec> stale = sameOriginal ? Freshness.staleVariants(previous, wanted(data)) : catalog.variants();
         if (sameOriginal && stale.isEmpty()
                 && store.etag(data.bucket(), data.key()).filter(previous.source().etag()::equals).isPresent()) {
-            if (previous.variants().stream().anyMatch(v -> catalog.find(v.name()).isEmpty())) {
+            if (Freshness.listsDropped(previous, catalog.variants())) {
                 return relist(event, data.imageId(), previous);
             }
             log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
@@ -354,30 +355,11 @@ public class ImageJob {
     }
 
     /**
-     * Whether {@code manifest} says the image is rendered from the original this event names (same bucket and
-     * key, with a known ETag); then only its stale variants need rendering, if the ETag still holds.
+     * The variants of the catalog the event names (all of them if it names none). Names the catalog does not have
+     * are ignored: the publisher may know a newer or older catalog than this worker.
      */
-    private static boolean renderedFrom(ImageUploaded data, Manifest manifest) {
-        if (manifest == null || !Manifest.RENDERED.equals(manifest.status())) {
-            return false;
-        }
-        Manifest.Source source = manifest.source();
-        return source != null && source.etag() != null && data.bucket().equals(source.bucket())
-                && data.key().equals(source.key());
-    }
-
-    /**
-     * The variants of the catalog (of those the event names, if it names some) that the manifest lacks or lists
-     * with another spec hash, in catalog order. Names the catalog does not have are ignored: the publisher may
-     * know a newer or older catalog than this worker.
-     */
-    private List<VariantSpec> staleVariants(ImageUploaded data, Manifest manifest) {
-        java.util.Set<String> rendered = new java.util.HashSet<>();
-        manifest.variants().forEach(v -> rendered.add(v.name() + "@" + v.specHash()));
-        return catalog.variants().stream()
-                .filter(v -> data.variants() == null || data.variants().contains(v.name()))
-                .filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
-                .toList();
+    private List<VariantSpec> wanted(ImageUploaded data) {
+        return catalog.variants().stream().filter(v -> data.variants() == null || data.variants().contains(v.name())).toList();
     }
 
     /**
