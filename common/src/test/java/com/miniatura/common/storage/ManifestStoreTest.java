@@ -117,4 +117,13 @@ class ManifestStoreTest {
         assertThat(objects).isEmpty();
         assertThat(manifests.bucket()).isEqualTo("lot-metadata");
     }
+
+    /** A manifest read was capped at 1 MB by the services and at 64 MB by the metadata move: one cap per kind now. */
+    @Test
+    void everyDocumentReadIsCappedByItsKind() {
+        assertThat(ManifestStore.maxBytes(StorageLayout.manifestKey("img-1"))).isEqualTo(1024 * 1024);
+        assertThat(ManifestStore.maxBytes(StorageLayout.checkpointKey("run-1"))).isEqualTo(64L * 1024 * 1024);
+        manifests.read(StorageLayout.checkpointKey("run-1"));
+        verify(store).getIfExists("lot-metadata", "rerender~/run-1.json", ManifestStore.MAX_CHECKPOINT_BYTES);
+    }
 }

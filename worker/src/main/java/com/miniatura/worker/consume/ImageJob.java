@@ -446,7 +446,7 @@ public class ImageJob {
             return Outcome.IGNORED;
         }
         String manifestKey = StorageLayout.manifestKey(imageId);
-        List<String> variants = store.keys(storage.thumbnailsBucket(), imageId + "/").stream()
+        List<String> variants = store.keys(storage.thumbnailsBucket(), StorageLayout.imagePrefix(imageId)).stream()
                 .filter(key -> !key.equals(manifestKey)).toList();
         for (String key : variants) {
             store.remove(storage.thumbnailsBucket(), key);
