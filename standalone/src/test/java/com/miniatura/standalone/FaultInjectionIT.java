@@ -12,6 +12,7 @@ import static com.miniatura.standalone.Services.launchAndAwaitOutput;
 import static com.miniatura.standalone.Services.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -348,7 +349,7 @@ class FaultInjectionIT {
         List<String> handled = new ArrayList<>(good);
         handled.addAll(List.of(undecodable, bomb));
         Map<String, Integer> outcomes = awaitFinalStatuses(handled);
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, TOPIC + ".dlq");
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
         Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
             Map<String, String> headers = new TreeMap<>();
@@ -359,8 +360,8 @@ class FaultInjectionIT {
             });
             byKey.put(new String(record.key(), StandardCharsets.UTF_8), headers);
             System.out.printf("fault injection: dead letter %s: %s (%s attempt(s)): %s%n",
-                    new String(record.key(), StandardCharsets.UTF_8), headers.get("miniatura-error-class"),
-                    headers.get("miniatura-attempts"), headers.get("miniatura-error-reason"));
+                    new String(record.key(), StandardCharsets.UTF_8), headers.get(DeadLetterContract.ERROR_CLASS),
+                    headers.get(DeadLetterContract.ATTEMPTS), headers.get(DeadLetterContract.ERROR_REASON));
         }
         int rendered = outcomes.getOrDefault("rendered", 0);
         System.out.printf("fault injection: poison x3 (undecodable, bomb, ce_specversion 2.0) ahead of %d uploads; "
@@ -370,18 +371,18 @@ class FaultInjectionIT {
 
         assertThat(byKey).as("dead letters by record key").containsOnlyKeys(undecodable, bomb, unknownVersion);
         assertThat(deadLetters).hasSize(3);
-        assertThat(byKey.values()).allSatisfy(h -> assertThat(h.get("miniatura-attempts")).as("never retried").isEqualTo("1"));
-        assertThat(byKey.get(undecodable).get("miniatura-error-class"))
+        assertThat(byKey.values()).allSatisfy(h -> assertThat(h.get(DeadLetterContract.ATTEMPTS)).as("never retried").isEqualTo("1"));
+        assertThat(byKey.get(undecodable).get(DeadLetterContract.ERROR_CLASS))
                 .isEqualTo("com.miniatura.worker.consume.PermanentEventException");
-        assertThat(byKey.get(undecodable).get("miniatura-error-reason"))
+        assertThat(byKey.get(undecodable).get(DeadLetterContract.ERROR_REASON))
                 .startsWith("invalid event (image " + undecodable + " marked failed): data: is not valid JSON: ");
-        assertThat(byKey.get(bomb).get("miniatura-error-class"))
+        assertThat(byKey.get(bomb).get(DeadLetterContract.ERROR_CLASS))
                 .isEqualTo("com.miniatura.worker.consume.ImageRejectedException");
         String bombReason = "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000";
-        assertThat(byKey.get(bomb).get("miniatura-error-reason")).isEqualTo(bombReason);
-        assertThat(byKey.get(unknownVersion).get("miniatura-error-class"))
+        assertThat(byKey.get(bomb).get(DeadLetterContract.ERROR_REASON)).isEqualTo(bombReason);
+        assertThat(byKey.get(unknownVersion).get(DeadLetterContract.ERROR_CLASS))
                 .isEqualTo("com.miniatura.worker.consume.PermanentEventException");
-        assertThat(byKey.get(unknownVersion).get("miniatura-error-reason"))
+        assertThat(byKey.get(unknownVersion).get(DeadLetterContract.ERROR_REASON))
                 .startsWith("invalid event (not marked failed: unknown envelope): ce_specversion: must be 1.0 but was \"2.0\"");
 
         JsonNode undecodableStatus = json(get(api + "/v1/images/" + undecodable));
@@ -626,7 +627,7 @@ class FaultInjectionIT {
     private long deadLetters() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
                 Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC + ".dlq").stream()
+            List<TopicPartition> partitions = consumer.partitionsFor(DeadLetterContract.topicOf(TOPIC)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
         }

@@ -9,6 +9,7 @@ import static com.miniatura.standalone.Services.killHard;
 import static com.miniatura.standalone.Services.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -149,7 +150,7 @@ class PoisonRecordIT {
         for (String id : good) {
             outcomes.merge(awaitFinal(api, id).get("status").asString(), 1, Integer::sum);
         }
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, TOPIC + ".dlq");
+        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
         Map<String, String> headers = new TreeMap<>();
         deadLetters.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(poison)).forEach(r ->
                 r.headers().forEach(h -> {
@@ -169,9 +170,9 @@ class PoisonRecordIT {
         assertThat(status.get("status").asString()).isEqualTo("failed");
         assertThat(status.get("reason").asString()).isEqualTo(reason);
         assertThat(deadLetters).as("dead letters").hasSize(1);
-        assertThat(headers).containsEntry("miniatura-error-class", "com.miniatura.worker.consume.ImageRejectedException")
-                .containsEntry("miniatura-error-reason", reason)
-                .containsEntry("miniatura-attempts", "1");
+        assertThat(headers).containsEntry(DeadLetterContract.ERROR_CLASS, "com.miniatura.worker.consume.ImageRejectedException")
+                .containsEntry(DeadLetterContract.ERROR_REASON, reason)
+                .containsEntry(DeadLetterContract.ATTEMPTS, "1");
         assertThat(outcomes).containsExactly(Map.entry("rendered", good.size()));
         assertThat(manifest(poison).has("attempt")).as("failed ends the attempt").isFalse();
         assertThat(poisoned()).as("miniatura.images.poisoned of the last worker").isEqualTo(1);

@@ -2,6 +2,7 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,7 +58,7 @@ class ShippedKafkaSettingsTest {
             assertThat((Integer) topics.get(lane).get("partitions"))
                     .as("%s: partitions >= %d pods x %d consumer threads", lane, MAX_WORKER_PODS, concurrency)
                     .isGreaterThanOrEqualTo(MAX_WORKER_PODS * concurrency);
-            assertThat(((Number) at(topics.get(lane + ".dlq"), "config").get("retention.ms")).longValue())
+            assertThat(((Number) at(topics.get(DeadLetterContract.topicOf(lane)), "config").get("retention.ms")).longValue())
                     .as("dead letters outlive the %s topic, for replay-dlq after a fix", lane)
                     .isGreaterThan(((Number) at(topics.get(lane), "config").get("retention.ms")).longValue())
                     .isGreaterThanOrEqualTo(week);

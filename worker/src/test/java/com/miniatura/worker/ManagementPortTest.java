@@ -2,6 +2,7 @@ package com.miniatura.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,7 +43,7 @@ class ManagementPortTest {
     static void start() {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(TOPIC + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         worker = new SpringApplicationBuilder(WorkerApplication.class).run(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 public final class ManifestStore {
     /** Manifests are a few KB; anything far larger is not one of ours. */
     public static final long MAX_MANIFEST_BYTES = 1024 * 1024;
+    /** A re-render checkpoint lists the run's shards and positions: larger than a manifest, still bounded. */
+    public static final long MAX_CHECKPOINT_BYTES = 64L * 1024 * 1024;
 
     private static final Logger log = LoggerFactory.getLogger(ManifestStore.class);
 
@@ -40,16 +42,7 @@ public final class ManifestStore {
      * is none. One larger than {@link #MAX_MANIFEST_BYTES} is refused with {@link ObjectTooLargeException}.
      */
     public Optional<byte[]> manifest(String imageId) {
-        return read(StorageLayout.manifestKey(imageId), MAX_MANIFEST_BYTES).map(StoredObject::bytes);
-    }
-
-    /**
-     * As {@link #manifest}, for callers that nearly always find one (a dead-lettered image, a long pending one).
-     */
-    public Optional<byte[]> expectedManifest(String imageId) {
-        String key = StorageLayout.manifestKey(imageId);
-        Optional<StoredObject> found = store.get(metadata, key, MAX_MANIFEST_BYTES);
-        return (found.isPresent() ? found : store.get(legacy, key, MAX_MANIFEST_BYTES)).map(StoredObject::bytes);
+        return read(StorageLayout.manifestKey(imageId)).map(StoredObject::bytes);
     }
 
     /** Writes the image's manifest, then removes the public copy an earlier version may have left. */
@@ -63,10 +56,20 @@ public final class ManifestStore {
     }
 
     /**
-     * The document at {@code key}: the metadata bucket's, else the copy an earlier version wrote to the thumbnails
-     * bucket. A new image has neither (storage reads such documents HEAD first: {@link MinioObjectStore}).
+     * The largest document that may stand at {@code key}: a checkpoint's cap for a checkpoint, a manifest's for
+     * anything else. Every read of a document here, and of one being moved here, is capped by it.
      */
-    public Optional<StoredObject> read(String key, long maxBytes) {
+    public static long maxBytes(String key) {
+        return StorageLayout.isCheckpointKey(key) ? MAX_CHECKPOINT_BYTES : MAX_MANIFEST_BYTES;
+    }
+
+    /**
+     * The document at {@code key}: the metadata bucket's, else the copy an earlier version wrote to the thumbnails
+     * bucket. A new image has neither (storage reads such documents HEAD first: {@link MinioObjectStore}). One
+     * larger than {@link #maxBytes} is refused with {@link ObjectTooLargeException}.
+     */
+    public Optional<StoredObject> read(String key) {
+        long maxBytes = maxBytes(key);
         Optional<StoredObject> found = store.get(metadata, key, maxBytes);
         return found.isPresent() ? found : store.get(legacy, key, maxBytes);
     }

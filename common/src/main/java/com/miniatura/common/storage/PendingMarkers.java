@@ -14,7 +14,7 @@ import java.util.Iterator;
  */
 public final class PendingMarkers {
     /** The prefix of every marker in the metadata bucket. */
-    public static final String PREFIX = "pending~/";
+    public static final String PREFIX = StorageLayout.PENDING_PREFIX;
 
     private static final byte[] EMPTY = new byte[0];
 
@@ -29,7 +29,7 @@ public final class PendingMarkers {
 
     /** The marker's key for {@code imageId}. */
     public static String key(String imageId) {
-        return PREFIX + imageId;
+        return StorageLayout.pendingKey(imageId);
     }
 
     /** The imageId a marker's key names. */

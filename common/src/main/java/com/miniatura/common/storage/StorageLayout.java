@@ -18,6 +18,7 @@ import java.util.stream.Collectors;
  * thumbnails/{imageId}/{variant}.{ext}   e.g. thumbnails/lot-1234-1/s150.jpg (public: the CDN's origin, variants only)
  * metadata/{imageId}/manifest.json       status document: pending → rendered | failed, written last (private)
  * metadata/rerender~/{run}.json          re-render checkpoints (private)
+ * metadata/pending~/{imageId}            an image waiting for the worker, empty (private)
  * </pre>
  *
  * The buckets are {@code miniatura.storage.originals-bucket}, {@code .thumbnails-bucket} and {@code .metadata-bucket};
@@ -25,6 +26,10 @@ import java.util.stream.Collectors;
  */
 public final class StorageLayout {
     public static final String MANIFEST_FILE = "manifest.json";
+    /** Where the re-render checkpoints are, in the metadata bucket. */
+    public static final String CHECKPOINT_PREFIX = "rerender~/";
+    /** Where the pending markers are, in the metadata bucket ({@link PendingMarkers}). */
+    public static final String PENDING_PREFIX = "pending~/";
     /** The extensions a variant may have: those of the output formats, the only files the worker writes. */
     private static final Set<String> VARIANT_EXTENSIONS =
             Arrays.stream(OutputFormat.values()).map(OutputFormat::extension).collect(Collectors.toUnmodifiableSet());
@@ -32,11 +37,31 @@ public final class StorageLayout {
     private StorageLayout() {}
 
     public static String thumbnailKey(String imageId, VariantSpec spec) {
-        return imageId + "/" + spec.name() + "." + spec.format().extension();
+        return imagePrefix(imageId) + spec.name() + "." + spec.format().extension();
     }
 
     public static String manifestKey(String imageId) {
-        return imageId + "/" + MANIFEST_FILE;
+        return imagePrefix(imageId) + MANIFEST_FILE;
+    }
+
+    /** The prefix of every object of {@code imageId} in the thumbnails bucket (its variants, of any catalog). */
+    public static String imagePrefix(String imageId) {
+        return imageId + "/";
+    }
+
+    /** The checkpoint of re-render run {@code run}. */
+    public static String checkpointKey(String run) {
+        return CHECKPOINT_PREFIX + run + ".json";
+    }
+
+    /** Whether {@code key} is where a re-render checkpoint would be. */
+    public static boolean isCheckpointKey(String key) {
+        return key.startsWith(CHECKPOINT_PREFIX);
+    }
+
+    /** The pending marker of {@code imageId}. */
+    public static String pendingKey(String imageId) {
+        return PENDING_PREFIX + imageId;
     }
 
     /**

@@ -63,8 +63,6 @@ class ManifestStoreTest {
     void readsTheMetadataBucketsManifestElseTheOneLeftInTheThumbnailsBucket(Read c) {
         seed(c.stored());
         assertThat(manifests.manifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8))).isEqualTo(Optional.ofNullable(c.read()));
-        assertThat(manifests.expectedManifest("img-1").map(b -> new String(b, StandardCharsets.UTF_8)))
-                .isEqualTo(Optional.ofNullable(c.read()));
         assertThat(objects()).as("reading moves nothing").isEqualTo(new TreeMap<>(c.stored()));
     }
 
@@ -73,10 +71,8 @@ class ManifestStoreTest {
         byte[] tooLarge = new byte[(int) ManifestStore.MAX_MANIFEST_BYTES + 1];
         store.seed("thumbnails", "img-1/manifest.json", tooLarge, PutOptions.of("application/json"));
         assertThatThrownBy(() -> manifests.manifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
-        assertThatThrownBy(() -> manifests.expectedManifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
         store.seed("lot-metadata", "img-1/manifest.json", tooLarge, PutOptions.of("application/json"));
         assertThatThrownBy(() -> manifests.manifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
-        assertThatThrownBy(() -> manifests.expectedManifest("img-1")).isInstanceOf(ObjectTooLargeException.class);
     }
 
     @Test
@@ -120,5 +116,17 @@ class ManifestStoreTest {
         manifests.removeManifest("img-1");
         assertThat(objects()).isEmpty();
         assertThat(manifests.bucket()).isEqualTo("lot-metadata");
+    }
+
+    /** A manifest read was capped at 1 MB by the services and at 64 MB by the metadata move: one cap per kind now. */
+    @Test
+    void everyDocumentReadIsCappedByItsKind() {
+        assertThat(ManifestStore.maxBytes(StorageLayout.manifestKey("img-1"))).isEqualTo(1024 * 1024);
+        assertThat(ManifestStore.maxBytes(StorageLayout.checkpointKey("run-1"))).isEqualTo(64L * 1024 * 1024);
+        byte[] twoMegabytes = new byte[2 * 1024 * 1024];
+        store.seed("lot-metadata", StorageLayout.checkpointKey("run-1"), twoMegabytes, PutOptions.of("application/json"));
+        store.seed("lot-metadata", StorageLayout.manifestKey("img-1"), twoMegabytes, PutOptions.of("application/json"));
+        assertThat(manifests.read(StorageLayout.checkpointKey("run-1"))).map(o -> o.bytes().length).hasValue(twoMegabytes.length);
+        assertThatThrownBy(() -> manifests.read(StorageLayout.manifestKey("img-1"))).isInstanceOf(ObjectTooLargeException.class);
     }
 }

@@ -6,6 +6,10 @@ import com.miniatura.common.event.FieldError;
 import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.format.FormatSniffer;
+import com.miniatura.common.format.InputFormat;
+import com.miniatura.common.format.SourceBytes;
+import com.miniatura.common.format.UnsupportedFormatException;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
@@ -18,7 +22,7 @@ import com.miniatura.ingest.auth.BodyLimit;
 import com.miniatura.ingest.auth.RequiresScope;
 import com.miniatura.ingest.auth.Scope;
 import java.io.IOException;
-import java.io.InputStream;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.net.URI;
@@ -110,24 +114,23 @@ class ImagesController {
             if (size > maxUploadBytes) {
                 throw ProblemHandler.uploadTooLarge(maxUploadBytes);
             }
-            byte[] head;
-            try (InputStream in = Files.newInputStream(original)) {
-                head = in.readNBytes(ImageFormat.HEAD_BYTES);
+            InputFormat format;
+            try (FileChannel in = FileChannel.open(original)) {
+                format = FormatSniffer.sniff(SourceBytes.of(in));
+            } catch (UnsupportedFormatException e) {
+                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
+                        "file: " + e.getMessage(), List.of(new FieldError("file", e.getMessage())));
             }
-            ImageFormat format = ImageFormat.sniff(head).orElseThrow(() -> new ApiException(
-                    HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
-                    "file: unsupported format: " + ImageFormat.describe(head) + "; accepted: JPEG, PNG, GIF, WebP, BMP, TIFF",
-                    List.of(new FieldError("file", "unsupported format: " + ImageFormat.describe(head)))));
 
-            String key = StorageLayout.originalKey(id, format.extension);
+            String key = StorageLayout.originalKey(id, format.extension());
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("image-id", id);
             if (lotId != null) {
                 metadata.put("lot-id", lotId);
             }
-            String etag = store.putFile(originals, key, original, PutOptions.of(format.contentType).withUserMetadata(metadata));
+            String etag = store.putFile(originals, key, original, PutOptions.of(format.contentType()).withUserMetadata(metadata));
             event = intake.accept(List.of(new ImageUploaded(
-                    id, lotId, originals, key, etag, size, format.contentType))).get(0);
+                    id, lotId, originals, key, etag, size, format.contentType()))).get(0);
         } finally {
             Files.deleteIfExists(original);
         }

@@ -3,6 +3,7 @@ package com.miniatura.ingest.http;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.FieldError;
+import com.miniatura.common.format.InputFormat;
 import com.miniatura.common.storage.PresignedPut;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
@@ -84,15 +85,15 @@ class UploadsController {
         if (lotId != null && EventValidator.imageIdProblem(lotId) != null) {
             errors.add(new FieldError("lotId", EventValidator.imageIdProblem(lotId)));
         }
-        Optional<ImageFormat> format = Optional.empty();
-        String accepted = Arrays.stream(ImageFormat.values()).map(f -> f.contentType).collect(Collectors.joining(", "));
+        Optional<InputFormat> format = Optional.empty();
+        String accepted = Arrays.stream(InputFormat.values()).map(InputFormat::contentType).collect(Collectors.joining(", "));
         if (contentType == null) {
             if (!body.has("contentType")) {
                 errors.add(new FieldError("contentType", "is required: one of " + accepted));
             }
         } else {
             String type = contentType.trim();
-            format = Arrays.stream(ImageFormat.values()).filter(f -> f.contentType.equalsIgnoreCase(type)).findFirst();
+            format = InputFormat.ofContentType(type);
             if (format.isEmpty()) {
                 errors.add(new FieldError("contentType", "must be one of " + accepted + " but was \""
                         + type.replaceAll("\\p{Cntrl}", "?") + "\""));
@@ -110,10 +111,10 @@ class UploadsController {
             throw ApiException.invalid(errors);
         }
 
-        String key = StorageLayout.originalKey(imageId, format.get().extension);
+        String key = StorageLayout.originalKey(imageId, format.get().extension());
         // Signed: storage refuses a PUT whose values differ. The metadata names the image in the notification.
         Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Content-Type", format.get().contentType);
+        headers.put("Content-Type", format.get().contentType());
         headers.put("Content-Length", Long.toString(size.asLong()));
         headers.put("x-amz-meta-image-id", imageId);
         if (lotId != null) {

@@ -1,5 +1,6 @@
 package com.miniatura.ingest.publish;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.MiniaturaSettings;
 import java.util.HashMap;
 import java.util.List;
@@ -43,7 +44,7 @@ public class TopicProvisioner implements SmartInitializingSingleton {
         // The bulk lane's pair as well, so its workers and the rerender command find them on a fresh setup.
         String topic = settings.kafka().topic();
         String bulk = settings.kafka().bulkTopic();
-        create(config, List.of(topic, topic + ".dlq", bulk, bulk + ".dlq"), settings.kafka().partitions());
+        create(config, List.of(topic, DeadLetterContract.topicOf(topic), bulk, DeadLetterContract.topicOf(bulk)), settings.kafka().partitions());
     }
 
     /**

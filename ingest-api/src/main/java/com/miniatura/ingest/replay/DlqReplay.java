@@ -1,5 +1,6 @@
 package com.miniatura.ingest.replay;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.ObjectStore;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -41,7 +42,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 public final class DlqReplay {
     /** Headers the worker and Spring Kafka add to a dead letter, not part of the original event. */
-    private static final List<String> DEAD_LETTER_HEADER_PREFIXES = List.of("miniatura-", "kafka_dlt-", "kafka_deliveryattempt");
+    private static final List<String> DEAD_LETTER_HEADER_PREFIXES = DeadLetterContract.ADDED_HEADER_PREFIXES;
 
     private final Map<String, Object> kafka;
     private final String topic;
@@ -50,7 +51,7 @@ public final class DlqReplay {
 
     /**
      * @param kafka client settings (bootstrap servers, security) shared by the consumer and producer
-     * @param topic the image topic; dead letters are read from {@code topic + ".dlq"}
+     * @param topic the image topic; dead letters are read from {@link DeadLetterContract#topicOf its dead-letter topic}
      * @param store where the images' statuses and originals are, to tell a deletion older than the image's upload
      */
     public DlqReplay(Map<String, Object> kafka, String topic, ObjectStore store, PrintStream out) {
@@ -67,7 +68,7 @@ public final class DlqReplay {
     public record Result(long read, long matching, long replayed, long skipped, Map<String, Long> byError) {}
 
     public Result run(ReplayOptions options) throws Exception {
-        String dlq = topic + ".dlq";
+        String dlq = DeadLetterContract.topicOf(topic);
         Map<String, Object> consumerConfig = new HashMap<>(kafka);
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -99,8 +100,8 @@ public final class DlqReplay {
                         continue; // arrived after the replay started
                     }
                     read++;
-                    String errorClass = header(record, "miniatura-error-class");
-                    String reason = header(record, "miniatura-error-reason");
+                    String errorClass = header(record, DeadLetterContract.ERROR_CLASS);
+                    String reason = header(record, DeadLetterContract.ERROR_REASON);
                     if (!options.matches(errorClass, reason) || matching >= options.limit()) {
                         continue;
                     }

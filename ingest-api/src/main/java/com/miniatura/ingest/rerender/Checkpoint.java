@@ -2,6 +2,7 @@ package com.miniatura.ingest.rerender;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.miniatura.common.storage.ManifestStore;
+import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StoredObject;
 import java.time.Instant;
 import java.util.List;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 record Checkpoint(String run, String fingerprint, Instant startedAt, Instant updatedAt, Instant completedAt,
         List<Shard> shards, long lines, Map<String, Long> counts) {
-    static final String PREFIX = "rerender~/";
+    static final String PREFIX = StorageLayout.CHECKPOINT_PREFIX;
     private static final JsonMapper JSON = JsonMapper.builder()
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
@@ -48,11 +49,11 @@ record Checkpoint(String run, String fingerprint, Instant startedAt, Instant upd
     record Shard(String from, String to, String after, boolean done) {}
 
     static String key(String run) {
-        return PREFIX + run + ".json";
+        return StorageLayout.checkpointKey(run);
     }
 
     static Optional<Checkpoint> load(ManifestStore store, String run) {
-        return store.read(key(run), 64L * 1024 * 1024).map(o -> read(o, store.bucket() + "/" + key(run)));
+        return store.read(key(run)).map(o -> read(o, store.bucket() + "/" + key(run)));
     }
 
     private static Checkpoint read(StoredObject object, String where) {

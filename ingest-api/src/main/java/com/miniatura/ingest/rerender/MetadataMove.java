@@ -1,5 +1,6 @@
 package com.miniatura.ingest.rerender;
 
+import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
@@ -39,8 +40,6 @@ import java.util.function.Supplier;
  * no longer listed. A dry run lists and counts, and moves nothing.
  */
 final class MetadataMove {
-    /** The largest document moved: a checkpoint's limit (manifests are far smaller). */
-    static final long MAX_DOCUMENT_BYTES = 64L * 1024 * 1024;
     private static final int STORAGE_ATTEMPTS = 6;
     /** Documents left in place that are named in the output before the rest are only counted. */
     private static final int NAMED_PROBLEMS = 20;
@@ -183,11 +182,11 @@ final class MetadataMove {
         }
         Optional<StoredObject> document;
         try {
-            document = withRetry(() -> store.get(thumbnails, key, MAX_DOCUMENT_BYTES));
+            document = withRetry(() -> store.get(thumbnails, key, ManifestStore.maxBytes(key)));
         } catch (ObjectTooLargeException e) {
             skipped.increment();
             if (problemsNamed.incrementAndGet() <= NAMED_PROBLEMS) {
-                out.println("rerender: left " + thumbnails + "/" + key + ": over " + MAX_DOCUMENT_BYTES
+                out.println("rerender: left " + thumbnails + "/" + key + ": over " + ManifestStore.maxBytes(key)
                         + " bytes, not a document Miniatura writes");
             }
             return;

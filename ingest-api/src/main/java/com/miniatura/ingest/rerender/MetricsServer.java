@@ -1,7 +1,7 @@
 package com.miniatura.ingest.rerender;
 
 import com.miniatura.ingest.rerender.Rerender.Count;
-import com.miniatura.ingest.rerender.Staleness.Verdict;
+import com.miniatura.common.storage.Freshness.Verdict;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;

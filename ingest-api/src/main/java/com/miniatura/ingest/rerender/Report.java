@@ -2,7 +2,7 @@ package com.miniatura.ingest.rerender;
 
 import com.miniatura.ingest.rerender.Rerender.Count;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
-import com.miniatura.ingest.rerender.Staleness.Verdict;
+import com.miniatura.common.storage.Freshness.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -13,7 +13,8 @@ import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
-import com.miniatura.ingest.rerender.Staleness.Verdict;
+import com.miniatura.common.storage.Freshness;
+import com.miniatura.common.storage.Freshness.Verdict;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -526,7 +527,7 @@ final class Rerender {
         int toRender = wanted.size();
         boolean classify = options.mode() == Mode.MISSING || (options.dryRun() && sampled.incrementAndGet() <= SAMPLE);
         if (classify) {
-            Staleness.Result result = classify(imageId, key, etag, lastModified);
+            Freshness.Result result = classify(imageId, key, etag, lastModified);
             if (result == null) {
                 return;
             }
@@ -555,7 +556,7 @@ final class Rerender {
     }
 
     /** The image's verdict; {@code null} when the original vanished meanwhile. */
-    private Staleness.Result classify(String imageId, String key, String etag, Instant lastModified) {
+    private Freshness.Result classify(String imageId, String key, String etag, Instant lastModified) {
         counts.get(Count.MANIFESTS_READ).increment();
         Optional<byte[]> object = manifestObject(imageId);
         Manifest manifest = null;
@@ -563,7 +564,7 @@ final class Rerender {
             try {
                 manifest = ManifestCodec.read(object.get());
             } catch (RuntimeException e) {
-                return new Staleness.Result(Verdict.UNREADABLE_MANIFEST, catalog.variants().stream().map(VariantSpec::name).toList());
+                return new Freshness.Result(Verdict.UNREADABLE_MANIFEST, catalog.variants().stream().map(VariantSpec::name).toList());
             }
             for (Manifest.Variant v : manifest.variants()) {
                 long[] seen = seenVariants.computeIfAbsent(v.name(), n -> new long[3]);
@@ -574,7 +575,7 @@ final class Rerender {
                 }
             }
         }
-        Staleness.Result result = Staleness.of(manifest, options.bucket(), key, etag, lastModified, catalog.variants(),
+        Freshness.Result result = Freshness.of(manifest, options.bucket(), key, etag, lastModified, catalog.variants(),
                 wanted, clock.instant());
         if (result.verdict() == Verdict.UP_TO_DATE && etag == null) {
             // a key file gives no ETag: ask storage whether the original is still the one rendered
@@ -584,7 +585,7 @@ final class Rerender {
                 return null;
             }
             if (!now.get().equals(manifest.source().etag())) {
-                return new Staleness.Result(Verdict.ORIGINAL_CHANGED, catalog.variants().stream().map(VariantSpec::name).toList());
+                return new Freshness.Result(Verdict.ORIGINAL_CHANGED, catalog.variants().stream().map(VariantSpec::name).toList());
             }
         }
         return result;

@@ -1,5 +1,6 @@
 package com.miniatura.ingest.rerender;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
@@ -139,7 +140,7 @@ public class RerenderCommand {
             String bulk = settings.kafka().bulkTopic();
             boolean publishes = !options.dryRun() && options.prune() == null;
             if (settings.kafka().createTopic() && publishes) {
-                TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
+                TopicProvisioner.create(kafka, List.of(bulk, DeadLetterContract.topicOf(bulk)), settings.kafka().partitions());
             }
             store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
             try (Rerender.EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {

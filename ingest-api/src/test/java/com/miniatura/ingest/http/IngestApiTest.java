@@ -280,12 +280,26 @@ class IngestApiTest {
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.errors[0].message").value(
-                        "unsupported format: not a recognised image (starts with 0x68 0x65 0x6c 0x6c)"));
+                        "unsupported format: text, not an image"));
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "big.jpg", "image/jpeg", new byte[2048])))
                 .andExpect(status().isContentTooLarge())
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.detail").value("file: is larger than the limit of 1024 bytes"));
         verify(publisher, never()).publishAll(any());
+        verify(store, never()).putFile(anyString(), anyString(), any(), any());
+    }
+
+    /** The API used to store a Canon raw or a DNG as TIFF, which the worker then refused. */
+    @Test
+    void cameraRawIsRefusedAtUploadWithTheWorkersReason() throws Exception {
+        byte[] cr2 = {'I', 'I', 0x2A, 0, 0x10, 0, 0, 0, 'C', 'R', 2, 0, 0, 0, 0, 0};
+        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "IMG_0001.CR2", "image/tiff", cr2)))
+                .andExpect(status().isUnsupportedMediaType())
+                .andExpect(jsonPath("$.errors[0].field").value("file"))
+                .andExpect(jsonPath("$.errors[0].message").value(
+                        "unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"))
+                .andExpect(jsonPath("$.detail").value(
+                        "file: unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"));
         verify(store, never()).putFile(anyString(), anyString(), any(), any());
     }
 

@@ -2,6 +2,7 @@ package com.miniatura.ingest.replay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -51,7 +52,7 @@ class ReplayDlqTest {
     /** A fresh topic pair with three dead letters: two storage outages and one unknown envelope. */
     private static String topicWithDeadLetters() throws Exception {
         String topic = "replay-" + (++run) + ".images";
-        kafka.addTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(DeadLetterContract.topicOf(topic), 1, (short) 1));
         deadLetter(topic, "img-1", "com.miniatura.common.storage.StorageUnavailableException", "get originals/img-1.jpg failed: connection refused");
         deadLetter(topic, "img-2", "com.miniatura.worker.consume.PermanentEventException", "invalid event (not marked failed: unknown envelope)");
         deadLetter(topic, "img-3", "com.miniatura.common.storage.StorageUnavailableException", "put thumbnails/img-3/s150.jpg failed: 503 SlowDown");
@@ -65,13 +66,13 @@ class ReplayDlqTest {
         headers.put("ce_id", "e-" + imageId);
         headers.put("ce_source", "/test");
         headers.put("kafka_dlt-original-topic", topic);
-        headers.put("miniatura-error-class", errorClass);
-        headers.put("miniatura-error-reason", reason);
-        headers.put("miniatura-attempts", "6");
+        headers.put(DeadLetterContract.ERROR_CLASS, errorClass);
+        headers.put(DeadLetterContract.ERROR_REASON, reason);
+        headers.put(DeadLetterContract.ATTEMPTS, "6");
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic + ".dlq", imageId, "{\"imageId\":\"" + imageId + "\"}");
+            ProducerRecord<String, String> record = new ProducerRecord<>(DeadLetterContract.topicOf(topic), imageId, "{\"imageId\":\"" + imageId + "\"}");
             headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         }

@@ -3,6 +3,7 @@ package com.miniatura.ingest.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.InMemoryObjectStore;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
@@ -300,7 +301,7 @@ class ReplayStaleDeletionsTest {
 
     private static String topic() {
         String topic = "stale-" + (++run) + ".images";
-        kafka.addTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(topic + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(DeadLetterContract.topicOf(topic), 1, (short) 1));
         return topic;
     }
 
@@ -332,7 +333,7 @@ class ReplayStaleDeletionsTest {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             String value = c.type().equals("image.deleted") ? "{\"imageId\":\"" + c.imageId() + "\"}"
                     : "{\"imageId\":\"" + c.imageId() + "\",\"bucket\":\"originals\",\"key\":\"" + c.imageId() + ".jpg\"}";
-            ProducerRecord<String, String> record = new ProducerRecord<>(topic + ".dlq", null,
+            ProducerRecord<String, String> record = new ProducerRecord<>(DeadLetterContract.topicOf(topic), null,
                     c.deadLettered().toEpochMilli(), c.imageId(), value);
             header(record, "ce_specversion", "1.0");
             header(record, "ce_type", c.type());
@@ -346,8 +347,8 @@ class ReplayStaleDeletionsTest {
                 record.headers().add(KafkaHeaders.DLT_ORIGINAL_TIMESTAMP,
                         ByteBuffer.allocate(Long.BYTES).putLong(c.publishedAt().toEpochMilli()).array());
             }
-            header(record, "miniatura-error-class", "com.miniatura.common.storage.StorageUnavailableException");
-            header(record, "miniatura-error-reason", "remove thumbnails/" + c.imageId() + "/s150.jpg failed: 503 SlowDown");
+            header(record, DeadLetterContract.ERROR_CLASS, "com.miniatura.common.storage.StorageUnavailableException");
+            header(record, DeadLetterContract.ERROR_REASON, "remove thumbnails/" + c.imageId() + "/s150.jpg failed: 503 SlowDown");
             producer.send(record).get();
         }
     }

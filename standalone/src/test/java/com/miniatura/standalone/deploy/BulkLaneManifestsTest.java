@@ -6,6 +6,7 @@ import static com.miniatura.standalone.deploy.Yamls.map;
 import static com.miniatura.standalone.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.testing.ExternalTools;
 import com.miniatura.ingest.replay.ReplayDlqCommand;
 import com.miniatura.ingest.rerender.RerenderCommand;
@@ -158,7 +159,7 @@ class BulkLaneManifestsTest {
         }
 
         Map<String, Map<String, Object>> topics = kafkaTopics();
-        assertThat(topics).containsKeys(topic, topic + ".dlq");
+        assertThat(topics).containsKeys(topic, DeadLetterContract.topicOf(topic));
         int maxReplicas = (Integer) spec.get("maxReplicaCount");
         int partitions = (Integer) topics.get(topic).get("partitions");
         assertThat(maxReplicas * concurrency).as("maxReplicaCount %d x %d consumer threads <= %d partitions of %s",

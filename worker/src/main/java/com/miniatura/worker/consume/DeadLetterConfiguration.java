@@ -1,5 +1,6 @@
 package com.miniatura.worker.consume;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.worker.WorkerSettings;
@@ -17,7 +18,7 @@ class DeadLetterConfiguration {
     @Bean
     DeadLetters deadLetters(RetrySettings retry, WorkerSettings worker, KafkaProperties kafka, Environment environment,
             DeadLetterStatus status) {
-        return new DeadLetters(retry, environment.getRequiredProperty("miniatura.worker.topic") + ".dlq",
+        return new DeadLetters(retry, DeadLetterContract.topicOf(environment.getRequiredProperty("miniatura.worker.topic")),
                 kafka.buildProducerProperties(), Clock.systemUTC(), worker.shutdownDeadline(), status);
     }
 

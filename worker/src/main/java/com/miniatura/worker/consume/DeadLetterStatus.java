@@ -263,7 +263,7 @@ final class DeadLetterStatus implements AutoCloseable {
 
     /** The image's status, by one GET: at dead-letter time it nearly always exists. An unreadable one counts as none. */
     private Optional<Manifest> readManifest(String imageId) {
-        Optional<byte[]> json = manifests.expectedManifest(imageId);
+        Optional<byte[]> json = manifests.manifest(imageId);
         try {
             return json.map(ManifestCodec::read);
         } catch (RuntimeException e) {

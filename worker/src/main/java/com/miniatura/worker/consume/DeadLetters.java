@@ -1,5 +1,6 @@
 package com.miniatura.worker.consume;
 
+import com.miniatura.common.event.DeadLetterContract;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -41,20 +42,16 @@ import org.springframework.util.backoff.BackOff;
  * Spring's {@code kafka_dlt-*} headers (original topic, partition, offset, group, timestamp, exception)
  * and these, all UTF-8 strings:
  * <ul>
- *   <li>{@value #ERROR_CLASS}: fully qualified class of the error the worker raised, below Spring's
+ *   <li>{@value DeadLetterContract#ERROR_CLASS}: fully qualified class of the error the worker raised, below Spring's
  *       wrappers, e.g. {@code com.miniatura.common.storage.StorageUnavailableException};</li>
- *   <li>{@value #ERROR_REASON}: its message, cut to at most {@value #MAX_REASON_BYTES} bytes;</li>
- *   <li>{@value #ATTEMPTS}: how many times the record was delivered, in decimal ({@code 1} for a
+ *   <li>{@value DeadLetterContract#ERROR_REASON}: its message, cut to at most {@value #MAX_REASON_BYTES} bytes;</li>
+ *   <li>{@value DeadLetterContract#ATTEMPTS}: how many times the record was delivered, in decimal ({@code 1} for a
  *       permanent error);</li>
- *   <li>{@value #FAILED_AT}: when it was dead-lettered, ISO-8601 UTC, e.g. {@code 2026-11-22T10:15:30.123Z}.</li>
+ *   <li>{@value DeadLetterContract#FAILED_AT}: when it was dead-lettered, ISO-8601 UTC, e.g. {@code 2026-11-22T10:15:30.123Z}.</li>
  * </ul>
  * Once a record is on the dead-letter topic, {@link DeadLetterStatus} marks its image failed, naming the replay.
  */
 final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, DisposableBean {
-    public static final String ERROR_CLASS = "miniatura-error-class";
-    public static final String ERROR_REASON = "miniatura-error-reason";
-    public static final String ATTEMPTS = "miniatura-attempts";
-    public static final String FAILED_AT = "miniatura-failed-at";
     static final int MAX_REASON_BYTES = 1024;
 
     private static final Logger log = LoggerFactory.getLogger(DeadLetters.class);
@@ -185,10 +182,10 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     Headers headers(ConsumerRecord<?, ?> record, Exception exception) {
         Throwable error = cause(exception);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(ERROR_CLASS, utf8(error.getClass().getName()));
-        headers.add(ERROR_REASON, utf8(cap(String.valueOf(error.getMessage()), MAX_REASON_BYTES)));
-        headers.add(ATTEMPTS, utf8(Integer.toString(attempts(record))));
-        headers.add(FAILED_AT, utf8(clock.instant().toString()));
+        headers.add(DeadLetterContract.ERROR_CLASS, utf8(error.getClass().getName()));
+        headers.add(DeadLetterContract.ERROR_REASON, utf8(cap(String.valueOf(error.getMessage()), MAX_REASON_BYTES)));
+        headers.add(DeadLetterContract.ATTEMPTS, utf8(Integer.toString(attempts(record))));
+        headers.add(DeadLetterContract.FAILED_AT, utf8(clock.instant().toString()));
         return headers;
     }
 

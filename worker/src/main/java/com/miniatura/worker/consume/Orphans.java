@@ -6,7 +6,6 @@ import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,21 +73,14 @@ final class Orphans {
      * @param manifests reads an image's manifest as it is now
      */
     Orphans(ObjectStore store, String bucket, VariantCatalog catalog, Function<String, Optional<Manifest>> manifests,
-            MeterRegistry meters) {
+            WorkerMetrics metrics) {
         this.store = store;
         this.bucket = bucket;
         this.catalog = catalog;
         this.manifests = manifests;
-        this.deleted = Counter.builder("miniatura.orphans.deleted")
-                .description("Variant objects a render removed because the manifest it wrote no longer lists them")
-                .register(meters);
-        this.failed = Counter.builder("miniatura.orphans.failed")
-                .description("Variant objects a render could not remove (storage failed); rerender --prune removes them")
-                .register(meters);
-        this.kept = Counter.builder("miniatura.orphans.kept")
-                .description("Variant objects a render left in place because a newer render may own them;"
-                        + " rerender --prune removes them once no manifest lists them")
-                .register(meters);
+        this.deleted = metrics.orphansDeleted;
+        this.failed = metrics.orphansFailed;
+        this.kept = metrics.orphansKept;
     }
 
     /**

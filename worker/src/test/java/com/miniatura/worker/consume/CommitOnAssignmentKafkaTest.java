@@ -2,6 +2,7 @@ package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.worker.WorkerApplication;
 import java.time.Duration;
 import java.util.HashMap;
@@ -53,7 +54,7 @@ class CommitOnAssignmentKafkaTest {
     void aGroupWithoutOffsetsCommitsItsPositionOnAssignmentSoNoLagIsCountedFromTheTopicsHistory() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, PARTITIONS, (short) 1), new NewTopic(TOPIC + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(TOPIC, PARTITIONS, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         // A week's history, rendered long ago and since removed by retention: the log starts where it ends.
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringSerializer(), new StringSerializer());

@@ -2,6 +2,7 @@ package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.worker.WorkerApplication;
@@ -78,7 +79,7 @@ class DeadLetterStatusKafkaTest {
     void aDeadLetteredUploadSaysFailedWithTheReplayOnceStorageIsBack() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(TOPIC + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         storage = s3Stub();
         // as the ingest API leaves an upload: pending, and its marker
         Manifest pending = Manifest.pending("img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null),
@@ -105,7 +106,7 @@ class DeadLetterStatusKafkaTest {
 
         List<ConsumerRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead).hasSize(1);
-        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetters.ATTEMPTS).value(), StandardCharsets.UTF_8))
+        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterContract.ATTEMPTS).value(), StandardCharsets.UTF_8))
                 .isEqualTo("3");
         // the worker reads a status HEAD first; the dead letter's status is read by a GET, tried again while down
         await(() -> refusals("GET /metadata/img-1/manifest.json") >= 2);
@@ -164,7 +165,7 @@ class DeadLetterStatusKafkaTest {
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                 new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(TOPIC + ".dlq"));
+            consumer.subscribe(List.of(DeadLetterContract.topicOf(TOPIC)));
             long until = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
             while (records.isEmpty() && System.nanoTime() < until) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);

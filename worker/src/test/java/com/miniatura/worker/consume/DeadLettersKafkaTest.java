@@ -2,6 +2,7 @@ package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.worker.WorkerApplication;
 import java.net.ServerSocket;
@@ -39,7 +40,7 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 class DeadLettersKafkaTest {
     private static final String TOPIC = "retry-it.images";
-    private static final String DLQ = TOPIC + ".dlq";
+    private static final String DLQ = DeadLetterContract.topicOf(TOPIC);
 
     static EmbeddedKafkaKraftBroker kafka;
     static ConfigurableApplicationContext worker;
@@ -105,9 +106,9 @@ class DeadLettersKafkaTest {
 
         List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(3);
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            System.out.println("Dead letter " + text(record.key()) + ": class=" + header(record, DeadLetters.ERROR_CLASS)
-                    + " attempts=" + header(record, DeadLetters.ATTEMPTS) + " failedAt=" + header(record, DeadLetters.FAILED_AT)
-                    + " reason=" + header(record, DeadLetters.ERROR_REASON));
+            System.out.println("Dead letter " + text(record.key()) + ": class=" + header(record, DeadLetterContract.ERROR_CLASS)
+                    + " attempts=" + header(record, DeadLetterContract.ATTEMPTS) + " failedAt=" + header(record, DeadLetterContract.FAILED_AT)
+                    + " reason=" + header(record, DeadLetterContract.ERROR_REASON));
         }
         // Keyed partitioning keeps order: img-1 dead after its retries, then img-2, then img-3 (the consumer went on).
         assertThat(dead).extracting(r -> text(r.key())).containsExactly("img-1", "img-2", "img-3");
@@ -115,11 +116,11 @@ class DeadLettersKafkaTest {
         ConsumerRecord<byte[], byte[]> transientOne = dead.get(0);
         assertThat(text(transientOne.value())).isEqualTo(validJson);
         assertThat(header(transientOne, "ce_id")).isEqualTo("e-1");
-        assertThat(header(transientOne, DeadLetters.ERROR_CLASS)).isEqualTo(StorageUnavailableException.class.getName());
-        assertThat(header(transientOne, DeadLetters.ERROR_REASON)).startsWith("stat metadata/img-1/manifest.json failed: ");
-        assertThat(header(transientOne, DeadLetters.ERROR_REASON).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
-        assertThat(header(transientOne, DeadLetters.ATTEMPTS)).isEqualTo("3");
-        assertThat(Instant.parse(header(transientOne, DeadLetters.FAILED_AT))).isBetween(before, Instant.now());
+        assertThat(header(transientOne, DeadLetterContract.ERROR_CLASS)).isEqualTo(StorageUnavailableException.class.getName());
+        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON)).startsWith("stat metadata/img-1/manifest.json failed: ");
+        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
+        assertThat(header(transientOne, DeadLetterContract.ATTEMPTS)).isEqualTo("3");
+        assertThat(Instant.parse(header(transientOne, DeadLetterContract.FAILED_AT))).isBetween(before, Instant.now());
         assertThat(header(transientOne, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(TOPIC);
         assertThat(transientOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)).isNotNull();
         assertThat(transientOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value())
@@ -128,17 +129,17 @@ class DeadLettersKafkaTest {
         ConsumerRecord<byte[], byte[]> permanentOne = dead.get(1);
         assertThat(text(permanentOne.value())).isEqualTo(strangeJson);
         assertThat(header(permanentOne, "ce_id")).isEqualTo("e-2");
-        assertThat(header(permanentOne, DeadLetters.ERROR_CLASS)).isEqualTo(PermanentEventException.class.getName());
-        assertThat(header(permanentOne, DeadLetters.ERROR_REASON)).startsWith("invalid event (not marked failed: unknown envelope): ");
-        assertThat(header(permanentOne, DeadLetters.ATTEMPTS)).isEqualTo("1");
+        assertThat(header(permanentOne, DeadLetterContract.ERROR_CLASS)).isEqualTo(PermanentEventException.class.getName());
+        assertThat(header(permanentOne, DeadLetterContract.ERROR_REASON)).startsWith("invalid event (not marked failed: unknown envelope): ");
+        assertThat(header(permanentOne, DeadLetterContract.ATTEMPTS)).isEqualTo("1");
         assertThat(header(permanentOne, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(TOPIC);
         assertThat(permanentOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value())
                 .containsExactly(0, 0, 0, 0, 0, 0, 0, 1);
 
         assertThat(text(dead.get(2).value())).isEqualTo(nextJson);
-        assertThat(header(dead.get(2), DeadLetters.ATTEMPTS)).isEqualTo("3");
+        assertThat(header(dead.get(2), DeadLetterContract.ATTEMPTS)).isEqualTo("3");
         System.out.println("Counted: " + dead.size() + " dead letters, attempts "
-                + dead.stream().map(r -> header(r, DeadLetters.ATTEMPTS)).toList() + ", storage requests " + fetches);
+                + dead.stream().map(r -> header(r, DeadLetterContract.ATTEMPTS)).toList() + ", storage requests " + fetches);
         // Independent of the header: the storage saw each valid event exactly max-attempts times.
         assertThat(fetches).containsEntry("HEAD /metadata/img-1/manifest.json", 3)
                 .containsEntry("HEAD /metadata/img-3/manifest.json", 3)

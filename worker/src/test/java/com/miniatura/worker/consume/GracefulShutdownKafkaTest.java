@@ -2,6 +2,7 @@ package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.worker.WorkerApplication;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -57,7 +58,7 @@ class GracefulShutdownKafkaTest {
     void stoppingFinishesTheImageInHandCommitsItAndLeavesTheRestToTheNextWorker() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(TOPIC + ".dlq", 1, (short) 1));
+        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         storage = slowStorage();
         for (int i = 1; i <= IMAGES; i++) {
             send("img-" + i);

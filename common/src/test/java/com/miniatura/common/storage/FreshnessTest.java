@@ -1,20 +1,19 @@
-package com.miniatura.ingest.rerender;
+package com.miniatura.common.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
-import com.miniatura.common.storage.Manifest;
-import com.miniatura.ingest.rerender.Staleness.Verdict;
+import com.miniatura.common.storage.Freshness.Verdict;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** What {@code --mode missing} publishes, decided from an image's manifest. */
-class StalenessTest {
+/** What the worker renders again and {@code rerender --mode missing} publishes, decided from an image's manifest. */
+class FreshnessTest {
     private static final VariantSpec A = spec("a", 150);
     private static final VariantSpec B = spec("b", 300);
     private static final VariantSpec B2 = spec("b", 320);
@@ -31,7 +30,7 @@ class StalenessTest {
     }
 
     private static Manifest rendered(Manifest.Source source, VariantSpec... variants) {
-        return Manifest.rendered("img", source, Stream.of(variants).map(StalenessTest::variant).toList(), "L", "ev", NOW);
+        return Manifest.rendered("img", source, Stream.of(variants).map(FreshnessTest::variant).toList(), "L", "ev", NOW);
     }
 
     record Case(String description, Manifest manifest, String etag, Instant lastModified, List<VariantSpec> wanted,
@@ -70,6 +69,9 @@ class StalenessTest {
                 new Case("up to date, ETag unknown (key file)", rendered(SOURCE, A, B2), null, null, catalog, Verdict.UP_TO_DATE, List.of()),
                 new Case("b changed but only a asked for", rendered(SOURCE, A, B), "e1", null, List.of(A), Verdict.UP_TO_DATE, List.of()),
                 new Case("b changed and asked for", rendered(SOURCE, A, B), "e1", null, List.of(B2), Verdict.VARIANTS_STALE, List.of("b")),
+                // rerender called it up to date while the worker, which keeps nothing of an original it cannot compare, rendered all
+                new Case("rendered from an original stored without an ETag", rendered(new Manifest.Source("originals", "img.jpg", null, 10L,
+                        "image/jpeg", 10, 10, "jpeg"), A, B2), "e1", null, catalog, Verdict.ORIGINAL_CHANGED, List.of("a", "b")),
                 new Case("never rendered, only a asked for: the worker renders all", null, "e1", null, List.of(A),
                         Verdict.NEVER_RENDERED, List.of("a", "b")));
     }
@@ -77,7 +79,7 @@ class StalenessTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void decidesFromTheManifest(Case c) {
-        Staleness.Result result = Staleness.of(c.manifest(), "originals", "img.jpg", c.etag(), c.lastModified(), List.of(A, B2),
+        Freshness.Result result = Freshness.of(c.manifest(), "originals", "img.jpg", c.etag(), c.lastModified(), List.of(A, B2),
                 c.wanted(), NOW);
         assertThat(result.verdict()).isEqualTo(c.verdict());
         assertThat(result.variants()).containsExactlyElementsOf(c.variants());

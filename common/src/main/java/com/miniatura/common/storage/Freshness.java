@@ -1,7 +1,6 @@
-package com.miniatura.ingest.rerender;
+package com.miniatura.common.storage;
 
 import com.miniatura.common.catalog.VariantSpec;
-import com.miniatura.common.storage.Manifest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -9,20 +8,21 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Why an image needs (or does not need) rendering for {@code --mode missing}, from its manifest: a plain
- * function of the manifest, the original as listed, the catalog and the variants asked for.
+ * Whether an image's variants are current, from its manifest: the one rule the worker renders by (what it skips,
+ * what it renders again) and the rerender tool publishes by ({@code --mode missing}). A variant is current when the
+ * manifest lists it with the catalog's spec hash, rendered from the same original (bucket, key and a known ETag).
  */
-final class Staleness {
+public final class Freshness {
     /** A {@code pending} status older than this is taken as a lost event rather than one still in the queue. */
-    static final Duration PENDING_STUCK_AFTER = Duration.ofHours(1);
+    public static final Duration PENDING_STUCK_AFTER = Duration.ofHours(1);
 
     /** What the manifest says, and whether to publish. */
-    enum Verdict {
+    public enum Verdict {
         NEVER_RENDERED(true, "never rendered"),
         UNREADABLE_MANIFEST(true, "manifest unreadable"),
         FAILED(true, "failed"),
         PENDING_STUCK(true, "pending for over an hour"),
-        /** Also when the original has no ETag to compare (only seen for files put into S3Proxy's folder by hand). */
+        /** Also when the original has no ETag to compare: the worker then renders every variant again. */
         ORIGINAL_CHANGED(true, "original changed"),
         VARIANTS_STALE(true, "variants missing or changed"),
         /**
@@ -35,8 +35,10 @@ final class Staleness {
         DELETED(false, "deleted"),
         OTHER_ORIGINAL(false, "rendered from another original");
 
-        final boolean publish;
-        final String label;
+        /** Whether the rerender tool publishes an event for the image. */
+        public final boolean publish;
+        /** The verdict in a report's words. */
+        public final String label;
 
         Verdict(boolean publish, String label) {
             this.publish = publish;
@@ -45,9 +47,9 @@ final class Staleness {
     }
 
     /** A verdict and the variants it would render (names, catalog order). */
-    record Result(Verdict verdict, List<String> variants) {}
+    public record Result(Verdict verdict, List<String> variants) {}
 
-    private Staleness() {
+    private Freshness() {
     }
 
     /**
@@ -60,7 +62,7 @@ final class Staleness {
      * @param wanted       the catalog variants asked for (all of them, or those of {@code --variants})
      * @param now          the current time
      */
-    static Result of(Manifest manifest, String bucket, String key, String etag, Instant lastModified,
+    public static Result of(Manifest manifest, String bucket, String key, String etag, Instant lastModified,
             List<VariantSpec> catalog, List<VariantSpec> wanted, Instant now) {
         List<String> all = catalog.stream().map(VariantSpec::name).toList();
         if (manifest == null) {
@@ -86,18 +88,39 @@ final class Staleness {
         if (source == null || !bucket.equals(source.bucket()) || !key.equals(source.key())) {
             return new Result(Verdict.OTHER_ORIGINAL, List.of());
         }
-        if (etag != null && source.etag() != null && !etag.equals(source.etag())) {
+        if (!renderedFrom(manifest, bucket, key) || etag != null && !etag.equals(source.etag())) {
             return new Result(Verdict.ORIGINAL_CHANGED, all);
         }
-        Set<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).collect(Collectors.toSet());
-        List<String> stale = wanted.stream().filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
-                .map(VariantSpec::name).toList();
+        List<String> stale = staleVariants(manifest, wanted).stream().map(VariantSpec::name).toList();
         if (!stale.isEmpty()) {
             return new Result(Verdict.VARIANTS_STALE, stale);
         }
-        Set<String> names = catalog.stream().map(VariantSpec::name).collect(Collectors.toSet());
-        return manifest.variants().stream().anyMatch(v -> !names.contains(v.name()))
+        return listsDropped(manifest, catalog)
                 ? new Result(Verdict.VARIANTS_DROPPED, List.of())
                 : new Result(Verdict.UP_TO_DATE, List.of());
+    }
+
+    /**
+     * Whether {@code manifest} says the image is rendered from the original at {@code bucket}/{@code key}, with a
+     * known ETag: only then can any of its variants be kept (if that ETag still holds).
+     */
+    public static boolean renderedFrom(Manifest manifest, String bucket, String key) {
+        if (manifest == null || !Manifest.RENDERED.equals(manifest.status())) {
+            return false;
+        }
+        Manifest.Source source = manifest.source();
+        return source != null && source.etag() != null && bucket.equals(source.bucket()) && key.equals(source.key());
+    }
+
+    /** The variants of {@code wanted} the manifest lacks or lists with another spec hash, in {@code wanted}'s order. */
+    public static List<VariantSpec> staleVariants(Manifest manifest, List<VariantSpec> wanted) {
+        Set<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).collect(Collectors.toSet());
+        return wanted.stream().filter(v -> !rendered.contains(v.name() + "@" + v.specHash())).toList();
+    }
+
+    /** Whether the manifest lists variants the catalog no longer has. */
+    public static boolean listsDropped(Manifest manifest, List<VariantSpec> catalog) {
+        Set<String> names = catalog.stream().map(VariantSpec::name).collect(Collectors.toSet());
+        return manifest.variants().stream().anyMatch(v -> !names.contains(v.name()));
     }
 }
