@@ -1,6 +1,6 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.Rerender.Count;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import com.miniatura.ingest.rerender.Staleness.Verdict;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -20,7 +20,7 @@ final class MetricsServer implements AutoCloseable {
         this.server = server;
     }
 
-    static MetricsServer start(int port, Rerender rerender) throws IOException {
+    static MetricsServer start(int port, RunStats rerender) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", exchange -> {
             byte[] body = scrape(rerender).getBytes(StandardCharsets.UTF_8);
@@ -35,7 +35,7 @@ final class MetricsServer implements AutoCloseable {
         return new MetricsServer(server);
     }
 
-    static String scrape(Rerender rerender) {
+    static String scrape(RunStats rerender) {
         StringBuilder b = new StringBuilder();
         String run = rerender.run().replace("\\", "\\\\").replace("\"", "\\\"");
         counter(b, "miniatura_rerender_listed_total", "Originals listed or key-file lines read", run, rerender.count(Count.LISTED));
@@ -50,7 +50,7 @@ final class MetricsServer implements AutoCloseable {
                 .append("# TYPE miniatura_rerender_images_total counter\n");
         for (Verdict v : Verdict.values()) {
             b.append(String.format(Locale.ROOT, "miniatura_rerender_images_total{run=\"%s\",verdict=\"%s\"} %d%n", run,
-                    Rerender.verdictKey(v).substring("verdict:".length()), rerender.verdict(v)));
+                    RunStats.verdictKey(v).substring("verdict:".length()), rerender.verdict(v)));
         }
         b.append("# HELP miniatura_rerender_progress_ratio How far the run is, 0..1\n# TYPE miniatura_rerender_progress_ratio gauge\n")
                 .append(String.format(Locale.ROOT, "miniatura_rerender_progress_ratio{run=\"%s\"} %.4f%n", run, rerender.fraction()));

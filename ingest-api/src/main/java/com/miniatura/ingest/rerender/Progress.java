@@ -1,6 +1,6 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.Rerender.Count;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -22,7 +22,7 @@ final class Progress {
     static final Duration LOG_EVERY = Duration.ofSeconds(10);
     private static final int WIDTH = 24;
 
-    private final Rerender rerender;
+    private final RunStats rerender;
     private final boolean bar;
     private final boolean enabled;
     private final PrintStream out;
@@ -32,7 +32,7 @@ final class Progress {
     private double startFraction;
     private long startPublished;
 
-    Progress(Rerender rerender, ProgressStyle style, PrintStream out) {
+    Progress(RunStats rerender, ProgressStyle style, PrintStream out) {
         this.rerender = rerender;
         this.out = out;
         ProgressStyle chosen = style == ProgressStyle.AUTO ? (System.console() != null ? ProgressStyle.BAR : ProgressStyle.LOG) : style;

@@ -5,9 +5,8 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
-import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.ingest.rerender.Rerender.Outcome;
-import com.miniatura.ingest.rerender.Rerender.ShardState;
+import com.miniatura.ingest.rerender.BucketShards.ShardState;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -17,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -25,12 +23,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -79,7 +74,6 @@ final class Prune {
     /** Distinct variant files ({@code s150.jpg}) counted one by one; any more are counted together. */
     private static final int MAX_FILES = 1000;
     private static final String OTHER_FILES = "(other names)";
-    private static final int STORAGE_ATTEMPTS = 6;
 
     /** The counters of a prune, by their names in the checkpoint. */
     enum Count {
@@ -106,7 +100,7 @@ final class Prune {
     private final String bucket;
     /** The current catalog's file names ({@code s150.jpg}): the keys {@code {imageId}/<one of them>} renders write. */
     private final Set<String> catalogFiles;
-    private final Rerender.RateLimiter rate;
+    private final Pacer rate;
     private final int batchSize;
 
     private final Map<Count, LongAdder> counts = new EnumMap<>(Count.class);
@@ -132,7 +126,7 @@ final class Prune {
         this.bucket = options.bucket();
         this.catalogFiles = catalog.variants().stream().map(spec -> spec.name() + "." + spec.format().extension())
                 .collect(Collectors.toUnmodifiableSet());
-        this.rate = options.rate() > 0 ? new Rerender.RateLimiter(options.rate()) : null;
+        this.rate = Pacer.of(options.rate());
         this.batchSize = options.rate() > 0 ? (int) Math.max(1, Math.min(BATCH, options.rate())) : BATCH;
         for (Count c : Count.values()) {
             counts.put(c, new LongAdder());
@@ -141,23 +135,12 @@ final class Prune {
 
     Outcome execute() throws Exception {
         String run = host.run();
-        Checkpoint checkpoint = null;
-        if (!options.dryRun()) {
-            checkpoint = host.withRetry(() -> Checkpoint.load(host.checkpoints(), run)).orElse(null);
-            if (checkpoint != null && !options.restart()) {
-                if (!checkpoint.fingerprint().equals(host.fingerprint())) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + host.checkpoints().bucket() + "/"
-                            + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start"
-                            + " it over, or another --run name");
-                }
-                if (checkpoint.completedAt() != null) {
-                    out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
-                            run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
-                    return Outcome.ALREADY_COMPLETED;
-                }
-            } else {
-                checkpoint = null; // none, or --restart
-            }
+        Checkpoint checkpoint = options.dryRun() ? null
+                : host.identity().resumable(host.checkpoints(), host.retry(), options.restart());
+        if (checkpoint != null && checkpoint.completedAt() != null) {
+            out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
+                    run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
+            return Outcome.ALREADY_COMPLETED;
         }
         Instant now = clock.instant();
         cutoff = now.minus(pruning.minAge());
@@ -177,7 +160,7 @@ final class Prune {
                 : imageAligned(host.discoverShards());
         shards = ranges.stream().map(ShardState::new).toArray(ShardState[]::new);
         long started = System.nanoTime();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("prune-timer"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("prune-timer"));
         if (!options.dryRun()) {
             long every = options.checkpointEvery().toMillis();
             timer.scheduleWithFixedDelay(() -> {
@@ -219,82 +202,50 @@ final class Prune {
     // ---- listing
 
     private void listBucket() throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon("prune-list"));
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (ShardState shard : shards) {
-                if (!shard.done) {
-                    tasks.add(pool.submit(() -> {
-                        listShard(shard);
-                        return null;
-                    }));
-                }
-            }
-            for (Future<?> task : tasks) {
-                try {
-                    task.get();
-                } catch (ExecutionException e) {
-                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        new BucketShards(store, bucket, options.prefix(), host.retry(), this::halted).listAll(shards, options.parallelism(),
+                false, shard -> new Pass(shard), this::fail, "prune-list");
     }
 
-    /** One key range, in key order, an image at a time; a listing that fails is listed again from the position. */
-    private void listShard(ShardState shard) throws Exception {
-        int attempt = 0;
-        while (!shard.done && !halted()) {
-            String startAfter = shard.after != null ? shard.after : Rerender.below(shard.from);
-            Batch batch = new Batch();
-            Group group = null;
-            try {
-                Iterator<ObjectStore.Listed> listing = store.list(bucket, options.prefix(), startAfter, false);
-                while (!halted() && listing.hasNext()) {
-                    ObjectStore.Listed object = listing.next();
-                    if (shard.after == null && Keys.compare(object.key(), shard.from) < 0) {
-                        continue; // listed from just below the range (S3 starts after a key, not at one)
-                    }
-                    if (shard.to != null && Keys.compare(object.key(), shard.to) >= 0) {
-                        break;
-                    }
-                    String imageId = groupOf(object.key());
-                    if (group != null && (!group.imageId.equals(imageId) || group.objects.size() >= MAX_GROUP)) {
-                        judge(group, batch); // every key before this one is judged now
-                        group = null;
-                        if (batch.due()) {
-                            flush(shard, batch);
-                        }
-                    }
-                    batch.add(Count.LISTED, 1);
-                    batch.add(Count.BYTES_LISTED, object.size());
-                    if (StorageLayout.isVariantKey(imageId, object.key())) {
-                        group = group != null ? group : new Group(imageId);
-                        group.objects.add(object);
-                    } else {
-                        batch.add(Count.NOT_VARIANTS, 1);
-                    }
-                    batch.end = object.key();
-                    attempt = 0;
-                }
-                if (!halted()) {
-                    if (group != null) {
-                        judge(group, batch);
-                    }
+    /**
+     * One attempt at a key range, an image at a time; what an attempt judged but did not delete is judged again from
+     * the position when the listing fails.
+     */
+    private final class Pass implements BucketShards.Pass {
+        private final ShardState shard;
+        private final Batch batch = new Batch();
+        private Group group;
+
+        Pass(ShardState shard) {
+            this.shard = shard;
+        }
+
+        @Override
+        public void object(ObjectStore.Listed object) throws InterruptedException {
+            String imageId = groupOf(object.key());
+            if (group != null && (!group.imageId.equals(imageId) || group.objects.size() >= MAX_GROUP)) {
+                judge(group, batch); // every key before this one is judged now
+                group = null;
+                if (batch.due()) {
                     flush(shard, batch);
-                    shard.done = true;
                 }
-            } catch (StorageUnavailableException e) {
-                // what this attempt judged but did not delete is judged again from the position
-                attempt++;
-                if (attempt >= STORAGE_ATTEMPTS) {
-                    throw e;
-                }
-                long backoff = Math.min(30_000, 500L << attempt);
-                log.warn("Listing {} after {} failed ({}); retrying in {} ms", bucket, shard.after, e.getMessage(), backoff);
-                Thread.sleep(backoff);
             }
+            batch.add(Count.LISTED, 1);
+            batch.add(Count.BYTES_LISTED, object.size());
+            if (StorageLayout.isVariantKey(imageId, object.key())) {
+                group = group != null ? group : new Group(imageId);
+                group.objects.add(object);
+            } else {
+                batch.add(Count.NOT_VARIANTS, 1);
+            }
+            batch.end = object.key();
+        }
+
+        @Override
+        public void end() throws InterruptedException {
+            if (group != null) {
+                judge(group, batch);
+            }
+            flush(shard, batch);
         }
     }
 
@@ -406,7 +357,7 @@ final class Prune {
         Map<String, String> refused = Map.of();
         if (!batch.orphans.isEmpty() && !options.dryRun()) {
             List<String> keys = batch.orphans.stream().map(ObjectStore.Listed::key).toList();
-            refused = host.withRetry(() -> store.removeAll(bucket, keys));
+            refused = host.retry().call(() -> store.removeAll(bucket, keys));
         }
         synchronized (positions) {
             batch.tally.forEach((c, n) -> counts.get(c).add(n));
@@ -489,8 +440,8 @@ final class Prune {
                 values = countsSnapshot();
             }
             Instant now = clock.instant();
-            host.withRetry(() -> {
-                new Checkpoint(host.run(), host.fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
+            host.retry().call(() -> {
+                new Checkpoint(host.run(), host.identity().fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
                         .save(host.checkpoints());
                 return null;
             });
@@ -623,14 +574,5 @@ final class Prune {
         long s = d.toSeconds();
         return s > 0 && s % 86_400 == 0 && s > 86_400 ? s / 86_400 + "d" : s > 0 && s % 3600 == 0 ? s / 3600 + "h"
                 : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -141,7 +141,7 @@ public class RerenderCommand {
                 TopicProvisioner.create(kafka, List.of(bulk, bulk + ".dlq"), settings.kafka().partitions());
             }
             store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
-            try (Rerender.EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
+            try (EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
                 Rerender rerender = new Rerender(store, sink, bulk, new ManifestStore(store, settings.storage()),
                         settings.catalog(), options, out, Clock.systemUTC());
                 return untilStopped(rerender::stop, rerender::execute);
@@ -365,7 +365,7 @@ public class RerenderCommand {
     }
 
     /** A dry run publishes nothing. */
-    private static final class DryRunSink implements Rerender.EventSink {
+    private static final class DryRunSink implements EventSink {
         @Override
         public void send(String topic, String key, Map<String, byte[]> headers, byte[] value) {
             throw new IllegalStateException("a dry run publishes nothing");

@@ -368,7 +368,7 @@ class PruneTest {
     }
 
     /** Publishes nothing: a prune never sends an event. */
-    private static final class NoSink implements Rerender.EventSink {
+    private static final class NoSink implements EventSink {
         @Override
         public void send(String topic, String key, Map<String, byte[]> headers, byte[] value) {
             throw new IllegalStateException("a prune publishes nothing");
