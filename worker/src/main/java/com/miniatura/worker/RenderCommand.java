@@ -24,6 +24,13 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Unmatched;
 
 /**
  * {@code render --out DIR [--repeat=N] [--threads=N] FILE…}: renders the configured variant catalog for local
@@ -49,45 +56,52 @@ public class RenderCommand {
     /** What one file came to: its variants, or why it failed, and how long reading, rendering and writing took. */
     record Outcome(Path file, RenderResult result, String failure, long nanos) {}
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path outDir = null;
-        int repeat = 1;
-        int threads = 1;
+    /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
+    @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
+            description = {"Renders the configured variant catalog for local files into DIR/<file name>/<variant>.<ext>.",
+                    "Exit status: 0 all rendered, 1 some file failed, 2 bad arguments or configuration."},
+            optionListHeading = "%nOptions:%n", sortOptions = false)
+    static final class Flags {
+        @Option(names = "--out", paramLabel = "DIR", description = "Where the variants go")
+        Path out;
+        @Option(names = "--repeat", paramLabel = "N", description = "Render everything N times; the last pass is reported")
+        Integer repeat;
+        @Option(names = "--threads", paramLabel = "N", description = "Files rendered side by side")
+        Integer threads;
+        @Parameters(paramLabel = "FILE", description = "The images to render")
         List<Path> files = new ArrayList<>();
-        List<String> springArgs = new ArrayList<>();
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+        @Unmatched
+        List<String> unmatched = new ArrayList<>();
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Flags flags = new Flags();
+        CommandLine command = new CommandLine(flags).setExpandAtFiles(false);
+        command.getCommandSpec().parser().collectErrors(true);
+        ParseResult parsed = command.parseArgs(args);
+        if (flags.help) {
+            out.println(command.getUsageMessage());
+            return 0;
+        }
         List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
-            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-            if (name == null) {
-                files.add(Path.of(arg));
-            } else if (name.equals("out")) {
-                if (value == null && i + 1 < args.length) {
-                    value = args[++i];
-                }
-                outDir = value == null || value.isEmpty() ? null : Path.of(value);
-                if (outDir == null) {
-                    problems.add("--out: expected a directory");
-                }
-            } else if (name.equals("repeat") || name.equals("threads")) {
-                int number = positive(value);
-                if (number < 1) {
-                    problems.add("--" + name + ": expected a positive number but was " + (value == null ? "absent" : "\"" + value + "\""));
-                } else if (name.equals("repeat")) {
-                    repeat = number;
-                } else {
-                    threads = number;
-                }
-            } else if (name.contains(".")) {
+        parsed.errors().forEach(e -> problems.add(problem(e)));
+        positive("--repeat", flags.repeat, problems);
+        positive("--threads", flags.threads, problems);
+        List<String> springArgs = new ArrayList<>();
+        for (String arg : flags.unmatched) {
+            if (arg.startsWith("--") && arg.substring(2).split("=", 2)[0].contains(".")) {
                 springArgs.add(arg); // a configuration property, e.g. --miniatura.variants.s150.quality=70
             } else {
                 problems.add("unknown argument " + arg);
             }
         }
+        Path outDir = flags.out == null || flags.out.toString().isEmpty() ? null : flags.out;
         if (outDir == null && problems.stream().noneMatch(p -> p.startsWith("--out"))) {
-            problems.add("--out: required");
+            problems.add(parsed.hasMatchedOption("--out") ? "--out: expected a directory" : "--out: required");
         }
+        List<Path> files = flags.files;
         if (files.isEmpty()) {
             problems.add("no files to render");
         }
@@ -96,6 +110,8 @@ public class RenderCommand {
             err.println(USAGE);
             return 2;
         }
+        int repeat = flags.repeat == null ? 1 : flags.repeat;
+        int threads = flags.threads == null ? 1 : flags.threads;
         WorkerConfiguration.Settings settings;
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderCommand.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
@@ -182,11 +198,22 @@ public class RenderCommand {
                 .getProcessCpuTime();
     }
 
-    private static int positive(String value) {
-        try {
-            return value == null ? -1 : Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+    private static void positive(String name, Integer value, List<String> problems) {
+        if (value != null && value < 1) {
+            problems.add(name + ": expected a positive number but was \"" + value + "\"");
         }
+    }
+
+    /** A problem picocli found, naming its flag as the checks in {@link #run} do. */
+    private static String problem(Exception e) {
+        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+                && m.getMissing().get(0) instanceof OptionSpec option) {
+            return option.longestName().equals("--out") ? "--out: expected a directory"
+                    : option.longestName() + ": expected a positive number but was absent";
+        }
+        if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof OptionSpec option) {
+            return option.longestName() + ": expected a positive number but was \"" + p.getValue() + "\"";
+        }
+        return e.getMessage();
     }
 }
