@@ -60,7 +60,7 @@ public class RenderCommand {
     @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
             description = {"Renders the configured variant catalog for local files into DIR/<file name>/<variant>.<ext>.",
                     "Exit status: 0 all rendered, 1 some file failed, 2 bad arguments or configuration."},
-            optionListHeading = "%nOptions:%n", sortOptions = false)
+            parameterListHeading = "%n", optionListHeading = "%nOptions:%n", sortOptions = false)
     static final class Flags {
         @Option(names = "--out", paramLabel = "DIR", description = "Where the variants go")
         Path out;
@@ -78,7 +78,7 @@ public class RenderCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandLine command = new CommandLine(flags).setExpandAtFiles(false);
+        CommandLine command = new CommandLine(flags).setExpandAtFiles(false).setUsageHelpWidth(120);
         command.getCommandSpec().parser().collectErrors(true);
         ParseResult parsed = command.parseArgs(args);
         if (flags.help) {

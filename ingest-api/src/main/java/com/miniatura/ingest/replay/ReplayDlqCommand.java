@@ -66,7 +66,7 @@ public class ReplayDlqCommand {
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandLine command = new CommandLine(flags).setExpandAtFiles(false);
+        CommandLine command = new CommandLine(flags).setExpandAtFiles(false).setUsageHelpWidth(120);
         command.getCommandSpec().parser().collectErrors(true);
         ParseResult parsed = command.parseArgs(args);
         if (flags.help) {
