@@ -245,7 +245,7 @@ class PruneTest {
                 .contains("  first orphans   ");
         List<String> shown = text.lines().dropWhile(l -> !l.startsWith("  first orphans")).map(String::strip)
                 .map(l -> l.replace("first orphans", "").strip()).toList();
-        assertThat(shown).hasSize(Prune.SHOWN);
+        assertThat(shown).hasSize(PruneStats.SHOWN);
         assertThat(orphans()).containsAll(shown);
     }
 
