@@ -1,5 +1,6 @@
 package com.miniatura.worker;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.catalog.VariantSpec;
@@ -24,13 +25,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code render --out DIR [--repeat=N] [--threads=N] FILE…}: renders the configured variant catalog for local
@@ -72,34 +69,25 @@ public class RenderCommand {
         List<Path> files = new ArrayList<>();
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
         boolean help;
-        @Unmatched
-        List<String> unmatched = new ArrayList<>();
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandLine command = new CommandLine(flags).setExpandAtFiles(false).setUsageHelpWidth(120);
-        command.getCommandSpec().parser().collectErrors(true);
-        ParseResult parsed = command.parseArgs(args);
-        if (flags.help) {
-            out.println(command.getUsageMessage());
+        CommandArguments parsed = CommandArguments.read(flags, args,
+                name -> name.equals("--out") ? "--out: expected a directory" : name + ": expected a positive number but was absent",
+                option -> "a positive number");
+        if (parsed.help()) {
+            out.println(parsed.usage());
             return 0;
         }
-        List<String> problems = new ArrayList<>();
-        parsed.errors().forEach(e -> problems.add(problem(e)));
+        List<String> problems = new ArrayList<>(parsed.problems());
         positive("--repeat", flags.repeat, problems);
         positive("--threads", flags.threads, problems);
-        List<String> springArgs = new ArrayList<>();
-        for (String arg : flags.unmatched) {
-            if (arg.startsWith("--") && arg.substring(2).split("=", 2)[0].contains(".")) {
-                springArgs.add(arg); // a configuration property, e.g. --miniatura.variants.s150.quality=70
-            } else {
-                problems.add("unknown argument " + arg);
-            }
-        }
+        problems.addAll(parsed.unknown());
+        List<String> springArgs = parsed.properties(); // e.g. --miniatura.variants.s150.quality=70
         Path outDir = flags.out == null || flags.out.toString().isEmpty() ? null : flags.out;
         if (outDir == null && problems.stream().noneMatch(p -> p.startsWith("--out"))) {
-            problems.add(parsed.hasMatchedOption("--out") ? "--out: expected a directory" : "--out: required");
+            problems.add(parsed.given("--out") ? "--out: expected a directory" : "--out: required");
         }
         List<Path> files = flags.files;
         if (files.isEmpty()) {
@@ -202,18 +190,5 @@ public class RenderCommand {
         if (value != null && value < 1) {
             problems.add(name + ": expected a positive number but was \"" + value + "\"");
         }
-    }
-
-    /** A problem picocli found, naming its flag as the checks in {@link #run} do. */
-    private static String problem(Exception e) {
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
-                && m.getMissing().get(0) instanceof OptionSpec option) {
-            return option.longestName().equals("--out") ? "--out: expected a directory"
-                    : option.longestName() + ": expected a positive number but was absent";
-        }
-        if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof OptionSpec option) {
-            return option.longestName() + ": expected a positive number but was \"" + p.getValue() + "\"";
-        }
-        return e.getMessage();
     }
 }

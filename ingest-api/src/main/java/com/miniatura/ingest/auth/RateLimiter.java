@@ -18,17 +18,7 @@ final class RateLimiter {
     private final TimeMeter clock;
 
     RateLimiter(LongSupplier nanoTime) {
-        this.clock = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return nanoTime.getAsLong();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
+        this.clock = new NanoTimeMeter(nanoTime);
     }
 
     /** Takes one token for {@code principal}, or returns how many seconds (≥ 1) until one is available. */

@@ -1,5 +1,6 @@
 package com.miniatura.ingest.replay;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
@@ -20,12 +21,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Unmatched;
 
 /**
  * {@code java -jar miniatura-ingest-api.jar replay-dlq [--reason=TEXT] [--error-class=NAME] [--limit=N] [--dry-run]}:
@@ -60,37 +57,26 @@ public class ReplayDlqCommand {
         boolean dryRun;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
         boolean help;
-        @Unmatched
-        List<String> unmatched = new ArrayList<>();
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandLine command = new CommandLine(flags).setExpandAtFiles(false).setUsageHelpWidth(120);
-        command.getCommandSpec().parser().collectErrors(true);
-        ParseResult parsed = command.parseArgs(args);
-        if (flags.help) {
-            out.println(command.getUsageMessage());
+        CommandArguments parsed = CommandArguments.read(flags, args,
+                name -> name.equals("--limit") ? "--limit: expected a positive number but was absent"
+                        : name + ": expected " + name + "=VALUE",
+                option -> option.longestName().equals("--limit") ? "a positive number" : "true or false (or no value)");
+        if (parsed.help()) {
+            out.println(parsed.usage());
             return 0;
         }
-        List<String> problems = new ArrayList<>();
-        for (Exception e : parsed.errors()) {
-            problems.add(problem(e));
-        }
-        List<String> springArgs = new ArrayList<>();
-        for (String arg : flags.unmatched) {
-            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : "";
-            if (name.contains(".")) {
-                springArgs.add(arg); // a configuration property such as --spring.kafka.bootstrap-servers=...
-            } else {
-                problems.add("unknown argument " + arg);
-            }
-        }
+        List<String> problems = new ArrayList<>(parsed.problems());
+        problems.addAll(parsed.unknown());
+        List<String> springArgs = parsed.properties(); // such as --spring.kafka.bootstrap-servers=...
         if (flags.limit != null && flags.limit < 1) {
             problems.add("--limit: expected a positive number but was \"" + flags.limit + "\"");
         }
         for (String text : List.of("--reason", "--error-class")) {
-            if (parsed.hasMatchedOption(text) && parsed.matchedOptionValue(text, "").isEmpty()) {
+            if (parsed.result().hasMatchedOption(text) && parsed.result().matchedOptionValue(text, "").isEmpty()) {
                 problems.add(text + ": expected " + text + "=VALUE");
             }
         }
@@ -120,20 +106,5 @@ public class ReplayDlqCommand {
             err.println("replay-dlq failed: " + e);
             return 1;
         }
-    }
-
-    /** A problem picocli found, naming its flag as the checks above do. */
-    private static String problem(Exception e) {
-        if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
-                && m.getMissing().get(0) instanceof OptionSpec option) {
-            String name = option.longestName();
-            return name.equals("--limit") ? "--limit: expected a positive number but was absent"
-                    : name + ": expected " + name + "=VALUE";
-        }
-        if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof OptionSpec option) {
-            String expected = option.longestName().equals("--limit") ? "a positive number" : "true or false (or no value)";
-            return option.longestName() + ": expected " + expected + " but was \"" + p.getValue() + "\"";
-        }
-        return e.getMessage();
     }
 }

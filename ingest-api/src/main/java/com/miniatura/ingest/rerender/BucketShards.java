@@ -143,6 +143,18 @@ final class BucketShards {
         }
     }
 
+    /** How far a listing of {@code shards} is, 0..1: each range's position read as a number. */
+    static double fraction(String prefix, ShardState[] shards) {
+        if (shards.length == 0) {
+            return 0;
+        }
+        double sum = 0;
+        for (ShardState s : shards) {
+            sum += s.done ? 1 : s.after == null ? 0 : Keys.fraction(prefix, s.from, s.to, s.after);
+        }
+        return sum / shards.length;
+    }
+
     /** A key just below {@code from}, to start a listing after (S3 has no "start at"): keys below are skipped. */
     static String below(String from) {
         if (from.isEmpty()) {

@@ -140,7 +140,7 @@ final class Prune {
         }
         if (options.progress() != ProgressStyle.NONE) {
             long every = Progress.LOG_EVERY.toMillis();
-            timer.scheduleAtFixedRate(() -> out.println("rerender: " + stats.progressLine(fraction())), every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> out.println("rerender: " + stats.progressLine(BucketShards.fraction(options.prefix(), shards))), every, every, TimeUnit.MILLISECONDS);
         }
         try {
             listBucket();
@@ -409,18 +409,5 @@ final class Prune {
 
     private boolean halted() {
         return failure != null || host.halted();
-    }
-
-    /** How far the listing is, 0..1: each range's position read as a number. */
-    private double fraction() {
-        ShardState[] all = shards;
-        if (all.length == 0) {
-            return 0;
-        }
-        double sum = 0;
-        for (ShardState s : all) {
-            sum += s.done ? 1 : s.after == null ? 0 : Keys.fraction(options.prefix(), s.from, s.to, s.after);
-        }
-        return sum / all.length;
     }
 }

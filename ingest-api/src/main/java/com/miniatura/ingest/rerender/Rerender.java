@@ -128,7 +128,7 @@ final class Rerender {
                     : discoverShards();
             ShardState[] states = shards.stream().map(ShardState::new).toArray(ShardState[]::new);
             shardStates = states;
-            stats.fraction(() -> fraction(states));
+            stats.fraction(() -> BucketShards.fraction(options.prefix(), states));
         }
         long started = System.nanoTime();
         Progress progress = new Progress(stats, options.progress(), out);
@@ -187,18 +187,6 @@ final class Rerender {
         return options.mode() == Mode.ALL && !options.dryRun()
                 ? Math.max(1, Math.min(options.parallelism(), Runtime.getRuntime().availableProcessors()))
                 : Math.max(1, options.parallelism());
-    }
-
-    /** How far the key ranges are, 0..1. */
-    private double fraction(ShardState[] shards) {
-        if (shards.length == 0) {
-            return 0;
-        }
-        double sum = 0;
-        for (ShardState s : shards) {
-            sum += s.done ? 1 : s.after == null ? 0 : Keys.fraction(options.prefix(), s.from, s.to, s.after);
-        }
-        return sum / shards.length;
     }
 
     /** A key file's line: {@code key} or {@code imageId,key}; blank lines and lines starting with {@code #} are skipped. */

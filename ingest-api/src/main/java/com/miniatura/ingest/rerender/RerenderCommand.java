@@ -1,5 +1,6 @@
 package com.miniatura.ingest.rerender;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
@@ -62,8 +63,8 @@ public class RerenderCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         List<String> problems = new ArrayList<>();
         Parsed parsed = parse(args, problems);
-        if (parsed.flags().help) {
-            out.println(RerenderFlags.help());
+        if (parsed.arguments().help()) {
+            out.println(parsed.arguments().usage());
             return 0;
         }
         if (!problems.isEmpty()) {
@@ -154,7 +155,12 @@ public class RerenderCommand {
     }
 
     /** Flags checked, every problem reported, each naming its flag. */
-    record Parsed(RerenderFlags flags, List<String> springArgs, int metricsPort) {
+    record Parsed(RerenderFlags flags, CommandArguments arguments, int metricsPort) {
+
+        /** The configuration properties among the arguments, for Spring. */
+        List<String> springArgs() {
+            return arguments.properties();
+        }
 
         boolean moveMetadata() {
             return flags.moveMetadata;
@@ -185,8 +191,8 @@ public class RerenderCommand {
     /** Reads {@code args} ({@link RerenderFlags}); every problem, each naming its flag, goes to {@code problems}. */
     static Parsed parse(String[] args, List<String> problems) {
         RerenderFlags flags = new RerenderFlags();
-        List<String> springArgs = flags.parse(args, problems);
-        return new Parsed(flags, springArgs, flags.metricsPort == null ? 0 : flags.metricsPort);
+        CommandArguments arguments = flags.parse(args, problems);
+        return new Parsed(flags, arguments, flags.metricsPort == null ? 0 : flags.metricsPort);
     }
 
     /** A dry run publishes nothing. */

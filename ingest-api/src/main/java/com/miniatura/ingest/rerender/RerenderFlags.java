@@ -1,24 +1,22 @@
 package com.miniatura.ingest.rerender;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
-import picocli.CommandLine.Unmatched;
 
 /**
  * The flags of {@code rerender} (picocli), checked together: every problem is reported at once, each naming its
@@ -102,8 +100,6 @@ final class RerenderFlags {
     boolean moveMetadata;
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
     boolean help;
-    @Unmatched
-    List<String> unmatched = new ArrayList<>();
 
     /** Spring's duration syntax: {@code 500ms}, {@code 10s}, {@code 24h}, {@code 7d}, or ISO-8601 ({@code PT30S}). */
     static final class Durations implements ITypeConverter<Duration> {
@@ -113,57 +109,20 @@ final class RerenderFlags {
         }
     }
 
-    /** The full help: the usage, then every flag with what it does. */
-    static String help() {
-        return command(new RerenderFlags()).getUsageMessage();
-    }
-
     /**
      * Reads {@code args} into these fields; every problem goes to {@code problems}.
      *
-     * @return the configuration properties among them, for Spring
+     * @return the arguments as read: the configuration properties among them, for Spring, and the help
      */
-    List<String> parse(String[] args, List<String> problems) {
-        CommandLine command = command(this);
-        ParseResult result = command.parseArgs(args);
-        boolean move = moveMetadata;
-        for (Exception e : result.errors()) {
-            problems.add(problem(e, move));
+    CommandArguments parse(String[] args, List<String> problems) {
+        CommandArguments parsed = CommandArguments.read(this, args, name -> name + ": expected a value (" + name + "=VALUE)",
+                option -> option.arity().min == 0 ? SWITCH : expected(option.longestName(), moveMetadata));
+        if (!parsed.help()) {
+            problems.addAll(parsed.problems());
+            check(parsed, moveMetadata, problems);
+            problems.addAll(parsed.unknown());
         }
-        boolean modeRefused = problems.stream().anyMatch(p -> p.startsWith("--mode:"));
-        List<String> springArgs = new ArrayList<>();
-        List<String> unknown = new ArrayList<>();
-        for (String arg : unmatched) {
-            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : "";
-            (name.contains(".") ? springArgs : unknown).add(arg); // a property such as --spring.kafka.bootstrap-servers=...
-        }
-        if (help) {
-            return springArgs;
-        }
-        check(result, move, modeRefused, problems);
-        unknown.forEach(arg -> problems.add("unknown argument " + arg));
-        return springArgs;
-    }
-
-    private static CommandLine command(RerenderFlags flags) {
-        CommandLine command = new CommandLine(flags).setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false)
-                .setUsageHelpWidth(120);
-        command.getCommandSpec().parser().collectErrors(true);
-        return command;
-    }
-
-    /** A problem picocli found, in the words of the checks below. */
-    private static String problem(Exception e, boolean move) {
-        if (e instanceof CommandLine.MissingParameterException m && m.getMissing().size() == 1
-                && m.getMissing().get(0) instanceof OptionSpec option) {
-            return option.longestName() + ": expected a value (" + option.longestName() + "=VALUE)";
-        }
-        if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof OptionSpec option) {
-            String name = option.longestName();
-            String expected = option.arity().min == 0 ? SWITCH : expected(name, move);
-            return name + ": expected " + expected + " but was \"" + p.getValue() + "\"";
-        }
-        return e.getMessage();
+        return parsed;
     }
 
     private static String expected(String name, boolean move) {
@@ -174,7 +133,8 @@ final class RerenderFlags {
     }
 
     /** What picocli cannot tell: ranges, and flags that do not go together. */
-    private void check(ParseResult result, boolean move, boolean modeRefused, List<String> problems) {
+    private void check(CommandArguments parsed, boolean move, List<String> problems) {
+        ParseResult result = parsed.result();
         if (move) {
             result.matchedOptions().stream().map(OptionSpec::longestName).distinct().filter(name -> !MOVE_FLAGS.contains(name))
                     .forEach(name -> problems.add(name + ": does not go with --move-metadata, which moves manifests and"
@@ -189,7 +149,7 @@ final class RerenderFlags {
         } else if (!move) {
             ONLY_FOR_PRUNE.stream().filter(result::hasMatchedOption)
                     .forEach(flag -> problems.add(flag + ": only applies to --prune"));
-            if (mode == null && !modeRefused) {
+            if (mode == null && !parsed.given("--mode")) {
                 problems.add("--mode: expected missing or all but was not set");
             }
         }
