@@ -12,10 +12,21 @@ final class Retry {
     static final int ATTEMPTS = 6;
 
     private final BooleanSupplier halted;
+    private final Sleeper sleeper;
+
+    /** How a wait is waited: {@code Thread::sleep}, or a test's record of the waits. */
+    interface Sleeper {
+        void sleep(long millis) throws InterruptedException;
+    }
 
     /** @param halted whether the run is stopping: a failure then is thrown at once */
     Retry(BooleanSupplier halted) {
+        this(halted, Thread::sleep);
+    }
+
+    Retry(BooleanSupplier halted, Sleeper sleeper) {
         this.halted = halted;
+        this.sleeper = sleeper;
     }
 
     /** The call's result, retrying it while storage is unavailable. */
@@ -54,7 +65,7 @@ final class Retry {
             if (failed >= ATTEMPTS || halted.getAsBoolean()) {
                 throw e;
             }
-            Thread.sleep(wait);
+            sleeper.sleep(wait);
         }
 
         /** What the next {@link #failed} waits, for a log line. */
