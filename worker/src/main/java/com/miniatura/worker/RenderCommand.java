@@ -10,8 +10,10 @@ import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -182,7 +184,7 @@ public class RenderCommand {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
