@@ -1,5 +1,6 @@
 package com.miniatura.worker;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.catalog.VariantSpec;
@@ -9,8 +10,10 @@ import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
+import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,6 +27,9 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code render --out DIR [--repeat=N] [--threads=N] FILE…}: renders the configured variant catalog for local
@@ -49,45 +55,43 @@ public class RenderCommand {
     /** What one file came to: its variants, or why it failed, and how long reading, rendering and writing took. */
     record Outcome(Path file, RenderResult result, String failure, long nanos) {}
 
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        Path outDir = null;
-        int repeat = 1;
-        int threads = 1;
+    /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
+    @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
+            description = {"Renders the configured variant catalog for local files into DIR/<file name>/<variant>.<ext>.",
+                    "Exit status: 0 all rendered, 1 some file failed, 2 bad arguments or configuration."},
+            parameterListHeading = "%n", optionListHeading = "%nOptions:%n", sortOptions = false)
+    static final class Flags {
+        @Option(names = "--out", paramLabel = "DIR", description = "Where the variants go")
+        Path out;
+        @Option(names = "--repeat", paramLabel = "N", description = "Render everything N times; the last pass is reported")
+        Integer repeat;
+        @Option(names = "--threads", paramLabel = "N", description = "Files rendered side by side")
+        Integer threads;
+        @Parameters(paramLabel = "FILE", description = "The images to render")
         List<Path> files = new ArrayList<>();
-        List<String> springArgs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (int i = 0; i < args.length; i++) {
-            String arg = args[i];
-            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : null;
-            String value = arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : null;
-            if (name == null) {
-                files.add(Path.of(arg));
-            } else if (name.equals("out")) {
-                if (value == null && i + 1 < args.length) {
-                    value = args[++i];
-                }
-                outDir = value == null || value.isEmpty() ? null : Path.of(value);
-                if (outDir == null) {
-                    problems.add("--out: expected a directory");
-                }
-            } else if (name.equals("repeat") || name.equals("threads")) {
-                int number = positive(value);
-                if (number < 1) {
-                    problems.add("--" + name + ": expected a positive number but was " + (value == null ? "absent" : "\"" + value + "\""));
-                } else if (name.equals("repeat")) {
-                    repeat = number;
-                } else {
-                    threads = number;
-                }
-            } else if (name.contains(".")) {
-                springArgs.add(arg); // a configuration property, e.g. --miniatura.variants.s150.quality=70
-            } else {
-                problems.add("unknown argument " + arg);
-            }
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+    }
+
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Flags flags = new Flags();
+        CommandArguments parsed = CommandArguments.read(flags, args,
+                name -> name.equals("--out") ? "--out: expected a directory" : name + ": expected a positive number but was absent",
+                option -> "a positive number");
+        if (parsed.help()) {
+            out.println(parsed.usage());
+            return 0;
         }
+        List<String> problems = new ArrayList<>(parsed.problems());
+        positive("--repeat", flags.repeat, problems);
+        positive("--threads", flags.threads, problems);
+        problems.addAll(parsed.unknown());
+        List<String> springArgs = parsed.properties(); // e.g. --miniatura.variants.s150.quality=70
+        Path outDir = flags.out == null || flags.out.toString().isEmpty() ? null : flags.out;
         if (outDir == null && problems.stream().noneMatch(p -> p.startsWith("--out"))) {
-            problems.add("--out: required");
+            problems.add(parsed.given("--out") ? "--out: expected a directory" : "--out: required");
         }
+        List<Path> files = flags.files;
         if (files.isEmpty()) {
             problems.add("no files to render");
         }
@@ -96,6 +100,8 @@ public class RenderCommand {
             err.println(USAGE);
             return 2;
         }
+        int repeat = flags.repeat == null ? 1 : flags.repeat;
+        int threads = flags.threads == null ? 1 : flags.threads;
         WorkerConfiguration.Settings settings;
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderCommand.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
@@ -178,15 +184,13 @@ public class RenderCommand {
     }
 
     private static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    private static int positive(String value) {
-        try {
-            return value == null ? -1 : Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            return -1;
+    private static void positive(String name, Integer value, List<String> problems) {
+        if (value != null && value < 1) {
+            problems.add(name + ": expected a positive number but was \"" + value + "\"");
         }
     }
 }

@@ -122,4 +122,11 @@ class RenderCommandTest {
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("miniatura.variants.s150.quality: expected 1..100 but was 150");
     }
+
+    @Test
+    void helpListsEveryFlagAndExits0() {
+        Run run = run("--help");
+        assertThat(run.status()).isZero();
+        assertThat(run.out()).startsWith(RenderCommand.USAGE).contains("--out", "--repeat", "--threads", "FILE");
+    }
 }

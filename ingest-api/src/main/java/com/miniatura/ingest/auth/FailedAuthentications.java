@@ -57,17 +57,7 @@ public final class FailedAuthentications {
     public FailedAuthentications(AuthSettings.FailureLimit limit, LongSupplier nanoTime) {
         this.limit = limit;
         this.nanoTime = nanoTime;
-        this.meter = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return nanoTime.getAsLong();
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
+        this.meter = new NanoTimeMeter(nanoTime);
         this.bandwidth = Bandwidth.builder().capacity(limit.perAddress())
                 .refillGreedy(limit.perAddress(), limit.window()).build();
     }

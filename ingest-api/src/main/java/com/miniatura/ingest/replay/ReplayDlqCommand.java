@@ -1,5 +1,6 @@
 package com.miniatura.ingest.replay;
 
+import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
@@ -11,7 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -21,6 +21,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code java -jar miniatura-ingest-api.jar replay-dlq [--reason=TEXT] [--error-class=NAME] [--limit=N] [--dry-run]}:
@@ -36,37 +38,46 @@ import org.springframework.core.env.ConfigurableEnvironment;
 @MiniaturaService("ingest-api")
 public class ReplayDlqCommand {
     public static final String NAME = "replay-dlq";
-    private static final Set<String> FLAGS = Set.of("reason", "error-class", "limit", "dry-run");
     static final String USAGE = "usage: replay-dlq [--reason=TEXT] [--error-class=NAME] [--limit=N] [--dry-run]";
 
+    /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
+    @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
+            description = {"Re-publishes dead letters after a fix. Any --spring.kafka...= or --miniatura.storage...=",
+                    "argument is a configuration property. Exit status: 0 done, 1 Kafka or storage failed, 2 bad",
+                    "arguments or configuration."},
+            optionListHeading = "%nOptions:%n", sortOptions = false)
+    static final class Flags {
+        @Option(names = "--reason", paramLabel = "TEXT", description = "Only dead letters whose reason contains TEXT (any case)")
+        String reason;
+        @Option(names = "--error-class", paramLabel = "NAME", description = "Only dead letters of this error class")
+        String errorClass;
+        @Option(names = "--limit", paramLabel = "N", description = "Replay at most N")
+        Long limit;
+        @Option(names = "--dry-run", arity = "0..1", paramLabel = "true|false", description = "Only count and show them")
+        boolean dryRun;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+        boolean help;
+    }
+
     public static int run(String[] args, PrintStream out, PrintStream err) {
-        Map<String, String> flags = new HashMap<>();
-        List<String> springArgs = new ArrayList<>();
-        List<String> problems = new ArrayList<>();
-        for (String arg : args) {
-            String name = arg.startsWith("--") ? arg.substring(2).split("=", 2)[0] : "";
-            if (FLAGS.contains(name)) {
-                flags.put(name, arg.contains("=") ? arg.substring(arg.indexOf('=') + 1) : "true");
-            } else if (name.contains(".")) {
-                springArgs.add(arg); // a configuration property such as --spring.kafka.bootstrap-servers=...
-            } else {
-                problems.add("unknown argument " + arg);
-            }
+        Flags flags = new Flags();
+        CommandArguments parsed = CommandArguments.read(flags, args,
+                name -> name.equals("--limit") ? "--limit: expected a positive number but was absent"
+                        : name + ": expected " + name + "=VALUE",
+                option -> option.longestName().equals("--limit") ? "a positive number" : "true or false (or no value)");
+        if (parsed.help()) {
+            out.println(parsed.usage());
+            return 0;
         }
-        long limit = Long.MAX_VALUE;
-        if (flags.containsKey("limit")) {
-            try {
-                limit = Long.parseLong(flags.get("limit"));
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1) {
-                problems.add("--limit: expected a positive number but was \"" + flags.get("limit") + "\"");
-            }
+        List<String> problems = new ArrayList<>(parsed.problems());
+        problems.addAll(parsed.unknown());
+        List<String> springArgs = parsed.properties(); // such as --spring.kafka.bootstrap-servers=...
+        if (flags.limit != null && flags.limit < 1) {
+            problems.add("--limit: expected a positive number but was \"" + flags.limit + "\"");
         }
-        for (String text : List.of("reason", "error-class")) {
-            if ("true".equals(flags.get(text)) || "".equals(flags.get(text))) {
-                problems.add("--" + text + ": expected --" + text + "=VALUE");
+        for (String text : List.of("--reason", "--error-class")) {
+            if (parsed.result().hasMatchedOption(text) && parsed.result().matchedOptionValue(text, "").isEmpty()) {
+                problems.add(text + ": expected " + text + "=VALUE");
             }
         }
         if (!problems.isEmpty()) {
@@ -74,8 +85,8 @@ public class ReplayDlqCommand {
             err.println(USAGE);
             return 2;
         }
-        ReplayOptions options = new ReplayOptions(flags.get("reason"), flags.get("error-class"),
-                flags.containsKey("dry-run") && !"false".equals(flags.get("dry-run")), limit);
+        ReplayOptions options = new ReplayOptions(flags.reason, flags.errorClass, flags.dryRun,
+                flags.limit == null ? Long.MAX_VALUE : flags.limit);
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayDlqCommand.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .run(springArgs.toArray(String[]::new))) {

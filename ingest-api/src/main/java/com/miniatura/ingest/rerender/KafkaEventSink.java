@@ -15,7 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * long the listing: a send blocks while 8 MB are in flight (enough for a full batch per partition of a 12-partition
  * topic with linger time to spare; more only made the collector work harder in a small heap).
  */
-final class KafkaEventSink implements Rerender.EventSink {
+final class KafkaEventSink implements EventSink {
     private final KafkaProducer<String, byte[]> producer;
     private volatile Exception failure;
 

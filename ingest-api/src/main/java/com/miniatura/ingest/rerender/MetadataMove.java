@@ -7,26 +7,20 @@ import com.miniatura.common.storage.ObjectTooLargeException;
 import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageSettings;
-import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
+import com.miniatura.ingest.rerender.BucketShards.ShardState;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 /**
  * {@code rerender --move-metadata}: moves the manifests ({@code {imageId}/manifest.json}) and re-render checkpoints
@@ -40,7 +34,6 @@ import java.util.function.Supplier;
  * no longer listed. A dry run lists and counts, and moves nothing.
  */
 final class MetadataMove {
-    private static final int STORAGE_ATTEMPTS = 6;
     /** Documents left in place that are named in the output before the rest are only counted. */
     private static final int NAMED_PROBLEMS = 20;
 
@@ -49,7 +42,8 @@ final class MetadataMove {
     private final String metadata;
     private final boolean dryRun;
     private final double perSecond;
-    private final Rerender.RateLimiter rate;
+    private final Pacer rate;
+    private final Retry retry = new Retry(() -> this.stopping);
     private final int parallelism;
     private final int shards;
     private final PrintStream out;
@@ -73,7 +67,7 @@ final class MetadataMove {
         this.metadata = storage.metadataBucket();
         this.dryRun = dryRun;
         this.perSecond = rate;
-        this.rate = rate > 0 ? new Rerender.RateLimiter(rate) : null;
+        this.rate = Pacer.of(rate);
         this.parallelism = parallelism;
         this.shards = shards;
         this.out = out;
@@ -98,29 +92,17 @@ final class MetadataMove {
                 dryRun ? "dry run of " : "", thumbnails, metadata,
                 rate != null && !dryRun ? ", at most " + (long) perSecond + " objects/s" : "");
         long started = System.nanoTime();
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(daemon("move-metadata-progress"));
+        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("move-metadata-progress"));
         progress.scheduleWithFixedDelay(() -> out.printf(Locale.ROOT, "rerender: move-metadata: %,d listed, %,d found, %,d moved%n",
                 listed.sum(), manifests.sum() + checkpoints.sum(), moved.sum()), 10, 10, TimeUnit.SECONDS);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism), daemon("move-metadata"));
         try {
-            List<String[]> ranges = Keys.discover(after -> withRetry(() -> store.firstKey(thumbnails, null, after)), null,
-                    shards, pool);
-            List<Future<?>> tasks = new ArrayList<>();
-            for (String[] range : ranges) {
-                tasks.add(pool.submit(() -> {
-                    listRange(range[0], range[1]);
-                    return null;
-                }));
-            }
-            for (Future<?> task : tasks) {
-                try {
-                    task.get();
-                } catch (ExecutionException e) {
-                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
-                }
-            }
+            BucketShards listing = new BucketShards(store, thumbnails, null, retry, () -> this.stopping);
+            ShardState[] ranges = listing.discover(shards, parallelism).stream().map(ShardState::new).toArray(ShardState[]::new);
+            listing.listAll(ranges, parallelism, false, range -> object -> {
+                handle(object);
+                range.after = object.key();
+            }, this::fail, "move-metadata");
         } finally {
-            pool.shutdownNow();
             progress.shutdownNow();
         }
         if (failure != null) {
@@ -129,35 +111,6 @@ final class MetadataMove {
         boolean completed = !stopping;
         out.print(report((System.nanoTime() - started) / 1e9, completed));
         return completed ? Rerender.Outcome.COMPLETED : Rerender.Outcome.STOPPED;
-    }
-
-    private void listRange(String from, String to) throws InterruptedException {
-        String after = null;
-        int attempt = 0;
-        while (!stopping) {
-            try {
-                Iterator<ObjectStore.Listed> listing = store.list(thumbnails, null, after != null ? after : Rerender.below(from),
-                        false);
-                while (!stopping && listing.hasNext()) {
-                    ObjectStore.Listed object = listing.next();
-                    if (after == null && Keys.compare(object.key(), from) < 0) {
-                        continue; // listed from just below the range
-                    }
-                    if (to != null && Keys.compare(object.key(), to) >= 0) {
-                        return;
-                    }
-                    handle(object);
-                    after = object.key();
-                    attempt = 0;
-                }
-                return;
-            } catch (StorageUnavailableException e) {
-                if (++attempt >= STORAGE_ATTEMPTS) {
-                    throw e;
-                }
-                Thread.sleep(Math.min(30_000, 500L << attempt));
-            }
-        }
     }
 
     private void handle(ObjectStore.Listed object) throws InterruptedException {
@@ -174,15 +127,15 @@ final class MetadataMove {
         if (rate != null) {
             rate.acquire();
         }
-        Optional<ObjectHead> current = withRetry(() -> store.head(metadata, key));
+        Optional<ObjectHead> current = retry.call(() -> store.head(metadata, key));
         if (current.isPresent() && !olderThan(current.get().lastModified(), object.lastModified())) {
-            withRetry(() -> remove(thumbnails, key)); // the metadata bucket's was written since: the public one is stale
+            retry.call(() -> remove(thumbnails, key)); // the metadata bucket's was written since: the public one is stale
             kept.increment();
             return;
         }
         Optional<StoredObject> document;
         try {
-            document = withRetry(() -> store.get(thumbnails, key, ManifestStore.maxBytes(key)));
+            document = retry.call(() -> store.get(thumbnails, key, ManifestStore.maxBytes(key)));
         } catch (ObjectTooLargeException e) {
             skipped.increment();
             if (problemsNamed.incrementAndGet() <= NAMED_PROBLEMS) {
@@ -195,9 +148,9 @@ final class MetadataMove {
             vanished.increment();
             return;
         }
-        withRetry(() -> store.put(metadata, key, document.get().bytes(), PutOptions.of("application/json")
+        retry.call(() -> store.put(metadata, key, document.get().bytes(), PutOptions.of("application/json")
                 .withCacheControl(key.startsWith(Checkpoint.PREFIX) ? "no-store" : "no-cache")));
-        withRetry(() -> remove(thumbnails, key));
+        retry.call(() -> remove(thumbnails, key));
         moved.increment();
     }
 
@@ -244,37 +197,10 @@ final class MetadataMove {
         return b.toString();
     }
 
-    private <T> T withRetry(Supplier<T> call) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return call.get();
-            } catch (StorageUnavailableException e) {
-                if (attempt >= STORAGE_ATTEMPTS || stopping) {
-                    throw e;
-                }
-                try {
-                    Thread.sleep(Math.min(30_000, 500L << attempt));
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
-    }
-
     private void fail(Exception e) {
         if (failure == null) {
             failure = e;
         }
         stopping = true;
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -1,7 +1,7 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.Rerender.Count;
 import com.miniatura.common.storage.Freshness.Verdict;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,10 +20,10 @@ final class MetricsServer implements AutoCloseable {
         this.server = server;
     }
 
-    static MetricsServer start(int port, Rerender rerender) throws IOException {
+    static MetricsServer start(int port, RunStats stats) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(port), 0);
         server.createContext("/metrics", exchange -> {
-            byte[] body = scrape(rerender).getBytes(StandardCharsets.UTF_8);
+            byte[] body = scrape(stats).getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
@@ -35,25 +35,25 @@ final class MetricsServer implements AutoCloseable {
         return new MetricsServer(server);
     }
 
-    static String scrape(Rerender rerender) {
+    static String scrape(RunStats stats) {
         StringBuilder b = new StringBuilder();
-        String run = rerender.run().replace("\\", "\\\\").replace("\"", "\\\"");
-        counter(b, "miniatura_rerender_listed_total", "Originals listed or key-file lines read", run, rerender.count(Count.LISTED));
+        String run = stats.run().replace("\\", "\\\\").replace("\"", "\\\"");
+        counter(b, "miniatura_rerender_listed_total", "Originals listed or key-file lines read", run, stats.count(Count.LISTED));
         counter(b, "miniatura_rerender_published_total", "Re-render events published (or, in a dry run, that would be)",
-                run, rerender.count(Count.PUBLISHED));
-        counter(b, "miniatura_rerender_variants_total", "Variants those events ask to render", run, rerender.count(Count.VARIANTS));
+                run, stats.count(Count.PUBLISHED));
+        counter(b, "miniatura_rerender_variants_total", "Variants those events ask to render", run, stats.count(Count.VARIANTS));
         counter(b, "miniatura_rerender_unusable_total", "Originals skipped for an unusable key or imageId", run,
-                rerender.count(Count.UNUSABLE));
+                stats.count(Count.UNUSABLE));
         counter(b, "miniatura_rerender_manifests_read_total", "Manifests read to decide what is missing", run,
-                rerender.count(Count.MANIFESTS_READ));
+                stats.count(Count.MANIFESTS_READ));
         b.append("# HELP miniatura_rerender_images_total Images by what their manifest said (mode missing)\n")
                 .append("# TYPE miniatura_rerender_images_total counter\n");
         for (Verdict v : Verdict.values()) {
             b.append(String.format(Locale.ROOT, "miniatura_rerender_images_total{run=\"%s\",verdict=\"%s\"} %d%n", run,
-                    Rerender.verdictKey(v).substring("verdict:".length()), rerender.verdict(v)));
+                    RunStats.verdictKey(v).substring("verdict:".length()), stats.verdict(v)));
         }
         b.append("# HELP miniatura_rerender_progress_ratio How far the run is, 0..1\n# TYPE miniatura_rerender_progress_ratio gauge\n")
-                .append(String.format(Locale.ROOT, "miniatura_rerender_progress_ratio{run=\"%s\"} %.4f%n", run, rerender.fraction()));
+                .append(String.format(Locale.ROOT, "miniatura_rerender_progress_ratio{run=\"%s\"} %.4f%n", run, stats.fraction()));
         return b.toString();
     }
 

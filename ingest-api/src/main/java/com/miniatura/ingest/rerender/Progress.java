@@ -1,6 +1,6 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.Rerender.Count;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -22,7 +22,7 @@ final class Progress {
     static final Duration LOG_EVERY = Duration.ofSeconds(10);
     private static final int WIDTH = 24;
 
-    private final Rerender rerender;
+    private final RunStats stats;
     private final boolean bar;
     private final boolean enabled;
     private final PrintStream out;
@@ -32,8 +32,8 @@ final class Progress {
     private double startFraction;
     private long startPublished;
 
-    Progress(Rerender rerender, ProgressStyle style, PrintStream out) {
-        this.rerender = rerender;
+    Progress(RunStats stats, ProgressStyle style, PrintStream out) {
+        this.stats = stats;
         this.out = out;
         ProgressStyle chosen = style == ProgressStyle.AUTO ? (System.console() != null ? ProgressStyle.BAR : ProgressStyle.LOG) : style;
         this.bar = chosen == ProgressStyle.BAR;
@@ -42,8 +42,8 @@ final class Progress {
 
     void start() {
         startNanos = System.nanoTime();
-        startFraction = rerender.fraction();
-        startPublished = rerender.count(Count.PUBLISHED);
+        startFraction = stats.fraction();
+        startPublished = stats.count(Count.PUBLISHED);
         if (!enabled) {
             return;
         }
@@ -64,7 +64,7 @@ final class Progress {
     }
 
     private void show(boolean last) {
-        String line = line(rerender.fraction(), rerender.count(Count.LISTED), rerender.count(Count.PUBLISHED),
+        String line = line(stats.fraction(), stats.count(Count.LISTED), stats.count(Count.PUBLISHED),
                 (System.nanoTime() - startNanos) / 1e9);
         if (bar) {
             terminal.print("\r" + line + (last ? "\n" : ""));
@@ -103,6 +103,6 @@ final class Progress {
     /** The rate of events since this process started, for the metrics. */
     double rate() {
         double seconds = (System.nanoTime() - startNanos) / 1e9;
-        return seconds > 0 ? (rerender.count(Count.PUBLISHED) - startPublished) / seconds : 0;
+        return seconds > 0 ? (stats.count(Count.PUBLISHED) - startPublished) / seconds : 0;
     }
 }

@@ -5,35 +5,25 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
-import com.miniatura.common.storage.StorageUnavailableException;
+import com.miniatura.ingest.rerender.BucketShards.ShardState;
+import com.miniatura.ingest.rerender.PruneStats.Count;
 import com.miniatura.ingest.rerender.Rerender.Outcome;
-import com.miniatura.ingest.rerender.Rerender.ShardState;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
 import java.io.PrintStream;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.EnumMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,8 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Prune {
     private static final Logger log = LoggerFactory.getLogger(Prune.class);
-    /** Orphan keys named in the report. */
-    static final int SHOWN = 20;
     /** Keys per multi-object delete: S3's most. */
     private static final int BATCH = 1000;
     /**
@@ -76,26 +64,6 @@ final class Prune {
     private static final long BATCH_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Variant objects of one image held before it is judged in parts (a hostile prefix may hold millions). */
     private static final int MAX_GROUP = 10_000;
-    /** Distinct variant files ({@code s150.jpg}) counted one by one; any more are counted together. */
-    private static final int MAX_FILES = 1000;
-    private static final String OTHER_FILES = "(other names)";
-    private static final int STORAGE_ATTEMPTS = 6;
-
-    /** The counters of a prune, by their names in the checkpoint. */
-    enum Count {
-        LISTED("listed"), BYTES_LISTED("bytes-listed"), IMAGES("images"), MANIFESTS_READ("manifests-read"),
-        ORPHANS("orphans"), ORPHAN_BYTES("orphan-bytes"), DELETED("deleted"), REFUSED("refused"),
-        KEPT_LISTED("kept-listed"), KEPT_CATALOG("kept-catalog"), KEPT_YOUNG("kept-young"),
-        KEPT_IN_FLIGHT("kept-in-flight"), KEPT_FAILED("kept-failed"), KEPT_UNREADABLE("kept-unreadable"),
-        KEPT_NO_MANIFEST("kept-no-manifest"), KEPT_NO_MANIFEST_BYTES("kept-no-manifest-bytes"),
-        NOT_VARIANTS("not-variants");
-
-        final String key;
-
-        Count(String key) {
-            this.key = key;
-        }
-    }
 
     private final Rerender host;
     private final ObjectStore store;
@@ -106,14 +74,10 @@ final class Prune {
     private final String bucket;
     /** The current catalog's file names ({@code s150.jpg}): the keys {@code {imageId}/<one of them>} renders write. */
     private final Set<String> catalogFiles;
-    private final Rerender.RateLimiter rate;
+    private final Pacer rate;
     private final int batchSize;
 
-    private final Map<Count, LongAdder> counts = new EnumMap<>(Count.class);
-    /** Per variant file name ({@code s150.jpg}): [orphans, their bytes]. */
-    private final Map<String, long[]> orphansByFile = new ConcurrentHashMap<>();
-    private final List<String> shown = new ArrayList<>();
-    private final List<String> refusals = new ArrayList<>();
+    private final PruneStats stats = new PruneStats();
     /** Positions and counts move together under this lock, and a checkpoint takes both under it. */
     private final Object positions = new Object();
     private final Object saving = new Object();
@@ -132,44 +96,30 @@ final class Prune {
         this.bucket = options.bucket();
         this.catalogFiles = catalog.variants().stream().map(spec -> spec.name() + "." + spec.format().extension())
                 .collect(Collectors.toUnmodifiableSet());
-        this.rate = options.rate() > 0 ? new Rerender.RateLimiter(options.rate()) : null;
+        this.rate = Pacer.of(options.rate());
         this.batchSize = options.rate() > 0 ? (int) Math.max(1, Math.min(BATCH, options.rate())) : BATCH;
-        for (Count c : Count.values()) {
-            counts.put(c, new LongAdder());
-        }
     }
 
     Outcome execute() throws Exception {
         String run = host.run();
-        Checkpoint checkpoint = null;
-        if (!options.dryRun()) {
-            checkpoint = host.withRetry(() -> Checkpoint.load(host.checkpoints(), run)).orElse(null);
-            if (checkpoint != null && !options.restart()) {
-                if (!checkpoint.fingerprint().equals(host.fingerprint())) {
-                    throw new IllegalArgumentException("run " + run + " has a checkpoint (" + host.checkpoints().bucket() + "/"
-                            + Checkpoint.key(run) + ") made for other options or another catalog: pass --restart to start"
-                            + " it over, or another --run name");
-                }
-                if (checkpoint.completedAt() != null) {
-                    out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
-                            run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
-                    return Outcome.ALREADY_COMPLETED;
-                }
-            } else {
-                checkpoint = null; // none, or --restart
-            }
+        Checkpoint checkpoint = options.dryRun() ? null
+                : host.identity().resumable(host.checkpoints(), host.retry(), options.restart());
+        if (checkpoint != null && checkpoint.completedAt() != null) {
+            out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
+                    run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
+            return Outcome.ALREADY_COMPLETED;
         }
         Instant now = clock.instant();
         cutoff = now.minus(pruning.minAge());
         startedAt = checkpoint != null ? checkpoint.startedAt() : now;
         if (checkpoint != null) {
-            restore(checkpoint);
+            stats.restore(checkpoint.counts());
             out.printf("rerender: resuming prune run %s from its checkpoint of %s (%,d deleted so far)%n", run,
-                    checkpoint.updatedAt(), count(Count.DELETED));
+                    checkpoint.updatedAt(), stats.count(Count.DELETED));
         } else {
             out.printf("rerender: %sprune run %s: bucket %s%s, objects stored before %s (--prune-min-age %s)%s%n",
                     options.dryRun() ? "dry " : "", run, bucket,
-                    options.prefix() == null ? "" : " under \"" + options.prefix() + "\"", cutoff, age(pruning.minAge()),
+                    options.prefix() == null ? "" : " under \"" + options.prefix() + "\"", cutoff, PruneStats.age(pruning.minAge()),
                     options.rate() > 0 ? ", at most " + (long) options.rate() + " deletions/s" : "");
         }
         List<Checkpoint.Shard> ranges = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
@@ -177,7 +127,7 @@ final class Prune {
                 : imageAligned(host.discoverShards());
         shards = ranges.stream().map(ShardState::new).toArray(ShardState[]::new);
         long started = System.nanoTime();
-        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("prune-timer"));
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("prune-timer"));
         if (!options.dryRun()) {
             long every = options.checkpointEvery().toMillis();
             timer.scheduleWithFixedDelay(() -> {
@@ -190,7 +140,7 @@ final class Prune {
         }
         if (options.progress() != ProgressStyle.NONE) {
             long every = Progress.LOG_EVERY.toMillis();
-            timer.scheduleAtFixedRate(() -> out.println("rerender: " + progressLine()), every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> out.println("rerender: " + stats.progressLine(BucketShards.fraction(options.prefix(), shards))), every, every, TimeUnit.MILLISECONDS);
         }
         try {
             listBucket();
@@ -212,89 +162,57 @@ final class Prune {
         if (failure != null) {
             throw failure;
         }
-        out.print(report((System.nanoTime() - started) / 1e9, completed));
+        out.print(stats.report(host.run(), options.dryRun(), pruning.minAge(), (System.nanoTime() - started) / 1e9, completed));
         return completed ? Outcome.COMPLETED : Outcome.STOPPED;
     }
 
     // ---- listing
 
     private void listBucket() throws InterruptedException {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, options.parallelism()), daemon("prune-list"));
-        try {
-            List<Future<?>> tasks = new ArrayList<>();
-            for (ShardState shard : shards) {
-                if (!shard.done) {
-                    tasks.add(pool.submit(() -> {
-                        listShard(shard);
-                        return null;
-                    }));
-                }
-            }
-            for (Future<?> task : tasks) {
-                try {
-                    task.get();
-                } catch (ExecutionException e) {
-                    fail(e.getCause() instanceof Exception ex ? ex : new IllegalStateException(e.getCause()));
-                }
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        new BucketShards(store, bucket, options.prefix(), host.retry(), this::halted).listAll(shards, options.parallelism(),
+                false, shard -> new Pass(shard), this::fail, "prune-list");
     }
 
-    /** One key range, in key order, an image at a time; a listing that fails is listed again from the position. */
-    private void listShard(ShardState shard) throws Exception {
-        int attempt = 0;
-        while (!shard.done && !halted()) {
-            String startAfter = shard.after != null ? shard.after : Rerender.below(shard.from);
-            Batch batch = new Batch();
-            Group group = null;
-            try {
-                Iterator<ObjectStore.Listed> listing = store.list(bucket, options.prefix(), startAfter, false);
-                while (!halted() && listing.hasNext()) {
-                    ObjectStore.Listed object = listing.next();
-                    if (shard.after == null && Keys.compare(object.key(), shard.from) < 0) {
-                        continue; // listed from just below the range (S3 starts after a key, not at one)
-                    }
-                    if (shard.to != null && Keys.compare(object.key(), shard.to) >= 0) {
-                        break;
-                    }
-                    String imageId = groupOf(object.key());
-                    if (group != null && (!group.imageId.equals(imageId) || group.objects.size() >= MAX_GROUP)) {
-                        judge(group, batch); // every key before this one is judged now
-                        group = null;
-                        if (batch.due()) {
-                            flush(shard, batch);
-                        }
-                    }
-                    batch.add(Count.LISTED, 1);
-                    batch.add(Count.BYTES_LISTED, object.size());
-                    if (StorageLayout.isVariantKey(imageId, object.key())) {
-                        group = group != null ? group : new Group(imageId);
-                        group.objects.add(object);
-                    } else {
-                        batch.add(Count.NOT_VARIANTS, 1);
-                    }
-                    batch.end = object.key();
-                    attempt = 0;
-                }
-                if (!halted()) {
-                    if (group != null) {
-                        judge(group, batch);
-                    }
+    /**
+     * One attempt at a key range, an image at a time; what an attempt judged but did not delete is judged again from
+     * the position when the listing fails.
+     */
+    private final class Pass implements BucketShards.Pass {
+        private final ShardState shard;
+        private final Batch batch = new Batch();
+        private Group group;
+
+        Pass(ShardState shard) {
+            this.shard = shard;
+        }
+
+        @Override
+        public void object(ObjectStore.Listed object) throws InterruptedException {
+            String imageId = groupOf(object.key());
+            if (group != null && (!group.imageId.equals(imageId) || group.objects.size() >= MAX_GROUP)) {
+                judge(group, batch); // every key before this one is judged now
+                group = null;
+                if (batch.due()) {
                     flush(shard, batch);
-                    shard.done = true;
                 }
-            } catch (StorageUnavailableException e) {
-                // what this attempt judged but did not delete is judged again from the position
-                attempt++;
-                if (attempt >= STORAGE_ATTEMPTS) {
-                    throw e;
-                }
-                long backoff = Math.min(30_000, 500L << attempt);
-                log.warn("Listing {} after {} failed ({}); retrying in {} ms", bucket, shard.after, e.getMessage(), backoff);
-                Thread.sleep(backoff);
             }
+            batch.add(Count.LISTED, 1);
+            batch.add(Count.BYTES_LISTED, object.size());
+            if (StorageLayout.isVariantKey(imageId, object.key())) {
+                group = group != null ? group : new Group(imageId);
+                group.objects.add(object);
+            } else {
+                batch.add(Count.NOT_VARIANTS, 1);
+            }
+            batch.end = object.key();
+        }
+
+        @Override
+        public void end() throws InterruptedException {
+            if (group != null) {
+                judge(group, batch);
+            }
+            flush(shard, batch);
         }
     }
 
@@ -394,7 +312,8 @@ final class Prune {
         }
     }
 
-    private static String fileOf(String key) {
+    /** A variant key's file name: {@code lot-7/s150.jpg} → {@code s150.jpg}. */
+    static String fileOf(String key) {
         return key.substring(key.indexOf('/') + 1);
     }
 
@@ -406,32 +325,14 @@ final class Prune {
         Map<String, String> refused = Map.of();
         if (!batch.orphans.isEmpty() && !options.dryRun()) {
             List<String> keys = batch.orphans.stream().map(ObjectStore.Listed::key).toList();
-            refused = host.withRetry(() -> store.removeAll(bucket, keys));
+            refused = host.retry().call(() -> store.removeAll(bucket, keys));
         }
         synchronized (positions) {
-            batch.tally.forEach((c, n) -> counts.get(c).add(n));
+            stats.add(batch.tally);
             for (ObjectStore.Listed orphan : batch.orphans) {
-                counts.get(Count.ORPHANS).increment();
-                counts.get(Count.ORPHAN_BYTES).add(orphan.size());
-                String file = fileOf(orphan.key());
-                long[] tally = orphansByFile.size() < MAX_FILES || orphansByFile.containsKey(file)
-                        ? orphansByFile.computeIfAbsent(file, f -> new long[2])
-                        : orphansByFile.computeIfAbsent(OTHER_FILES, f -> new long[2]);
-                tally[0]++;
-                tally[1] += orphan.size();
-                if (shown.size() < SHOWN) {
-                    shown.add(orphan.key());
-                }
-                if (!options.dryRun() && !refused.containsKey(orphan.key())) {
-                    counts.get(Count.DELETED).increment();
-                }
+                stats.orphan(orphan, !options.dryRun() && !refused.containsKey(orphan.key()));
             }
-            counts.get(Count.REFUSED).add(refused.size());
-            refused.forEach((key, why) -> {
-                if (refusals.size() < SHOWN) {
-                    refusals.add(key + ": " + why);
-                }
-            });
+            stats.refused(refused);
             if (batch.end != null) {
                 shard.after = batch.end;
             }
@@ -486,38 +387,15 @@ final class Prune {
             Map<String, Long> values;
             synchronized (positions) {
                 snapshot = Arrays.stream(shards).map(ShardState::snapshot).toList();
-                values = countsSnapshot();
+                values = stats.snapshot();
             }
             Instant now = clock.instant();
-            host.withRetry(() -> {
-                new Checkpoint(host.run(), host.fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
+            host.retry().call(() -> {
+                new Checkpoint(host.run(), host.identity().fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
                         .save(host.checkpoints());
                 return null;
             });
         }
-    }
-
-    private Map<String, Long> countsSnapshot() {
-        Map<String, Long> snapshot = new LinkedHashMap<>();
-        counts.forEach((c, adder) -> snapshot.put(c.key, adder.sum()));
-        orphansByFile.forEach((file, tally) -> {
-            snapshot.put("orphans:" + file, tally[0]);
-            snapshot.put("orphan-bytes:" + file, tally[1]);
-        });
-        return snapshot;
-    }
-
-    private void restore(Checkpoint checkpoint) {
-        for (Count c : Count.values()) {
-            counts.get(c).add(checkpoint.counts().getOrDefault(c.key, 0L));
-        }
-        checkpoint.counts().forEach((name, value) -> {
-            if (name.startsWith("orphans:")) {
-                orphansByFile.computeIfAbsent(name.substring("orphans:".length()), f -> new long[2])[0] = value;
-            } else if (name.startsWith("orphan-bytes:")) {
-                orphansByFile.computeIfAbsent(name.substring("orphan-bytes:".length()), f -> new long[2])[1] = value;
-            }
-        });
     }
 
     // ---- state
@@ -531,106 +409,5 @@ final class Prune {
 
     private boolean halted() {
         return failure != null || host.halted();
-    }
-
-    long count(Count c) {
-        return counts.get(c).sum();
-    }
-
-    /** How far the listing is, 0..1: each range's position read as a number. */
-    private double fraction() {
-        ShardState[] all = shards;
-        if (all.length == 0) {
-            return 0;
-        }
-        double sum = 0;
-        for (ShardState s : all) {
-            sum += s.done ? 1 : s.after == null ? 0 : Keys.fraction(options.prefix(), s.from, s.to, s.after);
-        }
-        return sum / all.length;
-    }
-
-    private String progressLine() {
-        return String.format(Locale.ROOT, "prune %d%% - %,d listed, %,d orphans (%s), %,d deleted", (int) (fraction() * 100),
-                count(Count.LISTED), count(Count.ORPHANS), Report.bytes(count(Count.ORPHAN_BYTES)), count(Count.DELETED));
-    }
-
-    // ---- report
-
-    /** What the run found and did, or in a dry run would do. */
-    String report(double seconds, boolean completed) {
-        boolean dry = options.dryRun();
-        StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "rerender: prune run %s %s in %.1f s%s%n", host.run(),
-                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)", seconds,
-                dry ? " - dry run, nothing deleted (--delete deletes)" : ""));
-        b.append(String.format(Locale.ROOT, "  listed          %s, %s; %,d images with variants, %,d manifests read%n",
-                objects(count(Count.LISTED)), Report.bytes(count(Count.BYTES_LISTED)), count(Count.IMAGES),
-                count(Count.MANIFESTS_READ)));
-        b.append(String.format(Locale.ROOT, "  %-15s %s, %s%n", dry ? "would delete" : "orphans",
-                objects(count(Count.ORPHANS)), Report.bytes(count(Count.ORPHAN_BYTES))));
-        Map<String, long[]> byFile = new LinkedHashMap<>();
-        orphansByFile.entrySet().stream()
-                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[1]).thenComparing(Map.Entry::getKey))
-                .forEach(e -> byFile.put(e.getKey(), e.getValue()));
-        byFile.forEach((file, tally) -> b.append(String.format(Locale.ROOT, "    %-13s %s, %s%n", file + ":",
-                objects(tally[0]), Report.bytes(tally[1]))));
-        if (!dry) {
-            b.append(String.format(Locale.ROOT, "  deleted         %s%s%n", objects(count(Count.DELETED)),
-                    count(Count.REFUSED) == 0 ? "" : String.format(Locale.ROOT,
-                            "; storage refused %,d (run again with --restart to retry them)", count(Count.REFUSED))));
-            refusals.forEach(r -> b.append("    refused ").append(r).append('\n'));
-        }
-        List<String> kept = new ArrayList<>();
-        kept(kept, Count.KEPT_LISTED, "listed in their manifest");
-        kept(kept, Count.KEPT_YOUNG, "younger than " + age(pruning.minAge()));
-        kept(kept, Count.KEPT_CATALOG, "a current catalog variant not listed yet");
-        kept(kept, Count.KEPT_IN_FLIGHT, "image pending or deleting");
-        kept(kept, Count.KEPT_FAILED, "image failed");
-        kept(kept, Count.KEPT_UNREADABLE, "manifest unreadable");
-        if (count(Count.KEPT_NO_MANIFEST) > 0) {
-            kept.add(String.format(Locale.ROOT, "image without a manifest %,d (%s; --prune-without-manifest deletes them)",
-                    count(Count.KEPT_NO_MANIFEST), Report.bytes(count(Count.KEPT_NO_MANIFEST_BYTES))));
-        }
-        if (!kept.isEmpty()) {
-            b.append("  kept            ").append(String.join(", ", kept)).append('\n');
-        }
-        if (count(Count.NOT_VARIANTS) > 0) {
-            b.append(String.format(Locale.ROOT, "  not variants    %,d (manifests, checkpoints and other keys: never deleted)%n",
-                    count(Count.NOT_VARIANTS)));
-        }
-        synchronized (positions) {
-            for (int i = 0; i < shown.size(); i++) {
-                b.append(i == 0 ? String.format(Locale.ROOT, "  %-15s ", "first orphans") : " ".repeat(18))
-                        .append(shown.get(i)).append('\n');
-            }
-        }
-        return b.toString();
-    }
-
-    private static String objects(long n) {
-        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? "object" : "objects");
-    }
-
-    private void kept(List<String> kept, Count c, String why) {
-        if (count(c) > 0) {
-            kept.add(String.format(Locale.ROOT, "%s %,d", why, count(c)));
-        }
-    }
-
-    /** As the flag is written: {@code 24h}, {@code 7d}, {@code 90m}, {@code 0s}. */
-    static String age(Duration d) {
-        long s = d.toSeconds();
-        return s > 0 && s % 86_400 == 0 && s > 86_400 ? s / 86_400 + "d" : s > 0 && s % 3600 == 0 ? s / 3600 + "h"
-                : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger n = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, name + "-" + n.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

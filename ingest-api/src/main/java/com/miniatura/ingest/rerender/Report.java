@@ -1,6 +1,6 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.Rerender.Count;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.common.storage.Freshness.Verdict;
 import java.util.ArrayList;
@@ -18,8 +18,7 @@ final class Report {
     private Report() {
     }
 
-    static String of(Rerender r, double seconds, boolean completed) {
-        RerenderOptions o = r.options();
+    static String of(RunStats r, RerenderOptions o, double seconds, boolean completed) {
         StringBuilder b = new StringBuilder();
         b.append(String.format(Locale.ROOT, "rerender: run %s %s in %.1f s%s%n", r.run(),
                 completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)", seconds,
@@ -66,12 +65,11 @@ final class Report {
         if (!skipped.isEmpty()) {
             b.append("  not published: ").append(String.join(", ", skipped)).append('\n');
         }
-        estimate(r, b);
+        estimate(r, o, b);
         return b.toString();
     }
 
-    private static void estimate(Rerender r, StringBuilder b) {
-        RerenderOptions o = r.options();
+    private static void estimate(RunStats r, RerenderOptions o, StringBuilder b) {
         // an image whose only change is a dropped variant gets its manifest rewritten, not a render
         double images = r.count(Count.PUBLISHED) - (o.mode() == Mode.MISSING ? r.verdict(Verdict.VARIANTS_DROPPED) : 0);
         double variants = r.count(Count.VARIANTS);

@@ -126,6 +126,16 @@ class ReplayDlqTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(message.trim()).contains(ReplayDlqCommand.USAGE);
     }
 
+    @Test
+    void helpListsEveryFlagAndExits0() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = ReplayDlqCommand.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(ReplayDlqCommand.USAGE)
+                .contains("--reason", "--error-class", "--limit", "--dry-run");
+    }
+
     private static int command(String topic, ByteArrayOutputStream out, String... flags) {
         List<String> args = new ArrayList<>(List.of(flags));
         args.add("--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString());

@@ -193,13 +193,10 @@ class PruneTest {
 
     /** Runs {@code rerender --prune} with these flags, as the command parses them; its outcome. */
     private Rerender.Outcome prune(String... flags) throws Exception {
-        Map<String, String> parsed = new LinkedHashMap<>(Map.of("prune", "true", "progress", "none"));
-        for (String flag : flags) {
-            String[] nameValue = flag.substring(2).split("=", 2);
-            parsed.put(nameValue[0], nameValue.length == 2 ? nameValue[1] : "true");
-        }
+        List<String> args = new ArrayList<>(List.of("--prune", "--progress=none"));
+        args.addAll(List.of(flags));
         List<String> problems = new ArrayList<>();
-        RerenderOptions options = RerenderCommand.parse(parsed, problems).options("originals", "thumbnails");
+        RerenderOptions options = RerenderCommand.parse(args.toArray(String[]::new), problems).options("originals", "thumbnails");
         assertThat(problems).isEmpty();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
         return new Rerender(store, new NoSink(), "bulk", new ManifestStore(store, STORAGE), CATALOG, options, out,
@@ -247,7 +244,7 @@ class PruneTest {
                 .contains("  first orphans   ");
         List<String> shown = text.lines().dropWhile(l -> !l.startsWith("  first orphans")).map(String::strip)
                 .map(l -> l.replace("first orphans", "").strip()).toList();
-        assertThat(shown).hasSize(Prune.SHOWN);
+        assertThat(shown).hasSize(PruneStats.SHOWN);
         assertThat(orphans()).containsAll(shown);
     }
 
@@ -367,7 +364,7 @@ class PruneTest {
     }
 
     /** Publishes nothing: a prune never sends an event. */
-    private static final class NoSink implements Rerender.EventSink {
+    private static final class NoSink implements EventSink {
         @Override
         public void send(String topic, String key, Map<String, byte[]> headers, byte[] value) {
             throw new IllegalStateException("a prune publishes nothing");

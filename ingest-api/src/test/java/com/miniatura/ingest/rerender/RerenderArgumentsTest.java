@@ -1,6 +1,7 @@
 package com.miniatura.ingest.rerender;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -82,12 +83,26 @@ class RerenderArgumentsTest {
 
     @Test
     void durationsReadAsOperatorsWriteThem() {
-        assertThat(RerenderCommand.duration("500ms")).hasMillis(500);
-        assertThat(RerenderCommand.duration("10s")).hasSeconds(10);
-        assertThat(RerenderCommand.duration("2m")).hasMinutes(2);
-        assertThat(RerenderCommand.duration("24h")).hasHours(24);
-        assertThat(RerenderCommand.duration("7d")).hasDays(7);
-        assertThat(RerenderCommand.duration("PT30S")).hasSeconds(30);
-        assertThat(RerenderCommand.duration("soon")).isNull();
+        RerenderFlags.Durations durations = new RerenderFlags.Durations();
+        assertThat(durations.convert("500ms")).hasMillis(500);
+        assertThat(durations.convert("10s")).hasSeconds(10);
+        assertThat(durations.convert("2m")).hasMinutes(2);
+        assertThat(durations.convert("24h")).hasHours(24);
+        assertThat(durations.convert("7d")).hasDays(7);
+        assertThat(durations.convert("PT30S")).hasSeconds(30);
+        assertThatThrownBy(() -> durations.convert("soon")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void helpListsEveryFlagAndExits0() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int status = RerenderCommand.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream()));
+        assertThat(status).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: rerender --mode=missing|all")
+                .contains("--mode", "--bucket", "--prefix", "--from-file", "--variants", "--rate", "--dry-run", "--run",
+                        "--restart", "--checkpoint-every", "--parallelism", "--shards", "--id-from", "--progress",
+                        "--metrics-port", "--jobs-per-core", "--prune", "--delete", "--prune-min-age",
+                        "--prune-without-manifest", "--move-metadata");
     }
 }
