@@ -261,7 +261,7 @@ final class DeadLetterStatus implements AutoCloseable {
         }
     }
 
-    /** The image's status, by one GET: at dead-letter time it nearly always exists. An unreadable one counts as none. */
+    /** The image's status (at dead-letter time it nearly always exists). An unreadable one counts as none. */
     private Optional<Manifest> readManifest(String imageId) {
         Optional<byte[]> json = manifests.manifest(imageId);
         try {

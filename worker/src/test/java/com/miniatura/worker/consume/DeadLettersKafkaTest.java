@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.worker.WorkerApplication;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -46,8 +48,8 @@ class DeadLettersKafkaTest {
     static ConfigurableApplicationContext worker;
     static ServerSocket storage;
     /**
-     * Requests the storage socket received, by method and path: a HEAD of the manifest per delivery of an event (the
-     * GETs are the dead-lettered image's status, which DeadLetterStatus tries to write until the test ends).
+     * Requests the storage socket received, by method and path: a HEAD of the manifest per delivery of an event, and
+     * one more for each dead-lettered image's status, which DeadLetterStatus tries to write once and then abandons.
      */
     static final Map<String, Integer> fetches = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -72,7 +74,8 @@ class DeadLettersKafkaTest {
                 "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest",
                 "--miniatura.worker.retry.max-attempts=3",
                 "--miniatura.worker.retry.initial-interval=50ms",
-                "--miniatura.worker.retry.max-interval=100ms");
+                "--miniatura.worker.retry.max-interval=100ms",
+                "--miniatura.worker.dead-letter-status.give-up-after=1ms");
     }
 
     @AfterAll
@@ -140,9 +143,16 @@ class DeadLettersKafkaTest {
         assertThat(header(dead.get(2), DeadLetterContract.ATTEMPTS)).isEqualTo("3");
         System.out.println("Counted: " + dead.size() + " dead letters, attempts "
                 + dead.stream().map(r -> header(r, DeadLetterContract.ATTEMPTS)).toList() + ", storage requests " + fetches);
-        // Independent of the header: the storage saw each valid event exactly max-attempts times.
-        assertThat(fetches).containsEntry("HEAD /metadata/img-1/manifest.json", 3)
-                .containsEntry("HEAD /metadata/img-3/manifest.json", 3)
+        // Independent of the header: the storage saw each valid event exactly max-attempts times, and once more when
+        // its status write was tried (the two valid images' statuses, each abandoned after one attempt).
+        Counter abandoned = worker.getBean(MeterRegistry.class).counter("miniatura.dead.letter.statuses", "outcome", "abandoned");
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); abandoned.count() < 2
+                && System.nanoTime() < deadline; ) {
+            Thread.sleep(10);
+        }
+        assertThat(abandoned.count()).isEqualTo(2);
+        assertThat(fetches).containsEntry("HEAD /metadata/img-1/manifest.json", 3 + 1)
+                .containsEntry("HEAD /metadata/img-3/manifest.json", 3 + 1)
                 .allSatisfy((request, count) -> assertThat(request).matches("(HEAD|GET) /metadata/img-[13]/manifest.json"));
     }
 
