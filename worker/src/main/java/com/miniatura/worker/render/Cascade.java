@@ -25,7 +25,7 @@ import java.util.stream.IntStream;
  * {@link #BOX_GAP} times as large as every variant needs (crops included). Every position is kept in stored-source coordinates and
  * scaled into each copy exactly, so crops land on the same pixels whichever copy they are taken from.
  */
-final class Cascade {
+final class Cascade implements ScaledCopies {
 
     /** A copy of the whole stored source, {@code scaleX}/{@code scaleY} times its size. */
     private record Level(BufferedImage image, double scaleX, double scaleY) {
@@ -119,7 +119,8 @@ final class Cascade {
      * The smallest copy of the whole source made so far whose longer side is at least {@code minSide} (or
      * the base, when none is): the cheapest image to measure the whole picture on.
      */
-    BufferedImage smallestWhole(int minSide) {
+    @Override
+    public BufferedImage smallestWhole(int minSide) {
         BufferedImage best = levels.get(0).image();
         for (Level level : levels) {
             BufferedImage image = level.image();
@@ -150,7 +151,8 @@ final class Cascade {
      * detail; a crop that needs no resampling is cut from the base (which is then the full-size source). A
      * whole-frame result is remembered as a new, smaller copy.
      */
-    BufferedImage scale(Turn.Rect crop, int width, int height) {
+    @Override
+    public BufferedImage scale(Turn.Rect crop, int width, int height) {
         Level base = levels.get(0);
         if (crop.width() == width && crop.height() == height && base.scaleX() == 1 && base.scaleY() == 1) {
             return base.image().getSubimage(crop.x(), crop.y(), crop.width(), crop.height());

@@ -20,12 +20,8 @@ public record RenderResult(SourceInfo source, List<RenderedVariant> variants, St
         steps = Map.copyOf(steps);
     }
 
-    /**
-     * The named steps of a render, timed: decode; colour (conversion to sRGB); resize (box shrink, resampling,
-     * crops); finish (turn, pad, filters, flatten); encode (including passed-through sources); analysis (the copy for
-     * content-aware crops and the BlurHash).
-     */
-    public enum Step { DECODE, COLOUR, RESIZE, FINISH, ENCODE, ANALYSIS }
+    /** The steps of a render, by the names {@link Pipeline} lists them under, in its order; timed one by one. */
+    public enum Step { DECODE, COLOUR, SHRINK, PLAN, PASSTHROUGH, TWIN, RESIZE, FINISH, ENCODE, ANALYSIS, BLURHASH }
 
     /** Accumulates the time of each step of one render (one thread). */
     static final class Clock {

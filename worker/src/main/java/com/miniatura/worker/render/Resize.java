@@ -22,6 +22,21 @@ final class Resize {
     private Resize() {
     }
 
+    /** Every variant of a source with alpha scaled from {@code stored} itself, by {@link #cropAndScale}. */
+    static ScaledCopies from(BufferedImage stored) {
+        return new ScaledCopies() {
+            @Override
+            public BufferedImage scale(Turn.Rect crop, int width, int height) {
+                return cropAndScale(stored, crop, width, height);
+            }
+
+            @Override
+            public BufferedImage smallestWhole(int minSide) {
+                return stored;
+            }
+        };
+    }
+
     /**
      * The {@code crop} of {@code image} scaled to exactly {@code width × height}: a new image of the same
      * type, or a view of {@code image} when no resampling is needed; {@code image} is never modified.

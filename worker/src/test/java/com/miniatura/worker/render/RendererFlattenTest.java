@@ -2,7 +2,6 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
@@ -85,9 +84,6 @@ class RendererFlattenTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void filteringTransparencyThenFlatteningEqualsFlatteningFirst(Case c) throws RenderException {
-        for (Filter f : c.filters()) {
-            assumeTrue(supported(f), "Filters has no " + f.canonical() + " in this build yet");
-        }
         BufferedImage source = transparentSource();
         VariantSpec spec = c.spec();
 
@@ -125,18 +121,5 @@ class RendererFlattenTest {
         assertThat(square[1]).as("the red square turned grey").isCloseTo(76, within(4));
         assertThat(square[2]).isCloseTo(76, within(4));
         assertThat(square[3]).isCloseTo(76, within(4));
-    }
-
-    /** Whether this build's {@link Filters} renders {@code filter} (other filters are being added alongside). */
-    private static boolean supported(Filter filter) {
-        try {
-            Filters.apply(new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB), List.of(filter), LOGO);
-            return true;
-        } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("no renderer for filter")) {
-                return false;
-            }
-            throw e;
-        }
     }
 }

@@ -1,0 +1,20 @@
+package com.miniatura.worker.render;
+
+import com.miniatura.common.catalog.ChromaSubsampling;
+import com.miniatura.common.catalog.Filter;
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantSpec;
+import java.util.List;
+
+/**
+ * Everything that decides a variant's bytes once its plan is made: all of the spec but its name and box. Two
+ * variants that come to the same (an 800 and a 1600 px "inside" of a 640 px source, both at q85) are twins.
+ */
+record Sameness(Turn turn, Geometry.Plan plan, int background, List<Filter> filters, OutputFormat format, int quality,
+        boolean progressive, ChromaSubsampling chroma, boolean lossless, boolean keepCopyright) {
+
+    Sameness(VariantSpec spec, Turn turn, Geometry.Plan plan) {
+        this(turn, plan, spec.background(), spec.filters(), spec.format(), spec.quality(), spec.progressive(),
+                spec.chromaSubsampling(), spec.lossless(), spec.keepCopyright());
+    }
+}
