@@ -12,10 +12,10 @@ final class AnalysisCopy implements Supplier<BufferedImage> {
 
     private final ScaledCopies copies;
     private final Deadline deadline;
-    private final RenderResult.Clock clock;
+    private final Clock clock;
     private BufferedImage copy;
 
-    AnalysisCopy(ScaledCopies copies, Deadline deadline, RenderResult.Clock clock) {
+    AnalysisCopy(ScaledCopies copies, Deadline deadline, Clock clock) {
         this.copies = copies;
         this.deadline = deadline;
         this.clock = clock;
@@ -24,7 +24,7 @@ final class AnalysisCopy implements Supplier<BufferedImage> {
     @Override
     public BufferedImage get() {
         if (copy == null) {
-            copy = Shrink.toFit(copies.smallestWhole(ContentCrop.ANALYSIS_SIDE), ContentCrop.ANALYSIS_SIDE, deadline);
+            copy = AreaAverage.toFit(copies.smallestWhole(ContentCrop.ANALYSIS_SIDE), ContentCrop.ANALYSIS_SIDE, deadline);
             clock.charge(RenderResult.Step.ANALYSIS);
         }
         return copy;

@@ -105,13 +105,13 @@ final class Cascade implements ScaledCopies {
             int y0 = (int) Math.floor(y);
             int x1 = Math.min(image.getWidth(), (int) Math.ceil(x + w));
             int y1 = Math.min(image.getHeight(), (int) Math.ceil(y + h));
-            image = Resample.box(image, x0, y0, x1 - x0, y1 - y0, k, deadline);
+            image = OpaqueResample.box(image, x0, y0, x1 - x0, y1 - y0, k, deadline);
             x = (x - x0) / k;
             y = (y - y0) / k;
             w /= k;
             h /= k;
         }
-        return Resample.lanczos((long) width * height <= SMALL ? 3 : Resample.LOBES, image, x, y, w, h, width, height,
+        return OpaqueResample.lanczos((long) width * height <= SMALL ? 3 : OpaqueResample.LOBES, image, x, y, w, h, width, height,
                 deadline);
     }
 

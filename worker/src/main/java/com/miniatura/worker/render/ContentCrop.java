@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  * When several positions score the same (within rounding), as when a small subject fits the window with room
  * to spare, the window is centred on the subject (see {@link #best}); a featureless image gives the centre.
  *
- * <p>All of this runs on a small analysis copy ({@link Shrink}, at most {@value #ANALYSIS_SIDE} px, stored
+ * <p>All of this runs on a small analysis copy ({@link AreaAverage}, at most {@value #ANALYSIS_SIDE} px, stored
  * orientation) that the render makes once anyway, as the BlurHash's input. A variant's turn is applied to
  * that copy, not to the full image, and each turn is turned and scored at most once per render however many
  * variants share it; none is until a variant asks, and {@link Geometry} asks only for a content-aware gravity

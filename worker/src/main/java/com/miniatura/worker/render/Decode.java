@@ -161,254 +161,6 @@ final class Decode {
         return ImageIoSource.open(format, source, metadata, limits);
     }
 
-    /** A source checked up to its header, ready to decode once; close it when done. */
-    abstract static class Opened implements AutoCloseable {
-        final String format;
-        final byte[] source;
-        final SourceMetadata metadata;
-        final int width;
-        final int height;
-        final Layout layout;
-
-        Opened(String format, byte[] source, SourceMetadata metadata, int width, int height, Layout layout) {
-            this.format = format;
-            this.source = source;
-            this.metadata = metadata;
-            this.width = width;
-            this.height = height;
-            this.layout = layout;
-        }
-
-        String format() {
-            return format;
-        }
-
-        SourceMetadata metadata() {
-            return metadata;
-        }
-
-        /** Stored width of the first frame (for a GIF: of the canvas it is drawn on). */
-        int width() {
-            return width;
-        }
-
-        int height() {
-            return height;
-        }
-
-        Layout layout() {
-            return layout;
-        }
-
-        /** The scales (as 1/denominator) this decoder can read the source at, smallest reduction first. */
-        abstract List<Integer> denominators();
-
-        /**
-         * Frame 0 decoded at {@code 1/denominator} of its stored size ({@code ceil}, as libjpeg rounds), one of
-         * {@link #denominators()}.
-         *
-         * @throws NativeFailure libjpeg-turbo refused the data (see {@link NativeFailure})
-         */
-        abstract BufferedImage read(int denominator, Deadline deadline) throws RenderException, NativeFailure;
-
-        @Override
-        public void close() {
-        }
-    }
-
-    /** Everything but the JPEGs {@link NativeJpeg} takes: one ImageIO reader per format ({@link Readers}). */
-    static final class ImageIoSource extends Opened {
-        private final ImageReader reader;
-        private final GuardedImageInputStream in;
-        private final Frames.Gif gif;
-        private boolean closed;
-
-        private ImageIoSource(String format, byte[] source, SourceMetadata metadata, int width, int height, Layout layout,
-                ImageReader reader, GuardedImageInputStream in, Frames.Gif gif) {
-            super(format, source, metadata, width, height, layout);
-            this.reader = reader;
-            this.in = in;
-            this.gif = gif;
-        }
-
-        static ImageIoSource open(String format, byte[] source, SourceMetadata metadata, RenderLimits limits)
-                throws RenderException {
-            Frames.Gif gif = format.equals("gif") ? Frames.Gif.layout(source) : null;
-            ImageReader reader = Readers.create(format);
-            // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
-            // copy in a cache. Seeking back is allowed: readers that seek back on a forward-only stream fail with
-            // "pos < flushedPos" on files that are fine.
-            GuardedImageInputStream in = new GuardedImageInputStream(source);
-            boolean opened = false;
-            try {
-                // a PNG's text chunks are never inflated (the reader keeps them as metadata, which we never read;
-                // its colour profile and EXIF are read by Icc and Exif)
-                reader.setInput(in, false, format.equals("png"));
-                // the header only: refuse decompression bombs before allocating their pixels
-                int width = reader.getWidth(0);
-                int height = reader.getHeight(0);
-                checkPixels(width, height, limits);
-                ImageTypeSpecifier type = reader.getImageTypes(0).next();
-                boolean alpha = type.getColorModel().hasAlpha();
-                double bytesPerPixel = bytesPerPixel(type.getSampleModel(1, 1));
-                if (gif != null && !gif.frameFillsScreen()) {
-                    // the first frame is drawn on a canvas of the logical screen, as packed ARGB
-                    width = Math.max(gif.screenWidth(), gif.left() + width);
-                    height = Math.max(gif.screenHeight(), gif.top() + height);
-                    bytesPerPixel += 4;
-                    alpha = true;
-                }
-                BufferedImage probe = type.createBufferedImage(1, 1);
-                ImageIoSource source1 = new ImageIoSource(format, source, metadata, width, height, new Layout(bytesPerPixel,
-                        transientPerPixel(format, source), alpha, !alpha && Resample.plainBgr(probe), "ImageIO"), reader, in, gif);
-                opened = true;
-                return source1;
-            } catch (IOException e) {
-                throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), e);
-            } catch (RuntimeException e) {
-                throw unreadable(format, e);
-            } finally {
-                if (!opened) {
-                    reader.dispose();
-                    closeQuietly(in);
-                }
-            }
-        }
-
-        @Override
-        List<Integer> denominators() {
-            return List.of(1);
-        }
-
-        @Override
-        BufferedImage read(int denominator, Deadline deadline) throws RenderException {
-            if (denominator != 1) {
-                throw new IllegalArgumentException("ImageIO decodes " + format + " at full size only");
-            }
-            in.watch(deadline);
-            try {
-                BufferedImage image = Decode.read(reader, format, deadline);
-                image = switch (format) {
-                    case "gif" -> onLogicalScreen(image, gif);
-                    case "png" -> Icc.attach(image, Icc.fromPng(source));
-                    default -> image;
-                };
-                checkColourConversion(image);
-                return image;
-            } catch (RuntimeException e) {
-                throw unreadable(format, e);
-            }
-        }
-
-        /** Disposes the reader once (TwelveMonkeys' readers throw when disposed twice). */
-        @Override
-        public void close() {
-            if (!closed) {
-                closed = true;
-                reader.dispose();
-                closeQuietly(in);
-            }
-        }
-    }
-
-    /**
-     * An 8-bit YCbCr or grey JPEG (the component ids and markers every decoder reads alike, {@link JpegHeader#ycbcr}),
-     * decoded by libjpeg-turbo into {@code TYPE_3BYTE_BGR}, at any of {@link #DCT_DENOMINATORS}. Its ICC profile,
-     * if any and not sRGB, is attached as the pixels' colour space; {@link ToSrgb} converts later, at the decoded
-     * size. CMYK, YCCK, RGB-transform and 12-bit JPEGs are left to ImageIO.
-     */
-    static final class NativeJpeg extends Opened {
-        private final TurboJpeg turbo;
-        private final TurboJpeg.Header header;
-        private final ColorSpace profile;
-        private String warning;
-
-        private NativeJpeg(byte[] source, SourceMetadata metadata, TurboJpeg turbo, TurboJpeg.Header header,
-                ColorSpace profile) {
-            super("jpeg", source, metadata, header.width(), header.height(),
-                    new Layout(3, 0, false, profile == null, "libjpeg-turbo"));
-            this.turbo = turbo;
-            this.header = header;
-            this.profile = profile;
-        }
-
-        /** The native source, or null when ImageIO should decode this JPEG. */
-        static NativeJpeg open(TurboJpeg turbo, byte[] source, SourceMetadata metadata, RenderLimits limits)
-                throws RenderException {
-            JpegHeader jpeg = JpegHeader.parse(source);
-            if (jpeg == null || jpeg.precision() != 8 || !(jpeg.ycbcr() || jpeg.ids().length == 1)) {
-                return null;
-            }
-            TurboJpeg.Header header;
-            try {
-                header = turbo.header(source);
-            } catch (TurboJpeg.Failure e) {
-                return null; // ImageIO reads the header again and says what is wrong
-            }
-            if (header.colourSpace() != TurboJpeg.ColourSpace.YCBCR && header.colourSpace() != TurboJpeg.ColourSpace.GRAY) {
-                return null;
-            }
-            checkPixels(header.width(), header.height(), limits);
-            ColorSpace profile = null;
-            if (!jpeg.icc().isEmpty()) {
-                ICC_Profile icc = Icc.fromJpeg(source, jpeg);
-                if (icc == null || jpeg.ids().length != 3 || icc.getColorSpaceType() != ColorSpace.TYPE_RGB) {
-                    return null; // a profile ImageIO's reader judges (and may refuse), or one it ignores
-                }
-                try {
-                    profile = Icc.colourSpace(icc); // null: sRGB, nothing to convert
-                } catch (RuntimeException e) {
-                    return null;
-                }
-            }
-            return new NativeJpeg(source, metadata, turbo, header, profile);
-        }
-
-        @Override
-        List<Integer> denominators() {
-            return DCT_DENOMINATORS;
-        }
-
-        /**
-         * The warning libjpeg-turbo gave while decoding a whole image, or null: a warning that is not damage
-         * itself, which the renderer has ImageIO check again when it can (see {@link NativeFailure}).
-         */
-        String warning() {
-            return warning;
-        }
-
-        @Override
-        BufferedImage read(int denominator, Deadline deadline) throws RenderException, NativeFailure {
-            deadline.check("decoding");
-            BufferedImage image = new BufferedImage(TurboJpeg.scaled(width, denominator),
-                    TurboJpeg.scaled(height, denominator), BufferedImage.TYPE_3BYTE_BGR);
-            try {
-                turbo.decode(source, header, denominator, Resample.bytes(image));
-            } catch (TurboJpeg.Failure e) {
-                if (!e.warning() || isDamage(e.getMessage())) {
-                    throw new NativeFailure(new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
-                }
-                // a warning that is not damage ("extraneous bytes before marker"): the image is whole, but the
-                // warning may hide one that is (libjpeg-turbo reports only the first); see warning()
-                warning = describeNative(e);
-            }
-            deadline.check("decoding");
-            if (profile == null) {
-                return image;
-            }
-            ComponentColorModel tagged = new ComponentColorModel(profile, false, false, Transparency.OPAQUE,
-                    DataBuffer.TYPE_BYTE);
-            BufferedImage result = new BufferedImage(tagged, image.getRaster(), false, null);
-            checkColourConversion(result);
-            // converted here, as TwelveMonkeys' reader converts in the decoder: callers get sRGB pixels either way
-            return ToSrgb.bgr(result, deadline);
-        }
-
-        private static String describeNative(TurboJpeg.Failure e) {
-            return printable(e.getMessage());
-        }
-    }
-
     /** Bytes per pixel of a decoder's sample model (packed bits count as fractions of a byte). */
     static double bytesPerPixel(SampleModel model) {
         if (model instanceof MultiPixelPackedSampleModel packed) {
@@ -417,7 +169,7 @@ final class Decode {
         return (double) model.getNumDataElements() * DataBuffer.getDataTypeSize(model.getDataType()) / 8;
     }
 
-    private static void closeQuietly(ImageInputStream in) {
+    static void closeQuietly(ImageInputStream in) {
         try {
             in.close();
         } catch (IOException ignored) {
@@ -460,7 +212,7 @@ final class Decode {
         }
     }
 
-    private static BufferedImage read(ImageReader reader, String format, Deadline deadline) throws RenderException {
+    static BufferedImage read(ImageReader reader, String format, Deadline deadline) throws RenderException {
         List<String> damage = new ArrayList<>();
         reader.addIIOReadWarningListener((r, warning) -> {
             if (isDamage(warning)) {
@@ -510,7 +262,7 @@ final class Decode {
      * malformed data: the bytes are bad, not we. Their messages name decoder internals, so sellers get plain
      * words and the exception type; the exception itself is kept as the cause for the logs.
      */
-    private static RenderException unreadable(String format, RuntimeException e) {
+    static RenderException unreadable(String format, RuntimeException e) {
         String problem = problem(format, e);
         if (causedBy(e, CMMException.class) || describe(e).toLowerCase(Locale.ROOT).contains("icc")) {
             // e.g. TwelveMonkeys' WebP reader on a damaged ICCP chunk: "Invalid ICC Profile Data"
@@ -525,7 +277,7 @@ final class Decode {
      * so there a decoder running out of data means inconsistent data: corrupt. Elsewhere (TIFF) the decoder's
      * end-of-file error is the best evidence of a cut file.
      */
-    private static String problem(String format, Throwable e) {
+    static String problem(String format, Throwable e) {
         return !Truncation.checks(format) && causedBy(e, EOFException.class) ? "truncated image: " : "corrupt image: ";
     }
 
@@ -548,7 +300,7 @@ final class Decode {
      * The first GIF frame at its offset on the logical screen, transparent around it, as browsers show it.
      * The frame is returned as decoded when it covers the whole screen (the usual case).
      */
-    private static BufferedImage onLogicalScreen(BufferedImage frame, Frames.Gif gif) {
+    static BufferedImage onLogicalScreen(BufferedImage frame, Frames.Gif gif) {
         if (gif.frameFillsScreen() && frame.getWidth() >= gif.screenWidth() && frame.getHeight() >= gif.screenHeight()) {
             return frame;
         }
@@ -569,62 +321,11 @@ final class Decode {
      * Converts a corner of the image to sRGB, so that a colour profile the colour engine refuses fails here, as
      * a corrupt source, rather than later as an unchecked exception from {@link ToSrgb}.
      */
-    private static void checkColourConversion(BufferedImage image) throws RenderException {
+    static void checkColourConversion(BufferedImage image) throws RenderException {
         try {
             ToSrgb.apply(image.getSubimage(0, 0, Math.min(8, image.getWidth()), Math.min(8, image.getHeight())));
         } catch (RuntimeException e) {
             throw new RenderException(Reason.CORRUPT, "corrupt image: unusable colour profile (" + describe(e) + ")", e);
-        }
-    }
-
-    /** Aborts the decoder at its next progress report once the deadline has passed. */
-    private static final class DeadlineListener implements IIOReadProgressListener {
-        private final Deadline deadline;
-        private boolean aborted;
-
-        DeadlineListener(Deadline deadline) {
-            this.deadline = deadline;
-        }
-
-        @Override
-        public void imageProgress(ImageReader source, float percentageDone) {
-            if (!aborted && deadline.expired()) {
-                aborted = true;
-                source.abort();
-            }
-        }
-
-        @Override
-        public void imageStarted(ImageReader source, int imageIndex) {
-            imageProgress(source, 0);
-        }
-
-        @Override
-        public void imageComplete(ImageReader source) {
-        }
-
-        @Override
-        public void readAborted(ImageReader source) {
-        }
-
-        @Override
-        public void sequenceStarted(ImageReader source, int minIndex) {
-        }
-
-        @Override
-        public void sequenceComplete(ImageReader source) {
-        }
-
-        @Override
-        public void thumbnailStarted(ImageReader source, int imageIndex, int thumbnailIndex) {
-        }
-
-        @Override
-        public void thumbnailProgress(ImageReader source, float percentageDone) {
-        }
-
-        @Override
-        public void thumbnailComplete(ImageReader source) {
         }
     }
 
@@ -672,7 +373,7 @@ final class Decode {
     }
 
     /** Decoder messages quote raw bytes ("Unknown WebP chunk: 'VP?X'"): anything but printable ASCII becomes '?'. */
-    private static String printable(String text) {
+    static String printable(String text) {
         StringBuilder out = new StringBuilder(text.length());
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

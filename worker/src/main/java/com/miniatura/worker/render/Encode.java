@@ -119,7 +119,7 @@ final class Encode {
      */
     static BufferedImage bgr(BufferedImage image) {
         // a BGR subimage view is written as it is (the writer reads views); anything else is copied to plain BGR
-        return image.getType() == BufferedImage.TYPE_3BYTE_BGR ? image : Resample.plain(image);
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR ? image : OpaqueResample.plain(image);
     }
 
     /** Luma gets the subsampling's factors, both chroma components 1×1 (so 4:2:0 is Y 2×2, Cb 1×1, Cr 1×1). */

@@ -30,7 +30,7 @@ final class Filters {
      * downstream writes to it, so a copy would only cost memory).
      *
      * @param image      {@code TYPE_INT_RGB}, {@code TYPE_INT_ARGB} (as produced by {@link ToSrgb}) or
-     *                   {@code TYPE_3BYTE_BGR} (as produced by {@link Resample}) sRGB; may be a subimage view;
+     *                   {@code TYPE_3BYTE_BGR} (as produced by {@link OpaqueResample}) sRGB; may be a subimage view;
      *                   the result of an opaque image is {@code TYPE_INT_RGB}
      * @param watermarks where {@link Filter.Watermark} sources are looked up
      * @throws IllegalArgumentException for any other image type (a bug upstream, not a bad upload)
@@ -57,8 +57,8 @@ final class Filters {
         int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         if (type == BufferedImage.TYPE_3BYTE_BGR) {
             // a plain array is read straight; getDataElements goes pixel by pixel through the band offsets
-            byte[] bgr = Resample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
-                    : Resample.bytes(Resample.plain(image));
+            byte[] bgr = OpaqueResample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
+                    : OpaqueResample.bytes(OpaqueResample.plain(image));
             for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
                 pixels[i] = (bgr[j + 2] & 0xFF) << 16 | (bgr[j + 1] & 0xFF) << 8 | bgr[j] & 0xFF;
             }

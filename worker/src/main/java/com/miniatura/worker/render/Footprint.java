@@ -46,7 +46,7 @@ record Footprint(long source, long decode, long convert, long shrink, long rende
      * The estimate for decoding {@code opened} at {@code 1/denominator}, box-shrinking the opaque working copy by
      * {@code box}, and rendering {@code variants} from it (the stored image turned by {@code orientation}).
      */
-    static Footprint of(Decode.Opened opened, long sourceBytes, int denominator, int box, Turn orientation,
+    static Footprint of(Opened opened, long sourceBytes, int denominator, int box, Turn orientation,
             List<VariantSpec> variants) {
         Decode.Layout layout = opened.layout();
         int storedW = opened.width();

@@ -21,13 +21,13 @@ import java.util.Map;
  * @param twins    the variants encoded so far, by everything that decides their bytes
  * @param blurhash the source's BlurHash; null until {@code blurhash}
  */
-record ImageContext(Decode.Opened opened, byte[] source, List<VariantSpec> variants, Renderer.Plan plan,
+record ImageContext(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
         Services services, BufferedImage image, boolean alpha, ScaledCopies copies, AnalysisCopy analysis,
         ContentCrop content, Map<Sameness, RenderedVariant> twins, String blurhash) {
 
     /** What every step may use and none changes: the render's limits, clock, deadline, watermarks and memory. */
     record Services(RenderLimits limits, MemoryBudget budget, Watermarks watermarks, Deadline deadline,
-            RenderResult.Clock clock) {
+            Clock clock) {
     }
 
     ImageContext {
@@ -35,7 +35,7 @@ record ImageContext(Decode.Opened opened, byte[] source, List<VariantSpec> varia
         twins = Map.copyOf(twins);
     }
 
-    static ImageContext start(Decode.Opened opened, byte[] source, List<VariantSpec> variants, Renderer.Plan plan,
+    static ImageContext start(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
             Services services) {
         return new ImageContext(opened, source, variants, plan, services, null, false, null, null, null, Map.of(), null);
     }
@@ -44,7 +44,7 @@ record ImageContext(Decode.Opened opened, byte[] source, List<VariantSpec> varia
         return services.deadline();
     }
 
-    RenderResult.Clock clock() {
+    Clock clock() {
         return services.clock();
     }
 

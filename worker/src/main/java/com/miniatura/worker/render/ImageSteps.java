@@ -18,12 +18,12 @@ final class ImageSteps {
      * fits the memory budget.
      */
     static ImageContext decode(ImageContext c) throws RenderException, Decode.NativeFailure {
-        Decode.Opened opened = c.opened();
+        Opened opened = c.opened();
         BufferedImage image = opened.read(c.plan().denominator(), c.deadline());
-        if (opened instanceof Decode.NativeJpeg jpeg && jpeg.warning() != null) {
-            Renderer.Plan full;
-            try (Decode.Opened imageIo = Decode.open(c.source(), c.services().limits(), Optional.empty())) {
-                full = Renderer.plan(imageIo, c.source(), c.variants());
+        if (opened instanceof NativeJpeg jpeg && jpeg.warning() != null) {
+            DecodePlan full;
+            try (Opened imageIo = Decode.open(c.source(), c.services().limits(), Optional.empty())) {
+                full = DecodePlan.of(imageIo, c.source(), c.variants());
             }
             if (c.services().budget().fits(full.footprint().total())) {
                 throw new Decode.NativeFailure(new RenderException(RenderException.Reason.CORRUPT,
@@ -50,16 +50,16 @@ final class ImageSteps {
     /**
      * {@code shrink}: the rest of the reduction every variant allows, by the plan's whole box factor, so everything
      * after works on a quarter of the pixels or fewer; the result starts the {@link Cascade}. A source with alpha is
-     * not shrunk: its variants are scaled from it by {@link Resize#cropAndScale}, which does not bleed the colour
+     * not shrunk: its variants are scaled from it by {@link AlphaResample#cropAndScale}, which does not bleed the colour
      * of transparent pixels.
      */
     static ImageContext shrink(ImageContext c) {
         ScaledCopies copies;
         if (c.alpha()) {
-            copies = Resize.from(c.image());
+            copies = AlphaResample.from(c.image());
         } else {
-            Renderer.Plan plan = c.plan();
-            BufferedImage base = plan.box() == 1 ? c.image() : Resample.box(c.image(), plan.box(), c.deadline());
+            DecodePlan plan = c.plan();
+            BufferedImage base = plan.box() == 1 ? c.image() : OpaqueResample.box(c.image(), plan.box(), c.deadline());
             copies = new Cascade(base, 1.0 / (plan.denominator() * plan.box()), c.storedW(), c.storedH(), c.deadline());
         }
         AnalysisCopy analysis = new AnalysisCopy(copies, c.deadline(), c.clock());
@@ -68,7 +68,7 @@ final class ImageSteps {
 
     /** {@code blurhash}: of the upright analysis copy, the placeholder pages paint before a thumbnail loads. */
     static ImageContext blurhash(ImageContext c) {
-        return c.withBlurhash(BlurHash.of(Orient.apply(Shrink.toFit(c.analysis().get(), BlurHash.INPUT_SIDE),
+        return c.withBlurhash(BlurHash.of(Orient.apply(AreaAverage.toFit(c.analysis().get(), BlurHash.INPUT_SIDE),
                 c.orientation().code())));
     }
 }

@@ -38,7 +38,7 @@ final class Pipeline {
 
     /** Runs every step on {@code image}, charging each step's time to its name; checks the deadline per variant. */
     static RenderResult run(ImageContext image) throws RenderException, Decode.NativeFailure {
-        RenderResult.Clock clock = image.clock();
+        Clock clock = image.clock();
         for (ImageStep step : BEFORE) {
             image = step.body().apply(image);
             clock.charge(step.name());

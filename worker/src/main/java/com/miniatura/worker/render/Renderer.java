@@ -80,8 +80,8 @@ public final class Renderer {
      */
     public RenderResult render(byte[] source, List<VariantSpec> variants) throws RenderException {
         Objects.requireNonNull(variants, "variants");
-        RenderResult.Clock clock = new RenderResult.Clock();
-        Decode.Opened opened = Decode.open(source, limits, turbo);
+        Clock clock = new Clock();
+        Opened opened = Decode.open(source, limits, turbo);
         try {
             return render(opened, source, variants, clock);
         } catch (Decode.NativeFailure failure) {
@@ -89,7 +89,7 @@ public final class Renderer {
             // it does for every other JPEG, when its full-size decode can fit; otherwise its refusal stands
             opened.close();
             opened = Decode.open(source, limits, Optional.empty());
-            Plan plan = plan(opened, source, variants);
+            DecodePlan plan = DecodePlan.of(opened, source, variants);
             if (!budget.fits(plan.footprint().total())) {
                 throw failure.reason();
             }
@@ -103,37 +103,9 @@ public final class Renderer {
         }
     }
 
-    /**
-     * How a source will be decoded and shrunk: at {@code 1/denominator} (libjpeg-turbo), then box-shrunk by
-     * {@code box} (opaque sources), and what that holds at its peak.
-     */
-    record Plan(int denominator, int box, Footprint footprint) {
-    }
-
-    /**
-     * The decode scale and box factor for {@code variants}: the largest reduction that keeps every variant's
-     * source at least {@link Cascade#BOX_GAP} times larger than it needs ({@link Cascade#shrinkFactor}), taken
-     * first from the DCT scales the decoder offers, the rest by the box shrink.
-     */
-    static Plan plan(Decode.Opened opened, byte[] source, List<VariantSpec> variants) {
-        Turn orientation = Turn.exif(opened.metadata().orientation());
-        if (opened.layout().alpha()) {
-            return new Plan(1, 1, Footprint.of(opened, source.length, 1, 1, orientation, variants));
-        }
-        int shrink = Cascade.shrinkFactor(opened.width(), opened.height(), orientation, variants);
-        int denominator = 1;
-        for (int d : opened.denominators()) {
-            if (d <= shrink) {
-                denominator = Math.max(denominator, d);
-            }
-        }
-        int box = Math.max(1, shrink / denominator);
-        return new Plan(denominator, box, Footprint.of(opened, source.length, denominator, box, orientation, variants));
-    }
-
-    private RenderResult render(Decode.Opened opened, byte[] source, List<VariantSpec> variants, RenderResult.Clock clock)
+    private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, Clock clock)
             throws RenderException, Decode.NativeFailure {
-        Plan plan = plan(opened, source, variants);
+        DecodePlan plan = DecodePlan.of(opened, source, variants);
         try (MemoryBudget.Lease lease = admit(opened, source, variants, plan)) {
             Deadline deadline = Deadline.start(limits.renderTimeout(), nanoTime);
             try {
@@ -145,7 +117,7 @@ public final class Renderer {
     }
 
     /** Reserves the plan's footprint, or refuses a source that could never fit, saying what would render it. */
-    private MemoryBudget.Lease admit(Decode.Opened opened, byte[] source, List<VariantSpec> variants, Plan plan)
+    private MemoryBudget.Lease admit(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan)
             throws RenderException {
         long need = plan.footprint().total();
         if (!budget.fits(need)) {
@@ -171,12 +143,12 @@ public final class Renderer {
     }
 
     /** For a JPEG that ImageIO would decode at full size: what libjpeg-turbo would need, if that fits. */
-    private String nativeHint(Decode.Opened opened, byte[] source, List<VariantSpec> variants) {
-        if (!opened.format().equals("jpeg") || opened instanceof Decode.NativeJpeg || turbo.isPresent()) {
+    private String nativeHint(Opened opened, byte[] source, List<VariantSpec> variants) {
+        if (!opened.format().equals("jpeg") || opened instanceof NativeJpeg || turbo.isPresent()) {
             return "";
         }
         Decode.Layout bgr = new Decode.Layout(3, 0, false, true, "libjpeg-turbo");
-        Decode.Opened scalable = new Decode.Opened("jpeg", source, opened.metadata(), opened.width(), opened.height(), bgr) {
+        Opened scalable = new Opened("jpeg", source, opened.metadata(), opened.width(), opened.height(), bgr) {
             @Override
             List<Integer> denominators() {
                 return Decode.DCT_DENOMINATORS;
@@ -187,7 +159,7 @@ public final class Renderer {
                 throw new UnsupportedOperationException();
             }
         };
-        Plan plan = plan(scalable, source, variants);
+        DecodePlan plan = DecodePlan.of(scalable, source, variants);
         long need = plan.footprint().total();
         return budget.fits(need) ? "; with libjpeg-turbo installed on the worker (Debian's libturbojpeg0), it would"
                 + " decode it at 1/" + plan.denominator() + " scale in about " + MemoryBudget.megabytes(need) : "";
@@ -197,8 +169,8 @@ public final class Renderer {
         return format.equals("webp") ? "WebP" : format.toUpperCase(java.util.Locale.ROOT);
     }
 
-    private RenderResult render(Decode.Opened opened, byte[] source, List<VariantSpec> variants, Plan plan,
-            Deadline deadline, RenderResult.Clock clock) throws RenderException, Decode.NativeFailure {
+    private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
+            Deadline deadline, Clock clock) throws RenderException, Decode.NativeFailure {
         ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock);
         return Pipeline.run(ImageContext.start(opened, source, variants, plan, services));
     }

@@ -48,13 +48,13 @@ final class ToSrgb {
     }
 
     /**
-     * An opaque image as plain sRGB {@code TYPE_3BYTE_BGR} (see {@link Resample#plainBgr}), the layout the opaque
+     * An opaque image as plain sRGB {@code TYPE_3BYTE_BGR} (see {@link OpaqueResample#plainBgr}), the layout the opaque
      * render path resamples: {@code image} itself when it already is, else one converted copy, a strip of rows at
      * a time, polling {@code deadline} between strips (not packed ints first and bytes after: that is two
      * full-size copies).
      */
     static BufferedImage bgr(BufferedImage image, Deadline deadline) {
-        if (Resample.plainBgr(image)) {
+        if (OpaqueResample.plainBgr(image)) {
             return image;
         }
         if (image.getColorModel().hasAlpha()) {

@@ -59,14 +59,14 @@ final class VariantSteps {
 
     /**
      * {@code finish}, on output-sized pixels: turn ({@link Orient}; moving pixels is exact, so turning after scaling
-     * gives the same picture as turning first); pad ({@link Resize#pad}, in turned coordinates); filters
+     * gives the same picture as turning first); pad ({@link AlphaResample#pad}, in turned coordinates); filters
      * ({@link Filters}, on the final canvas, on the real alpha); flatten ({@link FlattenAlpha}, formats without
      * alpha, last, so neither the resampler nor a filter sees the background colour bleed in).
      */
     static VariantContext finish(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
         BufferedImage turned = Orient.apply(v.image(), v.turn().code());
-        BufferedImage padded = Resize.pad(turned, v.plan(), spec.background());
+        BufferedImage padded = Pad.apply(turned, v.plan(), spec.background());
         BufferedImage filtered = Filters.apply(padded, spec.filters(), image.services().watermarks(), image.deadline());
         return v.withImage(spec.format().supportsAlpha() ? filtered : FlattenAlpha.apply(filtered, spec.background()));
     }

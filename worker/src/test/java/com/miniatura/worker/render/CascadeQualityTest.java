@@ -61,14 +61,14 @@ class CascadeQualityTest {
             int sw = turn.transposes() ? plan.scaledH() : plan.scaledW();
             int sh = turn.transposes() ? plan.scaledW() : plan.scaledH();
             BufferedImage scaled = plan.resamples()
-                    ? Resample.lanczos(3, full, crop.x(), crop.y(), crop.width(), crop.height(), sw, sh)
+                    ? OpaqueResample.lanczos(3, full, crop.x(), crop.y(), crop.width(), crop.height(), sw, sh)
                     : full.getSubimage(crop.x(), crop.y(), crop.width(), crop.height());
             BufferedImage ideal = Filters.apply(Orient.apply(scaled, turn.code()), spec.filters());
             BufferedImage idealEncoded = RenderTestSupport.read(Encode.apply(ideal, spec, null));
             BufferedImage rendered = RenderTestSupport.read(fast.variants().get(i).bytes());
 
             // for comparison only: the previous renderer's path (Thumbnailator from the full-size source)
-            BufferedImage old = Filters.apply(Orient.apply(Resize.cropAndScale(full, crop, sw, sh), turn.code()), spec.filters());
+            BufferedImage old = Filters.apply(Orient.apply(AlphaResample.cropAndScale(full, crop, sw, sh), turn.code()), spec.filters());
             double before = Pixels.psnr(RenderTestSupport.read(Encode.apply(old, spec, null)), ideal);
 
             double direct = Pixels.psnr(idealEncoded, ideal);

@@ -238,7 +238,7 @@ class InputLimitsTest {
     }
 
     private static void decodeWithImageIo(byte[] source, Deadline deadline) throws RenderException {
-        try (Decode.Opened opened = Decode.open(source, DEFAULTS, Optional.empty())) {
+        try (Opened opened = Decode.open(source, DEFAULTS, Optional.empty())) {
             opened.read(1, deadline);
         } catch (Decode.NativeFailure impossible) {
             throw new IllegalStateException(impossible);

@@ -75,7 +75,7 @@ public final class LargeImages {
             Files.createDirectories(DIR);
             BufferedImage photo = ToSrgb.bgr(ToSrgb.apply(Decode.decode(RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"),
                     RenderLimits.defaults()).image()), Deadline.NONE);
-            byte[] small = Resample.bytes(photo);
+            byte[] small = OpaqueResample.bytes(photo);
             int sw = photo.getWidth();
             int sh = photo.getHeight();
             byte[] big = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];

@@ -163,8 +163,8 @@ class MemoryBudgetTest {
                 continue;
             }
             long estimate;
-            try (Decode.Opened opened = Decode.open(photo, RenderLimits.defaults(), decoder)) {
-                estimate = Renderer.plan(opened, photo, RenderTestSupport.referenceVariants()).footprint().total();
+            try (Opened opened = Decode.open(photo, RenderLimits.defaults(), decoder)) {
+                estimate = DecodePlan.of(opened, photo, RenderTestSupport.referenceVariants()).footprint().total();
             }
             System.out.printf("12 MP photo with %s: %d MB estimated, budget %d MB%n",
                     decoder.isPresent() ? "libjpeg-turbo" : "ImageIO", estimate / MB, budgetBytes / MB);

@@ -91,7 +91,7 @@ class RendererFlattenTest {
                 .variants().get(0);
 
         Geometry.Plan plan = Geometry.plan(40, 40, spec);
-        BufferedImage flattenedFirst = Filters.apply(Resize.pad(FlattenAlpha.apply(source, BACKGROUND), plan, BACKGROUND),
+        BufferedImage flattenedFirst = Filters.apply(Pad.apply(FlattenAlpha.apply(source, BACKGROUND), plan, BACKGROUND),
                 spec.filters(), LOGO);
         BufferedImage expected = RenderTestSupport.read(Encode.apply(flattenedFirst, spec, null));
         BufferedImage actual = RenderTestSupport.read(out.bytes());

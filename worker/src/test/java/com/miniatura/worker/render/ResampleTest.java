@@ -29,7 +29,7 @@ class ResampleTest {
         BufferedImage source = bgr(5, 2,
                 0x000000, 0x0A141E, 0xFF0000, 0xFF0000, 0x777777,
                 0x020406, 0x000000, 0x00FF00, 0x0000FF, 0x777777);
-        BufferedImage box = Resample.box(source, 2);
+        BufferedImage box = OpaqueResample.box(source, 2);
         assertThat(box.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
         assertThat(box.getWidth()).isEqualTo(2);
         assertThat(box.getHeight()).isEqualTo(1);
@@ -42,7 +42,7 @@ class ResampleTest {
         BufferedImage source = bgr(4, 2,
                 0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF,
                 0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF);
-        assertThat(rgb(Resample.box(source, 1, 0, 2, 2, 2))).containsExactly(0x102030);
+        assertThat(rgb(OpaqueResample.box(source, 1, 0, 2, 2, 2))).containsExactly(0x102030);
     }
 
     record Flat(String name, int srcW, int srcH, double x, double y, double w, double h, int outW, int outH) {
@@ -67,7 +67,7 @@ class ResampleTest {
         int[] pixels = new int[c.srcW() * c.srcH()];
         java.util.Arrays.fill(pixels, 0x3C82D2);
         for (int lobes : new int[] {2, 3}) {
-            BufferedImage out = Resample.lanczos(lobes, bgr(c.srcW(), c.srcH(), pixels), c.x(), c.y(), c.w(), c.h(),
+            BufferedImage out = OpaqueResample.lanczos(lobes, bgr(c.srcW(), c.srcH(), pixels), c.x(), c.y(), c.w(), c.h(),
                     c.outW(), c.outH());
             assertThat(out.getWidth()).isEqualTo(c.outW());
             assertThat(out.getHeight()).isEqualTo(c.outH());
@@ -81,7 +81,7 @@ class ResampleTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = (i * 0x0F1E2D) & 0xFFFFFF;
         }
-        BufferedImage out = Resample.lanczos(bgr(6, 5, pixels), 0, 0, 6, 5, 6, 5);
+        BufferedImage out = OpaqueResample.lanczos(bgr(6, 5, pixels), 0, 0, 6, 5, 6, 5);
         assertThat(rgb(out)).containsExactly(pixels);
     }
 
@@ -96,14 +96,14 @@ class ResampleTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = i % 16 < 4 ? 0 : 0xFFFFFF;
         }
-        assertThat(rgb(Resample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2))).containsOnly(0xFFFFFF);
+        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2))).containsOnly(0xFFFFFF);
         // four columns further left, the support reaches the black columns
-        assertThat(rgb(Resample.lanczos(bgr(16, 4, pixels), 4, 0, 8, 4, 4, 2))).isNotEqualTo(
-                rgb(Resample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)));
+        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 4, 0, 8, 4, 4, 2))).isNotEqualTo(
+                rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)));
     }
 
     /**
-     * The horizontal pass packs B, G and R into one long (Resample.LANE): extreme values through the
+     * The horizontal pass packs B, G and R into one long (OpaqueResample.LANE): extreme values through the
      * most negative lobes — at every ratio, edge and fraction — must come out as a per-channel filter would.
      */
     @Test
@@ -117,14 +117,14 @@ class ResampleTest {
             for (int outW = 1; outW <= 74; outW++) {
                 for (double x : new double[] {0, 0.3, 5.5}) {
                     double w = 37 - x - (x > 1 ? 3.25 : 0);
-                    BufferedImage all = Resample.lanczos(lobes, source, x, 0, w, 3, outW, 3);
+                    BufferedImage all = OpaqueResample.lanczos(lobes, source, x, 0, w, 3, outW, 3);
                     for (int channel = 0; channel < 3; channel++) {
                         int shift = 8 * channel;
                         int[] alone = new int[pixels.length];
                         for (int i = 0; i < pixels.length; i++) {
                             alone[i] = pixels[i] & (0xFF << shift);
                         }
-                        int[] expected = rgb(Resample.lanczos(lobes, bgr(37, 3, alone), x, 0, w, 3, outW, 3));
+                        int[] expected = rgb(OpaqueResample.lanczos(lobes, bgr(37, 3, alone), x, 0, w, 3, outW, 3));
                         int[] actual = rgb(all);
                         for (int i = 0; i < actual.length; i++) {
                             assertThat(actual[i] & (0xFF << shift)).as("lobes %d, %d px from %s, pixel %d", lobes, outW, x, i)
@@ -141,9 +141,9 @@ class ResampleTest {
     void aSubimageViewOfBgrBytesKeepsRedAndBlue() {
         BufferedImage source = bgr(3, 2, 0x000000, 0xFF0000, 0x0000FF, 0x000000, 0x123456, 0x00FF00);
         BufferedImage view = source.getSubimage(1, 0, 2, 2);
-        assertThat(Resample.plainBgr(view)).isFalse();
-        BufferedImage plain = Resample.plain(view);
-        assertThat(Resample.plainBgr(plain)).isTrue();
+        assertThat(OpaqueResample.plainBgr(view)).isFalse();
+        BufferedImage plain = OpaqueResample.plain(view);
+        assertThat(OpaqueResample.plainBgr(plain)).isTrue();
         assertThat(rgb(plain)).containsExactly(0xFF0000, 0x0000FF, 0x123456, 0x00FF00);
     }
 
@@ -151,7 +151,7 @@ class ResampleTest {
     void packedIntsAreReadAsTheSamePixels() {
         BufferedImage ints = new BufferedImage(2, 1, BufferedImage.TYPE_INT_RGB);
         ints.setRGB(0, 0, 2, 1, new int[] {0xFF0000, 0x0000FF}, 0, 2);
-        assertThat(rgb(Resample.plain(ints))).containsExactly(0xFF0000, 0x0000FF);
-        assertThat(rgb(Resample.box(ints, 1))).containsExactly(0xFF0000, 0x0000FF);
+        assertThat(rgb(OpaqueResample.plain(ints))).containsExactly(0xFF0000, 0x0000FF);
+        assertThat(rgb(OpaqueResample.box(ints, 1))).containsExactly(0xFF0000, 0x0000FF);
     }
 }

@@ -136,7 +136,7 @@ class TurnRenderTest {
             VariantSpec spec = specs.get(i);
             Geometry.Plan plan = Geometry.plan(naive.getWidth(), naive.getHeight(), spec);
             BufferedImage reference = RenderTestSupport.read(Encode.apply(
-                    Resample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
+                    OpaqueResample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
                             plan.scaledW(), plan.scaledH()), spec, null));
             BufferedImage actual = RenderTestSupport.read(result.variants().get(i).bytes());
             double diff = Pixels.meanAbsoluteDifference(actual, reference);

@@ -1,8 +1,5 @@
 package com.miniatura.worker.render;
 
-import java.awt.AlphaComposite;
-import java.awt.Color;
-import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,16 +7,15 @@ import net.coobird.thumbnailator.Thumbnails;
 
 /**
  * Per variant: crop and scale the stored sRGB image of a source with alpha ({@link #cropAndScale}; opaque
- * sources go through {@link Cascade}), and, after the result has been turned upright, pad it onto the
- * variant's canvas ({@link #pad}).
+ * sources go through {@link Cascade}).
  *
  * <p>Resampling is Thumbnailator's: progressive bilinear halving for large reductions (no single-step
  * nearest/bilinear aliasing from a 12 MP source), bicubic when enlarging; it interpolates in premultiplied
  * alpha, so transparent pixels never bleed their hidden colour into the edges.
  */
-final class Resize {
+final class AlphaResample {
 
-    private Resize() {
+    private AlphaResample() {
     }
 
     /** Every variant of a source with alpha scaled from {@code stored} itself, by {@link #cropAndScale}. */
@@ -56,28 +52,5 @@ final class Resize {
             // an in-memory BufferedImage source does no I/O: this is a bug, not a bad image
             throw new UncheckedIOException("resizing failed", e);
         }
-    }
-
-    /**
-     * {@code image} (the plan's scaled size) placed on the plan's canvas: {@code image} itself when the plan
-     * has no padding, otherwise a new image whose padding is opaque {@code background} (0xRRGGBB). The image
-     * area keeps its own alpha, so a PNG stays transparent where the source was.
-     */
-    static BufferedImage pad(BufferedImage image, Geometry.Plan plan, int background) {
-        if (!plan.pads()) {
-            return image;
-        }
-        BufferedImage canvas = new BufferedImage(plan.canvasW(), plan.canvasH(),
-                image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = canvas.createGraphics();
-        try {
-            g.setComposite(AlphaComposite.Src);
-            g.setColor(new Color(background & 0xFFFFFF));
-            g.fillRect(0, 0, plan.canvasW(), plan.canvasH());
-            g.drawImage(image, plan.offsetX(), plan.offsetY(), null);
-        } finally {
-            g.dispose();
-        }
-        return canvas;
     }
 }

@@ -17,7 +17,7 @@ import java.awt.image.Raster;
  * </ul>
  * Both return a new plain {@code TYPE_3BYTE_BGR} image and never modify their input.
  */
-final class Resample {
+final class OpaqueResample {
 
     /**
      * Lanczos lobes by default. Two, not the usual three: two thirds of the taps, and in the cascade (where
@@ -40,7 +40,7 @@ final class Resample {
     private static final long LANE_OFFSET = 1L << 19;
     private static final long PACKED_START = (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
 
-    private Resample() {
+    private OpaqueResample() {
     }
 
     /** Whether {@code image} is opaque sRGB bytes in B, G, R order, 3 per pixel, rows packed from offset 0. */

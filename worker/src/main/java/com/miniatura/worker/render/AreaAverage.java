@@ -12,9 +12,9 @@ import java.awt.image.DataBufferByte;
  * bilinear step, does not alias. Transparent pixels are composited over white while averaging, so the
  * colour hidden under alpha 0 never shows.
  */
-final class Shrink {
+final class AreaAverage {
 
-    private Shrink() {
+    private AreaAverage() {
     }
 
     /**
@@ -42,9 +42,9 @@ final class Shrink {
         long[] green = new long[outW];
         long[] blue = new long[outW];
         int[] row = new int[w];
-        // plain sRGB bytes (the decoder's and Resample's layout) are read straight from their array: getRGB
+        // plain sRGB bytes (the decoder's and OpaqueResample's layout) are read straight from their array: getRGB
         // and even getDataElements go pixel by pixel through the colour model or the band offsets
-        byte[] bgr = Resample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData() : null;
+        byte[] bgr = OpaqueResample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData() : null;
         int[] outRow = new int[outW];
         for (int oy = 0; oy < outH; oy++) {
             java.util.Arrays.fill(red, 0);
