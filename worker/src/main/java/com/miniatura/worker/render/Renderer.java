@@ -1,10 +1,17 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.NativeJpeg;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.step.StepClock;
+import com.miniatura.worker.render.step.DecodePlan;
+import com.miniatura.worker.render.step.ImageContext;
+import com.miniatura.worker.render.step.Pipeline;
 import java.awt.image.BufferedImage;
-import java.util.Optional;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 
 /**
@@ -80,7 +87,7 @@ public final class Renderer {
      */
     public RenderResult render(byte[] source, List<VariantSpec> variants) throws RenderException {
         Objects.requireNonNull(variants, "variants");
-        Clock clock = new Clock();
+        StepClock clock = new StepClock();
         Opened opened = Decode.open(source, limits, turbo);
         try {
             return render(opened, source, variants, clock);
@@ -103,7 +110,7 @@ public final class Renderer {
         }
     }
 
-    private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, Clock clock)
+    private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, StepClock clock)
             throws RenderException, Decode.NativeFailure {
         DecodePlan plan = DecodePlan.of(opened, source, variants);
         try (MemoryBudget.Lease lease = admit(opened, source, variants, plan)) {
@@ -150,12 +157,12 @@ public final class Renderer {
         Decode.Layout bgr = new Decode.Layout(3, 0, false, true, "libjpeg-turbo");
         Opened scalable = new Opened("jpeg", source, opened.metadata(), opened.width(), opened.height(), bgr) {
             @Override
-            List<Integer> denominators() {
+            public List<Integer> denominators() {
                 return Decode.DCT_DENOMINATORS;
             }
 
             @Override
-            BufferedImage read(int denominator, Deadline deadline) {
+            public BufferedImage read(int denominator, Deadline deadline) {
                 throw new UnsupportedOperationException();
             }
         };
@@ -170,7 +177,7 @@ public final class Renderer {
     }
 
     private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
-            Deadline deadline, Clock clock) throws RenderException, Decode.NativeFailure {
+            Deadline deadline, StepClock clock) throws RenderException, Decode.NativeFailure {
         ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock);
         return Pipeline.run(ImageContext.start(opened, source, variants, plan, services));
     }

@@ -1,5 +1,6 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;
@@ -13,14 +14,14 @@ import java.util.Map;
 public interface Watermarks {
 
     /** No watermarks: a catalog without the watermark filter. */
-    Watermarks NONE = source -> {
+    public Watermarks NONE = source -> {
         throw new IllegalStateException("no watermark loaded for " + source);
     };
 
     /** The image for {@code source}, in sRGB with alpha; never {@code null}. */
-    BufferedImage get(String source);
+    public BufferedImage get(String source);
 
-    static Watermarks of(Map<String, BufferedImage> images) {
+    public static Watermarks of(Map<String, BufferedImage> images) {
         Map<String, BufferedImage> copy = Map.copyOf(images);
         return source -> {
             BufferedImage image = copy.get(source);
@@ -35,7 +36,7 @@ public interface Watermarks {
      * A decoded watermark in the form {@link #get} promises: sRGB {@code TYPE_INT_ARGB}. Uses the renderer's own
      * colour conversion ({@link ToSrgb}), so a gray or ICC-tagged logo looks as it would as a photo.
      */
-    static BufferedImage toArgb(BufferedImage decoded) {
+    public static BufferedImage toArgb(BufferedImage decoded) {
         BufferedImage srgb = ToSrgb.apply(decoded);
         if (srgb.getType() == BufferedImage.TYPE_INT_ARGB) {
             return srgb;

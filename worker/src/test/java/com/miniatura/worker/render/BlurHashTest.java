@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.codec.BlurHash;
+import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.function.IntBinaryOperator;

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Exif;
 
 /**
  * Fuzzes {@link Exif}. {@link Exif#read} is documented never to throw: it swallows RuntimeExceptions as a "last

@@ -4,6 +4,7 @@ import static com.miniatura.worker.render.FiltersTest.filled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Filter;
+import com.miniatura.worker.render.filter.Filters;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.filter.Filters;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;

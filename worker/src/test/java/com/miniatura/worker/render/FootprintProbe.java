@@ -1,5 +1,8 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

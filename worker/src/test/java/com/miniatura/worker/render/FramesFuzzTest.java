@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Frames;
 
 /**
  * Fuzzes the frame counters of {@link Frames}: {@link Frames.Gif#layout} and {@link Frames.Webp#layout} on any

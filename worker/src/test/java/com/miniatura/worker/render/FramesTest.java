@@ -3,6 +3,8 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Frames;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 

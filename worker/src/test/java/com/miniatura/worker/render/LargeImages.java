@@ -1,5 +1,8 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;

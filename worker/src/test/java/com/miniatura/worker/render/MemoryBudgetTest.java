@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;

@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.ImageIoSource;
+import com.miniatura.worker.render.codec.JpegHeader;
+import com.miniatura.worker.render.codec.NativeJpeg;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.List;

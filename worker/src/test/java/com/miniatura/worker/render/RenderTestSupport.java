@@ -7,6 +7,7 @@ import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.codec.Decode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

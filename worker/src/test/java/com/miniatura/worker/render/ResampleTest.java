@@ -2,6 +2,7 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

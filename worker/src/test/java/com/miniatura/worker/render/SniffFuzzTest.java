@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
 
 /**
  * Fuzzes {@link Sniff#format}: for any bytes it names one of {@link Decode#SUPPORTED} or refuses with a
