@@ -19,6 +19,6 @@ public record RenderResult(SourceInfo source, List<RenderedVariant> variants, St
         steps = Map.copyOf(steps);
     }
 
-    /** The steps of a render, by the names {@link Pipeline} lists them under, in its order; timed one by one. */
+    /** The steps of a render, by the names {@code step.Pipeline} lists them under, in its order; timed one by one. */
     public enum Step { DECODE, COLOUR, SHRINK, PLAN, PASSTHROUGH, TWIN, RESIZE, FINISH, ENCODE, ANALYSIS, BLURHASH }
 }

@@ -4,10 +4,11 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.NativeJpeg;
 import com.miniatura.worker.render.codec.Opened;
-import com.miniatura.worker.render.step.StepClock;
 import com.miniatura.worker.render.step.DecodePlan;
+import com.miniatura.worker.render.step.Footprint;
 import com.miniatura.worker.render.step.ImageContext;
 import com.miniatura.worker.render.step.Pipeline;
+import com.miniatura.worker.render.step.StepClock;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Objects;
@@ -18,7 +19,7 @@ import java.util.function.LongSupplier;
  * Decodes an uploaded image once and renders every variant from it, by the steps the {@link Pipeline} lists.
  *
  * <p>Before any step, {@link Decode#open} makes every check that needs no pixels (size, format, container
- * structure, header) and learns what the decoder will allocate; {@link #plan} picks the decode scale (libjpeg-turbo's
+ * structure, header) and learns what the decoder will allocate; {@link DecodePlan} picks the decode scale (libjpeg-turbo's
  * 1/2, 1/4, 1/8 for a JPEG) and box factor the variants allow, and the render's memory ({@link Footprint}) is
  * reserved in the worker's {@link MemoryBudget}: a render that can never fit is refused, one that fits later waits.
  * The deadline is checked between variants, and polled inside every loop over a whole image ({@link Deadline}).

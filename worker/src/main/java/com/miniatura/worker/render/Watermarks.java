@@ -14,14 +14,14 @@ import java.util.Map;
 public interface Watermarks {
 
     /** No watermarks: a catalog without the watermark filter. */
-    public Watermarks NONE = source -> {
+    Watermarks NONE = source -> {
         throw new IllegalStateException("no watermark loaded for " + source);
     };
 
     /** The image for {@code source}, in sRGB with alpha; never {@code null}. */
-    public BufferedImage get(String source);
+    BufferedImage get(String source);
 
-    public static Watermarks of(Map<String, BufferedImage> images) {
+    static Watermarks of(Map<String, BufferedImage> images) {
         Map<String, BufferedImage> copy = Map.copyOf(images);
         return source -> {
             BufferedImage image = copy.get(source);
@@ -36,7 +36,7 @@ public interface Watermarks {
      * A decoded watermark in the form {@link #get} promises: sRGB {@code TYPE_INT_ARGB}. Uses the renderer's own
      * colour conversion ({@link ToSrgb}), so a gray or ICC-tagged logo looks as it would as a photo.
      */
-    public static BufferedImage toArgb(BufferedImage decoded) {
+    static BufferedImage toArgb(BufferedImage decoded) {
         BufferedImage srgb = ToSrgb.apply(decoded);
         if (srgb.getType() == BufferedImage.TYPE_INT_ARGB) {
             return srgb;

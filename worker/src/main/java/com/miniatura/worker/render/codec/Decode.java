@@ -1,21 +1,19 @@
 package com.miniatura.worker.render.codec;
 
 import com.miniatura.worker.render.Deadline;
+import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.SourceFormat;
+import com.miniatura.worker.render.SourceInfo;
 import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
-import java.awt.Transparency;
 import java.awt.color.CMMException;
-import java.awt.color.ColorSpace;
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.MultiPixelPackedSampleModel;
 import java.awt.image.SampleModel;
@@ -26,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.event.IIOReadProgressListener;
 import javax.imageio.stream.ImageInputStream;
 
 /**

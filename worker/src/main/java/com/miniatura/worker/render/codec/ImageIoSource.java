@@ -6,27 +6,11 @@ import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.resample.OpaqueResample;
-import java.awt.AlphaComposite;
-import java.awt.Graphics2D;
-import java.awt.Transparency;
-import java.awt.color.CMMException;
-import java.awt.color.ColorSpace;
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.MultiPixelPackedSampleModel;
-import java.awt.image.SampleModel;
-import java.io.EOFException;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.event.IIOReadProgressListener;
-import javax.imageio.stream.ImageInputStream;
 
 /** Everything but the JPEGs {@link NativeJpeg} takes: one ImageIO reader per format ({@link Readers}). */
 public final class ImageIoSource extends Opened {

@@ -8,27 +8,13 @@ import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.filter.ToSrgb;
 import com.miniatura.worker.render.resample.OpaqueResample;
-import java.awt.AlphaComposite;
-import java.awt.Graphics2D;
 import java.awt.Transparency;
-import java.awt.color.CMMException;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
-import java.awt.image.MultiPixelPackedSampleModel;
-import java.awt.image.SampleModel;
-import java.io.EOFException;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.event.IIOReadProgressListener;
-import javax.imageio.stream.ImageInputStream;
 
 /**
  * An 8-bit YCbCr or grey JPEG (the component ids and markers every decoder reads alike, {@link JpegHeader#ycbcr}),

@@ -1,30 +1,10 @@
 package com.miniatura.worker.render.codec;
 
 import com.miniatura.worker.render.Deadline;
-import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.SourceMetadata;
-import java.awt.AlphaComposite;
-import java.awt.Graphics2D;
-import java.awt.Transparency;
-import java.awt.color.CMMException;
-import java.awt.color.ColorSpace;
-import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
-import java.awt.image.ComponentColorModel;
-import java.awt.image.DataBuffer;
-import java.awt.image.MultiPixelPackedSampleModel;
-import java.awt.image.SampleModel;
-import java.io.EOFException;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
-import java.util.Optional;
-import javax.imageio.ImageReader;
-import javax.imageio.ImageTypeSpecifier;
-import javax.imageio.event.IIOReadProgressListener;
-import javax.imageio.stream.ImageInputStream;
 
 /** A source checked up to its header, ready to decode once; close it when done. */
 public abstract class Opened implements AutoCloseable {

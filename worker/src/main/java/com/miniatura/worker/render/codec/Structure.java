@@ -9,8 +9,6 @@ import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderLimits;
 import java.nio.charset.StandardCharsets;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 

@@ -1,17 +1,12 @@
 package com.miniatura.worker.render.codec;
 
 import static com.miniatura.worker.render.codec.Bytes.u16;
-import static com.miniatura.worker.render.codec.Bytes.u16be;
 import static com.miniatura.worker.render.codec.Bytes.u32;
-import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderLimits;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /** The TIFF part of {@link Structure}: entries per IFD, values inside the file, strip and tile tables. */
 final class TiffStructure {

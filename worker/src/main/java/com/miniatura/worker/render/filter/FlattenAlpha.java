@@ -1,5 +1,6 @@
 package com.miniatura.worker.render.filter;
 
+import com.miniatura.worker.render.Renderer;
 import java.awt.Color;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

@@ -1,6 +1,7 @@
 package com.miniatura.worker.render.filter;
 
 import com.miniatura.worker.render.Deadline;
+import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;

@@ -1,6 +1,7 @@
 package com.miniatura.worker.render.geometry;
 
 import com.miniatura.common.catalog.Gravity;
+import com.miniatura.worker.render.resample.AreaAverage;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.Map;

@@ -7,8 +7,8 @@ import java.awt.image.BufferedImage;
 public interface ScaledCopies {
 
     /** The stored-coordinate {@code crop} scaled to {@code width × height}; no copy is modified. */
-    public BufferedImage scale(Turn.Rect crop, int width, int height);
+    BufferedImage scale(Turn.Rect crop, int width, int height);
 
     /** The smallest copy of the whole source made so far whose longer side is at least {@code minSide}. */
-    public BufferedImage smallestWhole(int minSide);
+    BufferedImage smallestWhole(int minSide);
 }

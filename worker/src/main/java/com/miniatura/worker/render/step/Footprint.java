@@ -1,6 +1,7 @@
 package com.miniatura.worker.render.step;
 
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Opened;

@@ -7,6 +7,7 @@ import com.miniatura.worker.render.codec.ExifWriter;
 import com.miniatura.worker.render.codec.Passthrough;
 import com.miniatura.worker.render.filter.Filters;
 import com.miniatura.worker.render.filter.FlattenAlpha;
+import com.miniatura.worker.render.geometry.ContentCrop;
 import com.miniatura.worker.render.geometry.Geometry;
 import com.miniatura.worker.render.geometry.Pad;
 import com.miniatura.worker.render.geometry.Turn;

@@ -1,11 +1,15 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.testing.Pixels;
-import com.miniatura.worker.render.codec.BlurHash;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderTestSupport;
+import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.util.List;

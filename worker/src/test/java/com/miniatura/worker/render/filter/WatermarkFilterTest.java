@@ -1,12 +1,12 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.filter;
 
-import static com.miniatura.worker.render.FiltersTest.filled;
+import static com.miniatura.worker.render.filter.FiltersTest.filled;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Gravity;
-import com.miniatura.worker.render.filter.Filters;
+import com.miniatura.worker.render.Watermarks;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
 import java.util.List;

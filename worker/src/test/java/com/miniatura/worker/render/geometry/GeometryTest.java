@@ -1,4 +1,4 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.geometry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.RenderTestSupport;
 import com.miniatura.worker.render.geometry.Geometry.Plan;
-import com.miniatura.worker.render.geometry.Geometry;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -1,8 +1,13 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.resample;
 
 
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderTestSupport;
+import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.filter.Filters;
@@ -10,8 +15,6 @@ import com.miniatura.worker.render.filter.ToSrgb;
 import com.miniatura.worker.render.geometry.Geometry;
 import com.miniatura.worker.render.geometry.Orient;
 import com.miniatura.worker.render.geometry.Turn;
-import com.miniatura.worker.render.resample.AlphaResample;
-import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Locale;

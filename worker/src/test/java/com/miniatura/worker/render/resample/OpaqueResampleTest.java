@@ -1,8 +1,7 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.resample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Exact geometry of the cascade's two resamplers on tiny synthetic images. */
-class ResampleTest {
+class OpaqueResampleTest {
 
     /** A {@code TYPE_3BYTE_BGR} image from packed RGB pixels, row by row. */
     static BufferedImage bgr(int w, int h, int... rgb) {

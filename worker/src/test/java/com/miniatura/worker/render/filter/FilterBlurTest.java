@@ -1,10 +1,9 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.filter;
 
-import static com.miniatura.worker.render.FiltersTest.filled;
+import static com.miniatura.worker.render.filter.FiltersTest.filled;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Filter;
-import com.miniatura.worker.render.filter.Filters;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.geometry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.RenderTestSupport;
+import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.Renderer;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;

@@ -1,4 +1,4 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,9 +9,11 @@ import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
-import com.miniatura.worker.render.codec.Encode;
-import com.miniatura.worker.render.codec.Exif;
-import com.miniatura.worker.render.codec.ExifWriter;
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderLimits;
+import com.miniatura.worker.render.RenderTestSupport;
+import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.Renderer;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;

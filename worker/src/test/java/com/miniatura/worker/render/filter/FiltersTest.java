@@ -1,4 +1,4 @@
-package com.miniatura.worker.render;
+package com.miniatura.worker.render.filter;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.testing.Pixels;
-import com.miniatura.worker.render.filter.Filters;
+import com.miniatura.worker.render.Watermarks;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;
