@@ -74,7 +74,8 @@ final class WorkerMetrics {
      */
     void step(String step, Duration time) {
         Timer.builder("miniatura.render.step").tag("step", step)
-                .description("Time per render step of one image: decode, colour, resize, finish, encode, analysis, upload")
+                .description("Time per render step of one image: decode, colour, shrink, plan, passthrough, twin, resize,"
+                        + " finish, encode, analysis, blurhash (the pipeline's step names) and upload")
                 .publishPercentileHistogram().register(meters).record(time);
     }
 

@@ -14,25 +14,25 @@ import java.util.function.LongSupplier;
  * the unchecked {@link Expired}, which the {@link Renderer} turns into the same refusal, so the pixel loops
  * need no checked exceptions.
  */
-final class Deadline {
+public final class Deadline {
 
     /** A deadline that never passes: for steps run outside a render (tests, the watermark loader). */
-    static final Deadline NONE = new Deadline(() -> 0, Duration.ofNanos(Long.MAX_VALUE));
+    public static final Deadline NONE = new Deadline(() -> 0, Duration.ofNanos(Long.MAX_VALUE));
 
     /** Rows a loop may run between two polls: a few milliseconds of work at most. */
-    static final int ROWS = 16;
+    public static final int ROWS = 16;
 
     /** The deadline passed inside a loop; {@link #stage} says which. */
-    static final class Expired extends RuntimeException {
+    public static final class Expired extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final String stage;
 
-        Expired(String stage) {
+        public Expired(String stage) {
             super("render deadline passed while " + stage, null, false, false);
             this.stage = stage;
         }
 
-        String stage() {
+        public String stage() {
             return stage;
         }
     }
@@ -49,29 +49,29 @@ final class Deadline {
         this.budget = timeout.toNanos();
     }
 
-    static Deadline start(Duration timeout, LongSupplier nanoTime) {
+    public static Deadline start(Duration timeout, LongSupplier nanoTime) {
         return new Deadline(nanoTime, timeout);
     }
 
-    boolean expired() {
+    public boolean expired() {
         return nanoTime.getAsLong() - start > budget;
     }
 
     /** Throws {@link Expired} when the budget is spent: for pixel loops, every {@link #ROWS} rows or so. */
-    void poll(String stage) {
+    public void poll(String stage) {
         if (this != NONE && expired()) {
             throw new Expired(stage);
         }
     }
 
     /** Throws the typed failure when the budget is spent; {@code stage} says where it ran out. */
-    void check(String stage) throws RenderException {
+    public void check(String stage) throws RenderException {
         if (expired()) {
             throw timedOut(stage);
         }
     }
 
-    RenderException timedOut(String stage) {
+    public RenderException timedOut(String stage) {
         return new RenderException(Reason.TIMED_OUT,
                 "render timed out: took longer than " + describe(timeout) + " (while " + stage + ")");
     }

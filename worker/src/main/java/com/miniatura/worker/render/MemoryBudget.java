@@ -1,5 +1,6 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.step.Footprint;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;

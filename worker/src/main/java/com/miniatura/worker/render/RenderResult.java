@@ -1,7 +1,6 @@
 package com.miniatura.worker.render;
 
 import java.time.Duration;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,31 +19,6 @@ public record RenderResult(SourceInfo source, List<RenderedVariant> variants, St
         steps = Map.copyOf(steps);
     }
 
-    /**
-     * The named steps of a render, timed: decode; colour (conversion to sRGB); resize (box shrink, resampling,
-     * crops); finish (turn, pad, filters, flatten); encode (including passed-through sources); analysis (the copy for
-     * content-aware crops and the BlurHash).
-     */
-    public enum Step { DECODE, COLOUR, RESIZE, FINISH, ENCODE, ANALYSIS }
-
-    /** Accumulates the time of each step of one render (one thread). */
-    static final class Clock {
-        private final long[] nanos = new long[Step.values().length];
-        private long mark = System.nanoTime();
-
-        /** Charges the time since the last call to {@code step}. */
-        void charge(Step step) {
-            long now = System.nanoTime();
-            nanos[step.ordinal()] += now - mark;
-            mark = now;
-        }
-
-        Map<Step, Duration> steps() {
-            Map<Step, Duration> steps = new EnumMap<>(Step.class);
-            for (Step step : Step.values()) {
-                steps.put(step, Duration.ofNanos(nanos[step.ordinal()]));
-            }
-            return steps;
-        }
-    }
+    /** The steps of a render, by the names {@code step.Pipeline} lists them under, in its order; timed one by one. */
+    public enum Step { DECODE, COLOUR, SHRINK, PLAN, PASSTHROUGH, TWIN, RESIZE, FINISH, ENCODE, ANALYSIS, BLURHASH }
 }

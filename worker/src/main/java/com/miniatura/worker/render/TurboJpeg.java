@@ -31,21 +31,21 @@ public final class TurboJpeg {
     private static final Logger log = LoggerFactory.getLogger(TurboJpeg.class);
 
     /** The names tried, in order: the runtime package's versioned file, then a development symlink. */
-    static final List<String> LIBRARY_NAMES = List.of("libturbojpeg.so.0", "turbojpeg");
+    public static final List<String> LIBRARY_NAMES = List.of("libturbojpeg.so.0", "turbojpeg");
 
     /** {@code TJPF_BGR}: 3 bytes per pixel, B, G, R, the layout of {@code TYPE_3BYTE_BGR}. */
-    static final int PIXEL_BGR = 1;
+    public static final int PIXEL_BGR = 1;
     /** {@code TJFLAG_ACCURATEDCT}: the accurate inverse DCT, as ImageIO uses (and TurboJPEG by default). */
-    static final int FLAG_ACCURATE_DCT = 4096;
+    public static final int FLAG_ACCURATE_DCT = 4096;
     /** {@code TJFLAG_LIMITSCANS}: libjpeg-turbo refuses progressive files of more than 500 scans. */
-    static final int FLAG_LIMIT_SCANS = 32768;
+    public static final int FLAG_LIMIT_SCANS = 32768;
 
     /** JPEG colour spaces of {@code tjDecompressHeader3} ({@code TJCS_*}). */
-    enum ColourSpace { RGB, YCBCR, GRAY, CMYK, YCCK }
+    public enum ColourSpace { RGB, YCBCR, GRAY, CMYK, YCCK }
 
     /** The C functions used; see {@code turbojpeg.h} (libjpeg-turbo 2.1). */
     public interface Library {
-        Pointer tjInitDecompress();
+        public Pointer tjInitDecompress();
 
         int tjDecompressHeader3(Pointer handle, @Pinned @In byte[] jpeg, @size_t long size, @Out IntByReference width,
                 @Out IntByReference height, @Out IntByReference subsampling, @Out IntByReference colourSpace);
@@ -53,28 +53,28 @@ public final class TurboJpeg {
         int tjDecompress2(Pointer handle, @Pinned @In byte[] jpeg, @size_t long size, @Pinned @Out byte[] destination,
                 int width, int pitch, int height, int pixelFormat, int flags);
 
-        String tjGetErrorStr2(Pointer handle);
+        public String tjGetErrorStr2(Pointer handle);
 
-        int tjGetErrorCode(Pointer handle);
+        public int tjGetErrorCode(Pointer handle);
 
-        int tjDestroy(Pointer handle);
+        public int tjDestroy(Pointer handle);
     }
 
     /** What the JPEG's header says. */
-    record Header(int width, int height, ColourSpace colourSpace) {
+    public record Header(int width, int height, ColourSpace colourSpace) {
     }
 
     /** A failed call: TurboJPEG's message, and whether it was only a warning (the pixels may still be damaged). */
-    static final class Failure extends Exception {
+    public static final class Failure extends Exception {
         private static final long serialVersionUID = 1L;
         private final boolean warning;
 
-        Failure(String message, boolean warning) {
+        public Failure(String message, boolean warning) {
             super(message);
             this.warning = warning;
         }
 
-        boolean warning() {
+        public boolean warning() {
             return warning;
         }
     }
@@ -125,7 +125,7 @@ public final class TurboJpeg {
     }
 
     /** The header of {@code jpeg}, or a {@link Failure} saying why TurboJPEG cannot read it. */
-    Header header(byte[] jpeg) throws Failure {
+    public Header header(byte[] jpeg) throws Failure {
         Pointer handle = acquire();
         boolean failed = true;
         try {
@@ -149,7 +149,7 @@ public final class TurboJpeg {
     }
 
     /** The size TurboJPEG gives {@code size} decoded at {@code 1/denominator}: {@code ceil(size / denominator)}. */
-    static int scaled(int size, int denominator) {
+    public static int scaled(int size, int denominator) {
         return (int) (((long) size + denominator - 1) / denominator);
     }
 
@@ -158,7 +158,7 @@ public final class TurboJpeg {
      * {@code 3 × scaled(width) × scaled(height)} bytes. A warning (damaged data, a cut file) is a {@link Failure}
      * too, after the whole image was decoded.
      */
-    void decode(byte[] jpeg, Header header, int denominator, byte[] bgr) throws Failure {
+    public void decode(byte[] jpeg, Header header, int denominator, byte[] bgr) throws Failure {
         int width = scaled(header.width(), denominator);
         int height = scaled(header.height(), denominator);
         if ((long) width * height * 3 != bgr.length) {

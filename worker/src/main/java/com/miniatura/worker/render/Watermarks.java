@@ -1,5 +1,6 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
 import java.awt.image.BufferedImage;

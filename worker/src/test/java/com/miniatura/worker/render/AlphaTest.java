@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.worker.render.filter.FlattenAlpha;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.filter.Filters;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.resample.AreaAverage;
+import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -46,12 +51,12 @@ class DeadlineInLoopsTest {
                 new Step("colour conversion (ICC profile)", "converting colours",
                         () -> ToSrgb.bgr(withProfile(photo), past())),
                 new Step("colour conversion to ARGB", "converting colours",
-                        () -> ToSrgb.apply(Resample.plain(photo), past())),
-                new Step("box shrink by 2", "box-shrinking", () -> Resample.box(photo, 2, past())),
-                new Step("box shrink by 3", "box-shrinking", () -> Resample.box(photo, 3, past())),
+                        () -> ToSrgb.apply(OpaqueResample.plain(photo), past())),
+                new Step("box shrink by 2", "box-shrinking", () -> OpaqueResample.box(photo, 2, past())),
+                new Step("box shrink by 3", "box-shrinking", () -> OpaqueResample.box(photo, 3, past())),
                 new Step("a Lanczos pass", "resampling",
-                        () -> Resample.lanczos(2, photo, 0, 0, 1200, 900, 800, 600, past())),
-                new Step("the analysis copy", "measuring the image", () -> Shrink.toFit(photo, 256, past())),
+                        () -> OpaqueResample.lanczos(2, photo, 0, 0, 1200, 900, 800, 600, past())),
+                new Step("the analysis copy", "measuring the image", () -> AreaAverage.toFit(photo, 256, past())),
                 new Step("a blur", "filtering", () -> Filters.apply(photo, List.of(new Filter.Blur(20)), Watermarks.NONE, past())),
                 new Step("a JPEG encode", "encoding", () -> Encode.apply(photo, RenderTestSupport.jpeg("big", 1200, 900,
                         Fit.INSIDE, 90), null, past())),
@@ -72,7 +77,7 @@ class DeadlineInLoopsTest {
     void withoutADeadlineTheStepsRunToTheEnd() {
         BufferedImage photo = noise(300, 200);
 
-        assertThat(Resample.box(photo, 2).getWidth()).isEqualTo(150);
+        assertThat(OpaqueResample.box(photo, 2).getWidth()).isEqualTo(150);
         assertThat(ToSrgb.bgr(withProfile(photo), Deadline.NONE).getWidth()).isEqualTo(300);
         assertThat(Encode.apply(photo, RenderTestSupport.jpeg("x", 300, 200, Fit.INSIDE, 80), null)).isNotEmpty();
     }
@@ -110,7 +115,7 @@ class DeadlineInLoopsTest {
 
     private static BufferedImage noise(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
-        byte[] bytes = Resample.bytes(image);
+        byte[] bytes = OpaqueResample.bytes(image);
         new Random(width * 31L + height).nextBytes(bytes);
         return image;
     }

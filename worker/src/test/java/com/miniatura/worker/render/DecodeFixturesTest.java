@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -8,6 +8,9 @@ import static com.miniatura.worker.render.SyntheticInputs.INKS;
 import static com.miniatura.worker.render.SyntheticInputs.WIDTH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Readers;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

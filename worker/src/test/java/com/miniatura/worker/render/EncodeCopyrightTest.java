@@ -2,6 +2,7 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.codec.ExifWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.codec.Encode;
 import java.awt.image.BufferedImage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

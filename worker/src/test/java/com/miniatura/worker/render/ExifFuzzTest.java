@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Exif;
 
 /**
  * Fuzzes {@link Exif}. {@link Exif#read} is documented never to throw: it swallows RuntimeExceptions as a "last
@@ -36,7 +38,7 @@ class ExifFuzzTest {
             check(Exif.fromTiff(data, 6, data.length - 6));
             check(Exif.fromTiff(data, 6, data.length / 2));
         }
-        Exif.tiffIfd0HasTag(data, 0, data.length, 0xC612); // DNG version, as Sniff asks
+        Exif.tiffIfd0HasTag(data, 0, data.length, 0xC612); // DNG version, as FormatSniffer asks
         Exif.tiffIfd0HasTag(data, 0, data.length, 0x0112);
     }
 

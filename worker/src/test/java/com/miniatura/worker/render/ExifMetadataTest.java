@@ -5,6 +5,8 @@ import static com.miniatura.worker.render.SyntheticInputs.TAG_ORIENTATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.worker.render.SyntheticInputs.Entry;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Exif;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Supplier;

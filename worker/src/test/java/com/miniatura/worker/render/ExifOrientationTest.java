@@ -2,6 +2,8 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.codec.Bytes;
+import com.miniatura.worker.render.codec.Exif;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -1,5 +1,8 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
@@ -47,8 +50,8 @@ public final class FootprintProbe {
         new Renderer(limits, Watermarks.NONE, new MemoryBudget(1L << 40), turbo).render(warmup, variants);
 
         long estimate;
-        try (Decode.Opened opened = Decode.open(source, limits, turbo)) {
-            estimate = Renderer.plan(opened, source, variants).footprint().total();
+        try (Opened opened = Decode.open(source, limits, turbo)) {
+            estimate = DecodePlan.of(opened, source, variants).footprint().total();
         }
         // the source is held by the caller, as the worker holds the fetched original: it is already allocated
         long keep = (long) (estimate * share) - source.length;

@@ -1,13 +1,15 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.SourceFormat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Frames;
 
 /**
  * Fuzzes the frame counters of {@link Frames}: {@link Frames.Gif#layout} and {@link Frames.Webp#layout} on any
- * bytes (they are plain container walks), and {@link Frames#count} on bytes {@link Sniff} named, as
+ * bytes (they are plain container walks), and {@link Frames#count} on bytes {@link SourceFormat} named, as
  * {@link Decode} calls it. Nothing may throw: these run before the decoder, where an unchecked exception escapes
  * as a transient failure. See docs/fuzzing.md.
  */
@@ -29,7 +31,7 @@ class FramesFuzzTest {
 
         String format;
         try {
-            format = Sniff.format(data);
+            format = SourceFormat.of(data);
         } catch (RenderException e) {
             return;
         }

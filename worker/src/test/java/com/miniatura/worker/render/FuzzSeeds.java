@@ -88,7 +88,7 @@ class FuzzSeeds {
 
         Map<String, byte[]> seeds = new LinkedHashMap<>();
         // JPEG: baseline (JFIF), progressive, gray, EXIF (APP1), ICC (APP2, split in two), CMYK (Adobe APP14), a
-        // lossless frame header (refused by Sniff), cut short
+        // lossless frame header (refused by FormatSniffer), cut short
         byte[] jpeg = SyntheticInputs.jpeg(photo, false);
         seeds.put("jpeg-baseline.jpg", jpeg);
         seeds.put("jpeg-progressive.jpg", SyntheticInputs.jpeg(photo, true));
@@ -143,7 +143,7 @@ class FuzzSeeds {
         seeds.put("bmp-truncated.bmp", Arrays.copyOf(bmp, bmp.length - 30));
 
         // TIFF: TwelveMonkeys uncompressed and LZW, hand-made with EXIF tags in IFD0 (both byte orders), three
-        // pages, a DNG (refused by Sniff), cut short
+        // pages, a DNG (refused by FormatSniffer), cut short
         byte[] tiff = SyntheticInputs.tiff(small);
         seeds.put("tiff-rgb.tif", tiff);
         seeds.put("tiff-lzw.tif", SyntheticInputs.write(() -> new IIOImage(small, null, null), "tiff",
@@ -158,7 +158,7 @@ class FuzzSeeds {
                 new Entry(0xC612, 1, 4, new byte[] {1, 4, 0, 0}))), null));
         seeds.put("tiff-truncated.tif", Arrays.copyOf(tiff, tiff.length - 40));
 
-        // What Sniff names and refuses
+        // What FormatSniffer names and refuses
         seeds.put("other-svg.svg", "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n"
                 .getBytes(StandardCharsets.UTF_8));
         seeds.put("other-html.html", "<!DOCTYPE html>\n<html><body><svg></svg></body></html>\n".getBytes(StandardCharsets.UTF_8));

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.within;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.geometry.ContentCrop;
+import com.miniatura.worker.render.geometry.Geometry;
+import com.miniatura.worker.render.geometry.Orient;
+import com.miniatura.worker.render.geometry.Turn;
+import com.miniatura.worker.render.resample.AreaAverage;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;
@@ -230,7 +235,7 @@ class GravityContentTest {
                 {0x000000, 0x020406, 0xFF0000, 0x00FF00, 0x101010, 0x101010, 0x0A0B0C, 0x0A0B0C},
                 {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000},
                 {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000001}};
-        BufferedImage small = Shrink.toFit(RenderTestSupport.image(rows), 4);
+        BufferedImage small = AreaAverage.toFit(RenderTestSupport.image(rows), 4);
 
         assertThat(small.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
         assertThat(RenderTestSupport.rgb(small)).isDeepEqualTo(new int[][] {
@@ -244,14 +249,14 @@ class GravityContentTest {
                 ramp[y][x] = (x * 30) << 16;
             }
         }
-        assertThat(RenderTestSupport.rgb(Shrink.toFit(RenderTestSupport.image(ramp), 2))).isDeepEqualTo(new int[][] {{30 << 16, 105 << 16}});
+        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(RenderTestSupport.image(ramp), 2))).isDeepEqualTo(new int[][] {{30 << 16, 105 << 16}});
 
         // transparent pixels count as white, whatever colour they hide; a fitting image keeps its size
         BufferedImage clear = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
         clear.setRGB(0, 0, 0x00FF0000);
         clear.setRGB(1, 0, 0x80000000);
         clear.setRGB(2, 0, 0xFF336699);
-        assertThat(RenderTestSupport.rgb(Shrink.toFit(clear, 256))).isDeepEqualTo(new int[][] {
+        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(clear, 256))).isDeepEqualTo(new int[][] {
                 {0xFFFFFF, 0x7F7F7F, 0x336699}, {0xFFFFFF, 0xFFFFFF, 0xFFFFFF}});
     }
 

@@ -6,6 +6,7 @@ import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.geometry.Geometry;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -3,6 +3,9 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.Arrays;

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.worker.render.SyntheticInputs.Entry;
 import com.miniatura.worker.render.SyntheticInputs.Primaries;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;

@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Frames;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -238,7 +242,7 @@ class InputLimitsTest {
     }
 
     private static void decodeWithImageIo(byte[] source, Deadline deadline) throws RenderException {
-        try (Decode.Opened opened = Decode.open(source, DEFAULTS, Optional.empty())) {
+        try (Opened opened = Decode.open(source, DEFAULTS, Optional.empty())) {
             opened.read(1, deadline);
         } catch (Decode.NativeFailure impossible) {
             throw new IllegalStateException(impossible);

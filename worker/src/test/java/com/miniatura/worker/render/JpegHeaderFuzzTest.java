@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.JpegHeader;
 
 /**
  * Fuzzes {@link JpegHeader#parse}: null for anything that is not a well-formed JPEG up to a first scan, never an

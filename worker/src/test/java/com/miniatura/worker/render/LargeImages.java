@@ -1,5 +1,8 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -75,7 +78,7 @@ public final class LargeImages {
             Files.createDirectories(DIR);
             BufferedImage photo = ToSrgb.bgr(ToSrgb.apply(Decode.decode(RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"),
                     RenderLimits.defaults()).image()), Deadline.NONE);
-            byte[] small = Resample.bytes(photo);
+            byte[] small = OpaqueResample.bytes(photo);
             int sw = photo.getWidth();
             int sh = photo.getHeight();
             byte[] big = new byte[Math.multiplyExact(Math.multiplyExact(width, height), 3)];

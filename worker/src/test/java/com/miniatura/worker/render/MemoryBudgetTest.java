@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -163,8 +166,8 @@ class MemoryBudgetTest {
                 continue;
             }
             long estimate;
-            try (Decode.Opened opened = Decode.open(photo, RenderLimits.defaults(), decoder)) {
-                estimate = Renderer.plan(opened, photo, RenderTestSupport.referenceVariants()).footprint().total();
+            try (Opened opened = Decode.open(photo, RenderLimits.defaults(), decoder)) {
+                estimate = DecodePlan.of(opened, photo, RenderTestSupport.referenceVariants()).footprint().total();
             }
             System.out.printf("12 MP photo with %s: %d MB estimated, budget %d MB%n",
                     decoder.isPresent() ? "libjpeg-turbo" : "ImageIO", estimate / MB, budgetBytes / MB);

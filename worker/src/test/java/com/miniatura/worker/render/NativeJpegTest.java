@@ -5,6 +5,14 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.RenderException.Reason;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.ImageIoSource;
+import com.miniatura.worker.render.codec.JpegHeader;
+import com.miniatura.worker.render.codec.NativeJpeg;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.step.DecodePlan;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.util.List;
@@ -48,12 +56,12 @@ class NativeJpegTest {
         byte[] jpeg = RenderTestSupport.fixture(fixture);
         BufferedImage viaNative;
         BufferedImage viaImageIo;
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
-            assertThat(opened).isInstanceOf(Decode.NativeJpeg.class);
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+            assertThat(opened).isInstanceOf(NativeJpeg.class);
             viaNative = opened.read(1, Deadline.NONE);
         }
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
-            assertThat(opened).isInstanceOf(Decode.ImageIoSource.class);
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
+            assertThat(opened).isInstanceOf(ImageIoSource.class);
             viaImageIo = ToSrgb.bgr(opened.read(1, Deadline.NONE), Deadline.NONE);
         }
 
@@ -62,9 +70,9 @@ class NativeJpegTest {
                 viaNative.getWidth(), viaNative.getHeight(), mad);
         assertThat(new int[] {viaNative.getWidth(), viaNative.getHeight()})
                 .containsExactly(viaImageIo.getWidth(), viaImageIo.getHeight());
-        assertThat(Resample.plainBgr(viaNative)).isTrue();
+        assertThat(OpaqueResample.plainBgr(viaNative)).isTrue();
         if (JpegHeader.parse(jpeg).icc().isEmpty()) {
-            assertThat(Resample.bytes(viaNative)).as("bit for bit").isEqualTo(Resample.bytes(viaImageIo));
+            assertThat(OpaqueResample.bytes(viaNative)).as("bit for bit").isEqualTo(OpaqueResample.bytes(viaImageIo));
         } else {
             // a profile is converted by the same colour engine, from libjpeg's RGB or TwelveMonkeys' own: rounding aside
             assertThat(mad).isLessThan(0.6);
@@ -75,13 +83,13 @@ class NativeJpegTest {
     @MethodSource("photos")
     void atReducedScaleItIsAsGoodAsABoxShrinkOfTheFullDecode(String fixture) throws Exception {
         byte[] jpeg = RenderTestSupport.fixture(fixture);
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
             BufferedImage full = opened.read(1, Deadline.NONE);
             for (int denominator : List.of(2, 4, 8)) {
                 BufferedImage scaled = opened.read(denominator, Deadline.NONE);
                 assertThat(scaled.getWidth()).isEqualTo(TurboJpeg.scaled(opened.width(), denominator));
                 assertThat(scaled.getHeight()).isEqualTo(TurboJpeg.scaled(opened.height(), denominator));
-                BufferedImage boxed = Resample.box(full, denominator);
+                BufferedImage boxed = OpaqueResample.box(full, denominator);
                 BufferedImage cropped = scaled.getSubimage(0, 0, boxed.getWidth(), boxed.getHeight());
                 double psnr = Pixels.psnr(cropped, boxed);
                 System.out.printf(Locale.ROOT, "%-40s 1/%d: %dx%d, PSNR against a box shrink %.1f dB%n", fixture,
@@ -97,12 +105,12 @@ class NativeJpegTest {
                 SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 300); // a profile over several segments
         BufferedImage viaNative;
         BufferedImage viaImageIo;
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
-            assertThat(opened).isInstanceOf(Decode.NativeJpeg.class);
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+            assertThat(opened).isInstanceOf(NativeJpeg.class);
             assertThat(opened.layout().plainBgr()).as("converted after decoding").isFalse();
             viaNative = opened.read(1, Deadline.NONE);
         }
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
             viaImageIo = ToSrgb.bgr(opened.read(1, Deadline.NONE), Deadline.NONE);
         }
 
@@ -119,8 +127,8 @@ class NativeJpegTest {
         List<byte[]> sources = List.of(RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
                 SyntheticInputs.cmykJpeg(false, null), SyntheticInputs.cmykJpeg(true, null));
         for (byte[] jpeg : sources) {
-            try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
-                assertThat(opened).isInstanceOf(Decode.ImageIoSource.class);
+            try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+                assertThat(opened).isInstanceOf(ImageIoSource.class);
                 assertThat(opened.denominators()).containsExactly(1);
             }
         }
@@ -164,23 +172,23 @@ class NativeJpegTest {
         }
 
         assertThat(turbo.header(good)).isEqualTo(new TurboJpeg.Header(800, 600, TurboJpeg.ColourSpace.YCBCR));
-        try (Decode.Opened opened = Decode.open(good, LIMITS, Optional.of(turbo))) {
-            assertThat(opened).isInstanceOf(Decode.NativeJpeg.class);
+        try (Opened opened = Decode.open(good, LIMITS, Optional.of(turbo))) {
+            assertThat(opened).isInstanceOf(NativeJpeg.class);
         }
     }
 
     @Test
     void withoutTheLibraryEveryJpegIsDecodedByImageIoAtFullSize() throws Exception {
         byte[] jpeg = RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg");
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
-            Renderer.Plan plan = Renderer.plan(opened, jpeg, RenderTestSupport.referenceVariants());
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
+            DecodePlan plan = DecodePlan.of(opened, jpeg, RenderTestSupport.referenceVariants());
 
             assertThat(opened.layout().decoder()).isEqualTo("ImageIO");
             assertThat(plan.denominator()).isEqualTo(1);
             assertThat(plan.box()).isEqualTo(2);
         }
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
-            Renderer.Plan plan = Renderer.plan(opened, jpeg, RenderTestSupport.referenceVariants());
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+            DecodePlan plan = DecodePlan.of(opened, jpeg, RenderTestSupport.referenceVariants());
 
             assertThat(opened.layout().decoder()).isEqualTo("libjpeg-turbo");
             assertThat(plan.denominator()).as("the halving done by the DCT instead of a box").isEqualTo(2);
@@ -212,8 +220,8 @@ class NativeJpegTest {
         byte[] jpeg = Files.readAllBytes(LargeImages.photo(huge.width(), huge.height()));
         MemoryBudget budget = new MemoryBudget((long) (213 * (1L << 20) * MemoryBudget.HEAP_SHARE));
         long estimate;
-        try (Decode.Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
-            Renderer.Plan plan = Renderer.plan(opened, jpeg, RenderTestSupport.referenceVariants());
+        try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
+            DecodePlan plan = DecodePlan.of(opened, jpeg, RenderTestSupport.referenceVariants());
             estimate = plan.footprint().total();
             assertThat(plan.denominator()).isEqualTo(huge.denominator());
         }

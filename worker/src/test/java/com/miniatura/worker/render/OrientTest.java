@@ -3,6 +3,7 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Fit;
+import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
 import java.util.List;

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,12 +1,15 @@
 package com.miniatura.worker.render;
 
-import com.miniatura.common.testing.ExternalTools;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.codec.Exif;
+import com.miniatura.worker.render.codec.ExifWriter;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * A real camera photo ({@code photos/DSCN0010.jpg}: GPS position, Nikon maker notes) rendered through

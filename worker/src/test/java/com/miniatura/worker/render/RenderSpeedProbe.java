@@ -1,6 +1,9 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;

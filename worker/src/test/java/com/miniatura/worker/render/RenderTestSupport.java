@@ -7,6 +7,7 @@ import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.codec.Decode;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,21 +19,21 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /** Shared helpers for the render tests: fixtures, the reference variants, pixel comparisons. */
-final class RenderTestSupport {
+public final class RenderTestSupport {
 
-    static final int WHITE = 0xFFFFFF;
+    public static final int WHITE = 0xFFFFFF;
 
     private RenderTestSupport() {
     }
 
     /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent. */
-    static Path fixtures() {
+    public static Path fixtures() {
         String dir = System.getProperty("miniatura.fixtures");
         assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "fixture images not found at " + dir);
         return Path.of(dir);
     }
 
-    static byte[] fixture(String relative) {
+    public static byte[] fixture(String relative) {
         try {
             return Files.readAllBytes(fixtures().resolve(relative));
         } catch (IOException e) {
@@ -40,21 +41,21 @@ final class RenderTestSupport {
         }
     }
 
-    static VariantSpec spec(String name, Integer width, Integer height, Fit fit, OutputFormat format, int quality,
+    public static VariantSpec spec(String name, Integer width, Integer height, Fit fit, OutputFormat format, int quality,
                             boolean upscale, int background, Filter... filters) {
         return new VariantSpec(name, width, height, fit, format, quality, upscale, background, List.of(filters));
     }
 
-    static VariantSpec jpeg(String name, Integer width, Integer height, Fit fit, int quality, Filter... filters) {
+    public static VariantSpec jpeg(String name, Integer width, Integer height, Fit fit, int quality, Filter... filters) {
         return spec(name, width, height, fit, OutputFormat.JPEG, quality, false, WHITE, filters);
     }
 
-    static VariantSpec png(String name, Integer width, Integer height, Fit fit, boolean upscale, int background) {
+    public static VariantSpec png(String name, Integer width, Integer height, Fit fit, boolean upscale, int background) {
         return spec(name, width, height, fit, OutputFormat.PNG, 100, upscale, background);
     }
 
     /** The six variants every fixture is rendered with. */
-    static List<VariantSpec> referenceVariants() {
+    public static List<VariantSpec> referenceVariants() {
         return List.of(
                 jpeg("s150", 150, 150, Fit.COVER, 80),
                 jpeg("m300", 300, 300, Fit.INSIDE, 80),
@@ -69,7 +70,7 @@ final class RenderTestSupport {
      * independently of {@link Geometry}: square cover boxes give the box, or the largest square a small
      * source holds; inside boxes shrink the long side to the box (never enlarging).
      */
-    static int[] expectedReferenceSize(int w, int h, VariantSpec spec) {
+    public static int[] expectedReferenceSize(int w, int h, VariantSpec spec) {
         int bw = spec.width();
         if (spec.fit() == Fit.COVER) {
             int side = Math.min(bw, Math.min(w, h));
@@ -86,7 +87,7 @@ final class RenderTestSupport {
                 : new int[] {(int) Math.round(w * (double) bw / h), bw};
     }
 
-    static BufferedImage read(byte[] encoded) {
+    public static BufferedImage read(byte[] encoded) {
         try {
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(encoded));
             if (image == null) {
@@ -98,7 +99,7 @@ final class RenderTestSupport {
         }
     }
 
-    static byte[] writePng(BufferedImage image) {
+    public static byte[] writePng(BufferedImage image) {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ImageIO.write(image, "png", out);
@@ -109,12 +110,12 @@ final class RenderTestSupport {
     }
 
     /** Mean absolute difference per channel (R, G, B; 0..255) of two images of the same size. */
-    static double meanAbsDiff(BufferedImage a, BufferedImage b) {
+    public static double meanAbsDiff(BufferedImage a, BufferedImage b) {
         return Pixels.meanAbsoluteDifference(a, b);
     }
 
     /** Markers of the JPEG segments before the first scan, e.g. {@code 0xE0} for APP0. */
-    static List<Integer> jpegMarkers(byte[] jpeg) {
+    public static List<Integer> jpegMarkers(byte[] jpeg) {
         List<Integer> markers = new java.util.ArrayList<>();
         int pos = 2;
         while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF) {
@@ -129,13 +130,13 @@ final class RenderTestSupport {
     }
 
     /** The ARGB at {@code (x, y)} as {a, r, g, b}. */
-    static int[] argb(BufferedImage image, int x, int y) {
+    public static int[] argb(BufferedImage image, int x, int y) {
         int p = image.getRGB(x, y);
         return new int[] {p >>> 24, (p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF};
     }
 
     /** {@link Decode} with the default limits and a generous deadline. */
-    static Decode.Decoded decode(byte[] source) {
+    public static Decode.Decoded decode(byte[] source) {
         try {
             return Decode.decode(source, RenderLimits.defaults(), Deadline.start(java.time.Duration.ofMinutes(5), System::nanoTime));
         } catch (RenderException e) {
@@ -144,7 +145,7 @@ final class RenderTestSupport {
     }
 
     /** Every pixel as 0xRRGGBB (alpha dropped), row by row. */
-    static int[][] rgb(BufferedImage image) {
+    public static int[][] rgb(BufferedImage image) {
         int[][] out = new int[image.getHeight()][image.getWidth()];
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {
@@ -155,7 +156,7 @@ final class RenderTestSupport {
     }
 
     /** An opaque {@code TYPE_INT_RGB} image from rows of 0xRRGGBB. */
-    static BufferedImage image(int[][] rows) {
+    public static BufferedImage image(int[][] rows) {
         BufferedImage image = new BufferedImage(rows[0].length, rows.length, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < rows.length; y++) {
             for (int x = 0; x < rows[0].length; x++) {
@@ -169,7 +170,7 @@ final class RenderTestSupport {
      * An uncompressed 8-bit RGB TIFF of {@code rows} (0xRRGGBB) carrying EXIF {@code orientation} in IFD0:
      * lossless, so orientation can be checked pixel by pixel end to end.
      */
-    static byte[] tiff(int[][] rows, int orientation) {
+    public static byte[] tiff(int[][] rows, int orientation) {
         int w = rows[0].length;
         int h = rows.length;
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(140 + w * h * 3).order(java.nio.ByteOrder.LITTLE_ENDIAN);

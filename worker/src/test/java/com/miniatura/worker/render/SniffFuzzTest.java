@@ -1,11 +1,13 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.worker.render.codec.SourceFormat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
 
 /**
  * Fuzzes {@link Sniff#format}: for any bytes it names one of {@link Decode#SUPPORTED} or refuses with a
@@ -22,7 +24,7 @@ class SniffFuzzTest {
     private static void check(byte[] data) {
         String format;
         try {
-            format = Sniff.format(data);
+            format = SourceFormat.of(data);
         } catch (RenderException e) {
             assertEquals(RenderException.Reason.UNSUPPORTED_FORMAT, e.reason());
             assertNotNull(e.getMessage());

@@ -2,6 +2,8 @@ package com.miniatura.worker.render;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Structure;
 
 /**
  * Fuzzes {@link Structure#check} for every format in {@link Decode#SUPPORTED}: the walk that refuses structure bombs

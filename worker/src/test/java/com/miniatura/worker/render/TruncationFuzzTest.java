@@ -2,6 +2,8 @@ package com.miniatura.worker.render;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Truncation;
 
 /**
  * Fuzzes {@link Truncation#endsEarly} for every format in {@link Decode#SUPPORTED}: a plain walk over the container

@@ -6,6 +6,12 @@ import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.filter.Filters;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.Geometry;
+import com.miniatura.worker.render.geometry.Orient;
+import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -136,7 +142,7 @@ class TurnRenderTest {
             VariantSpec spec = specs.get(i);
             Geometry.Plan plan = Geometry.plan(naive.getWidth(), naive.getHeight(), spec);
             BufferedImage reference = RenderTestSupport.read(Encode.apply(
-                    Resample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
+                    OpaqueResample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
                             plan.scaledW(), plan.scaledH()), spec, null));
             BufferedImage actual = RenderTestSupport.read(result.variants().get(i).bytes());
             double diff = Pixels.meanAbsoluteDifference(actual, reference);

@@ -3,6 +3,8 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.miniatura.worker.render.geometry.Orient;
+import com.miniatura.worker.render.geometry.Turn;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;

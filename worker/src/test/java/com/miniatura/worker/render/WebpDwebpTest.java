@@ -1,8 +1,9 @@
 package com.miniatura.worker.render;
 
 import com.miniatura.common.testing.ExternalTools;
-import static org.assertj.core.api.Assertions.assertThat;
-
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,8 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import static org.assertj.core.api.Assertions.assertThat;
+
 
 /**
  * Every kind of WebP we write is accepted by {@code dwebp}, libwebp's reference decoder: lossy, lossless, with

@@ -1,0 +1,85 @@
+package com.miniatura.worker.render.step;
+
+import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.codec.BlurHash;
+import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.NativeJpeg;
+import com.miniatura.worker.render.codec.Opened;
+import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.ContentCrop;
+import com.miniatura.worker.render.resample.AlphaResample;
+import com.miniatura.worker.render.resample.AreaAverage;
+import com.miniatura.worker.render.resample.Cascade;
+import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.resample.ScaledCopies;
+import java.awt.image.BufferedImage;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The once-per-image steps of the {@link Pipeline}, each named there. */
+public final class ImageSteps {
+    private static final Logger log = LoggerFactory.getLogger(ImageSteps.class);
+
+    private ImageSteps() {
+    }
+
+    /**
+     * {@code decode}: the first frame at the plan's scale, under the render deadline. A JPEG libjpeg-turbo warned
+     * about is judged by ImageIO instead (which sees every warning, not only the first) when its full-size decode
+     * fits the memory budget.
+     */
+    public static ImageContext decode(ImageContext c) throws RenderException, Decode.NativeFailure {
+        Opened opened = c.opened();
+        BufferedImage image = opened.read(c.plan().denominator(), c.deadline());
+        if (opened instanceof NativeJpeg jpeg && jpeg.warning() != null) {
+            DecodePlan full;
+            try (Opened imageIo = Decode.open(c.source(), c.services().limits(), Optional.empty())) {
+                full = DecodePlan.of(imageIo, c.source(), c.variants());
+            }
+            if (c.services().budget().fits(full.footprint().total())) {
+                throw new Decode.NativeFailure(new RenderException(RenderException.Reason.CORRUPT,
+                        "corrupt image: " + jpeg.warning()));
+            }
+            log.warn("Rendering a JPEG that libjpeg-turbo warned about ({}): too large to check again with ImageIO",
+                    jpeg.warning());
+        }
+        opened.close(); // a reader may keep a reference to the image it returned
+        return c.withImage(image, image.getColorModel().hasAlpha());
+    }
+
+    /**
+     * {@code colour}: the image converted to sRGB once, at the decoded size, so resampling mixes colours in the
+     * output colour space (unless the decoder already gave sRGB bytes, the usual JPEG). The image stays in its
+     * stored orientation: each variant turns only its own small result.
+     */
+    public static ImageContext colour(ImageContext c) throws RenderException {
+        BufferedImage srgb = c.alpha() ? ToSrgb.apply(c.image(), c.deadline()) : ToSrgb.bgr(c.image(), c.deadline());
+        c.deadline().check("converting colours");
+        return c.withImage(srgb, c.alpha());
+    }
+
+    /**
+     * {@code shrink}: the rest of the reduction every variant allows, by the plan's whole box factor, so everything
+     * after works on a quarter of the pixels or fewer; the result starts the {@link Cascade}. A source with alpha is
+     * not shrunk: its variants are scaled from it by {@link AlphaResample#cropAndScale}, which does not bleed the colour
+     * of transparent pixels.
+     */
+    public static ImageContext shrink(ImageContext c) {
+        ScaledCopies copies;
+        if (c.alpha()) {
+            copies = AlphaResample.from(c.image());
+        } else {
+            DecodePlan plan = c.plan();
+            BufferedImage base = plan.box() == 1 ? c.image() : OpaqueResample.box(c.image(), plan.box(), c.deadline());
+            copies = new Cascade(base, 1.0 / (plan.denominator() * plan.box()), c.storedW(), c.storedH(), c.deadline());
+        }
+        AnalysisCopy analysis = new AnalysisCopy(copies, c.deadline(), c.clock());
+        return c.withCopies(copies, analysis, new ContentCrop(analysis));
+    }
+
+    /** {@code blurhash}: of the upright analysis copy, the placeholder pages paint before a thumbnail loads. */
+    public static ImageContext blurhash(ImageContext c) {
+        return c.withBlurhash(BlurHash.of(c.orientation().apply(AreaAverage.toFit(c.analysis().get(), BlurHash.INPUT_SIDE))));
+    }
+}

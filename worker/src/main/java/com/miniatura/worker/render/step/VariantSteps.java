@@ -1,0 +1,91 @@
+package com.miniatura.worker.render.step;
+
+import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.RenderedVariant;
+import com.miniatura.worker.render.codec.Encode;
+import com.miniatura.worker.render.codec.ExifWriter;
+import com.miniatura.worker.render.codec.Passthrough;
+import com.miniatura.worker.render.filter.Filters;
+import com.miniatura.worker.render.filter.FlattenAlpha;
+import com.miniatura.worker.render.geometry.ContentCrop;
+import com.miniatura.worker.render.geometry.Geometry;
+import com.miniatura.worker.render.geometry.Pad;
+import com.miniatura.worker.render.geometry.Turn;
+import java.awt.image.BufferedImage;
+import java.util.Optional;
+
+/** The per-variant steps of the {@link Pipeline}, each named there. */
+public final class VariantSteps {
+
+    private VariantSteps() {
+    }
+
+    /**
+     * {@code plan}: the source's EXIF orientation and the variant's rotate/flip/flop compose into one {@link Turn};
+     * the {@link Geometry} plan is made in turned coordinates, because that is the image the variant's box and
+     * gravity talk about (a content-aware gravity asks the analysis copy, see {@link ContentCrop}).
+     */
+    public static VariantContext plan(ImageContext image, VariantContext v) {
+        VariantSpec spec = v.spec();
+        Turn turn = image.orientation().then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
+        Geometry.Plan plan = Geometry.plan(turn.turnedWidth(image.storedW(), image.storedH()),
+                turn.turnedHeight(image.storedW(), image.storedH()), spec, image.content().placement(turn));
+        return v.withPlan(turn, plan);
+    }
+
+    /**
+     * {@code passthrough}: a JPEG variant that would only re-encode the source's own pixels at no finer a quality is
+     * the source's compressed data, metadata stripped ({@link Passthrough}).
+     */
+    public static VariantContext passthrough(ImageContext image, VariantContext v) {
+        VariantSpec spec = v.spec();
+        String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(image.metadata().copyright()) : null;
+        Optional<byte[]> same = Passthrough.jpeg(image.source(), image.opened().container(), image.opened().format(),
+                image.metadata(), spec, v.turn(), v.plan(), image.storedW(), image.storedH(), copyright);
+        return same.map(bytes -> v.decided(new RenderedVariant(spec, v.plan().canvasW(), v.plan().canvasH(), bytes)))
+                .orElse(v);
+    }
+
+    /** {@code twin}: a variant that comes to the same pixels and encoding as one encoded before reuses its bytes. */
+    public static VariantContext twin(ImageContext image, VariantContext v) {
+        RenderedVariant twin = image.twins().get(v.sameness());
+        return twin == null ? v : v.decided(new RenderedVariant(v.spec(), twin.width(), twin.height(), twin.bytes()));
+    }
+
+    /**
+     * {@code resize}: the plan's crop, mapped back to stored coordinates, resampled there (to the transposed size
+     * when the turn swaps the axes) from the smallest copy of the source made so far that still has enough detail.
+     */
+    public static VariantContext resize(ImageContext image, VariantContext v) {
+        Turn turn = v.turn();
+        Geometry.Plan plan = v.plan();
+        Turn.Rect crop = turn.toStored(new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
+                image.storedW(), image.storedH());
+        BufferedImage scaled = turn.transposes()
+                ? image.copies().scale(crop, plan.scaledH(), plan.scaledW())
+                : image.copies().scale(crop, plan.scaledW(), plan.scaledH());
+        return v.withImage(scaled);
+    }
+
+    /**
+     * {@code finish}, on output-sized pixels: turn ({@link Turn#apply}; moving pixels is exact, so turning after scaling
+     * gives the same picture as turning first); pad ({@link Pad#apply}, in turned coordinates); filters
+     * ({@link Filters}, on the final canvas, on the real alpha); flatten ({@link FlattenAlpha}, formats without
+     * alpha, last, so neither the resampler nor a filter sees the background colour bleed in).
+     */
+    public static VariantContext finish(ImageContext image, VariantContext v) {
+        VariantSpec spec = v.spec();
+        BufferedImage turned = v.turn().apply(v.image());
+        BufferedImage padded = Pad.apply(turned, v.plan(), spec.background());
+        BufferedImage filtered = Filters.apply(padded, spec.filters(), image.services().watermarks(), image.deadline());
+        return v.withImage(spec.format().supportsAlpha() ? filtered : FlattenAlpha.apply(filtered, spec.background()));
+    }
+
+    /** {@code encode}: with the source's copyright only for a variant that keeps it ({@link Encode}). */
+    public static VariantContext encode(ImageContext image, VariantContext v) {
+        VariantSpec spec = v.spec();
+        byte[] bytes = Encode.apply(v.image(), spec, spec.keepCopyright() ? image.metadata().copyright() : null,
+                image.deadline());
+        return v.encoded(new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
+    }
+}
