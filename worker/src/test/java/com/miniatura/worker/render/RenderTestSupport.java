@@ -1,11 +1,10 @@
 package com.miniatura.worker.render;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Fixtures;
 import com.miniatura.common.testing.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -25,11 +24,9 @@ final class RenderTestSupport {
     private RenderTestSupport() {
     }
 
-    /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent. */
+    /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent, fails it under CI. */
     static Path fixtures() {
-        String dir = System.getProperty("miniatura.fixtures");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "fixture images not found at " + dir);
-        return Path.of(dir);
+        return Fixtures.images();
     }
 
     static byte[] fixture(String relative) {
