@@ -2,9 +2,8 @@ package com.miniatura.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.ingest.http.IngestServerTest;
 import com.miniatura.ingest.http.WithTestApiKey;
-import com.miniatura.ingest.publish.EventPublisher;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,9 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,22 +23,13 @@ import tools.jackson.databind.json.JsonMapper;
  * prometheus, read-only, and health says UP or DOWN without naming its components. Every request carries a valid
  * key with every scope, so a refusal here is actuator's, not the authentication's.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false",
-        "spring.kafka.bootstrap-servers=127.0.0.1:9"})
-@WithTestApiKey
+@IngestServerTest
 class ManagementPortTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @LocalServerPort
     int port;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
 
     static Stream<Arguments> refused() {
         return Stream.of(
