@@ -5,8 +5,7 @@ import java.nio.file.Path;
 
 /** The checkout's root directory, for tests that read its files (deploy/, docker-compose.yml, docs/, README.md). */
 public final class Repository {
-    private Repository() {
-    }
+    private Repository() {}
 
     /**
      * The directory holding {@code deploy/base/kustomization.yaml}, found upwards from the working directory (a
@@ -18,6 +17,7 @@ public final class Repository {
                 return dir;
             }
         }
-        throw new AssertionError("no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
+        throw new AssertionError(
+                "no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
     }
 }
