@@ -40,7 +40,8 @@ class WorkerBoundariesTest {
             .resideInAPackage(RENDER + "..")
             .should()
             .dependOnClassesThat()
-            .resideInAnyPackage("org.springframework..", "org.apache.kafka..", "io.minio..")
+            .resideInAnyPackage(
+                    "org.springframework..", "org.apache.kafka..", "io.minio..", "com.miniatura.common.storage..")
             .because(
                     "render turns bytes into bytes; the service around it (consume) talks to Spring, Kafka and storage");
 
