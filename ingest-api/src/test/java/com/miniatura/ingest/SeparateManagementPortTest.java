@@ -2,29 +2,25 @@ package com.miniatura.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.miniatura.common.storage.ObjectStore;
+import com.miniatura.ingest.http.IngestServerTest;
 import com.miniatura.ingest.http.WithTestApiKey;
-import com.miniatura.ingest.publish.EventPublisher;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.TestPropertySource;
 
 /**
  * With {@code management.server.port} set, as deploy/ and docker-compose.yml set it, the API's port serves no
  * actuator endpoint at all (a Service or an ingress in front of it publishes the API alone), and the management
  * port answers the probes and Prometheus with the same read-only endpoints as ever.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false",
-        "spring.kafka.bootstrap-servers=127.0.0.1:9", "management.server.port=0"})
-@WithTestApiKey
+@IngestServerTest
+@TestPropertySource(properties = "management.server.port=0")
 class SeparateManagementPortTest {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -33,12 +29,6 @@ class SeparateManagementPortTest {
 
     @LocalManagementPort
     int managementPort;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
 
     @Test
     void theApiPortServesNoActuatorAndTheManagementPortServesTheProbes() throws Exception {

@@ -13,6 +13,7 @@ import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.testing.Environments;
+import com.miniatura.common.testing.Repository;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.StuckSettings;
 import com.miniatura.ingest.UploadSettings;
@@ -87,7 +88,7 @@ import org.yaml.snakeyaml.Yaml;
  * keys Spring declares in its configuration metadata; the JVM's own variables are listed below with the reason.
  */
 class EnvironmentVariablesTest {
-    private static final Path REPO = repositoryRoot();
+    private static final Path REPO = Repository.root();
 
     /** Variables read by the JVM itself, not by Spring: no configuration key matches them. */
     private static final Map<String, String> JVM_VARIABLES = Map.of(
@@ -642,15 +643,5 @@ class EnvironmentVariablesTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The directory holding deploy/, found upwards from the working directory (the module's, under Maven). */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("deploy/base/kustomization.yaml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
     }
 }

@@ -3,11 +3,8 @@ package com.miniatura.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.event.DeadLetterContract;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import com.miniatura.common.testing.Actuator;
 import java.net.http.HttpResponse;
-import java.util.List;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +18,6 @@ import org.springframework.cloud.stream.binding.BindingsLifecycleController;
 import org.springframework.cloud.stream.endpoint.BindingsEndpoint;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's port (8081, actuator only, reachable by anyone who reaches the pod) serves health, info and
@@ -32,8 +27,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 class ManagementPortTest {
     private static final String TOPIC = "management-it.images";
-    private static final JsonMapper JSON = JsonMapper.builder().build();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     static EmbeddedKafkaKraftBroker kafka;
     static ConfigurableApplicationContext worker;
@@ -66,29 +59,18 @@ class ManagementPortTest {
     }
 
     static Stream<Arguments> refused() {
-        return Stream.of(
+        return Stream.concat(Actuator.refusedByEveryService(), Stream.of(
                 Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"STOPPED\"}"),
                 Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"PAUSED\"}"),
                 Arguments.of("GET", "/actuator/bindings", null),
                 Arguments.of("GET", "/actuator/bindings/images-in-0", null),
-                Arguments.of("GET", "/actuator/env", null),
-                Arguments.of("GET", "/actuator/configprops", null),
-                Arguments.of("GET", "/actuator/heapdump", null),
-                Arguments.of("GET", "/actuator/threaddump", null),
-                Arguments.of("GET", "/actuator/beans", null),
-                Arguments.of("GET", "/actuator/metrics", null),
-                Arguments.of("GET", "/actuator/loggers", null),
-                Arguments.of("POST", "/actuator/loggers/com.miniatura", "{\"configuredLevel\":\"OFF\"}"),
-                Arguments.of("POST", "/actuator/shutdown", "{}"),
-                Arguments.of("GET", "/actuator/health/binders", null),
-                Arguments.of("GET", "/actuator/health/storage", null));
+                Arguments.of("GET", "/actuator/health/binders", null)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
     @MethodSource("refused")
     void anythingButHealthInfoAndPrometheusIsRefused(String method, String path, String body) throws Exception {
-        HttpResponse<String> response = send(method, path, body);
-        assertThat(response.statusCode()).as("%s %s: %s", method, path, response.body()).isIn(404, 405);
+        Actuator.assertRefused(send(method, path, body), method, path);
     }
 
     @Test
@@ -102,35 +84,17 @@ class ManagementPortTest {
 
     @Test
     void onlyHealthInfoAndPrometheusAreListed() throws Exception {
-        JsonNode links = JSON.readTree(send("GET", "/actuator", null).body()).get("_links");
-        List<String> names = links.propertyNames().stream().toList();
-        assertThat(names).allSatisfy(name -> assertThat(name).matches("self|health|health-path|info|prometheus"))
-                .contains("health", "info", "prometheus");
+        Actuator.assertOnlyHealthInfoAndPrometheusListed(send("GET", "/actuator", null));
     }
 
     @Test
     void healthSaysUpOrDownAndNothingElseWhileTheProbesStillAnswer() throws Exception {
         // Storage is unreachable here, so the status is DOWN; which component is down is not said.
-        HttpResponse<String> health = send("GET", "/actuator/health", null);
-        assertThat(JSON.readTree(health.body()).propertyNames()).as(health.body()).containsExactlyInAnyOrder("status", "groups");
-        assertThat(JSON.readTree(health.body()).get("groups").values()).extracting(JsonNode::asString)
-                .containsExactlyInAnyOrder("liveness", "readiness");
-        for (String probe : List.of("/actuator/health/liveness", "/actuator/health/readiness")) {
-            HttpResponse<String> response = send("GET", probe, null);
-            assertThat(response.statusCode()).as(probe).isEqualTo(200);
-            assertThat(JSON.readTree(response.body()).propertyNames()).as(probe + ": " + response.body())
-                    .containsExactly("status");
-        }
+        Actuator.assertHealthSaysUpOrDownAndNothingElse(base);
         assertThat(send("GET", "/actuator/prometheus", null).body()).contains("spring_cloud_stream_binder_kafka_offset");
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path));
-        if (body == null) {
-            request.method(method, HttpRequest.BodyPublishers.noBody());
-        } else {
-            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return Actuator.send(base, method, path, body);
     }
 }

@@ -37,17 +37,12 @@ import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.mockito.InOrder;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** {@code DELETE /v1/images/{imageId}} and how a deletion shows in the status, with storage and Kafka mocked. */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
 class ImageDeletionApiTest {
     private static final Manifest.Source ORIGINAL = Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
     private static final Manifest RENDERED = Manifest.rendered("img-1", ORIGINAL,
@@ -55,14 +50,9 @@ class ImageDeletionApiTest {
             Instant.parse("2026-11-22T00:00:00Z"));
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
+    @Autowired EventPublisher publisher;
 
     @Test
     void marksTheImageDeletingKeepingTheOriginalToEraseThenPublishesTheDeletion() throws Exception {

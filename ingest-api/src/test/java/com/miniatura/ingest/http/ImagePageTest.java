@@ -11,37 +11,27 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StoredObject;
-import com.miniatura.ingest.publish.EventPublisher;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
  * {@code GET /images/{imageId}}: every variant side by side with its name, size and bytes, the placeholder's colour,
  * the failure reason; everything from storage escaped; thumbnails from the configured public address.
  */
-@SpringBootTest(properties = "miniatura.ingest.thumbnails-url=https://cdn.example.com/thumbs/")
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
+@TestPropertySource(properties = "miniatura.ingest.thumbnails-url=https://cdn.example.com/thumbs/")
 class ImagePageTest {
     private static final Manifest.Source SOURCE = new Manifest.Source("originals", "lot-7-1.jpg", "e", 48213L, "image/jpeg",
             1024, 768, "jpeg");
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
 
     private void manifest(Manifest m) {
         when(store.get(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))

@@ -38,34 +38,24 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 
 /** The HTTP contract of the ingest API with storage and Kafka replaced by mocks. */
-@SpringBootTest(properties = {
-        "miniatura.kafka.create-topic=false",
-        "miniatura.storage.create-buckets=false",
+@IngestWebTest
+@TestPropertySource(properties = {
         "miniatura.ingest.max-upload-size=1KB",
         "miniatura.ingest.max-batch=3",
         "miniatura.storage.extra-source-buckets=marketplace-photos"})
-@AutoConfigureMockMvc
-@WithTestApiKey
 class IngestApiTest {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
     private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
+    @Autowired EventPublisher publisher;
 
     @Test
     void acceptsOneEventAfterMarkingItPendingAndPublishing() throws Exception {

@@ -19,7 +19,6 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectHead;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StoredObject;
-import com.miniatura.ingest.publish.EventPublisher;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +28,7 @@ import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
@@ -40,9 +36,7 @@ import org.springframework.test.web.servlet.MockMvc;
  * {@code rerender --move-metadata}: the status and the image page read them when the metadata bucket has none, and a
  * status the API writes goes to the metadata bucket, carrying what the old one said, and takes the public copy away.
  */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
 class LegacyManifestApiTest {
     private static final String LEGACY = "thumbnails/img-1/manifest.json";
     private static final String CURRENT = "metadata/img-1/manifest.json";
@@ -51,14 +45,8 @@ class LegacyManifestApiTest {
             List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")), "LKO2", "ev-1",
             Instant.parse("2026-11-22T00:00:00Z"));
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
 
     /** Storage: {@code bucket/key} → bytes. */
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();

@@ -39,10 +39,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mockito.ArgumentCaptor;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.ResultActions;
 
@@ -51,23 +48,16 @@ import org.springframework.test.web.servlet.ResultActions;
  * notification is a hint: imageId, ETag, size and type come from a HEAD of the object, never from the body), the API's
  * own writes and stale removals recognised, bad records named. The payload is MinIO's, as its webhook target sends it.
  */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
 class NotificationsTest {
     static final String PUT = resource("/minio/put-notification.json");
     static final String KEY = "lots/1234/lot-1234-1.jpg";
     static final String ETAG = "430f89010c77aa34fc8760696da62d08";
     static final Instant WRITTEN = Instant.parse("2026-11-23T10:41:54Z");
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
+    @Autowired EventPublisher publisher;
 
     static String resource(String name) {
         try (InputStream in = NotificationsTest.class.getResourceAsStream(name)) {

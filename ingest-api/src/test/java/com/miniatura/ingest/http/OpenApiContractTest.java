@@ -6,8 +6,6 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.redirectedUrl;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import com.miniatura.common.storage.ObjectStore;
-import com.miniatura.ingest.publish.EventPublisher;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +16,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.web.bind.annotation.RequestMethod;
 import org.springframework.web.method.HandlerMethod;
@@ -36,9 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>After a deliberate change of the API, regenerate the checked-in copy with {@value #REGENERATE}: the test then
  * writes the served document instead of comparing it.
  */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
 class OpenApiContractTest {
     static final String REGENERATE =
             "./mvnw -B -q test -pl ingest-api -am -Dtest=OpenApiContractTest -Dsurefire.failIfNoSpecifiedTests=false -Dopenapi.write=true";
@@ -47,18 +40,11 @@ class OpenApiContractTest {
     private static final Set<String> WRITES = Set.of("post", "put", "patch", "delete");
     private static final int MAX_DIFF_LINES = 60;
 
-    @Autowired
-    MockMvc http;
+    @Autowired MockMvc http;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping") // the application's, not actuator's
     RequestMappingHandlerMapping handlers;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
 
     private String fetch(String path) throws Exception {
         return http.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()

@@ -32,10 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.MockMvc;
 
 /**
@@ -44,22 +41,15 @@ import org.springframework.test.web.servlet.MockMvc;
  * an image read {@code pending} forever, and nothing told the seller it was stuck. Each upload also gets its pending
  * marker in the metadata bucket, which the sweep counts.
  */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
 class StuckImagesTest {
     private static final Manifest.Source SOURCE = Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg");
     private static final Instant LONG_AGO = Instant.parse("2026-01-02T03:04:05.678Z");
     private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
 
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired ObjectStore store;
+    @Autowired EventPublisher publisher;
 
     private void stored(Manifest manifest) {
         when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(

@@ -7,7 +7,6 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.EventPublisher;
 import java.net.URI;
 import java.time.Duration;
@@ -17,10 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.webmvc.test.autoconfigure.AutoConfigureMockMvc;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,20 +26,12 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code POST /v1/uploads}: a presigned PUT for the declared type and exact size, at the public storage address.
  * That storage enforces the signature is shown against a real S3 server in the standalone's {@code IntegrationsIT}.
  */
-@SpringBootTest(properties = {"miniatura.kafka.create-topic=false", "miniatura.storage.create-buckets=false",
-        "miniatura.ingest.max-upload-size=1MB", "miniatura.ingest.uploads.endpoint=https://uploads.example.com",
-        "miniatura.ingest.uploads.expiry=10m"})
-@AutoConfigureMockMvc
-@WithTestApiKey
+@IngestWebTest
+@TestPropertySource(properties = {"miniatura.ingest.max-upload-size=1MB",
+        "miniatura.ingest.uploads.endpoint=https://uploads.example.com", "miniatura.ingest.uploads.expiry=10m"})
 class UploadsTest {
-    @Autowired
-    MockMvc http;
-
-    @MockitoBean
-    ObjectStore store;
-
-    @MockitoBean
-    EventPublisher publisher;
+    @Autowired MockMvc http;
+    @Autowired EventPublisher publisher;
 
     @Test
     void aPresignedPutForTheDeclaredTypeAndSize() throws Exception {

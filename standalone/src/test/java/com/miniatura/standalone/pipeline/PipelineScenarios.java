@@ -2,6 +2,7 @@ package com.miniatura.standalone.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.testing.Fixtures;
 import com.miniatura.common.testing.Pixels;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
@@ -23,7 +24,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -65,9 +65,7 @@ abstract class PipelineScenarios {
     }
 
     static Path fixtures() {
-        Path dir = Path.of(System.getProperty("miniatura.fixtures", "../../shared/fixtures/images"));
-        Assumptions.assumeTrue(Files.isDirectory(dir), "fixtures not found at " + dir.toAbsolutePath());
-        return dir;
+        return Fixtures.require(System.getProperty(Fixtures.PROPERTY, "../../shared/fixtures/images"));
     }
 
     /** Uploads every renderable fixture once, up front, so the worker renders them concurrently. */

@@ -2,10 +2,10 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Fixtures;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
@@ -80,9 +80,7 @@ class GoldenRenderTest {
     }
 
     static Stream<String> fixtureFiles() throws IOException {
-        String dir = System.getProperty("miniatura.fixtures");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "fixture images not found at " + dir);
-        Path root = Path.of(dir);
+        Path root = Fixtures.images();
         try (Stream<Path> files = Files.walk(root)) {
             return files.filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().toLowerCase().startsWith("readme"))

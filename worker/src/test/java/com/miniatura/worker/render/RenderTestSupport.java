@@ -1,11 +1,10 @@
 package com.miniatura.worker.render;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Fixtures;
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.codec.Decode;
 import java.awt.image.BufferedImage;
@@ -26,11 +25,9 @@ public final class RenderTestSupport {
     private RenderTestSupport() {
     }
 
-    /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent. */
+    /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent, fails it under CI. */
     public static Path fixtures() {
-        String dir = System.getProperty("miniatura.fixtures");
-        assumeTrue(dir != null && Files.isDirectory(Path.of(dir)), "fixture images not found at " + dir);
-        return Path.of(dir);
+        return Fixtures.images();
     }
 
     public static byte[] fixture(String relative) {

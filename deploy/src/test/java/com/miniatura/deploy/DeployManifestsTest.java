@@ -1,9 +1,9 @@
-package com.miniatura.standalone.deploy;
+package com.miniatura.deploy;
 
-import static com.miniatura.standalone.deploy.Yamls.deepCopy;
-import static com.miniatura.standalone.deploy.Yamls.list;
-import static com.miniatura.standalone.deploy.Yamls.map;
-import static com.miniatura.standalone.deploy.Yamls.name;
+import static com.miniatura.deploy.Yamls.deepCopy;
+import static com.miniatura.deploy.Yamls.list;
+import static com.miniatura.deploy.Yamls.map;
+import static com.miniatura.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,6 +16,7 @@ import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.common.testing.Repository;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
@@ -99,7 +100,7 @@ class DeployManifestsTest {
     /** Strimzi's, in its v1 API; their settings are checked by ShippedKafkaSettingsTest. */
     private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1/KafkaTopic");
 
-    private static final Path REPO = repositoryRoot();
+    private static final Path REPO = Repository.root();
     private static final ObjectMapper STRICT = strictMapper();
     private static final Map<String, List<Map<String, Object>>> RENDERED = new ConcurrentHashMap<>();
     private static final Map<List<String>, String> KUBECTL_OUTPUT = new ConcurrentHashMap<>();
@@ -1038,15 +1039,5 @@ class DeployManifestsTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** The directory holding deploy/, found upwards from the working directory (the module's, under Maven). */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("deploy/base/kustomization.yaml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
     }
 }

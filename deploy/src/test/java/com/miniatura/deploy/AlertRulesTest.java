@@ -1,8 +1,9 @@
-package com.miniatura.standalone.deploy;
+package com.miniatura.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.common.testing.Repository;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ class AlertRulesTest {
 
     @Test
     void everyRuleIsCompleteAndNamesOnlyExportedSeries() throws IOException {
-        Path file = repo().resolve("deploy/prometheus/miniatura-alerts.yml");
+        Path file = Repository.root().resolve("deploy/prometheus/miniatura-alerts.yml");
         Map<String, Object> rules = new Yaml().load(Files.readString(file));
         List<String> alerts = new ArrayList<>();
         for (Object group : (List<?>) rules.get("groups")) {
@@ -54,13 +55,13 @@ class AlertRulesTest {
                 assertThat(named).as(alert + " names series").isNotEmpty();
                 assertThat(EXPORTED).as(alert).containsAll(named);
                 String anchor = ((String) annotations.get("runbook")).substring("docs/operations.md#".length());
-                assertThat(Files.readString(repo().resolve("docs/operations.md")))
+                assertThat(Files.readString(Repository.root().resolve("docs/operations.md")))
                         .as(alert + ": its runbook section exists").containsIgnoringCase("<a id=\"" + anchor + "\"></a>");
             }
         }
         assertThat(alerts).contains("MiniaturaLiveLagGrowing", "MiniaturaNoRenders", "MiniaturaNoLiveWorkers",
                 "MiniaturaFailureRate", "MiniaturaDeadLetters", "MiniaturaIngestRefusing", "MiniaturaImagesStuck");
-        Map<String, Object> prometheus = new Yaml().load(Files.readString(repo().resolve("deploy/compose/prometheus.yml")));
+        Map<String, Object> prometheus = new Yaml().load(Files.readString(Repository.root().resolve("deploy/compose/prometheus.yml")));
         assertThat(((List<?>) prometheus.get("rule_files")).stream().map(String::valueOf).toList())
                 .containsExactly("/etc/prometheus/miniatura-alerts.yml");
     }
@@ -116,7 +117,7 @@ class AlertRulesTest {
     @Test
     void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
         Path promtool = ExternalTools.require("promtool", "prometheus");
-        Path dir = repo().resolve("deploy/prometheus");
+        Path dir = Repository.root().resolve("deploy/prometheus");
         for (List<String> command : List.of(List.of("check", "rules", "miniatura-alerts.yml"),
                 List.of("test", "rules", "miniatura-alerts.test.yml"))) {
             List<String> argv = new ArrayList<>(List.of(promtool.toString()));
@@ -129,7 +130,7 @@ class AlertRulesTest {
     }
 
     private static List<Map<?, ?>> rules() throws IOException {
-        Map<String, Object> file = new Yaml().load(Files.readString(repo().resolve("deploy/prometheus/miniatura-alerts.yml")));
+        Map<String, Object> file = new Yaml().load(Files.readString(Repository.root().resolve("deploy/prometheus/miniatura-alerts.yml")));
         List<Map<?, ?>> rules = new ArrayList<>();
         for (Object group : (List<?>) file.get("groups")) {
             for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
@@ -148,14 +149,5 @@ class AlertRulesTest {
             }
         }
         return depth == 0;
-    }
-
-    private static Path repo() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no repository root above " + Path.of("").toAbsolutePath());
     }
 }

@@ -1,7 +1,8 @@
-package com.miniatura.standalone.deploy;
+package com.miniatura.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.testing.Repository;
 import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
@@ -30,7 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  * run as non-root on Debian's OpenJDK (whose JPEG codec is the system libjpeg-turbo).
  */
 class DockerComposeTest {
-    private static final Path REPO = repositoryRoot();
+    private static final Path REPO = Repository.root();
     private static final Path SCHEMA = REPO.resolve("../shared/schemas/compose-spec.json").normalize();
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -332,14 +333,5 @@ class DockerComposeTest {
         Map<String, String> env = new LinkedHashMap<>();
         ((Map<?, ?>) service.get("environment")).forEach((k, v) -> env.put(String.valueOf(k), String.valueOf(v)));
         return env;
-    }
-
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("docker-compose.yml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no docker-compose.yml above " + Path.of("").toAbsolutePath());
     }
 }

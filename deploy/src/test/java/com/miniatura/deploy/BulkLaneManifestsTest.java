@@ -1,13 +1,14 @@
-package com.miniatura.standalone.deploy;
+package com.miniatura.deploy;
 
-import static com.miniatura.standalone.deploy.Yamls.deepCopy;
-import static com.miniatura.standalone.deploy.Yamls.list;
-import static com.miniatura.standalone.deploy.Yamls.map;
-import static com.miniatura.standalone.deploy.Yamls.name;
+import static com.miniatura.deploy.Yamls.deepCopy;
+import static com.miniatura.deploy.Yamls.list;
+import static com.miniatura.deploy.Yamls.map;
+import static com.miniatura.deploy.Yamls.name;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.common.testing.Repository;
 import com.miniatura.ingest.replay.ReplayDlqCommand;
 import com.miniatura.ingest.rerender.RerenderCommand;
 import java.io.IOException;
@@ -49,7 +50,7 @@ class BulkLaneManifestsTest {
     private static final String CONFIG_MAP = "miniatura-config";
     private static final String STORAGE_SECRET = "miniatura-storage";
 
-    private static final Path REPO = repositoryRoot();
+    private static final Path REPO = Repository.root();
     private static final Path DEPLOY = REPO.resolve("deploy");
 
     // ---- KEDA ScaledObjects against the CRD's openAPIV3Schema ----
@@ -487,16 +488,5 @@ class BulkLaneManifestsTest {
         }
         assertThat(value).isInstanceOf(List.class);
         return (List<String>) value;
-    }
-
-
-    /** The directory holding deploy/, found upwards from the working directory (the module's, under Maven). */
-    private static Path repositoryRoot() {
-        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            if (Files.isRegularFile(dir.resolve("deploy/base/kustomization.yaml"))) {
-                return dir;
-            }
-        }
-        throw new AssertionError("no deploy/base/kustomization.yaml above " + Path.of("").toAbsolutePath());
     }
 }

@@ -1,4 +1,4 @@
-package com.miniatura.standalone.deploy;
+package com.miniatura.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
