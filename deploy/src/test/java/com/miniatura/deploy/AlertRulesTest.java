@@ -24,9 +24,16 @@ import org.yaml.snakeyaml.Yaml;
  */
 class AlertRulesTest {
     /** Series the services export (asserted against a real scrape in StandaloneIT) and Prometheus' own. */
-    private static final Set<String> EXPORTED = Set.of("miniatura_images_total", "miniatura_dead_letters_total",
-            "miniatura_events_unpublished_total", "spring_cloud_stream_binder_kafka_offset", "miniatura_render_step_seconds",
-            "miniatura_publish_seconds", "miniatura_images_stuck", "up");
+    private static final Set<String> EXPORTED = Set.of(
+            "miniatura_images_total",
+            "miniatura_dead_letters_total",
+            "miniatura_events_unpublished_total",
+            "spring_cloud_stream_binder_kafka_offset",
+            "miniatura_render_step_seconds",
+            "miniatura_publish_seconds",
+            "miniatura_images_stuck",
+            "up");
+
     private static final Pattern SERIES = Pattern.compile(
             "\\b(miniatura_[a-z_]+|[a-z_]+(?:_total|_offset|_seconds|_bytes)|up)\\b(?=\\s*[{\\[(]|\\s*\\)|\\s*>|\\s*$)");
 
@@ -43,7 +50,9 @@ class AlertRulesTest {
                 String expr = ((String) rule.get("expr")).strip();
                 assertThat(expr).as(alert).isNotBlank();
                 assertThat(balanced(expr)).as(alert + ": brackets balance").isTrue();
-                assertThat(((Map<?, ?>) rule.get("labels")).get("severity")).as(alert).isIn("page", "ticket");
+                assertThat(((Map<?, ?>) rule.get("labels")).get("severity"))
+                        .as(alert)
+                        .isIn("page", "ticket");
                 Map<?, ?> annotations = (Map<?, ?>) rule.get("annotations");
                 assertThat((String) annotations.get("summary")).as(alert).isNotBlank();
                 assertThat((String) annotations.get("runbook")).as(alert).startsWith("docs/operations.md#");
@@ -56,13 +65,23 @@ class AlertRulesTest {
                 assertThat(EXPORTED).as(alert).containsAll(named);
                 String anchor = ((String) annotations.get("runbook")).substring("docs/operations.md#".length());
                 assertThat(Files.readString(Repository.root().resolve("docs/operations.md")))
-                        .as(alert + ": its runbook section exists").containsIgnoringCase("<a id=\"" + anchor + "\"></a>");
+                        .as(alert + ": its runbook section exists")
+                        .containsIgnoringCase("<a id=\"" + anchor + "\"></a>");
             }
         }
-        assertThat(alerts).contains("MiniaturaLiveLagGrowing", "MiniaturaNoRenders", "MiniaturaNoLiveWorkers",
-                "MiniaturaFailureRate", "MiniaturaDeadLetters", "MiniaturaIngestRefusing", "MiniaturaImagesStuck");
-        Map<String, Object> prometheus = new Yaml().load(Files.readString(Repository.root().resolve("deploy/compose/prometheus.yml")));
-        assertThat(((List<?>) prometheus.get("rule_files")).stream().map(String::valueOf).toList())
+        assertThat(alerts)
+                .contains(
+                        "MiniaturaLiveLagGrowing",
+                        "MiniaturaNoRenders",
+                        "MiniaturaNoLiveWorkers",
+                        "MiniaturaFailureRate",
+                        "MiniaturaDeadLetters",
+                        "MiniaturaIngestRefusing",
+                        "MiniaturaImagesStuck");
+        Map<String, Object> prometheus =
+                new Yaml().load(Files.readString(Repository.root().resolve("deploy/compose/prometheus.yml")));
+        assertThat(((List<?>) prometheus.get("rule_files"))
+                        .stream().map(String::valueOf).toList())
                 .containsExactly("/etc/prometheus/miniatura-alerts.yml");
     }
 
@@ -76,14 +95,17 @@ class AlertRulesTest {
         int uses = 0;
         for (Map<?, ?> rule : rules()) {
             String expr = ((String) rule.get("expr")).replaceAll("\\s+", " ");
-            Matcher lag = Pattern.compile("spring_cloud_stream_binder_kafka_offset").matcher(expr);
+            Matcher lag =
+                    Pattern.compile("spring_cloud_stream_binder_kafka_offset").matcher(expr);
             while (lag.find()) {
                 uses++;
                 String before = expr.substring(0, lag.start());
-                assertThat(before).as("%s: %s", rule.get("alert"), expr)
+                assertThat(before)
+                        .as("%s: %s", rule.get("alert"), expr)
                         .matches("(?s).*(max by \\(group, topic\\) \\((deriv\\()?|absent\\()$");
             }
-            assertThat(expr).as("%s: no sum over pods of the lag", rule.get("alert"))
+            assertThat(expr)
+                    .as("%s: no sum over pods of the lag", rule.get("alert"))
                     .doesNotContainPattern("sum[^(]*\\((deriv\\()?spring_cloud_stream_binder_kafka_offset");
         }
         assertThat(uses).isGreaterThanOrEqualTo(4);
@@ -99,14 +121,18 @@ class AlertRulesTest {
      */
     @Test
     void stuckImagesAreTheLargestCountAnyInstanceReports() throws IOException {
-        assertThat(rules()).filteredOn(rule -> "MiniaturaImagesStuck".equals(rule.get("alert"))).singleElement()
-                .satisfies(rule -> assertThat(((String) rule.get("expr")).strip()).isEqualTo("max(miniatura_images_stuck) > 0"));
+        assertThat(rules())
+                .filteredOn(rule -> "MiniaturaImagesStuck".equals(rule.get("alert")))
+                .singleElement()
+                .satisfies(rule ->
+                        assertThat(((String) rule.get("expr")).strip()).isEqualTo("max(miniatura_images_stuck) > 0"));
     }
 
     @Test
     void anAlertFiresWhenNoLiveWorkerReports() throws IOException {
-        assertThat(rules()).anySatisfy(rule -> assertThat(((String) rule.get("expr")).strip())
-                .isEqualTo("absent(spring_cloud_stream_binder_kafka_offset{group=\"miniatura-worker\"})"));
+        assertThat(rules())
+                .anySatisfy(rule -> assertThat(((String) rule.get("expr")).strip())
+                        .isEqualTo("absent(spring_cloud_stream_binder_kafka_offset{group=\"miniatura-worker\"})"));
     }
 
     /**
@@ -118,19 +144,29 @@ class AlertRulesTest {
     void promtoolAcceptsTheRulesAndTheirUnitTestsPass() throws Exception {
         Path promtool = ExternalTools.require("promtool", "prometheus");
         Path dir = Repository.root().resolve("deploy/prometheus");
-        for (List<String> command : List.of(List.of("check", "rules", "miniatura-alerts.yml"),
+        for (List<String> command : List.of(
+                List.of("check", "rules", "miniatura-alerts.yml"),
                 List.of("test", "rules", "miniatura-alerts.test.yml"))) {
             List<String> argv = new ArrayList<>(List.of(promtool.toString()));
             argv.addAll(command);
-            Process process = new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("promtool %s finished", command).isTrue();
-            assertThat(process.exitValue()).as("promtool %s:%n%s", String.join(" ", command), output).isZero();
+            Process process = new ProcessBuilder(argv)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+                    .as("promtool %s finished", command)
+                    .isTrue();
+            assertThat(process.exitValue())
+                    .as("promtool %s:%n%s", String.join(" ", command), output)
+                    .isZero();
         }
     }
 
     private static List<Map<?, ?>> rules() throws IOException {
-        Map<String, Object> file = new Yaml().load(Files.readString(Repository.root().resolve("deploy/prometheus/miniatura-alerts.yml")));
+        Map<String, Object> file =
+                new Yaml().load(Files.readString(Repository.root().resolve("deploy/prometheus/miniatura-alerts.yml")));
         List<Map<?, ?>> rules = new ArrayList<>();
         for (Object group : (List<?>) file.get("groups")) {
             for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {

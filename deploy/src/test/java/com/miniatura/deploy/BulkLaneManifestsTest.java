@@ -47,6 +47,7 @@ class BulkLaneManifestsTest {
     private static final String WORKER_BULK = "miniatura-worker-bulk";
     /** The directories of deploy/jobs, each applied on its own into the namespace of deploy/base. */
     private static final List<String> JOBS = List.of("deploy/jobs/rerender", "deploy/jobs/replay-dlq");
+
     private static final String CONFIG_MAP = "miniatura-config";
     private static final String STORAGE_SECRET = "miniatura-storage";
 
@@ -68,7 +69,8 @@ class BulkLaneManifestsTest {
             for (Map<String, Object> document : documents(file)) {
                 if ("ScaledObject".equals(document.get("kind"))) {
                     scaledObjects.add(document);
-                    assertThat(scaledObjectProblems(document)).as("%s in %s", name(document), REPO.relativize(file))
+                    assertThat(scaledObjectProblems(document))
+                            .as("%s in %s", name(document), REPO.relativize(file))
                             .isEmpty();
                 }
             }
@@ -84,24 +86,35 @@ class BulkLaneManifestsTest {
         Map<String, Object> scaledObject = deepCopy(bulkScaledObject());
         assertThat(scaledObjectProblems(scaledObject)).as("the unbroken copy").isEmpty();
         breakIt.accept(scaledObject);
-        assertThat(scaledObjectProblems(scaledObject)).as("problems found")
+        assertThat(scaledObjectProblems(scaledObject))
+                .as("problems found")
                 .anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
     }
 
     static Stream<Arguments> brokenScaledObjects() {
         return Stream.of(
                 broken("a misspelled spec field (maxReplicas)", so -> spec(so).put("maxReplicas", 50), "maxReplicas"),
-                broken("a misspelled trigger field (metaData)", so -> trigger(so).put("metaData", Map.of()), "metaData"),
-                broken("a string where the schema wants an integer (minReplicaCount: \"0\")",
-                        so -> spec(so).put("minReplicaCount", "0"), "minReplicaCount"),
-                broken("an unquoted trigger metadata value (lagThreshold: 1000; metadata values are strings)",
-                        so -> metadata(trigger(so)).put("lagThreshold", 1000), "lagThreshold"),
-                broken("an unquoted boolean in trigger metadata (allowIdleConsumers: false)",
-                        so -> metadata(trigger(so)).put("allowIdleConsumers", false), "allowIdleConsumers"),
+                broken(
+                        "a misspelled trigger field (metaData)",
+                        so -> trigger(so).put("metaData", Map.of()),
+                        "metaData"),
+                broken(
+                        "a string where the schema wants an integer (minReplicaCount: \"0\")",
+                        so -> spec(so).put("minReplicaCount", "0"),
+                        "minReplicaCount"),
+                broken(
+                        "an unquoted trigger metadata value (lagThreshold: 1000; metadata values are strings)",
+                        so -> metadata(trigger(so)).put("lagThreshold", 1000),
+                        "lagThreshold"),
+                broken(
+                        "an unquoted boolean in trigger metadata (allowIdleConsumers: false)",
+                        so -> metadata(trigger(so)).put("allowIdleConsumers", false),
+                        "allowIdleConsumers"),
                 broken("no scaleTargetRef", so -> spec(so).remove("scaleTargetRef"), "scaleTargetRef"),
                 broken("no triggers", so -> spec(so).put("triggers", List.of()), "triggers"),
                 broken("a negative minReplicaCount", so -> spec(so).put("minReplicaCount", -1), "minReplicaCount"),
-                broken("minReplicaCount above maxReplicaCount (the CRD's CEL rule)",
+                broken(
+                        "minReplicaCount above maxReplicaCount (the CRD's CEL rule)",
                         so -> spec(so).put("minReplicaCount", (Integer) spec(so).get("maxReplicaCount") + 1),
                         "minReplicaCount must be less than or equal"));
     }
@@ -114,8 +127,10 @@ class BulkLaneManifestsTest {
 
     @Test
     void theBulkWorkersConsumeTheirOwnTopicAndGroupAndScaleWithinItsPartitions() throws IOException {
-        Map<String, Object> deployment = only(documents(DEPLOY.resolve("base/worker-bulk.yaml")), "Deployment", WORKER_BULK);
-        assertThat(map(deployment, "metadata", "labels")).containsEntry("app.kubernetes.io/name", WORKER_BULK)
+        Map<String, Object> deployment =
+                only(documents(DEPLOY.resolve("base/worker-bulk.yaml")), "Deployment", WORKER_BULK);
+        assertThat(map(deployment, "metadata", "labels"))
+                .containsEntry("app.kubernetes.io/name", WORKER_BULK)
                 .containsEntry("app.kubernetes.io/part-of", "miniatura")
                 .containsEntry("app.kubernetes.io/component", "worker-bulk");
         Map<String, Object> podSpec = map(deployment, "spec", "template", "spec");
@@ -130,10 +145,16 @@ class BulkLaneManifestsTest {
         // The live lane is the worker's defaults; the bulk lane must differ from it in both.
         Map<String, Object> shared = classpathYaml("miniatura/defaults.yml");
         Map<String, Object> worker = classpathYaml("miniatura/worker-defaults.yml");
-        assertThat(topic).as("the live topic").isNotEqualTo(map(shared, "miniatura", "kafka").get("topic"));
-        assertThat(group).as("the live group").isNotEqualTo(map(worker, "miniatura", "worker").get("group"));
-        int concurrency = Integer.parseInt(env.getOrDefault("SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY",
-                String.valueOf(map(worker, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency"))));
+        assertThat(topic)
+                .as("the live topic")
+                .isNotEqualTo(map(shared, "miniatura", "kafka").get("topic"));
+        assertThat(group)
+                .as("the live group")
+                .isNotEqualTo(map(worker, "miniatura", "worker").get("group"));
+        int concurrency = Integer.parseInt(env.getOrDefault(
+                "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY",
+                String.valueOf(map(worker, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer")
+                        .get("concurrency"))));
         assertThat(concurrency).isEqualTo(2);
 
         Map<String, Object> scaledObject = bulkScaledObject();
@@ -147,13 +168,16 @@ class BulkLaneManifestsTest {
         assertThat(triggers).hasSize(1);
         assertThat(triggers.get(0).get("type")).isEqualTo("kafka");
         Map<String, Object> kafka = metadata(triggers.get(0));
-        assertThat(kafka).containsEntry("consumerGroup", group).containsEntry("topic", topic)
+        assertThat(kafka)
+                .containsEntry("consumerGroup", group)
+                .containsEntry("topic", topic)
                 .containsEntry("allowIdleConsumers", "false");
         assertThat(kafka.get("lagThreshold")).as("lagThreshold, a string").isInstanceOf(String.class);
         assertThat(Integer.parseInt((String) kafka.get("lagThreshold"))).isPositive();
         if (kafka.containsKey("bootstrapServersFromEnv")) {
             assertThat(envFrom(container, "configMapRef")).contains(CONFIG_MAP);
-            assertThat(map(baseConfigMap(), "data")).as("KEDA reads the brokers from the target's environment")
+            assertThat(map(baseConfigMap(), "data"))
+                    .as("KEDA reads the brokers from the target's environment")
                     .containsKey((String) kafka.get("bootstrapServersFromEnv"));
         } else {
             assertThat(kafka).containsKey("bootstrapServers");
@@ -163,13 +187,17 @@ class BulkLaneManifestsTest {
         assertThat(topics).containsKeys(topic, DeadLetterContract.topicOf(topic));
         int maxReplicas = (Integer) spec.get("maxReplicaCount");
         int partitions = (Integer) topics.get(topic).get("partitions");
-        assertThat(maxReplicas * concurrency).as("maxReplicaCount %d x %d consumer threads <= %d partitions of %s",
-                maxReplicas, concurrency, partitions, topic).isLessThanOrEqualTo(partitions);
+        assertThat(maxReplicas * concurrency)
+                .as(
+                        "maxReplicaCount %d x %d consumer threads <= %d partitions of %s",
+                        maxReplicas, concurrency, partitions, topic)
+                .isLessThanOrEqualTo(partitions);
     }
 
     @Test
     void theBulkWorkersDrainGracefullyAndRunLockedDown() throws IOException {
-        Map<String, Object> deployment = only(documents(DEPLOY.resolve("base/worker-bulk.yaml")), "Deployment", WORKER_BULK);
+        Map<String, Object> deployment =
+                only(documents(DEPLOY.resolve("base/worker-bulk.yaml")), "Deployment", WORKER_BULK);
         assertThat(map(deployment, "spec")).as("KEDA owns the replica count").doesNotContainKey("replicas");
         Map<String, Object> podSpec = map(deployment, "spec", "template", "spec");
         Map<String, Object> container = onlyContainer(podSpec);
@@ -177,7 +205,9 @@ class BulkLaneManifestsTest {
         String deadline = (String) map(classpathYaml("miniatura/worker-defaults.yml"), "miniatura", "worker")
                 .get("shutdown-deadline");
         Matcher seconds = Pattern.compile("(\\d+)s").matcher(deadline);
-        assertThat(seconds.matches()).as("shutdown-deadline %s in seconds", deadline).isTrue();
+        assertThat(seconds.matches())
+                .as("shutdown-deadline %s in seconds", deadline)
+                .isTrue();
         assertThat((Integer) podSpec.get("terminationGracePeriodSeconds"))
                 .as("longer than the worker's shutdown-deadline (%s)", deadline)
                 .isGreaterThan(Integer.parseInt(seconds.group(1)));
@@ -192,7 +222,9 @@ class BulkLaneManifestsTest {
         assertThat(probePath(container, "livenessProbe")).isEqualTo("/actuator/health/liveness");
         assertThat(probePath(container, "readinessProbe")).isEqualTo("/actuator/health/readiness");
         for (String probe : List.of("livenessProbe", "readinessProbe")) {
-            assertThat(containerPort(container, map(container, probe, "httpGet").get("port"))).as(probe).isEqualTo(8081);
+            assertThat(containerPort(container, map(container, probe, "httpGet").get("port")))
+                    .as(probe)
+                    .isEqualTo(8081);
         }
         assertLockedDown(podSpec, container);
     }
@@ -203,25 +235,32 @@ class BulkLaneManifestsTest {
      */
     static Stream<Arguments> jobs() {
         return Stream.of(
-                Arguments.of("deploy/jobs/rerender", "miniatura-rerender", RerenderCommand.NAME,
+                Arguments.of(
+                        "deploy/jobs/rerender",
+                        "miniatura-rerender",
+                        RerenderCommand.NAME,
                         List.of("--mode=missing", "--metrics-port=9464")),
-                Arguments.of("deploy/jobs/replay-dlq", "miniatura-replay-dlq", ReplayDlqCommand.NAME, List.of("--dry-run")));
+                Arguments.of(
+                        "deploy/jobs/replay-dlq", "miniatura-replay-dlq", ReplayDlqCommand.NAME, List.of("--dry-run")));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("jobs")
-    void everyJobRunsItsCommandOnTheBaseConfigurationAndIsRestartedAfterAFailure(String dir, String name, String command,
-            List<String> options) throws IOException {
+    void everyJobRunsItsCommandOnTheBaseConfigurationAndIsRestartedAfterAFailure(
+            String dir, String name, String command, List<String> options) throws IOException {
         List<Map<String, Object>> documents = new ArrayList<>();
         for (Path resource : resources(REPO.resolve(dir))) {
             documents.addAll(documents(resource));
         }
-        assertThat(documents).as("the Job only: the ConfigMap and Secret are the base's, by name")
-                .extracting(d -> d.get("kind")).containsExactly("Job");
+        assertThat(documents)
+                .as("the Job only: the ConfigMap and Secret are the base's, by name")
+                .extracting(d -> d.get("kind"))
+                .containsExactly("Job");
         Map<String, Object> job = only(documents, "Job", name);
         assertThat(job.get("apiVersion")).isEqualTo("batch/v1");
         Map<String, Object> spec = map(job, "spec");
-        assertThat((Integer) spec.get("backoffLimit")).as("restarts of a killed pod, which resumes or runs again harmlessly")
+        assertThat((Integer) spec.get("backoffLimit"))
+                .as("restarts of a killed pod, which resumes or runs again harmlessly")
                 .isGreaterThanOrEqualTo(3);
         assertThat(spec).containsKey("ttlSecondsAfterFinished");
         Map<String, Object> podSpec = map(spec, "template", "spec");
@@ -231,7 +270,10 @@ class BulkLaneManifestsTest {
         List<String> commandLine = new ArrayList<>();
         commandLine.addAll(strings(container.get("command")));
         commandLine.addAll(strings(container.get("args")));
-        assertThat(commandLine).as("the command first, then its options").startsWith(command).containsAll(options);
+        assertThat(commandLine)
+                .as("the command first, then its options")
+                .startsWith(command)
+                .containsAll(options);
         for (String option : commandLine) {
             if (option.startsWith("--metrics-port=")) {
                 assertThat(containerPort(container, "metrics")).isEqualTo(Integer.parseInt(option.substring(15)));
@@ -245,12 +287,14 @@ class BulkLaneManifestsTest {
 
     @Test
     void theBaseDefinesTheConfigMapAndNoSecret() throws IOException {
-        assertThat(map(baseConfigMap(), "data")).containsKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "MINIATURA_STORAGE_ENDPOINT")
+        assertThat(map(baseConfigMap(), "data"))
+                .containsKeys("SPRING_KAFKA_BOOTSTRAP_SERVERS", "MINIATURA_STORAGE_ENDPOINT")
                 .containsEntry("MINIATURA_KAFKA_CREATE_TOPIC", "false")
                 .containsEntry("MINIATURA_STORAGE_CREATE_BUCKETS", "false");
         for (Path file : yamlFiles(DEPLOY)) {
-            assertThat(documents(file)).as("%s: the storage Secret is created by the platform, never committed",
-                    REPO.relativize(file)).noneMatch(d -> "Secret".equals(d.get("kind")));
+            assertThat(documents(file))
+                    .as("%s: the storage Secret is created by the platform, never committed", REPO.relativize(file))
+                    .noneMatch(d -> "Secret".equals(d.get("kind")));
         }
     }
 
@@ -259,15 +303,20 @@ class BulkLaneManifestsTest {
     @Test
     void everyKustomizationListsResourcesThatExistAndParse() throws IOException {
         List<Path> kustomizations = kustomizations();
-        assertThat(kustomizations).extracting(p -> REPO.relativize(p.getParent()).toString().replace('\\', '/'))
-                .contains("deploy/base").containsAll(JOBS);
+        assertThat(kustomizations)
+                .extracting(p -> REPO.relativize(p.getParent()).toString().replace('\\', '/'))
+                .contains("deploy/base")
+                .containsAll(JOBS);
         for (Path kustomization : kustomizations) {
             for (Path resource : resources(kustomization.getParent())) {
                 List<Map<String, Object>> documents = documents(resource);
-                assertThat(documents).as(REPO.relativize(resource).toString()).isNotEmpty().allSatisfy(d -> {
-                    assertThat(d).containsKeys("apiVersion", "kind", "metadata");
-                    assertThat(name(d)).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-                });
+                assertThat(documents)
+                        .as(REPO.relativize(resource).toString())
+                        .isNotEmpty()
+                        .allSatisfy(d -> {
+                            assertThat(d).containsKeys("apiVersion", "kind", "metadata");
+                            assertThat(name(d)).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
+                        });
             }
         }
     }
@@ -299,12 +348,16 @@ class BulkLaneManifestsTest {
         Path err = Files.createTempFile("kustomize", ".err");
         try {
             Process process = new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
-                    .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                    .redirectOutput(out.toFile())
+                    .redirectError(err.toFile())
+                    .start();
             if (!process.waitFor(120, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 throw new AssertionError("kubectl kustomize " + dir + " did not finish in 120 s");
             }
-            assertThat(process.exitValue()).as("kubectl kustomize %s: %s", dir, Files.readString(err)).isZero();
+            assertThat(process.exitValue())
+                    .as("kubectl kustomize %s: %s", dir, Files.readString(err))
+                    .isZero();
             return Files.readString(out);
         } finally {
             Files.deleteIfExists(out);
@@ -341,7 +394,9 @@ class BulkLaneManifestsTest {
     private static void assertLockedDown(Map<String, Object> podSpec, Map<String, Object> container) {
         assertThat(map(podSpec, "securityContext")).containsEntry("runAsNonRoot", true);
         Map<String, Object> security = map(container, "securityContext");
-        assertThat(security).containsEntry("readOnlyRootFilesystem", true).containsEntry("allowPrivilegeEscalation", false);
+        assertThat(security)
+                .containsEntry("readOnlyRootFilesystem", true)
+                .containsEntry("allowPrivilegeEscalation", false);
         assertThat(strings(map(security, "capabilities").get("drop"))).containsExactly("ALL");
         String tmpVolume = null;
         for (Map<String, Object> mount : list(container, "volumeMounts")) {
@@ -351,7 +406,8 @@ class BulkLaneManifestsTest {
         }
         assertThat(tmpVolume).as("a writable /tmp").isNotNull();
         String volume = tmpVolume;
-        assertThat(list(podSpec, "volumes")).as("/tmp is an emptyDir")
+        assertThat(list(podSpec, "volumes"))
+                .as("/tmp is an emptyDir")
                 .anySatisfy(v -> assertThat(v).containsEntry("name", volume).containsKey("emptyDir"));
     }
 
@@ -367,7 +423,9 @@ class BulkLaneManifestsTest {
             if (variable.containsKey("valueFrom")) {
                 continue; // from a Secret
             }
-            assertThat(variable.get("value")).as("env %s is a string", variable.get("name")).isInstanceOf(String.class);
+            assertThat(variable.get("value"))
+                    .as("env %s is a string", variable.get("name"))
+                    .isInstanceOf(String.class);
             env.put((String) variable.get("name"), (String) variable.get("value"));
         }
         return env;
@@ -402,11 +460,11 @@ class BulkLaneManifestsTest {
 
     private static Map<String, Object> only(List<Map<String, Object>> documents, String kind, String name) {
         List<Map<String, Object>> found = documents.stream()
-                .filter(d -> kind.equals(d.get("kind")) && name.equals(name(d))).toList();
+                .filter(d -> kind.equals(d.get("kind")) && name.equals(name(d)))
+                .toList();
         assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
     }
-
 
     private static Map<String, Object> spec(Map<String, Object> scaledObject) {
         return map(scaledObject, "spec");
@@ -434,7 +492,9 @@ class BulkLaneManifestsTest {
         entries.addAll(strings(k.get("resources")));
         for (String entry : entries) {
             Path resource = dir.resolve(entry).normalize();
-            assertThat(resource).as("resource %s of %s", entry, REPO.relativize(kustomization)).exists();
+            assertThat(resource)
+                    .as("resource %s of %s", entry, REPO.relativize(kustomization))
+                    .exists();
             if (Files.isDirectory(resource)) {
                 files.addAll(resources(resource));
             } else {
@@ -447,13 +507,18 @@ class BulkLaneManifestsTest {
 
     private static List<Path> kustomizations() throws IOException {
         try (Stream<Path> files = Files.walk(DEPLOY)) {
-            return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml")).sorted().toList();
+            return files.filter(p -> p.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .toList();
         }
     }
 
     private static List<Path> yamlFiles(Path dir) throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
-            return files.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            return files.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -478,8 +543,6 @@ class BulkLaneManifestsTest {
             throw new UncheckedIOException(e);
         }
     }
-
-
 
     @SuppressWarnings("unchecked")
     private static List<String> strings(Object value) {

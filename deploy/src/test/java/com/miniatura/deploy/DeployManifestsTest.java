@@ -83,9 +83,11 @@ class DeployManifestsTest {
     private static final String CATALOG = "miniatura-catalog";
     private static final String KAFKA_AUTH = "miniatura-kafka";
     /** The Secrets the platform creates in the namespace; nothing in deploy/ defines them. */
-    private static final Set<String> PLATFORM_SECRETS = Set.of("miniatura-storage", "miniatura-kafka", "miniatura-ingest-auth");
+    private static final Set<String> PLATFORM_SECRETS =
+            Set.of("miniatura-storage", "miniatura-kafka", "miniatura-ingest-auth");
     /** Strimzi keeps the cluster `miniatura`'s CA certificate (key ca.crt) in this Secret of the cluster's namespace. */
     private static final String STRIMZI_CLUSTER_CA = "miniatura-cluster-ca-cert";
+
     private static final String CONCURRENCY_ENV = "SPRING_CLOUD_STREAM_BINDINGS_IMAGES_IN_0_CONSUMER_CONCURRENCY";
 
     /** The kinds the core model covers, by apiVersion/kind; each one found is read strictly into its class. */
@@ -96,7 +98,8 @@ class DeployManifestsTest {
             "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
             "batch/v1/Job", Job.class);
     /** Checked against their CRDs in ../shared/schemas. */
-    private static final Set<String> KEDA_KINDS = Set.of("keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
+    private static final Set<String> KEDA_KINDS =
+            Set.of("keda.sh/v1alpha1/ScaledObject", "keda.sh/v1alpha1/TriggerAuthentication");
     /** Strimzi's, in its v1 API; their settings are checked by ShippedKafkaSettingsTest. */
     private static final Set<String> OTHER_KINDS = Set.of("kafka.strimzi.io/v1/KafkaTopic");
 
@@ -126,10 +129,14 @@ class DeployManifestsTest {
         List<Map<String, Object>> objects = render(dir);
         assertThat(objects).as("kubectl kustomize %s", dir).isNotEmpty().allSatisfy(o -> {
             assertThat(name(o)).as("metadata.name of %s", o.get("kind")).matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?");
-            assertThat(type(o)).as("%s: a kind this test checks", name(o))
-                    .isIn(Stream.of(CORE_KINDS.keySet(), KEDA_KINDS, OTHER_KINDS).flatMap(Set::stream).toList());
+            assertThat(type(o))
+                    .as("%s: a kind this test checks", name(o))
+                    .isIn(Stream.of(CORE_KINDS.keySet(), KEDA_KINDS, OTHER_KINDS)
+                            .flatMap(Set::stream)
+                            .toList());
         });
-        List<String> ids = objects.stream().map(o -> o.get("kind") + "/" + name(o)).toList();
+        List<String> ids =
+                objects.stream().map(o -> o.get("kind") + "/" + name(o)).toList();
         assertThat(ids).as("one object per kind and name").doesNotHaveDuplicates();
     }
 
@@ -153,40 +160,87 @@ class DeployManifestsTest {
     /** Each case misspells or misplaces one field of a valid object, which the strict reading must refuse. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("misspelledFields")
-    void theStrictReadingRefusesAnUnknownField(String dir, String kind, String name, Consumer<Map<String, Object>> breakIt,
-            String field) {
+    void theStrictReadingRefusesAnUnknownField(
+            String dir, String kind, String name, Consumer<Map<String, Object>> breakIt, String field) {
         Map<String, Object> object = deepCopy(only(render(dir), kind, name));
         Class<? extends HasMetadata> type = CORE_KINDS.get(type(object));
         strictly(object, type); // the unbroken copy is accepted
         breakIt.accept(object);
-        assertThatThrownBy(() -> STRICT.convertValue(object, type)).as("%s %s with %s", kind, name, field)
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("\"" + field + "\"");
+        assertThatThrownBy(() -> STRICT.convertValue(object, type))
+                .as("%s %s with %s", kind, name, field)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"" + field + "\"");
     }
 
     static Stream<Arguments> misspelledFields() {
         return Stream.of(
-                misspelled("Deployment: spec.replica (for replicas)", BASE, "Deployment", INGEST_API,
-                        d -> map(d, "spec").put("replica", 3), "replica"),
-                misspelled("Deployment: readOnlyRootFileSystem (for readOnlyRootFilesystem)", BASE, "Deployment", LIVE_WORKER,
-                        d -> map(container(d), "securityContext").put("readOnlyRootFileSystem", true), "readOnlyRootFileSystem"),
-                misspelled("Deployment: livenesProbe (for livenessProbe)", PROD, "Deployment", BULK_WORKER,
-                        d -> container(d).put("livenesProbe", container(d).remove("livenessProbe")), "livenesProbe"),
-                misspelled("Deployment: terminationGracePeriodSeconds on the container, not the pod", BASE, "Deployment", LIVE_WORKER,
-                        d -> container(d).put("terminationGracePeriodSeconds", 45), "terminationGracePeriodSeconds"),
-                misspelled("Deployment: metdata (for metadata) of the pod template", DEV, "Deployment", LIVE_WORKER,
-                        d -> map(d, "spec", "template").put("metdata", Map.of()), "metdata"),
-                misspelled("Service: spec.port (for ports)", BASE, "Service", INGEST_API,
-                        s -> map(s, "spec").put("port", 80), "port"),
-                misspelled("ConfigMap: date (for data)", BASE, "ConfigMap", CATALOG,
-                        c -> c.put("date", c.remove("data")), "date"),
-                misspelled("PodDisruptionBudget: maxUnavailble", BASE, "PodDisruptionBudget", LIVE_WORKER,
-                        p -> map(p, "spec").put("maxUnavailble", 1), "maxUnavailble"),
-                misspelled("Job: backoffLimits (for backoffLimit)", RERENDER, "Job", "miniatura-rerender",
-                        j -> map(j, "spec").put("backoffLimits", 3), "backoffLimits"));
+                misspelled(
+                        "Deployment: spec.replica (for replicas)",
+                        BASE,
+                        "Deployment",
+                        INGEST_API,
+                        d -> map(d, "spec").put("replica", 3),
+                        "replica"),
+                misspelled(
+                        "Deployment: readOnlyRootFileSystem (for readOnlyRootFilesystem)",
+                        BASE,
+                        "Deployment",
+                        LIVE_WORKER,
+                        d -> map(container(d), "securityContext").put("readOnlyRootFileSystem", true),
+                        "readOnlyRootFileSystem"),
+                misspelled(
+                        "Deployment: livenesProbe (for livenessProbe)",
+                        PROD,
+                        "Deployment",
+                        BULK_WORKER,
+                        d -> container(d).put("livenesProbe", container(d).remove("livenessProbe")),
+                        "livenesProbe"),
+                misspelled(
+                        "Deployment: terminationGracePeriodSeconds on the container, not the pod",
+                        BASE,
+                        "Deployment",
+                        LIVE_WORKER,
+                        d -> container(d).put("terminationGracePeriodSeconds", 45),
+                        "terminationGracePeriodSeconds"),
+                misspelled(
+                        "Deployment: metdata (for metadata) of the pod template",
+                        DEV,
+                        "Deployment",
+                        LIVE_WORKER,
+                        d -> map(d, "spec", "template").put("metdata", Map.of()),
+                        "metdata"),
+                misspelled(
+                        "Service: spec.port (for ports)",
+                        BASE,
+                        "Service",
+                        INGEST_API,
+                        s -> map(s, "spec").put("port", 80),
+                        "port"),
+                misspelled(
+                        "ConfigMap: date (for data)",
+                        BASE,
+                        "ConfigMap",
+                        CATALOG,
+                        c -> c.put("date", c.remove("data")),
+                        "date"),
+                misspelled(
+                        "PodDisruptionBudget: maxUnavailble",
+                        BASE,
+                        "PodDisruptionBudget",
+                        LIVE_WORKER,
+                        p -> map(p, "spec").put("maxUnavailble", 1),
+                        "maxUnavailble"),
+                misspelled(
+                        "Job: backoffLimits (for backoffLimit)",
+                        RERENDER,
+                        "Job",
+                        "miniatura-rerender",
+                        j -> map(j, "spec").put("backoffLimits", 3),
+                        "backoffLimits"));
     }
 
-    private static Arguments misspelled(String title, String dir, String kind, String name,
-            Consumer<Map<String, Object>> breakIt, String field) {
+    private static Arguments misspelled(
+            String title, String dir, String kind, String name, Consumer<Map<String, Object>> breakIt, String field) {
         return Arguments.of(Named.of(title, dir), kind, name, breakIt, field);
     }
 
@@ -195,42 +249,71 @@ class DeployManifestsTest {
     @ParameterizedTest
     @MethodSource("environments")
     void everyKedaObjectMatchesItsCrdSchema(String dir) {
-        List<Map<String, Object>> keda = render(dir).stream().filter(o -> KEDA_KINDS.contains(type(o))).toList();
-        assertThat(keda).extracting(o -> o.get("kind") + "/" + name(o)).contains(
-                "ScaledObject/" + LIVE_WORKER, "ScaledObject/" + BULK_WORKER, "TriggerAuthentication/" + KAFKA_AUTH);
+        List<Map<String, Object>> keda =
+                render(dir).stream().filter(o -> KEDA_KINDS.contains(type(o))).toList();
+        assertThat(keda)
+                .extracting(o -> o.get("kind") + "/" + name(o))
+                .contains(
+                        "ScaledObject/" + LIVE_WORKER,
+                        "ScaledObject/" + BULK_WORKER,
+                        "TriggerAuthentication/" + KAFKA_AUTH);
         for (Map<String, Object> object : keda) {
-            assertThat(KedaSchemas.problems(REPO, object)).as("%s %s in %s", object.get("kind"), name(object), dir).isEmpty();
+            assertThat(KedaSchemas.problems(REPO, object))
+                    .as("%s %s in %s", object.get("kind"), name(object), dir)
+                    .isEmpty();
         }
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("brokenKedaObjects")
-    void theSchemaCheckRejectsABrokenKedaObject(String kind, String name, Consumer<Map<String, Object>> breakIt,
-            String expectedInProblem) {
+    void theSchemaCheckRejectsABrokenKedaObject(
+            String kind, String name, Consumer<Map<String, Object>> breakIt, String expectedInProblem) {
         Map<String, Object> object = deepCopy(only(render(BASE), kind, name));
         assertThat(KedaSchemas.problems(REPO, object)).as("the unbroken copy").isEmpty();
         breakIt.accept(object);
-        assertThat(KedaSchemas.problems(REPO, object)).as("problems found")
+        assertThat(KedaSchemas.problems(REPO, object))
+                .as("problems found")
                 .anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
     }
 
     static Stream<Arguments> brokenKedaObjects() {
         return Stream.of(
-                brokenKeda("TriggerAuthentication: secretTargetRefs (for secretTargetRef)", "TriggerAuthentication", KAFKA_AUTH,
-                        t -> map(t, "spec").put("secretTargetRefs", map(t, "spec").remove("secretTargetRef")), "secretTargetRefs"),
-                brokenKeda("TriggerAuthentication: a secretTargetRef without its key", "TriggerAuthentication", KAFKA_AUTH,
-                        t -> list(map(t, "spec"), "secretTargetRef").get(0).remove("key"), "key"),
-                brokenKeda("ScaledObject: authenticationRef with nam (for name)", "ScaledObject", LIVE_WORKER,
-                        s -> kafkaTrigger(s).put("authenticationRef", Map.of("nam", KAFKA_AUTH)), "nam"),
-                brokenKeda("ScaledObject: scaleDown.stabilisationWindowSeconds", "ScaledObject", LIVE_WORKER,
+                brokenKeda(
+                        "TriggerAuthentication: secretTargetRefs (for secretTargetRef)",
+                        "TriggerAuthentication",
+                        KAFKA_AUTH,
+                        t -> map(t, "spec")
+                                .put("secretTargetRefs", map(t, "spec").remove("secretTargetRef")),
+                        "secretTargetRefs"),
+                brokenKeda(
+                        "TriggerAuthentication: a secretTargetRef without its key",
+                        "TriggerAuthentication",
+                        KAFKA_AUTH,
+                        t -> list(map(t, "spec"), "secretTargetRef").get(0).remove("key"),
+                        "key"),
+                brokenKeda(
+                        "ScaledObject: authenticationRef with nam (for name)",
+                        "ScaledObject",
+                        LIVE_WORKER,
+                        s -> kafkaTrigger(s).put("authenticationRef", Map.of("nam", KAFKA_AUTH)),
+                        "nam"),
+                brokenKeda(
+                        "ScaledObject: scaleDown.stabilisationWindowSeconds",
+                        "ScaledObject",
+                        LIVE_WORKER,
                         s -> map(s, "spec", "advanced", "horizontalPodAutoscalerConfig", "behavior", "scaleDown")
-                                .put("stabilisationWindowSeconds", 300), "stabilisationWindowSeconds"),
-                brokenKeda("ScaledObject: an unquoted cpu utilization (value: 75)", "ScaledObject", LIVE_WORKER,
-                        s -> map(trigger(s, "cpu"), "metadata").put("value", 75), "value"));
+                                .put("stabilisationWindowSeconds", 300),
+                        "stabilisationWindowSeconds"),
+                brokenKeda(
+                        "ScaledObject: an unquoted cpu utilization (value: 75)",
+                        "ScaledObject",
+                        LIVE_WORKER,
+                        s -> map(trigger(s, "cpu"), "metadata").put("value", 75),
+                        "value"));
     }
 
-    private static Arguments brokenKeda(String title, String kind, String name, Consumer<Map<String, Object>> breakIt,
-            String expectedInProblem) {
+    private static Arguments brokenKeda(
+            String title, String kind, String name, Consumer<Map<String, Object>> breakIt, String expectedInProblem) {
         return Arguments.of(Named.of(title, kind), name, breakIt, expectedInProblem);
     }
 
@@ -243,19 +326,24 @@ class DeployManifestsTest {
     @SuppressWarnings("unchecked")
     void strimziObjectsUseItsV1Api(String dir) {
         List<Map<String, Object>> strimzi = render(dir).stream()
-                .filter(o -> String.valueOf(o.get("apiVersion")).startsWith("kafka.strimzi.io/")).toList();
+                .filter(o -> String.valueOf(o.get("apiVersion")).startsWith("kafka.strimzi.io/"))
+                .toList();
         assertThat(strimzi).isNotEmpty().allSatisfy(o -> {
             String what = dir + ": " + o.get("kind") + " " + name(o);
             assertThat(o.get("apiVersion")).as(what).isEqualTo("kafka.strimzi.io/v1");
             assertThat(o.get("kind")).as(what).isEqualTo("KafkaTopic");
-            assertThat(map(o, "metadata", "labels")).as("%s: the cluster it belongs to", what).containsKey("strimzi.io/cluster");
+            assertThat(map(o, "metadata", "labels"))
+                    .as("%s: the cluster it belongs to", what)
+                    .containsKey("strimzi.io/cluster");
             Map<String, Object> spec = map(o, "spec");
             assertThat(spec.keySet()).as(what).isSubsetOf("topicName", "partitions", "replicas", "config");
             assertThat(spec.get("partitions")).as(what).isInstanceOf(Integer.class);
             assertThat((Integer) spec.get("partitions")).as(what).isPositive();
             assertThat((Integer) spec.get("replicas")).as(what).isBetween(1, 32767);
-            ((Map<String, Object>) spec.get("config")).forEach((key, value) -> assertThat(value).as("%s: %s", what, key)
-                    .isInstanceOfAny(String.class, Number.class, Boolean.class));
+            ((Map<String, Object>) spec.get("config"))
+                    .forEach((key, value) -> assertThat(value)
+                            .as("%s: %s", what, key)
+                            .isInstanceOfAny(String.class, Number.class, Boolean.class));
         });
     }
 
@@ -268,31 +356,53 @@ class DeployManifestsTest {
         assertThat(pods).isNotEmpty();
         for (PodSpec pod : pods) {
             PodSecurityContext podSecurity = pod.getSecurityContext();
-            assertThat(pod.getAutomountServiceAccountToken()).as("no API token: nothing here calls the API server").isFalse();
+            assertThat(pod.getAutomountServiceAccountToken())
+                    .as("no API token: nothing here calls the API server")
+                    .isFalse();
             for (Container container : pod.getContainers()) {
                 String what = dir + ": container " + container.getName();
                 assertThat(imageName(container.getImage())).as(what).isIn("miniatura-worker", "miniatura-ingest-api");
                 assertThat(container.getResources()).as(what).isNotNull();
-                assertThat(container.getResources().getRequests()).as("%s: requests", what).containsKeys("cpu", "memory");
-                assertThat(container.getResources().getLimits()).as("%s: limits", what).containsKeys("cpu", "memory");
+                assertThat(container.getResources().getRequests())
+                        .as("%s: requests", what)
+                        .containsKeys("cpu", "memory");
+                assertThat(container.getResources().getLimits())
+                        .as("%s: limits", what)
+                        .containsKeys("cpu", "memory");
                 assertThat(container.getResources().getLimits().get("memory").getNumericalAmount())
                         .as("%s: memory limit >= request", what)
-                        .isGreaterThanOrEqualTo(container.getResources().getRequests().get("memory").getNumericalAmount());
+                        .isGreaterThanOrEqualTo(container
+                                .getResources()
+                                .getRequests()
+                                .get("memory")
+                                .getNumericalAmount());
                 SecurityContext security = container.getSecurityContext();
                 assertThat(security).as(what).isNotNull();
-                Boolean nonRoot = security.getRunAsNonRoot() != null ? security.getRunAsNonRoot()
+                Boolean nonRoot = security.getRunAsNonRoot() != null
+                        ? security.getRunAsNonRoot()
                         : podSecurity == null ? null : podSecurity.getRunAsNonRoot();
                 assertThat(nonRoot).as("%s: runAsNonRoot", what).isTrue();
-                assertThat(security.getReadOnlyRootFilesystem()).as("%s: readOnlyRootFilesystem", what).isTrue();
-                assertThat(security.getAllowPrivilegeEscalation()).as("%s: allowPrivilegeEscalation", what).isFalse();
+                assertThat(security.getReadOnlyRootFilesystem())
+                        .as("%s: readOnlyRootFilesystem", what)
+                        .isTrue();
+                assertThat(security.getAllowPrivilegeEscalation())
+                        .as("%s: allowPrivilegeEscalation", what)
+                        .isFalse();
                 assertThat(security.getCapabilities()).as(what).isNotNull();
-                assertThat(security.getCapabilities().getDrop()).as("%s: capabilities dropped", what).containsExactly("ALL");
+                assertThat(security.getCapabilities().getDrop())
+                        .as("%s: capabilities dropped", what)
+                        .containsExactly("ALL");
                 assertThat(security.getPrivileged()).as("%s: privileged", what).isNotEqualTo(Boolean.TRUE);
                 // The one writable path, an emptyDir.
-                String tmp = container.getVolumeMounts().stream().filter(m -> "/tmp".equals(m.getMountPath()))
-                        .map(VolumeMount::getName).findFirst().orElse(null);
+                String tmp = container.getVolumeMounts().stream()
+                        .filter(m -> "/tmp".equals(m.getMountPath()))
+                        .map(VolumeMount::getName)
+                        .findFirst()
+                        .orElse(null);
                 assertThat(tmp).as("%s: a writable /tmp", what).isNotNull();
-                assertThat(volume(pod, tmp).getEmptyDir()).as("%s: /tmp is an emptyDir", what).isNotNull();
+                assertThat(volume(pod, tmp).getEmptyDir())
+                        .as("%s: /tmp is an emptyDir", what)
+                        .isNotNull();
             }
         }
     }
@@ -302,10 +412,12 @@ class DeployManifestsTest {
     @MethodSource("environments")
     void everyServerHasLivenessReadinessAndStartupProbesOnActuator(String dir) {
         List<Deployment> deployments = objects(dir, Deployment.class);
-        assertThat(deployments).extracting(d -> d.getMetadata().getName())
+        assertThat(deployments)
+                .extracting(d -> d.getMetadata().getName())
                 .containsExactlyInAnyOrder(INGEST_API, LIVE_WORKER, BULK_WORKER);
         for (Deployment deployment : deployments) {
-            for (Container container : deployment.getSpec().getTemplate().getSpec().getContainers()) {
+            for (Container container :
+                    deployment.getSpec().getTemplate().getSpec().getContainers()) {
                 String what = dir + ": " + deployment.getMetadata().getName();
                 int port = 8081; // actuator's: the worker's only port, the API's management.server.port
                 assertThat(probe(container, container.getLivenessProbe(), what + " liveness"))
@@ -328,27 +440,37 @@ class DeployManifestsTest {
         List<Service> services = objects(dir, Service.class);
         for (Deployment deployment : objects(dir, Deployment.class)) {
             String what = dir + ": " + deployment.getMetadata().getName();
-            Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-            int actuator = containerPort(container, container.getReadinessProbe().getHttpGet().getPort());
+            Container container =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            int actuator = containerPort(
+                    container, container.getReadinessProbe().getHttpGet().getPort());
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations())
                     .as("%s: Prometheus scrapes actuator's port", what)
                     .containsEntry("prometheus.io/port", String.valueOf(actuator))
                     .containsEntry("prometheus.io/path", "/actuator/prometheus");
-            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+            Map<String, String> podLabels =
+                    deployment.getSpec().getTemplate().getMetadata().getLabels();
             for (Service service : services) {
-                if (!podLabels.entrySet().containsAll(service.getSpec().getSelector().entrySet())) {
+                if (!podLabels
+                        .entrySet()
+                        .containsAll(service.getSpec().getSelector().entrySet())) {
                     continue;
                 }
                 for (ServicePort port : service.getSpec().getPorts()) {
                     assertThat(containerPort(container, port.getTargetPort()))
-                            .as("%s: Service %s publishes actuator's port", what, service.getMetadata().getName())
+                            .as(
+                                    "%s: Service %s publishes actuator's port",
+                                    what, service.getMetadata().getName())
                             .isNotEqualTo(actuator);
                 }
             }
             if (deployment.getMetadata().getName().equals(INGEST_API)) {
-                assertThat(env(container)).as("%s: actuator on a port of its own", what)
+                assertThat(env(container))
+                        .as("%s: actuator on a port of its own", what)
                         .containsEntry("MANAGEMENT_SERVER_PORT", String.valueOf(actuator));
-                assertThat(containerPort(container, new IntOrString("http"))).as(what).isNotEqualTo(actuator);
+                assertThat(containerPort(container, new IntOrString("http")))
+                        .as(what)
+                        .isNotEqualTo(actuator);
             }
         }
     }
@@ -358,19 +480,27 @@ class DeployManifestsTest {
     void workerLanesScaleWithinTheirPartitionsAndDrainGracefully(String dir) {
         List<Map<String, Object>> objects = render(dir);
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        for (Map<String, Object> topic : objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
-            partitions.put((String) map(topic, "spec").get("topicName"), (Integer) map(topic, "spec").get("partitions"));
+        for (Map<String, Object> topic :
+                objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
+            partitions.put((String) map(topic, "spec").get("topicName"), (Integer)
+                    map(topic, "spec").get("partitions"));
         }
         Map<String, Object> workerDefaults = classpathYaml("miniatura/worker-defaults.yml");
         Map<String, Object> sharedDefaults = classpathYaml("miniatura/defaults.yml");
-        int defaultConcurrency = (Integer) map(workerDefaults, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer")
-                .get("concurrency");
-        int shutdownDeadline = seconds((String) map(workerDefaults, "miniatura", "worker").get("shutdown-deadline"));
+        int defaultConcurrency =
+                (Integer) map(workerDefaults, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer")
+                        .get("concurrency");
+        int shutdownDeadline =
+                seconds((String) map(workerDefaults, "miniatura", "worker").get("shutdown-deadline"));
 
-        List<Map<String, Object>> scaledObjects = objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> scaledObjects = objects.stream()
+                .filter(o -> "ScaledObject".equals(o.get("kind")))
+                .toList();
         assertThat(scaledObjects).extracting(Yamls::name).containsExactlyInAnyOrder(LIVE_WORKER, BULK_WORKER);
-        Set<String> triggerAuths = Set.copyOf(objects.stream().filter(o -> "TriggerAuthentication".equals(o.get("kind")))
-                .map(Yamls::name).toList());
+        Set<String> triggerAuths = Set.copyOf(objects.stream()
+                .filter(o -> "TriggerAuthentication".equals(o.get("kind")))
+                .map(Yamls::name)
+                .toList());
         Set<String> lanes = new java.util.TreeSet<>();
         for (Map<String, Object> scaledObject : scaledObjects) {
             String what = dir + ": ScaledObject " + name(scaledObject);
@@ -378,23 +508,37 @@ class DeployManifestsTest {
             Map<String, Object> target = map(spec, "scaleTargetRef");
             assertThat(target.getOrDefault("kind", "Deployment")).isEqualTo("Deployment");
             Deployment deployment = only(objects(dir, Deployment.class), (String) target.get("name"));
-            assertThat(deployment.getSpec().getReplicas()).as("%s: KEDA owns the replica count", what).isNull();
+            assertThat(deployment.getSpec().getReplicas())
+                    .as("%s: KEDA owns the replica count", what)
+                    .isNull();
             PodSpec pod = deployment.getSpec().getTemplate().getSpec();
             Container container = pod.getContainers().get(0);
             Map<String, String> env = env(container);
 
             // The lane the pods consume is the one the trigger measures.
-            String topic = env.getOrDefault("MINIATURA_WORKER_TOPIC", (String) map(sharedDefaults, "miniatura", "kafka").get("topic"));
-            String group = env.getOrDefault("MINIATURA_WORKER_GROUP", (String) map(workerDefaults, "miniatura", "worker").get("group"));
+            String topic = env.getOrDefault("MINIATURA_WORKER_TOPIC", (String)
+                    map(sharedDefaults, "miniatura", "kafka").get("topic"));
+            String group = env.getOrDefault("MINIATURA_WORKER_GROUP", (String)
+                    map(workerDefaults, "miniatura", "worker").get("group"));
             Map<String, Object> kafka = kafkaTrigger(scaledObject);
-            assertThat(map(kafka, "metadata")).as(what).containsEntry("topic", topic).containsEntry("consumerGroup", group);
-            assertThat(lanes.add(topic + "/" + group)).as("%s: a lane of its own", what).isTrue();
-            assertThat(Integer.parseInt((String) map(kafka, "metadata").get("lagThreshold"))).as(what).isPositive();
-            assertThat(map(kafka, "authenticationRef").get("name")).as("%s: authenticationRef", what)
-                    .isEqualTo(KAFKA_AUTH).isIn(triggerAuths);
+            assertThat(map(kafka, "metadata"))
+                    .as(what)
+                    .containsEntry("topic", topic)
+                    .containsEntry("consumerGroup", group);
+            assertThat(lanes.add(topic + "/" + group))
+                    .as("%s: a lane of its own", what)
+                    .isTrue();
+            assertThat(Integer.parseInt((String) map(kafka, "metadata").get("lagThreshold")))
+                    .as(what)
+                    .isPositive();
+            assertThat(map(kafka, "authenticationRef").get("name"))
+                    .as("%s: authenticationRef", what)
+                    .isEqualTo(KAFKA_AUTH)
+                    .isIn(triggerAuths);
             for (Map<String, Object> trigger : list(spec, "triggers")) {
                 if ("cpu".equals(trigger.get("type"))) {
-                    assertThat(container.getResources().getRequests()).as("%s: a cpu trigger needs a cpu request", what)
+                    assertThat(container.getResources().getRequests())
+                            .as("%s: a cpu trigger needs a cpu request", what)
                             .containsKey("cpu");
                 }
             }
@@ -403,13 +547,17 @@ class DeployManifestsTest {
             int concurrency = Integer.parseInt(env.getOrDefault(CONCURRENCY_ENV, String.valueOf(defaultConcurrency)));
             int maxReplicas = (Integer) spec.get("maxReplicaCount");
             assertThat(partitions).as(what).containsKey(topic);
-            assertThat(maxReplicas * concurrency).as("%s: maxReplicaCount %d x %d threads <= %d partitions of %s",
-                    what, maxReplicas, concurrency, partitions.get(topic), topic).isLessThanOrEqualTo(partitions.get(topic));
+            assertThat(maxReplicas * concurrency)
+                    .as(
+                            "%s: maxReplicaCount %d x %d threads <= %d partitions of %s",
+                            what, maxReplicas, concurrency, partitions.get(topic), topic)
+                    .isLessThanOrEqualTo(partitions.get(topic));
             assertThat(concurrency).as(what).isEqualTo(2);
 
             // On SIGTERM a worker finishes the image in hand within its shutdown deadline.
-            assertThat(pod.getTerminationGracePeriodSeconds()).as("%s: terminationGracePeriodSeconds > shutdown-deadline %d s",
-                    what, shutdownDeadline).isGreaterThan((long) shutdownDeadline);
+            assertThat(pod.getTerminationGracePeriodSeconds())
+                    .as("%s: terminationGracePeriodSeconds > shutdown-deadline %d s", what, shutdownDeadline)
+                    .isGreaterThan((long) shutdownDeadline);
         }
         assertThat(lanes).hasSize(2);
     }
@@ -427,21 +575,30 @@ class DeployManifestsTest {
     void noLaneScalesUpOnMissingOffsets(String dir) {
         List<Map<String, Object>> objects = render(dir);
         Map<String, Integer> partitions = new LinkedHashMap<>();
-        for (Map<String, Object> topic : objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
-            partitions.put((String) map(topic, "spec").get("topicName"), (Integer) map(topic, "spec").get("partitions"));
+        for (Map<String, Object> topic :
+                objects.stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList()) {
+            partitions.put((String) map(topic, "spec").get("topicName"), (Integer)
+                    map(topic, "spec").get("partitions"));
         }
-        for (Map<String, Object> scaledObject : objects.stream().filter(o -> "ScaledObject".equals(o.get("kind"))).toList()) {
+        for (Map<String, Object> scaledObject : objects.stream()
+                .filter(o -> "ScaledObject".equals(o.get("kind")))
+                .toList()) {
             String what = dir + ": ScaledObject " + name(scaledObject);
             Map<String, Object> metadata = map(kafkaTrigger(scaledObject), "metadata");
-            assertThat(metadata).as(what).containsEntry("offsetResetPolicy", "latest")
+            assertThat(metadata)
+                    .as(what)
+                    .containsEntry("offsetResetPolicy", "latest")
                     .containsEntry("scaleToZeroOnInvalidOffset", "false");
             // KEDA's lag for a partition without an offset, under policy latest, is 1.
             int lagWithoutOffsets = partitions.get((String) metadata.get("topic"));
             int lagThreshold = Integer.parseInt((String) metadata.get("lagThreshold"));
             int pods = (lagWithoutOffsets + lagThreshold - 1) / lagThreshold;
             int min = (Integer) map(scaledObject, "spec").getOrDefault("minReplicaCount", 0);
-            assertThat(pods).as("%s: pods for a group without offsets on %d partitions (lagThreshold %d)", what,
-                    lagWithoutOffsets, lagThreshold).isLessThanOrEqualTo(Math.max(1, min));
+            assertThat(pods)
+                    .as(
+                            "%s: pods for a group without offsets on %d partitions (lagThreshold %d)",
+                            what, lagWithoutOffsets, lagThreshold)
+                    .isLessThanOrEqualTo(Math.max(1, min));
         }
     }
 
@@ -450,59 +607,93 @@ class DeployManifestsTest {
     void everyDeploymentHasADisruptionBudgetAndTheApiAService(String dir) {
         List<PodDisruptionBudget> budgets = objects(dir, PodDisruptionBudget.class);
         for (Deployment deployment : objects(dir, Deployment.class)) {
-            Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-            assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+            Map<String, String> podLabels =
+                    deployment.getSpec().getTemplate().getMetadata().getLabels();
+            assertThat(podLabels)
+                    .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
             List<PodDisruptionBudget> covering = budgets.stream()
-                    .filter(b -> podLabels.entrySet().containsAll(b.getSpec().getSelector().getMatchLabels().entrySet())).toList();
-            assertThat(covering).as("%s: PodDisruptionBudgets of %s", dir, deployment.getMetadata().getName()).hasSize(1);
+                    .filter(b -> podLabels
+                            .entrySet()
+                            .containsAll(
+                                    b.getSpec().getSelector().getMatchLabels().entrySet()))
+                    .toList();
+            assertThat(covering)
+                    .as(
+                            "%s: PodDisruptionBudgets of %s",
+                            dir, deployment.getMetadata().getName())
+                    .hasSize(1);
             IntOrString maxUnavailable = covering.get(0).getSpec().getMaxUnavailable();
-            assertThat(maxUnavailable).as("maxUnavailable (minAvailable could block every drain of a small lane)").isNotNull();
+            assertThat(maxUnavailable)
+                    .as("maxUnavailable (minAvailable could block every drain of a small lane)")
+                    .isNotNull();
             assertThat(deployment.getSpec().getTemplate().getSpec().getTopologySpreadConstraints())
-                    .as("%s: spread over zones and nodes", deployment.getMetadata().getName())
-                    .extracting(c -> c.getTopologyKey()).contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+                    .as(
+                            "%s: spread over zones and nodes",
+                            deployment.getMetadata().getName())
+                    .extracting(c -> c.getTopologyKey())
+                    .contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
         }
         Service service = only(objects(dir, Service.class), INGEST_API);
         Deployment api = only(objects(dir, Deployment.class), INGEST_API);
-        assertThat(api.getSpec().getTemplate().getMetadata().getLabels()).containsAllEntriesOf(service.getSpec().getSelector());
+        assertThat(api.getSpec().getTemplate().getMetadata().getLabels())
+                .containsAllEntriesOf(service.getSpec().getSelector());
         ServicePort port = service.getSpec().getPorts().get(0);
         assertThat(port.getName()).isEqualTo("http");
         assertThat(port.getPort()).isEqualTo(80);
-        assertThat(containerPort(api.getSpec().getTemplate().getSpec().getContainers().get(0), port.getTargetPort())).isEqualTo(8080);
+        assertThat(containerPort(
+                        api.getSpec().getTemplate().getSpec().getContainers().get(0), port.getTargetPort()))
+                .isEqualTo(8080);
     }
 
     @ParameterizedTest
     @MethodSource("builds")
     void everyPodReadsTheVariantCatalogAndOnlyConfigMapsAndPlatformSecretsThatExist(String dir) {
-        Set<String> configMaps = Set.copyOf(objects(BASE, ConfigMap.class).stream().map(c -> c.getMetadata().getName()).toList());
+        Set<String> configMaps = Set.copyOf(objects(BASE, ConfigMap.class).stream()
+                .map(c -> c.getMetadata().getName())
+                .toList());
         for (PodSpec pod : podSpecs(dir)) {
             Container container = pod.getContainers().get(0);
             String what = dir + ": " + container.getName();
-            assertThat(env(container)).as(what).containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:/config/");
-            String mounted = container.getVolumeMounts().stream().filter(m -> "/config".equals(m.getMountPath()))
-                    .map(VolumeMount::getName).findFirst().orElse(null);
+            assertThat(env(container))
+                    .as(what)
+                    .containsEntry("SPRING_CONFIG_ADDITIONAL_LOCATION", "optional:file:/config/");
+            String mounted = container.getVolumeMounts().stream()
+                    .filter(m -> "/config".equals(m.getMountPath()))
+                    .map(VolumeMount::getName)
+                    .findFirst()
+                    .orElse(null);
             assertThat(mounted).as("%s: /config mounted", what).isNotNull();
             assertThat(volume(pod, mounted).getConfigMap()).as(what).isNotNull();
             assertThat(volume(pod, mounted).getConfigMap().getName()).as(what).isEqualTo(CATALOG);
             for (Volume volume : pod.getVolumes()) {
                 if (volume.getConfigMap() != null) {
-                    assertThat(configMaps).as(what).contains(volume.getConfigMap().getName());
+                    assertThat(configMaps)
+                            .as(what)
+                            .contains(volume.getConfigMap().getName());
                 }
                 if (volume.getSecret() != null) {
-                    assertThat(volume.getSecret().getSecretName()).as("%s: the one Secret volume, Strimzi's cluster CA", what)
+                    assertThat(volume.getSecret().getSecretName())
+                            .as("%s: the one Secret volume, Strimzi's cluster CA", what)
                             .isEqualTo(STRIMZI_CLUSTER_CA);
                 }
             }
             for (EnvFromSource source : container.getEnvFrom()) {
                 if (source.getConfigMapRef() != null) {
-                    assertThat(configMaps).as(what).contains(source.getConfigMapRef().getName());
+                    assertThat(configMaps)
+                            .as(what)
+                            .contains(source.getConfigMapRef().getName());
                 }
                 if (source.getSecretRef() != null) {
-                    assertThat(PLATFORM_SECRETS).as(what).contains(source.getSecretRef().getName());
+                    assertThat(PLATFORM_SECRETS)
+                            .as(what)
+                            .contains(source.getSecretRef().getName());
                 }
             }
             for (EnvVar variable : container.getEnv()) {
                 if (variable.getValueFrom() != null && variable.getValueFrom().getSecretKeyRef() != null) {
-                    assertThat(PLATFORM_SECRETS).as(what).contains(variable.getValueFrom().getSecretKeyRef().getName());
+                    assertThat(PLATFORM_SECRETS)
+                            .as(what)
+                            .contains(variable.getValueFrom().getSecretKeyRef().getName());
                 }
             }
         }
@@ -520,22 +711,37 @@ class DeployManifestsTest {
             for (Container container : pod.getContainers()) {
                 String what = dir + ": container " + container.getName();
                 EnvVar protocol = container.getEnv().stream()
-                        .filter(v -> v.getName().equals("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL")).findFirst().orElse(null);
-                assertThat(protocol).as("%s: security.protocol from the Secret %s", what, KAFKA_AUTH).isNotNull();
-                assertThat(protocol.getValueFrom().getSecretKeyRef().getName()).as(what).isEqualTo(KAFKA_AUTH);
+                        .filter(v -> v.getName().equals("SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL"))
+                        .findFirst()
+                        .orElse(null);
+                assertThat(protocol)
+                        .as("%s: security.protocol from the Secret %s", what, KAFKA_AUTH)
+                        .isNotNull();
+                assertThat(protocol.getValueFrom().getSecretKeyRef().getName())
+                        .as(what)
+                        .isEqualTo(KAFKA_AUTH);
                 Map<String, String> env = env(container);
-                assertThat(env).as("%s: a truststore for SASL_SSL", what)
+                assertThat(env)
+                        .as("%s: a truststore for SASL_SSL", what)
                         .containsEntry("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_TYPE", "PEM")
                         .containsKey("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION");
                 Path location = Path.of(env.get("SPRING_KAFKA_PROPERTIES_SSL_TRUSTSTORE_LOCATION"));
                 VolumeMount mount = container.getVolumeMounts().stream()
-                        .filter(m -> location.getParent().equals(Path.of(m.getMountPath()))).findFirst().orElse(null);
-                assertThat(mount).as("%s: a volume mounted at %s", what, location.getParent()).isNotNull();
+                        .filter(m -> location.getParent().equals(Path.of(m.getMountPath())))
+                        .findFirst()
+                        .orElse(null);
+                assertThat(mount)
+                        .as("%s: a volume mounted at %s", what, location.getParent())
+                        .isNotNull();
                 assertThat(mount.getReadOnly()).as(what).isTrue();
-                io.fabric8.kubernetes.api.model.SecretVolumeSource secret = volume(pod, mount.getName()).getSecret();
-                assertThat(secret).as("%s: %s is a Secret volume", what, mount.getName()).isNotNull();
+                io.fabric8.kubernetes.api.model.SecretVolumeSource secret =
+                        volume(pod, mount.getName()).getSecret();
+                assertThat(secret)
+                        .as("%s: %s is a Secret volume", what, mount.getName())
+                        .isNotNull();
                 assertThat(secret.getSecretName()).as(what).isEqualTo(STRIMZI_CLUSTER_CA);
-                assertThat(secret.getItems()).as("%s: the CA certificate at %s", what, location)
+                assertThat(secret.getItems())
+                        .as("%s: the CA certificate at %s", what, location)
                         .anySatisfy(item -> assertThat(item.getKey() + " " + item.getPath())
                                 .isEqualTo("ca.crt " + location.getFileName()));
             }
@@ -549,7 +755,8 @@ class DeployManifestsTest {
         assertThat(catalog.getData()).containsOnlyKeys("application.yml");
         Map<String, Object> mounted = new Yaml().load(catalog.getData().get("application.yml"));
         Map<String, Object> defaults = classpathYaml("miniatura/defaults.yml");
-        assertThat(map(mounted, "miniatura", "variants")).as("the catalog mounted at /config/application.yml")
+        assertThat(map(mounted, "miniatura", "variants"))
+                .as("the catalog mounted at /config/application.yml")
                 .isEqualTo(map(defaults, "miniatura", "variants"));
     }
 
@@ -557,15 +764,21 @@ class DeployManifestsTest {
     void noSecretIsCommitted() throws IOException {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(REPO.resolve("deploy"))) {
-            files = walk.filter(p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml")).sorted().toList();
+            files = walk.filter(
+                            p -> p.toString().endsWith(".yaml") || p.toString().endsWith(".yml"))
+                    .sorted()
+                    .toList();
         }
         assertThat(files).isNotEmpty();
         for (Path file : files) {
             for (Object document : new Yaml().loadAll(Files.readString(file))) {
                 if (document instanceof Map<?, ?> object) {
-                    assertThat(object.get("kind")).as("%s: the platform creates the Secrets", REPO.relativize(file))
+                    assertThat(object.get("kind"))
+                            .as("%s: the platform creates the Secrets", REPO.relativize(file))
                             .isNotEqualTo("Secret");
-                    assertThat(object.containsKey("secretGenerator")).as("%s: no secretGenerator", REPO.relativize(file)).isFalse();
+                    assertThat(object.containsKey("secretGenerator"))
+                            .as("%s: no secretGenerator", REPO.relativize(file))
+                            .isFalse();
                 }
             }
         }
@@ -593,11 +806,17 @@ class DeployManifestsTest {
                 List<String> command = container.getCommand().isEmpty() ? image.entrypoint() : container.getCommand();
                 int jar = command.indexOf("-jar");
                 if (jar >= 0) {
-                    assertThat(image.holdsFile(command.get(jar + 1))).as("%s runs -jar %s, a file %s does not put in the image",
-                            what, command.get(jar + 1), REPO.relativize(dockerfile)).isTrue();
+                    assertThat(image.holdsFile(command.get(jar + 1)))
+                            .as(
+                                    "%s runs -jar %s, a file %s does not put in the image",
+                                    what, command.get(jar + 1), REPO.relativize(dockerfile))
+                            .isTrue();
                 }
-                assertThat(command).as("%s: the ENTRYPOINT of %s", what, REPO.relativize(dockerfile)).isEqualTo(image.entrypoint());
-                assertThat(container.getWorkingDir()).as("%s: the image's WORKDIR, where the launcher finds the classes", what)
+                assertThat(command)
+                        .as("%s: the ENTRYPOINT of %s", what, REPO.relativize(dockerfile))
+                        .isEqualTo(image.entrypoint());
+                assertThat(container.getWorkingDir())
+                        .as("%s: the image's WORKDIR, where the launcher finds the classes", what)
                         .isIn(null, image.workdir(), image.workdir().replaceAll("/$", ""));
             }
         }
@@ -609,7 +828,9 @@ class DeployManifestsTest {
         assertThat(image.entrypoint()).containsExactly("java", "org.springframework.boot.loader.launch.JarLauncher");
         assertThat(image.workdir()).isEqualTo("/app/");
         assertThat(image.copied()).containsOnly("/app/");
-        assertThat(image.holdsFile("/app/miniatura-ingest-api.jar")).as("the old Job's jar").isFalse();
+        assertThat(image.holdsFile("/app/miniatura-ingest-api.jar"))
+                .as("the old Job's jar")
+                .isFalse();
     }
 
     /**
@@ -620,12 +841,14 @@ class DeployManifestsTest {
     @ValueSource(strings = {DEV, PROD, RERENDER, REPLAY_DLQ})
     @SuppressWarnings("unchecked")
     void everyImageIsMappedToATagAndProductionsToARegistry(String dir) throws IOException {
-        Map<String, Object> kustomization = new Yaml().load(Files.readString(REPO.resolve(dir).resolve("kustomization.yaml")));
+        Map<String, Object> kustomization =
+                new Yaml().load(Files.readString(REPO.resolve(dir).resolve("kustomization.yaml")));
         Map<String, Map<String, Object>> mapped = new LinkedHashMap<>();
         for (Map<String, Object> entry : (List<Map<String, Object>>) kustomization.getOrDefault("images", List.of())) {
             mapped.put((String) entry.get("name"), entry);
         }
-        List<Container> containers = podSpecs(dir).stream().flatMap(p -> p.getContainers().stream()).toList();
+        List<Container> containers =
+                podSpecs(dir).stream().flatMap(p -> p.getContainers().stream()).toList();
         assertThat(containers).isNotEmpty();
         for (Container container : containers) {
             String what = dir + ": container " + container.getName();
@@ -633,9 +856,12 @@ class DeployManifestsTest {
             assertThat(mapped).as("%s: an images: entry for %s", what, name).containsKey(name);
             Map<String, Object> entry = mapped.get(name);
             assertThat(entry.get("newTag")).as("%s: newTag", what).isNotNull();
-            assertThat(container.getImage()).as(what).isEqualTo(entry.getOrDefault("newName", name) + ":" + entry.get("newTag"));
+            assertThat(container.getImage())
+                    .as(what)
+                    .isEqualTo(entry.getOrDefault("newName", name) + ":" + entry.get("newTag"));
             if (!dir.equals(DEV)) {
-                assertThat((String) entry.get("newName")).as("%s: newName names a registry", what)
+                assertThat((String) entry.get("newName"))
+                        .as("%s: newName names a registry", what)
                         .matches("[a-z0-9-]+(\\.[a-z0-9-]+)+(:\\d+)?/([a-z0-9._-]+/)*" + name);
             }
         }
@@ -645,8 +871,15 @@ class DeployManifestsTest {
     @MethodSource("jobs")
     void everyJobRunsProductionsIngestImage(String dir) {
         Container job = podSpecs(dir).get(0).getContainers().get(0);
-        Container api = only(objects(PROD, Deployment.class), INGEST_API).getSpec().getTemplate().getSpec().getContainers().get(0);
-        assertThat(job.getImage()).as("the registry and release of deploy/overlays/prod").isEqualTo(api.getImage());
+        Container api = only(objects(PROD, Deployment.class), INGEST_API)
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+        assertThat(job.getImage())
+                .as("the registry and release of deploy/overlays/prod")
+                .isEqualTo(api.getImage());
     }
 
     // ---- what the docs tell an operator to run ----
@@ -660,26 +893,32 @@ class DeployManifestsTest {
     @Test
     void everyKubectlCommandInTheDocsIsOneKubectlAndDeployAccept() throws IOException {
         Map<String, Set<String>> commands = documentedKubectlCommands();
-        assertThat(commands.keySet()).as("kubectl commands in README.md and docs/")
+        assertThat(commands.keySet())
+                .as("kubectl commands in README.md and docs/")
                 .anyMatch(c -> c.startsWith("kubectl apply -k " + RERENDER))
                 .anyMatch(c -> c.startsWith("kubectl apply -k " + REPLAY_DLQ))
                 .anyMatch(c -> c.startsWith("kubectl logs -f job/miniatura-replay-dlq"));
-        commands.forEach((command, files) -> assertThat(kubectlProblems(command)).as("%s (%s)", command, files).isEmpty());
+        commands.forEach((command, files) -> assertThat(kubectlProblems(command))
+                .as("%s (%s)", command, files)
+                .isEmpty());
     }
 
     /** Each command fails in one way the check must tell, naming what fails. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("commandsThatCannotWork")
     void theKubectlCheckTellsWhatWouldFail(String command, String expectedInProblem) {
-        assertThat(kubectlProblems(command)).anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
+        assertThat(kubectlProblems(command))
+                .anySatisfy(problem -> assertThat(problem).contains(expectedInProblem));
     }
 
     static Stream<Arguments> commandsThatCannotWork() {
         return Stream.of(
-                Arguments.of("kubectl run replay --rm -it --image=x --env-from=configmap/miniatura-config -- replay-dlq",
+                Arguments.of(
+                        "kubectl run replay --rm -it --image=x --env-from=configmap/miniatura-config -- replay-dlq",
                         "kubectl run has no flag --env-from"),
                 Arguments.of("kubectl logs -F job/miniatura-replay-dlq", "kubectl logs has no flag -F"),
-                Arguments.of("kubectl create secret generic miniatura-storage --from-literl=A=b",
+                Arguments.of(
+                        "kubectl create secret generic miniatura-storage --from-literl=A=b",
                         "kubectl create secret generic has no flag --from-literl"),
                 Arguments.of("kubectl apply -k deploy/jobs/replay -n <namespace>", "deploy/jobs/replay is no build"),
                 Arguments.of("kubectl logs -f job/miniatura-replay -n <namespace>", "job/miniatura-replay is no Job"),
@@ -708,7 +947,8 @@ class DeployManifestsTest {
                     prose.append(raw).append('\n');
                 } else {
                     String text = raw.replaceAll("(^|\\s)#.*$", "").strip();
-                    line.append(text.endsWith("\\") ? text.substring(0, text.length() - 1) : text).append(' ');
+                    line.append(text.endsWith("\\") ? text.substring(0, text.length() - 1) : text)
+                            .append(' ');
                     if (!text.endsWith("\\")) {
                         found.add(line.toString());
                         line.setLength(0);
@@ -720,10 +960,13 @@ class DeployManifestsTest {
                 found.add(span.group(1));
             }
             for (String text : found) {
-                String command = text.replaceAll("\\$\\([^)]*\\)", "\\$(…)").split("\\s(\\||&&|;)\\s")[0]
-                        .replaceAll("\\s+", " ").strip();
+                String command = text.replaceAll("\\$\\([^)]*\\)", "\\$(…)")
+                        .split("\\s(\\||&&|;)\\s")[0]
+                        .replaceAll("\\s+", " ")
+                        .strip();
                 if (command.startsWith("kubectl ")) {
-                    commands.computeIfAbsent(command, c -> new TreeSet<>()).add(REPO.relativize(file).toString());
+                    commands.computeIfAbsent(command, c -> new TreeSet<>())
+                            .add(REPO.relativize(file).toString());
                 }
             }
         }
@@ -738,8 +981,10 @@ class DeployManifestsTest {
         List<String> words = List.of(command.split(" "));
         int end = words.indexOf("--"); // what follows is the container's command
         List<String> own = words.subList(1, end < 0 ? words.size() : end);
-        List<String> positional = own.stream().takeWhile(word -> !word.startsWith("-")).toList();
-        String help = kubectl(Stream.concat(positional.stream(), Stream.of("--help")).toList()); // flags only after them
+        List<String> positional =
+                own.stream().takeWhile(word -> !word.startsWith("-")).toList();
+        String help =
+                kubectl(Stream.concat(positional.stream(), Stream.of("--help")).toList()); // flags only after them
         Matcher usage = Pattern.compile("Usage:\\s+(kubectl [^\\n]*)").matcher(help);
         assertThat(usage.find()).as("the usage line of %s --help", command).isTrue();
         int path = 0;
@@ -751,23 +996,34 @@ class DeployManifestsTest {
         String options = help + kubectl(List.of("options"));
         List<String> problems = new ArrayList<>();
         for (String word : own.subList(path, own.size())) {
-            List<String> flags = word.startsWith("--") ? List.of(word.substring(2).split("=", 2)[0])
-                    : word.matches("-[A-Za-z]+") ? word.substring(1).chars().mapToObj(c -> String.valueOf((char) c)).toList()
-                    : List.of();
+            List<String> flags = word.startsWith("--")
+                    ? List.of(word.substring(2).split("=", 2)[0])
+                    : word.matches("-[A-Za-z]+")
+                            ? word.substring(1)
+                                    .chars()
+                                    .mapToObj(c -> String.valueOf((char) c))
+                                    .toList()
+                            : List.of();
             for (String flag : flags) {
-                String listed = flag.length() == 1 ? "-" + flag + ", --" : "(-[A-Za-z], )?--" + Pattern.quote(flag) + "[=:]";
-                if (!Pattern.compile("^\\s*" + listed, Pattern.MULTILINE).matcher(options).find()) {
+                String listed =
+                        flag.length() == 1 ? "-" + flag + ", --" : "(-[A-Za-z], )?--" + Pattern.quote(flag) + "[=:]";
+                if (!Pattern.compile("^\\s*" + listed, Pattern.MULTILINE)
+                        .matcher(options)
+                        .find()) {
                     problems.add(subcommand + " has no flag " + (flag.length() == 1 ? "-" : "--") + flag);
                 }
             }
         }
         Set<String> builds = Set.copyOf(builds().toList());
         Set<String> jobs = Set.copyOf(builds().flatMap(dir -> objects(dir, Job.class).stream())
-                .map(job -> job.getMetadata().getName()).toList());
+                .map(job -> job.getMetadata().getName())
+                .toList());
         for (int i = path; i < own.size(); i++) {
             String word = own.get(i);
             String next = i + 1 < own.size() ? own.get(i + 1) : "";
-            if (subcommand.equals("kubectl apply") && word.equals("-k") && !builds.contains(next.replaceAll("/+$", ""))) {
+            if (subcommand.equals("kubectl apply")
+                    && word.equals("-k")
+                    && !builds.contains(next.replaceAll("/+$", ""))) {
                 problems.add(next + " is no build of deploy/ that DeployManifestsTest checks");
             }
             Matcher job = Pattern.compile("jobs?/(.+)").matcher(word);
@@ -786,35 +1042,53 @@ class DeployManifestsTest {
         Map<String, Object> live = map(only(render(PROD), "ScaledObject", LIVE_WORKER), "spec");
         assertThat(live).containsEntry("minReplicaCount", 8).containsEntry("maxReplicaCount", 50);
         Map<String, Object> behavior = map(live, "advanced", "horizontalPodAutoscalerConfig", "behavior");
-        assertThat((Integer) map(behavior, "scaleDown").get("stabilizationWindowSeconds")).as("no flapping").isGreaterThanOrEqualTo(60);
+        assertThat((Integer) map(behavior, "scaleDown").get("stabilizationWindowSeconds"))
+                .as("no flapping")
+                .isGreaterThanOrEqualTo(60);
         assertThat(list(map(behavior, "scaleDown"), "policies")).isNotEmpty();
-        assertThat(list(live, "triggers")).extracting(t -> t.get("type"))
-                .containsExactly("kafka", "cpu");
+        assertThat(list(live, "triggers")).extracting(t -> t.get("type")).containsExactly("kafka", "cpu");
         Map<String, Object> bulk = map(only(render(PROD), "ScaledObject", BULK_WORKER), "spec");
         assertThat(bulk).containsEntry("minReplicaCount", 0).containsEntry("maxReplicaCount", 50);
-        assertThat(only(objects(PROD, Deployment.class), INGEST_API).getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
-        assertThat(podSpecs(PROD)).flatExtracting(PodSpec::getContainers).extracting(Container::getImage)
+        assertThat(only(objects(PROD, Deployment.class), INGEST_API).getSpec().getReplicas())
+                .isGreaterThanOrEqualTo(2);
+        assertThat(podSpecs(PROD))
+                .flatExtracting(PodSpec::getContainers)
+                .extracting(Container::getImage)
                 .allSatisfy(image -> assertThat(image).endsWith(":0.1.0"));
     }
 
     @Test
     void devIsSmall() {
         assertThat(map(only(render(DEV), "ScaledObject", LIVE_WORKER), "spec"))
-                .containsEntry("minReplicaCount", 1).containsEntry("maxReplicaCount", 3);
+                .containsEntry("minReplicaCount", 1)
+                .containsEntry("maxReplicaCount", 3);
         assertThat(map(only(render(DEV), "ScaledObject", BULK_WORKER), "spec")).containsEntry("maxReplicaCount", 2);
-        assertThat(only(objects(DEV, Deployment.class), INGEST_API).getSpec().getReplicas()).isEqualTo(1);
-        assertThat(podSpecs(DEV)).flatExtracting(PodSpec::getContainers).extracting(Container::getImage)
+        assertThat(only(objects(DEV, Deployment.class), INGEST_API).getSpec().getReplicas())
+                .isEqualTo(1);
+        assertThat(podSpecs(DEV))
+                .flatExtracting(PodSpec::getContainers)
+                .extracting(Container::getImage)
                 .allSatisfy(image -> assertThat(image).endsWith(":dev"));
         for (Deployment deployment : objects(DEV, Deployment.class)) {
-            Container dev = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-            Container prod = only(objects(PROD, Deployment.class), deployment.getMetadata().getName())
-                    .getSpec().getTemplate().getSpec().getContainers().get(0);
+            Container dev =
+                    deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+            Container prod = only(
+                            objects(PROD, Deployment.class),
+                            deployment.getMetadata().getName())
+                    .getSpec()
+                    .getTemplate()
+                    .getSpec()
+                    .getContainers()
+                    .get(0);
             assertThat(dev.getResources().getRequests().get("cpu").getNumericalAmount())
                     .as("%s: dev requests less cpu", deployment.getMetadata().getName())
                     .isLessThan(prod.getResources().getRequests().get("cpu").getNumericalAmount());
         }
-        assertThat(only(objects(DEV, ConfigMap.class), "miniatura-config").getData().get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
-                .as("the base's placeholder replaced").doesNotContain(".invalid");
+        assertThat(only(objects(DEV, ConfigMap.class), "miniatura-config")
+                        .getData()
+                        .get("SPRING_KAFKA_BOOTSTRAP_SERVERS"))
+                .as("the base's placeholder replaced")
+                .doesNotContain(".invalid");
     }
 
     /**
@@ -824,23 +1098,32 @@ class DeployManifestsTest {
      */
     @Test
     void devRunsOnOneBrokerWithAddressesThatExist() {
-        List<Map<String, Object>> topics = render(DEV).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> topics = render(DEV).stream()
+                .filter(o -> "KafkaTopic".equals(o.get("kind")))
+                .toList();
         assertThat(topics).hasSize(4).allSatisfy(topic -> {
             Map<String, Object> spec = map(topic, "spec");
             assertThat(spec).as(name(topic)).containsEntry("replicas", 1);
             assertThat(map(spec, "config")).as(name(topic)).containsEntry("min.insync.replicas", 1);
-            assertThat((Integer) spec.get("partitions")).as("%s: a few partitions", name(topic)).isBetween(1, 12);
+            assertThat((Integer) spec.get("partitions"))
+                    .as("%s: a few partitions", name(topic))
+                    .isBetween(1, 12);
         });
-        Map<String, String> config = only(objects(DEV, ConfigMap.class), "miniatura-config").getData();
-        assertThat(config).as("every placeholder of the base replaced")
+        Map<String, String> config =
+                only(objects(DEV, ConfigMap.class), "miniatura-config").getData();
+        assertThat(config)
+                .as("every placeholder of the base replaced")
                 .allSatisfy((key, value) -> assertThat(value).as(key).doesNotContain(".invalid"))
                 .containsEntry("MINIATURA_INGEST_UPLOADS_ENDPOINT", "http://localhost:9000");
-        assertThat(config.get("MINIATURA_INGEST_THUMBNAILS_URL")).startsWith(config.get("MINIATURA_INGEST_UPLOADS_ENDPOINT"));
+        assertThat(config.get("MINIATURA_INGEST_THUMBNAILS_URL"))
+                .startsWith(config.get("MINIATURA_INGEST_UPLOADS_ENDPOINT"));
     }
 
     @Test
     void productionTopicsKeepThreeReplicasAndAWriteQuorumOfTwo() {
-        List<Map<String, Object>> topics = render(PROD).stream().filter(o -> "KafkaTopic".equals(o.get("kind"))).toList();
+        List<Map<String, Object>> topics = render(PROD).stream()
+                .filter(o -> "KafkaTopic".equals(o.get("kind")))
+                .toList();
         assertThat(topics).hasSize(4).allSatisfy(topic -> {
             assertThat(map(topic, "spec")).as(name(topic)).containsEntry("replicas", 3);
             assertThat(map(topic, "spec", "config")).as(name(topic)).containsEntry("min.insync.replicas", 2);
@@ -850,7 +1133,8 @@ class DeployManifestsTest {
     @ParameterizedTest
     @ValueSource(strings = {BASE, PROD})
     void theApiRunsAtLeastTwoReplicas(String dir) {
-        assertThat(only(objects(dir, Deployment.class), INGEST_API).getSpec().getReplicas()).isGreaterThanOrEqualTo(2);
+        assertThat(only(objects(dir, Deployment.class), INGEST_API).getSpec().getReplicas())
+                .isGreaterThanOrEqualTo(2);
     }
 
     // ---- helpers ----
@@ -865,8 +1149,8 @@ class DeployManifestsTest {
         SimpleModule noAnySetter = new SimpleModule("no-any-setter");
         noAnySetter.setDeserializerModifier(new BeanDeserializerModifier() {
             @Override
-            public BeanDeserializerBuilder updateBuilder(DeserializationConfig config, BeanDescription description,
-                    BeanDeserializerBuilder builder) {
+            public BeanDeserializerBuilder updateBuilder(
+                    DeserializationConfig config, BeanDescription description, BeanDeserializerBuilder builder) {
                 builder.setAnySetter(null);
                 builder.setIgnoreUnknownProperties(false);
                 return builder;
@@ -883,31 +1167,45 @@ class DeployManifestsTest {
         try {
             return STRICT.convertValue(object, type);
         } catch (IllegalArgumentException e) {
-            throw new AssertionError(object.get("kind") + " " + name(object) + " is not a valid " + type.getSimpleName()
-                    + ": " + e.getMessage(), e);
+            throw new AssertionError(
+                    object.get("kind") + " " + name(object) + " is not a valid " + type.getSimpleName() + ": "
+                            + e.getMessage(),
+                    e);
         }
     }
 
     private static <T extends HasMetadata> List<T> objects(String dir, Class<T> type) {
-        String key = CORE_KINDS.entrySet().stream().filter(e -> e.getValue().equals(type)).findFirst().orElseThrow().getKey();
-        return render(dir).stream().filter(o -> key.equals(type(o))).map(o -> strictly(o, type)).toList();
+        String key = CORE_KINDS.entrySet().stream()
+                .filter(e -> e.getValue().equals(type))
+                .findFirst()
+                .orElseThrow()
+                .getKey();
+        return render(dir).stream()
+                .filter(o -> key.equals(type(o)))
+                .map(o -> strictly(o, type))
+                .toList();
     }
 
     private static List<PodSpec> podSpecs(String dir) {
         List<PodSpec> pods = new ArrayList<>();
-        objects(dir, Deployment.class).forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
+        objects(dir, Deployment.class)
+                .forEach(d -> pods.add(d.getSpec().getTemplate().getSpec()));
         objects(dir, Job.class).forEach(j -> pods.add(j.getSpec().getTemplate().getSpec()));
         return pods;
     }
 
     private static <T extends HasMetadata> T only(List<T> objects, String name) {
-        List<T> found = objects.stream().filter(o -> name.equals(o.getMetadata().getName())).toList();
+        List<T> found = objects.stream()
+                .filter(o -> name.equals(o.getMetadata().getName()))
+                .toList();
         assertThat(found).as(name).hasSize(1);
         return found.get(0);
     }
 
     private static Map<String, Object> only(List<Map<String, Object>> objects, String kind, String name) {
-        List<Map<String, Object>> found = objects.stream().filter(o -> kind.equals(o.get("kind")) && name.equals(name(o))).toList();
+        List<Map<String, Object>> found = objects.stream()
+                .filter(o -> kind.equals(o.get("kind")) && name.equals(name(o)))
+                .toList();
         assertThat(found).as("%s %s", kind, name).hasSize(1);
         return found.get(0);
     }
@@ -919,7 +1217,9 @@ class DeployManifestsTest {
     }
 
     private static Volume volume(PodSpec pod, String name) {
-        return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst()
+        return pod.getVolumes().stream()
+                .filter(v -> v.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no volume " + name));
     }
 
@@ -937,15 +1237,18 @@ class DeployManifestsTest {
     private static String probe(Container container, Probe probe, String what) {
         assertThat(probe).as(what).isNotNull();
         assertThat(probe.getHttpGet()).as(what).isNotNull();
-        return containerPort(container, probe.getHttpGet().getPort()) + " " + probe.getHttpGet().getPath();
+        return containerPort(container, probe.getHttpGet().getPort()) + " "
+                + probe.getHttpGet().getPath();
     }
 
     private static int containerPort(Container container, IntOrString port) {
         if (port.getIntVal() != null) {
             return port.getIntVal();
         }
-        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
-                .map(ContainerPort::getContainerPort).findFirst()
+        return container.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no container port named " + port.getStrVal()));
     }
 
@@ -961,7 +1264,8 @@ class DeployManifestsTest {
 
     private static Map<String, Object> trigger(Map<String, Object> scaledObject, String type) {
         List<Map<String, Object>> found = list(map(scaledObject, "spec"), "triggers").stream()
-                .filter(t -> type.equals(t.get("type"))).toList();
+                .filter(t -> type.equals(t.get("type")))
+                .toList();
         assertThat(found).as("%s triggers of %s", type, name(scaledObject)).hasSize(1);
         return found.get(0);
     }
@@ -979,9 +1283,12 @@ class DeployManifestsTest {
     @SuppressWarnings("unchecked")
     private static List<Map<String, Object>> kustomize(String dir) {
         List<Map<String, Object>> objects = new ArrayList<>();
-        for (Object document : new Yaml().loadAll(kubectl(List.of("kustomize", REPO.resolve(dir).toString())))) {
+        for (Object document : new Yaml()
+                .loadAll(kubectl(List.of("kustomize", REPO.resolve(dir).toString())))) {
             if (document != null) {
-                assertThat(document).as("a document of kubectl kustomize %s", dir).isInstanceOf(Map.class);
+                assertThat(document)
+                        .as("a document of kubectl kustomize %s", dir)
+                        .isInstanceOf(Map.class);
                 Map<String, Object> object = (Map<String, Object>) document;
                 assertThat(object).as("an object of %s", dir).containsKeys("apiVersion", "kind", "metadata");
                 objects.add(object);
@@ -1004,12 +1311,17 @@ class DeployManifestsTest {
             try {
                 List<String> command = new ArrayList<>(List.of(kubectl.toString()));
                 command.addAll(args);
-                Process process = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+                Process process = new ProcessBuilder(command)
+                        .redirectOutput(out.toFile())
+                        .redirectError(err.toFile())
+                        .start();
                 if (!process.waitFor(120, TimeUnit.SECONDS)) {
                     process.destroyForcibly();
                     throw new AssertionError(what + " did not finish in 120 s");
                 }
-                assertThat(process.exitValue()).as("%s: %s", what, Files.readString(err)).isZero();
+                assertThat(process.exitValue())
+                        .as("%s: %s", what, Files.readString(err))
+                        .isZero();
                 return Files.readString(out);
             } finally {
                 Files.deleteIfExists(out);
@@ -1026,10 +1338,6 @@ class DeployManifestsTest {
     private static String type(Map<String, Object> object) {
         return object.get("apiVersion") + "/" + object.get("kind");
     }
-
-
-
-
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> classpathYaml(String resource) {

@@ -30,8 +30,7 @@ final class KedaSchemas {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private KedaSchemas() {
-    }
+    private KedaSchemas() {}
 
     static Path schemasDir(Path repo) {
         return repo.resolve("../shared/schemas").normalize();
@@ -62,9 +61,12 @@ final class KedaSchemas {
         // CEL rules are not JSON schema: each one the CRD has must be known here and is evaluated by hand.
         List<Map<String, Object>> rules = new ArrayList<>();
         celRules(openApi, rules);
-        List<String> ruleTexts = rules.stream().map(r -> ((String) r.get("rule")).replaceAll("\\s+", " ")).toList();
+        List<String> ruleTexts = rules.stream()
+                .map(r -> ((String) r.get("rule")).replaceAll("\\s+", " "))
+                .toList();
         if ("ScaledObject".equals(kind)) {
-            assertThat(ruleTexts).as("the ScaledObject CRD's x-kubernetes-validations (a new one needs evaluating here)")
+            assertThat(ruleTexts)
+                    .as("the ScaledObject CRD's x-kubernetes-validations (a new one needs evaluating here)")
                     .containsExactly(MIN_LE_MAX_RULE);
             if (object.get("spec") instanceof Map<?, ?> spec && spec.get("minReplicaCount") instanceof Integer min) {
                 int max = spec.get("maxReplicaCount") instanceof Integer m ? m : 100;
@@ -73,7 +75,8 @@ final class KedaSchemas {
                 }
             }
         } else {
-            assertThat(ruleTexts).as("the %s CRD's x-kubernetes-validations (a new one needs evaluating here)", kind)
+            assertThat(ruleTexts)
+                    .as("the %s CRD's x-kubernetes-validations (a new one needs evaluating here)", kind)
                     .isEmpty();
         }
         return problems;
@@ -97,7 +100,9 @@ final class KedaSchemas {
                 }
                 out.put(key, strict(entry.getValue(), !propertyNames && key.equals("properties")));
             }
-            if (!propertyNames && schema.containsKey("properties") && !schema.containsKey("additionalProperties")
+            if (!propertyNames
+                    && schema.containsKey("properties")
+                    && !schema.containsKey("additionalProperties")
                     && !Boolean.TRUE.equals(schema.get("x-kubernetes-preserve-unknown-fields"))) {
                 out.put("additionalProperties", false);
             }
@@ -130,7 +135,9 @@ final class KedaSchemas {
         Path dir = schemasDir(repo);
         assertThat(dir).as("the KEDA CRDs (shared/ beside the repository)").isDirectory();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path file : files.filter(f -> f.getFileName().toString().matches("keda\\.sh_.*\\.yaml")).sorted().toList()) {
+            for (Path file : files.filter(f -> f.getFileName().toString().matches("keda\\.sh_.*\\.yaml"))
+                    .sorted()
+                    .toList()) {
                 for (Object document : new Yaml().loadAll(Files.readString(file))) {
                     if (!(document instanceof Map<?, ?> crd) || !"CustomResourceDefinition".equals(crd.get("kind"))) {
                         continue;

@@ -47,23 +47,30 @@ record RuntimeImage(String workdir, List<String> copied, List<String> entrypoint
             switch (words[0]) {
                 case "WORKDIR" -> workdir = resolve(workdir, rest) + "/";
                 case "COPY", "ADD" -> {
-                    List<String> args = new ArrayList<>(Arrays.stream(rest.split("\\s+")).filter(a -> !a.startsWith("--")).toList());
+                    List<String> args = new ArrayList<>(Arrays.stream(rest.split("\\s+"))
+                            .filter(a -> !a.startsWith("--"))
+                            .toList());
                     assertThat(args).as("%s: %s", dockerfile, instruction).hasSizeGreaterThanOrEqualTo(2);
                     String destination = resolve(workdir, args.remove(args.size() - 1));
                     for (String source : args) {
                         String name = source.replaceAll("/+$", "");
                         name = name.substring(name.lastIndexOf('/') + 1);
                         boolean directory = source.endsWith("/") || source.equals(".");
-                        copied.add(directory ? asDirectory(destination)
-                                : destination.endsWith("/") || args.size() > 1 ? asDirectory(destination) + name : destination);
+                        copied.add(
+                                directory
+                                        ? asDirectory(destination)
+                                        : destination.endsWith("/") || args.size() > 1
+                                                ? asDirectory(destination) + name
+                                                : destination);
                     }
                 }
                 case "ENTRYPOINT" -> {
-                    assertThat(rest).as("%s: ENTRYPOINT in exec form", dockerfile).startsWith("[");
+                    assertThat(rest)
+                            .as("%s: ENTRYPOINT in exec form", dockerfile)
+                            .startsWith("[");
                     entrypoint = new Yaml().load(rest);
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         assertThat(entrypoint).as("%s: an ENTRYPOINT", dockerfile).isNotNull();
@@ -101,6 +108,7 @@ record RuntimeImage(String workdir, List<String> copied, List<String> entrypoint
 
     private static String resolve(String workdir, String path) {
         String absolute = path.startsWith("/") ? path : asDirectory(workdir) + path;
-        return Path.of(absolute).normalize().toString().replace('\\', '/') + (path.endsWith("/") && !absolute.equals("/") ? "/" : "");
+        return Path.of(absolute).normalize().toString().replace('\\', '/')
+                + (path.endsWith("/") && !absolute.equals("/") ? "/" : "");
     }
 }

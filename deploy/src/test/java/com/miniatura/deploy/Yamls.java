@@ -8,8 +8,7 @@ import org.yaml.snakeyaml.Yaml;
 
 /** Walking Kubernetes manifests read as YAML maps, for the deploy/ tests; a missing or mistyped node fails its test. */
 final class Yamls {
-    private Yamls() {
-    }
+    private Yamls() {}
 
     /** {@code metadata.name}, or {@code null}. */
     static String name(Map<String, Object> object) {
@@ -21,7 +20,9 @@ final class Yamls {
     static Map<String, Object> map(Map<String, Object> node, String... path) {
         Map<String, Object> current = node;
         for (String key : path) {
-            assertThat(current.get(key)).as("%s in %s", key, String.join(".", path)).isInstanceOf(Map.class);
+            assertThat(current.get(key))
+                    .as("%s in %s", key, String.join(".", path))
+                    .isInstanceOf(Map.class);
             current = (Map<String, Object>) current.get(key);
         }
         return current;

@@ -37,7 +37,11 @@ class IngestConfiguration {
     private static final Logger log = LoggerFactory.getLogger(IngestConfiguration.class);
 
     /** Shared and ingest settings, validated together so one startup reports every problem. */
-    record Settings(MiniaturaSettings common, IngestSettings ingest, AuthSettings auth, UploadSettings uploads,
+    record Settings(
+            MiniaturaSettings common,
+            IngestSettings ingest,
+            AuthSettings auth,
+            UploadSettings uploads,
             StuckSettings stuck) {}
 
     @Bean
@@ -76,12 +80,16 @@ class IngestConfiguration {
     AuthSettings authSettings(Settings settings) {
         AuthSettings auth = settings.auth();
         if (auth.devKeySet()) {
-            log.warn("MINIATURA_DEV_API_KEY (miniatura.ingest.auth.dev-key) is set: it is accepted as the API key \"{}\" "
-                    + "with every scope. Configure hashed keys in miniatura.ingest.auth.api-keys for production.",
+            log.warn(
+                    "MINIATURA_DEV_API_KEY (miniatura.ingest.auth.dev-key) is set: it is accepted as the API key \"{}\" "
+                            + "with every scope. Configure hashed keys in miniatura.ingest.auth.api-keys for production.",
                     AuthSettings.DEV_KEY_NAME);
         }
-        log.info("Writes accepted from {} API key(s) {} and {} signing key(s) {}", auth.apiKeys().size(),
-                auth.apiKeys().stream().map(AuthSettings.ApiKey::name).toList(), auth.hmacKeys().size(),
+        log.info(
+                "Writes accepted from {} API key(s) {} and {} signing key(s) {}",
+                auth.apiKeys().size(),
+                auth.apiKeys().stream().map(AuthSettings.ApiKey::name).toList(),
+                auth.hmacKeys().size(),
                 auth.hmacKeys().stream().map(AuthSettings.HmacKey::id).toList());
         return auth;
     }
@@ -109,13 +117,21 @@ class IngestConfiguration {
      * built after the filters.
      */
     @Bean
-    FilterRegistrationBean<AuthFilter> authFilter(Authenticator authenticator, IngestSettings ingest, AuthSettings auth,
-            ObjectProvider<Routes> routes, FailedAuthentications failures, MeterRegistry meters) {
+    FilterRegistrationBean<AuthFilter> authFilter(
+            Authenticator authenticator,
+            IngestSettings ingest,
+            AuthSettings auth,
+            ObjectProvider<Routes> routes,
+            FailedAuthentications failures,
+            MeterRegistry meters) {
         AuthFilter.Limits limits = new AuthFilter.Limits(
-                Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()), ingest.maxBodyBytes(),
-                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, ingest.maxUploadBytes(),
+                Math.min(AuthFilter.JSON_BYTES, ingest.maxBodyBytes()),
+                ingest.maxBodyBytes(),
+                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES,
+                ingest.maxUploadBytes(),
                 ingest.maxConcurrentUploads(),
-                auth.maxUnverifiedBodies(), Math.max(1, ingest.retryAfter().toSeconds()));
+                auth.maxUnverifiedBodies(),
+                Math.max(1, ingest.retryAfter().toSeconds()));
         Counter blocked = Counter.builder("miniatura.auth.failures.blocked")
                 .description("Writes refused with 429 because their client address failed authentication too often")
                 .register(meters);
@@ -127,7 +143,8 @@ class IngestConfiguration {
                 .description("Uploads (POST /v1/images) this instance is taking now; at max-concurrent-uploads, 503")
                 .register(meters);
         Gauge.builder("miniatura.unverified.bodies.in.progress", filter, AuthFilter::unverifiedBodiesInProgress)
-                .description("Signed bodies being read before their signature is checked; at max-unverified-bodies, 503")
+                .description(
+                        "Signed bodies being read before their signature is checked; at max-unverified-bodies, 503")
                 .register(meters);
         FilterRegistrationBean<AuthFilter> registration = new FilterRegistrationBean<>(filter);
         registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 20);
@@ -153,8 +170,8 @@ class IngestConfiguration {
      */
     @Bean
     MultipartConfigElement multipartConfig(IngestSettings ingest) {
-        return new MultipartConfigElement("", ingest.maxUploadBytes(),
-                ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, 0);
+        return new MultipartConfigElement(
+                "", ingest.maxUploadBytes(), ingest.maxUploadBytes() + AuthFilter.MULTIPART_FRAMING_BYTES, 0);
     }
 
     /** Pending-status writes of a batch run in parallel on this bounded pool. */

@@ -22,8 +22,14 @@ import org.springframework.util.unit.DataSize;
  *                       image page {@code GET /images/{imageId}}
  */
 public record IngestSettings(
-        String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout, Duration retryAfter,
-        String thumbnailsUrl, int maxConcurrentUploads) {
+        String source,
+        int maxBatch,
+        long maxBodyBytes,
+        long maxUploadBytes,
+        Duration publishTimeout,
+        Duration retryAfter,
+        String thumbnailsUrl,
+        int maxConcurrentUploads) {
 
     public static final String PREFIX = "miniatura.ingest";
     public static final String DEFAULT_THUMBNAILS_URL = "http://localhost:9000/thumbnails";
@@ -31,9 +37,21 @@ public record IngestSettings(
     public static final int DEFAULT_MAX_CONCURRENT_UPLOADS = 8;
 
     /** Settings with the standalone's thumbnails address and the default number of uploads at once. */
-    public IngestSettings(String source, int maxBatch, long maxBodyBytes, long maxUploadBytes, Duration publishTimeout,
+    public IngestSettings(
+            String source,
+            int maxBatch,
+            long maxBodyBytes,
+            long maxUploadBytes,
+            Duration publishTimeout,
             Duration retryAfter) {
-        this(source, maxBatch, maxBodyBytes, maxUploadBytes, publishTimeout, retryAfter, DEFAULT_THUMBNAILS_URL,
+        this(
+                source,
+                maxBatch,
+                maxBodyBytes,
+                maxUploadBytes,
+                publishTimeout,
+                retryAfter,
+                DEFAULT_THUMBNAILS_URL,
                 DEFAULT_MAX_CONCURRENT_UPLOADS);
     }
 
@@ -52,17 +70,30 @@ public record IngestSettings(
         if (maxBatch < 1 || maxBatch > 10_000) {
             problems.expected(PREFIX + ".max-batch", "1..10000", Problems.show(raw.get("max-batch")));
         }
-        String thumbnailsUrl = raw.getOrDefault("thumbnails-url", DEFAULT_THUMBNAILS_URL).trim();
+        String thumbnailsUrl =
+                raw.getOrDefault("thumbnails-url", DEFAULT_THUMBNAILS_URL).trim();
         if (!thumbnailsUrl.matches("https?://[^\\s\"'<>]+")) {
-            problems.expected(PREFIX + ".thumbnails-url", "an http(s) URL such as https://cdn.example.com/thumbnails",
+            problems.expected(
+                    PREFIX + ".thumbnails-url",
+                    "an http(s) URL such as https://cdn.example.com/thumbnails",
                     Problems.show(thumbnailsUrl));
         }
-        int maxConcurrentUploads = problems.parse(PREFIX + ".max-concurrent-uploads", raw.get("max-concurrent-uploads"),
-                "1..1000", Integer::parseInt, n -> n >= 1 && n <= 1000).orElse(1);
-        return new IngestSettings(source, maxBatch,
-                size(raw, "max-body-size", problems), size(raw, "max-upload-size", problems),
-                duration(raw, "publish-timeout", problems), duration(raw, "retry-after", problems),
-                thumbnailsUrl.replaceAll("/+$", ""), maxConcurrentUploads);
+        int maxConcurrentUploads = problems.parse(
+                        PREFIX + ".max-concurrent-uploads",
+                        raw.get("max-concurrent-uploads"),
+                        "1..1000",
+                        Integer::parseInt,
+                        n -> n >= 1 && n <= 1000)
+                .orElse(1);
+        return new IngestSettings(
+                source,
+                maxBatch,
+                size(raw, "max-body-size", problems),
+                size(raw, "max-upload-size", problems),
+                duration(raw, "publish-timeout", problems),
+                duration(raw, "retry-after", problems),
+                thumbnailsUrl.replaceAll("/+$", ""),
+                maxConcurrentUploads);
     }
 
     private static long size(ConfigurationSection raw, String key, Problems problems) {

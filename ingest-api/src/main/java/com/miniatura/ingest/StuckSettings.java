@@ -23,18 +23,33 @@ public record StuckSettings(Duration after, Duration sweepInterval, int sweepMax
 
     public static StuckSettings load(ConfigurableEnvironment environment, Problems problems) {
         ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
-        Duration after = problems.parse(PREFIX + ".after", raw.get("after"), "a duration from 1m to 30d such as 1h",
-                DurationStyle::detectAndParse, d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(30)) <= 0)
+        Duration after = problems.parse(
+                        PREFIX + ".after",
+                        raw.get("after"),
+                        "a duration from 1m to 30d such as 1h",
+                        DurationStyle::detectAndParse,
+                        d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(30)) <= 0)
                 .orElse(Duration.ofHours(1));
-        Duration interval = problems.parse(PREFIX + ".sweep-interval", raw.get("sweep-interval"),
-                "a duration from 10s to 1d such as 5m", DurationStyle::detectAndParse,
-                d -> d.compareTo(Duration.ofSeconds(10)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0)
+        Duration interval = problems.parse(
+                        PREFIX + ".sweep-interval",
+                        raw.get("sweep-interval"),
+                        "a duration from 10s to 1d such as 5m",
+                        DurationStyle::detectAndParse,
+                        d -> d.compareTo(Duration.ofSeconds(10)) >= 0 && d.compareTo(Duration.ofDays(1)) <= 0)
                 .orElse(Duration.ofMinutes(5));
-        int maxMarkers = problems.parse(PREFIX + ".sweep-max-markers", raw.get("sweep-max-markers"),
-                "a number of markers 1..10000000 such as 100000", Integer::parseInt, n -> n >= 1 && n <= 10_000_000)
+        int maxMarkers = problems.parse(
+                        PREFIX + ".sweep-max-markers",
+                        raw.get("sweep-max-markers"),
+                        "a number of markers 1..10000000 such as 100000",
+                        Integer::parseInt,
+                        n -> n >= 1 && n <= 10_000_000)
                 .orElse(1);
-        int maxChecks = problems.parse(PREFIX + ".sweep-max-checks", raw.get("sweep-max-checks"),
-                "a number of manifest reads 0..100000 such as 1000", Integer::parseInt, n -> n >= 0 && n <= 100_000)
+        int maxChecks = problems.parse(
+                        PREFIX + ".sweep-max-checks",
+                        raw.get("sweep-max-checks"),
+                        "a number of manifest reads 0..100000 such as 1000",
+                        Integer::parseInt,
+                        n -> n >= 0 && n <= 100_000)
                 .orElse(0);
         return new StuckSettings(after, interval, maxMarkers, maxChecks);
     }

@@ -23,13 +23,22 @@ public record UploadSettings(URI endpoint, Duration expiry) {
         String endpoint = raw.getOrDefault("endpoint", "").trim();
         URI uri = null;
         if (!endpoint.isEmpty()) {
-            uri = problems.parse(PREFIX + ".endpoint", endpoint, "an http(s) URL such as https://s3.example.com",
-                    URI::create, u -> ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
-                            && u.getHost() != null && u.getRawQuery() == null).orElse(null);
+            uri = problems.parse(
+                            PREFIX + ".endpoint",
+                            endpoint,
+                            "an http(s) URL such as https://s3.example.com",
+                            URI::create,
+                            u -> ("http".equals(u.getScheme()) || "https".equals(u.getScheme()))
+                                    && u.getHost() != null
+                                    && u.getRawQuery() == null)
+                    .orElse(null);
         }
-        Duration expiry = problems.parse(PREFIX + ".expiry", raw.get("expiry"), "a duration from 1m to 7d such as 15m",
-                DurationStyle::detectAndParse,
-                d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(7)) <= 0)
+        Duration expiry = problems.parse(
+                        PREFIX + ".expiry",
+                        raw.get("expiry"),
+                        "a duration from 1m to 7d such as 15m",
+                        DurationStyle::detectAndParse,
+                        d -> d.compareTo(Duration.ofMinutes(1)) >= 0 && d.compareTo(Duration.ofDays(7)) <= 0)
                 .orElse(Duration.ofMinutes(15));
         return new UploadSettings(uri, expiry);
     }

@@ -28,24 +28,34 @@ class DevKeyWarningTest {
 
     @Test
     void theDevKeyIsAcceptedWithAWarningThatNeverShowsIt(CapturedOutput output) {
-        AuthSettings auth = load(Map.of("miniatura.ingest.auth.dev-key", "dev-key-0123456789abcdef",
-                "miniatura.ingest.auth.api-keys.hook.sha256", "a".repeat(64),
-                "miniatura.ingest.auth.api-keys.hook.scopes", "upload"));
+        AuthSettings auth = load(Map.of(
+                "miniatura.ingest.auth.dev-key",
+                "dev-key-0123456789abcdef",
+                "miniatura.ingest.auth.api-keys.hook.sha256",
+                "a".repeat(64),
+                "miniatura.ingest.auth.api-keys.hook.scopes",
+                "upload"));
         new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null, null));
         assertThat(output.getOut() + output.getErr())
-                .contains("MINIATURA_DEV_API_KEY (miniatura.ingest.auth.dev-key) is set: it is accepted as the API key "
-                        + "\"dev\" with every scope. Configure hashed keys in miniatura.ingest.auth.api-keys for production.")
+                .contains(
+                        "MINIATURA_DEV_API_KEY (miniatura.ingest.auth.dev-key) is set: it is accepted as the API key "
+                                + "\"dev\" with every scope. Configure hashed keys in miniatura.ingest.auth.api-keys for production.")
                 .contains("Writes accepted from 2 API key(s) [hook, dev] and 0 signing key(s) []")
                 .doesNotContain("dev-key-0123456789abcdef");
     }
 
     @Test
     void withoutItThereIsNoWarning(CapturedOutput output) {
-        AuthSettings auth = load(Map.of("miniatura.ingest.auth.dev-key", "",
-                "miniatura.ingest.auth.api-keys.hook.sha256", "a".repeat(64),
-                "miniatura.ingest.auth.api-keys.hook.scopes", "upload"));
+        AuthSettings auth = load(Map.of(
+                "miniatura.ingest.auth.dev-key",
+                "",
+                "miniatura.ingest.auth.api-keys.hook.sha256",
+                "a".repeat(64),
+                "miniatura.ingest.auth.api-keys.hook.scopes",
+                "upload"));
         new IngestConfiguration().authSettings(new IngestConfiguration.Settings(null, null, auth, null, null));
-        assertThat(output.getOut() + output.getErr()).doesNotContain("MINIATURA_DEV_API_KEY")
+        assertThat(output.getOut() + output.getErr())
+                .doesNotContain("MINIATURA_DEV_API_KEY")
                 .contains("Writes accepted from 1 API key(s) [hook]");
     }
 }

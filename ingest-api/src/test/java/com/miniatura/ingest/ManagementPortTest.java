@@ -26,9 +26,11 @@ class ManagementPortTest {
     int port;
 
     static Stream<Arguments> refused() {
-        return Stream.concat(Actuator.refusedByEveryService(), Stream.of(
-                Arguments.of("GET", "/actuator/mappings", null),
-                Arguments.of("GET", "/actuator/health/kafka", null)));
+        return Stream.concat(
+                Actuator.refusedByEveryService(),
+                Stream.of(
+                        Arguments.of("GET", "/actuator/mappings", null),
+                        Arguments.of("GET", "/actuator/health/kafka", null)));
     }
 
     @ParameterizedTest(name = "{0} {1}")

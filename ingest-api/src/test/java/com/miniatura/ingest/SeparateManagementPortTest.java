@@ -33,19 +33,27 @@ class SeparateManagementPortTest {
     @Test
     void theApiPortServesNoActuatorAndTheManagementPortServesTheProbes() throws Exception {
         assertThat(managementPort).isNotEqualTo(apiPort);
-        for (String path : List.of("/actuator", "/actuator/health", "/actuator/health/readiness", "/actuator/prometheus")) {
+        for (String path :
+                List.of("/actuator", "/actuator/health", "/actuator/health/readiness", "/actuator/prometheus")) {
             assertThat(get(apiPort, path).statusCode()).as("API port %s", path).isEqualTo(404);
         }
         for (String path : List.of("/actuator/health/liveness", "/actuator/health/readiness", "/actuator/prometheus")) {
-            assertThat(get(managementPort, path).statusCode()).as("management port %s", path).isEqualTo(200);
+            assertThat(get(managementPort, path).statusCode())
+                    .as("management port %s", path)
+                    .isEqualTo(200);
         }
         for (String path : List.of("/actuator/env", "/actuator/metrics", "/actuator/heapdump")) {
-            assertThat(get(managementPort, path).statusCode()).as("management port %s", path).isEqualTo(404);
+            assertThat(get(managementPort, path).statusCode())
+                    .as("management port %s", path)
+                    .isEqualTo(404);
         }
     }
 
     private static HttpResponse<String> get(int port, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + WithTestApiKey.KEY).build(), HttpResponse.BodyHandlers.ofString());
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .header("Authorization", "Bearer " + WithTestApiKey.KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 }

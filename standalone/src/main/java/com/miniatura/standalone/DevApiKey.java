@@ -25,7 +25,8 @@ record DevApiKey(String key, boolean generated, Path file) {
     static final String FILE = "dev-api-key";
 
     static DevApiKey resolve(ConfigurableEnvironment environment, Path dataDir) throws IOException {
-        String given = new ConfigurationReader(environment).readFlat("miniatura.ingest.auth")
+        String given = new ConfigurationReader(environment)
+                .readFlat("miniatura.ingest.auth")
                 .getOrDefault("dev-key", environment.getProperty(ENV, ""));
         if (given != null && !given.isBlank()) {
             return new DevApiKey(given.trim(), false, null);

@@ -54,16 +54,16 @@ public final class StandaloneMain implements AutoCloseable {
 
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(com.miniatura.worker.RenderCommand.NAME)) {
-            System.exit(com.miniatura.worker.RenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.out, System.err));
+            System.exit(com.miniatura.worker.RenderCommand.run(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(com.miniatura.ingest.rerender.RerenderCommand.NAME)) {
-            System.exit(com.miniatura.ingest.rerender.RerenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.out, System.err));
+            System.exit(com.miniatura.ingest.rerender.RerenderCommand.run(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(com.miniatura.ingest.replay.ReplayDlqCommand.NAME)) {
-            System.exit(com.miniatura.ingest.replay.ReplayDlqCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length),
-                    System.out, System.err));
+            System.exit(com.miniatura.ingest.replay.ReplayDlqCommand.run(
+                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         StandaloneMain standalone;
         try {
@@ -97,19 +97,29 @@ public final class StandaloneMain implements AutoCloseable {
     private void startComponents(String[] args) throws Exception {
         List<String> childArgs = new ArrayList<>(List.of(args));
         if (settings.runs(Component.S3)) {
-            EmbeddedS3Server s3 = EmbeddedS3Server.start(settings.dataDir().resolve("s3"), settings.host(),
-                    settings.s3Port(), settings.accessKey(), settings.secretKey(), List.of("originals", "thumbnails", "metadata"),
-                    // thumbnails readable anonymously, like the CDN's origin; originals and metadata (manifests) private
+            EmbeddedS3Server s3 = EmbeddedS3Server.start(
+                    settings.dataDir().resolve("s3"),
+                    settings.host(),
+                    settings.s3Port(),
+                    settings.accessKey(),
+                    settings.secretKey(),
+                    List.of("originals", "thumbnails", "metadata"),
+                    // thumbnails readable anonymously, like the CDN's origin; originals and metadata (manifests)
+                    // private
                     Set.of("thumbnails"));
             EmbeddedS3Server.NOISY_LOGGERS.forEach(name -> childArgs.add("--logging.level." + name + "=WARN"));
             started.push(s3);
             childArgs.add("--miniatura.storage.endpoint=" + s3.endpoint());
             // the image page's thumbnails: the bucket is public here, as the CDN's origin is in production
-            childArgs.add("--miniatura.ingest.thumbnails-url=http://" + settings.host() + ":" + settings.s3Port() + "/thumbnails");
+            childArgs.add("--miniatura.ingest.thumbnails-url=http://" + settings.host() + ":" + settings.s3Port()
+                    + "/thumbnails");
         }
         if (settings.runs(Component.KAFKA)) {
-            EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(settings.dataDir().resolve("kafka"), settings.host(),
-                    settings.kafkaPort(), settings.kafkaControllerPort());
+            EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(
+                    settings.dataDir().resolve("kafka"),
+                    settings.host(),
+                    settings.kafkaPort(),
+                    settings.kafkaControllerPort());
             started.push(kafka);
             childArgs.add("--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers());
             // Spring Boot resets the log levels the broker set for itself when a service starts.
@@ -119,13 +129,18 @@ public final class StandaloneMain implements AutoCloseable {
         if (settings.runs(Component.WORKER)) {
             worker = new SpringApplicationBuilder(WorkerApplication.class).run(serviceArgs);
             started.push(worker);
-            List<String> bulkOverrides = List.of("--miniatura.worker.topic=${miniatura.kafka.bulk-topic}",
-                    "--miniatura.worker.group=miniatura-worker-bulk", "--spring.application.name=miniatura-worker-bulk",
+            List<String> bulkOverrides = List.of(
+                    "--miniatura.worker.topic=${miniatura.kafka.bulk-topic}",
+                    "--miniatura.worker.group=miniatura-worker-bulk",
+                    "--spring.application.name=miniatura-worker-bulk",
                     // one thread: the live lane keeps the other core of a small machine for uploads
-                    "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1", "--server.port=0");
+                    "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
+                    "--server.port=0");
             // a key given twice on the command line reads as both values joined, so the overridden ones are dropped
-            List<String> bulkArgs = new ArrayList<>(childArgs.stream().filter(arg -> bulkOverrides.stream()
-                    .noneMatch(o -> arg.startsWith(o.substring(0, o.indexOf('=') + 1)))).toList());
+            List<String> bulkArgs = new ArrayList<>(childArgs.stream()
+                    .filter(arg ->
+                            bulkOverrides.stream().noneMatch(o -> arg.startsWith(o.substring(0, o.indexOf('=') + 1))))
+                    .toList());
             bulkArgs.addAll(bulkOverrides);
             bulkWorker = new SpringApplicationBuilder(WorkerApplication.class).run(bulkArgs.toArray(String[]::new));
             started.push(bulkWorker);
@@ -134,7 +149,8 @@ public final class StandaloneMain implements AutoCloseable {
             devKey = DevApiKey.resolve(environment, settings.dataDir());
             // given twice, a key's values would be joined: the one from the command line is replaced, not repeated
             List<String> ingestArgs = new ArrayList<>(childArgs.stream()
-                    .filter(arg -> !arg.startsWith("--" + DevApiKey.PROPERTY + "=")).toList());
+                    .filter(arg -> !arg.startsWith("--" + DevApiKey.PROPERTY + "="))
+                    .toList());
             ingestArgs.add("--" + DevApiKey.PROPERTY + "=" + devKey.key());
             ConfigurableApplicationContext workerContext = worker;
             ConfigurableApplicationContext bulkContext = bulkWorker;
@@ -167,37 +183,68 @@ public final class StandaloneMain implements AutoCloseable {
         String host = settings.host();
         StringBuilder b = new StringBuilder("\n  Miniatura standalone is ready (data in " + settings.dataDir() + ")\n");
         if (settings.runs(Component.KAFKA)) {
-            b.append("    Kafka          ").append(host).append(':').append(settings.kafkaPort())
+            b.append("    Kafka          ")
+                    .append(host)
+                    .append(':')
+                    .append(settings.kafkaPort())
                     .append("   topics miniatura.images (live), miniatura.images.bulk (re-renders)\n");
         }
         if (settings.runs(Component.S3)) {
-            b.append("    S3             http://").append(host).append(':').append(settings.s3Port())
-                    .append("   buckets originals, thumbnails, metadata (").append(settings.accessKey()).append(" / ****)\n");
+            b.append("    S3             http://")
+                    .append(host)
+                    .append(':')
+                    .append(settings.s3Port())
+                    .append("   buckets originals, thumbnails, metadata (")
+                    .append(settings.accessKey())
+                    .append(" / ****)\n");
         }
         if (worker != null) {
-            b.append("    worker         http://localhost:").append(worker.getEnvironment().getProperty("local.server.port"))
+            b.append("    worker         http://localhost:")
+                    .append(worker.getEnvironment().getProperty("local.server.port"))
                     .append("/actuator/health\n");
         }
         if (bulkWorker != null) {
-            b.append("    bulk worker    http://localhost:").append(bulkWorker.getEnvironment().getProperty("local.server.port"))
-                    .append("/actuator/health   (re-renders: java -jar miniatura-standalone.jar rerender --mode=missing)\n");
+            b.append("    bulk worker    http://localhost:")
+                    .append(bulkWorker.getEnvironment().getProperty("local.server.port"))
+                    .append(
+                            "/actuator/health   (re-renders: java -jar miniatura-standalone.jar rerender --mode=missing)\n");
         }
         if (ingest != null) {
             String port = ingest.getEnvironment().getProperty("local.server.port");
-            String auth = devKey.generated() ? "-H \"Authorization: Bearer " + devKey.key() + "\" "
+            String auth = devKey.generated()
+                    ? "-H \"Authorization: Bearer " + devKey.key() + "\" "
                     : "-H \"Authorization: Bearer $" + DevApiKey.ENV + "\" ";
-            b.append("    ingest API     http://localhost:").append(port).append('\n')
-                    .append("    API key        ").append(devKey.generated()
-                            ? devKey.key() + "   (kept in " + devKey.file() + "; set " + DevApiKey.ENV + " to choose one)"
-                            : "from " + DevApiKey.ENV).append('\n')
-                    .append("\n  Send a photo:       curl ").append(auth).append("-F file=@photo.jpg http://localhost:")
-                    .append(port).append("/v1/images\n")
-                    .append("  Ask for its status: curl http://localhost:").append(port).append("/v1/images/<imageId>\n")
-                    .append("  See every variant:  http://localhost:").append(port).append("/images/<imageId>\n")
-                    .append("  Browse the API:     http://localhost:").append(port).append("/swagger-ui.html\n")
-                    .append("  Open a thumbnail:   http://").append(host).append(':').append(settings.s3Port())
+            b.append("    ingest API     http://localhost:")
+                    .append(port)
+                    .append('\n')
+                    .append("    API key        ")
+                    .append(
+                            devKey.generated()
+                                    ? devKey.key() + "   (kept in " + devKey.file() + "; set " + DevApiKey.ENV
+                                            + " to choose one)"
+                                    : "from " + DevApiKey.ENV)
+                    .append('\n')
+                    .append("\n  Send a photo:       curl ")
+                    .append(auth)
+                    .append("-F file=@photo.jpg http://localhost:")
+                    .append(port)
+                    .append("/v1/images\n")
+                    .append("  Ask for its status: curl http://localhost:")
+                    .append(port)
+                    .append("/v1/images/<imageId>\n")
+                    .append("  See every variant:  http://localhost:")
+                    .append(port)
+                    .append("/images/<imageId>\n")
+                    .append("  Browse the API:     http://localhost:")
+                    .append(port)
+                    .append("/swagger-ui.html\n")
+                    .append("  Open a thumbnail:   http://")
+                    .append(host)
+                    .append(':')
+                    .append(settings.s3Port())
                     .append("/thumbnails/<imageId>/s150.jpg\n")
-                    .append("  (stored as files:   ").append(settings.dataDir().resolve("s3").resolve("thumbnails"))
+                    .append("  (stored as files:   ")
+                    .append(settings.dataDir().resolve("s3").resolve("thumbnails"))
                     .append("/<imageId>/<variant>.jpg)\n");
         }
         return b.toString();

@@ -21,18 +21,32 @@ import org.springframework.core.env.StandardEnvironment;
  * @param dataDir    where Kafka's log and the S3 objects live (survives restarts)
  * @param host       address the embedded Kafka and S3 listen on and advertise
  */
-record StandaloneSettings(Set<Component> components, Path dataDir, String host, int kafkaPort, int kafkaControllerPort,
-                          int s3Port, String accessKey, String secretKey) {
+record StandaloneSettings(
+        Set<Component> components,
+        Path dataDir,
+        String host,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int s3Port,
+        String accessKey,
+        String secretKey) {
 
-    enum Component { KAFKA, S3, INGEST, WORKER }
+    enum Component {
+        KAFKA,
+        S3,
+        INGEST,
+        WORKER
+    }
 
     static final String PREFIX = "miniatura.standalone.";
 
     /** The standalone's environment: {@code --key=value} arguments first, then system properties and variables. */
     static ConfigurableEnvironment environment(String... args) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().addFirst(new SimpleCommandLinePropertySource(
-                Arrays.stream(args).filter(arg -> arg.startsWith("--")).toArray(String[]::new)));
+        environment
+                .getPropertySources()
+                .addFirst(new SimpleCommandLinePropertySource(
+                        Arrays.stream(args).filter(arg -> arg.startsWith("--")).toArray(String[]::new)));
         return environment;
     }
 
@@ -53,7 +67,9 @@ record StandaloneSettings(Set<Component> components, Path dataDir, String host, 
         }
         // MINIATURA_DATA_DIR, the README's short form, is miniatura.data-dir to the binder
         String dir = raw.getOrDefault("data-dir", reader.readFlat("miniatura").getOrDefault("data-dir", "data"));
-        StandaloneSettings settings = new StandaloneSettings(components, Path.of(dir.trim()).toAbsolutePath().normalize(),
+        StandaloneSettings settings = new StandaloneSettings(
+                components,
+                Path.of(dir.trim()).toAbsolutePath().normalize(),
                 raw.getOrDefault("host", "localhost").trim(),
                 port(raw, "kafka-port", 9092, problems),
                 port(raw, "kafka-controller-port", 9093, problems),

@@ -34,17 +34,37 @@ class ComposeIT {
         try (ComposeContainer compose = new ComposeContainer(new File(root.toFile(), "docker-compose.yml"))
                 .withBuild(true)
                 // compose has no default credentials: these stand in for the .env a user writes (.env.example)
-                .withEnv(java.util.Map.of("MINIATURA_DEV_API_KEY", Services.API_KEY, "MINIO_ROOT_USER", MINIO_USER,
-                        "MINIO_ROOT_PASSWORD", MINIO_PASSWORD, "GRAFANA_PASSWORD", "compose-it-grafana"))
-                .withExposedService("ingest-api", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
-                        .withStartupTimeout(Duration.ofMinutes(15)))
+                .withEnv(java.util.Map.of(
+                        "MINIATURA_DEV_API_KEY",
+                        Services.API_KEY,
+                        "MINIO_ROOT_USER",
+                        MINIO_USER,
+                        "MINIO_ROOT_PASSWORD",
+                        MINIO_PASSWORD,
+                        "GRAFANA_PASSWORD",
+                        "compose-it-grafana"))
+                .withExposedService(
+                        "ingest-api",
+                        8081,
+                        Wait.forHttp("/actuator/health/readiness")
+                                .forStatusCode(200)
+                                .withStartupTimeout(Duration.ofMinutes(15)))
                 .withExposedService("ingest-api", 8080)
-                .withExposedService("minio", 9000, Wait.forHttp("/minio/health/live").forStatusCode(200))
-                .withExposedService("worker", 8081, Wait.forHttp("/actuator/health/readiness").forStatusCode(200))) {
+                .withExposedService(
+                        "minio", 9000, Wait.forHttp("/minio/health/live").forStatusCode(200))
+                .withExposedService(
+                        "worker",
+                        8081,
+                        Wait.forHttp("/actuator/health/readiness").forStatusCode(200))) {
             compose.start();
-            String api = "http://" + compose.getServiceHost("ingest-api", 8080) + ":" + compose.getServicePort("ingest-api", 8080);
+            String api = "http://" + compose.getServiceHost("ingest-api", 8080) + ":"
+                    + compose.getServicePort("ingest-api", 8080);
             String s3 = "http://" + compose.getServiceHost("minio", 9000) + ":" + compose.getServicePort("minio", 9000);
-            Services.upload(http, api, Path.of(System.getProperty("miniatura.fixtures")).resolve("photos/nikon-e950.jpg"), "compose-1");
+            Services.upload(
+                    http,
+                    api,
+                    Path.of(System.getProperty("miniatura.fixtures")).resolve("photos/nikon-e950.jpg"),
+                    "compose-1");
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             JsonNode status = null;
             while (System.nanoTime() < deadline) {
@@ -56,27 +76,41 @@ class ComposeIT {
             }
             assertThat(status.get("status").asString()).isEqualTo("rendered");
             assertThat(status.get("variants")).hasSize(6);
-            HttpResponse<byte[]> thumbnail = http.send(HttpRequest.newBuilder(URI.create(s3 + "/thumbnails/compose-1/s150.jpg")).build(),
+            HttpResponse<byte[]> thumbnail = http.send(
+                    HttpRequest.newBuilder(URI.create(s3 + "/thumbnails/compose-1/s150.jpg"))
+                            .build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             assertThat(thumbnail.statusCode()).isEqualTo(200);
             assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
 
             // Straight into the bucket, as `mc cp` would: MinIO's notification renders it.
             byte[] photo = java.nio.file.Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
-            io.minio.MinioClient minio = io.minio.MinioClient.builder().endpoint(s3).credentials(MINIO_USER, MINIO_PASSWORD).build();
-            minio.putObject(io.minio.PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg")
-                    .stream(new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L).contentType("image/jpeg").build());
-            assertThat(Services.awaitFinal(api, "compose-2").get("status").asString()).isEqualTo("rendered");
+            io.minio.MinioClient minio = io.minio.MinioClient.builder()
+                    .endpoint(s3)
+                    .credentials(MINIO_USER, MINIO_PASSWORD)
+                    .build();
+            minio.putObject(io.minio.PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg").stream(
+                            new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L)
+                    .contentType("image/jpeg")
+                    .build());
+            assertThat(Services.awaitFinal(api, "compose-2").get("status").asString())
+                    .isEqualTo("rendered");
 
             // A presigned upload (the compose file names MinIO as localhost:9000, its fixed host port).
-            JsonNode upload = Services.json(Services.postJson(api + "/v1/uploads",
+            JsonNode upload = Services.json(Services.postJson(
+                    api + "/v1/uploads",
                     "{\"contentType\": \"image/jpeg\", \"size\": " + photo.length + ", \"imageId\": \"compose-3\"}"));
-            HttpRequest.Builder put = HttpRequest.newBuilder(URI.create(upload.get("url").asString()))
+            HttpRequest.Builder put = HttpRequest.newBuilder(
+                            URI.create(upload.get("url").asString()))
                     .PUT(HttpRequest.BodyPublishers.ofByteArray(photo));
-            upload.get("headers").properties().stream().filter(h -> !h.getKey().equals("Content-Length"))
+            upload.get("headers").properties().stream()
+                    .filter(h -> !h.getKey().equals("Content-Length"))
                     .forEach(h -> put.header(h.getKey(), h.getValue().asString()));
-            assertThat(http.send(put.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-            assertThat(Services.awaitFinal(api, "compose-3").get("status").asString()).isEqualTo("rendered");
+            assertThat(http.send(put.build(), HttpResponse.BodyHandlers.ofString())
+                            .statusCode())
+                    .isEqualTo(200);
+            assertThat(Services.awaitFinal(api, "compose-3").get("status").asString())
+                    .isEqualTo("rendered");
         }
     }
 }

@@ -97,17 +97,34 @@ class EnvironmentVariablesTest {
 
     /** A process that reads configuration, and how it loads it at startup. */
     enum Receiver {
-        INGEST_API("ingest-api", List.of(MiniaturaDefaults.SHARED, "miniatura/ingest-api-defaults.yml"),
-                List.of(StorageSettings.PREFIX, KafkaSettings.PREFIX, VariantCatalog.PREFIX, VariantCatalog.DEFAULTS_PREFIX,
+        INGEST_API(
+                "ingest-api",
+                List.of(MiniaturaDefaults.SHARED, "miniatura/ingest-api-defaults.yml"),
+                List.of(
+                        StorageSettings.PREFIX,
+                        KafkaSettings.PREFIX,
+                        VariantCatalog.PREFIX,
+                        VariantCatalog.DEFAULTS_PREFIX,
                         IngestSettings.PREFIX),
-                (environment, problems) -> List.of(MiniaturaSettings.load(environment, problems),
-                        IngestSettings.load(environment, problems), AuthSettings.load(environment, problems),
-                        UploadSettings.load(environment, problems), StuckSettings.load(environment, problems))),
-        WORKER("worker", List.of(MiniaturaDefaults.SHARED, "miniatura/worker-defaults.yml"),
-                List.of(StorageSettings.PREFIX, KafkaSettings.PREFIX, VariantCatalog.PREFIX, VariantCatalog.DEFAULTS_PREFIX,
+                (environment, problems) -> List.of(
+                        MiniaturaSettings.load(environment, problems),
+                        IngestSettings.load(environment, problems),
+                        AuthSettings.load(environment, problems),
+                        UploadSettings.load(environment, problems),
+                        StuckSettings.load(environment, problems))),
+        WORKER(
+                "worker",
+                List.of(MiniaturaDefaults.SHARED, "miniatura/worker-defaults.yml"),
+                List.of(
+                        StorageSettings.PREFIX,
+                        KafkaSettings.PREFIX,
+                        VariantCatalog.PREFIX,
+                        VariantCatalog.DEFAULTS_PREFIX,
                         WorkerSettings.PREFIX),
-                (environment, problems) -> List.of(MiniaturaSettings.load(environment, problems),
-                        WorkerSettings.load(environment, problems), RetrySettings.load(environment, problems),
+                (environment, problems) -> List.of(
+                        MiniaturaSettings.load(environment, problems),
+                        WorkerSettings.load(environment, problems),
+                        RetrySettings.load(environment, problems),
                         DeadLetterStatusSettings.load(environment, problems))),
         STANDALONE("standalone", List.of(), List.of("miniatura.standalone"), (environment, problems) -> {
             try {
@@ -122,6 +139,7 @@ class EnvironmentVariablesTest {
         final List<String> defaults;
         /** The prefixes of its own settings. */
         final List<String> prefixes;
+
         final Loader loader;
 
         Receiver(String label, List<String> defaults, List<String> prefixes, Loader loader) {
@@ -133,8 +151,8 @@ class EnvironmentVariablesTest {
 
         /** What the service configures itself with when only {@code variable} is set, described in full. */
         String load(String variable, String value) {
-            StandardEnvironment environment = Environments.withVariables(Map.of(variable, value),
-                    defaults.toArray(String[]::new));
+            StandardEnvironment environment =
+                    Environments.withVariables(Map.of(variable, value), defaults.toArray(String[]::new));
             Problems problems = new Problems();
             List<Object> settings = loader.load(environment, problems);
             return describe(settings) + "\nproblems " + problems.messages() + "\nspring " + springKeys(environment);
@@ -143,8 +161,9 @@ class EnvironmentVariablesTest {
         /** Whether {@code variable} is below one of this service's own prefixes, as Spring maps its name. */
         boolean owns(String variable) {
             ConfigurationPropertySource source = ConfigurationPropertySource.from(environmentSource(variable));
-            return prefixes.stream().anyMatch(prefix -> source.containsDescendantOf(ConfigurationPropertyName.of(prefix))
-                    == ConfigurationPropertyState.PRESENT);
+            return prefixes.stream()
+                    .anyMatch(prefix -> source.containsDescendantOf(ConfigurationPropertyName.of(prefix))
+                            == ConfigurationPropertyState.PRESENT);
         }
 
         /** Spring's (not Miniatura's) keys of the service's defaults, resolved: those that use a Miniatura key. */
@@ -176,7 +195,8 @@ class EnvironmentVariablesTest {
     record Variable(String name, String value, Set<Receiver> receivers, String where) {
         @Override
         public String toString() {
-            return name + " (" + where + " → " + receivers.stream().map(r -> r.label).collect(Collectors.joining(", ")) + ")";
+            return name + " (" + where + " → "
+                    + receivers.stream().map(r -> r.label).collect(Collectors.joining(", ")) + ")";
         }
     }
 
@@ -203,15 +223,23 @@ class EnvironmentVariablesTest {
         Map<Receiver, Boolean> reached = new LinkedHashMap<>();
         for (Receiver receiver : variable.receivers()) {
             // a value, another one, and one no setting accepts (a default no variant uses shows only when invalid)
-            reached.put(receiver, Stream.of(value, value + "1", "~not a value~")
-                    .map(probe -> receiver.load(variable.name(), probe)).distinct().count() > 1);
+            reached.put(
+                    receiver,
+                    Stream.of(value, value + "1", "~not a value~")
+                                    .map(probe -> receiver.load(variable.name(), probe))
+                                    .distinct()
+                                    .count()
+                            > 1);
         }
         Set<Receiver> owners = EnumSet.noneOf(Receiver.class);
         variable.receivers().stream().filter(r -> r.owns(variable.name())).forEach(owners::add);
         if (!owners.isEmpty()) {
             for (Receiver owner : owners) {
-                assertThat(reached.get(owner)).as("%s, set in %s, is under a prefix of %s's settings but reaches none of them",
-                        variable.name(), variable.where(), owner.label).isTrue();
+                assertThat(reached.get(owner))
+                        .as(
+                                "%s, set in %s, is under a prefix of %s's settings but reaches none of them",
+                                variable.name(), variable.where(), owner.label)
+                        .isTrue();
             }
             return;
         }
@@ -219,23 +247,36 @@ class EnvironmentVariablesTest {
             return;
         }
         assertThat(declaredBySpring(variable.name()))
-                .as("%s, set in %s, reaches no setting of %s, and Spring declares no such key either", variable.name(),
-                        variable.where(), variable.receivers().stream().map(r -> r.label).toList())
+                .as(
+                        "%s, set in %s, reaches no setting of %s, and Spring declares no such key either",
+                        variable.name(),
+                        variable.where(),
+                        variable.receivers().stream().map(r -> r.label).toList())
                 .isNotEmpty();
     }
 
     /** The files are read: a test that found no variables would prove nothing. */
     @Test
     void theFilesSetTheVariablesThisTestIsAbout() {
-        assertThat(everyVariableReachesItsSetting().map(Variable::name)).contains(
-                "MINIATURA_STORAGE_ACCESS_KEY", "MINIATURA_STORAGE_SECRET_KEY", "MINIATURA_INGEST_THUMBNAILS_URL",
-                "MINIATURA_KAFKA_CREATE_TOPIC", "MINIATURA_STORAGE_CREATE_BUCKETS", "MINIATURA_WORKER_TOPIC",
-                "SPRING_KAFKA_BOOTSTRAP_SERVERS", "JAVA_TOOL_OPTIONS", "MINIATURA_DATA_DIR");
-        assertThat(deployVariables()).as("the Secret miniatura-storage, from its kubectl command in deploy/")
+        assertThat(everyVariableReachesItsSetting().map(Variable::name))
+                .contains(
+                        "MINIATURA_STORAGE_ACCESS_KEY",
+                        "MINIATURA_STORAGE_SECRET_KEY",
+                        "MINIATURA_INGEST_THUMBNAILS_URL",
+                        "MINIATURA_KAFKA_CREATE_TOPIC",
+                        "MINIATURA_STORAGE_CREATE_BUCKETS",
+                        "MINIATURA_WORKER_TOPIC",
+                        "SPRING_KAFKA_BOOTSTRAP_SERVERS",
+                        "JAVA_TOOL_OPTIONS",
+                        "MINIATURA_DATA_DIR");
+        assertThat(deployVariables())
+                .as("the Secret miniatura-storage, from its kubectl command in deploy/")
                 .anySatisfy(v -> assertThat(v.where()).isEqualTo("deploy/ Secret miniatura-storage"));
-        for (String job : List.of("deploy/jobs/rerender/rerender-job.yaml container rerender",
+        for (String job : List.of(
+                "deploy/jobs/rerender/rerender-job.yaml container rerender",
                 "deploy/jobs/replay-dlq/replay-dlq-job.yaml container replay-dlq")) {
-            assertThat(deployVariables()).as("the Job's own variables: %s", job)
+            assertThat(deployVariables())
+                    .as("the Job's own variables: %s", job)
                     .anySatisfy(v -> assertThat(v.where() + " " + v.name())
                             .isEqualTo(job + " SPRING_KAFKA_PROPERTIES_SECURITY_PROTOCOL"));
         }
@@ -244,10 +285,13 @@ class EnvironmentVariablesTest {
     /** The check itself: a misspelt variable, and one that only looks like a key, do not pass. */
     @Test
     void aVariableThatReachesNothingIsTold() {
-        for (String name : List.of("MINIATURA_STORAGE_ACCES_KEY", "MINIATURA_INGEST_THUMBNAIL_URL", "SPRING_KAFKA_BOOTSTRAP_SERVER")) {
+        for (String name : List.of(
+                "MINIATURA_STORAGE_ACCES_KEY", "MINIATURA_INGEST_THUMBNAIL_URL", "SPRING_KAFKA_BOOTSTRAP_SERVER")) {
             Variable typo = new Variable(name, "x", EnumSet.of(Receiver.INGEST_API, Receiver.WORKER), "a test");
             assertThatThrownBy(() -> everyVariableReachesItsSetting(typo))
-                    .as(name).isInstanceOf(AssertionError.class).hasMessageContaining(name);
+                    .as(name)
+                    .isInstanceOf(AssertionError.class)
+                    .hasMessageContaining(name);
         }
     }
 
@@ -273,7 +317,8 @@ class EnvironmentVariablesTest {
                 if (object.get("configMapGenerator") instanceof List<?> generators) {
                     for (Object generator : generators) {
                         Map<?, ?> g = (Map<?, ?>) generator;
-                        Map<String, String> keys = configMaps.computeIfAbsent(String.valueOf(g.get("name")), n -> new TreeMap<>());
+                        Map<String, String> keys =
+                                configMaps.computeIfAbsent(String.valueOf(g.get("name")), n -> new TreeMap<>());
                         for (Object literal : g.get("literals") instanceof List<?> l ? l : List.of()) {
                             String[] pair = String.valueOf(literal).split("=", 2);
                             keys.put(pair[0], pair.length > 1 ? pair[1] : "");
@@ -299,8 +344,11 @@ class EnvironmentVariablesTest {
             String where = REPO.relativize(containerFiles.get(container)) + " container " + container.get("name");
             for (Object entry : container.get("env") instanceof List<?> env ? env : List.of()) {
                 Map<?, ?> e = (Map<?, ?>) entry;
-                variables.add(new Variable(String.valueOf(e.get("name")), e.get("value") == null ? null : String.valueOf(e.get("value")),
-                        EnumSet.of(receiver), where));
+                variables.add(new Variable(
+                        String.valueOf(e.get("name")),
+                        e.get("value") == null ? null : String.valueOf(e.get("value")),
+                        EnumSet.of(receiver),
+                        where));
             }
             for (Object entry : container.get("envFrom") instanceof List<?> envFrom ? envFrom : List.of()) {
                 Map<?, ?> e = (Map<?, ?>) entry;
@@ -308,14 +356,20 @@ class EnvironmentVariablesTest {
                 if (e.get("configMapRef") instanceof Map<?, ?> ref) {
                     String name = String.valueOf(ref.get("name"));
                     assertThat(configMaps).as("ConfigMap %s of %s", name, where).containsKey(name);
-                    readers.computeIfAbsent("ConfigMap " + name, n -> EnumSet.noneOf(Receiver.class)).add(receiver);
+                    readers.computeIfAbsent("ConfigMap " + name, n -> EnumSet.noneOf(Receiver.class))
+                            .add(receiver);
                     prefixes.put("ConfigMap " + name, prefix);
                 }
                 if (e.get("secretRef") instanceof Map<?, ?> ref) {
                     String name = String.valueOf(ref.get("name"));
-                    assertThat(secrets).as("the keys of Secret %s (envFrom of %s): a `kubectl create secret generic %s"
-                            + " --from-literal=KEY=…` command in deploy/ or docs/ tells them", name, where, name).containsKey(name);
-                    readers.computeIfAbsent("Secret " + name, n -> EnumSet.noneOf(Receiver.class)).add(receiver);
+                    assertThat(secrets)
+                            .as(
+                                    "the keys of Secret %s (envFrom of %s): a `kubectl create secret generic %s"
+                                            + " --from-literal=KEY=…` command in deploy/ or docs/ tells them",
+                                    name, where, name)
+                            .containsKey(name);
+                    readers.computeIfAbsent("Secret " + name, n -> EnumSet.noneOf(Receiver.class))
+                            .add(receiver);
                     prefixes.put("Secret " + name, prefix);
                 }
             }
@@ -323,7 +377,8 @@ class EnvironmentVariablesTest {
         readers.forEach((source, receivers) -> {
             String name = source.substring(source.indexOf(' ') + 1);
             Map<String, String> keys = source.startsWith("ConfigMap ") ? configMaps.get(name) : secrets.get(name);
-            keys.forEach((k, v) -> variables.add(new Variable(prefixes.get(source) + k, v, receivers, "deploy/ " + source)));
+            keys.forEach(
+                    (k, v) -> variables.add(new Variable(prefixes.get(source) + k, v, receivers, "deploy/ " + source)));
         });
         return variables;
     }
@@ -347,8 +402,8 @@ class EnvironmentVariablesTest {
                     environment.put(pair[0], pair.length > 1 ? pair[1] : null);
                 });
             }
-            environment.forEach((k, v) -> variables.add(new Variable(k, v == null ? null : interpolate(v),
-                    EnumSet.of(receiver), "docker-compose.yml service " + name)));
+            environment.forEach((k, v) -> variables.add(new Variable(
+                    k, v == null ? null : interpolate(v), EnumSet.of(receiver), "docker-compose.yml service " + name)));
         });
         return variables;
     }
@@ -359,7 +414,9 @@ class EnvironmentVariablesTest {
         Pattern pair = Pattern.compile("([A-Za-z_][A-Za-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
         for (Path file : files(REPO, "Dockerfile")) {
             Receiver receiver = receiverOfModule(file.getParent().getFileName().toString());
-            assertThat(receiver).as("the service %s builds", REPO.relativize(file)).isNotNull();
+            assertThat(receiver)
+                    .as("the service %s builds", REPO.relativize(file))
+                    .isNotNull();
             for (String line : read(file).split("\n")) {
                 if (!line.startsWith("ENV ")) {
                     continue;
@@ -368,13 +425,22 @@ class EnvironmentVariablesTest {
                 Matcher m = pair.matcher(rest);
                 if (!rest.contains("=") || rest.indexOf(' ') < rest.indexOf('=') && rest.indexOf(' ') > 0) {
                     String[] legacy = rest.split("\\s+", 2); // ENV NAME value
-                    variables.add(new Variable(legacy[0], legacy.length > 1 ? legacy[1] : "", EnumSet.of(receiver),
+                    variables.add(new Variable(
+                            legacy[0],
+                            legacy.length > 1 ? legacy[1] : "",
+                            EnumSet.of(receiver),
                             REPO.relativize(file).toString()));
                     continue;
                 }
                 while (m.find()) {
-                    String value = m.group(2).startsWith("\"") ? m.group(2).substring(1, m.group(2).length() - 1) : m.group(2);
-                    variables.add(new Variable(m.group(1), value, EnumSet.of(receiver), REPO.relativize(file).toString()));
+                    String value = m.group(2).startsWith("\"")
+                            ? m.group(2).substring(1, m.group(2).length() - 1)
+                            : m.group(2);
+                    variables.add(new Variable(
+                            m.group(1),
+                            value,
+                            EnumSet.of(receiver),
+                            REPO.relativize(file).toString()));
                 }
             }
         }
@@ -399,9 +465,11 @@ class EnvironmentVariablesTest {
         for (Path file : files) {
             Matcher m = mention.matcher(read(file));
             while (m.find()) {
-                String value = m.group(2) == null || m.group(2).length() < 2 ? null : m.group(2).substring(1);
-                variables.add(new Variable(m.group(1), value, EnumSet.allOf(Receiver.class),
-                        REPO.relativize(file) + " (mentioned)"));
+                String value = m.group(2) == null || m.group(2).length() < 2
+                        ? null
+                        : m.group(2).substring(1);
+                variables.add(new Variable(
+                        m.group(1), value, EnumSet.allOf(Receiver.class), REPO.relativize(file) + " (mentioned)"));
             }
         }
         return variables;
@@ -429,7 +497,8 @@ class EnvironmentVariablesTest {
             String previous = null;
             while (m.find()) {
                 String name = m.group(1).startsWith(".") && previous != null
-                        ? previous.substring(0, previous.lastIndexOf('.')) + m.group(1) : m.group(1);
+                        ? previous.substring(0, previous.lastIndexOf('.')) + m.group(1)
+                        : m.group(1);
                 previous = name;
                 if (m.group(2) == null) {
                     names.add(name);
@@ -441,8 +510,10 @@ class EnvironmentVariablesTest {
                 }
             }
             for (String name : names) {
-                String variable = name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-                variables.add(new Variable(variable, null, EnumSet.allOf(Receiver.class), "README.md configuration table, " + name));
+                String variable =
+                        name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+                variables.add(new Variable(
+                        variable, null, EnumSet.allOf(Receiver.class), "README.md configuration table, " + name));
             }
         }
         assertThat(variables).as("keys of the README's configuration table").hasSizeGreaterThan(30);
@@ -457,7 +528,10 @@ class EnvironmentVariablesTest {
         List<Path> files = new ArrayList<>(files(REPO.resolve("deploy"), ".yaml", ".yml"));
         files.addAll(files(REPO.resolve("docs"), ".md"));
         for (Path file : files) {
-            List<String> lines = read(file).lines().map(l -> l.replaceFirst("^\\s*#\\s?", "")).toList();
+            List<String> lines = read(file)
+                    .lines()
+                    .map(l -> l.replaceFirst("^\\s*#\\s?", ""))
+                    .toList();
             for (int i = 0; i < lines.size(); i++) {
                 Matcher c = create.matcher(lines.get(i));
                 if (!c.find()) {
@@ -484,17 +558,24 @@ class EnvironmentVariablesTest {
     static List<String> declaredBySpring(String variable) {
         ConfigurationPropertySource source = ConfigurationPropertySource.from(environmentSource(variable));
         List<String> declared = new ArrayList<>();
-        for (String resource : List.of("META-INF/spring-configuration-metadata.json",
+        for (String resource : List.of(
+                "META-INF/spring-configuration-metadata.json",
                 "META-INF/additional-spring-configuration-metadata.json")) {
             for (URL url : resources(resource)) {
                 try (InputStream in = url.openStream()) {
                     for (JsonNode property : new ObjectMapper().readTree(in).path("properties")) {
-                        ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(property.path("name").asText());
+                        ConfigurationPropertyName name = ConfigurationPropertyName.ofIfValid(
+                                property.path("name").asText());
                         String type = property.path("type").asText("");
-                        boolean aggregate = type.startsWith("java.util.Map") || type.startsWith("java.util.List")
-                                || type.startsWith("java.util.Set") || type.endsWith("[]");
-                        if (name != null && (source.getConfigurationProperty(name) != null || aggregate
-                                && source.containsDescendantOf(name) == ConfigurationPropertyState.PRESENT)) {
+                        boolean aggregate = type.startsWith("java.util.Map")
+                                || type.startsWith("java.util.List")
+                                || type.startsWith("java.util.Set")
+                                || type.endsWith("[]");
+                        if (name != null
+                                && (source.getConfigurationProperty(name) != null
+                                        || aggregate
+                                                && source.containsDescendantOf(name)
+                                                        == ConfigurationPropertyState.PRESENT)) {
                             declared.add(name.toString());
                         }
                     }
@@ -507,13 +588,14 @@ class EnvironmentVariablesTest {
     }
 
     private static PropertySource<?> environmentSource(String variable) {
-        return new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                Map.of(variable, "x"));
+        return new SystemEnvironmentPropertySource(
+                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of(variable, "x"));
     }
 
     private static List<URL> resources(String name) {
         try {
-            return Collections.list(EnvironmentVariablesTest.class.getClassLoader().getResources(name));
+            return Collections.list(
+                    EnvironmentVariablesTest.class.getClassLoader().getResources(name));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -526,12 +608,16 @@ class EnvironmentVariablesTest {
     }
 
     private static Receiver receiverOfModule(String module) {
-        return Stream.of(Receiver.values()).filter(r -> r.label.equals(module)).findFirst().orElse(null);
+        return Stream.of(Receiver.values())
+                .filter(r -> r.label.equals(module))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Compose's default interpolation: {@code ${X:-default}} and {@code ${X-default}} as their default, {@code $$} as {@code $}. */
     private static String interpolate(String value) {
-        return value.replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)}", "$1").replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*}", "")
+        return value.replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*:?-([^}]*)}", "$1")
+                .replaceAll("\\$\\{[A-Za-z_][A-Za-z0-9_]*}", "")
                 .replace("$$", "$");
     }
 
@@ -563,14 +649,18 @@ class EnvironmentVariablesTest {
         }
         Class<?> type = value.getClass();
         if (type.isArray()) {
-            return Stream.iterate(0, i -> i < Array.getLength(value), i -> i + 1).map(i -> describe(Array.get(value, i)))
+            return Stream.iterate(0, i -> i < Array.getLength(value), i -> i + 1)
+                    .map(i -> describe(Array.get(value, i)))
                     .collect(Collectors.joining(",", "[", "]"));
         }
         if (value instanceof Collection<?> collection) {
-            return collection.stream().map(EnvironmentVariablesTest::describe).collect(Collectors.joining(",", "[", "]"));
+            return collection.stream()
+                    .map(EnvironmentVariablesTest::describe)
+                    .collect(Collectors.joining(",", "[", "]"));
         }
         if (value instanceof Map<?, ?> map) {
-            return map.entrySet().stream().map(e -> describe(e.getKey()) + "=" + describe(e.getValue()))
+            return map.entrySet().stream()
+                    .map(e -> describe(e.getKey()) + "=" + describe(e.getValue()))
                     .collect(Collectors.joining(",", "{", "}"));
         }
         if (!type.getPackageName().startsWith("com.miniatura") || type.isEnum()) {
@@ -617,14 +707,17 @@ class EnvironmentVariablesTest {
                 @Override
                 public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attributes) {
                     String name = dir.getFileName().toString();
-                    return !dir.equals(root) && (name.startsWith(".") || name.equals("target") || name.equals("node_modules"))
-                            ? FileVisitResult.SKIP_SUBTREE : FileVisitResult.CONTINUE;
+                    return !dir.equals(root)
+                                    && (name.startsWith(".") || name.equals("target") || name.equals("node_modules"))
+                            ? FileVisitResult.SKIP_SUBTREE
+                            : FileVisitResult.CONTINUE;
                 }
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
                     String name = file.getFileName().toString();
-                    if (Stream.of(suffixes).anyMatch(s -> s.equals("Dockerfile") ? name.startsWith(s) : name.endsWith(s))) {
+                    if (Stream.of(suffixes)
+                            .anyMatch(s -> s.equals("Dockerfile") ? name.startsWith(s) : name.endsWith(s))) {
                         found.add(file);
                     }
                     return FileVisitResult.CONTINUE;

@@ -68,6 +68,7 @@ class FaultInjectionIT {
 
     @TempDir
     Path dataDir;
+
     private int kafkaPort;
     private int kafkaControllerPort;
     private int s3Port;
@@ -88,10 +89,16 @@ class FaultInjectionIT {
         s3Port = freePort();
         inParallel(() -> startKafka(), () -> startS3());
         bootstrap = "localhost:" + kafkaPort;
-        s3 = MinioClient.builder().endpoint(storage()).credentials("minioadmin", "minioadmin").build();
+        s3 = MinioClient.builder()
+                .endpoint(storage())
+                .credentials("minioadmin", "minioadmin")
+                .build();
         int ingestPort = freePort();
-        ingest = launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort,
-                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage());
+        ingest = launch(
+                "ingest-api/target/miniatura-ingest-api.jar",
+                "--server.port=" + ingestPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--miniatura.storage.endpoint=" + storage());
         processes.add(ingest);
         api = "http://localhost:" + ingestPort;
         startWorker(); // while the ingest API starts
@@ -107,7 +114,10 @@ class FaultInjectionIT {
 
     /** The broker alone, on the same ports and log every time it is started. */
     private Process startKafka() throws Exception {
-        kafka = launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=kafka",
+        kafka = launchAndAwaitOutput(
+                STANDALONE,
+                STANDALONE_READY,
+                "--miniatura.standalone.components=kafka",
                 "--miniatura.standalone.data-dir=" + dataDir,
                 "--miniatura.standalone.kafka-port=" + kafkaPort,
                 "--miniatura.standalone.kafka-controller-port=" + kafkaControllerPort);
@@ -117,7 +127,10 @@ class FaultInjectionIT {
 
     /** The S3 server alone, on the same port and files every time it is started. */
     private Process startS3() throws Exception {
-        s3Server = launchAndAwaitOutput(STANDALONE, STANDALONE_READY, "--miniatura.standalone.components=s3",
+        s3Server = launchAndAwaitOutput(
+                STANDALONE,
+                STANDALONE_READY,
+                "--miniatura.standalone.components=s3",
                 "--miniatura.standalone.data-dir=" + dataDir,
                 "--miniatura.standalone.s3-port=" + s3Port);
         processes.add(s3Server);
@@ -130,8 +143,11 @@ class FaultInjectionIT {
 
     private void startWorker() throws Exception {
         workerPort = freePort();
-        worker = launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort,
-                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage());
+        worker = launch(
+                "worker/target/miniatura-worker.jar",
+                "--server.port=" + workerPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--miniatura.storage.endpoint=" + storage());
         processes.add(worker);
         awaitUp("http://localhost:" + workerPort + "/actuator/health", List.of(worker));
     }
@@ -146,7 +162,8 @@ class FaultInjectionIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> ids = uploadOriginals(run, events);
         for (int from = 0; from < events; from += 100) {
-            HttpResponse<String> response = postJson(api + "/v1/events", batch(ids.subList(from, from + 100), id -> id + ".jpg"));
+            HttpResponse<String> response =
+                    postJson(api + "/v1/events", batch(ids.subList(from, from + 100), id -> id + ".jpg"));
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         }
 
@@ -154,7 +171,8 @@ class FaultInjectionIT {
         for (int kill = 1; kill <= kills; kill++) {
             awaitProgress(run, kill * events / (kills + 2));
             killHard(worker);
-            System.out.printf("fault injection: SIGKILL #%d of the worker with %d of %d images stored%n",
+            System.out.printf(
+                    "fault injection: SIGKILL #%d of the worker with %d of %d images stored%n",
                     kill, storedVariants(run), events);
             startWorker();
         }
@@ -162,8 +180,14 @@ class FaultInjectionIT {
         Map<String, Integer> outcomes = awaitFinalStatuses(ids);
         long deadLettered = deadLetters();
         int lost = events - outcomes.getOrDefault("rendered", 0);
-        System.out.printf("fault injection: SIGKILL x%d; events sent %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
-                kills, events, outcomes.getOrDefault("rendered", 0), outcomes.getOrDefault("failed", 0), deadLettered, lost);
+        System.out.printf(
+                "fault injection: SIGKILL x%d; events sent %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
+                kills,
+                events,
+                outcomes.getOrDefault("rendered", 0),
+                outcomes.getOrDefault("failed", 0),
+                deadLettered,
+                lost);
         assertThat(outcomes).containsExactly(Map.entry("rendered", events));
         assertThat(deadLettered).isZero();
     }
@@ -196,8 +220,10 @@ class FaultInjectionIT {
         killHard(s3Server);
         int storedAtKill = storedVariants(run, Files.list(dataDir.resolve("s3/thumbnails")));
         Duration outage = Duration.ofSeconds(30);
-        System.out.printf("fault injection: S3 killed (SIGKILL) with %d of %d images (all on partition 0 of %d) stored; "
-                + "away for %d s%n", storedAtKill, events, partitions, outage.toSeconds());
+        System.out.printf(
+                "fault injection: S3 killed (SIGKILL) with %d of %d images (all on partition 0 of %d) stored; "
+                        + "away for %d s%n",
+                storedAtKill, events, partitions, outage.toSeconds());
         assertThat(storedAtKill).as("S3 went away mid-stream").isLessThan(events);
         Thread.sleep(outage.toMillis());
         startS3();
@@ -205,18 +231,30 @@ class FaultInjectionIT {
         Map<String, Integer> outcomes = awaitFinalStatuses(ids);
         long deadLettered = deadLetters();
         int lost = events - outcomes.getOrDefault("rendered", 0);
-        System.out.printf("fault injection: S3 away %d s; events sent %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
-                outage.toSeconds(), events, outcomes.getOrDefault("rendered", 0), outcomes.getOrDefault("failed", 0),
-                deadLettered, lost);
+        System.out.printf(
+                "fault injection: S3 away %d s; events sent %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
+                outage.toSeconds(),
+                events,
+                outcomes.getOrDefault("rendered", 0),
+                outcomes.getOrDefault("failed", 0),
+                deadLettered,
+                lost);
         assertThat(outcomes).containsExactly(Map.entry("rendered", events));
         assertThat(deadLettered).isZero();
-        assertThat(worker.isAlive()).as("the worker rode out the outage without a restart").isTrue();
+        assertThat(worker.isAlive())
+                .as("the worker rode out the outage without a restart")
+                .isTrue();
     }
 
     /** One {@code POST /v1/events} of the broker-restart scenario, as the client saw it. */
-    private record Post(long startedAt, long endedAt, List<String> ids, int status, String contentType,
-                        Optional<String> retryAfter, String body) {
-    }
+    private record Post(
+            long startedAt,
+            long endedAt,
+            List<String> ids,
+            int status,
+            String contentType,
+            Optional<String> retryAfter,
+            String body) {}
 
     /**
      * Scenario 3: while a client posts a batch of events every 0.5 s, the broker is killed hard and started
@@ -230,81 +268,131 @@ class FaultInjectionIT {
         List<String> originals = uploadOriginals(run + "-original", 6);
         List<Post> posts = new CopyOnWriteArrayList<>();
         AtomicBoolean posting = new AtomicBoolean(true);
-        Thread client = new Thread(() -> {
-            for (int next = 0; posting.get(); ) {
-                Map<String, String> keys = new LinkedHashMap<>();
-                for (int i = 0; i < 5; i++, next++) {
-                    keys.put("fi-" + run + "-" + next, originals.get(next % originals.size()) + ".jpg");
-                }
-                List<String> ids = List.copyOf(keys.keySet());
-                long started = System.nanoTime();
-                try {
-                    // Services' HTTP timeout (60 s) is far above ingest's publish timeout (12 s).
-                    HttpResponse<String> response = postJson(api + "/v1/events", batch(ids, keys::get));
-                    posts.add(new Post(started, System.nanoTime(), ids, response.statusCode(),
-                            response.headers().firstValue("Content-Type").orElse(""),
-                            response.headers().firstValue("Retry-After"), response.body()));
-                } catch (IOException e) {
-                    posts.add(new Post(started, System.nanoTime(), ids, -1, "", Optional.empty(), e.toString()));
-                } catch (InterruptedException e) {
-                    return;
-                }
-                try {
-                    Thread.sleep(500);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "fault-injection-client");
+        Thread client = new Thread(
+                () -> {
+                    for (int next = 0; posting.get(); ) {
+                        Map<String, String> keys = new LinkedHashMap<>();
+                        for (int i = 0; i < 5; i++, next++) {
+                            keys.put("fi-" + run + "-" + next, originals.get(next % originals.size()) + ".jpg");
+                        }
+                        List<String> ids = List.copyOf(keys.keySet());
+                        long started = System.nanoTime();
+                        try {
+                            // Services' HTTP timeout (60 s) is far above ingest's publish timeout (12 s).
+                            HttpResponse<String> response = postJson(api + "/v1/events", batch(ids, keys::get));
+                            posts.add(new Post(
+                                    started,
+                                    System.nanoTime(),
+                                    ids,
+                                    response.statusCode(),
+                                    response.headers()
+                                            .firstValue("Content-Type")
+                                            .orElse(""),
+                                    response.headers().firstValue("Retry-After"),
+                                    response.body()));
+                        } catch (IOException e) {
+                            posts.add(
+                                    new Post(started, System.nanoTime(), ids, -1, "", Optional.empty(), e.toString()));
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                        try {
+                            Thread.sleep(500);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "fault-injection-client");
         client.start();
         try {
             awaitPosts(posts, p -> p.status() == 202, 4, "posts accepted before the fault");
             awaitProgress(run, 2);
             long killedAt = System.nanoTime();
             killHard(kafka);
-            System.out.printf("fault injection: broker killed (SIGKILL) after %d accepted posts, %d images stored%n",
+            System.out.printf(
+                    "fault injection: broker killed (SIGKILL) after %d accepted posts, %d images stored%n",
                     count(posts, p -> p.status() == 202), storedVariants(run));
-            awaitPosts(posts, p -> p.startedAt() > killedAt && p.status() != 202, 2, "posts refused while the broker is down");
+            awaitPosts(
+                    posts,
+                    p -> p.startedAt() > killedAt && p.status() != 202,
+                    2,
+                    "posts refused while the broker is down");
             long relaunchedAt = System.nanoTime();
             startKafka();
             long backAt = System.nanoTime();
-            System.out.printf("fault injection: broker started again after %d s down (%d s of it starting)%n",
-                    Duration.ofNanos(backAt - killedAt).toSeconds(), Duration.ofNanos(backAt - relaunchedAt).toSeconds());
-            awaitPosts(posts, p -> p.startedAt() > backAt && p.status() == 202, 3, "posts accepted once the broker is back");
+            System.out.printf(
+                    "fault injection: broker started again after %d s down (%d s of it starting)%n",
+                    Duration.ofNanos(backAt - killedAt).toSeconds(),
+                    Duration.ofNanos(backAt - relaunchedAt).toSeconds());
+            awaitPosts(
+                    posts,
+                    p -> p.startedAt() > backAt && p.status() == 202,
+                    3,
+                    "posts accepted once the broker is back");
 
             posting.set(false);
             client.join(Duration.ofSeconds(90).toMillis());
             assertThat(client.isAlive()).isFalse();
             List<Post> whileDown = posts.stream()
-                    .filter(p -> p.startedAt() > killedAt && p.endedAt() < relaunchedAt).toList();
-            List<String> accepted = posts.stream().filter(p -> p.status() == 202).flatMap(p -> p.ids().stream()).toList();
+                    .filter(p -> p.startedAt() > killedAt && p.endedAt() < relaunchedAt)
+                    .toList();
+            List<String> accepted = posts.stream()
+                    .filter(p -> p.status() == 202)
+                    .flatMap(p -> p.ids().stream())
+                    .toList();
             List<Post> refused = posts.stream().filter(p -> p.status() == 503).toList();
             Map<String, Integer> outcomes = awaitFinalStatuses(accepted);
             long deadLettered = deadLetters();
             int lost = accepted.size() - outcomes.getOrDefault("rendered", 0);
-            System.out.printf("fault injection: broker restart; posts %d: 202 %d, 503 %d (%d of them while down, "
+            System.out.printf(
+                    "fault injection: broker restart; posts %d: 202 %d, 503 %d (%d of them while down, "
                             + "answered in %.1f..%.1f s); first 202 %.1f s after the broker was back; "
                             + "events accepted %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
-                    posts.size(), count(posts, p -> p.status() == 202), refused.size(),
+                    posts.size(),
+                    count(posts, p -> p.status() == 202),
+                    refused.size(),
                     count(whileDown, p -> p.status() == 503),
-                    refused.stream().mapToLong(p -> p.endedAt() - p.startedAt()).min().orElse(0) / 1e9,
-                    refused.stream().mapToLong(p -> p.endedAt() - p.startedAt()).max().orElse(0) / 1e9,
-                    posts.stream().filter(p -> p.startedAt() > backAt && p.status() == 202)
-                            .mapToLong(p -> p.endedAt() - backAt).min().orElse(0) / 1e9,
-                    accepted.size(), outcomes.getOrDefault("rendered", 0),
-                    outcomes.getOrDefault("failed", 0), deadLettered, lost);
+                    refused.stream()
+                                    .mapToLong(p -> p.endedAt() - p.startedAt())
+                                    .min()
+                                    .orElse(0)
+                            / 1e9,
+                    refused.stream()
+                                    .mapToLong(p -> p.endedAt() - p.startedAt())
+                                    .max()
+                                    .orElse(0)
+                            / 1e9,
+                    posts.stream()
+                                    .filter(p -> p.startedAt() > backAt && p.status() == 202)
+                                    .mapToLong(p -> p.endedAt() - backAt)
+                                    .min()
+                                    .orElse(0)
+                            / 1e9,
+                    accepted.size(),
+                    outcomes.getOrDefault("rendered", 0),
+                    outcomes.getOrDefault("failed", 0),
+                    deadLettered,
+                    lost);
 
-            assertThat(posts).as("every answer is 202 or 503").allSatisfy(p -> assertThat(p.status()).as(p.body()).isIn(202, 503));
-            assertThat(whileDown).as("posts made while the broker was down").isNotEmpty()
+            assertThat(posts)
+                    .as("every answer is 202 or 503")
+                    .allSatisfy(p -> assertThat(p.status()).as(p.body()).isIn(202, 503));
+            assertThat(whileDown)
+                    .as("posts made while the broker was down")
+                    .isNotEmpty()
                     .allSatisfy(p -> assertThat(p.status()).as(p.body()).isEqualTo(503));
             assertThat(refused).allSatisfy(p -> {
                 assertThat(p.contentType()).isEqualTo("application/problem+json");
                 assertThat(p.retryAfter()).as("Retry-After").hasValue("10");
-                assertThat(Services.JSON.readTree(p.body()).get("title").asString()).isEqualTo("Event broker unavailable");
+                assertThat(Services.JSON.readTree(p.body()).get("title").asString())
+                        .isEqualTo("Event broker unavailable");
             });
             assertThat(outcomes).containsExactly(Map.entry("rendered", accepted.size()));
             assertThat(deadLettered).isZero();
-            assertThat(worker.isAlive()).as("the same worker process, never restarted").isTrue();
+            assertThat(worker.isAlive())
+                    .as("the same worker process, never restarted")
+                    .isTrue();
             assertThat(ingest.isAlive()).as("the same ingest process").isTrue();
         } finally {
             posting.set(false);
@@ -327,8 +415,12 @@ class FaultInjectionIT {
         String bomb = "fi-" + run + "-bomb";
         String unknownVersion = "fi-" + run + "-v2";
         byte[] bombPng = com.miniatura.standalone.pipeline.Bombs.png(20_000, 20_000);
-        s3.putObject(PutObjectArgs.builder().bucket("originals").object(bomb + ".png")
-                .data(bombPng, bombPng.length).contentType("image/png").build());
+        s3.putObject(PutObjectArgs.builder()
+                .bucket("originals")
+                .object(bomb + ".png")
+                .data(bombPng, bombPng.length)
+                .contentType("image/png")
+                .build());
         List<String> good = uploadOriginals(run, 5);
         putOriginal(unknownVersion, Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
 
@@ -340,7 +432,9 @@ class FaultInjectionIT {
             records.add(onPartition0(id, payload(id, id + ".jpg"), "1.0"));
         }
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new ByteArraySerializer())) {
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new ByteArraySerializer())) {
             for (ProducerRecord<String, byte[]> record : records) {
                 producer.send(record).get();
             }
@@ -349,7 +443,8 @@ class FaultInjectionIT {
         List<String> handled = new ArrayList<>(good);
         handled.addAll(List.of(undecodable, bomb));
         Map<String, Integer> outcomes = awaitFinalStatuses(handled);
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters =
+                Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
         Map<String, Map<String, String>> byKey = new LinkedHashMap<>();
         for (ConsumerRecord<byte[], byte[]> record : deadLetters) {
             Map<String, String> headers = new TreeMap<>();
@@ -359,19 +454,30 @@ class FaultInjectionIT {
                 }
             });
             byKey.put(new String(record.key(), StandardCharsets.UTF_8), headers);
-            System.out.printf("fault injection: dead letter %s: %s (%s attempt(s)): %s%n",
-                    new String(record.key(), StandardCharsets.UTF_8), headers.get(DeadLetterContract.ERROR_CLASS),
-                    headers.get(DeadLetterContract.ATTEMPTS), headers.get(DeadLetterContract.ERROR_REASON));
+            System.out.printf(
+                    "fault injection: dead letter %s: %s (%s attempt(s)): %s%n",
+                    new String(record.key(), StandardCharsets.UTF_8),
+                    headers.get(DeadLetterContract.ERROR_CLASS),
+                    headers.get(DeadLetterContract.ATTEMPTS),
+                    headers.get(DeadLetterContract.ERROR_REASON));
         }
         int rendered = outcomes.getOrDefault("rendered", 0);
-        System.out.printf("fault injection: poison x3 (undecodable, bomb, ce_specversion 2.0) ahead of %d uploads; "
+        System.out.printf(
+                "fault injection: poison x3 (undecodable, bomb, ce_specversion 2.0) ahead of %d uploads; "
                         + "events sent %d / rendered %d / failed %d / dead-lettered %d / lost %d%n",
-                good.size(), records.size(), rendered, outcomes.getOrDefault("failed", 0), deadLetters.size(),
+                good.size(),
+                records.size(),
+                rendered,
+                outcomes.getOrDefault("failed", 0),
+                deadLetters.size(),
                 good.size() - rendered);
 
         assertThat(byKey).as("dead letters by record key").containsOnlyKeys(undecodable, bomb, unknownVersion);
         assertThat(deadLetters).hasSize(3);
-        assertThat(byKey.values()).allSatisfy(h -> assertThat(h.get(DeadLetterContract.ATTEMPTS)).as("never retried").isEqualTo("1"));
+        assertThat(byKey.values())
+                .allSatisfy(h -> assertThat(h.get(DeadLetterContract.ATTEMPTS))
+                        .as("never retried")
+                        .isEqualTo("1"));
         assertThat(byKey.get(undecodable).get(DeadLetterContract.ERROR_CLASS))
                 .isEqualTo("com.miniatura.worker.consume.PermanentEventException");
         assertThat(byKey.get(undecodable).get(DeadLetterContract.ERROR_REASON))
@@ -383,7 +489,8 @@ class FaultInjectionIT {
         assertThat(byKey.get(unknownVersion).get(DeadLetterContract.ERROR_CLASS))
                 .isEqualTo("com.miniatura.worker.consume.PermanentEventException");
         assertThat(byKey.get(unknownVersion).get(DeadLetterContract.ERROR_REASON))
-                .startsWith("invalid event (not marked failed: unknown envelope): ce_specversion: must be 1.0 but was \"2.0\"");
+                .startsWith(
+                        "invalid event (not marked failed: unknown envelope): ce_specversion: must be 1.0 but was \"2.0\"");
 
         JsonNode undecodableStatus = json(get(api + "/v1/images/" + undecodable));
         assertThat(undecodableStatus.get("status").asString()).isEqualTo("failed");
@@ -391,7 +498,9 @@ class FaultInjectionIT {
         JsonNode bombStatus = json(get(api + "/v1/images/" + bomb));
         assertThat(bombStatus.get("status").asString()).isEqualTo("failed");
         assertThat(bombStatus.get("reason").asString()).isEqualTo(bombReason);
-        assertThat(get(api + "/v1/images/" + unknownVersion).statusCode()).as("an unknown envelope marks nothing").isEqualTo(404);
+        assertThat(get(api + "/v1/images/" + unknownVersion).statusCode())
+                .as("an unknown envelope marks nothing")
+                .isEqualTo(404);
         assertThat(outcomes).containsExactly(Map.entry("failed", 2), Map.entry("rendered", good.size()));
     }
 
@@ -405,11 +514,23 @@ class FaultInjectionIT {
         putOriginal(imageId, Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
         int copies = 100;
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, imageId,
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    TOPIC,
+                    imageId,
                     "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
-            for (Map.Entry<String, String> h : Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded",
-                    "ce_id", "dup-1", "ce_source", "/fault-injection").entrySet()) {
+            for (Map.Entry<String, String> h : Map.of(
+                            "ce_specversion",
+                            "1.0",
+                            "ce_type",
+                            "image.uploaded",
+                            "ce_id",
+                            "dup-1",
+                            "ce_source",
+                            "/fault-injection")
+                    .entrySet()) {
                 record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
             }
             for (int i = 0; i < copies; i++) {
@@ -426,7 +547,8 @@ class FaultInjectionIT {
             Thread.sleep(200);
         }
         JsonNode manifest = Services.JSON.readTree(read("metadata", imageId + "/manifest.json"));
-        System.out.printf("fault injection: %d deliveries of one event; rendered %.0f / skipped %.0f / lost %d%n",
+        System.out.printf(
+                "fault injection: %d deliveries of one event; rendered %.0f / skipped %.0f / lost %d%n",
                 copies, rendered, skipped, manifest.get("status").asString().equals("rendered") ? 0 : 1);
         assertThat(rendered).isEqualTo(1);
         assertThat(skipped).isEqualTo(copies - 1);
@@ -442,7 +564,9 @@ class FaultInjectionIT {
     @Test
     void s3AwayLongerThanTheRetriesTheUploadSaysFailedNamingAReplayThatRendersIt() throws Exception {
         worker.destroy(); // SIGTERM: it leaves the group at once, so the worker below gets the partitions at once
-        assertThat(worker.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("the worker stopped").isTrue();
+        assertThat(worker.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("the worker stopped")
+                .isTrue();
         String imageId = "fi-" + UUID.randomUUID().toString().substring(0, 8) + "-dead";
         uploadOriginals(List.of(imageId));
         HttpResponse<String> accepted = postJson(api + "/v1/events", batch(List.of(imageId), id -> id + ".jpg"));
@@ -450,10 +574,15 @@ class FaultInjectionIT {
         killHard(s3Server);
         // not started through startWorker(): its health stays DOWN while storage is away
         workerPort = freePort();
-        worker = launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort,
-                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage(),
-                "--miniatura.worker.retry.max-attempts=3", "--miniatura.worker.retry.initial-interval=200ms",
-                "--miniatura.worker.retry.max-interval=500ms", "--miniatura.worker.dead-letter-status.initial-interval=500ms",
+        worker = launch(
+                "worker/target/miniatura-worker.jar",
+                "--server.port=" + workerPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--miniatura.storage.endpoint=" + storage(),
+                "--miniatura.worker.retry.max-attempts=3",
+                "--miniatura.worker.retry.initial-interval=200ms",
+                "--miniatura.worker.retry.max-interval=500ms",
+                "--miniatura.worker.dead-letter-status.initial-interval=500ms",
                 "--miniatura.worker.dead-letter-status.max-interval=1s");
         processes.add(worker);
         long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
@@ -466,18 +595,23 @@ class FaultInjectionIT {
         Map<String, Integer> outcomes = awaitFinalStatuses(List.of(imageId));
         JsonNode failed = json(get(api + "/v1/images/" + imageId));
         String reason = failed.get("reason").asString();
-        System.out.printf("fault injection: S3 away past the retries; dead-lettered 1, status %s: %s%n",
+        System.out.printf(
+                "fault injection: S3 away past the retries; dead-lettered 1, status %s: %s%n",
                 failed.get("status").asString(), reason);
         assertThat(outcomes).containsExactly(Map.entry("failed", 1));
-        assertThat(reason).isEqualTo("dead-lettered after 3 attempts: storage unavailable; replay with replay-dlq"
-                + " --error-class=StorageUnavailableException --miniatura.kafka.topic=" + TOPIC);
+        assertThat(reason)
+                .isEqualTo("dead-lettered after 3 attempts: storage unavailable; replay with replay-dlq"
+                        + " --error-class=StorageUnavailableException --miniatura.kafka.topic=" + TOPIC);
 
         // what an operator reads in the status is what they run
-        List<String> replay = new ArrayList<>(List.of(reason.substring(reason.indexOf("replay with ") + 12).split(" ")));
+        List<String> replay = new ArrayList<>(
+                List.of(reason.substring(reason.indexOf("replay with ") + 12).split(" ")));
         replay.add("--spring.kafka.bootstrap-servers=" + bootstrap);
         Process command = launch("ingest-api/target/miniatura-ingest-api.jar", replay.toArray(String[]::new));
         processes.add(command);
-        assertThat(command.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("replay-dlq finished").isTrue();
+        assertThat(command.waitFor(Services.TIMEOUT.toSeconds(), TimeUnit.SECONDS))
+                .as("replay-dlq finished")
+                .isTrue();
         assertThat(command.exitValue()).as("replay-dlq exit status").isZero();
         deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
         String status = "failed";
@@ -493,8 +627,12 @@ class FaultInjectionIT {
     private static String batch(List<String> ids, java.util.function.Function<String, String> key) {
         StringBuilder batch = new StringBuilder("{\"events\":[");
         for (String id : ids) {
-            batch.append(batch.length() > 11 ? "," : "").append("{\"imageId\":\"").append(id)
-                    .append("\",\"bucket\":\"originals\",\"key\":\"").append(key.apply(id)).append("\"}");
+            batch.append(batch.length() > 11 ? "," : "")
+                    .append("{\"imageId\":\"")
+                    .append(id)
+                    .append("\",\"bucket\":\"originals\",\"key\":\"")
+                    .append(key.apply(id))
+                    .append("\"}");
         }
         return batch.append("]}").toString();
     }
@@ -507,8 +645,16 @@ class FaultInjectionIT {
     /** A record on partition 0 with the documented CloudEvents headers, {@code ce_specversion} as given. */
     private static ProducerRecord<String, byte[]> onPartition0(String imageId, byte[] value, String specVersion) {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(TOPIC, 0, imageId, value);
-        for (Map.Entry<String, String> h : Map.of("ce_specversion", specVersion, "ce_type", "image.uploaded",
-                "ce_id", UUID.randomUUID().toString(), "ce_source", "/fault-injection").entrySet()) {
+        for (Map.Entry<String, String> h : Map.of(
+                        "ce_specversion",
+                        specVersion,
+                        "ce_type",
+                        "image.uploaded",
+                        "ce_id",
+                        UUID.randomUUID().toString(),
+                        "ce_source",
+                        "/fault-injection")
+                .entrySet()) {
             record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
         }
         return record;
@@ -536,7 +682,9 @@ class FaultInjectionIT {
 
     private int partitionCount() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             return consumer.partitionsFor(TOPIC).size();
         }
     }
@@ -547,12 +695,17 @@ class FaultInjectionIT {
     }
 
     private void putOriginal(String imageId, byte[] bytes) throws Exception {
-        s3.putObject(PutObjectArgs.builder().bucket("originals").object(imageId + ".jpg")
-                .data(bytes, bytes.length).contentType("image/jpeg").build());
+        s3.putObject(PutObjectArgs.builder()
+                .bucket("originals")
+                .object(imageId + ".jpg")
+                .data(bytes, bytes.length)
+                .contentType("image/jpeg")
+                .build());
     }
 
     private byte[] read(String bucket, String key) throws Exception {
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (InputStream in =
+                s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return in.readAllBytes();
         }
     }
@@ -560,8 +713,11 @@ class FaultInjectionIT {
     /** How many images of the run have their last variant stored (written just before the manifest). */
     private int storedVariants(String run) throws Exception {
         int count = 0;
-        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket("thumbnails").prefix("fi-" + run)
-                .recursive(true).build())) {
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder()
+                .bucket("thumbnails")
+                .prefix("fi-" + run)
+                .recursive(true)
+                .build())) {
             if (item.get().objectName().endsWith("/z1600.jpg")) {
                 count++;
             }
@@ -572,8 +728,10 @@ class FaultInjectionIT {
     /** {@link #storedVariants(String)} read from the S3 server's files, for when the server is away. */
     private static int storedVariants(String run, Stream<Path> imageDirs) {
         try (imageDirs) {
-            return (int) imageDirs.filter(dir -> dir.getFileName().toString().startsWith("fi-" + run))
-                    .filter(dir -> Files.isRegularFile(dir.resolve("z1600.jpg"))).count();
+            return (int) imageDirs
+                    .filter(dir -> dir.getFileName().toString().startsWith("fi-" + run))
+                    .filter(dir -> Files.isRegularFile(dir.resolve("z1600.jpg")))
+                    .count();
         }
     }
 
@@ -606,7 +764,9 @@ class FaultInjectionIT {
             List<String> still = new ArrayList<>();
             for (String id : pending) {
                 HttpResponse<String> response = get(api + "/v1/images/" + id);
-                String status = response.statusCode() == 200 ? json(response).get("status").asString() : "missing";
+                String status = response.statusCode() == 200
+                        ? json(response).get("status").asString()
+                        : "missing";
                 if (status.equals("pending") || status.equals("missing")) {
                     still.add(id);
                 } else {
@@ -626,16 +786,22 @@ class FaultInjectionIT {
 
     private long deadLetters() {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(DeadLetterContract.topicOf(TOPIC)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            return consumer.endOffsets(partitions).values().stream().mapToLong(Long::longValue).sum();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            return consumer.endOffsets(partitions).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
         }
     }
 
-
     private double workerCount(String outcome) throws Exception {
-        return Services.scraped("http://localhost:" + workerPort + "/actuator/prometheus", "miniatura_images_total",
+        return Services.scraped(
+                "http://localhost:" + workerPort + "/actuator/prometheus",
+                "miniatura_images_total",
                 "outcome=\"" + outcome + "\"");
     }
 

@@ -56,7 +56,10 @@ class ForgedNotificationsIT {
                 "--server.port=0");
         api = "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
         s3 = "http://localhost:" + s3Port;
-        storage = MinioClient.builder().endpoint(s3).credentials("minioadmin", "minioadmin").build();
+        storage = MinioClient.builder()
+                .endpoint(s3)
+                .credentials("minioadmin", "minioadmin")
+                .build();
     }
 
     @AfterAll
@@ -113,7 +116,8 @@ class ForgedNotificationsIT {
 
         assertThat(claimed.get("accepted").asInt()).as(claimed.toString()).isZero();
         assertThat(claimed.get("ignored").get(0).get("reason").asString())
-                .as("storage says whose the object is").isEqualTo("image owner-3 is already rendered from this object");
+                .as("storage says whose the object is")
+                .isEqualTo("image owner-3 is already rendered from this object");
         untouched(victim);
         untouched(owner);
     }
@@ -124,11 +128,14 @@ class ForgedNotificationsIT {
      */
     @Test
     void anEventNamingABucketThatIsNotASourceIsRefused() throws Exception {
-        byte[] secret = read("thumbnails", rendered("victim-5", "photos/nikon-e950.jpg").id() + "/z1600.jpg");
-        storage.putObject(PutObjectArgs.builder().bucket("thumbnails").object("private/ledger.jpg")
-                .stream(new ByteArrayInputStream(secret), (long) secret.length, -1L).build());
+        byte[] secret =
+                read("thumbnails", rendered("victim-5", "photos/nikon-e950.jpg").id() + "/z1600.jpg");
+        storage.putObject(PutObjectArgs.builder().bucket("thumbnails").object("private/ledger.jpg").stream(
+                        new ByteArrayInputStream(secret), (long) secret.length, -1L)
+                .build());
 
-        HttpResponse<String> foreign = Services.postJson(api + "/v1/events",
+        HttpResponse<String> foreign = Services.postJson(
+                api + "/v1/events",
                 "{\"imageId\":\"stolen\",\"bucket\":\"thumbnails\",\"key\":\"private/ledger.jpg\"}");
 
         assertThat(foreign.statusCode()).as(foreign.body()).isEqualTo(400);
@@ -136,7 +143,9 @@ class ForgedNotificationsIT {
         assertThat(json(foreign).get("errors").get(0).get("field").asString()).isEqualTo("bucket");
         assertThat(json(foreign).get("errors").get(0).get("message").asString())
                 .isEqualTo("must be one of the source buckets [originals]");
-        assertThat(get(api + "/v1/images/stolen").statusCode()).as("nothing accepted").isEqualTo(404);
+        assertThat(get(api + "/v1/images/stolen").statusCode())
+                .as("nothing accepted")
+                .isEqualTo(404);
     }
 
     /**
@@ -146,17 +155,23 @@ class ForgedNotificationsIT {
     @Test
     void deletingAnImageRenderedFromAnotherImagesOriginalKeepsThatOriginal() throws Exception {
         Image owner = rendered("owner-6", "catalog/DSCN0010-1024.jpg");
-        HttpResponse<String> borrowed = Services.postJson(api + "/v1/events",
-                "{\"imageId\":\"mine-6\",\"bucket\":\"originals\",\"key\":\"owner-6.jpg\"}");
+        HttpResponse<String> borrowed = Services.postJson(
+                api + "/v1/events", "{\"imageId\":\"mine-6\",\"bucket\":\"originals\",\"key\":\"owner-6.jpg\"}");
         assertThat(borrowed.statusCode()).as(borrowed.body()).isEqualTo(202);
         assertThat(Services.awaitFinal(api, "mine-6").get("status").asString()).isEqualTo("rendered");
 
-        HttpResponse<String> deleted = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images/mine-6"))
-                .header("Authorization", Services.AUTHORIZATION).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> deleted = http.send(
+                HttpRequest.newBuilder(URI.create(api + "/v1/images/mine-6"))
+                        .header("Authorization", Services.AUTHORIZATION)
+                        .DELETE()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(deleted.statusCode()).as(deleted.body()).isEqualTo(202);
         assertThat(Services.awaitFinal(api, "mine-6").get("status").asString()).isEqualTo("deleted");
 
-        assertThat(exists("originals", "owner-6.jpg")).as("the owner's original").isTrue();
+        assertThat(exists("originals", "owner-6.jpg"))
+                .as("the owner's original")
+                .isTrue();
         untouched(owner);
     }
 
@@ -166,23 +181,27 @@ class ForgedNotificationsIT {
      */
     @Test
     void publicFailureReasonsNameTheProblemNotStorage() throws Exception {
-        HttpResponse<String> probe = Services.postJson(api + "/v1/events",
+        HttpResponse<String> probe = Services.postJson(
+                api + "/v1/events",
                 "{\"imageId\":\"probe-7\",\"bucket\":\"originals\",\"key\":\"secrets/payroll-2026.jpg\"}");
         assertThat(probe.statusCode()).as(probe.body()).isEqualTo(202);
         assertThat(Services.awaitFinal(api, "probe-7").get("reason").asString()).isEqualTo("original not found");
 
         byte[] binary = {0x00, 0x01, (byte) 0xFE, 0x42, 'S', 'E', 'C', 'R', 'E', 'T'};
-        storage.putObject(PutObjectArgs.builder().bucket("originals").object("blob-7.jpg")
-                .stream(new ByteArrayInputStream(binary), (long) binary.length, -1L).build());
-        assertThat(Services.postJson(api + "/v1/events",
-                "{\"imageId\":\"blob-7\",\"bucket\":\"originals\",\"key\":\"blob-7.jpg\"}").statusCode()).isEqualTo(202);
+        storage.putObject(PutObjectArgs.builder().bucket("originals").object("blob-7.jpg").stream(
+                        new ByteArrayInputStream(binary), (long) binary.length, -1L)
+                .build());
+        assertThat(Services.postJson(
+                                api + "/v1/events",
+                                "{\"imageId\":\"blob-7\",\"bucket\":\"originals\",\"key\":\"blob-7.jpg\"}")
+                        .statusCode())
+                .isEqualTo(202);
         assertThat(Services.awaitFinal(api, "blob-7").get("reason").asString())
                 .isEqualTo("unsupported format: not a recognised image");
     }
 
     /** An image as a reader sees it: its status document and one thumbnail. */
-    private record Image(String id, String status, byte[] thumbnail) {
-    }
+    private record Image(String id, String status, byte[] thumbnail) {}
 
     /** Uploads a fixture as {@code imageId} through {@code POST /v1/images} and waits until it is rendered. */
     private Image rendered(String imageId, String fixture) throws Exception {
@@ -192,9 +211,14 @@ class ForgedNotificationsIT {
     }
 
     private void untouched(Image image) throws Exception {
-        assertThat(get(api + "/v1/images/" + image.id()).body()).as(image.id() + "'s status").isEqualTo(image.status());
-        assertThat(read("thumbnails", image.id() + "/s150.jpg")).as(image.id() + "'s thumbnail").isEqualTo(image.thumbnail());
-        assertThat(get(s3 + "/thumbnails/" + image.id() + "/s150.jpg").statusCode()).isEqualTo(200);
+        assertThat(get(api + "/v1/images/" + image.id()).body())
+                .as(image.id() + "'s status")
+                .isEqualTo(image.status());
+        assertThat(read("thumbnails", image.id() + "/s150.jpg"))
+                .as(image.id() + "'s thumbnail")
+                .isEqualTo(image.thumbnail());
+        assertThat(get(s3 + "/thumbnails/" + image.id() + "/s150.jpg").statusCode())
+                .isEqualTo(200);
     }
 
     /** Posts a notification with the standalone's key (it has every scope, notify among them); expects 202. */
@@ -209,14 +233,16 @@ class ForgedNotificationsIT {
     }
 
     private byte[] read(String bucket, String key) throws Exception {
-        try (InputStream in = storage.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (InputStream in = storage.getObject(
+                GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return in.readAllBytes();
         }
     }
 
     private boolean exists(String bucket, String key) throws Exception {
         try {
-            storage.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            storage.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build());
             return true;
         } catch (io.minio.errors.ErrorResponseException e) {
             return false;
@@ -230,7 +256,8 @@ class ForgedNotificationsIT {
      */
     private static String notification(String event, String key, String claimedImageId) {
         String claims = event.startsWith("s3:ObjectCreated:")
-                ? "\"size\": 1, \"eTag\": \"00000000000000000000000000000000\", \"contentType\": \"image/jpeg\", " : "";
+                ? "\"size\": 1, \"eTag\": \"00000000000000000000000000000000\", \"contentType\": \"image/jpeg\", "
+                : "";
         return """
                 {"EventName": "%1$s", "Key": "originals/%2$s", "Records": [{"eventVersion": "2.0",
                  "eventSource": "minio:s3", "eventTime": "2026-11-23T10:41:54.312Z", "eventName": "%1$s",

@@ -2,14 +2,11 @@ package com.miniatura.standalone;
 
 import static com.miniatura.standalone.Services.awaitUp;
 import static com.miniatura.standalone.Services.freePort;
-import static com.miniatura.standalone.Services.get;
-import static com.miniatura.standalone.Services.json;
 import static com.miniatura.standalone.Services.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.worker.render.LargeImages;
 import java.net.http.HttpClient;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,12 +40,14 @@ class HostileUploadsIT {
 
     @TempDir
     static Path dataDir;
+
     private static final List<Process> processes = new CopyOnWriteArrayList<>();
     private static Process worker;
     private static long workerPid;
     private static String workerUrl;
     private static String api;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static final List<String> summary = new ArrayList<>();
 
     @BeforeAll
@@ -57,11 +56,13 @@ class HostileUploadsIT {
         String bootstrap = "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrap();
         String storage = "--miniatura.storage.endpoint=" + infrastructure.storage();
         int ingestPort = freePort();
-        processes.add(launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
+        processes.add(launch(
+                "ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
         api = "http://localhost:" + ingestPort;
         int workerPort = freePort();
-        worker = Services.launchWith(POD, "worker/target/miniatura-worker.jar", "--server.port=" + workerPort, bootstrap,
-                storage).process();
+        worker = Services.launchWith(
+                        POD, "worker/target/miniatura-worker.jar", "--server.port=" + workerPort, bootstrap, storage)
+                .process();
         processes.add(worker);
         workerPid = worker.pid();
         workerUrl = "http://localhost:" + workerPort;
@@ -84,9 +85,10 @@ class HostileUploadsIT {
         JsonNode status = upload("rgba-10000", LargeImages.rgbaPng(10_000, 10_000));
 
         assertThat(status.get("status").asString()).isEqualTo("failed");
-        assertThat(status.get("reason").asString()).matches("image too large to render: decoding this 10000x10000 PNG"
-                + " with transparency needs about \\d+ MB of memory, more than the \\d+ MB this worker has for images"
-                + " \\(miniatura\\.worker\\.memory-budget\\)");
+        assertThat(status.get("reason").asString())
+                .matches("image too large to render: decoding this 10000x10000 PNG"
+                        + " with transparency needs about \\d+ MB of memory, more than the \\d+ MB this worker has for images"
+                        + " \\(miniatura\\.worker\\.memory-budget\\)");
         assertTheSameWorker();
     }
 
@@ -96,8 +98,9 @@ class HostileUploadsIT {
         JsonNode status = upload("text-bomb", LargeImages.textBombPng(8000, 256));
 
         assertThat(status.get("status").asString()).isEqualTo("failed");
-        assertThat(status.get("reason").asString()).isEqualTo("too complex to render: the PNG's text, profile and other"
-                + " metadata chunks hold more than 16 MB once inflated");
+        assertThat(status.get("reason").asString())
+                .isEqualTo("too complex to render: the PNG's text, profile and other"
+                        + " metadata chunks hold more than 16 MB once inflated");
         assertTheSameWorker();
     }
 
@@ -107,7 +110,8 @@ class HostileUploadsIT {
         JsonNode status = upload("scans-5000", LargeImages.manyScansJpeg(5000));
 
         assertThat(status.get("status").asString()).isEqualTo("failed");
-        assertThat(status.get("reason").asString()).isEqualTo("too complex to render: the JPEG has more than 100 scans");
+        assertThat(status.get("reason").asString())
+                .isEqualTo("too complex to render: the JPEG has more than 100 scans");
         assertTheSameWorker();
     }
 
@@ -138,17 +142,19 @@ class HostileUploadsIT {
         AtomicLong peakHeap = new AtomicLong();
         AtomicLong peakReserved = new AtomicLong();
         AtomicBoolean sampling = new AtomicBoolean(true);
-        Thread sampler = new Thread(() -> {
-            while (sampling.get()) {
-                peakHeap.accumulateAndGet(metric("jvm_memory_used_bytes", "area=\"heap\""), Math::max);
-                peakReserved.accumulateAndGet(metric("miniatura_memory_reserved_bytes"), Math::max);
-                try {
-                    Thread.sleep(20);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "heap-sampler");
+        Thread sampler = new Thread(
+                () -> {
+                    while (sampling.get()) {
+                        peakHeap.accumulateAndGet(metric("jvm_memory_used_bytes", "area=\"heap\""), Math::max);
+                        peakReserved.accumulateAndGet(metric("miniatura_memory_reserved_bytes"), Math::max);
+                        try {
+                            Thread.sleep(20);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "heap-sampler");
         sampler.start();
         long started = System.nanoTime();
         JsonNode status;
@@ -162,15 +168,29 @@ class HostileUploadsIT {
 
         assertThat(status.get("status").asString()).as(status.toString()).isEqualTo("rendered");
         List<String> sizes = new ArrayList<>();
-        status.get("variants").forEach(v -> sizes.add(v.get("name").asString() + " " + v.get("width").asInt() + "x"
-                + v.get("height").asInt()));
+        status.get("variants")
+                .forEach(v -> sizes.add(v.get("name").asString() + " "
+                        + v.get("width").asInt() + "x" + v.get("height").asInt()));
         double aspect = (double) height / width;
-        assertThat(sizes).containsExactlyInAnyOrder("s150 150x150", "m300 300x" + Math.round(300 * aspect),
-                "c480 480x" + Math.round(480 * aspect), "d800 800x" + Math.round(800 * aspect),
-                "z1600 1600x" + Math.round(1600 * aspect), "g150 150x150");
-        summary.add(String.format(Locale.ROOT, "%dx%d (%.0f MP, %.1f MB JPEG): rendered, upload to rendered %d ms,"
-                        + " heap used at most %d MB (sampled), %d MB reserved in the budget", width, height,
-                width * (double) height / 1e6, jpeg.length / 1048576.0, millis, peakHeap.get() >> 20, peakReserved.get() >> 20));
+        assertThat(sizes)
+                .containsExactlyInAnyOrder(
+                        "s150 150x150",
+                        "m300 300x" + Math.round(300 * aspect),
+                        "c480 480x" + Math.round(480 * aspect),
+                        "d800 800x" + Math.round(800 * aspect),
+                        "z1600 1600x" + Math.round(1600 * aspect),
+                        "g150 150x150");
+        summary.add(String.format(
+                Locale.ROOT,
+                "%dx%d (%.0f MP, %.1f MB JPEG): rendered, upload to rendered %d ms,"
+                        + " heap used at most %d MB (sampled), %d MB reserved in the budget",
+                width,
+                height,
+                width * (double) height / 1e6,
+                jpeg.length / 1048576.0,
+                millis,
+                peakHeap.get() >> 20,
+                peakReserved.get() >> 20));
         assertTheSameWorker();
     }
 
@@ -183,8 +203,13 @@ class HostileUploadsIT {
         Services.upload(HTTP, api, file, imageId);
         JsonNode status = Services.awaitFinal(api, imageId);
         if (!name.startsWith("huge")) {
-            summary.add(String.format(Locale.ROOT, "%s (%d KB): %s in %d ms%s", name, bytes.length >> 10,
-                    status.get("status").asString(), (System.nanoTime() - started) / 1_000_000,
+            summary.add(String.format(
+                    Locale.ROOT,
+                    "%s (%d KB): %s in %d ms%s",
+                    name,
+                    bytes.length >> 10,
+                    status.get("status").asString(),
+                    (System.nanoTime() - started) / 1_000_000,
                     status.has("reason") ? ": " + status.get("reason").asString() : ""));
         }
         return status;

@@ -57,6 +57,7 @@ class ImagePageBrowserIT {
      * page scales it down. (flowers.jpeg is a smooth vignette: a misplaced thumbnail would still match it.)
      */
     private static final String PHOTO = "photos/2569067123_aca715a2ee_o.jpg";
+
     private static final int WINDOW_WIDTH = 1280;
     /**
      * Mean absolute difference per channel (of 255) allowed between a thumbnail as drawn on screen and its file scaled
@@ -77,12 +78,16 @@ class ImagePageBrowserIT {
     void pageShowsEveryVariantOfARenderedPhotoLoadedInChromium() throws Exception {
         Path chromium = requireChromium();
         try (StandaloneMain standalone = StandaloneMain.start(args())) {
-            String api = "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
+            String api =
+                    "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
             String thumbnailsUrl = standalone.ingest().getEnvironment().getProperty("miniatura.ingest.thumbnails-url");
             String imageId = "page-" + UUID.randomUUID();
-            Services.upload(http, api, Path.of(System.getProperty("miniatura.fixtures")).resolve(PHOTO), imageId);
+            Services.upload(
+                    http, api, Path.of(System.getProperty("miniatura.fixtures")).resolve(PHOTO), imageId);
             JsonNode status = Services.awaitFinal(api, imageId);
-            assertThat(status.get("status").asString()).as("status of %s", imageId).isEqualTo("rendered");
+            assertThat(status.get("status").asString())
+                    .as("status of %s", imageId)
+                    .isEqualTo("rendered");
             List<JsonNode> variants = new ArrayList<>();
             status.get("variants").forEach(variants::add);
             assertThat(variants).as("variants in the status").hasSize(6);
@@ -108,38 +113,65 @@ class ImagePageBrowserIT {
                 int width = variant.get("width").asInt();
                 int height = variant.get("height").asInt();
                 String src = thumbnailsUrl + "/" + variant.get("key").asString();
-                List<JsonNode> shown = images.stream().filter(i -> i.get("src").asString().equals(src)).toList();
+                List<JsonNode> shown = images.stream()
+                        .filter(i -> i.get("src").asString().equals(src))
+                        .toList();
                 assertThat(shown).as("<img> elements with src %s", src).hasSize(1);
                 JsonNode image = shown.get(0);
                 drawn.put(name, image);
-                assertThat(image.get("complete").asBoolean()).as("%s finished loading", name).isTrue();
-                assertThat(image.get("naturalWidth").asInt() + "×" + image.get("naturalHeight").asInt())
-                        .as("%s as the browser decoded it", name).isEqualTo(width + "×" + height);
-                assertThat(image.get("caption").asString()).as("caption of %s", name).startsWith(name + " " + width + "×" + height + " · ");
+                assertThat(image.get("complete").asBoolean())
+                        .as("%s finished loading", name)
+                        .isTrue();
+                assertThat(image.get("naturalWidth").asInt() + "×"
+                                + image.get("naturalHeight").asInt())
+                        .as("%s as the browser decoded it", name)
+                        .isEqualTo(width + "×" + height);
+                assertThat(image.get("caption").asString())
+                        .as("caption of %s", name)
+                        .startsWith(name + " " + width + "×" + height + " · ");
                 assertThat(text).as("page text").contains(name).contains(width + "×" + height);
             }
 
             // The screenshot: not blank, and each thumbnail drawn in its box is that variant's file.
             double painted = share(screenshot, 0xfafafa);
-            System.out.printf(Locale.ROOT, "screenshot %d×%d, %.0f%% not the page background%n", screenshot.getWidth(),
-                    screenshot.getHeight(), 100 * painted);
-            assertThat(painted).as("share of the screenshot that is not the page background")
+            System.out.printf(
+                    Locale.ROOT,
+                    "screenshot %d×%d, %.0f%% not the page background%n",
+                    screenshot.getWidth(),
+                    screenshot.getHeight(),
+                    100 * painted);
+            assertThat(painted)
+                    .as("share of the screenshot that is not the page background")
                     .isGreaterThan(0.2);
             Map<String, BufferedImage> files = new HashMap<>();
             for (JsonNode variant : variants) {
                 String name = variant.get("name").asString();
                 JsonNode image = drawn.get(name);
-                BufferedImage file = fetchImage(thumbnailsUrl + "/" + variant.get("key").asString());
+                BufferedImage file =
+                        fetchImage(thumbnailsUrl + "/" + variant.get("key").asString());
                 files.put(name, file);
                 double difference = meanDifference(screenshot, box(image), file);
-                System.out.printf(Locale.ROOT, "%s: drawn at %s, mean difference %.2f per channel%n", name, box(image), difference);
-                assertThat(difference).as("mean difference per channel between %s as drawn at %s in %s and its file", name,
-                        box(image), saved).isLessThan(MAX_MEAN_DIFFERENCE);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%s: drawn at %s, mean difference %.2f per channel%n",
+                        name,
+                        box(image),
+                        difference);
+                assertThat(difference)
+                        .as(
+                                "mean difference per channel between %s as drawn at %s in %s and its file",
+                                name, box(image), saved)
+                        .isLessThan(MAX_MEAN_DIFFERENCE);
             }
             // Negative control: the colour s150 against where the grayscale g150 is drawn (same size) must not pass.
             double control = meanDifference(screenshot, box(drawn.get("g150")), files.get("s150"));
-            System.out.printf(Locale.ROOT, "control: s150's file where g150 is drawn, mean difference %.2f per channel%n", control);
-            assertThat(control).as("mean difference per channel between s150's file and g150 as drawn (the check must tell them apart)")
+            System.out.printf(
+                    Locale.ROOT,
+                    "control: s150's file where g150 is drawn, mean difference %.2f per channel%n",
+                    control);
+            assertThat(control)
+                    .as(
+                            "mean difference per channel between s150's file and g150 as drawn (the check must tell them apart)")
                     .isGreaterThan(2 * MAX_MEAN_DIFFERENCE);
         }
     }
@@ -165,23 +197,29 @@ class ImagePageBrowserIT {
         if (given != null && !given.isBlank() && Files.isExecutable(Path.of(given))) {
             return Optional.of(Path.of(given));
         }
-        return Stream.of("chromium", "chromium-browser", "google-chrome").map(ExternalTools::find)
-                .flatMap(Optional::stream).findFirst();
+        return Stream.of("chromium", "chromium-browser", "google-chrome")
+                .map(ExternalTools::find)
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     private String[] args() throws IOException {
         return new String[] {
-                "--miniatura.standalone.components=kafka,s3,ingest,worker",
-                "--miniatura.standalone.data-dir=" + dataDir,
-                "--miniatura.standalone.kafka-port=" + freePort(),
-                "--miniatura.standalone.kafka-controller-port=" + freePort(),
-                "--miniatura.standalone.s3-port=" + freePort(),
-                "--miniatura.ingest.auth.dev-key=" + Services.API_KEY,
-                "--server.port=0"};
+            "--miniatura.standalone.components=kafka,s3,ingest,worker",
+            "--miniatura.standalone.data-dir=" + dataDir,
+            "--miniatura.standalone.kafka-port=" + freePort(),
+            "--miniatura.standalone.kafka-controller-port=" + freePort(),
+            "--miniatura.standalone.s3-port=" + freePort(),
+            "--miniatura.ingest.auth.dev-key=" + Services.API_KEY,
+            "--server.port=0"
+        };
     }
 
     private BufferedImage fetchImage(String url) throws Exception {
-        HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        HttpResponse<byte[]> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertThat(response.statusCode()).as("GET %s", url).isEqualTo(200);
         BufferedImage image = ImageIO.read(new ByteArrayInputStream(response.body()));
@@ -198,8 +236,11 @@ class ImagePageBrowserIT {
     }
 
     private static Box box(JsonNode image) {
-        return new Box((int) Math.round(image.get("x").asDouble()), (int) Math.round(image.get("y").asDouble()),
-                (int) Math.round(image.get("width").asDouble()), (int) Math.round(image.get("height").asDouble()));
+        return new Box(
+                (int) Math.round(image.get("x").asDouble()),
+                (int) Math.round(image.get("y").asDouble()),
+                (int) Math.round(image.get("width").asDouble()),
+                (int) Math.round(image.get("height").asDouble()));
     }
 
     /**
@@ -211,7 +252,8 @@ class ImagePageBrowserIT {
         assertThat(box.width()).as("drawn width of an image at %s", box).isGreaterThan(8);
         assertThat(box.height()).as("drawn height of an image at %s", box).isGreaterThan(8);
         assertThat(box.x() + box.width() <= screenshot.getWidth() && box.y() + box.height() <= screenshot.getHeight())
-                .as("%s inside the %d×%d screenshot", box, screenshot.getWidth(), screenshot.getHeight()).isTrue();
+                .as("%s inside the %d×%d screenshot", box, screenshot.getWidth(), screenshot.getHeight())
+                .isTrue();
         BufferedImage scaled = new BufferedImage(box.width(), box.height(), BufferedImage.TYPE_INT_RGB);
         Graphics2D g = scaled.createGraphics();
         g.drawImage(file.getScaledInstance(box.width(), box.height(), Image.SCALE_AREA_AVERAGING), 0, 0, null);
@@ -265,23 +307,32 @@ class ImagePageBrowserIT {
 
         static Chromium launch(Path binary) throws Exception {
             Path profile = Files.createTempDirectory("miniatura-chromium-");
-            Path log = Path.of("target", "chromium-" + UUID.randomUUID() + ".log").toAbsolutePath();
-            Process process = new ProcessBuilder(binary.toString(),
-                    "--headless",
-                    // Chromium refuses to sandbox as root, and containers often lack the user namespaces it needs.
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    // /dev/shm is often tiny in containers; shared memory there crashes the renderer.
-                    "--disable-dev-shm-usage",
-                    // Screenshot pixels are compared with the files: no colour conversion to a monitor profile.
-                    "--force-color-profile=srgb",
-                    "--hide-scrollbars",
-                    "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                    "--user-data-dir=" + profile,
-                    "--remote-debugging-port=0",
-                    "about:blank")
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Path log =
+                    Path.of("target", "chromium-" + UUID.randomUUID() + ".log").toAbsolutePath();
+            Process process = new ProcessBuilder(
+                            binary.toString(),
+                            "--headless",
+                            // Chromium refuses to sandbox as root, and containers often lack the user namespaces it
+                            // needs.
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            // /dev/shm is often tiny in containers; shared memory there crashes the renderer.
+                            "--disable-dev-shm-usage",
+                            // Screenshot pixels are compared with the files: no colour conversion to a monitor profile.
+                            "--force-color-profile=srgb",
+                            "--hide-scrollbars",
+                            "--no-first-run",
+                            "--no-default-browser-check",
+                            "--disable-extensions",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--user-data-dir=" + profile,
+                            "--remote-debugging-port=0",
+                            "about:blank")
+                    .redirectErrorStream(true)
+                    .redirectOutput(log.toFile())
+                    .start();
             try {
                 // Chromium writes its port and the browser's WebSocket path there once it listens.
                 Path activePort = profile.resolve("DevToolsActivePort");
@@ -293,14 +344,17 @@ class ImagePageBrowserIT {
                                 + " before writing DevToolsActivePort (see " + log + ")");
                     }
                     if (System.nanoTime() > deadline) {
-                        throw new AssertionError(binary + " wrote no DevToolsActivePort within " + BROWSER_TIMEOUT + " (see " + log + ")");
+                        throw new AssertionError(binary + " wrote no DevToolsActivePort within " + BROWSER_TIMEOUT
+                                + " (see " + log + ")");
                     }
                     Thread.sleep(50);
                     lines = Files.exists(activePort) ? Files.readAllLines(activePort) : List.of();
                 }
                 String base = "ws://127.0.0.1:" + lines.get(0).trim();
                 Cdp browser = Cdp.connect(base + lines.get(1).trim());
-                String target = browser.send("Target.createTarget", params("url", "about:blank")).get("targetId").asString();
+                String target = browser.send("Target.createTarget", params("url", "about:blank"))
+                        .get("targetId")
+                        .asString();
                 Cdp page = Cdp.connect(base + "/devtools/page/" + target);
                 return new Chromium(process, profile, log, browser, page);
             } catch (Throwable e) {
@@ -318,8 +372,12 @@ class ImagePageBrowserIT {
         JsonNode open(String url) throws Exception {
             metrics(900);
             JsonNode navigated = page.send("Page.navigate", params("url", url));
-            assertThat(navigated.path("errorText").asString("")).as("Chromium navigating to %s", url).isEmpty();
-            await("document.readyState === 'complete' && location.href === " + JSON.writeValueAsString(url), "the page loaded");
+            assertThat(navigated.path("errorText").asString(""))
+                    .as("Chromium navigating to %s", url)
+                    .isEmpty();
+            await(
+                    "document.readyState === 'complete' && location.href === " + JSON.writeValueAsString(url),
+                    "the page loaded");
             metrics(evaluate("document.documentElement.scrollHeight").asInt());
             await("[...document.images].every(i => i.complete)", "every image loaded or failed");
             metrics(evaluate("document.documentElement.scrollHeight").asInt());
@@ -337,7 +395,10 @@ class ImagePageBrowserIT {
         BufferedImage screenshot() throws Exception {
             ObjectNode params = params("format", "png");
             params.put("captureBeyondViewport", true);
-            byte[] png = Base64.getDecoder().decode(page.send("Page.captureScreenshot", params).get("data").asString());
+            byte[] png = Base64.getDecoder()
+                    .decode(page.send("Page.captureScreenshot", params)
+                            .get("data")
+                            .asString());
             BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
             assertThat(image).as("Page.captureScreenshot's PNG decodes").isNotNull();
             return image;
@@ -355,7 +416,8 @@ class ImagePageBrowserIT {
             ObjectNode params = params("expression", expression);
             params.put("returnByValue", true);
             JsonNode result = page.send("Runtime.evaluate", params);
-            assertThat(result.path("exceptionDetails").isMissingNode()).as("%s threw %s", expression, result.path("exceptionDetails"))
+            assertThat(result.path("exceptionDetails").isMissingNode())
+                    .as("%s threw %s", expression, result.path("exceptionDetails"))
                     .isTrue();
             return result.get("result").path("value");
         }
@@ -364,9 +426,12 @@ class ImagePageBrowserIT {
             long deadline = System.nanoTime() + BROWSER_TIMEOUT.toNanos();
             while (!evaluate(condition).asBoolean()) {
                 if (System.nanoTime() > deadline) {
-                    throw new AssertionError("Chromium: not " + what + " within " + BROWSER_TIMEOUT + " (" + condition + "; "
-                            + evaluate("JSON.stringify([...document.images].map(i => [i.src, i.complete, i.naturalWidth]))").asString()
-                            + "; see " + log + ")");
+                    throw new AssertionError(
+                            "Chromium: not " + what + " within " + BROWSER_TIMEOUT + " (" + condition + "; "
+                                    + evaluate(
+                                                    "JSON.stringify([...document.images].map(i => [i.src, i.complete, i.naturalWidth]))")
+                                            .asString()
+                                    + "; see " + log + ")");
                 }
                 Thread.sleep(100);
             }
@@ -397,7 +462,9 @@ class ImagePageBrowserIT {
                 process.destroyForcibly();
             }
             helpers.forEach(ProcessHandle::destroyForcibly);
-            assertThat(process.waitFor(10, TimeUnit.SECONDS)).as("Chromium (pid %d) gone", process.pid()).isTrue();
+            assertThat(process.waitFor(10, TimeUnit.SECONDS))
+                    .as("Chromium (pid %d) gone", process.pid())
+                    .isTrue();
         }
 
         private static void deleteTree(Path dir) throws IOException {
@@ -424,8 +491,11 @@ class ImagePageBrowserIT {
 
         static Cdp connect(String url) throws Exception {
             Cdp cdp = new Cdp();
-            cdp.socket = HttpClient.newHttpClient().newWebSocketBuilder().connectTimeout(BROWSER_TIMEOUT)
-                    .buildAsync(URI.create(url), cdp).get(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            cdp.socket = HttpClient.newHttpClient()
+                    .newWebSocketBuilder()
+                    .connectTimeout(BROWSER_TIMEOUT)
+                    .buildAsync(URI.create(url), cdp)
+                    .get(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             return cdp;
         }
 
@@ -439,7 +509,8 @@ class ImagePageBrowserIT {
             command.put("method", method);
             command.set("params", params);
             synchronized (this) { // one message at a time on the socket
-                socket.sendText(JSON.writeValueAsString(command), true).get(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                socket.sendText(JSON.writeValueAsString(command), true)
+                        .get(BROWSER_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
             }
             JsonNode response;
             try {
@@ -462,7 +533,8 @@ class ImagePageBrowserIT {
                 JsonNode received = JSON.readTree(message.toString());
                 message.setLength(0);
                 if (received.has("id")) {
-                    CompletableFuture<JsonNode> answer = pending.get(received.get("id").asInt());
+                    CompletableFuture<JsonNode> answer =
+                            pending.get(received.get("id").asInt());
                     if (answer != null) {
                         answer.complete(received);
                     }
@@ -474,7 +546,9 @@ class ImagePageBrowserIT {
 
         @Override
         public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            pending.values().forEach(answer -> answer.completeExceptionally(new IOException("DevTools socket closed: " + reason)));
+            pending.values()
+                    .forEach(answer ->
+                            answer.completeExceptionally(new IOException("DevTools socket closed: " + reason)));
             return null;
         }
 

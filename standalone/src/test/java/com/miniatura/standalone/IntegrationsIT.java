@@ -43,81 +43,137 @@ class IntegrationsIT {
     void presignedUploadsAndStorageNotificationsRender() throws Exception {
         int s3Port = freePort();
         String[] args = {
-                "--miniatura.standalone.data-dir=" + dataDir,
-                "--miniatura.standalone.kafka-port=" + freePort(),
-                "--miniatura.standalone.kafka-controller-port=" + freePort(),
-                "--miniatura.standalone.s3-port=" + s3Port,
-                "--server.port=0"};
+            "--miniatura.standalone.data-dir=" + dataDir,
+            "--miniatura.standalone.kafka-port=" + freePort(),
+            "--miniatura.standalone.kafka-controller-port=" + freePort(),
+            "--miniatura.standalone.s3-port=" + s3Port,
+            "--server.port=0"
+        };
         boolean chosenByEnvironment = System.getenv("MINIATURA_DEV_API_KEY") != null;
         try (StandaloneMain standalone = StandaloneMain.start(args)) {
-            String api = "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
+            String api =
+                    "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
             String s3 = "http://localhost:" + s3Port;
-            String key = chosenByEnvironment ? System.getenv("MINIATURA_DEV_API_KEY")
+            String key = chosenByEnvironment
+                    ? System.getenv("MINIATURA_DEV_API_KEY")
                     : Files.readString(dataDir.resolve("dev-api-key")).trim();
             if (!chosenByEnvironment) {
                 // The try-it works in one copy-paste: the banner prints the generated key in the curl line.
                 assertThat(key).matches("mk_dev_[0-9a-f]{48}");
-                assertThat(standalone.banner()).contains("curl -H \"Authorization: Bearer " + key + "\" -F file=@photo.jpg "
-                        + api + "/v1/images");
+                assertThat(standalone.banner())
+                        .contains("curl -H \"Authorization: Bearer " + key + "\" -F file=@photo.jpg " + api
+                                + "/v1/images");
             }
-            assertThat(post(api + "/v1/events", "{}", null).statusCode()).as("no key, no write").isEqualTo(401);
+            assertThat(post(api + "/v1/events", "{}", null).statusCode())
+                    .as("no key, no write")
+                    .isEqualTo(401);
 
             // 1. A presigned upload: the S3 server itself refuses another size or type.
             byte[] photo = Files.readAllBytes(Services.fixture("photos/nikon-e950.jpg"));
-            HttpResponse<String> presigned = post(api + "/v1/uploads",
-                    "{\"contentType\": \"image/jpeg\", \"size\": " + photo.length + ", \"imageId\": \"presigned-1\"}", key);
+            HttpResponse<String> presigned = post(
+                    api + "/v1/uploads",
+                    "{\"contentType\": \"image/jpeg\", \"size\": " + photo.length + ", \"imageId\": \"presigned-1\"}",
+                    key);
             assertThat(presigned.statusCode()).as(presigned.body()).isEqualTo(201);
             JsonNode upload = json(presigned);
             URI url = URI.create(upload.get("url").asString());
             assertThat(url.toString()).startsWith(s3 + "/originals/presigned-1.jpg?");
             Map<String, String> headers = headersOf(upload);
             assertThat(refusal(url, Arrays.copyOf(photo, photo.length - 1), headers))
-                    .as("one byte short of the declared size").isIn(REFUSED);
+                    .as("one byte short of the declared size")
+                    .isIn(REFUSED);
             assertThat(refusal(url, photo, Map.of("Content-Type", "image/png", "x-amz-meta-image-id", "presigned-1")))
-                    .as("another type").isIn(REFUSED);
+                    .as("another type")
+                    .isIn(REFUSED);
             assertThat(refusal(url, photo, Map.of("Content-Type", "image/jpeg", "x-amz-meta-image-id", "someone-else")))
-                    .as("another imageId").isIn(REFUSED);
-            MinioClient storage = MinioClient.builder().endpoint(s3).credentials("minioadmin", "minioadmin").build();
-            assertThat(exists(storage, "presigned-1.jpg")).as("nothing stored by the refused PUTs").isFalse();
+                    .as("another imageId")
+                    .isIn(REFUSED);
+            MinioClient storage = MinioClient.builder()
+                    .endpoint(s3)
+                    .credentials("minioadmin", "minioadmin")
+                    .build();
+            assertThat(exists(storage, "presigned-1.jpg"))
+                    .as("nothing stored by the refused PUTs")
+                    .isFalse();
             HttpResponse<String> stored = put(url, photo, headers);
             assertThat(stored.statusCode()).as(stored.body()).isEqualTo(200);
             String etag = stored.headers().firstValue("ETag").orElseThrow().replace("\"", "");
-            assertThat(get(api + "/v1/images/presigned-1").statusCode()).as("nothing rendered before the notification")
+            assertThat(get(api + "/v1/images/presigned-1").statusCode())
+                    .as("nothing rendered before the notification")
                     .isEqualTo(404);
 
             // ... rendered when storage's notification arrives (as MinIO's webhook target sends it).
-            HttpResponse<String> notified = post(api + "/v1/notifications/minio", notification("s3:ObjectCreated:Put",
-                    "presigned-1.jpg", photo.length, etag, "image/jpeg", "\"X-Amz-Meta-Image-Id\": \"presigned-1\""), key);
+            HttpResponse<String> notified = post(
+                    api + "/v1/notifications/minio",
+                    notification(
+                            "s3:ObjectCreated:Put",
+                            "presigned-1.jpg",
+                            photo.length,
+                            etag,
+                            "image/jpeg",
+                            "\"X-Amz-Meta-Image-Id\": \"presigned-1\""),
+                    key);
             assertThat(notified.statusCode()).as(notified.body()).isEqualTo(202);
             assertThat(json(notified).get("accepted").asInt()).isEqualTo(1);
             JsonNode rendered = Services.awaitFinal(api, "presigned-1");
-            assertThat(rendered.get("status").asString()).as(rendered.toString()).isEqualTo("rendered");
+            assertThat(rendered.get("status").asString())
+                    .as(rendered.toString())
+                    .isEqualTo("rendered");
             assertThat(rendered.get("variants")).hasSize(6);
-            assertThat(get(s3 + "/thumbnails/presigned-1/s150.jpg").statusCode()).isEqualTo(200);
+            assertThat(get(s3 + "/thumbnails/presigned-1/s150.jpg").statusCode())
+                    .isEqualTo(200);
 
             // The same notification again (MinIO retries): already rendered from that object, not published twice.
-            JsonNode again = json(post(api + "/v1/notifications/minio", notification("s3:ObjectCreated:Put",
-                    "presigned-1.jpg", photo.length, etag, "image/jpeg", "\"X-Amz-Meta-Image-Id\": \"presigned-1\""), key));
+            JsonNode again = json(post(
+                    api + "/v1/notifications/minio",
+                    notification(
+                            "s3:ObjectCreated:Put",
+                            "presigned-1.jpg",
+                            photo.length,
+                            etag,
+                            "image/jpeg",
+                            "\"X-Amz-Meta-Image-Id\": \"presigned-1\""),
+                    key));
             assertThat(again.get("accepted").asInt()).isZero();
             assertThat(again.get("ignored").get(0).get("reason").asString())
                     .isEqualTo("image presigned-1 is already rendered from this object");
 
             // 2. An object written straight to the bucket, without metadata: the imageId is its file name.
             byte[] other = Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
-            String otherEtag = storage.putObject(PutObjectArgs.builder().bucket("originals").object("lots/77/lot-77-1.jpg")
-                    .stream(new ByteArrayInputStream(other), (long) other.length, -1L).contentType("image/jpeg").build()).etag()
+            String otherEtag = storage.putObject(
+                            PutObjectArgs.builder().bucket("originals").object("lots/77/lot-77-1.jpg").stream(
+                                            new ByteArrayInputStream(other), (long) other.length, -1L)
+                                    .contentType("image/jpeg")
+                                    .build())
+                    .etag()
                     .replace("\"", "");
-            assertThat(post(api + "/v1/notifications/minio", notification("s3:ObjectCreated:Put", "lots/77/lot-77-1.jpg",
-                    other.length, otherEtag, "image/jpeg", ""), key).statusCode()).isEqualTo(202);
+            assertThat(post(
+                                    api + "/v1/notifications/minio",
+                                    notification(
+                                            "s3:ObjectCreated:Put",
+                                            "lots/77/lot-77-1.jpg",
+                                            other.length,
+                                            otherEtag,
+                                            "image/jpeg",
+                                            ""),
+                                    key)
+                            .statusCode())
+                    .isEqualTo(202);
             JsonNode direct = Services.awaitFinal(api, "lot-77-1");
             assertThat(direct.get("status").asString()).as(direct.toString()).isEqualTo("rendered");
             assertThat(direct.get("variants")).hasSize(6);
 
             // 3. Removed from the bucket: the image is erased.
-            storage.removeObject(RemoveObjectArgs.builder().bucket("originals").object("lots/77/lot-77-1.jpg").build());
-            HttpResponse<String> removed = post(api + "/v1/notifications/minio", notification("s3:ObjectRemoved:Delete",
-                    "lots/77/lot-77-1.jpg", 0, otherEtag, "image/jpeg", ""), key);
-            assertThat(json(removed).get("events").get(0).get("type").asString()).isEqualTo("image.deleted");
+            storage.removeObject(RemoveObjectArgs.builder()
+                    .bucket("originals")
+                    .object("lots/77/lot-77-1.jpg")
+                    .build());
+            HttpResponse<String> removed = post(
+                    api + "/v1/notifications/minio",
+                    notification("s3:ObjectRemoved:Delete", "lots/77/lot-77-1.jpg", 0, otherEtag, "image/jpeg", ""),
+                    key);
+            assertThat(json(removed).get("events").get(0).get("type").asString())
+                    .isEqualTo("image.deleted");
             JsonNode erased = Services.awaitFinal(api, "lot-77-1");
             assertThat(erased.get("status").asString()).isEqualTo("deleted");
             assertThat(get(s3 + "/thumbnails/lot-77-1/s150.jpg").statusCode()).isEqualTo(404);
@@ -125,7 +181,8 @@ class IntegrationsIT {
     }
 
     private HttpResponse<String> post(String url, String json, String key) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (key != null) {
             request.header("Authorization", "Bearer " + key);
@@ -160,7 +217,9 @@ class IntegrationsIT {
     private HttpResponse<String> put(URI url, byte[] body, Map<String, String> headers) throws Exception {
         // Expect: 100-continue, as S3 clients send it: the server refuses a bad signature before the body is sent.
         // Without it, a refusal while the photo is still being written arrived as a reset connection in CI.
-        HttpRequest.Builder request = HttpRequest.newBuilder(url).expectContinue(true).timeout(Duration.ofSeconds(60))
+        HttpRequest.Builder request = HttpRequest.newBuilder(url)
+                .expectContinue(true)
+                .timeout(Duration.ofSeconds(60))
                 .PUT(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         // A client of its own for each PUT: after refusing one, S3Proxy may drop the connection, and a pooled
@@ -170,7 +229,8 @@ class IntegrationsIT {
 
     private static boolean exists(MinioClient storage, String key) throws Exception {
         try {
-            storage.statObject(StatObjectArgs.builder().bucket("originals").object(key).build());
+            storage.statObject(
+                    StatObjectArgs.builder().bucket("originals").object(key).build());
             return true;
         } catch (io.minio.errors.ErrorResponseException e) {
             return false;
@@ -178,8 +238,8 @@ class IntegrationsIT {
     }
 
     /** A notification in MinIO's webhook format, one record; keys URL-encoded as S3 sends them. */
-    private static String notification(String event, String key, long size, String etag, String contentType,
-            String metadata) {
+    private static String notification(
+            String event, String key, long size, String etag, String contentType, String metadata) {
         String encoded = URLEncoder.encode(key, StandardCharsets.UTF_8);
         return """
                 {"EventName": "%1$s", "Key": "originals/%2$s", "Records": [{"eventVersion": "2.0",

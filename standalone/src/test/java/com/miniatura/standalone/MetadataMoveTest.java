@@ -40,10 +40,23 @@ class MetadataMoveTest {
 
     @Test
     void movesWhatAnEarlierVersionLeftInTheThumbnailsBucketNeverOverANewerCopy() throws Exception {
-        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(dataDir, "localhost", 0, "minioadmin", "minioadmin",
-                List.of("originals", "thumbnails", "metadata"), Set.of("thumbnails"))) {
-            ObjectStore store = new MinioObjectStore(new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
-                    "originals", "thumbnails", "no-cache", false));
+        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(
+                dataDir,
+                "localhost",
+                0,
+                "minioadmin",
+                "minioadmin",
+                List.of("originals", "thumbnails", "metadata"),
+                Set.of("thumbnails"))) {
+            ObjectStore store = new MinioObjectStore(new StorageSettings(
+                    s3.endpoint(),
+                    "us-east-1",
+                    "minioadmin",
+                    "minioadmin",
+                    "originals",
+                    "thumbnails",
+                    "no-cache",
+                    false));
             // the metadata bucket's copy of lot-3 is older than the public one an old worker wrote during the rollout;
             // its copy of lot-2 was written after the public one, by this version
             put(store, "metadata/lot-3/manifest.json", "{\"status\":\"pending\",\"imageId\":\"lot-3\"}");
@@ -57,39 +70,54 @@ class MetadataMoveTest {
             awaitLaterSecond(store, "thumbnails/lot-3/manifest.json");
             put(store, "metadata/lot-2/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-2\"}");
             Map<String, String> before = objects(store);
-            long documentBytes = List.of("lot-1/manifest.json", "lot-2/manifest.json", "lot-3/manifest.json",
-                    "rerender~/missing-abc.json").stream().mapToLong(k -> before.get("thumbnails/" + k).length()).sum();
+            long documentBytes = List.of(
+                            "lot-1/manifest.json",
+                            "lot-2/manifest.json",
+                            "lot-3/manifest.json",
+                            "rerender~/missing-abc.json")
+                    .stream()
+                    .mapToLong(k -> before.get("thumbnails/" + k).length())
+                    .sum();
 
             int[] status = new int[1];
             String output = rerender(s3, status, "--move-metadata", "--dry-run");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("rerender: move-metadata completed in").contains("- dry run, nothing moved")
+            assertThat(output)
+                    .contains("rerender: move-metadata completed in")
+                    .contains("- dry run, nothing moved")
                     .contains("listed          6 objects of bucket thumbnails")
                     .contains("would move      3 manifests and 1 checkpoint, " + documentBytes + " B");
             assertThat(objects(store)).as("a dry run moves nothing").isEqualTo(before);
 
             output = rerender(s3, status, "--move-metadata", "--rate=1000");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("found           3 manifests and 1 checkpoint, " + documentBytes + " B")
+            assertThat(output)
+                    .contains("found           3 manifests and 1 checkpoint, " + documentBytes + " B")
                     .contains("moved           3 to bucket metadata")
                     .contains("kept            1 newer in bucket metadata (their public copies removed)");
-            assertThat(objects(store)).isEqualTo(new TreeMap<>(Map.of(
-                    "metadata/lot-1/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-1\"}",
-                    "metadata/lot-2/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-2\"}",
-                    "metadata/lot-3/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-3\"}",
-                    "metadata/rerender~/missing-abc.json", "{\"run\":\"missing-abc\"}",
-                    "thumbnails/lot-1/s150.jpg", "variant",
-                    "thumbnails/lots/7/manifest.json", "not one of ours: two levels deep")));
+            assertThat(objects(store))
+                    .isEqualTo(new TreeMap<>(Map.of(
+                            "metadata/lot-1/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-1\"}",
+                            "metadata/lot-2/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-2\"}",
+                            "metadata/lot-3/manifest.json", "{\"status\":\"rendered\",\"imageId\":\"lot-3\"}",
+                            "metadata/rerender~/missing-abc.json", "{\"run\":\"missing-abc\"}",
+                            "thumbnails/lot-1/s150.jpg", "variant",
+                            "thumbnails/lots/7/manifest.json", "not one of ours: two levels deep")));
             HttpClient http = HttpClient.newHttpClient();
-            assertThat(anonymousGet(http, s3.endpoint() + "/thumbnails/lot-1/manifest.json")).isEqualTo(404);
-            assertThat(anonymousGet(http, s3.endpoint() + "/metadata/lot-1/manifest.json")).isEqualTo(403);
-            assertThat(anonymousGet(http, s3.endpoint() + "/thumbnails/lot-1/s150.jpg")).isEqualTo(200);
+            assertThat(anonymousGet(http, s3.endpoint() + "/thumbnails/lot-1/manifest.json"))
+                    .isEqualTo(404);
+            assertThat(anonymousGet(http, s3.endpoint() + "/metadata/lot-1/manifest.json"))
+                    .isEqualTo(403);
+            assertThat(anonymousGet(http, s3.endpoint() + "/thumbnails/lot-1/s150.jpg"))
+                    .isEqualTo(200);
 
             Map<String, String> moved = objects(store);
             output = rerender(s3, status, "--move-metadata");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("found           0 manifests and 0 checkpoints, 0 B")
-                    .contains("moved           0 to bucket metadata").contains("nothing left in bucket thumbnails to move");
+            assertThat(output)
+                    .contains("found           0 manifests and 0 checkpoints, 0 B")
+                    .contains("moved           0 to bucket metadata")
+                    .contains("nothing left in bucket thumbnails to move");
             assertThat(objects(store)).as("a second run moves nothing").isEqualTo(moved);
         }
     }
@@ -98,7 +126,9 @@ class MetadataMoveTest {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--miniatura.storage.endpoint=" + s3.endpoint());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        status[0] = RerenderCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        status[0] = RerenderCommand.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         String output = out.toString(StandardCharsets.UTF_8);
         System.out.println(output);
@@ -107,7 +137,10 @@ class MetadataMoveTest {
 
     private static void put(ObjectStore store, String bucketAndKey, String text) {
         int slash = bucketAndKey.indexOf('/');
-        store.put(bucketAndKey.substring(0, slash), bucketAndKey.substring(slash + 1), text.getBytes(StandardCharsets.UTF_8),
+        store.put(
+                bucketAndKey.substring(0, slash),
+                bucketAndKey.substring(slash + 1),
+                text.getBytes(StandardCharsets.UTF_8),
                 PutOptions.of("application/json"));
     }
 
@@ -116,8 +149,9 @@ class MetadataMoveTest {
         Map<String, String> objects = new TreeMap<>();
         for (String bucket : List.of("metadata", "thumbnails")) {
             for (String key : store.keys(bucket, "")) {
-                objects.put(bucket + "/" + key, new String(store.get(bucket, key, 1 << 20).orElseThrow().bytes(),
-                        StandardCharsets.UTF_8));
+                objects.put(
+                        bucket + "/" + key,
+                        new String(store.get(bucket, key, 1 << 20).orElseThrow().bytes(), StandardCharsets.UTF_8));
             }
         }
         return objects;
@@ -129,12 +163,18 @@ class MetadataMoveTest {
      */
     private static void awaitLaterSecond(ObjectStore store, String bucketAndKey) throws InterruptedException {
         int slash = bucketAndKey.indexOf('/');
-        Instant written = store.head(bucketAndKey.substring(0, slash), bucketAndKey.substring(slash + 1)).orElseThrow()
-                .lastModified().truncatedTo(ChronoUnit.SECONDS);
+        Instant written = store.head(bucketAndKey.substring(0, slash), bucketAndKey.substring(slash + 1))
+                .orElseThrow()
+                .lastModified()
+                .truncatedTo(ChronoUnit.SECONDS);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             store.put("originals", "clock-probe", new byte[1], PutOptions.of("application/octet-stream"));
-            if (store.head("originals", "clock-probe").orElseThrow().lastModified().truncatedTo(ChronoUnit.SECONDS).isAfter(written)) {
+            if (store.head("originals", "clock-probe")
+                    .orElseThrow()
+                    .lastModified()
+                    .truncatedTo(ChronoUnit.SECONDS)
+                    .isAfter(written)) {
                 return;
             }
             Thread.sleep(100);
@@ -143,6 +183,7 @@ class MetadataMoveTest {
     }
 
     private static int anonymousGet(HttpClient http, String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

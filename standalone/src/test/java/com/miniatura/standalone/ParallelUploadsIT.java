@@ -37,7 +37,8 @@ import tools.jackson.databind.JsonNode;
  * twelve at once are 600 MB or more.
  */
 class ParallelUploadsIT {
-    private static final List<String> SMALL_HEAP = List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+    private static final List<String> SMALL_HEAP =
+            List.of("-Xmx128m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
     private static final long ORIGINAL_BYTES = 50_000_000;
     private static final int MAX_CONCURRENT = 4;
     private static final String SECRET = "it-signing-secret-0123456789abcdef0123";
@@ -46,24 +47,32 @@ class ParallelUploadsIT {
 
     @TempDir
     static Path dataDir;
+
     private static final List<Process> processes = new CopyOnWriteArrayList<>();
     private static Process ingest;
     private static String api;
     private static String storage;
     private static Path body;
     private static byte[] bodySha256;
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     @BeforeAll
     static void startAnIngestApiWithASmallHeap() throws Exception {
         Services.Infrastructure infrastructure = Services.startInfrastructure(dataDir, processes);
         storage = infrastructure.storage();
         int port = freePort();
-        ingest = Services.launchWith(SMALL_HEAP, "ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + port,
-                "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrap(), "--miniatura.storage.endpoint=" + storage,
-                "--miniatura.ingest.max-concurrent-uploads=" + MAX_CONCURRENT, "--miniatura.ingest.retry-after=1s",
-                "--miniatura.ingest.auth.hmac-keys.it-hook.secret=" + SECRET,
-                "--miniatura.ingest.auth.hmac-keys.it-hook.scopes=upload").process();
+        ingest = Services.launchWith(
+                        SMALL_HEAP,
+                        "ingest-api/target/miniatura-ingest-api.jar",
+                        "--server.port=" + port,
+                        "--spring.kafka.bootstrap-servers=" + infrastructure.bootstrap(),
+                        "--miniatura.storage.endpoint=" + storage,
+                        "--miniatura.ingest.max-concurrent-uploads=" + MAX_CONCURRENT,
+                        "--miniatura.ingest.retry-after=1s",
+                        "--miniatura.ingest.auth.hmac-keys.it-hook.secret=" + SECRET,
+                        "--miniatura.ingest.auth.hmac-keys.it-hook.scopes=upload")
+                .process();
         processes.add(ingest);
         api = "http://localhost:" + port;
         awaitUp(api + "/actuator/health", processes);
@@ -75,8 +84,12 @@ class ParallelUploadsIT {
         body = dataDir.resolve("upload.multipart");
         MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
         try (FileChannel out = FileChannel.open(body, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            write(out, sha256, ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n"
-                    + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            write(
+                    out,
+                    sha256,
+                    ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n"
+                                    + "Content-Type: image/jpeg\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             write(out, sha256, JPEG);
             byte[] chunk = new byte[1 << 20];
             for (long left = ORIGINAL_BYTES - JPEG.length; left > 0; left -= chunk.length) {
@@ -105,9 +118,11 @@ class ParallelUploadsIT {
                 .header("Content-Type", "multipart/form-data; boundary=" + BOUNDARY)
                 .POST(HttpRequest.BodyPublishers.ofFile(body));
         if (signed) {
-            request.header("X-Miniatura-Key-Id", "it-hook").header("X-Miniatura-Timestamp", Long.toString(timestamp))
-                    .header("X-Miniatura-Signature", Authenticator.signBodyHash(SECRET, "it-hook", timestamp, "POST",
-                            "/v1/images", bodySha256));
+            request.header("X-Miniatura-Key-Id", "it-hook")
+                    .header("X-Miniatura-Timestamp", Long.toString(timestamp))
+                    .header(
+                            "X-Miniatura-Signature",
+                            Authenticator.signBodyHash(SECRET, "it-hook", timestamp, "POST", "/v1/images", bodySha256));
         } else {
             request.header("Authorization", Services.AUTHORIZATION);
         }
@@ -121,12 +136,17 @@ class ParallelUploadsIT {
         for (int i = 0; i < 12; i++) {
             waiting.add(i % 3 == 2);
         }
-        MinioClient s3 = MinioClient.builder().endpoint(storage).credentials("minioadmin", "minioadmin").build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(storage)
+                .credentials("minioadmin", "minioadmin")
+                .build();
         int stored = 0;
         int toldToRetry = 0;
         long timestamp = 0; // each signed request's own second: the same body signed twice in one is a replay
         for (int round = 1; !waiting.isEmpty(); round++) {
-            assertThat(round).as("rounds to store twelve uploads, four at a time").isLessThanOrEqualTo(12);
+            assertThat(round)
+                    .as("rounds to store twelve uploads, four at a time")
+                    .isLessThanOrEqualTo(12);
             List<Boolean> sending = List.copyOf(waiting);
             List<CompletableFuture<HttpResponse<String>>> sent = new ArrayList<>();
             for (boolean signed : sending) {
@@ -139,19 +159,29 @@ class ParallelUploadsIT {
                 JsonNode answer = Services.JSON.readTree(response.body());
                 if (response.statusCode() == 202) {
                     String imageId = answer.get("imageId").asString();
-                    long size = s3.statObject(StatObjectArgs.builder().bucket("originals").object(imageId + ".jpg").build()).size();
+                    long size = s3.statObject(StatObjectArgs.builder()
+                                    .bucket("originals")
+                                    .object(imageId + ".jpg")
+                                    .build())
+                            .size();
                     assertThat(size).as("the original of %s as stored", imageId).isEqualTo(ORIGINAL_BYTES);
                     stored++;
                 } else {
                     assertThat(response.statusCode()).as(response.body()).isEqualTo(503);
-                    assertThat(answer.get("detail").asString()).isEqualTo(MAX_CONCURRENT
-                            + " uploads are in progress, the most this instance takes at once; retry in 1 s");
-                    retryAfter = Math.max(retryAfter, Long.parseLong(response.headers().firstValue("Retry-After").orElseThrow()));
+                    assertThat(answer.get("detail").asString())
+                            .isEqualTo(MAX_CONCURRENT
+                                    + " uploads are in progress, the most this instance takes at once; retry in 1 s");
+                    retryAfter = Math.max(
+                            retryAfter,
+                            Long.parseLong(
+                                    response.headers().firstValue("Retry-After").orElseThrow()));
                     waiting.add(sending.get(i));
                     toldToRetry++;
                 }
             }
-            assertThat(ingest.isAlive()).as("the ingest API survived round %d (see target/*.log)", round).isTrue();
+            assertThat(ingest.isAlive())
+                    .as("the ingest API survived round %d (see target/*.log)", round)
+                    .isTrue();
             Thread.sleep(retryAfter * 1000); // as told
         }
         assertThat(stored).isEqualTo(12);

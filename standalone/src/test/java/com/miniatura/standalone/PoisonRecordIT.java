@@ -3,8 +3,6 @@ package com.miniatura.standalone;
 import static com.miniatura.standalone.Services.awaitFinal;
 import static com.miniatura.standalone.Services.awaitUp;
 import static com.miniatura.standalone.Services.freePort;
-import static com.miniatura.standalone.Services.get;
-import static com.miniatura.standalone.Services.json;
 import static com.miniatura.standalone.Services.killHard;
 import static com.miniatura.standalone.Services.launch;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,6 +57,7 @@ class PoisonRecordIT {
 
     @TempDir
     Path dataDir;
+
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final List<Path> workerLogs = new ArrayList<>();
     private String bootstrap;
@@ -73,10 +72,16 @@ class PoisonRecordIT {
         Services.Infrastructure infrastructure = Services.startInfrastructure(dataDir, processes);
         bootstrap = infrastructure.bootstrap();
         storage = infrastructure.storage();
-        s3 = MinioClient.builder().endpoint(storage).credentials("minioadmin", "minioadmin").build();
+        s3 = MinioClient.builder()
+                .endpoint(storage)
+                .credentials("minioadmin", "minioadmin")
+                .build();
         int ingestPort = freePort();
-        Process ingest = launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort,
-                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage);
+        Process ingest = launch(
+                "ingest-api/target/miniatura-ingest-api.jar",
+                "--server.port=" + ingestPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--miniatura.storage.endpoint=" + storage);
         processes.add(ingest);
         api = "http://localhost:" + ingestPort;
         startWorker();
@@ -93,8 +98,12 @@ class PoisonRecordIT {
     /** A worker with a pod's heap, as a new JVM (so a new worker id) every time. */
     private void startWorker() throws Exception {
         workerPort = freePort();
-        Services.Launched launched = Services.launchWith(List.of("-Xmx1g"), WORKER, "--server.port=" + workerPort,
-                "--spring.kafka.bootstrap-servers=" + bootstrap, "--miniatura.storage.endpoint=" + storage);
+        Services.Launched launched = Services.launchWith(
+                List.of("-Xmx1g"),
+                WORKER,
+                "--server.port=" + workerPort,
+                "--spring.kafka.bootstrap-servers=" + bootstrap,
+                "--miniatura.storage.endpoint=" + storage);
         worker = launched.process();
         processes.add(worker);
         workerLogs.add(launched.log());
@@ -107,8 +116,12 @@ class PoisonRecordIT {
         String poison = "pr-" + run + "-poison";
         String poisonEvent = "ev-" + poison;
         byte[] png = slowPng(5000, 5000);
-        s3.putObject(PutObjectArgs.builder().bucket("originals").object(poison + ".png")
-                .data(png, png.length).contentType("image/png").build());
+        s3.putObject(PutObjectArgs.builder()
+                .bucket("originals")
+                .object(poison + ".png")
+                .data(png, png.length)
+                .contentType("image/png")
+                .build());
         List<String> good = new ArrayList<>();
         List<Path> photos;
         try (var files = Files.list(Services.fixture("catalog"))) {
@@ -117,12 +130,18 @@ class PoisonRecordIT {
         for (int i = 0; i < 5; i++) {
             String id = "pr-" + run + "-" + i;
             byte[] photo = Files.readAllBytes(photos.get(i % photos.size()));
-            s3.putObject(PutObjectArgs.builder().bucket("originals").object(id + ".jpg")
-                    .data(photo, photo.length).contentType("image/jpeg").build());
+            s3.putObject(PutObjectArgs.builder()
+                    .bucket("originals")
+                    .object(id + ".jpg")
+                    .data(photo, photo.length)
+                    .contentType("image/jpeg")
+                    .build());
             good.add(id);
         }
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new StringSerializer(), new StringSerializer())) {
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(onPartition0(poison, poison + ".png", poisonEvent)).get();
             for (String id : good) {
                 producer.send(onPartition0(id, id + ".jpg", "ev-" + id)).get();
@@ -136,11 +155,18 @@ class PoisonRecordIT {
             String rendering = awaitRendering(worker);
             killHard(worker);
             JsonNode after = manifest(poison);
-            System.out.printf("poison record: SIGKILL #%d of the worker %.1f s after the delivery was awaited, in %s; attempt %s%n",
+            System.out.printf(
+                    "poison record: SIGKILL #%d of the worker %.1f s after the delivery was awaited, in %s; attempt %s%n",
                     kill, (System.nanoTime() - waiting) / 1e9, rendering, attempt);
-            assertThat(after.get("status").asString()).as("killed before the render ended").isEqualTo("pending");
-            assertThat(after.get("attempt")).as("nothing written after the attempt").isEqualTo(attempt);
-            assertThat(variants(poison)).as("no variant stored: the kill landed mid-render").isEmpty();
+            assertThat(after.get("status").asString())
+                    .as("killed before the render ended")
+                    .isEqualTo("pending");
+            assertThat(after.get("attempt"))
+                    .as("nothing written after the attempt")
+                    .isEqualTo(attempt);
+            assertThat(variants(poison))
+                    .as("no variant stored: the kill landed mid-render")
+                    .isEmpty();
             workers.add(attempt.get("worker").asString());
             startWorker();
         }
@@ -150,38 +176,56 @@ class PoisonRecordIT {
         for (String id : good) {
             outcomes.merge(awaitFinal(api, id).get("status").asString(), 1, Integer::sum);
         }
-        List<ConsumerRecord<byte[], byte[]>> deadLetters = Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
+        List<ConsumerRecord<byte[], byte[]>> deadLetters =
+                Services.records(bootstrap, DeadLetterContract.topicOf(TOPIC));
         Map<String, String> headers = new TreeMap<>();
-        deadLetters.stream().filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(poison)).forEach(r ->
-                r.headers().forEach(h -> {
+        deadLetters.stream()
+                .filter(r -> new String(r.key(), StandardCharsets.UTF_8).equals(poison))
+                .forEach(r -> r.headers().forEach(h -> {
                     if (h.key().startsWith("miniatura-")) {
                         headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8));
                     }
                 }));
         int rendered = outcomes.getOrDefault("rendered", 0);
-        System.out.printf("poison record: SIGKILL x%d mid-render (workers %s); status %s: %s; dead letter %s%n", KILLS,
-                String.join(", ", workers), status.get("status").asString(), status.get("reason"), headers);
-        System.out.printf("poison record: 1 poison ahead of %d uploads on partition 0; events sent %d / rendered %d / "
-                        + "failed %d / dead-lettered %d / lost %d%n", good.size(), good.size() + 1, rendered,
-                status.get("status").asString().equals("failed") ? 1 : 0, deadLetters.size(), good.size() - rendered);
+        System.out.printf(
+                "poison record: SIGKILL x%d mid-render (workers %s); status %s: %s; dead letter %s%n",
+                KILLS, String.join(", ", workers), status.get("status").asString(), status.get("reason"), headers);
+        System.out.printf(
+                "poison record: 1 poison ahead of %d uploads on partition 0; events sent %d / rendered %d / "
+                        + "failed %d / dead-lettered %d / lost %d%n",
+                good.size(),
+                good.size() + 1,
+                rendered,
+                status.get("status").asString().equals("failed") ? 1 : 0,
+                deadLetters.size(),
+                good.size() - rendered);
 
         String reason = "the worker stopped 3 times while rendering this image";
         assertThat(workers).as("each delivery in a new worker JVM").doesNotHaveDuplicates();
         assertThat(status.get("status").asString()).isEqualTo("failed");
         assertThat(status.get("reason").asString()).isEqualTo(reason);
         assertThat(deadLetters).as("dead letters").hasSize(1);
-        assertThat(headers).containsEntry(DeadLetterContract.ERROR_CLASS, "com.miniatura.worker.consume.ImageRejectedException")
+        assertThat(headers)
+                .containsEntry(DeadLetterContract.ERROR_CLASS, "com.miniatura.worker.consume.ImageRejectedException")
                 .containsEntry(DeadLetterContract.ERROR_REASON, reason)
                 .containsEntry(DeadLetterContract.ATTEMPTS, "1");
         assertThat(outcomes).containsExactly(Map.entry("rendered", good.size()));
-        assertThat(manifest(poison).has("attempt")).as("failed ends the attempt").isFalse();
-        assertThat(poisoned()).as("miniatura.images.poisoned of the last worker").isEqualTo(1);
+        assertThat(manifest(poison).has("attempt"))
+                .as("failed ends the attempt")
+                .isFalse();
+        assertThat(poisoned())
+                .as("miniatura.images.poisoned of the last worker")
+                .isEqualTo(1);
         for (int i = 0; i < workerLogs.size(); i++) {
             String log = Files.readString(workerLogs.get(i), StandardCharsets.UTF_8);
-            assertThat(log).as("worker %d never finished rendering the poison", i + 1).doesNotContain("Rendered " + poison + " ");
+            assertThat(log)
+                    .as("worker %d never finished rendering the poison", i + 1)
+                    .doesNotContain("Rendered " + poison + " ");
             if (i >= 1 && i < KILLS) {
-                assertThat(log).contains("Rendering " + poison + " again: worker " + workers.get(i - 1) + " started event "
-                        + poisonEvent).contains("(stop " + i + " of 3 before the image fails)");
+                assertThat(log)
+                        .contains("Rendering " + poison + " again: worker " + workers.get(i - 1) + " started event "
+                                + poisonEvent)
+                        .contains("(stop " + i + " of 3 before the image fails)");
             }
         }
         assertThat(Files.readString(workerLogs.get(KILLS), StandardCharsets.UTF_8))
@@ -195,16 +239,20 @@ class PoisonRecordIT {
             assertThat(worker.isAlive()).as("the worker is running").isTrue();
             JsonNode manifest = manifestOrNull(imageId);
             if (manifest != null) {
-                assertThat(manifest.get("status").asString()).as("never rendered").isIn("pending");
+                assertThat(manifest.get("status").asString())
+                        .as("never rendered")
+                        .isIn("pending");
                 JsonNode attempt = manifest.get("attempt");
-                if (attempt != null && attempt.get("eventId").asString().equals(eventId)
+                if (attempt != null
+                        && attempt.get("eventId").asString().equals(eventId)
                         && attempt.get("unfinished").asInt() == unfinished) {
                     return attempt;
                 }
             }
             Thread.sleep(25);
         }
-        throw new AssertionError("no attempt after " + unfinished + " stops recorded for " + imageId + " within " + Services.TIMEOUT);
+        throw new AssertionError(
+                "no attempt after " + unfinished + " stops recorded for " + imageId + " within " + Services.TIMEOUT);
     }
 
     /**
@@ -215,13 +263,19 @@ class PoisonRecordIT {
         String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Process dump = new ProcessBuilder(jcmd, Long.toString(worker.pid()), "Thread.print").redirectErrorStream(true).start();
+            Process dump = new ProcessBuilder(jcmd, Long.toString(worker.pid()), "Thread.print")
+                    .redirectErrorStream(true)
+                    .start();
             String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             dump.waitFor();
             for (String stack : threads.split("\n\n")) {
                 if (stack.contains("at com.miniatura.worker.render.Renderer.render(")) {
-                    return stack.lines().map(String::strip).filter(l -> l.startsWith("at com.miniatura.worker.render."))
-                            .findFirst().orElseThrow().substring(3);
+                    return stack.lines()
+                            .map(String::strip)
+                            .filter(l -> l.startsWith("at com.miniatura.worker.render."))
+                            .findFirst()
+                            .orElseThrow()
+                            .substring(3);
                 }
             }
             assertThat(worker.isAlive()).as("the worker is running").isTrue();
@@ -238,14 +292,20 @@ class PoisonRecordIT {
     /** The manifest, or {@code null} before there is one (a HEAD first: the SDK parses each 404 body of a GET slowly). */
     private JsonNode manifestOrNull(String imageId) throws Exception {
         try {
-            s3.statObject(io.minio.StatObjectArgs.builder().bucket("metadata").object(imageId + "/manifest.json").build());
+            s3.statObject(io.minio.StatObjectArgs.builder()
+                    .bucket("metadata")
+                    .object(imageId + "/manifest.json")
+                    .build());
         } catch (ErrorResponseException e) {
             if (e.errorResponse().code().equals("NoSuchKey")) {
                 return null;
             }
             throw e;
         }
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket("metadata").object(imageId + "/manifest.json").build())) {
+        try (InputStream in = s3.getObject(GetObjectArgs.builder()
+                .bucket("metadata")
+                .object(imageId + "/manifest.json")
+                .build())) {
             return Services.JSON.readTree(in.readAllBytes());
         } catch (ErrorResponseException e) {
             if (e.errorResponse().code().equals("NoSuchKey")) {
@@ -258,8 +318,11 @@ class PoisonRecordIT {
     /** Every object under the image's prefix but its manifest. */
     private List<String> variants(String imageId) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder().bucket("thumbnails").prefix(imageId + "/")
-                .recursive(true).build())) {
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder()
+                .bucket("thumbnails")
+                .prefix(imageId + "/")
+                .recursive(true)
+                .build())) {
             if (!item.get().objectName().endsWith("/manifest.json")) {
                 keys.add(item.get().objectName());
             }
@@ -268,20 +331,31 @@ class PoisonRecordIT {
     }
 
     private double poisoned() throws Exception {
-        return Services.scraped("http://localhost:" + workerPort + "/actuator/prometheus", "miniatura_images_poisoned_total");
+        return Services.scraped(
+                "http://localhost:" + workerPort + "/actuator/prometheus", "miniatura_images_poisoned_total");
     }
 
     /** An upload event on partition 0, so every record of the test is consumed in order by one consumer thread. */
     private static ProducerRecord<String, String> onPartition0(String imageId, String key, String eventId) {
-        ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, 0, imageId,
+        ProducerRecord<String, String> record = new ProducerRecord<>(
+                TOPIC,
+                0,
+                imageId,
                 "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + key + "\"}");
-        for (Map.Entry<String, String> h : Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded",
-                "ce_id", eventId, "ce_source", "/poison-record-it").entrySet()) {
+        for (Map.Entry<String, String> h : Map.of(
+                        "ce_specversion",
+                        "1.0",
+                        "ce_type",
+                        "image.uploaded",
+                        "ce_id",
+                        eventId,
+                        "ce_source",
+                        "/poison-record-it")
+                .entrySet()) {
             record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
         }
         return record;
     }
-
 
     /**
      * An RGB PNG of {@code width} × {@code height} that takes the worker seconds to decode and resize but stays well
@@ -291,7 +365,8 @@ class PoisonRecordIT {
     static byte[] slowPng(int width, int height) throws IOException {
         Random random = new Random(42);
         ByteArrayOutputStream pixels = new ByteArrayOutputStream();
-        try (DeflaterOutputStream deflate = new DeflaterOutputStream(pixels, new Deflater(Deflater.BEST_SPEED), 1 << 16)) {
+        try (DeflaterOutputStream deflate =
+                new DeflaterOutputStream(pixels, new Deflater(Deflater.BEST_SPEED), 1 << 16)) {
             byte[] samples = new byte[3 * width];
             byte[] row = new byte[1 + samples.length];
             row[0] = 1; // Sub: each sample minus the one to its left

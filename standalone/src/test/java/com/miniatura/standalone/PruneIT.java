@@ -36,12 +36,18 @@ class PruneIT {
 
     private final int s3Port = freePort();
 
-    PruneIT() throws IOException {
-    }
+    PruneIT() throws IOException {}
 
     private ObjectStore store() {
-        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
-                "originals", "thumbnails", null, false));
+        return new MinioObjectStore(new StorageSettings(
+                "http://localhost:" + s3Port,
+                "us-east-1",
+                "minioadmin",
+                "minioadmin",
+                "originals",
+                "thumbnails",
+                null,
+                false));
     }
 
     /** Runs {@code rerender} in this JVM (the jar's own entry point); its output, and its status in {@code status[0]}. */
@@ -49,7 +55,9 @@ class PruneIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.add("--miniatura.storage.endpoint=http://localhost:" + s3Port);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        status[0] = RerenderCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        status[0] = RerenderCommand.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(out, true, StandardCharsets.UTF_8));
         String output = out.toString(StandardCharsets.UTF_8);
         System.out.println(output);
@@ -80,7 +88,8 @@ class PruneIT {
                 put.get();
             }
             pool.shutdown();
-            Set<String> kept = Set.of("rerender~/weekly-old.json", "gone-0001/notes.txt", "gone-0001/x/s150.jpg", "stray.jpg");
+            Set<String> kept =
+                    Set.of("rerender~/weekly-old.json", "gone-0001/notes.txt", "gone-0001/x/s150.jpg", "stray.jpg");
             for (String key : kept) {
                 store.put("thumbnails", key, new byte[1], PutOptions.of("application/octet-stream"));
             }
@@ -88,26 +97,41 @@ class PruneIT {
             int[] status = new int[1];
             String output = rerender(status, "--prune", "--prune-without-manifest", "--progress=none");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).as("everything was stored just now: younger than 24h")
-                    .contains("would delete    0 objects, 0 B").contains("younger than 24h 1,500");
+            assertThat(output)
+                    .as("everything was stored just now: younger than 24h")
+                    .contains("would delete    0 objects, 0 B")
+                    .contains("younger than 24h 1,500");
             assertThat(keys(store)).hasSize(ORPHANS + kept.size());
 
-            output = rerender(status, "--prune", "--prune-without-manifest", "--prune-min-age=0s",
-                    "--progress=none");
+            output = rerender(status, "--prune", "--prune-without-manifest", "--prune-min-age=0s", "--progress=none");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("would delete    1,500 objects, 146.5 KB").contains("    s150.jpg:     1,500 objects");
+            assertThat(output)
+                    .contains("would delete    1,500 objects, 146.5 KB")
+                    .contains("    s150.jpg:     1,500 objects");
             assertThat(keys(store)).hasSize(ORPHANS + kept.size());
 
-            output = rerender(status, "--prune", "--delete", "--prune-without-manifest", "--prune-min-age=0s",
-                    "--progress=none", "--run=it");
+            output = rerender(
+                    status,
+                    "--prune",
+                    "--delete",
+                    "--prune-without-manifest",
+                    "--prune-min-age=0s",
+                    "--progress=none",
+                    "--run=it");
             assertThat(status[0]).as(output).isZero();
             assertThat(output).contains("deleted         1,500 objects\n");
             Set<String> left = keys(store);
             left.remove("rerender~/it.json"); // the run's checkpoint, wherever checkpoints are kept
             assertThat(left).containsExactlyInAnyOrderElementsOf(kept);
 
-            output = rerender(status, "--prune", "--delete", "--prune-without-manifest", "--prune-min-age=0s",
-                    "--progress=none", "--run=it");
+            output = rerender(
+                    status,
+                    "--prune",
+                    "--delete",
+                    "--prune-without-manifest",
+                    "--prune-min-age=0s",
+                    "--progress=none",
+                    "--run=it");
             assertThat(status[0]).isZero();
             assertThat(output).contains("rerender: prune run it already completed");
         }

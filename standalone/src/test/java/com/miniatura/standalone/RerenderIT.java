@@ -60,8 +60,7 @@ class RerenderIT {
     private final int s3Port = freePort();
     private final int controllerPort = freePort();
 
-    RerenderIT() throws IOException {
-    }
+    RerenderIT() throws IOException {}
 
     private String[] standaloneArgs(String components, String... more) {
         List<String> args = new ArrayList<>(List.of(
@@ -77,13 +76,21 @@ class RerenderIT {
     }
 
     private List<String> clientArgs() {
-        return List.of("--spring.kafka.bootstrap-servers=localhost:" + kafkaPort,
+        return List.of(
+                "--spring.kafka.bootstrap-servers=localhost:" + kafkaPort,
                 "--miniatura.storage.endpoint=http://localhost:" + s3Port);
     }
 
     private ObjectStore store() {
-        return new MinioObjectStore(new StorageSettings("http://localhost:" + s3Port, "us-east-1", "minioadmin", "minioadmin",
-                "originals", "thumbnails", null, false));
+        return new MinioObjectStore(new StorageSettings(
+                "http://localhost:" + s3Port,
+                "us-east-1",
+                "minioadmin",
+                "minioadmin",
+                "originals",
+                "thumbnails",
+                null,
+                false));
     }
 
     /** Runs {@code rerender} in this JVM (the jar's own entry point); its output, and its status in {@code status[0]}. */
@@ -92,7 +99,9 @@ class RerenderIT {
         all.addAll(clientArgs());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        status[0] = RerenderCommand.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+        status[0] = RerenderCommand.run(
+                all.toArray(String[]::new),
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         String output = out.toString(StandardCharsets.UTF_8) + err.toString(StandardCharsets.UTF_8);
         System.out.println(output);
@@ -106,7 +115,8 @@ class RerenderIT {
         Map<String, Manifest> firstManifests = new HashMap<>();
         String c480Before;
         try (StandaloneMain standalone = StandaloneMain.start(standaloneArgs("kafka,s3,ingest,worker"))) {
-            String api = "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
+            String api =
+                    "http://localhost:" + standalone.ingest().getEnvironment().getProperty("local.server.port");
             for (String id : uploaded) {
                 Services.upload(http, api, fixture("catalog/DSCN0010-1024.jpg"), id);
             }
@@ -117,23 +127,37 @@ class RerenderIT {
             ObjectStore store = store();
             byte[] photo = Files.readAllBytes(fixture("catalog/DSCN0010-1024.jpg"));
             store.put("originals", "lots/7/" + added.get(0) + ".jpg", photo, PutOptions.of("image/jpeg"));
-            store.put("originals", "lots/7/other-name.jpg", photo, PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", added.get(1))));
+            store.put(
+                    "originals",
+                    "lots/7/other-name.jpg",
+                    photo,
+                    PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", added.get(1))));
 
             int[] status = new int[1];
             String output = rerender(status, "--mode=missing", "--progress=log");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("published       2 events").contains("never rendered 2").contains("up to date 3");
+            assertThat(output)
+                    .contains("published       2 events")
+                    .contains("never rendered 2")
+                    .contains("up to date 3");
             for (String id : added) {
                 Manifest m = awaitManifest(id, x -> x.status().equals(Manifest.RENDERED));
                 assertThat(m.variants()).hasSize(6);
                 assertThat(m.eventId()).startsWith("rerender/");
             }
-            assertThat(store().get("thumbnails", added.get(1) + "/s150.jpg", 1 << 20)).as("the id from the metadata").isPresent();
+            assertThat(store().get("thumbnails", added.get(1) + "/s150.jpg", 1 << 20))
+                    .as("the id from the metadata")
+                    .isPresent();
             for (String id : uploaded) {
-                assertThat(manifest(id).orElseThrow().eventId()).as("%s untouched", id).isEqualTo(firstManifests.get(id).eventId());
+                assertThat(manifest(id).orElseThrow().eventId())
+                        .as("%s untouched", id)
+                        .isEqualTo(firstManifests.get(id).eventId());
             }
-            c480Before = manifest("up-1").orElseThrow().variants().stream().filter(v -> v.name().equals("c480")).findFirst()
-                    .orElseThrow().specHash();
+            c480Before = manifest("up-1").orElseThrow().variants().stream()
+                    .filter(v -> v.name().equals("c480"))
+                    .findFirst()
+                    .orElseThrow()
+                    .specHash();
 
             // the same run again: already completed, nothing published
             output = rerender(status, "--mode=missing", "--progress=none");
@@ -154,23 +178,38 @@ class RerenderIT {
             assertThat(status[0]).as(output).isZero();
             assertThat(output).contains("published       5 events").contains("variants missing or changed 5 (c480 5)");
             for (String id : concat(uploaded, added)) {
-                Manifest m = awaitManifest(id, x -> x.variants().stream().anyMatch(v -> v.name().equals("c480") && !v.specHash().equals(c480Before)));
-                assertThat(m.variants()).extracting(Manifest.Variant::name).containsExactlyInAnyOrder("s150", "m300", "c480", "d800", "z1600", "g150");
+                Manifest m = awaitManifest(
+                        id,
+                        x -> x.variants().stream()
+                                .anyMatch(v ->
+                                        v.name().equals("c480") && !v.specHash().equals(c480Before)));
+                assertThat(m.variants())
+                        .extracting(Manifest.Variant::name)
+                        .containsExactlyInAnyOrder("s150", "m300", "c480", "d800", "z1600", "g150");
                 Map<String, String> times = variantTimes(id);
                 for (String name : List.of("s150.jpg", "m300.jpg", "d800.jpg", "z1600.jpg", "g150.jpg")) {
-                    assertThat(times.get(name)).as("%s/%s not rewritten", id, name).isEqualTo(objectTimes.get(id).get(name));
+                    assertThat(times.get(name))
+                            .as("%s/%s not rewritten", id, name)
+                            .isEqualTo(objectTimes.get(id).get(name));
                 }
-                assertThat(times.get("c480.jpg")).as("%s/c480 rewritten", id).isNotEqualTo(objectTimes.get(id).get("c480.jpg"));
+                assertThat(times.get("c480.jpg"))
+                        .as("%s/c480 rewritten", id)
+                        .isNotEqualTo(objectTimes.get(id).get("c480.jpg"));
             }
 
             output = rerender(status, "--mode=all", "--dry-run", "--progress=none", change);
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("dry run, nothing published").contains("would publish   5 events")
+            assertThat(output)
+                    .contains("dry run, nothing published")
+                    .contains("would publish   5 events")
                     .contains("current (a sample of the first 5): up to date 5")
                     .containsPattern("work +~0 images to render, 0% of them stale in the sample")
                     .containsPattern("storage +~0 B written \\([0-9.]+ KB per variant on average, from 30 variants");
-            output = rerender(status, "--mode=missing", "--dry-run", "--progress=none", "--miniatura.variants.c480.quality=60");
-            assertThat(output).contains("would publish   5 events").containsPattern("~5 images to render, ~5 variants")
+            output = rerender(
+                    status, "--mode=missing", "--dry-run", "--progress=none", "--miniatura.variants.c480.quality=60");
+            assertThat(output)
+                    .contains("would publish   5 events")
+                    .containsPattern("~5 images to render, ~5 variants")
                     .containsPattern("storage +~[0-9.]+ KB written");
         }
     }
@@ -195,7 +234,11 @@ class RerenderIT {
                 // half of them named by metadata, as POST /v1/images stores them; the others by their key
                 Map<String, String> meta = n % 2 == 0 ? Map.of("image-id", "meta-" + n) : Map.of();
                 String key = String.format("lots/%04d/%s.jpg", n % 1000, n % 2 == 0 ? "photo-" + n : "img-" + n);
-                puts.add(pool.submit(() -> store.put("originals", key, new byte[] {(byte) n}, PutOptions.of("image/jpeg").withUserMetadata(meta))));
+                puts.add(pool.submit(() -> store.put(
+                        "originals",
+                        key,
+                        new byte[] {(byte) n},
+                        PutOptions.of("image/jpeg").withUserMetadata(meta))));
             }
             for (Future<?> put : puts) {
                 put.get();
@@ -203,8 +246,13 @@ class RerenderIT {
             pool.shutdown();
 
             int metricsPort = freePort();
-            List<String> args = new ArrayList<>(List.of("rerender", "--mode=all", "--rate=" + rate,
-                    "--checkpoint-every=" + (int) (interval * 1000) + "ms", "--progress=log", "--run=kill-test",
+            List<String> args = new ArrayList<>(List.of(
+                    "rerender",
+                    "--mode=all",
+                    "--rate=" + rate,
+                    "--checkpoint-every=" + (int) (interval * 1000) + "ms",
+                    "--progress=log",
+                    "--run=kill-test",
                     "--metrics-port=" + metricsPort));
             args.addAll(clientArgs());
             Process first = Services.launch("ingest-api/target/miniatura-ingest-api.jar", args.toArray(String[]::new));
@@ -215,12 +263,16 @@ class RerenderIT {
                 Thread.sleep(50);
                 published = checkpointPublished(store);
                 if (published > 0 && metrics.isEmpty()) {
-                    metrics = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics")).build(),
-                            HttpResponse.BodyHandlers.ofString()).body();
+                    metrics = http.send(
+                                    HttpRequest.newBuilder(URI.create("http://localhost:" + metricsPort + "/metrics"))
+                                            .build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .body();
                 }
             }
             // scraped while it ran, as Prometheus would a Job's pod
-            assertThat(metrics).contains("# TYPE miniatura_rerender_published_total counter")
+            assertThat(metrics)
+                    .contains("# TYPE miniatura_rerender_published_total counter")
                     .containsPattern("miniatura_rerender_published_total\\{run=\"kill-test\"} [1-9][0-9]*")
                     .containsPattern("miniatura_rerender_progress_ratio\\{run=\"kill-test\"} 0\\.[0-9]{4}");
             // at a moment unrelated to the checkpoints: part of an interval after one was saved
@@ -231,25 +283,37 @@ class RerenderIT {
             System.out.printf("killed with %,d published by the last checkpoint%n", atKill);
 
             Process second = Services.launch("ingest-api/target/miniatura-ingest-api.jar", args.toArray(String[]::new));
-            assertThat(second.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(second.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
+                    .isTrue();
             assertThat(second.exitValue()).isZero();
 
             Map<String, Long> events = bulkEvents();
-            List<String> expected = IntStream.range(0, objects).mapToObj(n -> n % 2 == 0 ? "meta-" + n : "img-" + n).toList();
-            assertThat(events.keySet()).as("every object published, by its imageId").containsExactlyInAnyOrderElementsOf(expected);
+            List<String> expected = IntStream.range(0, objects)
+                    .mapToObj(n -> n % 2 == 0 ? "meta-" + n : "img-" + n)
+                    .toList();
+            assertThat(events.keySet())
+                    .as("every object published, by its imageId")
+                    .containsExactlyInAnyOrderElementsOf(expected);
             long duplicates = events.values().stream().mapToLong(c -> c - 1).sum();
-            System.out.printf("kill and resume: %,d objects, %,d events, %,d re-published (one interval is %,d events at %d/s)%n",
+            System.out.printf(
+                    "kill and resume: %,d objects, %,d events, %,d re-published (one interval is %,d events at %d/s)%n",
                     objects, objects + duplicates, duplicates, (long) (rate * interval), rate);
             // a checkpoint is taken every interval plus the time a save takes (a flush and a PUT): allow that much
             assertThat(duplicates).isLessThanOrEqualTo((long) (rate * interval * 1.5));
-            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/kill-test.json", 1 << 20).orElseThrow().bytes());
+            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/kill-test.json", 1 << 20)
+                    .orElseThrow()
+                    .bytes());
             assertThat(checkpoint.get("completedAt").isNull()).isFalse();
             // every key starts "lots/": the ranges were fitted to that, so the listing really ran side by side
             long rangesWithKeys = 0;
             for (JsonNode shard : checkpoint.get("shards")) {
                 rangesWithKeys += shard.hasNonNull("after") ? 1 : 0;
             }
-            assertThat(rangesWithKeys).as("key ranges that held keys, of %d", checkpoint.get("shards").size()).isGreaterThanOrEqualTo(48);
+            assertThat(rangesWithKeys)
+                    .as(
+                            "key ranges that held keys, of %d",
+                            checkpoint.get("shards").size())
+                    .isGreaterThanOrEqualTo(48);
         }
     }
 
@@ -268,37 +332,62 @@ class RerenderIT {
             lines.add("bad id/x,lots/x.jpg");
             Files.write(file, lines);
             int[] status = new int[1];
-            String output = rerender(status, "--mode=all", "--from-file=" + file, "--progress=none", "--variants=s150,d800",
+            String output = rerender(
+                    status,
+                    "--mode=all",
+                    "--from-file=" + file,
+                    "--progress=none",
+                    "--variants=s150,d800",
                     "--run=key-file");
             assertThat(status[0]).as(output).isZero();
-            assertThat(output).contains("published       20,000 events")
+            assertThat(output)
+                    .contains("published       20,000 events")
                     .contains("rerender: skipped lots/x.jpg: its imageId \"bad id/x\" must be 1-128 characters");
             Map<String, Long> events = bulkEvents();
             assertThat(events).hasSize(n);
             assertThat(events.values()).allMatch(c -> c == 1);
             assertThat(events).containsKeys("id-0", "key-1", "id-19998");
-            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/key-file.json", 1 << 20).orElseThrow().bytes());
+            JsonNode checkpoint = JSON.readTree(store.get("metadata", "rerender~/key-file.json", 1 << 20)
+                    .orElseThrow()
+                    .bytes());
             assertThat(checkpoint.get("lines").asLong()).isEqualTo(lines.size());
             assertThat(checkpoint.get("completedAt").isNull()).isFalse();
 
             // resumed after its last line: nothing more to publish
-            output = rerender(status, "--mode=all", "--from-file=" + file, "--progress=none", "--variants=s150,d800",
+            output = rerender(
+                    status,
+                    "--mode=all",
+                    "--from-file=" + file,
+                    "--progress=none",
+                    "--variants=s150,d800",
                     "--run=key-file");
             assertThat(output).contains("already completed");
             assertThat(bulkEvents().values()).allMatch(c -> c == 1);
 
             // the same name for another run is refused rather than resumed from the wrong place
-            output = rerender(status, "--mode=all", "--from-file=" + file, "--progress=none", "--variants=s150", "--run=key-file");
+            output = rerender(
+                    status,
+                    "--mode=all",
+                    "--from-file=" + file,
+                    "--progress=none",
+                    "--variants=s150",
+                    "--run=key-file");
             assertThat(status[0]).isEqualTo(2);
-            assertThat(output).contains("rerender: run key-file has a checkpoint (metadata/rerender~/key-file.json) made for"
-                    + " other options or another catalog: pass --restart to start it over, or another --run name");
+            assertThat(output)
+                    .contains(
+                            "rerender: run key-file has a checkpoint (metadata/rerender~/key-file.json) made for"
+                                    + " other options or another catalog: pass --restart to start it over, or another --run name");
         }
     }
 
     private long checkpointPublished(ObjectStore store) {
         try {
             return store.get("metadata", "rerender~/kill-test.json", 1 << 20)
-                    .map(o -> JSON.readTree(o.bytes()).get("counts").get("published").asLong()).orElse(0L);
+                    .map(o -> JSON.readTree(o.bytes())
+                            .get("counts")
+                            .get("published")
+                            .asLong())
+                    .orElse(0L);
         } catch (RuntimeException e) {
             return 0;
         }
@@ -306,12 +395,17 @@ class RerenderIT {
 
     /** Every event on the bulk topic: imageId → how many times it was published. */
     private Map<String, Long> bulkEvents() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:" + kafkaPort,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "localhost:" + kafkaPort,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false);
         Map<String, Long> counts = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(BULK, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -343,8 +437,9 @@ class RerenderIT {
     /** Each variant object of the image: file name → last-modified time. */
     private Map<String, String> variantTimes(String imageId) {
         Map<String, String> times = new HashMap<>();
-        store().list("thumbnails", imageId + "/", null, false).forEachRemaining(o ->
-                times.put(o.key().substring(imageId.length() + 1), String.valueOf(o.lastModified())));
+        store().list("thumbnails", imageId + "/", null, false)
+                .forEachRemaining(
+                        o -> times.put(o.key().substring(imageId.length() + 1), String.valueOf(o.lastModified())));
         return times;
     }
 
@@ -357,5 +452,4 @@ class RerenderIT {
     private static Path fixture(String path) {
         return Path.of(System.getProperty("miniatura.fixtures")).resolve(path);
     }
-
 }

@@ -38,11 +38,11 @@ final class Services {
     static final String STANDALONE_READY = "Miniatura standalone is ready";
     /** The API key every launched process accepts ({@code MINIATURA_DEV_API_KEY}), sent with every write. */
     static final String API_KEY = "it-dev-key-5be0cd19137e2179";
+
     static final String AUTHORIZATION = "Bearer " + API_KEY;
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    private Services() {
-    }
+    private Services() {}
 
     /** Starts {@code java -Xmx512m -jar <jar> args…} with its output in {@code target/<jar>-<uuid>.log}. */
     static Process launch(String jar, String... args) throws IOException {
@@ -59,8 +59,7 @@ final class Services {
     }
 
     /** A started process and the file its output goes to. */
-    record Launched(Process process, Path log) {
-    }
+    record Launched(Process process, Path log) {}
 
     /**
      * Starts {@code java -jar <jar> args…} like {@link #launch(String, String...)} and returns once its output
@@ -72,12 +71,13 @@ final class Services {
         Process process = launch(jar, log, args);
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(readyLine)) {
+            if (Files.exists(log)
+                    && Files.readString(log, StandardCharsets.UTF_8).contains(readyLine)) {
                 return process;
             }
             if (!process.isAlive()) {
-                throw new AssertionError(jar + " exited with " + process.exitValue() + " before printing \""
-                        + readyLine + "\" (see " + log.toAbsolutePath() + ")");
+                throw new AssertionError(jar + " exited with " + process.exitValue() + " before printing \"" + readyLine
+                        + "\" (see " + log.toAbsolutePath() + ")");
             }
             Thread.sleep(100);
         }
@@ -96,19 +96,22 @@ final class Services {
     private static Process launch(List<String> jvmOptions, String jar, Path log, String... args) throws IOException {
         Path root = Path.of("").toAbsolutePath().getParent();
         Path path = root.resolve(jar);
-        assertThat(path).as("built by the reactor before this module's integration tests").isRegularFile();
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        assertThat(path)
+                .as("built by the reactor before this module's integration tests")
+                .isRegularFile();
+        List<String> command =
+                new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", path.toString()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("MINIATURA_DEV_API_KEY", API_KEY);
         return builder.start();
     }
 
     /** Kafka's bootstrap address and the S3 endpoint of infrastructure started by {@link #startInfrastructure}. */
-    record Infrastructure(String bootstrap, String storage) {
-    }
+    record Infrastructure(String bootstrap, String storage) {}
 
     /**
      * Kafka and S3 each in a standalone process of their own, on free ports, keeping their data in {@code dataDir};
@@ -120,26 +123,38 @@ final class Services {
         int s3Port = freePort();
         String standalone = "standalone/target/miniatura-standalone.jar";
         inParallel(
-                () -> processes.add(launchAndAwaitOutput(standalone, STANDALONE_READY, "--miniatura.standalone.components=kafka",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.kafka-port=" + kafkaPort,
+                () -> processes.add(launchAndAwaitOutput(
+                        standalone,
+                        STANDALONE_READY,
+                        "--miniatura.standalone.components=kafka",
+                        "--miniatura.standalone.data-dir=" + dataDir,
+                        "--miniatura.standalone.kafka-port=" + kafkaPort,
                         "--miniatura.standalone.kafka-controller-port=" + controllerPort)),
-                () -> processes.add(launchAndAwaitOutput(standalone, STANDALONE_READY, "--miniatura.standalone.components=s3",
-                        "--miniatura.standalone.data-dir=" + dataDir, "--miniatura.standalone.s3-port=" + s3Port)));
+                () -> processes.add(launchAndAwaitOutput(
+                        standalone,
+                        STANDALONE_READY,
+                        "--miniatura.standalone.components=s3",
+                        "--miniatura.standalone.data-dir=" + dataDir,
+                        "--miniatura.standalone.s3-port=" + s3Port)));
         return new Infrastructure("localhost:" + kafkaPort, "http://localhost:" + s3Port);
     }
 
     /** Every record on {@code topic}, read from the beginning up to its end offsets. */
     static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
             long deadline = System.nanoTime() + TIMEOUT.toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))
+                    && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
             return records;
@@ -166,7 +181,9 @@ final class Services {
     /** SIGKILL: the process gets no chance to shut down; returns once it is gone and its ports are free. */
     static void killHard(Process process) throws InterruptedException {
         process.destroyForcibly();
-        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("process %d gone after SIGKILL", process.pid()).isTrue();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS))
+                .as("process %d gone after SIGKILL", process.pid())
+                .isTrue();
     }
 
     /** Waits until {@code url} (an actuator health endpoint) says UP, failing if a process dies first. */
@@ -174,11 +191,14 @@ final class Services {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             for (Process process : processes) {
-                assertThat(process.isAlive()).as("service process exited early (see target/*.log)").isTrue();
+                assertThat(process.isAlive())
+                        .as("service process exited early (see target/*.log)")
+                        .isTrue();
             }
             try {
                 HttpResponse<String> response = get(url);
-                if (response.statusCode() == 200 && json(response).get("status").asString().equals("UP")) {
+                if (response.statusCode() == 200
+                        && json(response).get("status").asString().equals("UP")) {
                     return;
                 }
             } catch (IOException notYet) {
@@ -190,14 +210,21 @@ final class Services {
     }
 
     static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     static HttpResponse<String> postJson(String url, String json) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").header("Authorization", AUTHORIZATION)
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", AUTHORIZATION)
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -240,14 +267,17 @@ final class Services {
         String boundary = "b" + UUID.randomUUID();
         java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
-                + "\r\n--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")
+                        + "\r\n--" + boundary
+                        + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")
                 .getBytes(StandardCharsets.UTF_8));
         body.write(Files.readAllBytes(file));
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(api + "/v1/images"))
                         .header("Content-Type", "multipart/form-data; boundary=" + boundary)
                         .header("Authorization", AUTHORIZATION)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
     }
@@ -257,7 +287,8 @@ final class Services {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             HttpResponse<String> response = get(api + "/v1/images/" + imageId);
-            if (response.statusCode() == 200 && !json(response).get("status").asString().equals("pending")
+            if (response.statusCode() == 200
+                    && !json(response).get("status").asString().equals("pending")
                     && !json(response).get("status").asString().equals("deleting")) {
                 return json(response);
             }

@@ -29,7 +29,9 @@ class ShippedKafkaSettingsTest {
         for (String defaults : List.of("miniatura/ingest-api-defaults.yml", "miniatura/worker-defaults.yml")) {
             Map<String, Object> producer = at(classpathYaml(defaults), "spring", "kafka", "producer");
             assertThat(producer.get("acks")).as(defaults).isEqualTo("all");
-            assertThat(at(producer, "properties").get("enable.idempotence")).as(defaults).isEqualTo(true);
+            assertThat(at(producer, "properties").get("enable.idempotence"))
+                    .as(defaults)
+                    .isEqualTo(true);
         }
     }
 
@@ -43,22 +45,39 @@ class ShippedKafkaSettingsTest {
         }
         // The live lane and the bulk lane of catalog re-renders, each with its dead-letter topic.
         List<String> lanes = List.of("miniatura.images", "miniatura.images.bulk");
-        assertThat(topics).containsOnlyKeys("miniatura.images", "miniatura.images.dlq",
-                "miniatura.images.bulk", "miniatura.images.bulk.dlq");
-        int concurrency = (Integer) at(classpathYaml("miniatura/worker-defaults.yml"),
-                "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency");
+        assertThat(topics)
+                .containsOnlyKeys(
+                        "miniatura.images",
+                        "miniatura.images.dlq",
+                        "miniatura.images.bulk",
+                        "miniatura.images.bulk.dlq");
+        int concurrency = (Integer) at(
+                        classpathYaml("miniatura/worker-defaults.yml"),
+                        "spring",
+                        "cloud",
+                        "stream",
+                        "bindings",
+                        "images-in-0",
+                        "consumer")
+                .get("concurrency");
         for (Map.Entry<String, Map<String, Object>> topic : topics.entrySet()) {
             Map<String, Object> spec = topic.getValue();
             assertThat(spec.get("replicas")).as(topic.getKey()).isEqualTo(3);
-            assertThat(at(spec, "config").get("min.insync.replicas")).as(topic.getKey()).isEqualTo(2);
-            assertThat(at(spec, "config").get("unclean.leader.election.enable")).as(topic.getKey()).isEqualTo(false);
+            assertThat(at(spec, "config").get("min.insync.replicas"))
+                    .as(topic.getKey())
+                    .isEqualTo(2);
+            assertThat(at(spec, "config").get("unclean.leader.election.enable"))
+                    .as(topic.getKey())
+                    .isEqualTo(false);
         }
         long week = 7L * 24 * 3600 * 1000;
         for (String lane : lanes) {
             assertThat((Integer) topics.get(lane).get("partitions"))
                     .as("%s: partitions >= %d pods x %d consumer threads", lane, MAX_WORKER_PODS, concurrency)
                     .isGreaterThanOrEqualTo(MAX_WORKER_PODS * concurrency);
-            assertThat(((Number) at(topics.get(DeadLetterContract.topicOf(lane)), "config").get("retention.ms")).longValue())
+            assertThat(((Number) at(topics.get(DeadLetterContract.topicOf(lane)), "config")
+                                    .get("retention.ms"))
+                            .longValue())
                     .as("dead letters outlive the %s topic, for replay-dlq after a fix", lane)
                     .isGreaterThan(((Number) at(topics.get(lane), "config").get("retention.ms")).longValue())
                     .isGreaterThanOrEqualTo(week);
@@ -68,10 +87,13 @@ class ShippedKafkaSettingsTest {
     @Test
     void aWorkersInFlightWorkIsBoundedSoABurstWaitsInKafka() {
         Map<String, Object> worker = classpathYaml("miniatura/worker-defaults.yml");
-        int threads = (Integer) at(worker, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer").get("concurrency");
-        int perPoll = (Integer) at(worker, "spring", "cloud", "stream", "kafka", "bindings", "images-in-0", "consumer",
-                "configuration").get("max.poll.records");
-        System.out.printf("backpressure: at most %d threads x %d events of a poll = %d events held per worker%n",
+        int threads = (Integer) at(worker, "spring", "cloud", "stream", "bindings", "images-in-0", "consumer")
+                .get("concurrency");
+        int perPoll = (Integer)
+                at(worker, "spring", "cloud", "stream", "kafka", "bindings", "images-in-0", "consumer", "configuration")
+                        .get("max.poll.records");
+        System.out.printf(
+                "backpressure: at most %d threads x %d events of a poll = %d events held per worker%n",
                 threads, perPoll, threads * perPoll);
         assertThat(threads).isBetween(1, 8);
         assertThat(threads * perPoll).as("events a worker holds at once").isLessThanOrEqualTo(32);

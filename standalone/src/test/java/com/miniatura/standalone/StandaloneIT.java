@@ -33,9 +33,11 @@ class StandaloneIT {
         String first = "standalone-" + UUID.randomUUID();
         try (StandaloneMain standalone = StandaloneMain.start(args)) {
             String api = api(standalone);
-            assertThat(json(get(api + "/actuator/health")).get("status").asString()).isEqualTo("UP");
+            assertThat(json(get(api + "/actuator/health")).get("status").asString())
+                    .isEqualTo("UP");
             assertThat(standalone.banner())
-                    .contains("curl -H \"Authorization: Bearer $MINIATURA_DEV_API_KEY\" -F file=@photo.jpg " + api + "/v1/images")
+                    .contains("curl -H \"Authorization: Bearer $MINIATURA_DEV_API_KEY\" -F file=@photo.jpg " + api
+                            + "/v1/images")
                     .doesNotContain(Services.API_KEY); // a key the user chose is not printed
             Services.upload(http, api, Services.fixture("photos/nikon-e950.jpg"), first);
             assertThat(Services.awaitFinal(api, first).get("status").asString()).isEqualTo("rendered");
@@ -48,8 +50,10 @@ class StandaloneIT {
             assertThat(get(s3 + "/originals/" + first + ".jpg").statusCode()).isEqualTo(403);
             // Regression: the manifest (the original's bucket, key and ETag, failure reasons) was public beside the
             // variants. It is in the private metadata bucket, and the status API still answers from it.
-            assertThat(get(s3 + "/thumbnails/" + first + "/manifest.json").statusCode()).isEqualTo(404);
-            assertThat(get(s3 + "/metadata/" + first + "/manifest.json").statusCode()).isEqualTo(403);
+            assertThat(get(s3 + "/thumbnails/" + first + "/manifest.json").statusCode())
+                    .isEqualTo(404);
+            assertThat(get(s3 + "/metadata/" + first + "/manifest.json").statusCode())
+                    .isEqualTo(403);
             assertThat(json(get(api + "/v1/images/" + first)).get("variants")).hasSize(6);
 
             // The page for a person: all six variants, fetched from the public thumbnails bucket.
@@ -59,14 +63,17 @@ class StandaloneIT {
             assertThat(page.body()).contains("<img src=\"" + s3 + "/thumbnails/" + first + "/s150.jpg\"");
 
             // What Prometheus scrapes (deploy/, docker-compose.yml): the services' own metrics, in its format.
-            String worker = "http://localhost:" + standalone.worker().getEnvironment().getProperty("local.server.port");
+            String worker =
+                    "http://localhost:" + standalone.worker().getEnvironment().getProperty("local.server.port");
             HttpResponse<String> scraped = get(worker + "/actuator/prometheus");
             assertThat(scraped.statusCode()).isEqualTo(200);
-            assertThat(scraped.body()).contains("miniatura_images_total{outcome=\"rendered\"} 1.0")
+            assertThat(scraped.body())
+                    .contains("miniatura_images_total{outcome=\"rendered\"} 1.0")
                     .contains("miniatura_render_step_seconds_bucket{step=\"decode\"")
                     .contains("miniatura_variant_bytes_count{variant=\"s150\"} 1")
                     .contains("spring_cloud_stream_binder_kafka_offset");
-            assertThat(get(api + "/actuator/prometheus").body()).contains("miniatura_events_published_total{type=\"image.uploaded\"} 1.0")
+            assertThat(get(api + "/actuator/prometheus").body())
+                    .contains("miniatura_events_published_total{type=\"image.uploaded\"} 1.0")
                     .contains("miniatura_publish_seconds_count 1")
                     .contains("miniatura_images_stuck 0.0");
 
@@ -89,7 +96,8 @@ class StandaloneIT {
             assertThat(before.get("variants")).hasSize(6);
             String second = "standalone-" + UUID.randomUUID();
             Services.upload(http, api, Services.fixture("catalog/DSCN0010-1024.jpg"), second);
-            assertThat(Services.awaitFinal(api, second).get("status").asString()).isEqualTo("rendered");
+            assertThat(Services.awaitFinal(api, second).get("status").asString())
+                    .isEqualTo("rendered");
         }
     }
 
@@ -104,8 +112,10 @@ class StandaloneIT {
             String storage = "--miniatura.storage.endpoint=http://localhost:" + value(args, "s3-port");
             int workerPort = freePort();
             int ingestPort = freePort();
-            processes.add(launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort, bootstrap, storage));
-            processes.add(launch("ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
+            processes.add(
+                    launch("worker/target/miniatura-worker.jar", "--server.port=" + workerPort, bootstrap, storage));
+            processes.add(launch(
+                    "ingest-api/target/miniatura-ingest-api.jar", "--server.port=" + ingestPort, bootstrap, storage));
             String api = "http://localhost:" + ingestPort;
             awaitUp(api + "/actuator/health", processes);
             awaitUp("http://localhost:" + workerPort + "/actuator/health", processes);
@@ -125,13 +135,14 @@ class StandaloneIT {
 
     private String[] args(String components) throws IOException {
         return new String[] {
-                "--miniatura.standalone.components=" + components,
-                "--miniatura.standalone.data-dir=" + dataDir,
-                "--miniatura.standalone.kafka-port=" + freePort(),
-                "--miniatura.standalone.kafka-controller-port=" + freePort(),
-                "--miniatura.standalone.s3-port=" + freePort(),
-                "--server.port=0",
-                "--miniatura.ingest.auth.dev-key=" + Services.API_KEY};
+            "--miniatura.standalone.components=" + components,
+            "--miniatura.standalone.data-dir=" + dataDir,
+            "--miniatura.standalone.kafka-port=" + freePort(),
+            "--miniatura.standalone.kafka-controller-port=" + freePort(),
+            "--miniatura.standalone.s3-port=" + freePort(),
+            "--server.port=0",
+            "--miniatura.ingest.auth.dev-key=" + Services.API_KEY
+        };
     }
 
     private static String value(String[] args, String key) {

@@ -33,23 +33,60 @@ class StandaloneSettingsTest {
 
     static Stream<Object[]> everySourceSetsThePortsAndTheDataDirectory() {
         return Stream.of(
-                new Object[] {"--arguments", (Supplier<StandardEnvironment>) () -> withArguments(withVariables(Map.of()),
-                        "--miniatura.standalone.s3-port=9100", "--miniatura.standalone.data-dir=/srv/m",
-                        "--miniatura.storage.access-key=k")},
-                new Object[] {"-D system properties", (Supplier<StandardEnvironment>) () -> withSystemProperties(
-                        withVariables(Map.of()), Map.of("miniatura.standalone.s3-port", "9100",
-                                "miniatura.standalone.data-dir", "/srv/m", "miniatura.storage.access-key", "k"))},
-                new Object[] {"environment variables", (Supplier<StandardEnvironment>) () -> withVariables(Map.of(
-                        "MINIATURA_STANDALONE_S3_PORT", "9100", "MINIATURA_STANDALONE_DATA_DIR", "/srv/m",
-                        "MINIATURA_STORAGE_ACCESS_KEY", "k"))},
-                new Object[] {"MINIATURA_DATA_DIR, the README's short form", (Supplier<StandardEnvironment>) () ->
-                        withVariables(Map.of("MINIATURA_STANDALONE_S3PORT", "9100", "MINIATURA_DATA_DIR", "/srv/m",
-                                "MINIATURA_STORAGE_ACCESSKEY", "k"))},
-                new Object[] {"an argument over a variable", (Supplier<StandardEnvironment>) () -> withArguments(
-                        withVariables(Map.of("MINIATURA_STANDALONE_S3_PORT", "1", "MINIATURA_DATA_DIR", "/tmp/x",
-                                "MINIATURA_STORAGE_ACCESS_KEY", "other")),
-                        "--miniatura.standalone.s3-port=9100", "--miniatura.standalone.data-dir=/srv/m",
-                        "--miniatura.storage.access-key=k")});
+                new Object[] {
+                    "--arguments",
+                    (Supplier<StandardEnvironment>) () -> withArguments(
+                            withVariables(Map.of()),
+                            "--miniatura.standalone.s3-port=9100",
+                            "--miniatura.standalone.data-dir=/srv/m",
+                            "--miniatura.storage.access-key=k")
+                },
+                new Object[] {
+                    "-D system properties",
+                    (Supplier<StandardEnvironment>) () -> withSystemProperties(
+                            withVariables(Map.of()),
+                            Map.of(
+                                    "miniatura.standalone.s3-port",
+                                    "9100",
+                                    "miniatura.standalone.data-dir",
+                                    "/srv/m",
+                                    "miniatura.storage.access-key",
+                                    "k"))
+                },
+                new Object[] {
+                    "environment variables",
+                    (Supplier<StandardEnvironment>) () -> withVariables(Map.of(
+                            "MINIATURA_STANDALONE_S3_PORT",
+                            "9100",
+                            "MINIATURA_STANDALONE_DATA_DIR",
+                            "/srv/m",
+                            "MINIATURA_STORAGE_ACCESS_KEY",
+                            "k"))
+                },
+                new Object[] {
+                    "MINIATURA_DATA_DIR, the README's short form",
+                    (Supplier<StandardEnvironment>) () -> withVariables(Map.of(
+                            "MINIATURA_STANDALONE_S3PORT",
+                            "9100",
+                            "MINIATURA_DATA_DIR",
+                            "/srv/m",
+                            "MINIATURA_STORAGE_ACCESSKEY",
+                            "k"))
+                },
+                new Object[] {
+                    "an argument over a variable",
+                    (Supplier<StandardEnvironment>) () -> withArguments(
+                            withVariables(Map.of(
+                                    "MINIATURA_STANDALONE_S3_PORT",
+                                    "1",
+                                    "MINIATURA_DATA_DIR",
+                                    "/tmp/x",
+                                    "MINIATURA_STORAGE_ACCESS_KEY",
+                                    "other")),
+                            "--miniatura.standalone.s3-port=9100",
+                            "--miniatura.standalone.data-dir=/srv/m",
+                            "--miniatura.storage.access-key=k")
+                });
     }
 
     @ParameterizedTest(name = "{0}")
@@ -64,12 +101,15 @@ class StandaloneSettingsTest {
     @Test
     void everyProblemIsReportedAtOnceNamingItsKey() {
         assertThatThrownBy(() -> StandaloneSettings.from(withVariables(Map.of(
-                "MINIATURA_STANDALONE_COMPONENTS", "kafka,s4",
-                "MINIATURA_STANDALONE_KAFKA_PORT", "70000",
-                "MINIATURA_STANDALONE_S3_PORT", "none"))))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.standalone.components: expected a list of kafka, s3, ingest, worker but was \"kafka,s4\"",
-                        "miniatura.standalone.kafka-port: expected a TCP port 1..65535 but was \"70000\"",
-                        "miniatura.standalone.s3-port: expected a TCP port 1..65535 but was \"none\""));
+                        "MINIATURA_STANDALONE_COMPONENTS", "kafka,s4",
+                        "MINIATURA_STANDALONE_KAFKA_PORT", "70000",
+                        "MINIATURA_STANDALONE_S3_PORT", "none"))))
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.standalone.components: expected a list of kafka, s3, ingest, worker but was \"kafka,s4\"",
+                                        "miniatura.standalone.kafka-port: expected a TCP port 1..65535 but was \"70000\"",
+                                        "miniatura.standalone.s3-port: expected a TCP port 1..65535 but was \"none\""));
     }
 }

@@ -1,13 +1,13 @@
 package com.miniatura.worker;
 
+import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.cli.CommandArguments;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
-import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderResult;
 import com.miniatura.worker.render.RenderedVariant;
-import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
 import com.sun.management.OperatingSystemMXBean;
@@ -56,27 +56,49 @@ public class RenderCommand {
     record Outcome(Path file, RenderResult result, String failure, long nanos) {}
 
     /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
-    @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
-            description = {"Renders the configured variant catalog for local files into DIR/<file name>/<variant>.<ext>.",
-                    "Exit status: 0 all rendered, 1 some file failed, 2 bad arguments or configuration."},
-            parameterListHeading = "%n", optionListHeading = "%nOptions:%n", sortOptions = false)
+    @Command(
+            name = NAME,
+            synopsisHeading = "",
+            customSynopsis = USAGE,
+            descriptionHeading = "%n",
+            description = {
+                "Renders the configured variant catalog for local files into DIR/<file name>/<variant>.<ext>.",
+                "Exit status: 0 all rendered, 1 some file failed, 2 bad arguments or configuration."
+            },
+            parameterListHeading = "%n",
+            optionListHeading = "%nOptions:%n",
+            sortOptions = false)
     static final class Flags {
         @Option(names = "--out", paramLabel = "DIR", description = "Where the variants go")
         Path out;
-        @Option(names = "--repeat", paramLabel = "N", description = "Render everything N times; the last pass is reported")
+
+        @Option(
+                names = "--repeat",
+                paramLabel = "N",
+                description = "Render everything N times; the last pass is reported")
         Integer repeat;
+
         @Option(names = "--threads", paramLabel = "N", description = "Files rendered side by side")
         Integer threads;
+
         @Parameters(paramLabel = "FILE", description = "The images to render")
         List<Path> files = new ArrayList<>();
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help")
         boolean help;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandArguments parsed = CommandArguments.read(flags, args,
-                name -> name.equals("--out") ? "--out: expected a directory" : name + ": expected a positive number but was absent",
+        CommandArguments parsed = CommandArguments.read(
+                flags,
+                args,
+                name -> name.equals("--out")
+                        ? "--out: expected a directory"
+                        : name + ": expected a positive number but was absent",
                 option -> "a positive number");
         if (parsed.help()) {
             out.println(parsed.usage());
@@ -104,15 +126,20 @@ public class RenderCommand {
         int threads = flags.threads == null ? 1 : flags.threads;
         WorkerConfiguration.Settings settings;
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderCommand.class)
-                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
                 .run(springArgs.toArray(String[]::new))) {
             settings = WorkerConfiguration.load(context.getEnvironment());
         } catch (InvalidConfigurationException e) {
             err.println(e.getMessage());
             return 2;
         }
-        Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(),
-                new MemoryBudget(settings.worker().memoryBudget()), TurboJpeg.load());
+        Renderer renderer = new Renderer(
+                settings.worker().limits(),
+                settings.watermarks(),
+                new MemoryBudget(settings.worker().memoryBudget()),
+                TurboJpeg.load());
         List<VariantSpec> variants = settings.common().catalog().variants();
         List<Outcome> outcomes = List.of();
         long passNanos = 0;
@@ -144,7 +171,11 @@ public class RenderCommand {
         List<Outcome> failed = new ArrayList<>();
         for (Outcome outcome : outcomes) {
             if (outcome.failure() == null) {
-                out.printf(Locale.ROOT, "%s: %d variants in %.1f ms%n", outcome.file(), outcome.result().variants().size(),
+                out.printf(
+                        Locale.ROOT,
+                        "%s: %d variants in %.1f ms%n",
+                        outcome.file(),
+                        outcome.result().variants().size(),
                         outcome.nanos() / 1e6);
             } else {
                 out.printf(Locale.ROOT, "%s: failed: %s%n", outcome.file(), outcome.failure());
@@ -153,12 +184,25 @@ public class RenderCommand {
         }
         int rendered = outcomes.size() - failed.size();
         // CPU time is the whole process's (JIT and GC threads too), so jobs per CPU-second is jobs/s per core.
-        out.printf(Locale.ROOT, "rendered %d of %d files in %.1f ms with %d thread%s: %.2f jobs/s, %.1f ms CPU, %.2f jobs per CPU-second%s%n",
-                rendered, outcomes.size(), passNanos / 1e6, threads, threads == 1 ? "" : "s", outcomes.size() / (passNanos / 1e9),
-                passCpuNanos / 1e6, outcomes.size() / (passCpuNanos / 1e9), repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
+        out.printf(
+                Locale.ROOT,
+                "rendered %d of %d files in %.1f ms with %d thread%s: %.2f jobs/s, %.1f ms CPU, %.2f jobs per CPU-second%s%n",
+                rendered,
+                outcomes.size(),
+                passNanos / 1e6,
+                threads,
+                threads == 1 ? "" : "s",
+                outcomes.size() / (passNanos / 1e9),
+                passCpuNanos / 1e6,
+                outcomes.size() / (passCpuNanos / 1e9),
+                repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
         if (!failed.isEmpty()) {
             err.println("render: " + failed.size() + " of " + outcomes.size() + " files failed: "
-                    + String.join("; ", failed.stream().map(f -> f.file() + " (" + f.failure() + ")").toList()));
+                    + String.join(
+                            "; ",
+                            failed.stream()
+                                    .map(f -> f.file() + " (" + f.failure() + ")")
+                                    .toList()));
             return 1;
         }
         return 0;
@@ -173,7 +217,10 @@ public class RenderCommand {
             Path dir = outDir.resolve(base.isEmpty() ? file.getFileName().toString() : base);
             Files.createDirectories(dir);
             for (RenderedVariant variant : result.variants()) {
-                Files.write(dir.resolve(variant.spec().name() + "." + variant.spec().format().extension()), variant.bytes());
+                Files.write(
+                        dir.resolve(variant.spec().name() + "."
+                                + variant.spec().format().extension()),
+                        variant.bytes());
             }
             return new Outcome(file, result, null, System.nanoTime() - started);
         } catch (RenderException e) {
@@ -184,8 +231,7 @@ public class RenderCommand {
     }
 
     private static long processCpuNanos() {
-        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-                .getProcessCpuTime();
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void positive(String name, Integer value, List<String> problems) {

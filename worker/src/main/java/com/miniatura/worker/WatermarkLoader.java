@@ -65,7 +65,8 @@ public final class WatermarkLoader {
             List<Filter> filters = variant.filters();
             for (int i = 0; i < filters.size(); i++) {
                 if (filters.get(i) instanceof Filter.Watermark watermark) {
-                    sources.putIfAbsent(watermark.source(),
+                    sources.putIfAbsent(
+                            watermark.source(),
                             VariantCatalog.PREFIX + "." + variant.name() + ".filters[" + i + "].source");
                 }
             }

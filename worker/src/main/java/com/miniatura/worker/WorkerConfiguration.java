@@ -8,9 +8,9 @@ import com.miniatura.worker.consume.RetrySettings;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
+import com.miniatura.worker.render.Watermarks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
-import com.miniatura.worker.render.Watermarks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -24,13 +24,20 @@ import org.springframework.core.env.ConfigurableEnvironment;
 class WorkerConfiguration {
     private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
-    record Settings(MiniaturaSettings common, WorkerSettings worker, RetrySettings retry, Watermarks watermarks,
+    record Settings(
+            MiniaturaSettings common,
+            WorkerSettings worker,
+            RetrySettings retry,
+            Watermarks watermarks,
             DeadLetterStatusSettings deadLetterStatus) {}
 
     @Bean
     Settings settings(ConfigurableEnvironment environment) {
         Settings settings = load(environment);
-        log.info("Rendering variants {} with limits {}", settings.common().catalog(), settings.worker().limits());
+        log.info(
+                "Rendering variants {} with limits {}",
+                settings.common().catalog(),
+                settings.worker().limits());
         return settings;
     }
 
@@ -39,8 +46,10 @@ class WorkerConfiguration {
     MemoryBudget memoryBudget(Settings settings) {
         MemoryBudget budget = MemoryBudget.shared(settings.worker().memoryBudget());
         if (budget.capacity() != settings.worker().memoryBudget()) {
-            log.warn("miniatura.worker.memory-budget of {} ignored: this JVM's workers already share a budget of {}",
-                    MemoryBudget.megabytes(settings.worker().memoryBudget()), budget);
+            log.warn(
+                    "miniatura.worker.memory-budget of {} ignored: this JVM's workers already share a budget of {}",
+                    MemoryBudget.megabytes(settings.worker().memoryBudget()),
+                    budget);
         }
         return budget;
     }
@@ -54,7 +63,8 @@ class WorkerConfiguration {
         DeadLetterStatusSettings deadLetterStatus = DeadLetterStatusSettings.load(environment, problems);
         // Watermark images are read now, so a missing or unreadable one stops the worker at startup,
         // named by its key, instead of failing every render later.
-        Watermarks watermarks = common.catalog() == null ? Watermarks.NONE
+        Watermarks watermarks = common.catalog() == null
+                ? Watermarks.NONE
                 : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
         problems.throwIfAny();
         return new Settings(common, worker, retry, watermarks, deadLetterStatus);
@@ -83,8 +93,11 @@ class WorkerConfiguration {
     @Bean
     Renderer renderer(Settings settings, MemoryBudget budget) {
         Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(), budget, TurboJpeg.load());
-        log.info("Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}", budget,
-                MemoryBudget.megabytes(MemoryBudget.largestHeapPool()), renderer.jpegDecoder());
+        log.info(
+                "Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}",
+                budget,
+                MemoryBudget.megabytes(MemoryBudget.largestHeapPool()),
+                renderer.jpegDecoder());
         return renderer;
     }
 
@@ -95,12 +108,17 @@ class WorkerConfiguration {
     @Bean
     MeterBinder memoryBudgetMeters(MemoryBudget budget) {
         return registry -> {
-            Gauge.builder("miniatura.memory.budget", budget, MemoryBudget::capacity).baseUnit("bytes")
-                    .description("Heap the worker lets its renders hold at once").register(registry);
-            Gauge.builder("miniatura.memory.reserved", budget, MemoryBudget::reserved).baseUnit("bytes")
-                    .description("Heap reserved by the renders running now").register(registry);
+            Gauge.builder("miniatura.memory.budget", budget, MemoryBudget::capacity)
+                    .baseUnit("bytes")
+                    .description("Heap the worker lets its renders hold at once")
+                    .register(registry);
+            Gauge.builder("miniatura.memory.reserved", budget, MemoryBudget::reserved)
+                    .baseUnit("bytes")
+                    .description("Heap reserved by the renders running now")
+                    .register(registry);
             Gauge.builder("miniatura.memory.waiting", budget, MemoryBudget::waiting)
-                    .description("Renders waiting for memory to start").register(registry);
+                    .description("Renders waiting for memory to start")
+                    .register(registry);
         };
     }
 }

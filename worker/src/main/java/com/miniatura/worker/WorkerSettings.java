@@ -27,26 +27,63 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, int
 
     /** Limits with the default shutdown deadline, render attempts and memory budget. */
     public WorkerSettings(RenderLimits limits) {
-        this(limits, DEFAULT_SHUTDOWN_DEADLINE, DEFAULT_MAX_RENDER_ATTEMPTS, MemoryBudget.fromHeap().capacity());
+        this(
+                limits,
+                DEFAULT_SHUTDOWN_DEADLINE,
+                DEFAULT_MAX_RENDER_ATTEMPTS,
+                MemoryBudget.fromHeap().capacity());
     }
 
     public static WorkerSettings load(ConfigurableEnvironment environment, Problems problems) {
         ConfigurationSection raw = new ConfigurationReader(environment).readFlat(PREFIX);
-        long maxBytes = problems.parse(PREFIX + ".max-source-bytes", raw.get("max-source-bytes"),
-                "a positive size such as 50MB", v -> DataSize.parse(v).toBytes(), n -> n >= 1).orElse(0L);
-        long maxPixels = problems.parse(PREFIX + ".max-source-pixels", raw.get("max-source-pixels"),
-                "a positive number of pixels such as 250000000", Long::parseLong, n -> n >= 1).orElse(0L);
-        int maxFrames = problems.parse(PREFIX + ".max-source-frames", raw.get("max-source-frames"),
-                "a number of frames 1..1000000 such as 1000", Integer::parseInt, n -> n >= 1 && n <= 1_000_000).orElse(0);
-        Duration renderTimeout = problems.parse(PREFIX + ".render-timeout", raw.get("render-timeout"),
-                "a positive duration such as 60s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
-        Duration shutdownDeadline = problems.parse(PREFIX + ".shutdown-deadline", raw.get("shutdown-deadline"),
-                "a positive duration such as 30s", DurationStyle::detectAndParse, d -> d.toMillis() >= 1).orElse(Duration.ZERO);
-        int maxRenderAttempts = problems.parse(PREFIX + ".max-render-attempts", raw.get("max-render-attempts"),
-                "a number of attempts 1..1000 such as 3", Integer::parseInt, n -> n >= 1 && n <= 1000).orElse(1);
+        long maxBytes = problems.parse(
+                        PREFIX + ".max-source-bytes",
+                        raw.get("max-source-bytes"),
+                        "a positive size such as 50MB",
+                        v -> DataSize.parse(v).toBytes(),
+                        n -> n >= 1)
+                .orElse(0L);
+        long maxPixels = problems.parse(
+                        PREFIX + ".max-source-pixels",
+                        raw.get("max-source-pixels"),
+                        "a positive number of pixels such as 250000000",
+                        Long::parseLong,
+                        n -> n >= 1)
+                .orElse(0L);
+        int maxFrames = problems.parse(
+                        PREFIX + ".max-source-frames",
+                        raw.get("max-source-frames"),
+                        "a number of frames 1..1000000 such as 1000",
+                        Integer::parseInt,
+                        n -> n >= 1 && n <= 1_000_000)
+                .orElse(0);
+        Duration renderTimeout = problems.parse(
+                        PREFIX + ".render-timeout",
+                        raw.get("render-timeout"),
+                        "a positive duration such as 60s",
+                        DurationStyle::detectAndParse,
+                        d -> d.toMillis() >= 1)
+                .orElse(Duration.ZERO);
+        Duration shutdownDeadline = problems.parse(
+                        PREFIX + ".shutdown-deadline",
+                        raw.get("shutdown-deadline"),
+                        "a positive duration such as 30s",
+                        DurationStyle::detectAndParse,
+                        d -> d.toMillis() >= 1)
+                .orElse(Duration.ZERO);
+        int maxRenderAttempts = problems.parse(
+                        PREFIX + ".max-render-attempts",
+                        raw.get("max-render-attempts"),
+                        "a number of attempts 1..1000 such as 3",
+                        Integer::parseInt,
+                        n -> n >= 1 && n <= 1000)
+                .orElse(1);
         long budget = memoryBudget(raw.get("memory-budget"), MemoryBudget.largestHeapPool(), problems);
-        return new WorkerSettings(new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout), shutdownDeadline,
-                maxRenderAttempts, budget);
+        return new WorkerSettings(
+                new RenderLimits(maxBytes, maxPixels, maxFrames, renderTimeout),
+                shutdownDeadline,
+                maxRenderAttempts,
+                budget);
     }
 
     /**
@@ -60,7 +97,8 @@ public record WorkerSettings(RenderLimits limits, Duration shutdownDeadline, int
         if (value != null && value.trim().endsWith("%")) {
             String number = value.trim().substring(0, value.trim().length() - 1);
             return problems.parse(key, value, expected, v -> Double.parseDouble(number), p -> p > 0 && p <= 100)
-                    .map(p -> (long) (heapPool * p / 100)).orElse(0L);
+                    .map(p -> (long) (heapPool * p / 100))
+                    .orElse(0L);
         }
         return problems.parse(key, value, expected, v -> DataSize.parse(v).toBytes(), n -> n >= 1 && n <= heapPool)
                 .orElse(0L);

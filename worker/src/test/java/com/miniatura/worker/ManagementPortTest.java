@@ -36,15 +36,17 @@ class ManagementPortTest {
     static void start() {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
-        worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "--miniatura.kafka.topic=" + TOPIC,
-                "--miniatura.kafka.partitions=1",
-                "--miniatura.storage.endpoint=http://127.0.0.1:9",
-                "--miniatura.storage.create-buckets=false",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1");
+        kafka.addTopics(
+                new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
+        worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--miniatura.kafka.topic=" + TOPIC,
+                        "--miniatura.kafka.partitions=1",
+                        "--miniatura.storage.endpoint=http://127.0.0.1:9",
+                        "--miniatura.storage.create-buckets=false",
+                        "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1");
         base = "http://127.0.0.1:" + worker.getEnvironment().getProperty("local.server.port");
     }
 
@@ -59,12 +61,14 @@ class ManagementPortTest {
     }
 
     static Stream<Arguments> refused() {
-        return Stream.concat(Actuator.refusedByEveryService(), Stream.of(
-                Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"STOPPED\"}"),
-                Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"PAUSED\"}"),
-                Arguments.of("GET", "/actuator/bindings", null),
-                Arguments.of("GET", "/actuator/bindings/images-in-0", null),
-                Arguments.of("GET", "/actuator/health/binders", null)));
+        return Stream.concat(
+                Actuator.refusedByEveryService(),
+                Stream.of(
+                        Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"STOPPED\"}"),
+                        Arguments.of("POST", "/actuator/bindings/images-in-0", "{\"state\":\"PAUSED\"}"),
+                        Arguments.of("GET", "/actuator/bindings", null),
+                        Arguments.of("GET", "/actuator/bindings/images-in-0", null),
+                        Arguments.of("GET", "/actuator/health/binders", null)));
     }
 
     @ParameterizedTest(name = "{0} {1}")
@@ -75,11 +79,18 @@ class ManagementPortTest {
 
     @Test
     void stoppingTheBindingOverHttpIsRefusedAndTheConsumerRunsOn() throws Exception {
-        assertThat(send("POST", "/actuator/bindings/images-in-0", "{\"state\":\"STOPPED\"}").statusCode()).isIn(404, 405);
+        assertThat(send("POST", "/actuator/bindings/images-in-0", "{\"state\":\"STOPPED\"}")
+                        .statusCode())
+                .isIn(404, 405);
         BindingsLifecycleController bindings = worker.getBean(BindingsLifecycleController.class);
-        assertThat(bindings.queryState("images-in-0")).singleElement()
-                .satisfies(binding -> assertThat(binding.isRunning()).as("the images-in-0 consumer").isTrue());
-        assertThat(worker.getBeanNamesForType(BindingsEndpoint.class)).as("no bindings endpoint at all").isEmpty();
+        assertThat(bindings.queryState("images-in-0"))
+                .singleElement()
+                .satisfies(binding -> assertThat(binding.isRunning())
+                        .as("the images-in-0 consumer")
+                        .isTrue());
+        assertThat(worker.getBeanNamesForType(BindingsEndpoint.class))
+                .as("no bindings endpoint at all")
+                .isEmpty();
     }
 
     @Test
@@ -91,7 +102,8 @@ class ManagementPortTest {
     void healthSaysUpOrDownAndNothingElseWhileTheProbesStillAnswer() throws Exception {
         // Storage is unreachable here, so the status is DOWN; which component is down is not said.
         Actuator.assertHealthSaysUpOrDownAndNothingElse(base);
-        assertThat(send("GET", "/actuator/prometheus", null).body()).contains("spring_cloud_stream_binder_kafka_offset");
+        assertThat(send("GET", "/actuator/prometheus", null).body())
+                .contains("spring_cloud_stream_binder_kafka_offset");
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {

@@ -27,7 +27,9 @@ class RenderCommandTest {
     private Run run(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = RenderCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = RenderCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -51,24 +53,32 @@ class RenderCommandTest {
         }
         BufferedImage d800 = ImageIO.read(out.resolve("lot-7.photo/d800.jpg").toFile());
         assertThat(List.of(d800.getWidth(), d800.getHeight())).containsExactly(800, 600);
-        assertThat(run.out()).containsPattern("lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms\\n")
-                .containsPattern("rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
-                        + " \\d+\\.\\d\\d jobs per CPU-second\\n");
+        assertThat(run.out())
+                .containsPattern("lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms\\n")
+                .containsPattern(
+                        "rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
+                                + " \\d+\\.\\d\\d jobs per CPU-second\\n");
     }
 
     @Test
     void variantsOfOnesOwnFromAFileJoinTheCatalog() throws Exception {
         Path photo = jpeg("p.jpg", 640, 480);
         Path custom = dir.resolve("variants.yml");
-        Files.writeString(custom, "miniatura:\n  variants:\n    tiny: { width: 64, height: 64, fit: cover, format: png }\n");
+        Files.writeString(
+                custom, "miniatura:\n  variants:\n    tiny: { width: 64, height: 64, fit: cover, format: png }\n");
         // Configuration maps merge, as for the services: the file's variant joins the reference six.
-        Run run = run("--out=" + dir.resolve("o"), "--repeat=2", "--threads=2",
-                "--spring.config.additional-location=" + custom.toUri(), photo.toString());
+        Run run = run(
+                "--out=" + dir.resolve("o"),
+                "--repeat=2",
+                "--threads=2",
+                "--spring.config.additional-location=" + custom.toUri(),
+                photo.toString());
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out()).contains("p.jpg: ").contains("(pass 2 of 2)").contains("with 2 threads");
         try (Stream<Path> files = Files.list(dir.resolve("o/p"))) {
             assertThat(files.map(f -> f.getFileName().toString()))
-                    .containsExactlyInAnyOrder("tiny.png", "s150.jpg", "m300.jpg", "c480.jpg", "d800.jpg", "z1600.jpg", "g150.jpg");
+                    .containsExactlyInAnyOrder(
+                            "tiny.png", "s150.jpg", "m300.jpg", "c480.jpg", "d800.jpg", "z1600.jpg", "g150.jpg");
         }
         assertThat(run.out()).contains("p.jpg: 7 variants in ");
     }
@@ -81,11 +91,13 @@ class RenderCommandTest {
         Run run = run("--out", dir.resolve("o").toString(), text.toString(), good.toString(), missing.toString());
 
         assertThat(run.status()).isEqualTo(1);
-        assertThat(run.out()).contains(text + ": failed: unsupported format: text, not an image\n")
+        assertThat(run.out())
+                .contains(text + ": failed: unsupported format: text, not an image\n")
                 .contains(missing + ": failed: cannot read or write: " + missing + "\n")
                 .containsPattern("good\\.jpg: 6 variants in ");
-        assertThat(run.err()).isEqualTo("render: 2 of 3 files failed: " + text + " (unsupported format: text, not an image); "
-                + missing + " (cannot read or write: " + missing + ")\n");
+        assertThat(run.err())
+                .isEqualTo("render: 2 of 3 files failed: " + text + " (unsupported format: text, not an image); "
+                        + missing + " (cannot read or write: " + missing + ")\n");
         assertThat(dir.resolve("o/good/s150.jpg")).isRegularFile();
     }
 
@@ -98,12 +110,22 @@ class RenderCommandTest {
 
     static Stream<BadArguments> badArguments() {
         return Stream.of(
-                new BadArguments("nothing", List.of(), List.of("render: --out: required", "render: no files to render")),
-                new BadArguments("no directory after --out", List.of("a.jpg", "--out"), List.of("render: --out: expected a directory")),
-                new BadArguments("repeat not a number", List.of("--out=o", "--repeat=many", "a.jpg"),
+                new BadArguments(
+                        "nothing", List.of(), List.of("render: --out: required", "render: no files to render")),
+                new BadArguments(
+                        "no directory after --out",
+                        List.of("a.jpg", "--out"),
+                        List.of("render: --out: expected a directory")),
+                new BadArguments(
+                        "repeat not a number",
+                        List.of("--out=o", "--repeat=many", "a.jpg"),
                         List.of("render: --repeat: expected a positive number but was \"many\"")),
-                new BadArguments("zero threads and a stray flag", List.of("--out=o", "--threads=0", "--fast", "a.jpg"),
-                        List.of("render: --threads: expected a positive number but was \"0\"", "render: unknown argument --fast")));
+                new BadArguments(
+                        "zero threads and a stray flag",
+                        List.of("--out=o", "--threads=0", "--fast", "a.jpg"),
+                        List.of(
+                                "render: --threads: expected a positive number but was \"0\"",
+                                "render: unknown argument --fast")));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -118,7 +140,10 @@ class RenderCommandTest {
 
     @Test
     void aBadCatalogExits2NamingTheKey() throws Exception {
-        Run run = run("--out=" + dir, "--miniatura.variants.s150.quality=150", jpeg("x.jpg", 10, 10).toString());
+        Run run = run(
+                "--out=" + dir,
+                "--miniatura.variants.s150.quality=150",
+                jpeg("x.jpg", 10, 10).toString());
         assertThat(run.status()).isEqualTo(2);
         assertThat(run.err()).contains("miniatura.variants.s150.quality: expected 1..100 but was 150");
     }

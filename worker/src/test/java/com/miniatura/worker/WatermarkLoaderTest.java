@@ -80,17 +80,19 @@ class WatermarkLoaderTest {
     static Stream<Unusable> unusable() {
         return Stream.of(
                 new Unusable("missing resource", d -> "classpath:watermarks/missing.png", "not found"),
-                new Unusable("resource that is not an image", d -> "classpath:watermarks/not-an-image.png",
-                        "not an image"),
+                new Unusable(
+                        "resource that is not an image", d -> "classpath:watermarks/not-an-image.png", "not an image"),
                 new Unusable("missing file", d -> "file:" + d.resolve("missing.png"), "not found"),
                 new Unusable("directory", d -> "file:" + d, "a directory, not a file"),
                 new Unusable("empty file", d -> "file:" + write(d, "empty.png", new byte[0]), "empty"),
                 new Unusable("text file", d -> "file:" + write(d, "notes.png", "hello".getBytes()), "not an image"),
-                new Unusable("too wide", d -> "file:" + png(d, "wide.png", 4097, 1),
-                        "4097x1 pixels, more than 4096x4096"),
-                new Unusable("too tall", d -> "file:" + png(d, "tall.png", 1, 4097),
-                        "1x4097 pixels, more than 4096x4096"),
-                new Unusable("too many bytes", d -> "file:" + write(d, "big.png", new byte[10 * 1024 * 1024 + 1]),
+                new Unusable(
+                        "too wide", d -> "file:" + png(d, "wide.png", 4097, 1), "4097x1 pixels, more than 4096x4096"),
+                new Unusable(
+                        "too tall", d -> "file:" + png(d, "tall.png", 1, 4097), "1x4097 pixels, more than 4096x4096"),
+                new Unusable(
+                        "too many bytes",
+                        d -> "file:" + write(d, "big.png", new byte[10 * 1024 * 1024 + 1]),
                         "larger than 10 MB"));
     }
 
@@ -102,8 +104,9 @@ class WatermarkLoaderTest {
 
         loader.load(catalog(Map.of("card", List.of(source))), problems);
 
-        assertThat(problems.messages()).containsExactly(
-                "miniatura.variants.card.filters[1].source: cannot read " + source + " (" + u.reason() + ")");
+        assertThat(problems.messages())
+                .containsExactly(
+                        "miniatura.variants.card.filters[1].source: cannot read " + source + " (" + u.reason() + ")");
     }
 
     @Test
@@ -115,7 +118,9 @@ class WatermarkLoaderTest {
 
         loader.load(catalog(Map.of("card", List.of(source))), problems);
 
-        assertThat(problems.messages()).singleElement().asString()
+        assertThat(problems.messages())
+                .singleElement()
+                .asString()
                 .startsWith("miniatura.variants.card.filters[1].source: cannot read " + source + " (corrupt image: ");
     }
 
@@ -133,12 +138,15 @@ class WatermarkLoaderTest {
 
         Watermarks watermarks = loader.load(catalog(variants), problems);
 
-        assertThat(problems.messages()).containsExactly(
-                "miniatura.variants.card.filters[2].source: cannot read classpath:watermarks/gone.png (not found)",
-                "miniatura.variants.card.filters[3].source: cannot read classpath:watermarks/not-an-image.png "
-                        + "(not an image)",
-                "miniatura.variants.thumb.filters[2].source: cannot read classpath:watermarks/other.png (not found)");
-        assertThat(watermarks.get(LOGO).getWidth()).as("the good one still loaded").isEqualTo(16);
+        assertThat(problems.messages())
+                .containsExactly(
+                        "miniatura.variants.card.filters[2].source: cannot read classpath:watermarks/gone.png (not found)",
+                        "miniatura.variants.card.filters[3].source: cannot read classpath:watermarks/not-an-image.png "
+                                + "(not an image)",
+                        "miniatura.variants.thumb.filters[2].source: cannot read classpath:watermarks/other.png (not found)");
+        assertThat(watermarks.get(LOGO).getWidth())
+                .as("the good one still loaded")
+                .isEqualTo(16);
     }
 
     @Test
@@ -147,9 +155,10 @@ class WatermarkLoaderTest {
         variants.put("b", List.of("file:/x.png", LOGO));
         variants.put("a", List.of(LOGO));
 
-        assertThat(WatermarkLoader.sources(catalog(variants))).containsExactly(
-                Map.entry(LOGO, "miniatura.variants.a.filters[1].source"),
-                Map.entry("file:/x.png", "miniatura.variants.b.filters[1].source"));
+        assertThat(WatermarkLoader.sources(catalog(variants)))
+                .containsExactly(
+                        Map.entry(LOGO, "miniatura.variants.a.filters[1].source"),
+                        Map.entry("file:/x.png", "miniatura.variants.b.filters[1].source"));
     }
 
     @Test

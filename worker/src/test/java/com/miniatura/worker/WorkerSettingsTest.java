@@ -27,7 +27,8 @@ class WorkerSettingsTest {
             "miniatura.worker.memory-budget", "60%");
 
     static Stream<Arguments> maxRenderAttempts() {
-        String expected = "miniatura.worker.max-render-attempts: expected a number of attempts 1..1000 such as 3 but was ";
+        String expected =
+                "miniatura.worker.max-render-attempts: expected a number of attempts 1..1000 such as 3 but was ";
         return Stream.of(
                 Arguments.of(null, 3, null),
                 Arguments.of("1", 1, null),

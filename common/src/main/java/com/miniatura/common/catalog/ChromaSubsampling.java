@@ -9,7 +9,9 @@ import java.util.Optional;
  * {@code 4:4:4} keeps full colour resolution, for thin coloured lines and text on product shots.
  */
 public enum ChromaSubsampling {
-    S420("4:2:0", 2, 2), S422("4:2:2", 2, 1), S444("4:4:4", 1, 1);
+    S420("4:2:0", 2, 2),
+    S422("4:2:2", 2, 1),
+    S444("4:4:4", 1, 1);
 
     private final String configName;
     private final int horizontal;

@@ -15,8 +15,13 @@ import java.math.BigDecimal;
  * Each filter has a stable {@link #canonical()} form that takes part in the variant's spec hash.
  */
 public sealed interface Filter
-        permits Filter.Grayscale, Filter.Sepia, Filter.Blur, Filter.Sharpen, Filter.Brightness, Filter.Contrast,
-        Filter.Watermark {
+        permits Filter.Grayscale,
+                Filter.Sepia,
+                Filter.Blur,
+                Filter.Sharpen,
+                Filter.Brightness,
+                Filter.Contrast,
+                Filter.Watermark {
 
     /** Stable text form, e.g. {@code blur(sigma=1.5)}; changes to it change every spec hash that uses it. */
     String canonical();

@@ -27,9 +27,7 @@ final class FilterConfig {
     }
 
     /** A filter type: its parameters and how to build it from their values (and the raw item). */
-    private record Type(String name, List<Param> params, List<String> textParams,
-            Function<Values, Filter> build) {
-    }
+    private record Type(String name, List<Param> params, List<String> textParams, Function<Values, Filter> build) {}
 
     private record Values(Map<String, Double> numbers, Map<String, String> texts, Gravity position) {
         double n(String name) {
@@ -42,25 +40,38 @@ final class FilterConfig {
     static {
         add(new Type("grayscale", List.of(), List.of(), v -> new Filter.Grayscale()));
         add(new Type("sepia", List.of(), List.of(), v -> new Filter.Sepia()));
-        add(new Type("blur", List.of(new Param("sigma", 0.3, true, 50, null)), List.of(),
+        add(new Type(
+                "blur",
+                List.of(new Param("sigma", 0.3, true, 50, null)),
+                List.of(),
                 v -> new Filter.Blur(v.n("sigma"))));
-        add(new Type("sharpen",
-                List.of(new Param("sigma", 0.3, true, 10, 1.0), new Param("amount", 0, false, 10, 1.0)), List.of(),
+        add(new Type(
+                "sharpen",
+                List.of(new Param("sigma", 0.3, true, 10, 1.0), new Param("amount", 0, false, 10, 1.0)),
+                List.of(),
                 v -> new Filter.Sharpen(v.n("sigma"), v.n("amount"))));
-        add(new Type("brightness", List.of(new Param("factor", 0, true, 4, null)), List.of(),
+        add(new Type(
+                "brightness",
+                List.of(new Param("factor", 0, true, 4, null)),
+                List.of(),
                 v -> new Filter.Brightness(v.n("factor"))));
-        add(new Type("contrast", List.of(new Param("factor", 0, true, 4, null)), List.of(),
+        add(new Type(
+                "contrast",
+                List.of(new Param("factor", 0, true, 4, null)),
+                List.of(),
                 v -> new Filter.Contrast(v.n("factor"))));
-        add(new Type("watermark",
-                List.of(new Param("opacity", 0, false, 1, 0.5), new Param("scale", 0, false, 1, 0.25),
+        add(new Type(
+                "watermark",
+                List.of(
+                        new Param("opacity", 0, false, 1, 0.5),
+                        new Param("scale", 0, false, 1, 0.25),
                         new Param("margin", 0, true, 0.49, 0.02)),
                 List.of("source", "position"),
-                v -> new Filter.Watermark(v.texts().get("source"), v.position(), v.n("opacity"), v.n("scale"),
-                        v.n("margin"))));
+                v -> new Filter.Watermark(
+                        v.texts().get("source"), v.position(), v.n("opacity"), v.n("scale"), v.n("margin"))));
     }
 
-    private FilterConfig() {
-    }
+    private FilterConfig() {}
 
     private static void add(Type type) {
         TYPES.put(type.name(), type);
@@ -95,9 +106,11 @@ final class FilterConfig {
         known.addAll(type.textParams());
         for (String param : item.keySet()) {
             if (!param.isEmpty() && !known.contains(param)) {
-                problems.add(key + "." + param, type.params().isEmpty() && type.textParams().isEmpty()
-                        ? "unknown key (" + name + " takes no parameters)"
-                        : "unknown key (expected one of " + String.join(", ", known) + ")");
+                problems.add(
+                        key + "." + param,
+                        type.params().isEmpty() && type.textParams().isEmpty()
+                                ? "unknown key (" + name + " takes no parameters)"
+                                : "unknown key (expected one of " + String.join(", ", known) + ")");
             }
         }
         Map<String, Double> numbers = new LinkedHashMap<>();
@@ -109,8 +122,8 @@ final class FilterConfig {
             }
             Double value = parseDouble(raw);
             if (value == null || !param.accepts(value)) {
-                problems.expected(key + "." + param.name(), param.range(),
-                        value == null ? Problems.show(raw) : show(value));
+                problems.expected(
+                        key + "." + param.name(), param.range(), value == null ? Problems.show(raw) : show(value));
             } else {
                 numbers.put(param.name(), value);
             }
@@ -119,10 +132,11 @@ final class FilterConfig {
         Gravity position = Gravity.SOUTH_EAST;
         if (type.textParams().contains("source")) {
             String source = item.get("source");
-            if (source == null || !(source.startsWith("classpath:") || source.startsWith("file:"))
+            if (source == null
+                    || !(source.startsWith("classpath:") || source.startsWith("file:"))
                     || source.indexOf(':') == source.length() - 1) {
-                problems.expected(key + ".source", "an image location as classpath:path or file:/path",
-                        Problems.show(source));
+                problems.expected(
+                        key + ".source", "an image location as classpath:path or file:/path", Problems.show(source));
             } else {
                 texts.put("source", source.trim());
             }
@@ -130,8 +144,11 @@ final class FilterConfig {
             if (where != null) {
                 Optional<Gravity> parsed = Gravity.parse(where.trim()).filter(g -> !g.contentAware());
                 if (parsed.isEmpty()) {
-                    problems.expected(key + ".position", "center or a compass point (north, north-east, east, "
-                            + "south-east, south, south-west, west, north-west)", Problems.show(where));
+                    problems.expected(
+                            key + ".position",
+                            "center or a compass point (north, north-east, east, "
+                                    + "south-east, south, south-west, west, north-west)",
+                            Problems.show(where));
                 } else {
                     position = parsed.get();
                 }

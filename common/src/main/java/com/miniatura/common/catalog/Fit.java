@@ -18,7 +18,9 @@ import java.util.Optional;
  * </ul>
  */
 public enum Fit {
-    COVER, CONTAIN, INSIDE;
+    COVER,
+    CONTAIN,
+    INSIDE;
 
     /** The lower-case name used in configuration, e.g. {@code cover}. */
     public String configName() {

@@ -13,9 +13,17 @@ import java.util.Optional;
  * not the table it stands on); {@code entropy} keeps the region with the most varied brightness.
  */
 public enum Gravity {
-    CENTER(0, 0), NORTH(0, -1), NORTH_EAST(1, -1), EAST(1, 0), SOUTH_EAST(1, 1),
-    SOUTH(0, 1), SOUTH_WEST(-1, 1), WEST(-1, 0), NORTH_WEST(-1, -1),
-    ATTENTION(0, 0), ENTROPY(0, 0);
+    CENTER(0, 0),
+    NORTH(0, -1),
+    NORTH_EAST(1, -1),
+    EAST(1, 0),
+    SOUTH_EAST(1, 1),
+    SOUTH(0, 1),
+    SOUTH_WEST(-1, 1),
+    WEST(-1, 0),
+    NORTH_WEST(-1, -1),
+    ATTENTION(0, 0),
+    ENTROPY(0, 0);
 
     private final int dx;
     private final int dy;

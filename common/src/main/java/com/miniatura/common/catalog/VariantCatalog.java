@@ -40,13 +40,38 @@ public final class VariantCatalog {
     static final Pattern NAME = com.miniatura.common.event.EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
     private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
-    static final List<String> KEYS = List.of("enabled", "width", "height", "fit", "gravity", "rotate", "flip", "flop",
-            "upscale", "background", "filters", "format", "quality", "progressive", "chroma-subsampling", "lossless",
+    static final List<String> KEYS = List.of(
+            "enabled",
+            "width",
+            "height",
+            "fit",
+            "gravity",
+            "rotate",
+            "flip",
+            "flop",
+            "upscale",
+            "background",
+            "filters",
+            "format",
+            "quality",
+            "progressive",
+            "chroma-subsampling",
+            "lossless",
             "keep-copyright");
     /** The keys that hold a list, whose items are bare names or maps. */
     static final Set<String> LIST_KEYS = Set.of("filters");
-    private static final Set<String> DEFAULTABLE = Set.of("fit", "gravity", "format", "quality", "upscale", "background",
-            "progressive", "chroma-subsampling", "lossless", "keep-copyright");
+
+    private static final Set<String> DEFAULTABLE = Set.of(
+            "fit",
+            "gravity",
+            "format",
+            "quality",
+            "upscale",
+            "background",
+            "progressive",
+            "chroma-subsampling",
+            "lossless",
+            "keep-copyright");
     private static final List<Integer> ROTATIONS = List.of(0, 90, 180, 270);
 
     private final List<VariantSpec> variants;
@@ -75,8 +100,10 @@ public final class VariantCatalog {
     public static VariantCatalog read(ConfigurationReader reader, Problems problems) {
         Set<String> scalars = new LinkedHashSet<>(KEYS);
         scalars.removeAll(LIST_KEYS);
-        return parse(reader.readGroups(PREFIX, scalars, LIST_KEYS, problems),
-                reader.read(DEFAULTS_PREFIX, DEFAULTABLE, Set.of(), problems), problems);
+        return parse(
+                reader.readGroups(PREFIX, scalars, LIST_KEYS, problems),
+                reader.read(DEFAULTS_PREFIX, DEFAULTABLE, Set.of(), problems),
+                problems);
     }
 
     /**
@@ -94,12 +121,14 @@ public final class VariantCatalog {
     }
 
     /** As {@link #parse(Map, Map)}, adding problems to {@code problems}; {@code null} if there were any. */
-    public static VariantCatalog parse(Map<String, Map<String, String>> raw, Map<String, String> defaults, Problems problems) {
+    public static VariantCatalog parse(
+            Map<String, Map<String, String>> raw, Map<String, String> defaults, Problems problems) {
         int before = problems.messages().size();
         Map<String, String> effectiveDefaults = validateDefaults(defaults, problems);
         List<VariantSpec> specs = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> entry : new TreeMap<>(raw).entrySet()) {
-            parseVariant(entry.getKey(), entry.getValue(), effectiveDefaults, problems).ifPresent(specs::add);
+            parseVariant(entry.getKey(), entry.getValue(), effectiveDefaults, problems)
+                    .ifPresent(specs::add);
         }
         if (specs.isEmpty() && problems.messages().size() == before) {
             problems.expected(PREFIX, "at least one enabled variant", "none");
@@ -113,8 +142,10 @@ public final class VariantCatalog {
             if (DEFAULTABLE.contains(e.getKey())) {
                 valid.put(e.getKey(), e.getValue());
             } else {
-                problems.add(DEFAULTS_PREFIX + "." + e.getKey(),
-                        "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE)) + ")");
+                problems.add(
+                        DEFAULTS_PREFIX + "." + e.getKey(),
+                        "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE))
+                                + ")");
             }
         }
         checkDefaultValues(valid, problems);
@@ -129,16 +160,42 @@ public final class VariantCatalog {
         Map<String, String> none = Map.of();
         for (String key : defaults.keySet()) {
             switch (key) {
-                case "fit" -> parseEnum(PREFIX, key, none, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
-                case "gravity" -> parseEnum(PREFIX, key, none, defaults, Gravity::parse, Gravity.values(), problems,
-                        Gravity::configName);
-                case "format" -> parseEnum(PREFIX, key, none, defaults, OutputFormat::parse, OutputFormat.values(),
-                        problems, OutputFormat::configName);
-                case "chroma-subsampling" -> parseEnum(PREFIX, key, none, defaults, ChromaSubsampling::parse,
-                        ChromaSubsampling.values(), problems, ChromaSubsampling::configName);
+                case "fit" ->
+                    parseEnum(PREFIX, key, none, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
+                case "gravity" ->
+                    parseEnum(
+                            PREFIX,
+                            key,
+                            none,
+                            defaults,
+                            Gravity::parse,
+                            Gravity.values(),
+                            problems,
+                            Gravity::configName);
+                case "format" ->
+                    parseEnum(
+                            PREFIX,
+                            key,
+                            none,
+                            defaults,
+                            OutputFormat::parse,
+                            OutputFormat.values(),
+                            problems,
+                            OutputFormat::configName);
+                case "chroma-subsampling" ->
+                    parseEnum(
+                            PREFIX,
+                            key,
+                            none,
+                            defaults,
+                            ChromaSubsampling::parse,
+                            ChromaSubsampling.values(),
+                            problems,
+                            ChromaSubsampling::configName);
                 case "quality" -> parseQuality(PREFIX, none, defaults, problems);
                 case "background" -> parseColour(PREFIX, none, defaults, problems);
-                default -> parseBoolean(DEFAULTS_PREFIX + "." + key, defaults.get(key).trim(), problems); // the flags
+                default ->
+                    parseBoolean(DEFAULTS_PREFIX + "." + key, defaults.get(key).trim(), problems); // the flags
             }
         }
     }
@@ -155,7 +212,8 @@ public final class VariantCatalog {
         for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
             Matcher item = LIST_ITEM.matcher(e.getKey());
             if (item.matches()) {
-                filterItems.computeIfAbsent(Integer.parseInt(item.group(1)), i -> new TreeMap<>())
+                filterItems
+                        .computeIfAbsent(Integer.parseInt(item.group(1)), i -> new TreeMap<>())
                         .put(item.group(2) == null ? "" : item.group(2), e.getValue());
             } else if (!KEYS.contains(e.getKey())) {
                 problems.add(key + "." + e.getKey(), "unknown key (expected one of " + String.join(", ", KEYS) + ")");
@@ -167,62 +225,109 @@ public final class VariantCatalog {
         Integer width = parseDimension(key + ".width", props.get("width"), problems);
         Integer height = parseDimension(key + ".height", props.get("height"), problems);
         Fit fit = parseEnum(key, "fit", props, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
-        Gravity gravity = parseEnumOr(key, "gravity", props, defaults, Gravity.CENTER, Gravity::parse, Gravity.values(),
-                problems, Gravity::configName);
+        Gravity gravity = parseEnumOr(
+                key,
+                "gravity",
+                props,
+                defaults,
+                Gravity.CENTER,
+                Gravity::parse,
+                Gravity.values(),
+                problems,
+                Gravity::configName);
         int rotate = parseRotation(key + ".rotate", props.get("rotate"), problems);
         boolean flip = parseBoolean(key + ".flip", props.getOrDefault("flip", "false"), problems);
         boolean flop = parseBoolean(key + ".flop", props.getOrDefault("flop", "false"), problems);
-        boolean upscale = parseBoolean(sourceKey(key, "upscale", props, defaults),
-                valueOf("upscale", props, defaults, "false"), problems);
+        boolean upscale = parseBoolean(
+                sourceKey(key, "upscale", props, defaults), valueOf("upscale", props, defaults, "false"), problems);
         int background = parseColour(key, props, defaults, problems);
         List<Filter> filters = new ArrayList<>();
         filterItems.forEach((index, item) -> FilterConfig.parse(key + ".filters[" + index + "]", item, problems)
                 .ifPresent(filters::add));
         OutputFormat format = parseEnum(
-                key, "format", props, defaults, OutputFormat::parse, OutputFormat.values(), problems,
+                key,
+                "format",
+                props,
+                defaults,
+                OutputFormat::parse,
+                OutputFormat.values(),
+                problems,
                 OutputFormat::configName);
         int quality = parseQuality(key, props, defaults, problems);
-        boolean progressive = parseBoolean(sourceKey(key, "progressive", props, defaults),
-                valueOf("progressive", props, defaults, "false"), problems);
-        ChromaSubsampling chroma = parseEnumOr(key, "chroma-subsampling", props, defaults, ChromaSubsampling.S420,
-                ChromaSubsampling::parse, ChromaSubsampling.values(), problems, ChromaSubsampling::configName);
-        boolean lossless = parseBoolean(sourceKey(key, "lossless", props, defaults),
-                valueOf("lossless", props, defaults, "false"), problems);
-        boolean keepCopyright = parseBoolean(sourceKey(key, "keep-copyright", props, defaults),
-                valueOf("keep-copyright", props, defaults, "false"), problems);
+        boolean progressive = parseBoolean(
+                sourceKey(key, "progressive", props, defaults),
+                valueOf("progressive", props, defaults, "false"),
+                problems);
+        ChromaSubsampling chroma = parseEnumOr(
+                key,
+                "chroma-subsampling",
+                props,
+                defaults,
+                ChromaSubsampling.S420,
+                ChromaSubsampling::parse,
+                ChromaSubsampling.values(),
+                problems,
+                ChromaSubsampling::configName);
+        boolean lossless = parseBoolean(
+                sourceKey(key, "lossless", props, defaults), valueOf("lossless", props, defaults, "false"), problems);
+        boolean keepCopyright = parseBoolean(
+                sourceKey(key, "keep-copyright", props, defaults),
+                valueOf("keep-copyright", props, defaults, "false"),
+                problems);
 
         if (props.get("width") == null && props.get("height") == null) {
             problems.expected(key, "a width or a height (or both)", "neither");
         } else if (fit != null && fit != Fit.INSIDE) {
             for (String side : List.of("width", "height")) {
                 if (props.get(side) == null) {
-                    problems.expected(key + "." + side,
-                            "a value because fit " + fit.configName() + " needs both width and height", "not set");
+                    problems.expected(
+                            key + "." + side,
+                            "a value because fit " + fit.configName() + " needs both width and height",
+                            "not set");
                 }
             }
         }
         // Options that would silently do nothing are refused, so an operator never believes a setting is
         // in force when it is not. Only the variant's own keys count: defaults apply where they can.
         if (fit != null && fit != Fit.COVER && props.containsKey("gravity")) {
-            problems.add(key + ".gravity", "only applies to fit cover (this variant's fit is " + fit.configName() + ")");
+            problems.add(
+                    key + ".gravity", "only applies to fit cover (this variant's fit is " + fit.configName() + ")");
         }
         if (format != null) {
             for (String option : List.of("progressive", "chroma-subsampling")) {
                 if (format != OutputFormat.JPEG && props.containsKey(option)) {
-                    problems.add(key + "." + option,
+                    problems.add(
+                            key + "." + option,
                             "only applies to format jpeg (this variant's format is " + format.configName() + ")");
                 }
             }
             if (format != OutputFormat.WEBP && props.containsKey("lossless")) {
-                problems.add(key + ".lossless",
+                problems.add(
+                        key + ".lossless",
                         "only applies to format webp (this variant's format is " + format.configName() + ")");
             }
         }
         if (problems.messages().size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new VariantSpec(name, width, height, fit, gravity, rotate, flip, flop, upscale, background,
-                filters, format, quality, progressive, chroma, lossless, keepCopyright));
+        return Optional.of(new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                progressive,
+                chroma,
+                lossless,
+                keepCopyright));
     }
 
     private static int parseRotation(String key, String value, Problems problems) {
@@ -231,7 +336,8 @@ public final class VariantCatalog {
         }
         Integer n = parseInt(value);
         if (n == null || !ROTATIONS.contains(n)) {
-            problems.expected(key, "one of 0, 90, 180, 270 (degrees clockwise)", n == null ? Problems.show(value) : n.toString());
+            problems.expected(
+                    key, "one of 0, 90, 180, 270 (degrees clockwise)", n == null ? Problems.show(value) : n.toString());
             return 0;
         }
         return n;
@@ -239,10 +345,13 @@ public final class VariantCatalog {
 
     /** The key a value came from: the variant's own, or the defaults' when only they set it. */
     private static String sourceKey(String key, String field, Map<String, String> props, Map<String, String> defaults) {
-        return !props.containsKey(field) && defaults.containsKey(field) ? DEFAULTS_PREFIX + "." + field : key + "." + field;
+        return !props.containsKey(field) && defaults.containsKey(field)
+                ? DEFAULTS_PREFIX + "." + field
+                : key + "." + field;
     }
 
-    private static String valueOf(String field, Map<String, String> props, Map<String, String> defaults, String fallback) {
+    private static String valueOf(
+            String field, Map<String, String> props, Map<String, String> defaults, String fallback) {
         String value = props.get(field);
         if (value == null) {
             value = defaults.get(field);
@@ -256,13 +365,17 @@ public final class VariantCatalog {
         }
         Integer n = parseInt(value);
         if (n == null || n < 1 || n > MAX_DIMENSION) {
-            problems.expected(key, "a whole number of pixels 1.." + MAX_DIMENSION, n == null ? Problems.show(value) : n.toString());
+            problems.expected(
+                    key,
+                    "a whole number of pixels 1.." + MAX_DIMENSION,
+                    n == null ? Problems.show(value) : n.toString());
             return null;
         }
         return n;
     }
 
-    private static int parseQuality(String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
+    private static int parseQuality(
+            String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
         String source = sourceKey(key, "quality", props, defaults);
         String value = valueOf("quality", props, defaults, "80");
         Integer n = parseInt(value);
@@ -273,7 +386,8 @@ public final class VariantCatalog {
         return n;
     }
 
-    private static int parseColour(String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
+    private static int parseColour(
+            String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
         String source = sourceKey(key, "background", props, defaults);
         String value = valueOf("background", props, defaults, "#ffffff");
         Matcher m = COLOUR.matcher(value);
@@ -296,8 +410,13 @@ public final class VariantCatalog {
     }
 
     private static <E> E parseEnum(
-            String key, String field, Map<String, String> props, Map<String, String> defaults,
-            java.util.function.Function<String, Optional<E>> parser, E[] values, Problems problems,
+            String key,
+            String field,
+            Map<String, String> props,
+            Map<String, String> defaults,
+            java.util.function.Function<String, Optional<E>> parser,
+            E[] values,
+            Problems problems,
             java.util.function.Function<E, String> show) {
         String source = sourceKey(key, field, props, defaults);
         String value = valueOf(field, props, defaults, null);
@@ -314,8 +433,14 @@ public final class VariantCatalog {
 
     /** As {@link #parseEnum}, but an unset key means {@code fallback} rather than a problem. */
     private static <E> E parseEnumOr(
-            String key, String field, Map<String, String> props, Map<String, String> defaults, E fallback,
-            java.util.function.Function<String, Optional<E>> parser, E[] values, Problems problems,
+            String key,
+            String field,
+            Map<String, String> props,
+            Map<String, String> defaults,
+            E fallback,
+            java.util.function.Function<String, Optional<E>> parser,
+            E[] values,
+            Problems problems,
             java.util.function.Function<E, String> show) {
         if (valueOf(field, props, defaults, null) == null) {
             return fallback;

@@ -69,38 +69,146 @@ public record VariantSpec(
     }
 
     /** A plain variant: centre gravity, no turning, baseline 4:2:0 JPEG options, no metadata. */
-    public VariantSpec(String name, Integer width, Integer height, Fit fit, OutputFormat format, int quality,
-            boolean upscale, int background, List<Filter> filters) {
-        this(name, width, height, fit, Gravity.CENTER, 0, false, false, upscale, background, filters, format, quality,
-                false, ChromaSubsampling.S420, false, false);
+    public VariantSpec(
+            String name,
+            Integer width,
+            Integer height,
+            Fit fit,
+            OutputFormat format,
+            int quality,
+            boolean upscale,
+            int background,
+            List<Filter> filters) {
+        this(
+                name,
+                width,
+                height,
+                fit,
+                Gravity.CENTER,
+                0,
+                false,
+                false,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                false,
+                ChromaSubsampling.S420,
+                false,
+                false);
     }
 
     public VariantSpec withGravity(Gravity value) {
-        return new VariantSpec(name, width, height, fit, value, rotate, flip, flop, upscale, background, filters, format,
-                quality, progressive, chromaSubsampling, lossless, keepCopyright);
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                value,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                progressive,
+                chromaSubsampling,
+                lossless,
+                keepCopyright);
     }
 
     /** The same variant turned: {@code rotate} degrees clockwise, then mirrored as asked. */
     public VariantSpec withTurn(int rotateDegrees, boolean flipValue, boolean flopValue) {
-        return new VariantSpec(name, width, height, fit, gravity, rotateDegrees, flipValue, flopValue, upscale, background,
-                filters, format, quality, progressive, chromaSubsampling, lossless, keepCopyright);
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotateDegrees,
+                flipValue,
+                flopValue,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                progressive,
+                chromaSubsampling,
+                lossless,
+                keepCopyright);
     }
 
     public VariantSpec withFilters(List<Filter> value) {
-        return new VariantSpec(name, width, height, fit, gravity, rotate, flip, flop, upscale, background, value, format,
-                quality, progressive, chromaSubsampling, lossless, keepCopyright);
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                value,
+                format,
+                quality,
+                progressive,
+                chromaSubsampling,
+                lossless,
+                keepCopyright);
     }
 
     /** The same variant with other encoding options. */
-    public VariantSpec withEncoding(OutputFormat formatValue, int qualityValue, boolean progressiveValue,
-            ChromaSubsampling chromaValue, boolean losslessValue) {
-        return new VariantSpec(name, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters,
-                formatValue, qualityValue, progressiveValue, chromaValue, losslessValue, keepCopyright);
+    public VariantSpec withEncoding(
+            OutputFormat formatValue,
+            int qualityValue,
+            boolean progressiveValue,
+            ChromaSubsampling chromaValue,
+            boolean losslessValue) {
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                formatValue,
+                qualityValue,
+                progressiveValue,
+                chromaValue,
+                losslessValue,
+                keepCopyright);
     }
 
     public VariantSpec withKeepCopyright(boolean value) {
-        return new VariantSpec(name, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format,
-                quality, progressive, chromaSubsampling, lossless, value);
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                progressive,
+                chromaSubsampling,
+                lossless,
+                value);
     }
 
     /** Stable one-line description of everything that affects the rendered bytes. */
@@ -127,7 +235,8 @@ public record VariantSpec(
     /** First 16 hex digits of the SHA-256 of {@link #canonical()}: recorded per variant in the manifest. */
     public String specHash() {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
+            byte[] digest =
+                    MessageDigest.getInstance("SHA-256").digest(canonical().getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(digest, 0, 8);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every JRE", e);

@@ -19,8 +19,8 @@ import picocli.CommandLine.ParseResult;
  * @param unknown    the other arguments no flag took, each as its problem: {@code unknown argument --colour=red}
  * @param usage      the full help: the usage and every flag with what it does
  */
-public record CommandArguments(ParseResult result, List<String> problems, List<String> properties, List<String> unknown,
-        String usage) {
+public record CommandArguments(
+        ParseResult result, List<String> problems, List<String> properties, List<String> unknown, String usage) {
 
     /**
      * Reads {@code args} into {@code flags}.
@@ -29,19 +29,24 @@ public record CommandArguments(ParseResult result, List<String> problems, List<S
      * @param missing  the problem of a flag given without its value, by the flag's name
      * @param expected what a flag expects, for a value it cannot take
      */
-    public static CommandArguments read(Object flags, String[] args, Function<String, String> missing,
-            Function<OptionSpec, String> expected) {
-        CommandLine command = new CommandLine(flags).setCaseInsensitiveEnumValuesAllowed(true).setExpandAtFiles(false)
-                .setUsageHelpWidth(120).setUnmatchedArgumentsAllowed(true);
+    public static CommandArguments read(
+            Object flags, String[] args, Function<String, String> missing, Function<OptionSpec, String> expected) {
+        CommandLine command = new CommandLine(flags)
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setExpandAtFiles(false)
+                .setUsageHelpWidth(120)
+                .setUnmatchedArgumentsAllowed(true);
         command.getCommandSpec().parser().collectErrors(true);
         ParseResult result = command.parseArgs(args);
         List<String> problems = new ArrayList<>();
         for (Exception e : result.errors()) {
-            if (e instanceof CommandLine.MissingParameterException m && !m.getMissing().isEmpty()
+            if (e instanceof CommandLine.MissingParameterException m
+                    && !m.getMissing().isEmpty()
                     && m.getMissing().get(0) instanceof OptionSpec option) {
                 problems.add(missing.apply(option.longestName()));
             } else if (e instanceof CommandLine.ParameterException p && p.getArgSpec() instanceof OptionSpec option) {
-                problems.add(option.longestName() + ": expected " + expected.apply(option) + " but was \"" + p.getValue() + "\"");
+                problems.add(option.longestName() + ": expected " + expected.apply(option) + " but was \""
+                        + p.getValue() + "\"");
             } else {
                 problems.add(e.getMessage());
             }
@@ -49,10 +54,15 @@ public record CommandArguments(ParseResult result, List<String> problems, List<S
         List<String> properties = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String arg : result.unmatched()) {
-            boolean property = arg.startsWith("--") && arg.substring(2).split("=", 2)[0].contains(".");
+            boolean property =
+                    arg.startsWith("--") && arg.substring(2).split("=", 2)[0].contains(".");
             (property ? properties : unknown).add(property ? arg : "unknown argument " + arg);
         }
-        return new CommandArguments(result, List.copyOf(problems), List.copyOf(properties), List.copyOf(unknown),
+        return new CommandArguments(
+                result,
+                List.copyOf(problems),
+                List.copyOf(properties),
+                List.copyOf(unknown),
                 command.getUsageMessage());
     }
 

@@ -58,8 +58,10 @@ public final class ConfigurationReader {
 
     public ConfigurationReader(ConfigurableEnvironment environment) {
         this.environment = environment;
-        this.binder = new Binder(ConfigurationPropertySources.get(environment),
-                new PropertySourcesPlaceholdersResolver(environment), CONVERSION);
+        this.binder = new Binder(
+                ConfigurationPropertySources.get(environment),
+                new PropertySourcesPlaceholdersResolver(environment),
+                CONVERSION);
     }
 
     /**
@@ -67,7 +69,9 @@ public final class ConfigurationReader {
      * is bound when asked for.
      */
     public ConfigurationSection readFlat(String prefix) {
-        return new ConfigurationSection(prefix, key -> bindString(ConfigurationPropertyName.of(prefix + "." + key)),
+        return new ConfigurationSection(
+                prefix,
+                key -> bindString(ConfigurationPropertyName.of(prefix + "." + key)),
                 key -> bindStrings(ConfigurationPropertyName.of(prefix + "." + key)));
     }
 
@@ -75,8 +79,8 @@ public final class ConfigurationReader {
      * The entries below {@code prefix}, keyed by their first element: for {@code miniatura.variants},
      * {@code s150 → {width → 150, filters[0] → grayscale}}, as {@link #read} reads each.
      */
-    public Map<String, Map<String, String>> readGroups(String prefix, Set<String> keys, Set<String> listKeys,
-            Problems problems) {
+    public Map<String, Map<String, String>> readGroups(
+            String prefix, Set<String> keys, Set<String> listKeys, Problems problems) {
         ConfigurationPropertyName root = ConfigurationPropertyName.of(prefix);
         Map<String, Map<String, String>> groups = new LinkedHashMap<>();
         for (String group : groupNames(root)) {
@@ -133,11 +137,17 @@ public final class ConfigurationReader {
             return binder.bind(name, ITEMS).orElse(List.of());
         } catch (BindException e) {
             if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound) {
-                unbound.getUnboundProperties().forEach(item -> problems.add(item.getName().toString(),
-                        "not read: a list's items are numbered from 0 without a gap"));
+                unbound.getUnboundProperties()
+                        .forEach(item -> problems.add(
+                                item.getName().toString(),
+                                "not read: a list's items are numbered from 0 without a gap"));
             } else {
-                problems.add(name.toString(), "cannot be read as a list: "
-                        + (e.getCause() == null ? e.getMessage() : e.getCause().getMessage()));
+                problems.add(
+                        name.toString(),
+                        "cannot be read as a list: "
+                                + (e.getCause() == null
+                                        ? e.getMessage()
+                                        : e.getCause().getMessage()));
             }
             return List.of();
         }
@@ -162,8 +172,8 @@ public final class ConfigurationReader {
      * with their values. An environment variable that spells a key in a form Spring does not read is a problem
      * of its own rather than an unknown key.
      */
-    private Map<String, String> unknownNames(ConfigurationPropertyName root, Set<String> keys, Set<String> listKeys,
-            Problems problems) {
+    private Map<String, String> unknownNames(
+            ConfigurationPropertyName root, Set<String> keys, Set<String> listKeys, Problems problems) {
         Map<String, String> unknown = new LinkedHashMap<>();
         for (IterableConfigurationPropertySource source : iterableSources()) {
             source.stream().forEach(name -> {
@@ -176,12 +186,14 @@ public final class ConfigurationReader {
                 String meant = isEnvironment(source) ? spelledKey(relative, keys, listKeys) : null;
                 if (meant != null) {
                     String key = root + "." + meant;
-                    problems.add(key, "set as " + underlyingName(property) + ", which Spring does not read: write each"
-                            + " dash of the key as _ (" + legacyVariable(key) + ") or leave it out ("
-                            + canonicalVariable(key) + ")");
+                    problems.add(
+                            key,
+                            "set as " + underlyingName(property) + ", which Spring does not read: write each"
+                                    + " dash of the key as _ (" + legacyVariable(key) + ") or leave it out ("
+                                    + canonicalVariable(key) + ")");
                 } else {
-                    unknown.putIfAbsent(relative.toString(),
-                            environment.resolvePlaceholders(String.valueOf(property.getValue())));
+                    unknown.putIfAbsent(
+                            relative.toString(), environment.resolvePlaceholders(String.valueOf(property.getValue())));
                 }
             });
         }
@@ -189,8 +201,12 @@ public final class ConfigurationReader {
     }
 
     /** Whether the binder reads {@code property} of {@code source} as one of the keys below {@code root}. */
-    private static boolean isRead(IterableConfigurationPropertySource source, ConfigurationProperty property,
-            ConfigurationPropertyName root, Set<String> keys, Set<String> listKeys) {
+    private static boolean isRead(
+            IterableConfigurationPropertySource source,
+            ConfigurationProperty property,
+            ConfigurationPropertyName root,
+            Set<String> keys,
+            Set<String> listKeys) {
         for (String key : keys) {
             ConfigurationProperty bound = source.getConfigurationProperty(root.append(key));
             if (bound != null && underlyingName(bound).equals(underlyingName(property))) {
@@ -222,12 +238,14 @@ public final class ConfigurationReader {
         }
         return Stream.concat(keys.stream(), listKeys.stream())
                 .filter(key -> key.replace("-", "").toLowerCase(Locale.ROOT).contentEquals(joined))
-                .findFirst().orElse(null);
+                .findFirst()
+                .orElse(null);
     }
 
     /** The name the property has in its source: {@code MINIATURA_STORAGE_ACCESS_KEY} for an environment variable. */
     private static String underlyingName(ConfigurationProperty property) {
-        return property.getOrigin() instanceof PropertySourceOrigin origin ? origin.getPropertyName()
+        return property.getOrigin() instanceof PropertySourceOrigin origin
+                ? origin.getPropertyName()
                 : property.getName().toString();
     }
 
@@ -248,13 +266,16 @@ public final class ConfigurationReader {
      * variable may split a dashed element in two ({@code MINIATURA_INGEST_AUTH_API_KEYS_…} for {@code api-keys}),
      * which Spring accepts as well.
      */
-    private static int depthBelow(IterableConfigurationPropertySource source, ConfigurationPropertyName root,
+    private static int depthBelow(
+            IterableConfigurationPropertySource source,
+            ConfigurationPropertyName root,
             ConfigurationPropertyName name) {
         if (root.isAncestorOf(name)) {
             return root.getNumberOfElements();
         }
         if (isEnvironment(source)) {
-            ConfigurationPropertyName split = ConfigurationPropertyName.of(root.toString().replace('-', '.'));
+            ConfigurationPropertyName split =
+                    ConfigurationPropertyName.of(root.toString().replace('-', '.'));
             if (split.isAncestorOf(name)) {
                 return split.getNumberOfElements();
             }

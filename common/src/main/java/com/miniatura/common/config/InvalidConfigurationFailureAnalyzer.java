@@ -10,7 +10,8 @@ import org.springframework.boot.diagnostics.FailureAnalysis;
 public final class InvalidConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<InvalidConfigurationException> {
     @Override
     protected FailureAnalysis analyze(Throwable rootFailure, InvalidConfigurationException cause) {
-        return new FailureAnalysis(cause.getMessage(),
+        return new FailureAnalysis(
+                cause.getMessage(),
                 "Fix the keys above in application.yml, environment variables or --arguments; "
                         + "the defaults are listed in the README's configuration reference.",
                 cause);

@@ -30,13 +30,19 @@ public record KafkaSettings(String topic, String bulkTopic, int partitions, bool
     public static KafkaSettings from(ConfigurationSection raw, Problems problems) {
         String topic = raw.get("topic");
         if (topic == null || !topic.matches("[A-Za-z0-9._-]{1,249}")) {
-            problems.expected(PREFIX + ".topic", "a topic name of letters, digits, '.', '_' or '-'", Problems.show(topic));
+            problems.expected(
+                    PREFIX + ".topic", "a topic name of letters, digits, '.', '_' or '-'", Problems.show(topic));
         }
         String bulkTopic = raw.getOrDefault("bulk-topic", DEFAULT_BULK_TOPIC);
         if (!bulkTopic.matches("[A-Za-z0-9._-]{1,249}")) {
-            problems.expected(PREFIX + ".bulk-topic", "a topic name of letters, digits, '.', '_' or '-'", Problems.show(bulkTopic));
+            problems.expected(
+                    PREFIX + ".bulk-topic",
+                    "a topic name of letters, digits, '.', '_' or '-'",
+                    Problems.show(bulkTopic));
         } else if (bulkTopic.equals(topic)) {
-            problems.expected(PREFIX + ".bulk-topic", "a topic other than miniatura.kafka.topic (the live lane)",
+            problems.expected(
+                    PREFIX + ".bulk-topic",
+                    "a topic other than miniatura.kafka.topic (the live lane)",
                     Problems.show(bulkTopic));
         }
         int partitions = 0;

@@ -31,7 +31,8 @@ public final class MiniaturaDefaults implements EnvironmentPostProcessor, Ordere
                 .filter(annotation -> annotation != null)
                 .findFirst()
                 .ifPresent(service -> {
-                    load("miniatura/" + service.value() + "-defaults.yml").forEach(environment.getPropertySources()::addLast);
+                    load("miniatura/" + service.value() + "-defaults.yml")
+                            .forEach(environment.getPropertySources()::addLast);
                     load(SHARED).forEach(environment.getPropertySources()::addLast);
                 });
     }
@@ -39,7 +40,8 @@ public final class MiniaturaDefaults implements EnvironmentPostProcessor, Ordere
     /** The documents of a classpath YAML file as property sources, first document first. */
     public static List<PropertySource<?>> load(String resource) {
         try {
-            return new YamlPropertySourceLoader().load("miniatura defaults (" + resource + ")", new ClassPathResource(resource));
+            return new YamlPropertySourceLoader()
+                    .load("miniatura defaults (" + resource + ")", new ClassPathResource(resource));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + resource, e);
         }

@@ -36,7 +36,8 @@ public final class Problems {
      * range. Anything missing, unparsable or out of range is recorded as
      * {@code key: expected EXPECTED but was "VALUE"} and gives an empty result.
      */
-    public <T> Optional<T> parse(String key, String value, String expected, Function<String, T> parser, Predicate<T> valid) {
+    public <T> Optional<T> parse(
+            String key, String value, String expected, Function<String, T> parser, Predicate<T> valid) {
         T parsed;
         try {
             parsed = parser.apply(value.trim());

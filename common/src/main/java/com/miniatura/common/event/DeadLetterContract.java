@@ -23,10 +23,10 @@ public final class DeadLetterContract {
      * Prefixes of the headers the worker and Spring Kafka ({@code kafka_dlt-*}, {@code kafka_deliveryattempt}) add to
      * a dead letter: not part of the original event, so a replay drops them.
      */
-    public static final List<String> ADDED_HEADER_PREFIXES = List.of("miniatura-", "kafka_dlt-", "kafka_deliveryattempt");
+    public static final List<String> ADDED_HEADER_PREFIXES =
+            List.of("miniatura-", "kafka_dlt-", "kafka_deliveryattempt");
 
-    private DeadLetterContract() {
-    }
+    private DeadLetterContract() {}
 
     /** The dead-letter topic of {@code topic}. */
     public static String topicOf(String topic) {

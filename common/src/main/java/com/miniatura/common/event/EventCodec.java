@@ -18,7 +18,8 @@ import tools.jackson.databind.node.ObjectNode;
  * Parsing reports every bad field at once, with the path the caller gives ({@code events[2].}).
  */
 public final class EventCodec {
-    private static final Set<String> FIELDS = Set.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType", "variants");
+    private static final Set<String> FIELDS =
+            Set.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType", "variants");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private EventCodec() {}
@@ -73,13 +74,16 @@ public final class EventCodec {
         List<FieldError> errors = new ArrayList<>();
         String specVersion = header(headers, EventContract.HEADER_SPEC_VERSION);
         if (!EventContract.SPEC_VERSION.equals(specVersion)) {
-            errors.add(new FieldError(EventContract.HEADER_SPEC_VERSION,
+            errors.add(new FieldError(
+                    EventContract.HEADER_SPEC_VERSION,
                     "must be " + EventContract.SPEC_VERSION + " but was " + show(specVersion)));
         }
         String type = header(headers, EventContract.HEADER_TYPE);
         if (!EventContract.TYPE_UPLOADED.equals(type) && !EventContract.TYPE_DELETED.equals(type)) {
-            errors.add(new FieldError(EventContract.HEADER_TYPE, "must be " + EventContract.TYPE_UPLOADED + " or "
-                    + EventContract.TYPE_DELETED + " but was " + show(type)));
+            errors.add(new FieldError(
+                    EventContract.HEADER_TYPE,
+                    "must be " + EventContract.TYPE_UPLOADED + " or " + EventContract.TYPE_DELETED + " but was "
+                            + show(type)));
         }
         String id = header(headers, EventContract.HEADER_ID);
         if (id == null || id.isBlank()) {
@@ -95,17 +99,21 @@ public final class EventCodec {
             try {
                 time = Instant.parse(timeText);
             } catch (DateTimeParseException e) {
-                errors.add(new FieldError(EventContract.HEADER_TIME, "must be an RFC 3339 timestamp but was " + show(timeText)));
+                errors.add(new FieldError(
+                        EventContract.HEADER_TIME, "must be an RFC 3339 timestamp but was " + show(timeText)));
             }
         }
         String contentType = header(headers, EventContract.HEADER_CONTENT_TYPE);
         if (contentType != null && !contentType.trim().toLowerCase().startsWith(EventContract.JSON)) {
-            errors.add(new FieldError(EventContract.HEADER_CONTENT_TYPE,
+            errors.add(new FieldError(
+                    EventContract.HEADER_CONTENT_TYPE,
                     "must be " + EventContract.JSON + " but was " + show(contentType)));
         }
         ImageEventData data = null;
         try {
-            data = EventContract.TYPE_DELETED.equals(type) ? parseDeleted(value, errors) : parseData(value, "", false, errors);
+            data = EventContract.TYPE_DELETED.equals(type)
+                    ? parseDeleted(value, errors)
+                    : parseData(value, "", false, errors);
         } catch (InvalidEventException e) {
             errors.addAll(e.errors());
         }
@@ -168,9 +176,21 @@ public final class EventCodec {
         if (strict) {
             for (String name : node.propertyNames()) {
                 if (!FIELDS.contains(name)) {
-                    errors.add(new FieldError(path + name, "is not a known field (known: "
-                            + String.join(", ", List.of("imageId", "lotId", "bucket", "key", "etag", "size", "contentType", "variants"))
-                            + ")"));
+                    errors.add(new FieldError(
+                            path + name,
+                            "is not a known field (known: "
+                                    + String.join(
+                                            ", ",
+                                            List.of(
+                                                    "imageId",
+                                                    "lotId",
+                                                    "bucket",
+                                                    "key",
+                                                    "etag",
+                                                    "size",
+                                                    "contentType",
+                                                    "variants"))
+                                    + ")"));
                 }
             }
         }
@@ -202,7 +222,8 @@ public final class EventCodec {
         List<FieldError> ruleErrors = EventValidator.validate(data, path);
         // A field that already has a type error is not reported twice.
         ruleErrors.stream()
-                .filter(r -> errors.subList(before, errors.size()).stream().noneMatch(e -> e.field().equals(r.field())))
+                .filter(r -> errors.subList(before, errors.size()).stream()
+                        .noneMatch(e -> e.field().equals(r.field())))
                 .forEach(errors::add);
         return errors.size() == before ? data : null;
     }

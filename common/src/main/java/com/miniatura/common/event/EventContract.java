@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 public final class EventContract {
     /** One topic for every event type, keyed by imageId, so the events of one image stay in order. */
     public static final String TOPIC = "miniatura.images";
+
     public static final String SPEC_VERSION = "1.0";
     public static final String TYPE_UPLOADED = "image.uploaded";
     /** Image deletion; travels on {@link #TOPIC} so it stays ordered with the image's uploads. */

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
  */
 public final class EventValidator {
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
-    private static final Pattern MEDIA_TYPE = Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}(\\s*;.*)?");
+    private static final Pattern MEDIA_TYPE =
+            Pattern.compile("[A-Za-z0-9!#$&^_.+-]{1,64}/[A-Za-z0-9!#$&^_.+-]{1,64}(\\s*;.*)?");
     private static final int MAX_ETAG = 256;
 
     private EventValidator() {}
@@ -24,20 +25,22 @@ public final class EventValidator {
         if (data.bucket() == null || data.bucket().isEmpty()) {
             errors.add(new FieldError(path + "bucket", "is required"));
         } else if (!BUCKET.matcher(data.bucket()).matches() || data.bucket().contains("..")) {
-            errors.add(new FieldError(path + "bucket",
-                    "must be a bucket name of 3-63 lower-case letters, digits, dots and dashes"));
+            errors.add(new FieldError(
+                    path + "bucket", "must be a bucket name of 3-63 lower-case letters, digits, dots and dashes"));
         }
         String keyProblem = keyProblem(data.key());
         if (keyProblem != null) {
             errors.add(new FieldError(path + "key", keyProblem));
         }
         if (data.etag() != null && (data.etag().length() > MAX_ETAG || hasControl(data.etag()))) {
-            errors.add(new FieldError(path + "etag", "must be at most " + MAX_ETAG + " characters without control characters"));
+            errors.add(new FieldError(
+                    path + "etag", "must be at most " + MAX_ETAG + " characters without control characters"));
         }
         if (data.size() != null && data.size() < 0) {
             errors.add(new FieldError(path + "size", "must not be negative"));
         }
-        if (data.contentType() != null && !MEDIA_TYPE.matcher(data.contentType()).matches()) {
+        if (data.contentType() != null
+                && !MEDIA_TYPE.matcher(data.contentType()).matches()) {
             errors.add(new FieldError(path + "contentType", "must be a media type such as image/jpeg"));
         }
         String variantsProblem = variantsProblem(data.variants());

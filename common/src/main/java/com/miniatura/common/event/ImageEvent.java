@@ -17,7 +17,8 @@ import java.time.Instant;
 public record ImageEvent(String id, String source, String type, Instant time, ImageEventData data) {
     public ImageEvent {
         if (data != null && !data.type().equals(type)) {
-            throw new IllegalArgumentException("type " + type + " does not match data " + data.getClass().getSimpleName());
+            throw new IllegalArgumentException(
+                    "type " + type + " does not match data " + data.getClass().getSimpleName());
         }
     }
 

@@ -20,7 +20,13 @@ import java.util.List;
  *                    the image's manifest names this same original; otherwise every variant is rendered.
  */
 public record ImageUploaded(
-        String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType,
+        String imageId,
+        String lotId,
+        String bucket,
+        String key,
+        String etag,
+        Long size,
+        String contentType,
         List<String> variants)
         implements ImageEventData {
 
@@ -29,8 +35,8 @@ public record ImageUploaded(
     }
 
     /** An upload of the whole catalog (no {@code variants} restriction). */
-    public ImageUploaded(String imageId, String lotId, String bucket, String key, String etag, Long size,
-            String contentType) {
+    public ImageUploaded(
+            String imageId, String lotId, String bucket, String key, String etag, Long size, String contentType) {
         this(imageId, lotId, bucket, key, etag, size, contentType, null);
     }
 }

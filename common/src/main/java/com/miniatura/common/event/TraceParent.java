@@ -17,13 +17,13 @@ public final class TraceParent {
     public static final String HEADER = "traceparent";
     /** The MDC keys the services log with. */
     public static final String MDC_TRACE_ID = "traceId";
+
     public static final String MDC_TRACEPARENT = "traceparent";
     public static final String MDC_IMAGE_ID = "imageId";
     private static final Pattern VALID = Pattern.compile("00-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TraceParent() {
-    }
+    private TraceParent() {}
 
     /** {@code value} if it is a valid version-00 traceparent (not the all-zero ids the spec forbids). */
     public static Optional<String> valid(String value) {
@@ -32,7 +32,9 @@ public final class TraceParent {
         }
         String v = value.trim();
         var m = VALID.matcher(v);
-        if (!m.matches() || m.group(1).chars().allMatch(c -> c == '0') || m.group(2).chars().allMatch(c -> c == '0')) {
+        if (!m.matches()
+                || m.group(1).chars().allMatch(c -> c == '0')
+                || m.group(2).chars().allMatch(c -> c == '0')) {
             return Optional.empty();
         }
         return Optional.of(v);

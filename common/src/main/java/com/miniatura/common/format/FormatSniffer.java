@@ -20,8 +20,7 @@ public final class FormatSniffer {
     /** How far into a text file we look for {@code <svg} (Illustrator puts long comments before it). */
     static final int TEXT_SCAN = 64 * 1024;
 
-    private FormatSniffer() {
-    }
+    private FormatSniffer() {}
 
     /** The format of {@code source} (non-empty), or a refusal naming what it is. */
     public static InputFormat sniff(byte[] source) throws UnsupportedFormatException {
@@ -220,7 +219,8 @@ public final class FormatSniffer {
         }
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder()
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(b, start, trimPartialUtf8(b, start, end, source.length()) - start))
@@ -251,7 +251,14 @@ public final class FormatSniffer {
 
     /** Sizes of the BMP info headers in use (OS/2 1.x and 2.x, Windows v1 to v5). */
     private static boolean isBmpInfoHeaderSize(long size) {
-        return size == 12 || size == 16 || size == 40 || size == 52 || size == 56 || size == 64 || size == 108 || size == 124;
+        return size == 12
+                || size == 16
+                || size == 40
+                || size == 52
+                || size == 56
+                || size == 64
+                || size == 108
+                || size == 124;
     }
 
     private static UnsupportedFormatException unsupportedImage(String what) {

@@ -44,6 +44,8 @@ public enum InputFormat {
 
     /** The format whose content type is {@code contentType}, ignoring case. */
     public static Optional<InputFormat> ofContentType(String contentType) {
-        return Arrays.stream(values()).filter(f -> f.contentType.equalsIgnoreCase(contentType)).findFirst();
+        return Arrays.stream(values())
+                .filter(f -> f.contentType.equalsIgnoreCase(contentType))
+                .findFirst();
     }
 }

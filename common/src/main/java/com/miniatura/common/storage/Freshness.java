@@ -49,8 +49,7 @@ public final class Freshness {
     /** A verdict and the variants it would render (names, catalog order). */
     public record Result(Verdict verdict, List<String> variants) {}
 
-    private Freshness() {
-    }
+    private Freshness() {}
 
     /**
      * @param manifest     the image's manifest, {@code null} when absent
@@ -62,8 +61,15 @@ public final class Freshness {
      * @param wanted       the catalog variants asked for (all of them, or those of {@code --variants})
      * @param now          the current time
      */
-    public static Result of(Manifest manifest, String bucket, String key, String etag, Instant lastModified,
-            List<VariantSpec> catalog, List<VariantSpec> wanted, Instant now) {
+    public static Result of(
+            Manifest manifest,
+            String bucket,
+            String key,
+            String etag,
+            Instant lastModified,
+            List<VariantSpec> catalog,
+            List<VariantSpec> wanted,
+            Instant now) {
         List<String> all = catalog.stream().map(VariantSpec::name).toList();
         if (manifest == null) {
             return new Result(Verdict.NEVER_RENDERED, all);
@@ -72,12 +78,15 @@ public final class Freshness {
             case Manifest.FAILED:
                 return new Result(Verdict.FAILED, all);
             case Manifest.PENDING:
-                boolean stuck = manifest.updatedAt() == null || manifest.updatedAt().plus(PENDING_STUCK_AFTER).isBefore(now);
+                boolean stuck = manifest.updatedAt() == null
+                        || manifest.updatedAt().plus(PENDING_STUCK_AFTER).isBefore(now);
                 return new Result(stuck ? Verdict.PENDING_STUCK : Verdict.PENDING, stuck ? all : List.of());
             case Manifest.DELETING:
             case Manifest.DELETED:
                 // an original stored after the deletion is a new upload (the worker checks the same way)
-                boolean after = lastModified != null && manifest.deletedAt() != null && lastModified.isAfter(manifest.deletedAt());
+                boolean after = lastModified != null
+                        && manifest.deletedAt() != null
+                        && lastModified.isAfter(manifest.deletedAt());
                 return after ? new Result(Verdict.NEVER_RENDERED, all) : new Result(Verdict.DELETED, List.of());
             case Manifest.RENDERED:
                 break;
@@ -91,7 +100,8 @@ public final class Freshness {
         if (!renderedFrom(manifest, bucket, key) || etag != null && !etag.equals(source.etag())) {
             return new Result(Verdict.ORIGINAL_CHANGED, all);
         }
-        List<String> stale = staleVariants(manifest, wanted).stream().map(VariantSpec::name).toList();
+        List<String> stale =
+                staleVariants(manifest, wanted).stream().map(VariantSpec::name).toList();
         if (!stale.isEmpty()) {
             return new Result(Verdict.VARIANTS_STALE, stale);
         }
@@ -114,8 +124,12 @@ public final class Freshness {
 
     /** The variants of {@code wanted} the manifest lacks or lists with another spec hash, in {@code wanted}'s order. */
     public static List<VariantSpec> staleVariants(Manifest manifest, List<VariantSpec> wanted) {
-        Set<String> rendered = manifest.variants().stream().map(v -> v.name() + "@" + v.specHash()).collect(Collectors.toSet());
-        return wanted.stream().filter(v -> !rendered.contains(v.name() + "@" + v.specHash())).toList();
+        Set<String> rendered = manifest.variants().stream()
+                .map(v -> v.name() + "@" + v.specHash())
+                .collect(Collectors.toSet());
+        return wanted.stream()
+                .filter(v -> !rendered.contains(v.name() + "@" + v.specHash()))
+                .toList();
     }
 
     /** Whether the manifest lists variants the catalog no longer has. */

@@ -55,8 +55,17 @@ public record Manifest(
     }
 
     /** A state without a render in progress. */
-    public Manifest(int schema, String imageId, String status, Source source, List<Variant> variants, String blurhash,
-            String reason, String eventId, Instant updatedAt, Instant deletedAt) {
+    public Manifest(
+            int schema,
+            String imageId,
+            String status,
+            Source source,
+            List<Variant> variants,
+            String blurhash,
+            String reason,
+            String eventId,
+            Instant updatedAt,
+            Instant deletedAt) {
         this(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, deletedAt, null);
     }
 
@@ -89,12 +98,14 @@ public record Manifest(
         if (carried == null || (deletedAt != null && !deletedAt.isBefore(carried))) {
             return this;
         }
-        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, carried, attempt);
+        return new Manifest(
+                schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, carried, attempt);
     }
 
     /** This state, with a render of it in progress ({@code null}: none). */
     public Manifest withAttempt(Attempt attempt) {
-        return new Manifest(schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, deletedAt, attempt);
+        return new Manifest(
+                schema, imageId, status, source, variants, blurhash, reason, eventId, updatedAt, deletedAt, attempt);
     }
 
     /**
@@ -125,8 +136,14 @@ public record Manifest(
      * @param format decoded format such as {@code jpeg}, when decoded
      */
     public record Source(
-            String bucket, String key, String etag, Long size, String contentType,
-            Integer width, Integer height, String format) {
+            String bucket,
+            String key,
+            String etag,
+            Long size,
+            String contentType,
+            Integer width,
+            Integer height,
+            String format) {
         public static Source of(String bucket, String key, String etag, Long size, String contentType) {
             return new Source(bucket, key, etag, size, contentType, null, null, null);
         }

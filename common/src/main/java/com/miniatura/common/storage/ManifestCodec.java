@@ -25,7 +25,9 @@ public final class ManifestCodec {
     public static Manifest read(byte[] json) {
         Manifest manifest = JSON.readValue(json, Manifest.class);
         if (manifest == null || manifest.status() == null || manifest.status().isBlank()) {
-            throw tools.jackson.databind.exc.MismatchedInputException.from(null, Manifest.class,
+            throw tools.jackson.databind.exc.MismatchedInputException.from(
+                    null,
+                    Manifest.class,
                     manifest == null ? "a manifest must be a JSON object, not null" : "a manifest must have a status");
         }
         return manifest;

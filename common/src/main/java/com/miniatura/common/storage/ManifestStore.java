@@ -84,7 +84,12 @@ public final class ManifestStore {
         try {
             store.remove(legacy, key);
         } catch (RuntimeException e) {
-            log.warn("Wrote {}/{} but could not remove its public copy in {}: {}", metadata, key, legacy, e.getMessage());
+            log.warn(
+                    "Wrote {}/{} but could not remove its public copy in {}: {}",
+                    metadata,
+                    key,
+                    legacy,
+                    e.getMessage());
         }
     }
 }

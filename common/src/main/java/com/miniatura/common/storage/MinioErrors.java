@@ -32,7 +32,8 @@ final class MinioErrors {
     }
 
     static boolean isCode(MinioException e, Set<String> codes) {
-        return e instanceof ErrorResponseException err && codes.contains(err.errorResponse().code());
+        return e instanceof ErrorResponseException err
+                && codes.contains(err.errorResponse().code());
     }
 
     static RuntimeException classify(MinioException e, String op, String bucket, String key) {
@@ -41,9 +42,11 @@ final class MinioErrors {
             String code = err.errorResponse().code();
             int status = err.response() == null ? 0 : err.response().code();
             if (status >= 500 || TRANSIENT_CODES.contains(code)) {
-                return new StorageUnavailableException(where + " failed: " + code + " " + err.errorResponse().message(), e);
+                return new StorageUnavailableException(
+                        where + " failed: " + code + " " + err.errorResponse().message(), e);
             }
-            return new StorageRejectedException(where + " refused: " + code + " " + err.errorResponse().message(), e);
+            return new StorageRejectedException(
+                    where + " refused: " + code + " " + err.errorResponse().message(), e);
         }
         if (e instanceof ServerException server && server.statusCode() < 500) {
             return new StorageRejectedException(where + " refused: HTTP " + server.statusCode(), e);

@@ -92,15 +92,19 @@ public final class MinioObjectStore implements ObjectStore {
         if (!settings.isSourceBucket(bucket) && etag(bucket, key).isEmpty()) {
             return Optional.empty();
         }
-        try (GetObjectResponse response = client.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (GetObjectResponse response = client.getObject(
+                GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             String length = response.headers().get("Content-Length");
             long declared = length == null ? -1 : Long.parseLong(length);
             if (declared > maxBytes) {
                 throw new ObjectTooLargeException(bucket, key, declared, maxBytes);
             }
             byte[] bytes = BoundedRead.read(response, declared, maxBytes, bucket, key);
-            return Optional.of(new StoredObject(bytes, stripQuotes(response.headers().get("ETag")),
-                    response.headers().get("Content-Type"), userMetadata(response.headers())));
+            return Optional.of(new StoredObject(
+                    bytes,
+                    stripQuotes(response.headers().get("ETag")),
+                    response.headers().get("Content-Type"),
+                    userMetadata(response.headers())));
         } catch (ObjectTooLargeException e) {
             throw e;
         } catch (MinioException e) {
@@ -113,7 +117,8 @@ public final class MinioObjectStore implements ObjectStore {
     @Override
     public Optional<String> etag(String bucket, String key) {
         try {
-            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
+            StatObjectResponse stat = client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build());
             return Optional.ofNullable(stripQuotes(stat.etag()));
         } catch (MinioException e) {
             return notFoundOrThrow(e, "stat", bucket, key);
@@ -125,9 +130,14 @@ public final class MinioObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectHead> head(String bucket, String key) {
         try {
-            StatObjectResponse stat = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key).build());
-            return Optional.of(new ObjectHead(stripQuotes(stat.etag()), stat.size(), stat.contentType(),
-                    stat.lastModified() == null ? null : stat.lastModified().toInstant(), userMetadata(stat.headers())));
+            StatObjectResponse stat = client.statObject(
+                    StatObjectArgs.builder().bucket(bucket).object(key).build());
+            return Optional.of(new ObjectHead(
+                    stripQuotes(stat.etag()),
+                    stat.size(),
+                    stat.contentType(),
+                    stat.lastModified() == null ? null : stat.lastModified().toInstant(),
+                    userMetadata(stat.headers())));
         } catch (MinioException e) {
             return notFoundOrThrow(e, "stat", bucket, key);
         } catch (IllegalStateException e) {
@@ -165,8 +175,10 @@ public final class MinioObjectStore implements ObjectStore {
         try {
             long size = Files.size(file);
             if (size > MAX_SINGLE_PUT) {
-                throw new StorageRejectedException("put " + bucket + "/" + key + " refused: " + size
-                        + " bytes is more than one PUT may carry (" + MAX_SINGLE_PUT + ")", null);
+                throw new StorageRejectedException(
+                        "put " + bucket + "/" + key + " refused: " + size + " bytes is more than one PUT may carry ("
+                                + MAX_SINGLE_PUT + ")",
+                        null);
             }
             UploadObjectArgs.Builder args = UploadObjectArgs.builder()
                     .bucket(bucket)
@@ -191,8 +203,11 @@ public final class MinioObjectStore implements ObjectStore {
     public List<String> keys(String bucket, String prefix) {
         List<String> keys = new ArrayList<>();
         try {
-            for (Result<Item> item : client.listObjects(
-                    ListObjectsArgs.builder().bucket(bucket).prefix(prefix).recursive(true).build())) {
+            for (Result<Item> item : client.listObjects(ListObjectsArgs.builder()
+                    .bucket(bucket)
+                    .prefix(prefix)
+                    .recursive(true)
+                    .build())) {
                 keys.add(item.get().objectName());
             }
         } catch (MinioException e) {
@@ -249,13 +264,19 @@ public final class MinioObjectStore implements ObjectStore {
                 metadata.put(name.startsWith(META) ? name.substring(META.length()) : name, e.getValue());
             }
         }
-        return new Listed(item.objectName(), stripQuotes(item.etag()), item.size(),
-                item.lastModified() == null ? null : item.lastModified().toInstant(), metadata);
+        return new Listed(
+                item.objectName(),
+                stripQuotes(item.etag()),
+                item.size(),
+                item.lastModified() == null ? null : item.lastModified().toInstant(),
+                metadata);
     }
 
     @Override
     public Optional<String> firstKey(String bucket, String prefix, String startAfter) {
-        Iterator<Result<Item>> items = client.listObjects(listing(bucket, prefix, startAfter).maxKeys(1).build()).iterator();
+        Iterator<Result<Item>> items = client.listObjects(
+                        listing(bucket, prefix, startAfter).maxKeys(1).build())
+                .iterator();
         String where = prefix == null ? "" : prefix;
         try {
             return items.hasNext() ? Optional.of(items.next().get().objectName()) : Optional.empty();
@@ -283,7 +304,8 @@ public final class MinioObjectStore implements ObjectStore {
     @Override
     public void remove(String bucket, String key) {
         try {
-            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key).build());
+            client.removeObject(
+                    RemoveObjectArgs.builder().bucket(bucket).object(key).build());
         } catch (MinioException e) {
             throw classify(e, "remove", bucket, key);
         } catch (IllegalStateException e) {
@@ -298,7 +320,8 @@ public final class MinioObjectStore implements ObjectStore {
         if (keys.isEmpty()) {
             return refused;
         }
-        List<DeleteRequest.Object> objects = keys.stream().map(DeleteRequest.Object::new).toList();
+        List<DeleteRequest.Object> objects =
+                keys.stream().map(DeleteRequest.Object::new).toList();
         try {
             // lazy: the requests are sent as the results are read
             for (Result<DeleteResult.Error> result : client.removeObjects(
@@ -308,8 +331,10 @@ public final class MinioObjectStore implements ObjectStore {
                     continue;
                 }
                 if (MinioErrors.TRANSIENT_CODES.contains(error.code())) {
-                    throw new StorageUnavailableException("remove " + bucket + "/" + error.objectName() + " failed: "
-                            + error.code() + " " + error.message(), null);
+                    throw new StorageUnavailableException(
+                            "remove " + bucket + "/" + error.objectName() + " failed: " + error.code() + " "
+                                    + error.message(),
+                            null);
                 }
                 refused.put(error.objectName(), error.code() + " " + error.message());
             }

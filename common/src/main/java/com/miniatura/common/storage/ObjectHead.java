@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param lastModified when it was last written, if the server says
  * @param userMetadata its {@code x-amz-meta-*} headers, names lower case without the prefix
  */
-public record ObjectHead(String etag, long size, String contentType, Instant lastModified, Map<String, String> userMetadata) {
+public record ObjectHead(
+        String etag, long size, String contentType, Instant lastModified, Map<String, String> userMetadata) {
     /** The user metadata that names the image an original belongs to ({@code x-amz-meta-image-id}). */
     public static final String IMAGE_ID = "image-id";
 

@@ -39,13 +39,19 @@ public final class PendingMarkers {
 
     /** Whether a manifest of this state ends the wait: a final state, with no render of it in progress. */
     public static boolean ends(Manifest manifest) {
-        return manifest.attempt() == null && (Manifest.RENDERED.equals(manifest.status())
-                || Manifest.FAILED.equals(manifest.status()) || Manifest.DELETED.equals(manifest.status()));
+        return manifest.attempt() == null
+                && (Manifest.RENDERED.equals(manifest.status())
+                        || Manifest.FAILED.equals(manifest.status())
+                        || Manifest.DELETED.equals(manifest.status()));
     }
 
     /** Marks {@code imageId} pending from now (written again, its time is now). */
     public void mark(String imageId) {
-        store.put(bucket, key(imageId), EMPTY, PutOptions.of("application/octet-stream").withCacheControl("no-store"));
+        store.put(
+                bucket,
+                key(imageId),
+                EMPTY,
+                PutOptions.of("application/octet-stream").withCacheControl("no-store"));
     }
 
     /** Removes {@code imageId}'s marker; removing one that is not there is not an error. */

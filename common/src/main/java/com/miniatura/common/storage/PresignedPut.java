@@ -30,8 +30,8 @@ import javax.crypto.spec.SecretKeySpec;
  * Spec: https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html
  */
 public final class PresignedPut {
-    private static final DateTimeFormatter AMZ_DATE = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter AMZ_DATE =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private static final HexFormat HEX = HexFormat.of();
 
     private PresignedPut() {}
@@ -41,19 +41,38 @@ public final class PresignedPut {
      * @param headers  headers the client must send with exactly these values; names are case-insensitive
      * @param expiry   1 s .. 7 days, S3's bounds
      */
-    public static URI url(URI endpoint, String region, String accessKey, String secretKey, String bucket, String key,
-            Map<String, String> headers, Duration expiry, Instant now) {
+    public static URI url(
+            URI endpoint,
+            String region,
+            String accessKey,
+            String secretKey,
+            String bucket,
+            String key,
+            Map<String, String> headers,
+            Duration expiry,
+            Instant now) {
         return presign("PUT", endpoint, region, accessKey, secretKey, bucket, key, headers, expiry, now);
     }
 
     /** Any method; {@code bucket} null when {@code endpoint} already names it (virtual-hosted style). */
-    static URI presign(String method, URI endpoint, String region, String accessKey, String secretKey, String bucket,
-            String key, Map<String, String> headers, Duration expiry, Instant now) {
+    static URI presign(
+            String method,
+            URI endpoint,
+            String region,
+            String accessKey,
+            String secretKey,
+            String bucket,
+            String key,
+            Map<String, String> headers,
+            Duration expiry,
+            Instant now) {
         if (expiry.toSeconds() < 1 || expiry.toSeconds() > Duration.ofDays(7).toSeconds()) {
             throw new IllegalArgumentException("expiry must be 1 s to 7 days but was " + expiry);
         }
-        String host = endpoint.getHost() + (endpoint.getPort() < 0 || defaultPort(endpoint) ? "" : ":" + endpoint.getPort());
-        String basePath = endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
+        String host =
+                endpoint.getHost() + (endpoint.getPort() < 0 || defaultPort(endpoint) ? "" : ":" + endpoint.getPort());
+        String basePath =
+                endpoint.getRawPath() == null ? "" : endpoint.getRawPath().replaceAll("/+$", "");
         String path = basePath + (bucket == null ? "" : "/" + encode(bucket, false)) + "/" + encode(key, true);
         String amzDate = AMZ_DATE.format(now);
         String scope = amzDate.substring(0, 8) + "/" + region + "/s3/aws4_request";
@@ -74,9 +93,12 @@ public final class PresignedPut {
                 .collect(Collectors.joining("&"));
 
         String canonicalRequest = method + "\n" + path + "\n" + canonicalQuery + "\n"
-                + signed.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue() + "\n").collect(Collectors.joining())
+                + signed.entrySet().stream()
+                        .map(e -> e.getKey() + ":" + e.getValue() + "\n")
+                        .collect(Collectors.joining())
                 + "\n" + signedHeaders + "\nUNSIGNED-PAYLOAD";
-        String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + HEX.formatHex(sha256(canonicalRequest));
+        String stringToSign =
+                "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n" + HEX.formatHex(sha256(canonicalRequest));
         byte[] signingKey = hmac(("AWS4" + secretKey).getBytes(StandardCharsets.UTF_8), amzDate.substring(0, 8));
         signingKey = hmac(signingKey, region);
         signingKey = hmac(signingKey, "s3");
@@ -97,8 +119,14 @@ public final class PresignedPut {
         StringBuilder out = new StringBuilder();
         for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xFF);
-            if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-                    || c == '-' || c == '.' || c == '_' || c == '~' || (keepSlash && c == '/')) {
+            if ((c >= 'A' && c <= 'Z')
+                    || (c >= 'a' && c <= 'z')
+                    || (c >= '0' && c <= '9')
+                    || c == '-'
+                    || c == '.'
+                    || c == '_'
+                    || c == '~'
+                    || (keepSlash && c == '/')) {
                 out.append(c);
             } else {
                 out.append('%').append(String.format("%02X", b & 0xFF));

@@ -41,7 +41,8 @@ public record Reupload(String status, Instant at, Instant deletedAt) {
      *         out, nor spared, unchecked
      * @throws StorageRejectedException     likewise, when storage refuses to tell it
      */
-    public static Optional<Reupload> after(Instant deletion, Manifest manifest, ObjectStore store, StorageSettings settings) {
+    public static Optional<Reupload> after(
+            Instant deletion, Manifest manifest, ObjectStore store, StorageSettings settings) {
         if (manifest == null || !UPLOADED.contains(manifest.status()) || manifest.source() == null) {
             return Optional.empty();
         }
@@ -53,7 +54,8 @@ public record Reupload(String status, Instant at, Instant deletedAt) {
         if (stored != null && stored.isAfter(deletion)) {
             return Optional.of(new Reupload(manifest.status(), stored, null));
         }
-        // Not for pending: the ingest API carries a deletion accepted while it took the upload into the status it writes.
+        // Not for pending: the ingest API carries a deletion accepted while it took the upload into the status it
+        // writes.
         if (!pending && manifest.deletedAt() != null && !manifest.deletedAt().isBefore(deletion)) {
             return Optional.of(new Reupload(manifest.status(), null, manifest.deletedAt()));
         }
@@ -77,6 +79,8 @@ public record Reupload(String status, Instant at, Instant deletedAt) {
         if (!settings.isSourceBucket(source.bucket()) || source.key() == null) {
             return null;
         }
-        return store.head(source.bucket(), source.key()).map(ObjectHead::lastModified).orElse(null);
+        return store.head(source.bucket(), source.key())
+                .map(ObjectHead::lastModified)
+                .orElse(null);
     }
 }

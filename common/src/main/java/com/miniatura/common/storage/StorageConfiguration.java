@@ -15,7 +15,9 @@ public class StorageConfiguration {
     @Bean
     ObjectStore objectStore(MiniaturaSettings settings) {
         ObjectStore store = new MinioObjectStore(settings.storage());
-        store.ensureBucketsIfConfigured(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket(),
+        store.ensureBucketsIfConfigured(
+                settings.storage().originalsBucket(),
+                settings.storage().thumbnailsBucket(),
                 settings.storage().metadataBucket());
         return store;
     }

@@ -23,13 +23,17 @@ public final class StorageHealthIndicator implements HealthIndicator {
         String thumbnails = settings.storage().thumbnailsBucket();
         String metadata = settings.storage().metadataBucket();
         try {
-            boolean ok = store.bucketExists(originals) && store.bucketExists(thumbnails) && store.bucketExists(metadata);
+            boolean ok =
+                    store.bucketExists(originals) && store.bucketExists(thumbnails) && store.bucketExists(metadata);
             Health.Builder health = ok ? Health.up() : Health.down().withDetail("error", "a bucket is missing");
             return health.withDetail("endpoint", settings.storage().endpoint())
-                    .withDetail("buckets", originals + "," + thumbnails + "," + metadata).build();
+                    .withDetail("buckets", originals + "," + thumbnails + "," + metadata)
+                    .build();
         } catch (RuntimeException e) {
-            return Health.down().withDetail("endpoint", settings.storage().endpoint())
-                    .withDetail("error", e.getMessage()).build();
+            return Health.down()
+                    .withDetail("endpoint", settings.storage().endpoint())
+                    .withDetail("error", e.getMessage())
+                    .build();
         }
     }
 }

@@ -94,7 +94,9 @@ public final class StorageLayout {
         String imageId = key.substring(0, slash);
         String file = key.substring(slash + 1);
         int dot = file.lastIndexOf('.');
-        if (dot <= 0 || file.equals(MANIFEST_FILE) || EventValidator.imageIdProblem(imageId) != null
+        if (dot <= 0
+                || file.equals(MANIFEST_FILE)
+                || EventValidator.imageIdProblem(imageId) != null
                 || !EventContract.VARIANT_NAME.matcher(file.substring(0, dot)).matches()
                 || !VARIANT_EXTENSIONS.contains(file.substring(dot + 1))) {
             return Optional.empty();

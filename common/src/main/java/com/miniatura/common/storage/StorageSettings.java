@@ -41,6 +41,7 @@ public record StorageSettings(
     public static final String PREFIX = "miniatura.storage";
     /** The metadata bucket of the convenience constructors (the default of {@code metadata-bucket}). */
     public static final String DEFAULT_METADATA_BUCKET = "metadata";
+
     private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]");
 
     public StorageSettings {
@@ -48,17 +49,49 @@ public record StorageSettings(
     }
 
     /** Settings whose only source of originals is the originals bucket, with the default metadata bucket. */
-    public StorageSettings(String endpoint, String region, String accessKey, String secretKey, String originalsBucket,
-            String thumbnailsBucket, String cacheControl, boolean createBuckets) {
-        this(endpoint, region, accessKey, secretKey, originalsBucket, thumbnailsBucket, cacheControl, createBuckets,
+    public StorageSettings(
+            String endpoint,
+            String region,
+            String accessKey,
+            String secretKey,
+            String originalsBucket,
+            String thumbnailsBucket,
+            String cacheControl,
+            boolean createBuckets) {
+        this(
+                endpoint,
+                region,
+                accessKey,
+                secretKey,
+                originalsBucket,
+                thumbnailsBucket,
+                cacheControl,
+                createBuckets,
                 List.of());
     }
 
     /** Settings with the default metadata bucket. */
-    public StorageSettings(String endpoint, String region, String accessKey, String secretKey, String originalsBucket,
-            String thumbnailsBucket, String cacheControl, boolean createBuckets, List<String> extraSourceBuckets) {
-        this(endpoint, region, accessKey, secretKey, originalsBucket, thumbnailsBucket, DEFAULT_METADATA_BUCKET,
-                cacheControl, createBuckets, extraSourceBuckets);
+    public StorageSettings(
+            String endpoint,
+            String region,
+            String accessKey,
+            String secretKey,
+            String originalsBucket,
+            String thumbnailsBucket,
+            String cacheControl,
+            boolean createBuckets,
+            List<String> extraSourceBuckets) {
+        this(
+                endpoint,
+                region,
+                accessKey,
+                secretKey,
+                originalsBucket,
+                thumbnailsBucket,
+                DEFAULT_METADATA_BUCKET,
+                cacheControl,
+                createBuckets,
+                extraSourceBuckets);
     }
 
     /** The buckets an event may name as its original's: the originals bucket, then the extra ones. */
@@ -86,19 +119,27 @@ public record StorageSettings(
             try {
                 URI uri = URI.create(endpoint);
                 if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                    problems.expected(PREFIX + ".endpoint", "an http(s) URL such as http://localhost:9000", Problems.show(endpoint));
+                    problems.expected(
+                            PREFIX + ".endpoint",
+                            "an http(s) URL such as http://localhost:9000",
+                            Problems.show(endpoint));
                 }
             } catch (IllegalArgumentException e) {
-                problems.expected(PREFIX + ".endpoint", "an http(s) URL such as http://localhost:9000", Problems.show(endpoint));
+                problems.expected(
+                        PREFIX + ".endpoint", "an http(s) URL such as http://localhost:9000", Problems.show(endpoint));
             }
         }
         String originals = bucket(raw, "originals-bucket", problems);
         String thumbnails = bucket(raw, "thumbnails-bucket", problems);
         String metadata = bucket(raw, "metadata-bucket", problems);
         if (metadata != null && (metadata.equals(thumbnails) || metadata.equals(originals))) {
-            problems.add(PREFIX + ".metadata-bucket", "must be a bucket of its own, not the "
-                    + (metadata.equals(thumbnails) ? "thumbnails bucket (anyone can read it)" : "originals bucket")
-                    + " " + metadata);
+            problems.add(
+                    PREFIX + ".metadata-bucket",
+                    "must be a bucket of its own, not the "
+                            + (metadata.equals(thumbnails)
+                                    ? "thumbnails bucket (anyone can read it)"
+                                    : "originals bucket")
+                            + " " + metadata);
         }
         String create = raw.getOrDefault("create-buckets", "false").trim();
         if (!create.equals("true") && !create.equals("false")) {
@@ -121,8 +162,8 @@ public record StorageSettings(
      * {@code extra-source-buckets: a,b} or a YAML list. The thumbnails bucket cannot be one: it holds what the workers
      * write and is served to anyone; nor can the metadata bucket, which holds what Miniatura writes about images.
      */
-    private static List<String> extraSourceBuckets(ConfigurationSection raw, String thumbnails, String metadata,
-            Problems problems) {
+    private static List<String> extraSourceBuckets(
+            ConfigurationSection raw, String thumbnails, String metadata, Problems problems) {
         String key = PREFIX + ".extra-source-buckets";
         List<String> buckets = new ArrayList<>();
         for (String value : raw.getList("extra-source-buckets")) {
@@ -132,14 +173,20 @@ public record StorageSettings(
                     continue;
                 }
                 if (!BUCKET.matcher(trimmed).matches()) {
-                    problems.expected(key, "bucket names of 3-63 lower-case letters, digits, dots and dashes",
+                    problems.expected(
+                            key,
+                            "bucket names of 3-63 lower-case letters, digits, dots and dashes",
                             Problems.show(trimmed));
                 } else if (trimmed.equals(thumbnails)) {
-                    problems.add(key, "must not name the thumbnails bucket " + thumbnails
-                            + " (it holds what the workers write, and anyone can read it)");
+                    problems.add(
+                            key,
+                            "must not name the thumbnails bucket " + thumbnails
+                                    + " (it holds what the workers write, and anyone can read it)");
                 } else if (trimmed.equals(metadata)) {
-                    problems.add(key, "must not name the metadata bucket " + metadata
-                            + " (it holds the manifests and checkpoints Miniatura writes)");
+                    problems.add(
+                            key,
+                            "must not name the metadata bucket " + metadata
+                                    + " (it holds the manifests and checkpoints Miniatura writes)");
                 } else if (!buckets.contains(trimmed)) {
                     buckets.add(trimmed);
                 }
@@ -151,7 +198,9 @@ public record StorageSettings(
     private static String bucket(ConfigurationSection raw, String key, Problems problems) {
         String value = required(raw, key, problems);
         if (value != null && !BUCKET.matcher(value).matches()) {
-            problems.expected(PREFIX + "." + key, "a bucket name of 3-63 lower-case letters, digits, dots and dashes",
+            problems.expected(
+                    PREFIX + "." + key,
+                    "a bucket name of 3-63 lower-case letters, digits, dots and dashes",
                     Problems.show(value));
         }
         return value;
@@ -170,7 +219,8 @@ public record StorageSettings(
     public String toString() {
         return "StorageSettings[endpoint=" + endpoint + ", region=" + region + ", accessKey=" + accessKey
                 + ", secretKey=***, originalsBucket=" + originalsBucket + ", thumbnailsBucket=" + thumbnailsBucket
-                + ", metadataBucket=" + metadataBucket + ", cacheControl=" + cacheControl + ", createBuckets=" + createBuckets
+                + ", metadataBucket=" + metadataBucket + ", cacheControl=" + cacheControl + ", createBuckets="
+                + createBuckets
                 + ", extraSourceBuckets=" + extraSourceBuckets + "]";
     }
 }

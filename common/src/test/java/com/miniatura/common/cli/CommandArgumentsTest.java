@@ -13,8 +13,10 @@ class CommandArgumentsTest {
     static final class Flags {
         @Option(names = "--count")
         Integer count;
+
         @Option(names = "--name")
         String name;
+
         @Option(names = "--help", usageHelp = true)
         boolean help;
     }
@@ -26,10 +28,10 @@ class CommandArgumentsTest {
     @Test
     void everyProblemNamesItsFlagAndPropertiesGoToSpring() {
         Flags flags = new Flags();
-        CommandArguments parsed = read(flags, "--count=many", "--spring.kafka.bootstrap-servers=k:9092", "--colour=red",
-                "stray", "--name");
-        assertThat(parsed.problems()).containsExactly("--count: expected a whole number but was \"many\"",
-                "--name: expected a value");
+        CommandArguments parsed = read(
+                flags, "--count=many", "--spring.kafka.bootstrap-servers=k:9092", "--colour=red", "stray", "--name");
+        assertThat(parsed.problems())
+                .containsExactly("--count: expected a whole number but was \"many\"", "--name: expected a value");
         assertThat(parsed.properties()).containsExactly("--spring.kafka.bootstrap-servers=k:9092");
         assertThat(parsed.unknown()).containsExactly("unknown argument --colour=red", "unknown argument stray");
         assertThat(parsed.given("--count")).as("given, though refused").isTrue();

@@ -32,13 +32,23 @@ class MiniaturaSettingsTest {
     @Test
     void defaultCatalogIsTheReferenceSet() {
         List<Filter> none = List.of();
-        assertThat(load(Map.of()).catalog().variants()).containsExactly(
-                new VariantSpec("c480", 480, null, Fit.INSIDE, OutputFormat.JPEG, 82, false, 0xFFFFFF, none),
-                new VariantSpec("d800", 800, 800, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none),
-                new VariantSpec("g150", 150, 150, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of(new Filter.Grayscale())),
-                new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
-                new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
-                new VariantSpec("z1600", 1600, 1600, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none));
+        assertThat(load(Map.of()).catalog().variants())
+                .containsExactly(
+                        new VariantSpec("c480", 480, null, Fit.INSIDE, OutputFormat.JPEG, 82, false, 0xFFFFFF, none),
+                        new VariantSpec("d800", 800, 800, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none),
+                        new VariantSpec(
+                                "g150",
+                                150,
+                                150,
+                                Fit.COVER,
+                                OutputFormat.JPEG,
+                                80,
+                                false,
+                                0xFFFFFF,
+                                List.of(new Filter.Grayscale())),
+                        new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
+                        new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
+                        new VariantSpec("z1600", 1600, 1600, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none));
     }
 
     @Test
@@ -50,11 +60,13 @@ class MiniaturaSettingsTest {
                 "miniatura.variants.card.width", "640",
                 "miniatura.variants.card.format", "png",
                 "miniatura.variant-defaults.quality", "75"));
-        assertThat(settings.catalog().variants()).extracting(VariantSpec::name)
+        assertThat(settings.catalog().variants())
+                .extracting(VariantSpec::name)
                 .containsExactly("c480", "card", "d800", "g150", "m300", "s150");
         assertThat(settings.catalog().find("s150").orElseThrow().quality()).isEqualTo(70);
         assertThat(settings.catalog().find("card").orElseThrow())
-                .isEqualTo(new VariantSpec("card", 640, null, Fit.INSIDE, OutputFormat.PNG, 75, false, 0xFFFFFF, List.of()));
+                .isEqualTo(new VariantSpec(
+                        "card", 640, null, Fit.INSIDE, OutputFormat.PNG, 75, false, 0xFFFFFF, List.of()));
         assertThat(settings.catalog().find("g150").orElseThrow().filters()).isEmpty();
     }
 
@@ -64,7 +76,9 @@ class MiniaturaSettingsTest {
         assertThat(settings.storage().endpoint()).isEqualTo("http://localhost:9000");
         assertThat(settings.storage().originalsBucket()).isEqualTo("originals");
         assertThat(settings.storage().thumbnailsBucket()).isEqualTo("thumbnails");
-        assertThat(settings.storage().toString()).doesNotContain("minioadmin\",").contains("secretKey=***");
+        assertThat(settings.storage().toString())
+                .doesNotContain("minioadmin\",")
+                .contains("secretKey=***");
         assertThat(settings.kafka()).isEqualTo(new KafkaSettings("miniatura.images", 12, true));
     }
 
@@ -73,48 +87,69 @@ class MiniaturaSettingsTest {
     void sourceBucketsAreTheOriginalsBucketAndTheExtraOnes() {
         assertThat(load(Map.of()).storage().sourceBuckets()).containsExactly("originals");
         assertThat(load(Map.of("miniatura.storage.extra-source-buckets", "marketplace-photos, legacy.photos"))
-                .storage().sourceBuckets()).containsExactly("originals", "marketplace-photos", "legacy.photos");
+                        .storage()
+                        .sourceBuckets())
+                .containsExactly("originals", "marketplace-photos", "legacy.photos");
         assertThat(load(Map.of("miniatura.storage.extra-source-buckets[0]", "marketplace-photos"))
-                .storage().isSourceBucket("marketplace-photos")).isTrue();
+                        .storage()
+                        .isSourceBucket("marketplace-photos"))
+                .isTrue();
         assertThatThrownBy(() -> load(Map.of("miniatura.storage.extra-source-buckets", "Photos_1,thumbnails")))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.storage.extra-source-buckets: expected bucket names of 3-63 lower-case letters, digits,"
-                                + " dots and dashes but was \"Photos_1\"",
-                        "miniatura.storage.extra-source-buckets: must not name the thumbnails bucket thumbnails (it holds"
-                                + " what the workers write, and anyone can read it)"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.storage.extra-source-buckets: expected bucket names of 3-63 lower-case letters, digits,"
+                                                + " dots and dashes but was \"Photos_1\"",
+                                        "miniatura.storage.extra-source-buckets: must not name the thumbnails bucket thumbnails (it holds"
+                                                + " what the workers write, and anyone can read it)"));
     }
 
     /** Regression: manifests lived in the public thumbnails bucket, so the CDN served their source and reasons. */
     @Test
     void theMetadataBucketIsABucketOfItsOwn() {
         assertThat(load(Map.of()).storage().metadataBucket()).isEqualTo("metadata");
-        assertThat(load(Map.of("miniatura.storage.metadata-bucket", "lot-metadata")).storage().metadataBucket())
+        assertThat(load(Map.of("miniatura.storage.metadata-bucket", "lot-metadata"))
+                        .storage()
+                        .metadataBucket())
                 .isEqualTo("lot-metadata");
         assertThatThrownBy(() -> load(Map.of("miniatura.storage.metadata-bucket", "thumbnails")))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the thumbnails bucket"
-                                + " (anyone can read it) thumbnails"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the thumbnails bucket"
+                                                + " (anyone can read it) thumbnails"));
         assertThatThrownBy(() -> load(Map.of("miniatura.storage.metadata-bucket", "originals")))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the originals bucket originals"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.storage.metadata-bucket: must be a bucket of its own, not the originals bucket originals"));
         assertThatThrownBy(() -> load(Map.of("miniatura.storage.extra-source-buckets", "metadata")))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.storage.extra-source-buckets: must not name the metadata bucket metadata (it holds the"
-                                + " manifests and checkpoints Miniatura writes)"));
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.storage.extra-source-buckets: must not name the metadata bucket metadata (it holds the"
+                                                + " manifests and checkpoints Miniatura writes)"));
     }
 
     @Test
     void everyProblemOfEverySectionIsReportedAtOnce() {
         assertThatThrownBy(() -> load(Map.of(
-                "miniatura.storage.endpoint", "ftp://x",
-                "miniatura.storage.thumbnails-bucket", "Thumbs",
-                "miniatura.kafka.partitions", "0",
-                "miniatura.variants.card.quality", "150",
-                "miniatura.variants.card.width", "100")))
-                .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> assertThat(e.problems()).containsExactly(
-                        "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"ftp://x\"",
-                        "miniatura.storage.thumbnails-bucket: expected a bucket name of 3-63 lower-case letters, digits, dots and dashes but was \"Thumbs\"",
-                        "miniatura.kafka.partitions: expected 1..10000 but was \"0\"",
-                        "miniatura.variants.card.quality: expected 1..100 but was 150"));
+                        "miniatura.storage.endpoint", "ftp://x",
+                        "miniatura.storage.thumbnails-bucket", "Thumbs",
+                        "miniatura.kafka.partitions", "0",
+                        "miniatura.variants.card.quality", "150",
+                        "miniatura.variants.card.width", "100")))
+                .isInstanceOfSatisfying(
+                        InvalidConfigurationException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"ftp://x\"",
+                                        "miniatura.storage.thumbnails-bucket: expected a bucket name of 3-63 lower-case letters, digits, dots and dashes but was \"Thumbs\"",
+                                        "miniatura.kafka.partitions: expected 1..10000 but was \"0\"",
+                                        "miniatura.variants.card.quality: expected 1..100 but was 150"));
     }
 }

@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
@@ -46,40 +46,64 @@ class RelaxedBindingTest {
      */
     @Test
     void multiWordSettingsFromEnvironmentVariablesWereIgnored() {
-        MiniaturaSettings settings = load(withVariables(Map.of(
-                "MINIATURA_STORAGE_ACCESS_KEY", "bogus",
-                "MINIATURA_STORAGE_SECRET_KEY", "bogus-secret",
-                "MINIATURA_STORAGE_ORIGINALS_BUCKET", "seller-originals",
-                "MINIATURA_STORAGE_THUMBNAILS_BUCKET", "seller-thumbnails",
-                "MINIATURA_STORAGE_CACHE_CONTROL", "public, max-age=60",
-                "MINIATURA_STORAGE_CREATE_BUCKETS", "false",
-                "MINIATURA_KAFKA_BULK_TOPIC", "catalog.bulk",
-                "MINIATURA_KAFKA_CREATE_TOPIC", "false"), DEFAULTS));
-        assertThat(settings.storage()).isEqualTo(new StorageSettings("http://localhost:9000", "us-east-1", "bogus",
-                "bogus-secret", "seller-originals", "seller-thumbnails", "public, max-age=60", false));
+        MiniaturaSettings settings = load(withVariables(
+                Map.of(
+                        "MINIATURA_STORAGE_ACCESS_KEY", "bogus",
+                        "MINIATURA_STORAGE_SECRET_KEY", "bogus-secret",
+                        "MINIATURA_STORAGE_ORIGINALS_BUCKET", "seller-originals",
+                        "MINIATURA_STORAGE_THUMBNAILS_BUCKET", "seller-thumbnails",
+                        "MINIATURA_STORAGE_CACHE_CONTROL", "public, max-age=60",
+                        "MINIATURA_STORAGE_CREATE_BUCKETS", "false",
+                        "MINIATURA_KAFKA_BULK_TOPIC", "catalog.bulk",
+                        "MINIATURA_KAFKA_CREATE_TOPIC", "false"),
+                DEFAULTS));
+        assertThat(settings.storage())
+                .isEqualTo(new StorageSettings(
+                        "http://localhost:9000",
+                        "us-east-1",
+                        "bogus",
+                        "bogus-secret",
+                        "seller-originals",
+                        "seller-thumbnails",
+                        "public, max-age=60",
+                        false));
         assertThat(settings.kafka()).isEqualTo(new KafkaSettings("miniatura.images", "catalog.bulk", 12, false));
     }
 
     /** Each way to set {@code miniatura.storage.access-key}, and the value it must give. */
     static Stream<Object[]> everySourceReachesAMultiWordKey() {
         return Stream.<Object[]>of(
-                source("environment variable", () -> withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "a"), DEFAULTS)),
-                source("environment variable, Spring's canonical form",
+                source(
+                        "environment variable",
+                        () -> withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "a"), DEFAULTS)),
+                source(
+                        "environment variable, Spring's canonical form",
                         () -> withVariables(Map.of("MINIATURA_STORAGE_ACCESSKEY", "a"), DEFAULTS)),
-                source("environment variable in lower case",
+                source(
+                        "environment variable in lower case",
                         () -> withVariables(Map.of("miniatura_storage_access_key", "a"), DEFAULTS)),
-                source("--argument", () -> withArguments(withVariables(Map.of(), DEFAULTS),
-                        "--miniatura.storage.access-key=a")),
-                source("--argument in camel case", () -> withArguments(withVariables(Map.of(), DEFAULTS),
-                        "--miniatura.storage.accessKey=a")),
-                source("-D system property", () -> withSystemProperties(withVariables(Map.of(), DEFAULTS),
-                        Map.of("miniatura.storage.access-key", "a"))),
-                source("argument over system property over variable", () -> withArguments(withSystemProperties(
-                        withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "c"), DEFAULTS),
-                        Map.of("miniatura.storage.access-key", "b")), "--miniatura.storage.access-key=a")),
-                source("system property over variable", () -> withSystemProperties(
-                        withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "a"), DEFAULTS),
-                        Map.of("miniatura.storage.access-key", "a"))));
+                source(
+                        "--argument",
+                        () -> withArguments(withVariables(Map.of(), DEFAULTS), "--miniatura.storage.access-key=a")),
+                source(
+                        "--argument in camel case",
+                        () -> withArguments(withVariables(Map.of(), DEFAULTS), "--miniatura.storage.accessKey=a")),
+                source(
+                        "-D system property",
+                        () -> withSystemProperties(
+                                withVariables(Map.of(), DEFAULTS), Map.of("miniatura.storage.access-key", "a"))),
+                source(
+                        "argument over system property over variable",
+                        () -> withArguments(
+                                withSystemProperties(
+                                        withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "c"), DEFAULTS),
+                                        Map.of("miniatura.storage.access-key", "b")),
+                                "--miniatura.storage.access-key=a")),
+                source(
+                        "system property over variable",
+                        () -> withSystemProperties(
+                                withVariables(Map.of("MINIATURA_STORAGE_ACCESS_KEY", "a"), DEFAULTS),
+                                Map.of("miniatura.storage.access-key", "a"))));
     }
 
     private static Object[] source(String name, Supplier<StandardEnvironment> environment) {
@@ -94,17 +118,20 @@ class RelaxedBindingTest {
 
     @Test
     void variantsFromEnvironmentVariablesMergeWithTheDefaultsAndReplaceListsWhole() {
-        MiniaturaSettings settings = load(withVariables(Map.of(
-                "MINIATURA_VARIANTS_S150_QUALITY", "70",
-                "MINIATURA_VARIANTS_Z1600_ENABLED", "false",
-                "MINIATURA_VARIANTS_G150_FILTERS", "sepia,grayscale",
-                "MINIATURA_VARIANTS_CARD_WIDTH", "640",
-                "MINIATURA_VARIANTS_CARD_CHROMA_SUBSAMPLING", "4:4:4",
-                "MINIATURA_VARIANTS_CARD_KEEP_COPYRIGHT", "true",
-                "MINIATURA_VARIANTS_CARD_FILTERS_0_TYPE", "sharpen",
-                "MINIATURA_VARIANTS_CARD_FILTERS_0_SIGMA", "0.8",
-                "MINIATURA_VARIANT_DEFAULTS_QUALITY", "75"), DEFAULTS));
-        assertThat(settings.catalog().variants()).extracting(VariantSpec::name)
+        MiniaturaSettings settings = load(withVariables(
+                Map.of(
+                        "MINIATURA_VARIANTS_S150_QUALITY", "70",
+                        "MINIATURA_VARIANTS_Z1600_ENABLED", "false",
+                        "MINIATURA_VARIANTS_G150_FILTERS", "sepia,grayscale",
+                        "MINIATURA_VARIANTS_CARD_WIDTH", "640",
+                        "MINIATURA_VARIANTS_CARD_CHROMA_SUBSAMPLING", "4:4:4",
+                        "MINIATURA_VARIANTS_CARD_KEEP_COPYRIGHT", "true",
+                        "MINIATURA_VARIANTS_CARD_FILTERS_0_TYPE", "sharpen",
+                        "MINIATURA_VARIANTS_CARD_FILTERS_0_SIGMA", "0.8",
+                        "MINIATURA_VARIANT_DEFAULTS_QUALITY", "75"),
+                DEFAULTS));
+        assertThat(settings.catalog().variants())
+                .extracting(VariantSpec::name)
                 .containsExactly("c480", "card", "d800", "g150", "m300", "s150");
         assertThat(settings.catalog().find("s150").orElseThrow().quality()).isEqualTo(70);
         assertThat(settings.catalog().find("g150").orElseThrow().filters())
@@ -120,21 +147,34 @@ class RelaxedBindingTest {
     /** The list of the highest-priority source that sets it, whole: an argument's one item, not merged by index. */
     @Test
     void aListFromAHigherPrioritySourceReplacesTheLowerOnesWhole() {
-        StandardEnvironment environment = withArguments(withVariables(Map.of(
-                "MINIATURA_VARIANTS_G150_FILTERS_0", "sepia",
-                "MINIATURA_VARIANTS_G150_FILTERS_1", "grayscale"), DEFAULTS),
-                "--miniatura.variants.g150.filters[0].type=blur", "--miniatura.variants.g150.filters[0].sigma=2");
-        assertThat(load(environment).catalog().find("g150").orElseThrow().filters()).containsExactly(new Filter.Blur(2));
+        StandardEnvironment environment = withArguments(
+                withVariables(
+                        Map.of(
+                                "MINIATURA_VARIANTS_G150_FILTERS_0", "sepia",
+                                "MINIATURA_VARIANTS_G150_FILTERS_1", "grayscale"),
+                        DEFAULTS),
+                "--miniatura.variants.g150.filters[0].type=blur",
+                "--miniatura.variants.g150.filters[0].sigma=2");
+        assertThat(load(environment).catalog().find("g150").orElseThrow().filters())
+                .containsExactly(new Filter.Blur(2));
         assertThat(load(withArguments(withVariables(Map.of(), DEFAULTS), "--miniatura.variants.g150.filters="))
-                .catalog().find("g150").orElseThrow().filters()).as("emptied").isEmpty();
+                        .catalog()
+                        .find("g150")
+                        .orElseThrow()
+                        .filters())
+                .as("emptied")
+                .isEmpty();
     }
 
     /** Spring binds no list with a gap in its numbers: said, rather than the items after the gap dropped silently. */
     @Test
     void aListWithAGapInItsNumbersIsReported() {
-        assertThat(problems(withVariables(Map.of(
-                "MINIATURA_VARIANTS_G150_FILTERS_0", "sepia",
-                "MINIATURA_VARIANTS_G150_FILTERS_2", "grayscale"), DEFAULTS))).containsExactly(
+        assertThat(problems(withVariables(
+                        Map.of(
+                                "MINIATURA_VARIANTS_G150_FILTERS_0", "sepia",
+                                "MINIATURA_VARIANTS_G150_FILTERS_2", "grayscale"),
+                        DEFAULTS)))
+                .containsExactly(
                         "miniatura.variants.g150.filters[2]: not read: a list's items are numbered from 0 without a gap");
     }
 
@@ -144,13 +184,16 @@ class RelaxedBindingTest {
      */
     @Test
     void unknownKeysAreReportedInEveryFormAndKnownOnesNever() {
-        assertThat(problems(withVariables(Map.of(
-                "MINIATURA_VARIANTS_CARD_WIDTH", "640",
-                "MINIATURA_VARIANTS_CARD_QUALTY", "80",
-                "MINIATURA_VARIANTS_CARD_CHROMA_SUBSAMPLNG", "444",
-                "MINIATURA_VARIANTS_CARD_WIDTH_0", "1",
-                "MINIATURA_VARIANT_DEFAULTS_WIDTH", "100",
-                "MINIATURA_VARIANTDEFAULTS_KEEP_COPYRIGHT", "true"), DEFAULTS))).containsExactly(
+        assertThat(problems(withVariables(
+                        Map.of(
+                                "MINIATURA_VARIANTS_CARD_WIDTH", "640",
+                                "MINIATURA_VARIANTS_CARD_QUALTY", "80",
+                                "MINIATURA_VARIANTS_CARD_CHROMA_SUBSAMPLNG", "444",
+                                "MINIATURA_VARIANTS_CARD_WIDTH_0", "1",
+                                "MINIATURA_VARIANT_DEFAULTS_WIDTH", "100",
+                                "MINIATURA_VARIANTDEFAULTS_KEEP_COPYRIGHT", "true"),
+                        DEFAULTS)))
+                .containsExactly(
                         "miniatura.variant-defaults.keep-copyright: set as MINIATURA_VARIANTDEFAULTS_KEEP_COPYRIGHT, which "
                                 + "Spring does not read: write each dash of the key as _ "
                                 + "(MINIATURA_VARIANT_DEFAULTS_KEEP_COPYRIGHT) or leave it out "
@@ -164,12 +207,15 @@ class RelaxedBindingTest {
 
     @Test
     void everyProblemFromEnvironmentVariablesIsReportedAtOnceNamingItsKey() {
-        assertThat(problems(withVariables(Map.of(
-                "MINIATURA_STORAGE_ENDPOINT", "ftp://x",
-                "MINIATURA_STORAGE_THUMBNAILS_BUCKET", "Thumbs",
-                "MINIATURA_KAFKA_CREATE_TOPIC", "yes",
-                "MINIATURA_VARIANTS_CARD_QUALITY", "150",
-                "MINIATURA_VARIANTS_CARD_WIDTH", "100"), DEFAULTS))).containsExactly(
+        assertThat(problems(withVariables(
+                        Map.of(
+                                "MINIATURA_STORAGE_ENDPOINT", "ftp://x",
+                                "MINIATURA_STORAGE_THUMBNAILS_BUCKET", "Thumbs",
+                                "MINIATURA_KAFKA_CREATE_TOPIC", "yes",
+                                "MINIATURA_VARIANTS_CARD_QUALITY", "150",
+                                "MINIATURA_VARIANTS_CARD_WIDTH", "100"),
+                        DEFAULTS)))
+                .containsExactly(
                         "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"ftp://x\"",
                         "miniatura.storage.thumbnails-bucket: expected a bucket name of 3-63 lower-case letters, digits, dots and dashes but was \"Thumbs\"",
                         "miniatura.kafka.create-topic: expected true or false but was \"yes\"",

@@ -19,8 +19,14 @@ class DeadLetterContractTest {
 
     @Test
     void everyHeaderTheWorkerAddsIsOneAReplayDrops() {
-        for (String header : new String[] {DeadLetterContract.ERROR_CLASS, DeadLetterContract.ERROR_REASON,
-                DeadLetterContract.ATTEMPTS, DeadLetterContract.FAILED_AT, "kafka_dlt-original-topic", "kafka_deliveryattempt"}) {
+        for (String header : new String[] {
+            DeadLetterContract.ERROR_CLASS,
+            DeadLetterContract.ERROR_REASON,
+            DeadLetterContract.ATTEMPTS,
+            DeadLetterContract.FAILED_AT,
+            "kafka_dlt-original-topic",
+            "kafka_deliveryattempt"
+        }) {
             assertThat(DeadLetterContract.ADDED_HEADER_PREFIXES).anyMatch(header::startsWith);
         }
         assertThat(DeadLetterContract.ADDED_HEADER_PREFIXES).noneMatch("ce_id"::startsWith);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -29,11 +28,38 @@ class EventCodecFuzzTest {
      * token with a line break: Jazzer 0.30 writes those unescaped into libFuzzer's dictionary file, which then fails.
      */
     @DictionaryEntries({
-            "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
-            "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "ce_specversion: ",
-            "ce_id: ", "ce_source: ", "ce_type: ", "ce_time: ", "content-type: ", "image.uploaded", "image.deleted",
-            "application/json", "\"imageId\"", "\"lotId\"", "\"bucket\"", "\"key\"", "\"etag\"", "\"size\"",
-            "\"contentType\"", "\"variants\""})
+        "{}",
+        "[]",
+        "null",
+        "true",
+        "false",
+        "\"\":",
+        "\"\"",
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "1e400",
+        "-0",
+        "1.5",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "ce_specversion: ",
+        "ce_id: ",
+        "ce_source: ",
+        "ce_type: ",
+        "ce_time: ",
+        "content-type: ",
+        "image.uploaded",
+        "image.deleted",
+        "application/json",
+        "\"imageId\"",
+        "\"lotId\"",
+        "\"bucket\"",
+        "\"key\"",
+        "\"etag\"",
+        "\"size\"",
+        "\"contentType\"",
+        "\"variants\""
+    })
     @FuzzTest(maxExecutions = 20_000, maxDuration = "5m")
     void decode(byte[] data) {
         KnownFindings.tolerated(() -> check(data));
@@ -64,8 +90,7 @@ class EventCodecFuzzTest {
 
     /** The readable record form of the fuzz input (see the class comment). */
     static final class Records {
-        private Records() {
-        }
+        private Records() {}
 
         static byte[] split(byte[] data, Map<String, byte[]> headers) {
             int blank = indexOf(data, new byte[] {'\n', '\n'}, 0);
@@ -78,7 +103,8 @@ class EventCodecFuzzTest {
                 end = end < 0 || end > blank ? blank : end;
                 int colon = indexOf(data, new byte[] {':', ' '}, line);
                 if (colon >= 0 && colon < end) {
-                    headers.put(new String(data, line, colon - line, StandardCharsets.UTF_8),
+                    headers.put(
+                            new String(data, line, colon - line, StandardCharsets.UTF_8),
                             java.util.Arrays.copyOfRange(data, colon + 2, end));
                 }
                 line = end + 1;

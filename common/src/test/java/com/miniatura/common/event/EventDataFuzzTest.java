@@ -23,10 +23,31 @@ class EventDataFuzzTest {
 
     /** JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). */
     @DictionaryEntries({
-            "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
-            "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "\"imageId\"",
-            "\"lotId\"", "\"bucket\"", "\"key\"", "\"etag\"", "\"size\"", "\"contentType\"", "\"variants\"", "..",
-            "/"})
+        "{}",
+        "[]",
+        "null",
+        "true",
+        "false",
+        "\"\":",
+        "\"\"",
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "1e400",
+        "-0",
+        "1.5",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"imageId\"",
+        "\"lotId\"",
+        "\"bucket\"",
+        "\"key\"",
+        "\"etag\"",
+        "\"size\"",
+        "\"contentType\"",
+        "\"variants\"",
+        "..",
+        "/"
+    })
     @FuzzTest(maxExecutions = 30_000, maxDuration = "5m")
     void parseData(byte[] json) {
         KnownFindings.tolerated(() -> check(json));
@@ -51,7 +72,8 @@ class EventDataFuzzTest {
         for (FieldError error : errors) {
             assertNotNull(error.field());
             assertNotNull(error.message());
-            assertTrue(error.field().startsWith(PATH) || error.field().equals(PATH.substring(0, PATH.length() - 1)),
+            assertTrue(
+                    error.field().startsWith(PATH) || error.field().equals(PATH.substring(0, PATH.length() - 1)),
                     "error outside the caller's path: " + error);
         }
         if (data != null) {

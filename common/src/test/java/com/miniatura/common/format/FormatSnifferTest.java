@@ -34,7 +34,11 @@ class FormatSnifferTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("baseline JPEG", bytes(0xFF, 0xD8, 0xFF, 0xC0, 0, 4, 0, 0), InputFormat.JPEG, null),
-                new Case("lossless JPEG", bytes(0xFF, 0xD8, 0xFF, 0xC3, 0, 4, 0, 0), null, "unsupported format: lossless JPEG" + ACCEPTED),
+                new Case(
+                        "lossless JPEG",
+                        bytes(0xFF, 0xD8, 0xFF, 0xC3, 0, 4, 0, 0),
+                        null,
+                        "unsupported format: lossless JPEG" + ACCEPTED),
                 new Case("PNG", bytes(0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A), InputFormat.PNG, null),
                 new Case("GIF87a", ascii("GIF87a\1\0\1\0"), InputFormat.GIF, null),
                 new Case("GIF89a", ascii("GIF89a\1\0\1\0"), InputFormat.GIF, null),
@@ -42,12 +46,23 @@ class FormatSnifferTest {
                 new Case("BMP", bmp(40), InputFormat.BMP, null),
                 new Case("TIFF little-endian", tiff(true, 0x0100), InputFormat.TIFF, null),
                 new Case("TIFF big-endian", tiff(false, 0x0100), InputFormat.TIFF, null),
-                new Case("BigTIFF", bytes('I', 'I', 0x2B, 0, 8, 0, 0, 0), null, "unsupported format: BigTIFF" + ACCEPTED),
+                new Case(
+                        "BigTIFF",
+                        bytes('I', 'I', 0x2B, 0, 8, 0, 0, 0),
+                        null,
+                        "unsupported format: BigTIFF" + ACCEPTED),
                 new Case("PDF", ascii("%PDF-1.7\n"), null, "unsupported format: PDF document, not an image"),
-                new Case("SVG", ascii("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"), null,
+                new Case(
+                        "SVG",
+                        ascii("<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>"),
+                        null,
                         "unsupported format: SVG" + ACCEPTED),
                 new Case("MP4", ftyp("isom"), null, "unsupported format: MP4 video, not an image"),
-                new Case("unknown binary", bytes(0x00, 0x01, 0xFE, 0x42, 0x99), null, "unsupported format: not a recognised image"));
+                new Case(
+                        "unknown binary",
+                        bytes(0x00, 0x01, 0xFE, 0x42, 0x99),
+                        null,
+                        "unsupported format: not a recognised image"));
     }
 
     @ParameterizedTest
@@ -81,7 +96,9 @@ class FormatSnifferTest {
     /** The API stored DNG and CR2 as TIFF, which the worker then refused. */
     @Test
     void cameraRawBuiltOnTiffIsRefusedWithTheWorkersReason() {
-        assertVerdict(bytes('I', 'I', 0x2A, 0, 0x10, 0, 0, 0, 'C', 'R', 2, 0, 0, 0, 0, 0), null,
+        assertVerdict(
+                bytes('I', 'I', 0x2A, 0, 0x10, 0, 0, 0, 'C', 'R', 2, 0, 0, 0, 0, 0),
+                null,
                 "unsupported format: Canon raw (CR2)" + ACCEPTED);
         assertVerdict(tiff(true, 0xC612), null, "unsupported format: camera raw (DNG)" + ACCEPTED);
         assertVerdict(tiff(false, 0xC612), null, "unsupported format: camera raw (DNG)" + ACCEPTED);
@@ -94,10 +111,15 @@ class FormatSnifferTest {
         ByteBuffer dng = ByteBuffer.allocate(ifd + 2 + 12 + 4).order(ByteOrder.LITTLE_ENDIAN);
         dng.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifd);
         dng.position(ifd);
-        dng.putShort((short) 1).putShort((short) 0xC612).putShort((short) 1).putInt(4).putInt(0x00000401);
+        dng.putShort((short) 1)
+                .putShort((short) 0xC612)
+                .putShort((short) 1)
+                .putInt(4)
+                .putInt(0x00000401);
         Path file = Files.write(dir.resolve("far.dng"), dng.array());
         try (FileChannel channel = FileChannel.open(file)) {
-            assertThat(catchThrowableOfType(UnsupportedFormatException.class, () -> FormatSniffer.sniff(SourceBytes.of(channel))))
+            assertThat(catchThrowableOfType(
+                            UnsupportedFormatException.class, () -> FormatSniffer.sniff(SourceBytes.of(channel))))
                     .hasMessage("unsupported format: camera raw (DNG)" + ACCEPTED);
         }
     }
@@ -133,7 +155,8 @@ class FormatSnifferTest {
 
     private static void assertVerdict(byte[] source, InputFormat format, String refusal) {
         if (format != null) {
-            assertThat(catchThrowableOfType(UnsupportedFormatException.class, () -> FormatSniffer.sniff(source))).isNull();
+            assertThat(catchThrowableOfType(UnsupportedFormatException.class, () -> FormatSniffer.sniff(source)))
+                    .isNull();
             try {
                 assertThat(FormatSniffer.sniff(source)).isEqualTo(format);
             } catch (UnsupportedFormatException e) {
@@ -146,9 +169,17 @@ class FormatSnifferTest {
     }
 
     private static byte[] tiff(boolean little, int tag) {
-        ByteBuffer b = ByteBuffer.allocate(8 + 2 + 12 + 4).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        b.put((byte) (little ? 'I' : 'M')).put((byte) (little ? 'I' : 'M')).putShort((short) 42).putInt(8);
-        b.putShort((short) 1).putShort((short) tag).putShort((short) 3).putInt(1).putInt(64);
+        ByteBuffer b =
+                ByteBuffer.allocate(8 + 2 + 12 + 4).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
+        b.put((byte) (little ? 'I' : 'M'))
+                .put((byte) (little ? 'I' : 'M'))
+                .putShort((short) 42)
+                .putInt(8);
+        b.putShort((short) 1)
+                .putShort((short) tag)
+                .putShort((short) 3)
+                .putInt(1)
+                .putInt(64);
         return b.array();
     }
 

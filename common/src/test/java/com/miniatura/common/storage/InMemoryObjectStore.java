@@ -39,12 +39,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public class InMemoryObjectStore implements ObjectStore {
     /** The buckets of {@link #InMemoryObjectStore()}: originals, thumbnails and metadata, created empty. */
-    public static final StorageSettings SETTINGS = new StorageSettings("http://storage.invalid", "us-east-1", "test",
-            "test", "originals", "thumbnails", "public, max-age=31536000, immutable", false);
+    public static final StorageSettings SETTINGS = new StorageSettings(
+            "http://storage.invalid",
+            "us-east-1",
+            "test",
+            "test",
+            "originals",
+            "thumbnails",
+            "public, max-age=31536000, immutable",
+            false);
 
     /** An object as stored. */
-    public record Stored(byte[] bytes, String etag, String contentType, String cacheControl,
-            Map<String, String> userMetadata, Instant lastModified) {}
+    public record Stored(
+            byte[] bytes,
+            String etag,
+            String contentType,
+            String cacheControl,
+            Map<String, String> userMetadata,
+            Instant lastModified) {}
 
     /** S3 lists keys in the order of their UTF-8 bytes, i.e. of code points (not of UTF-16 units). */
     private static final Comparator<String> S3_ORDER =
@@ -157,8 +169,9 @@ public class InMemoryObjectStore implements ObjectStore {
     @Override
     public Optional<ObjectHead> head(String bucket, String key) {
         request("head", bucket, key);
-        return object(bucket, key).map(o -> new ObjectHead(o.etag(), o.bytes().length, o.contentType(),
-                o.lastModified(), o.userMetadata()));
+        return object(bucket, key)
+                .map(o -> new ObjectHead(
+                        o.etag(), o.bytes().length, o.contentType(), o.lastModified(), o.userMetadata()));
     }
 
     @Override
@@ -209,7 +222,8 @@ public class InMemoryObjectStore implements ObjectStore {
                 }
             };
         }
-        Iterator<Map.Entry<String, Stored>> entries = under(objects, prefix, startAfter).iterator();
+        Iterator<Map.Entry<String, Stored>> entries =
+                under(objects, prefix, startAfter).iterator();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -223,7 +237,11 @@ public class InMemoryObjectStore implements ObjectStore {
                 }
                 Map.Entry<String, Stored> e = entries.next();
                 Stored o = e.getValue();
-                return new Listed(e.getKey(), o.etag(), o.bytes().length, o.lastModified(),
+                return new Listed(
+                        e.getKey(),
+                        o.etag(),
+                        o.bytes().length,
+                        o.lastModified(),
                         withMetadata && !o.userMetadata().isEmpty() ? o.userMetadata() : null);
             }
         };
@@ -233,7 +251,8 @@ public class InMemoryObjectStore implements ObjectStore {
     public Optional<String> firstKey(String bucket, String prefix, String startAfter) {
         request("list", bucket, prefix == null ? "" : prefix);
         NavigableMap<String, Stored> objects = buckets.get(bucket);
-        return objects == null ? Optional.empty()
+        return objects == null
+                ? Optional.empty()
                 : under(objects, prefix, startAfter).stream().findFirst().map(Map.Entry::getKey);
     }
 
@@ -286,14 +305,17 @@ public class InMemoryObjectStore implements ObjectStore {
     private static Stored stored(byte[] bytes, PutOptions options, Instant when) {
         Map<String, String> metadata = new LinkedHashMap<>();
         options.userMetadata().forEach((name, value) -> metadata.put(name.toLowerCase(Locale.ROOT), value));
-        return new Stored(bytes, etagOf(bytes), options.contentType(), options.cacheControl(), Map.copyOf(metadata), when);
+        return new Stored(
+                bytes, etagOf(bytes), options.contentType(), options.cacheControl(), Map.copyOf(metadata), when);
     }
 
-    private static Collection<Map.Entry<String, Stored>> under(NavigableMap<String, Stored> objects, String prefix,
-            String startAfter) {
+    private static Collection<Map.Entry<String, Stored>> under(
+            NavigableMap<String, Stored> objects, String prefix, String startAfter) {
         String from = prefix == null ? "" : prefix;
-        NavigableMap<String, Stored> view = startAfter != null && !startAfter.isEmpty() && S3_ORDER.compare(startAfter, from) >= 0
-                ? objects.tailMap(startAfter, false) : objects.tailMap(from, true);
+        NavigableMap<String, Stored> view =
+                startAfter != null && !startAfter.isEmpty() && S3_ORDER.compare(startAfter, from) >= 0
+                        ? objects.tailMap(startAfter, false)
+                        : objects.tailMap(from, true);
         List<Map.Entry<String, Stored>> found = new ArrayList<>();
         for (Map.Entry<String, Stored> e : view.entrySet()) {
             if (!e.getKey().startsWith(from)) {
@@ -307,8 +329,8 @@ public class InMemoryObjectStore implements ObjectStore {
     private NavigableMap<String, Stored> existing(String bucket, String op, String key) {
         NavigableMap<String, Stored> objects = buckets.get(bucket);
         if (objects == null) {
-            throw new StorageRejectedException(op + " " + bucket + "/" + key
-                    + " refused: NoSuchBucket The specified bucket does not exist", null);
+            throw new StorageRejectedException(
+                    op + " " + bucket + "/" + key + " refused: NoSuchBucket The specified bucket does not exist", null);
         }
         return objects;
     }
@@ -322,7 +344,8 @@ public class InMemoryObjectStore implements ObjectStore {
         requests.add(what);
         if (unavailable) {
             refused.incrementAndGet();
-            throw new StorageUnavailableException(what + " failed: java.net.ConnectException: Connection refused", null);
+            throw new StorageUnavailableException(
+                    what + " failed: java.net.ConnectException: Connection refused", null);
         }
     }
 }

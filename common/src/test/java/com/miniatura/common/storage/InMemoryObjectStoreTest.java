@@ -35,14 +35,21 @@ class InMemoryObjectStoreTest {
 
     @Test
     void writesAreTimedByTheClockAndSeedsLongAgo() {
-        store.put("originals", "a.jpg", new byte[3], PutOptions.of("image/jpeg").withUserMetadata(
-                Map.of("Image-ID", "img-1")));
+        store.put(
+                "originals",
+                "a.jpg",
+                new byte[3],
+                PutOptions.of("image/jpeg").withUserMetadata(Map.of("Image-ID", "img-1")));
         store.seed("originals", "b.jpg", new byte[3], PutOptions.of("image/jpeg"));
-        assertThat(store.head("originals", "a.jpg").orElseThrow().lastModified()).isEqualTo(NOW);
-        assertThat(store.head("originals", "a.jpg").orElseThrow().userMetadata()).containsEntry("image-id", "img-1");
-        assertThat(store.head("originals", "b.jpg").orElseThrow().lastModified()).isEqualTo(Instant.EPOCH);
-        assertThat(store.requests()).containsExactly("put originals/a.jpg", "head originals/a.jpg", "head originals/a.jpg",
-                "head originals/b.jpg");
+        assertThat(store.head("originals", "a.jpg").orElseThrow().lastModified())
+                .isEqualTo(NOW);
+        assertThat(store.head("originals", "a.jpg").orElseThrow().userMetadata())
+                .containsEntry("image-id", "img-1");
+        assertThat(store.head("originals", "b.jpg").orElseThrow().lastModified())
+                .isEqualTo(Instant.EPOCH);
+        assertThat(store.requests())
+                .containsExactly(
+                        "put originals/a.jpg", "head originals/a.jpg", "head originals/a.jpg", "head originals/b.jpg");
     }
 
     @Test

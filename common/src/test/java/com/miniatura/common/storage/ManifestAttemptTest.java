@@ -18,12 +18,15 @@ class ManifestAttemptTest {
 
     @Test
     void theAttemptIsWrittenAsOneObjectAndReadBack() {
-        Manifest pending = Manifest.pending("img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null), "ev-1", T0)
+        Manifest pending = Manifest.pending(
+                        "img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null), "ev-1", T0)
                 .withAttempt(ATTEMPT);
         String json = new String(ManifestCodec.write(pending), StandardCharsets.UTF_8);
-        assertThat(json.replaceAll("\\s+", "")).contains("\"status\":\"pending\"").endsWith(
-                "\"attempt\":{\"eventId\":\"ev-1\",\"unfinished\":2,\"worker\":\"5f0c6c1e-8d1b-4c3e-9a57-2b7f4c1d9e60\","
-                        + "\"startedAt\":\"2026-11-23T10:00:05Z\"}}");
+        assertThat(json.replaceAll("\\s+", ""))
+                .contains("\"status\":\"pending\"")
+                .endsWith(
+                        "\"attempt\":{\"eventId\":\"ev-1\",\"unfinished\":2,\"worker\":\"5f0c6c1e-8d1b-4c3e-9a57-2b7f4c1d9e60\","
+                                + "\"startedAt\":\"2026-11-23T10:00:05Z\"}}");
         assertThat(ManifestCodec.read(json.getBytes(StandardCharsets.UTF_8))).isEqualTo(pending);
     }
 
@@ -32,7 +35,8 @@ class ManifestAttemptTest {
         Manifest rendered = ManifestCodec.read("""
                 {"schema":1,"imageId":"img-1","status":"rendered","variants":[],"eventId":"ev-1"}""".getBytes(StandardCharsets.UTF_8));
         assertThat(rendered.attempt()).isNull();
-        assertThat(new String(ManifestCodec.write(rendered), StandardCharsets.UTF_8)).doesNotContain("attempt");
+        assertThat(new String(ManifestCodec.write(rendered), StandardCharsets.UTF_8))
+                .doesNotContain("attempt");
     }
 
     static Stream<Manifest> statesThatEndAnAttempt() {
@@ -47,14 +51,16 @@ class ManifestAttemptTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("statesThatEndAnAttempt")
     void everyNewStateCarriesNoAttemptEvenOverOneInProgress(Manifest state) {
-        Manifest inProgress = Manifest.pending("img-1", null, "ev-1", T0.minusSeconds(60)).withAttempt(ATTEMPT);
+        Manifest inProgress =
+                Manifest.pending("img-1", null, "ev-1", T0.minusSeconds(60)).withAttempt(ATTEMPT);
         assertThat(state.carryingDeletion(inProgress).attempt()).isNull();
     }
 
     @Test
     void carryingADeletionKeepsThisStatesAttempt() {
         Manifest tombstone = Manifest.deleted("img-1", "d-1", T0.minusSeconds(60), T0.minusSeconds(59));
-        Manifest carried = Manifest.pending("img-1", null, "ev-1", T0).withAttempt(ATTEMPT).carryingDeletion(tombstone);
+        Manifest carried =
+                Manifest.pending("img-1", null, "ev-1", T0).withAttempt(ATTEMPT).carryingDeletion(tombstone);
         assertThat(carried.deletedAt()).isEqualTo(T0.minusSeconds(60));
         assertThat(carried.attempt()).isEqualTo(ATTEMPT);
     }

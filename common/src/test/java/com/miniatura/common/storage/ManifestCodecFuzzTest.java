@@ -20,11 +20,36 @@ class ManifestCodecFuzzTest {
 
     /** JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). */
     @DictionaryEntries({
-            "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
-            "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "\"schema\"",
-            "\"imageId\"", "\"status\"", "\"source\"", "\"variants\"", "\"blurhash\"", "\"reason\"", "\"eventId\"",
-            "\"updatedAt\"", "\"deletedAt\"", "\"width\"", "\"height\"", "\"bytes\"", "\"specHash\"",
-            "\"2026-11-23T10:41:54Z\""})
+        "{}",
+        "[]",
+        "null",
+        "true",
+        "false",
+        "\"\":",
+        "\"\"",
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "1e400",
+        "-0",
+        "1.5",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"schema\"",
+        "\"imageId\"",
+        "\"status\"",
+        "\"source\"",
+        "\"variants\"",
+        "\"blurhash\"",
+        "\"reason\"",
+        "\"eventId\"",
+        "\"updatedAt\"",
+        "\"deletedAt\"",
+        "\"width\"",
+        "\"height\"",
+        "\"bytes\"",
+        "\"specHash\"",
+        "\"2026-11-23T10:41:54Z\""
+    })
     @FuzzTest(maxExecutions = 50_000, maxDuration = "5m")
     void read(byte[] json) {
         KnownFindings.tolerated(() -> check(json));

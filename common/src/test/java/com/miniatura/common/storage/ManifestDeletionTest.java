@@ -44,7 +44,8 @@ class ManifestDeletionTest {
 
     @Test
     void laterStatesCarryTheDeletionTimeThroughTheCodec() {
-        Manifest pending = Manifest.pending("img-1", null, "e-2", DELETED_AT.plusSeconds(60)).carryingDeletion(TOMBSTONE);
+        Manifest pending = Manifest.pending("img-1", null, "e-2", DELETED_AT.plusSeconds(60))
+                .carryingDeletion(TOMBSTONE);
         Manifest rendered = Manifest.rendered("img-1", null, List.of(), "LKO2", "e-2", DELETED_AT.plusSeconds(61))
                 .carryingDeletion(ManifestCodec.read(ManifestCodec.write(pending)));
         assertThat(rendered.deletedAt()).isEqualTo(DELETED_AT);
@@ -57,7 +58,10 @@ class ManifestDeletionTest {
         Instant later = DELETED_AT.plusSeconds(3600);
         Manifest again = Manifest.deleted("img-1", "d-2", later, later).carryingDeletion(TOMBSTONE);
         assertThat(again.deletedAt()).isEqualTo(later);
-        assertThat(Manifest.failed("img-1", null, "r", null, later).carryingDeletion(null).deletedAt()).isNull();
+        assertThat(Manifest.failed("img-1", null, "r", null, later)
+                        .carryingDeletion(null)
+                        .deletedAt())
+                .isNull();
     }
 
     @Test

@@ -33,17 +33,24 @@ class MinioObjectStoreTest {
         assertThatThrownBy(() -> store.get("originals", "a.jpg", 100))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("get originals/a.jpg failed: java.net.ConnectException");
-        assertThatThrownBy(() -> store.put("thumbnails", "a/s150.jpg", new byte[1], PutOptions.of("image/jpeg").withCacheControl("no-cache")))
+        assertThatThrownBy(() -> store.put(
+                        "thumbnails",
+                        "a/s150.jpg",
+                        new byte[1],
+                        PutOptions.of("image/jpeg").withCacheControl("no-cache")))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("put thumbnails/a/s150.jpg failed: java.net.ConnectException");
         assertThatThrownBy(() -> store.bucketExists("thumbnails"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("check bucket thumbnails failed");
-        assertThatThrownBy(() -> store.remove("thumbnails", "a/s150.jpg")).isInstanceOf(StorageUnavailableException.class);
+        assertThatThrownBy(() -> store.remove("thumbnails", "a/s150.jpg"))
+                .isInstanceOf(StorageUnavailableException.class);
         assertThatThrownBy(() -> store.removeAll("thumbnails", List.of("a/s150.jpg", "a/m300.jpg")))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("remove thumbnails failed: java.net.ConnectException");
-        assertThat(store.removeAll("thumbnails", List.of())).as("nothing to remove: no request").isEmpty();
+        assertThat(store.removeAll("thumbnails", List.of()))
+                .as("nothing to remove: no request")
+                .isEmpty();
         assertThatThrownBy(() -> store.keys("thumbnails", "a/"))
                 .isInstanceOf(StorageUnavailableException.class)
                 .hasMessageStartingWith("list thumbnails/a/ failed: java.net.ConnectException");
@@ -78,32 +85,49 @@ class MinioObjectStoreTest {
     void aConnectionTheServerClosedWhileIdleIsNotAFailure() throws Exception {
         java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
         try (ServerSocket server = new ServerSocket(0)) {
-            Thread serving = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (java.net.Socket socket = server.accept()) {
-                        connections.incrementAndGet();
-                        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                                java.nio.charset.StandardCharsets.US_ASCII));
-                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                            // request line and headers
+            Thread serving = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (java.net.Socket socket = server.accept()) {
+                                connections.incrementAndGet();
+                                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
+                                        socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                                for (String line = in.readLine();
+                                        line != null && !line.isEmpty();
+                                        line = in.readLine()) {
+                                    // request line and headers
+                                }
+                                socket.getOutputStream()
+                                        .write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nETag: \"e1\"\r\n"
+                                                        + "Content-Length: 2\r\n\r\nhi")
+                                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                socket.getOutputStream().flush();
+                            } catch (java.io.IOException e) {
+                                // closed at the end of the test
+                            }
                         }
-                        socket.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nETag: \"e1\"\r\n"
-                                + "Content-Length: 2\r\n\r\nhi").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                        socket.getOutputStream().flush();
-                    } catch (java.io.IOException e) {
-                        // closed at the end of the test
-                    }
-                }
-            }, "hang-up-after-each-response");
+                    },
+                    "hang-up-after-each-response");
             serving.setDaemon(true);
             serving.start();
-            ObjectStore idleClosing = new MinioObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
-                    "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false));
+            ObjectStore idleClosing = new MinioObjectStore(new StorageSettings(
+                    "http://127.0.0.1:" + server.getLocalPort(),
+                    "us-east-1",
+                    "k",
+                    "s",
+                    "originals",
+                    "thumbnails",
+                    "no-cache",
+                    false));
 
-            assertThat(idleClosing.get("originals", "a.jpg", 100)).hasValueSatisfying(o -> assertThat(o.etag()).isEqualTo("e1"));
+            assertThat(idleClosing.get("originals", "a.jpg", 100))
+                    .hasValueSatisfying(o -> assertThat(o.etag()).isEqualTo("e1"));
             Thread.sleep(200); // the server's FIN arrives; the client's pool still holds the connection
-            assertThat(idleClosing.get("originals", "a.jpg", 100)).hasValueSatisfying(o -> assertThat(o.etag()).isEqualTo("e1"));
-            assertThat(connections).as("a fresh connection for the second request").hasValue(2);
+            assertThat(idleClosing.get("originals", "a.jpg", 100))
+                    .hasValueSatisfying(o -> assertThat(o.etag()).isEqualTo("e1"));
+            assertThat(connections)
+                    .as("a fresh connection for the second request")
+                    .hasValue(2);
         }
     }
 
@@ -121,12 +145,27 @@ class MinioObjectStoreTest {
     static Stream<Body> bodies() {
         return Stream.of(
                 new Body("declared, at the limit", 1000, 1000, false, 1000, null),
-                new Body("declared, over the limit: refused unread", 1001, 1001, false, 1000,
+                new Body(
+                        "declared, over the limit: refused unread",
+                        1001,
+                        1001,
+                        false,
+                        1000,
                         "source too large: originals/a.jpg has 1001 bytes, over the limit of 1000"),
                 new Body("chunked, at the limit", 1000, -1, true, 1000, null),
-                new Body("chunked, over the limit", 1001, -1, true, 1000,
+                new Body(
+                        "chunked, over the limit",
+                        1001,
+                        -1,
+                        true,
+                        1000,
                         "source too large: originals/a.jpg has more than 1000 bytes, over the limit of 1000"),
-                new Body("declared, but the body ends early", 500, 1000, false, 1000,
+                new Body(
+                        "declared, but the body ends early",
+                        500,
+                        1000,
+                        false,
+                        1000,
                         "get originals/a.jpg failed: java.net.ProtocolException: unexpected end of stream"));
     }
 
@@ -141,7 +180,10 @@ class MinioObjectStoreTest {
                         .hasValueSatisfying(o -> assertThat(o.bytes()).isEqualTo(bytes));
             } else {
                 assertThatThrownBy(() -> server.store().get("originals", "a.jpg", body.maxBytes()))
-                        .isInstanceOf(body.error().startsWith("get ") ? StorageUnavailableException.class : ObjectTooLargeException.class)
+                        .isInstanceOf(
+                                body.error().startsWith("get ")
+                                        ? StorageUnavailableException.class
+                                        : ObjectTooLargeException.class)
                         .hasMessage(body.error());
             }
         }
@@ -159,44 +201,66 @@ class MinioObjectStoreTest {
         try (Serving server = new Serving(bytes, bytes.length, false)) {
             server.store().get("originals", "warm-up.jpg", bytes.length); // class loading, the connection pool
             long before = threads.getCurrentThreadAllocatedBytes();
-            byte[] read = server.store().get("originals", "a.jpg", bytes.length).orElseThrow().bytes();
+            byte[] read = server.store()
+                    .get("originals", "a.jpg", bytes.length)
+                    .orElseThrow()
+                    .bytes();
             long allocated = threads.getCurrentThreadAllocatedBytes() - before;
             assertThat(read).isEqualTo(bytes);
-            assertThat(allocated).as("bytes allocated reading %d", bytes.length).isLessThan(bytes.length + bytes.length / 8);
+            assertThat(allocated)
+                    .as("bytes allocated reading %d", bytes.length)
+                    .isLessThan(bytes.length + bytes.length / 8);
         }
     }
 
     /** An HTTP server that answers every request with the same body, for {@link ObjectStore#get}. */
     private static final class Serving implements AutoCloseable {
         private final ServerSocket server = new ServerSocket(0);
-        private final ObjectStore store = new MinioObjectStore(new StorageSettings("http://127.0.0.1:" + server.getLocalPort(),
-                "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false));
+        private final ObjectStore store = new MinioObjectStore(new StorageSettings(
+                "http://127.0.0.1:" + server.getLocalPort(),
+                "us-east-1",
+                "k",
+                "s",
+                "originals",
+                "thumbnails",
+                "no-cache",
+                false));
 
         Serving(byte[] body, int declared, boolean chunked) throws IOException {
-            Thread serving = new Thread(() -> {
-                while (!server.isClosed()) {
-                    try (Socket socket = server.accept()) {
-                        BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
-                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
-                            // request line and headers
+            Thread serving = new Thread(
+                    () -> {
+                        while (!server.isClosed()) {
+                            try (Socket socket = server.accept()) {
+                                BufferedReader in = new BufferedReader(
+                                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+                                for (String line = in.readLine();
+                                        line != null && !line.isEmpty();
+                                        line = in.readLine()) {
+                                    // request line and headers
+                                }
+                                OutputStream out = socket.getOutputStream();
+                                String framing = chunked
+                                        ? "Transfer-Encoding: chunked\r\n"
+                                        : "Content-Length: " + declared + "\r\n";
+                                out.write(
+                                        ("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nETag: \"e1\"\r\nConnection: close\r\n"
+                                                        + framing + "\r\n")
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                if (chunked) {
+                                    out.write((Integer.toHexString(body.length) + "\r\n")
+                                            .getBytes(StandardCharsets.US_ASCII));
+                                    out.write(body);
+                                    out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                                } else {
+                                    out.write(body);
+                                }
+                                out.flush();
+                            } catch (IOException e) {
+                                // closed at the end of the test, or the client stopped reading
+                            }
                         }
-                        OutputStream out = socket.getOutputStream();
-                        String framing = chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + declared + "\r\n";
-                        out.write(("HTTP/1.1 200 OK\r\nContent-Type: image/jpeg\r\nETag: \"e1\"\r\nConnection: close\r\n"
-                                + framing + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                        if (chunked) {
-                            out.write((Integer.toHexString(body.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
-                            out.write(body);
-                            out.write("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                        } else {
-                            out.write(body);
-                        }
-                        out.flush();
-                    } catch (IOException e) {
-                        // closed at the end of the test, or the client stopped reading
-                    }
-                }
-            }, "same-body-server");
+                    },
+                    "same-body-server");
             serving.setDaemon(true);
             serving.start();
         }
@@ -213,7 +277,8 @@ class MinioObjectStoreTest {
 
     @Test
     void bucketCreationAtStartupDoesNotFailTheService() {
-        assertThatCode(() -> store.ensureBucketsIfConfigured("originals", "thumbnails")).doesNotThrowAnyException();
+        assertThatCode(() -> store.ensureBucketsIfConfigured("originals", "thumbnails"))
+                .doesNotThrowAnyException();
     }
 
     private static int closedPort() {

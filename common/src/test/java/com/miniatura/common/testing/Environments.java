@@ -17,8 +17,7 @@ import org.springframework.core.env.SystemEnvironmentPropertySource;
  * {@code MINIATURA_STORAGE_ACCESS_KEY} to {@code miniatura.storage.access-key}.
  */
 public final class Environments {
-    private Environments() {
-    }
+    private Environments() {}
 
     /**
      * An environment of the given variables over the defaults of {@code resources} (e.g.
@@ -26,12 +25,18 @@ public final class Environments {
      */
     public static StandardEnvironment withVariables(Map<String, String> variables, String... resources) {
         StandardEnvironment environment = new StandardEnvironment();
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
-                        Map.copyOf(variables)));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+                        new SystemEnvironmentPropertySource(
+                                StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.copyOf(variables)));
         // this JVM's -D options are no concern of a test's
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
-                new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, Map.of()));
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                        new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, Map.of()));
         for (String resource : resources) {
             for (PropertySource<?> source : MiniaturaDefaults.load(resource)) {
                 environment.getPropertySources().addLast(source);
@@ -47,9 +52,13 @@ public final class Environments {
     }
 
     /** {@link #withVariables} with {@code -Dkey=value} system properties, between arguments and variables. */
-    public static StandardEnvironment withSystemProperties(StandardEnvironment environment, Map<String, Object> properties) {
-        environment.getPropertySources().replace(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
-                new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, properties));
+    public static StandardEnvironment withSystemProperties(
+            StandardEnvironment environment, Map<String, Object> properties) {
+        environment
+                .getPropertySources()
+                .replace(
+                        StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME,
+                        new MapPropertySource(StandardEnvironment.SYSTEM_PROPERTIES_PROPERTY_SOURCE_NAME, properties));
         return environment;
     }
 }

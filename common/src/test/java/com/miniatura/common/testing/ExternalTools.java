@@ -11,8 +11,7 @@ import java.util.Optional;
  * the test, because {@code .ci/run} installs them and a silently skipped check would prove nothing.
  */
 public final class ExternalTools {
-    private ExternalTools() {
-    }
+    private ExternalTools() {}
 
     /** The tool's path, or a skip (locally) / failure (CI) naming the Debian package that provides it. */
     public static Path require(String command, String debianPackage) {
@@ -20,8 +19,7 @@ public final class ExternalTools {
         if (found.isPresent()) {
             return found.get();
         }
-        throw Prerequisite.missing(
-                command + " is not on PATH (apt-get install " + debianPackage + "; .ci/run does)");
+        throw Prerequisite.missing(command + " is not on PATH (apt-get install " + debianPackage + "; .ci/run does)");
     }
 
     public static Optional<Path> find(String command) {

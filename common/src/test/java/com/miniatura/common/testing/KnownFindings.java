@@ -17,21 +17,32 @@ public final class KnownFindings {
 
         /** An exception of {@code type} thrown from {@code className.method}. */
         static Finding thrownFrom(String id, Class<? extends Throwable> type, String className, String method) {
-            return new Finding(id, (t, input) -> type.isInstance(t) && Arrays.stream(t.getStackTrace())
-                    .anyMatch(f -> f.getClassName().equals(className) && f.getMethodName().equals(method)));
+            return new Finding(
+                    id,
+                    (t, input) -> type.isInstance(t)
+                            && Arrays.stream(t.getStackTrace())
+                                    .anyMatch(f -> f.getClassName().equals(className)
+                                            && f.getMethodName().equals(method)));
         }
 
         /** As {@link #thrownFrom(String, Class, String, String)}, with a message that contains {@code text}. */
-        static Finding thrownFrom(String id, Class<? extends Throwable> type, String className, String method, String text) {
+        static Finding thrownFrom(
+                String id, Class<? extends Throwable> type, String className, String method, String text) {
             Finding thrown = thrownFrom(id, type, className, method);
-            return new Finding(id, (t, input) -> thrown.failure().test(t, input) && t.getMessage() != null
-                    && t.getMessage().contains(text));
+            return new Finding(
+                    id,
+                    (t, input) -> thrown.failure().test(t, input)
+                            && t.getMessage() != null
+                            && t.getMessage().contains(text));
         }
 
         /** A failed assertion of a fuzz test whose message starts with {@code prefix}. */
         static Finding assertion(String id, String prefix) {
-            return new Finding(id, (t, input) -> t instanceof AssertionError && t.getMessage() != null
-                    && t.getMessage().startsWith(prefix));
+            return new Finding(
+                    id,
+                    (t, input) -> t instanceof AssertionError
+                            && t.getMessage() != null
+                            && t.getMessage().startsWith(prefix));
         }
     }
 
@@ -43,8 +54,7 @@ public final class KnownFindings {
         void run() throws E;
     }
 
-    private KnownFindings() {
-    }
+    private KnownFindings() {}
 
     /** Runs {@code action}: false when it returns, true when it fails as an {@link #OPEN} finding; else rethrows. */
     public static <E extends Exception> boolean tolerated(Action<E> action) throws E {

@@ -16,8 +16,8 @@ public final class Pixels {
     /** Mean absolute difference per channel (R, G, B; 0..255) of two images of the same size. */
     public static double meanAbsoluteDifference(BufferedImage a, BufferedImage b) {
         if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs "
-                    + b.getWidth() + "x" + b.getHeight());
+            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x"
+                    + b.getHeight());
         }
         int[] pa = a.getRGB(0, 0, a.getWidth(), a.getHeight(), null, 0, a.getWidth());
         int[] pb = b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth());
@@ -36,8 +36,8 @@ public final class Pixels {
      */
     public static double psnr(BufferedImage a, BufferedImage b) {
         if (a.getWidth() != b.getWidth() || a.getHeight() != b.getHeight()) {
-            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs "
-                    + b.getWidth() + "x" + b.getHeight());
+            throw new AssertionError("sizes differ: " + a.getWidth() + "x" + a.getHeight() + " vs " + b.getWidth() + "x"
+                    + b.getHeight());
         }
         int[] pa = a.getRGB(0, 0, a.getWidth(), a.getHeight(), null, 0, a.getWidth());
         int[] pb = b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth());

@@ -59,8 +59,14 @@ public final class AuthFilter extends OncePerRequestFilter {
      * @param unverifiedBodies  signed requests whose body is being read before their signature is checked
      * @param retryAfterSeconds {@code Retry-After} when either is full
      */
-    public record Limits(long jsonBytes, long batchBytes, long uploadBytes, long uploadFileBytes, int uploads,
-            int unverifiedBodies, long retryAfterSeconds) {
+    public record Limits(
+            long jsonBytes,
+            long batchBytes,
+            long uploadBytes,
+            long uploadFileBytes,
+            int uploads,
+            int unverifiedBodies,
+            long retryAfterSeconds) {
         long of(BodyLimit body) {
             return switch (body) {
                 case NONE -> 0;
@@ -90,8 +96,12 @@ public final class AuthFilter extends OncePerRequestFilter {
      * @param failures the failed authentications of each client address
      * @param blocked  counts the writes refused because their address failed too often
      */
-    public AuthFilter(Authenticator authenticator, Supplier<Routes> routes, Limits limits,
-            FailedAuthentications failures, Counter blocked) {
+    public AuthFilter(
+            Authenticator authenticator,
+            Supplier<Routes> routes,
+            Limits limits,
+            FailedAuthentications failures,
+            Counter blocked) {
         this.authenticator = authenticator;
         this.routes = routes;
         this.limits = limits;
@@ -124,7 +134,8 @@ public final class AuthFilter extends OncePerRequestFilter {
                 }
                 Routes.Match match = routes.get().find(request);
                 if (match.requires() == null) {
-                    throw match.allowed().isEmpty() ? Refusal.notFound(method)
+                    throw match.allowed().isEmpty()
+                            ? Refusal.notFound(method)
                             : Refusal.methodNotAllowed(method, String.join(", ", match.allowed()));
                 }
                 requires = match.requires();
@@ -152,7 +163,9 @@ public final class AuthFilter extends OncePerRequestFilter {
                     forward = new CappedRequest(request, limit);
                 } else if (signature != null) {
                     Authenticator.PendingSignature pending = authenticator.signatureHeaders(
-                            request.getHeader(Authenticator.KEY_ID), request.getHeader(Authenticator.TIMESTAMP), signature);
+                            request.getHeader(Authenticator.KEY_ID),
+                            request.getHeader(Authenticator.TIMESTAMP),
+                            signature);
                     if (upload) {
                         heldUpload = acquire(uploads, "uploads");
                     }
@@ -164,9 +177,12 @@ public final class AuthFilter extends OncePerRequestFilter {
                     admit(principal, requires.value(), field);
                     forward = signed;
                 } else {
-                    throw Refusal.unauthenticated(Authenticator.AUTHORIZATION, "is required: send \"Bearer <API key>\" "
-                            + "or sign the request (" + Authenticator.SIGNATURE + ", " + Authenticator.KEY_ID + ", "
-                            + Authenticator.TIMESTAMP + ")");
+                    throw Refusal.unauthenticated(
+                            Authenticator.AUTHORIZATION,
+                            "is required: send \"Bearer <API key>\" "
+                                    + "or sign the request (" + Authenticator.SIGNATURE + ", " + Authenticator.KEY_ID
+                                    + ", "
+                                    + Authenticator.TIMESTAMP + ")");
                 }
             } catch (BodyTooLargeException e) {
                 refuse(request, response, limits.tooLarge(requires.body()));
@@ -213,9 +229,11 @@ public final class AuthFilter extends OncePerRequestFilter {
         Authenticator.authorize(principal, needed, field);
         long wait = limiter.acquire(principal);
         if (wait > 0) {
-            throw Refusal.tooManyRequests("the key \"" + principal.name() + "\" sent more than "
-                    + principal.rateLimit().burst() + " requests at once or "
-                    + principal.rateLimit().requestsPerSecond() + " per second; retry in " + wait + " s", wait);
+            throw Refusal.tooManyRequests(
+                    "the key \"" + principal.name() + "\" sent more than "
+                            + principal.rateLimit().burst() + " requests at once or "
+                            + principal.rateLimit().requestsPerSecond() + " per second; retry in " + wait + " s",
+                    wait);
         }
     }
 
@@ -232,8 +250,10 @@ public final class AuthFilter extends OncePerRequestFilter {
     private Semaphore acquire(Semaphore semaphore, String what) {
         if (!semaphore.tryAcquire()) {
             int most = semaphore == uploads ? limits.uploads() : limits.unverifiedBodies();
-            throw Refusal.busy(most + " " + what + " are in progress, the most this instance takes at once; retry in "
-                    + limits.retryAfterSeconds() + " s", limits.retryAfterSeconds());
+            throw Refusal.busy(
+                    most + " " + what + " are in progress, the most this instance takes at once; retry in "
+                            + limits.retryAfterSeconds() + " s",
+                    limits.retryAfterSeconds());
         }
         return semaphore;
     }
@@ -241,39 +261,67 @@ public final class AuthFilter extends OncePerRequestFilter {
     private static void refuse(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
             throws IOException {
         // The header's name and the rule it broke; never its value.
-        log.warn("Refused {} {} from {}: {} {}", request.getMethod(), request.getRequestURI(), request.getRemoteAddr(),
-                refusal.status(), refusal.field() == null ? refusal.getMessage() : refusal.field() + " " + refusal.getMessage());
+        log.warn(
+                "Refused {} {} from {}: {} {}",
+                request.getMethod(),
+                request.getRequestURI(),
+                request.getRemoteAddr(),
+                refusal.status(),
+                refusal.field() == null ? refusal.getMessage() : refusal.field() + " " + refusal.getMessage());
         answer(request, response, refusal);
     }
 
     /** Logged once a window, not once a request: a blocked address may send many. */
-    private void refuseBlocked(HttpServletRequest request, HttpServletResponse response,
-            FailedAuthentications.Blocked block) throws IOException {
+    private void refuseBlocked(
+            HttpServletRequest request, HttpServletResponse response, FailedAuthentications.Blocked block)
+            throws IOException {
         AuthSettings.FailureLimit limit = failures.limit();
         blocked.increment();
         if (block.announce()) {
-            log.warn("Blocking writes from {}: it failed authentication {} times within {} s; they are refused with "
-                    + "429 before their credentials are checked until the window frees a slot, in {} s now "
-                    + "(miniatura.ingest.auth.failures)", block.address(), limit.perAddress(),
-                    limit.window().toSeconds(), block.retryAfterSeconds());
+            log.warn(
+                    "Blocking writes from {}: it failed authentication {} times within {} s; they are refused with "
+                            + "429 before their credentials are checked until the window frees a slot, in {} s now "
+                            + "(miniatura.ingest.auth.failures)",
+                    block.address(),
+                    limit.perAddress(),
+                    limit.window().toSeconds(),
+                    block.retryAfterSeconds());
         } else {
-            log.debug("Refused {} {} from {}: 429 too many failed authentications", request.getMethod(),
-                    request.getRequestURI(), block.address());
+            log.debug(
+                    "Refused {} {} from {}: 429 too many failed authentications",
+                    request.getMethod(),
+                    request.getRequestURI(),
+                    block.address());
         }
-        answer(request, response, Refusal.tooManyFailures(limit.perAddress(), limit.window().toSeconds(),
-                block.retryAfterSeconds()));
+        answer(
+                request,
+                response,
+                Refusal.tooManyFailures(limit.perAddress(), limit.window().toSeconds(), block.retryAfterSeconds()));
     }
 
     private static void answer(HttpServletRequest request, HttpServletResponse response, Refusal refusal)
             throws IOException {
         refusal.headers().forEach(response::setHeader);
-        writeProblem(request, response, refusal.status(), refusal.title(), refusal.field(), refusal.getMessage(),
+        writeProblem(
+                request,
+                response,
+                refusal.status(),
+                refusal.title(),
+                refusal.field(),
+                refusal.getMessage(),
                 refusal.retryAfterSeconds());
     }
 
     /** RFC 9457, shaped like {@code ProblemHandler}'s: {@code errors: [{field, message}]} names the header. */
-    static void writeProblem(HttpServletRequest request, HttpServletResponse response, int status, String title,
-            String field, String message, long retryAfterSeconds) throws IOException {
+    static void writeProblem(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            int status,
+            String title,
+            String field,
+            String message,
+            long retryAfterSeconds)
+            throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);

@@ -43,8 +43,10 @@ public final class Authenticator {
     public static final String SIGNATURE_PREFIX = "v2=";
     /** The one refusal of a signature that does not verify, whether the key id is unknown or the MAC wrong. */
     static final String MISMATCH = "does not match the request, or " + KEY_ID + " names no signing key; "
-            + "sign \"" + SCHEME + "\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>\\n<hex SHA-256 of the body>\" "
+            + "sign \"" + SCHEME
+            + "\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>\\n<hex SHA-256 of the body>\" "
             + "with HMAC-SHA256 and the key's secret, and send v2=<hex>";
+
     private static final String HMAC = "HmacSHA256";
     private static final HexFormat HEX = HexFormat.of();
 
@@ -101,27 +103,32 @@ public final class Authenticator {
         }
         String value = signature.trim().toLowerCase(Locale.ROOT);
         if (value.startsWith("sha256=")) {
-            throw Refusal.unauthenticated(SIGNATURE, "uses the retired scheme (sha256=<HMAC of \"<timestamp>.<METHOD>."
-                    + "<path>.<body>\">), which two different requests could share; sign \"" + SCHEME
-                    + "\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>\\n<hex SHA-256 of the body>\" and send "
-                    + "v2=<hex>");
+            throw Refusal.unauthenticated(
+                    SIGNATURE,
+                    "uses the retired scheme (sha256=<HMAC of \"<timestamp>.<METHOD>."
+                            + "<path>.<body>\">), which two different requests could share; sign \"" + SCHEME
+                            + "\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>\\n<hex SHA-256 of the body>\" and send "
+                            + "v2=<hex>");
         }
         if (!value.matches("v2=[0-9a-f]{64}")) {
             throw Refusal.unauthenticated(SIGNATURE, "must be v2=<64 hex digits of the HMAC-SHA256>");
         }
         String time = timestamp.trim();
         if (!time.matches("[0-9]{1,18}")) {
-            throw Refusal.unauthenticated(TIMESTAMP, "must be the signing time in Unix seconds but was \""
-                    + printable(timestamp) + "\"");
+            throw Refusal.unauthenticated(
+                    TIMESTAMP, "must be the signing time in Unix seconds but was \"" + printable(timestamp) + "\"");
         }
         long seconds = Long.parseLong(time);
         long skew = Math.abs(clock.millis() / 1000 - seconds);
         long window = settings.signatureMaxAge().toSeconds();
         if (skew > window) {
-            throw Refusal.unauthenticated(TIMESTAMP, "is " + skew + " s away from the server's clock; signatures are "
-                    + "accepted within " + window + " s of their timestamp");
+            throw Refusal.unauthenticated(
+                    TIMESTAMP,
+                    "is " + skew + " s away from the server's clock; signatures are " + "accepted within " + window
+                            + " s of their timestamp");
         }
-        return new PendingSignature(keyId.trim(), time, seconds, HEX.parseHex(value.substring(SIGNATURE_PREFIX.length())));
+        return new PendingSignature(
+                keyId.trim(), time, seconds, HEX.parseHex(value.substring(SIGNATURE_PREFIX.length())));
     }
 
     /**
@@ -136,7 +143,8 @@ public final class Authenticator {
                 key = candidate;
             }
         }
-        byte[] expected = mac(key == null ? decoySecret : key.secret(),
+        byte[] expected = mac(
+                key == null ? decoySecret : key.secret(),
                 text(method, target, pending.timestamp(), pending.keyId(), bodySha256));
         if (!MessageDigest.isEqual(expected, pending.mac()) || key == null) {
             throw Refusal.unauthenticated(SIGNATURE, MISMATCH);
@@ -151,28 +159,35 @@ public final class Authenticator {
     /** Refuses with {@code 403} unless {@code principal} holds {@code needed}. */
     public static void authorize(Principal principal, Scope needed, String field) {
         if (!principal.scopes().contains(needed)) {
-            throw Refusal.forbidden(field, "the key \"" + principal.name() + "\" may "
-                    + principal.scopes().stream().map(s -> s.label).toList() + " but this request needs the "
-                    + needed.label + " scope");
+            throw Refusal.forbidden(
+                    field,
+                    "the key \"" + principal.name() + "\" may "
+                            + principal.scopes().stream().map(s -> s.label).toList() + " but this request needs the "
+                            + needed.label + " scope");
         }
     }
 
     /** The {@code X-Miniatura-Signature} value for a request, as a client computes it. */
     public static String sign(String secret, String keyId, long timestamp, String method, String target, byte[] body) {
-        return SIGNATURE_PREFIX + HEX.formatHex(mac(secret.getBytes(StandardCharsets.UTF_8),
-                text(method, target, Long.toString(timestamp), keyId, sha256(body))));
+        return SIGNATURE_PREFIX
+                + HEX.formatHex(mac(
+                        secret.getBytes(StandardCharsets.UTF_8),
+                        text(method, target, Long.toString(timestamp), keyId, sha256(body))));
     }
 
     /** {@link #sign}, for a body too large to hold: its SHA-256 instead. */
-    public static String signBodyHash(String secret, String keyId, long timestamp, String method, String target,
-            byte[] bodySha256) {
-        return SIGNATURE_PREFIX + HEX.formatHex(mac(secret.getBytes(StandardCharsets.UTF_8),
-                text(method, target, Long.toString(timestamp), keyId, bodySha256)));
+    public static String signBodyHash(
+            String secret, String keyId, long timestamp, String method, String target, byte[] bodySha256) {
+        return SIGNATURE_PREFIX
+                + HEX.formatHex(mac(
+                        secret.getBytes(StandardCharsets.UTF_8),
+                        text(method, target, Long.toString(timestamp), keyId, bodySha256)));
     }
 
     /** The text a signature is the HMAC of: one field a line, none of which can hold a line break. */
     public static String text(String method, String target, String timestamp, String keyId, byte[] bodySha256) {
-        return SCHEME + "\n" + method + "\n" + target + "\n" + timestamp + "\n" + keyId + "\n" + HEX.formatHex(bodySha256);
+        return SCHEME + "\n" + method + "\n" + target + "\n" + timestamp + "\n" + keyId + "\n"
+                + HEX.formatHex(bodySha256);
     }
 
     private static byte[] sha256(byte[] body) {

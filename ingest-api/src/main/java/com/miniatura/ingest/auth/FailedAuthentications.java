@@ -36,6 +36,7 @@ public final class FailedAuthentications {
     private static final Pattern IPV6 = Pattern.compile("(?=.*:)[0-9A-Fa-f:][0-9A-Fa-f:.]{1,44}");
     /** An address that is neither (what a proxy may write, e.g. {@code unknown}) counts as its first characters. */
     private static final int MAX_OTHER_LENGTH = 64;
+
     private static final long NEVER = Long.MIN_VALUE;
 
     /**
@@ -58,8 +59,10 @@ public final class FailedAuthentications {
         this.limit = limit;
         this.nanoTime = nanoTime;
         this.meter = new NanoTimeMeter(nanoTime);
-        this.bandwidth = Bandwidth.builder().capacity(limit.perAddress())
-                .refillGreedy(limit.perAddress(), limit.window()).build();
+        this.bandwidth = Bandwidth.builder()
+                .capacity(limit.perAddress())
+                .refillGreedy(limit.perAddress(), limit.window())
+                .build();
     }
 
     public AuthSettings.FailureLimit limit() {
@@ -79,7 +82,8 @@ public final class FailedAuthentications {
                 return null;
             }
             long now = nanoTime.getAsLong();
-            boolean announce = entry.announced == NEVER || now - entry.announced >= limit.window().toNanos();
+            boolean announce = entry.announced == NEVER
+                    || now - entry.announced >= limit.window().toNanos();
             if (announce) {
                 entry.announced = now;
             }
@@ -94,9 +98,11 @@ public final class FailedAuthentications {
         synchronized (entries) {
             Entry entry = entries.remove(address); // put back last: the most recent failure
             if (entry == null) {
-                entry = new Entry(Bucket.builder().withCustomTimePrecision(meter)
+                entry = new Entry(Bucket.builder()
+                        .withCustomTimePrecision(meter)
                         .withSynchronizationStrategy(SynchronizationStrategy.NONE)
-                        .addLimit(bandwidth).build());
+                        .addLimit(bandwidth)
+                        .build());
             }
             entries.put(address, entry);
             // past the bucket's end when requests checked at once all fail: the debt lengthens the wait

@@ -16,7 +16,12 @@ public final class Refusal extends RuntimeException {
     private final long retryAfterSeconds;
     private final Map<String, String> headers;
 
-    private Refusal(int status, String title, String field, String message, long retryAfterSeconds,
+    private Refusal(
+            int status,
+            String title,
+            String field,
+            String message,
+            long retryAfterSeconds,
             Map<String, String> headers) {
         super(message, null, false, false);
         this.status = status;
@@ -43,18 +48,19 @@ public final class Refusal extends RuntimeException {
     }
 
     static Refusal methodNotAllowed(String method, String allowed) {
-        return new Refusal(405, "Method not allowed", "path", "takes " + allowed + ", not " + method, 0,
-                Map.of("Allow", allowed));
+        return new Refusal(
+                405, "Method not allowed", "path", "takes " + allowed + ", not " + method, 0, Map.of("Allow", allowed));
     }
 
     static Refusal tooLarge(long limit) {
-        return new Refusal(413, "Request too large", "body", new BodyTooLargeException(limit).getMessage(), 0, Map.of());
+        return new Refusal(
+                413, "Request too large", "body", new BodyTooLargeException(limit).getMessage(), 0, Map.of());
     }
 
     /** As the upload endpoint words it when the file itself is too large: the limit a client configures against. */
     static Refusal uploadTooLarge(long maxFileBytes) {
-        return new Refusal(413, "Upload too large", "file", "is larger than the limit of " + maxFileBytes + " bytes", 0,
-                Map.of());
+        return new Refusal(
+                413, "Upload too large", "file", "is larger than the limit of " + maxFileBytes + " bytes", 0, Map.of());
     }
 
     static Refusal tooManyRequests(String message, long retryAfterSeconds) {
@@ -63,8 +69,10 @@ public final class Refusal extends RuntimeException {
 
     /** An address that failed authentication too often; names neither the address nor any credential. */
     static Refusal tooManyFailures(int failures, long windowSeconds, long retryAfterSeconds) {
-        return tooManyRequests("this address failed authentication " + failures + " times within " + windowSeconds
-                + " s; retry in " + retryAfterSeconds + " s", retryAfterSeconds);
+        return tooManyRequests(
+                "this address failed authentication " + failures + " times within " + windowSeconds + " s; retry in "
+                        + retryAfterSeconds + " s",
+                retryAfterSeconds);
     }
 
     static Refusal busy(String message, long retryAfterSeconds) {

@@ -33,7 +33,10 @@ public final class Routes {
     private record Entry(List<PathPattern> patterns, Set<RequestMethod> methods, RequiresScope requires, String name) {
         /** The most specific of its patterns that matches, or null. */
         PathPattern match(PathContainer path) {
-            return patterns.stream().filter(p -> p.matches(path)).min(PathPattern.SPECIFICITY_COMPARATOR).orElse(null);
+            return patterns.stream()
+                    .filter(p -> p.matches(path))
+                    .min(PathPattern.SPECIFICITY_COMPARATOR)
+                    .orElse(null);
         }
 
         boolean takes(RequestMethod method) {
@@ -59,7 +62,8 @@ public final class Routes {
     public Routes(RequestMappingHandlerMapping mapping, String basePackage) {
         List<Entry> found = new ArrayList<>();
         List<String> unguarded = new ArrayList<>();
-        for (Map.Entry<RequestMappingInfo, HandlerMethod> handler : mapping.getHandlerMethods().entrySet()) {
+        for (Map.Entry<RequestMappingInfo, HandlerMethod> handler :
+                mapping.getHandlerMethods().entrySet()) {
             HandlerMethod method = handler.getValue();
             if (!method.getBeanType().getName().startsWith(basePackage + ".")) {
                 continue; // a library's handler (the error page, the OpenAPI document): no write reaches it
@@ -69,11 +73,15 @@ public final class Routes {
             RequiresScope requires = method.getMethodAnnotation(RequiresScope.class);
             boolean write = methods.isEmpty() || methods.stream().anyMatch(WRITES::contains);
             if (write && requires == null) {
-                unguarded.add(method.getBeanType().getSimpleName() + "." + method.getMethod().getName() + " "
-                        + info.getPatternValues());
+                unguarded.add(method.getBeanType().getSimpleName() + "."
+                        + method.getMethod().getName() + " " + info.getPatternValues());
             }
-            found.add(new Entry(patterns(info, mapping), methods, requires,
-                    method.getBeanType().getSimpleName() + "." + method.getMethod().getName()));
+            found.add(new Entry(
+                    patterns(info, mapping),
+                    methods,
+                    requires,
+                    method.getBeanType().getSimpleName() + "."
+                            + method.getMethod().getName()));
         }
         if (!unguarded.isEmpty()) {
             throw new IllegalStateException("Every write handler must say which scope it needs with @"
@@ -92,12 +100,20 @@ public final class Routes {
             for (int j = i + 1; j < entries.size(); j++) {
                 Entry a = entries.get(i);
                 Entry b = entries.get(j);
-                boolean samePattern = a.patterns().stream().map(PathPattern::getPatternString)
-                        .anyMatch(p -> b.patterns().stream().map(PathPattern::getPatternString).anyMatch(p::equals));
-                boolean sameMethod = a.methods().isEmpty() || b.methods().isEmpty()
+                boolean samePattern = a.patterns().stream()
+                        .map(PathPattern::getPatternString)
+                        .anyMatch(p -> b.patterns().stream()
+                                .map(PathPattern::getPatternString)
+                                .anyMatch(p::equals));
+                boolean sameMethod = a.methods().isEmpty()
+                        || b.methods().isEmpty()
                         || a.methods().stream().anyMatch(b.methods()::contains);
-                if (samePattern && sameMethod && a.requires() != null && b.requires() != null
-                        && (a.requires().value() != b.requires().value() || a.requires().body() != b.requires().body())) {
+                if (samePattern
+                        && sameMethod
+                        && a.requires() != null
+                        && b.requires() != null
+                        && (a.requires().value() != b.requires().value()
+                                || a.requires().body() != b.requires().body())) {
                     throw new IllegalStateException(a.name() + " and " + b.name() + " take the same writes but require "
                             + "different scopes or bodies; give them one @" + RequiresScope.class.getSimpleName());
                 }
@@ -110,14 +126,17 @@ public final class Routes {
         if (condition != null) {
             return List.copyOf(condition.getPatterns());
         }
-        PathPatternParser parser = mapping.getPatternParser() != null ? mapping.getPatternParser() : PathPatternParser.defaultInstance;
+        PathPatternParser parser =
+                mapping.getPatternParser() != null ? mapping.getPatternParser() : PathPatternParser.defaultInstance;
         return info.getPatternValues().stream().map(parser::parse).toList();
     }
 
     /** The handler of ours a write goes to, parsing the path as the dispatcher does. */
     public Match find(HttpServletRequest request) {
-        return find(request.getMethod(), RequestPath.parse(request.getRequestURI(), request.getContextPath())
-                .pathWithinApplication());
+        return find(
+                request.getMethod(),
+                RequestPath.parse(request.getRequestURI(), request.getContextPath())
+                        .pathWithinApplication());
     }
 
     Match find(String method, PathContainer path) {

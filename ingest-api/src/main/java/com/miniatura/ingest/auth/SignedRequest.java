@@ -130,7 +130,10 @@ final class SignedRequest extends HttpServletRequestWrapper implements Closeable
 
     @Override
     public Part getPart(String name) throws IOException, ServletException {
-        return getParts().stream().filter(p -> p.getName().equals(name)).findFirst().orElse(null);
+        return getParts().stream()
+                .filter(p -> p.getName().equals(name))
+                .findFirst()
+                .orElse(null);
     }
 
     private List<Part> parse() throws IOException, ServletException {
@@ -173,8 +176,8 @@ final class SignedRequest extends HttpServletRequestWrapper implements Closeable
                 for (FileItem each : items) {
                     each.delete();
                 }
-                throw new ServletException("the form field " + item.getFieldName() + " is larger than "
-                        + MAX_FIELD_BYTES + " bytes");
+                throw new ServletException(
+                        "the form field " + item.getFieldName() + " is larger than " + MAX_FIELD_BYTES + " bytes");
             }
         }
         return parsed;

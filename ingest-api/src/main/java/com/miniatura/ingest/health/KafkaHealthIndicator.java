@@ -27,12 +27,17 @@ class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
             var cluster = admin.describeCluster(new DescribeClusterOptions().timeoutMs(3000));
             String id = cluster.clusterId().get(3, TimeUnit.SECONDS);
             int nodes = cluster.nodes().get(3, TimeUnit.SECONDS).size();
-            return Health.up().withDetail("clusterId", id).withDetail("nodes", nodes).build();
+            return Health.up()
+                    .withDetail("clusterId", id)
+                    .withDetail("nodes", nodes)
+                    .build();
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            return Health.down().withDetail("error", String.valueOf(e.getMessage())).build();
+            return Health.down()
+                    .withDetail("error", String.valueOf(e.getMessage()))
+                    .build();
         }
     }
 

@@ -20,8 +20,12 @@ final class ApiException extends RuntimeException {
     static ApiException invalid(List<FieldError> errors) {
         String detail = errors.size() == 1
                 ? errors.get(0).toString()
-                : errors.size() + " fields are invalid: " + errors.stream().map(FieldError::toString)
-                        .limit(5).reduce((a, b) -> a + "; " + b).orElse("") + (errors.size() > 5 ? "; …" : "");
+                : errors.size() + " fields are invalid: "
+                        + errors.stream()
+                                .map(FieldError::toString)
+                                .limit(5)
+                                .reduce((a, b) -> a + "; " + b)
+                                .orElse("") + (errors.size() > 5 ? "; …" : "");
         return new ApiException(HttpStatus.BAD_REQUEST, "Invalid request", detail, errors);
     }
 

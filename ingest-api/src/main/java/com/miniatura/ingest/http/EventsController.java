@@ -66,8 +66,8 @@ class EventsController {
                 throw ApiException.invalid("events", "must hold at least one event");
             }
             if (events.size() > settings.maxBatch()) {
-                throw ApiException.invalid("events",
-                        "must hold at most " + settings.maxBatch() + " events but held " + events.size());
+                throw ApiException.invalid(
+                        "events", "must hold at most " + settings.maxBatch() + " events but held " + events.size());
             }
             for (int i = 0; i < events.size(); i++) {
                 uploads.add(parse(events.get(i), "events[" + i + "].", errors));
@@ -90,7 +90,9 @@ class EventsController {
         ImageUploaded upload = EventCodec.parseData(node, path, true, errors);
         String field = path + "bucket";
         JsonNode bucket = node.isObject() ? node.get("bucket") : null;
-        if (bucket != null && bucket.isString() && !storage.isSourceBucket(bucket.asString())
+        if (bucket != null
+                && bucket.isString()
+                && !storage.isSourceBucket(bucket.asString())
                 && errors.stream().noneMatch(e -> e.field().equals(field))) {
             errors.add(new FieldError(field, "must be one of the source buckets " + storage.sourceBuckets()));
         }

@@ -34,7 +34,8 @@ class ImagePageController {
     private final String thumbnailsUrl;
     private final StuckStatus stuck;
 
-    ImagePageController(ObjectStore store, MiniaturaSettings settings, IngestSettings ingest, StuckSettings stuckSettings) {
+    ImagePageController(
+            ObjectStore store, MiniaturaSettings settings, IngestSettings ingest, StuckSettings stuckSettings) {
         this.manifests = new ManifestStore(store, settings.storage());
         this.stuck = new StuckStatus(stuckSettings, Clock.systemUTC());
         this.thumbnailsUrl = ingest.thumbnailsUrl();
@@ -44,24 +45,41 @@ class ImagePageController {
     ResponseEntity<String> page(@PathVariable String imageId) {
         String problem = EventValidator.imageIdProblem(imageId);
         if (problem != null) {
-            return page(HttpStatus.BAD_REQUEST, "Not an imageId", "<p class=\"reason\">imageId " + escape(problem) + ".</p>");
+            return page(
+                    HttpStatus.BAD_REQUEST,
+                    "Not an imageId",
+                    "<p class=\"reason\">imageId " + escape(problem) + ".</p>");
         }
         Optional<Manifest> found = manifests.manifest(imageId).map(ManifestCodec::read);
         if (found.isEmpty()) {
-            return page(HttpStatus.NOT_FOUND, imageId, "<p class=\"reason\">No image with imageId " + escape(imageId)
-                    + " was ever accepted.</p>");
+            return page(
+                    HttpStatus.NOT_FOUND,
+                    imageId,
+                    "<p class=\"reason\">No image with imageId " + escape(imageId) + " was ever accepted.</p>");
         }
         Manifest m = found.get();
         StringBuilder body = new StringBuilder();
-        body.append("<p class=\"status ").append(escape(m.status())).append("\">").append(escape(m.status())).append("</p>\n");
-        stuck.since(m).ifPresent(since -> body.append("<p class=\"reason stuck\">Stuck: ").append(escape(stuck.reason(since)))
-                .append("</p>\n"));
+        body.append("<p class=\"status ")
+                .append(escape(m.status()))
+                .append("\">")
+                .append(escape(m.status()))
+                .append("</p>\n");
+        stuck.since(m)
+                .ifPresent(since -> body.append("<p class=\"reason stuck\">Stuck: ")
+                        .append(escape(stuck.reason(since)))
+                        .append("</p>\n"));
         Manifest.Source source = m.source();
         if (source != null) {
-            body.append("<p class=\"source\">Original <code>").append(escape(source.bucket() + "/" + source.key()))
+            body.append("<p class=\"source\">Original <code>")
+                    .append(escape(source.bucket() + "/" + source.key()))
                     .append("</code>");
             if (source.width() != null) {
-                body.append(" · ").append(source.width()).append('×').append(source.height()).append(' ').append(escape(source.format()));
+                body.append(" · ")
+                        .append(source.width())
+                        .append('×')
+                        .append(source.height())
+                        .append(' ')
+                        .append(escape(source.format()));
             }
             if (source.size() != null) {
                 body.append(" · ").append(bytes(source.size()));
@@ -69,11 +87,15 @@ class ImagePageController {
             body.append("</p>\n");
         }
         if (m.reason() != null) {
-            body.append("<p class=\"reason\">Failed: ").append(escape(PublicReason.of(m.reason()))).append("</p>\n");
+            body.append("<p class=\"reason\">Failed: ")
+                    .append(escape(PublicReason.of(m.reason())))
+                    .append("</p>\n");
         }
         if (m.blurhash() != null) {
-            body.append("<figure class=\"placeholder\"><div class=\"swatch\" style=\"background:").append(averageColour(m.blurhash()))
-                    .append("\"></div><figcaption>placeholder (BlurHash <code>").append(escape(m.blurhash()))
+            body.append("<figure class=\"placeholder\"><div class=\"swatch\" style=\"background:")
+                    .append(averageColour(m.blurhash()))
+                    .append("\"></div><figcaption>placeholder (BlurHash <code>")
+                    .append(escape(m.blurhash()))
                     .append("</code>, its average colour shown)</figcaption></figure>\n");
         }
         body.append("<div class=\"variants\">\n");
@@ -84,11 +106,27 @@ class ImagePageController {
                 .toList();
         for (Manifest.Variant v : variants) {
             String url = thumbnailsUrl + "/" + v.key();
-            body.append("<figure class=\"variant\"><a href=\"").append(escape(url)).append("\"><img src=\"").append(escape(url))
-                    .append("\" width=\"").append(v.width()).append("\" height=\"").append(v.height()).append("\" alt=\"")
-                    .append(escape(v.name())).append("\" loading=\"lazy\"></a><figcaption><b>").append(escape(v.name()))
-                    .append("</b> ").append(v.width()).append('×').append(v.height()).append(" · ").append(bytes(v.bytes()))
-                    .append(" · ").append(escape(v.contentType())).append("</figcaption></figure>\n");
+            body.append("<figure class=\"variant\"><a href=\"")
+                    .append(escape(url))
+                    .append("\"><img src=\"")
+                    .append(escape(url))
+                    .append("\" width=\"")
+                    .append(v.width())
+                    .append("\" height=\"")
+                    .append(v.height())
+                    .append("\" alt=\"")
+                    .append(escape(v.name()))
+                    .append("\" loading=\"lazy\"></a><figcaption><b>")
+                    .append(escape(v.name()))
+                    .append("</b> ")
+                    .append(v.width())
+                    .append('×')
+                    .append(v.height())
+                    .append(" · ")
+                    .append(bytes(v.bytes()))
+                    .append(" · ")
+                    .append(escape(v.contentType()))
+                    .append("</figcaption></figure>\n");
         }
         body.append("</div>\n");
         return page(HttpStatus.OK, imageId, body.toString());
@@ -101,9 +139,13 @@ class ImagePageController {
                 + "figure{margin:0;background:#fff;padding:8px;border:1px solid #ddd;border-radius:6px}"
                 + "img{display:block;max-width:100%;height:auto;background:#eee}.swatch{width:96px;height:64px;border-radius:4px}"
                 + ".placeholder{display:inline-block;margin-bottom:16px}"
-                + ".reason{color:#a00}.status{font-weight:bold}</style></head>\n<body><h1>" + escape(title) + "</h1>\n" + body
+                + ".reason{color:#a00}.status{font-weight:bold}</style></head>\n<body><h1>" + escape(title) + "</h1>\n"
+                + body
                 + "</body></html>\n";
-        return ResponseEntity.status(status).contentType(HTML).header("Cache-Control", "no-cache").body(html);
+        return ResponseEntity.status(status)
+                .contentType(HTML)
+                .header("Cache-Control", "no-cache")
+                .body(html);
     }
 
     /** The average colour of a BlurHash: its DC component, four base-83 digits after the size and maximum. */
@@ -122,7 +164,8 @@ class ImagePageController {
         return String.format(Locale.ROOT, "#%06x", value & 0xFFFFFF);
     }
 
-    private static final String BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+    private static final String BASE83 =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
 
     static String escape(String text) {
         if (text == null) {
@@ -143,7 +186,10 @@ class ImagePageController {
     }
 
     private static String bytes(long n) {
-        return n < 1024 ? n + " B" : n < 1024 * 1024 ? String.format(Locale.ROOT, "%.1f KB", n / 1024.0)
-                : String.format(Locale.ROOT, "%.1f MB", n / 1048576.0);
+        return n < 1024
+                ? n + " B"
+                : n < 1024 * 1024
+                        ? String.format(Locale.ROOT, "%.1f KB", n / 1024.0)
+                        : String.format(Locale.ROOT, "%.1f MB", n / 1048576.0);
     }
 }

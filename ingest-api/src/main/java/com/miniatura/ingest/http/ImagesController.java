@@ -22,10 +22,10 @@ import com.miniatura.ingest.auth.BodyLimit;
 import com.miniatura.ingest.auth.RequiresScope;
 import com.miniatura.ingest.auth.Scope;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,7 +58,11 @@ class ImagesController {
     private final long maxUploadBytes;
     private final StuckStatus stuck;
 
-    ImagesController(ObjectStore store, Intake intake, MiniaturaSettings settings, IngestSettings ingest,
+    ImagesController(
+            ObjectStore store,
+            Intake intake,
+            MiniaturaSettings settings,
+            IngestSettings ingest,
             StuckSettings stuckSettings) {
         this.store = store;
         this.stuck = new StuckStatus(stuckSettings, Clock.systemUTC());
@@ -75,7 +79,13 @@ class ImagesController {
      * {@code stuck}: {@code true} when it has been {@code pending} for longer than it should ({@link StuckStatus}),
      * else absent.
      */
-    record Status(String imageId, String status, List<Variant> variants, String blurhash, String reason, Instant deletedAt,
+    record Status(
+            String imageId,
+            String status,
+            List<Variant> variants,
+            String blurhash,
+            String reason,
+            Instant deletedAt,
             Boolean stuck) {}
 
     record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
@@ -85,7 +95,8 @@ class ImagesController {
     ResponseEntity<Map<String, String>> upload(
             @RequestParam("file") MultipartFile file,
             @RequestParam(name = "imageId", required = false) String imageId,
-            @RequestParam(name = "lotId", required = false) String lotId) throws IOException {
+            @RequestParam(name = "lotId", required = false) String lotId)
+            throws IOException {
         List<FieldError> errors = new ArrayList<>();
         String id = imageId == null || imageId.isEmpty() ? UUID.randomUUID().toString() : imageId;
         String idProblem = EventValidator.imageIdProblem(id);
@@ -118,8 +129,11 @@ class ImagesController {
             try (FileChannel in = FileChannel.open(original)) {
                 format = FormatSniffer.sniff(SourceBytes.of(in));
             } catch (UnsupportedFormatException e) {
-                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported image format",
-                        "file: " + e.getMessage(), List.of(new FieldError("file", e.getMessage())));
+                throw new ApiException(
+                        HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                        "Unsupported image format",
+                        "file: " + e.getMessage(),
+                        List.of(new FieldError("file", e.getMessage())));
             }
 
             String key = StorageLayout.originalKey(id, format.extension());
@@ -128,9 +142,14 @@ class ImagesController {
             if (lotId != null) {
                 metadata.put("lot-id", lotId);
             }
-            String etag = store.putFile(originals, key, original, PutOptions.of(format.contentType()).withUserMetadata(metadata));
-            event = intake.accept(List.of(new ImageUploaded(
-                    id, lotId, originals, key, etag, size, format.contentType()))).get(0);
+            String etag = store.putFile(
+                    originals,
+                    key,
+                    original,
+                    PutOptions.of(format.contentType()).withUserMetadata(metadata));
+            event = intake.accept(
+                            List.of(new ImageUploaded(id, lotId, originals, key, etag, size, format.contentType())))
+                    .get(0);
         } finally {
             Files.deleteIfExists(original);
         }
@@ -145,16 +164,25 @@ class ImagesController {
         if (problem != null) {
             throw ApiException.invalid("imageId", problem);
         }
-        Manifest manifest = manifests.manifest(imageId)
+        Manifest manifest = manifests
+                .manifest(imageId)
                 .map(ManifestCodec::read)
-                .orElseThrow(() -> new ApiException(HttpStatus.NOT_FOUND, "Unknown image",
-                        "no image with imageId " + imageId + " was ever accepted", List.of()));
+                .orElseThrow(() -> new ApiException(
+                        HttpStatus.NOT_FOUND,
+                        "Unknown image",
+                        "no image with imageId " + imageId + " was ever accepted",
+                        List.of()));
         List<Variant> variants = manifest.variants().stream()
                 .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
                 .toList();
         Optional<Instant> stuckSince = stuck.since(manifest);
-        return ResponseEntity.ok(new Status(manifest.imageId(), manifest.status(), variants, manifest.blurhash(),
-                stuckSince.map(stuck::reason).orElseGet(() -> PublicReason.of(manifest.reason())), manifest.deletedAt(),
+        return ResponseEntity.ok(new Status(
+                manifest.imageId(),
+                manifest.status(),
+                variants,
+                manifest.blurhash(),
+                stuckSince.map(stuck::reason).orElseGet(() -> PublicReason.of(manifest.reason())),
+                manifest.deletedAt(),
                 stuckSince.isPresent() ? Boolean.TRUE : null));
     }
 

@@ -1,13 +1,10 @@
 package com.miniatura.ingest.http;
 
-import com.miniatura.common.event.TraceParent;
-import org.slf4j.MDC;
-
 import com.miniatura.common.config.MiniaturaSettings;
-import com.miniatura.common.event.ImageDeleted;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageEventData;
 import com.miniatura.common.event.ImageUploaded;
+import com.miniatura.common.event.TraceParent;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
@@ -27,6 +24,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.stereotype.Service;
 
 /**
@@ -51,8 +49,12 @@ class Intake {
     private final Clock clock = Clock.systemUTC();
     private static final Logger log = LoggerFactory.getLogger(Intake.class);
 
-    Intake(ObjectStore store, EventPublisher publisher, ExecutorService storageWriters,
-           MiniaturaSettings common, IngestSettings settings) {
+    Intake(
+            ObjectStore store,
+            EventPublisher publisher,
+            ExecutorService storageWriters,
+            MiniaturaSettings common,
+            IngestSettings settings) {
         this.manifests = new ManifestStore(store, common.storage());
         this.publisher = publisher;
         this.writers = storageWriters;
@@ -69,17 +71,19 @@ class Intake {
         // the request's log context (its traceId) follows each write onto the pool, with the image it is about
         Map<String, String> context = MDC.getCopyOfContextMap();
         List<CompletableFuture<Optional<byte[]>>> writes = events.stream()
-                .map(event -> CompletableFuture.supplyAsync(() -> {
-                    if (context != null) {
-                        MDC.setContextMap(context);
-                    }
-                    MDC.put(TraceParent.MDC_IMAGE_ID, event.data().imageId());
-                    try {
-                        return markAccepted(event);
-                    } finally {
-                        MDC.clear();
-                    }
-                }, writers))
+                .map(event -> CompletableFuture.supplyAsync(
+                        () -> {
+                            if (context != null) {
+                                MDC.setContextMap(context);
+                            }
+                            MDC.put(TraceParent.MDC_IMAGE_ID, event.data().imageId());
+                            try {
+                                return markAccepted(event);
+                            } finally {
+                                MDC.clear();
+                            }
+                        },
+                        writers))
                 .toList();
         List<Optional<byte[]>> previous;
         try {
@@ -104,12 +108,15 @@ class Intake {
         Manifest before = previous.map(Intake::readOrNull).orElse(null);
         Manifest status;
         if (event.data() instanceof ImageUploaded data) {
-            status = Manifest.pending(imageId,
+            status = Manifest.pending(
+                    imageId,
                     Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType()),
-                    event.id(), event.time());
+                    event.id(),
+                    event.time());
         } else {
             // The original to erase stays named until the worker has erased it.
-            status = Manifest.deleting(imageId, before == null ? null : before.source(), event.id(), event.time(), event.time());
+            status = Manifest.deleting(
+                    imageId, before == null ? null : before.source(), event.id(), event.time(), event.time());
         }
         manifests.putManifest(imageId, ManifestCodec.write(status.carryingDeletion(before)));
         if (event.data() instanceof ImageUploaded) {
@@ -159,8 +166,10 @@ class Intake {
                     markers.clear(events.get(i).data().imageId());
                 }
             } catch (RuntimeException e) {
-                log.warn("Could not restore the status of {} after a refused publish: {}",
-                        events.get(i).data().imageId(), e.getMessage());
+                log.warn(
+                        "Could not restore the status of {} after a refused publish: {}",
+                        events.get(i).data().imageId(),
+                        e.getMessage());
             } finally {
                 MDC.remove(TraceParent.MDC_IMAGE_ID);
             }

@@ -28,7 +28,9 @@ final class JsonBodies {
         for (int n; (n = in.read(buffer)) >= 0; ) {
             out.write(buffer, 0, n);
             if (out.size() > maxBytes) {
-                throw new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Request too large",
+                throw new ApiException(
+                        HttpStatus.CONTENT_TOO_LARGE,
+                        "Request too large",
                         "the body is larger than the limit of " + maxBytes + " bytes",
                         List.of(new FieldError("body", "is larger than " + maxBytes + " bytes")));
             }

@@ -47,8 +47,9 @@ final class MinioNotification {
             if (body.has("EventName")) {
                 errors.add(new FieldError("Records", "is required: a MinIO notification lists its events in Records"));
             } else {
-                errors.add(new FieldError("body", "is not a MinIO notification: expected {\"EventName\", \"Key\", "
-                        + "\"Records\": [...]}"));
+                errors.add(new FieldError(
+                        "body",
+                        "is not a MinIO notification: expected {\"EventName\", \"Key\", " + "\"Records\": [...]}"));
             }
             return List.of();
         }
@@ -87,7 +88,8 @@ final class MinioNotification {
         try {
             key = URLDecoder.decode(rawKey, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            errors.add(new FieldError(path + "s3.object.key", "is not URL-encoded as S3 sends keys: " + e.getMessage()));
+            errors.add(
+                    new FieldError(path + "s3.object.key", "is not URL-encoded as S3 sends keys: " + e.getMessage()));
             return null;
         }
         String keyProblem = EventValidator.keyProblem(key);

@@ -93,8 +93,10 @@ class NotificationsController {
     ResponseEntity<Result> minio(HttpServletRequest request) throws IOException {
         List<FieldError> errors = new ArrayList<>();
         List<MinioNotification.Change> changes = MinioNotification.parse(
-                JsonBodies.read(request, settings.maxBodyBytes(), "a MinIO notification {\"EventName\", \"Records\": [...]}"),
-                originals, errors);
+                JsonBodies.read(
+                        request, settings.maxBodyBytes(), "a MinIO notification {\"EventName\", \"Records\": [...]}"),
+                originals,
+                errors);
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
         }
@@ -121,7 +123,10 @@ class NotificationsController {
         if (!events.isEmpty()) {
             List<ImageEvent> sent = intake.accept(events);
             for (int i = 0; i < sent.size(); i++) {
-                published.add(new Published(sent.get(i).data().imageId(), sent.get(i).type(), sent.get(i).id(),
+                published.add(new Published(
+                        sent.get(i).data().imageId(),
+                        sent.get(i).type(),
+                        sent.get(i).id(),
                         keys.get(i)));
             }
         }
@@ -130,14 +135,13 @@ class NotificationsController {
     }
 
     private Optional<Manifest> manifest(String imageId) {
-        return manifests.manifest(imageId)
-                .flatMap(bytes -> {
-                    try {
-                        return Optional.of(ManifestCodec.read(bytes));
-                    } catch (RuntimeException e) {
-                        return Optional.empty(); // unreadable: act as if unknown
-                    }
-                });
+        return manifests.manifest(imageId).flatMap(bytes -> {
+            try {
+                return Optional.of(ManifestCodec.read(bytes));
+            } catch (RuntimeException e) {
+                return Optional.empty(); // unreadable: act as if unknown
+            }
+        });
     }
 
     /** An upload of the object as storage has it, unless there is none or its image needs none. */
@@ -151,12 +155,16 @@ class NotificationsController {
         String imageId = object.imageId(key);
         String idProblem = EventValidator.imageIdProblem(imageId);
         if (idProblem != null) {
-            return Verdict.skip(noImage(object.metadata(ObjectHead.IMAGE_ID).isPresent() ? "x-amz-meta-image-id" : "file name",
-                    imageId, idProblem));
+            return Verdict.skip(noImage(
+                    object.metadata(ObjectHead.IMAGE_ID).isPresent() ? "x-amz-meta-image-id" : "file name",
+                    imageId,
+                    idProblem));
         }
-        String lotId = object.metadata("lot-id").filter(lot -> EventValidator.imageIdProblem(lot) == null).orElse(null);
-        ImageUploaded upload = new ImageUploaded(imageId, lotId, originals, key, object.etag(), object.size(),
-                object.contentType());
+        String lotId = object.metadata("lot-id")
+                .filter(lot -> EventValidator.imageIdProblem(lot) == null)
+                .orElse(null);
+        ImageUploaded upload =
+                new ImageUploaded(imageId, lotId, originals, key, object.etag(), object.size(), object.contentType());
         if (!EventValidator.validate(upload, "").isEmpty()) { // a type S3 takes and events do not: the worker sniffs
             upload = new ImageUploaded(imageId, lotId, originals, key, object.etag(), object.size(), null);
         }
@@ -167,17 +175,24 @@ class NotificationsController {
         Manifest m = manifest.get();
         Manifest.Source source = m.source();
         boolean sameObject = source != null && originals.equals(source.bucket()) && key.equals(source.key());
-        if ((m.status().equals(Manifest.PENDING) || m.status().equals(Manifest.RENDERED)) && sameObject
-                && object.etag() != null && object.etag().equals(unquoted(source.etag()))) {
+        if ((m.status().equals(Manifest.PENDING) || m.status().equals(Manifest.RENDERED))
+                && sameObject
+                && object.etag() != null
+                && object.etag().equals(unquoted(source.etag()))) {
             return Verdict.skip("image " + imageId + " is already " + m.status() + " from this object");
         }
-        if (m.deletedAt() != null && (object.lastModified() == null || !object.lastModified().isAfter(m.deletedAt()))) {
+        if (m.deletedAt() != null
+                && (object.lastModified() == null || !object.lastModified().isAfter(m.deletedAt()))) {
             return Verdict.skip("the object was written before image " + imageId + " was deleted");
         }
-        if (source != null && !sameObject && !m.status().equals(Manifest.DELETED) && storage.isSourceBucket(source.bucket())
+        if (source != null
+                && !sameObject
+                && !m.status().equals(Manifest.DELETED)
+                && storage.isSourceBucket(source.bucket())
                 && object.lastModified() != null) {
             Optional<ObjectHead> current = store.head(source.bucket(), source.key());
-            if (current.isPresent() && current.get().lastModified() != null
+            if (current.isPresent()
+                    && current.get().lastModified() != null
                     && !current.get().lastModified().isBefore(object.lastModified())) {
                 return Verdict.skip("image " + imageId + " comes from a newer object");
             }

@@ -47,8 +47,12 @@ class ProblemHandler {
     /** A body read past its route's limit (the auth filter caps every write's body as it streams). */
     @ExceptionHandler(BodyTooLargeException.class)
     ResponseEntity<ProblemDetail> bodyTooLarge(BodyTooLargeException e) {
-        return problem(HttpStatus.CONTENT_TOO_LARGE, "Request too large", "body: " + e.getMessage(),
-                List.of(new FieldError("body", e.getMessage())), null);
+        return problem(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "Request too large",
+                "body: " + e.getMessage(),
+                List.of(new FieldError("body", e.getMessage())),
+                null);
     }
 
     @ExceptionHandler(MaxUploadSizeExceededException.class)
@@ -58,48 +62,74 @@ class ProblemHandler {
 
     static ApiException uploadTooLarge(long limit) {
         String message = "is larger than the limit of " + limit + " bytes";
-        return new ApiException(HttpStatus.CONTENT_TOO_LARGE, "Upload too large", "file: " + message,
+        return new ApiException(
+                HttpStatus.CONTENT_TOO_LARGE,
+                "Upload too large",
+                "file: " + message,
                 List.of(new FieldError("file", message)));
     }
 
     @ExceptionHandler(MissingServletRequestPartException.class)
     ResponseEntity<ProblemDetail> missingPart(MissingServletRequestPartException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getRequestPartName() + ": is required",
-                List.of(new FieldError(e.getRequestPartName(), "is required")), null);
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Invalid request",
+                e.getRequestPartName() + ": is required",
+                List.of(new FieldError(e.getRequestPartName(), "is required")),
+                null);
     }
 
     @ExceptionHandler(MissingServletRequestParameterException.class)
     ResponseEntity<ProblemDetail> missingParameter(MissingServletRequestParameterException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request", e.getParameterName() + ": is required",
-                List.of(new FieldError(e.getParameterName(), "is required")), null);
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Invalid request",
+                e.getParameterName() + ": is required",
+                List.of(new FieldError(e.getParameterName(), "is required")),
+                null);
     }
 
     @ExceptionHandler(MultipartException.class)
     ResponseEntity<ProblemDetail> multipart(MultipartException e) {
-        return problem(HttpStatus.BAD_REQUEST, "Invalid request",
+        return problem(
+                HttpStatus.BAD_REQUEST,
+                "Invalid request",
                 "the body must be multipart/form-data with a file part: " + e.getMessage(),
-                List.of(new FieldError("file", "is required")), null);
+                List.of(new FieldError("file", "is required")),
+                null);
     }
 
     @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
     ResponseEntity<ProblemDetail> mediaType(HttpMediaTypeNotSupportedException e) {
-        return problem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type",
-                "Content-Type " + e.getContentType() + " is not accepted here; supported: " + e.getSupportedMediaTypes(),
-                List.of(), null);
+        return problem(
+                HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+                "Unsupported media type",
+                "Content-Type " + e.getContentType() + " is not accepted here; supported: "
+                        + e.getSupportedMediaTypes(),
+                List.of(),
+                null);
     }
 
     @ExceptionHandler(BrokerUnavailableException.class)
     ResponseEntity<ProblemDetail> broker(BrokerUnavailableException e) {
         log.warn("Answering 503: {}", e.getMessage());
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Event broker unavailable",
-                e.getMessage() + "; nothing was accepted, retry later", List.of(), settings.retryAfter().toSeconds());
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "Event broker unavailable",
+                e.getMessage() + "; nothing was accepted, retry later",
+                List.of(),
+                settings.retryAfter().toSeconds());
     }
 
     @ExceptionHandler(StorageUnavailableException.class)
     ResponseEntity<ProblemDetail> storage(StorageUnavailableException e) {
         log.warn("Answering 503: {}", e.getMessage());
-        return problem(HttpStatus.SERVICE_UNAVAILABLE, "Object storage unavailable",
-                e.getMessage() + "; nothing was accepted, retry later", List.of(), settings.retryAfter().toSeconds());
+        return problem(
+                HttpStatus.SERVICE_UNAVAILABLE,
+                "Object storage unavailable",
+                e.getMessage() + "; nothing was accepted, retry later",
+                List.of(),
+                settings.retryAfter().toSeconds());
     }
 
     @ExceptionHandler(StorageRejectedException.class)
@@ -113,11 +143,14 @@ class ProblemHandler {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(status, detail);
         body.setTitle(title);
         if (!errors.isEmpty()) {
-            body.setProperty("errors", errors.stream()
-                    .map(e -> Map.of("field", e.field(), "message", e.message()))
-                    .toList());
+            body.setProperty(
+                    "errors",
+                    errors.stream()
+                            .map(e -> Map.of("field", e.field(), "message", e.message()))
+                            .toList());
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        ResponseEntity.BodyBuilder response =
+                ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON);
         if (retryAfterSeconds != null) {
             response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, retryAfterSeconds)));
         }

@@ -15,13 +15,19 @@ final class PublicReason {
 
     private static final List<Rewording> LEGACY = List.of(
             new Rewording(Pattern.compile("original not found: .*", Pattern.DOTALL), "original not found"),
-            new Rewording(Pattern.compile("original cannot be read: (?!storage refused to serve it$).*", Pattern.DOTALL),
+            new Rewording(
+                    Pattern.compile("original cannot be read: (?!storage refused to serve it$).*", Pattern.DOTALL),
                     "original cannot be read: storage refused to serve it"),
-            new Rewording(Pattern.compile("source too large: .+ has ((?:more than )?\\d+) bytes, over the limit of (\\d+)",
-                    Pattern.DOTALL), "source too large: the original has $1 bytes, over the limit of $2"),
-            new Rewording(Pattern.compile("unsupported format: not a recognised image \\(starts with [^)]*\\)"),
+            new Rewording(
+                    Pattern.compile(
+                            "source too large: .+ has ((?:more than )?\\d+) bytes, over the limit of (\\d+)",
+                            Pattern.DOTALL),
+                    "source too large: the original has $1 bytes, over the limit of $2"),
+            new Rewording(
+                    Pattern.compile("unsupported format: not a recognised image \\(starts with [^)]*\\)"),
                     "unsupported format: not a recognised image"),
-            new Rewording(Pattern.compile("unsupported format: ISO media file \\(brand .*\\), not an image", Pattern.DOTALL),
+            new Rewording(
+                    Pattern.compile("unsupported format: ISO media file \\(brand .*\\), not an image", Pattern.DOTALL),
                     "unsupported format: ISO media file, not an image"));
 
     private PublicReason() {}

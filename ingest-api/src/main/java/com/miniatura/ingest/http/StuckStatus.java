@@ -26,9 +26,12 @@ final class StuckStatus {
         if (!Manifest.PENDING.equals(manifest.status())) {
             return Optional.empty();
         }
-        Instant since = manifest.updatedAt() != null ? manifest.updatedAt()
+        Instant since = manifest.updatedAt() != null
+                ? manifest.updatedAt()
                 : manifest.attempt() != null ? manifest.attempt().startedAt() : null;
-        return since != null && since.plus(settings.after()).isBefore(clock.instant()) ? Optional.of(since) : Optional.empty();
+        return since != null && since.plus(settings.after()).isBefore(clock.instant())
+                ? Optional.of(since)
+                : Optional.empty();
     }
 
     /** What a stuck image's status says: since when, and what brings it back. */

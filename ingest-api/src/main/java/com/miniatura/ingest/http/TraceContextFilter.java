@@ -25,7 +25,8 @@ class TraceContextFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        String traceparent = TraceParent.valid(request.getHeader(TraceParent.HEADER)).orElseGet(TraceParent::create);
+        String traceparent =
+                TraceParent.valid(request.getHeader(TraceParent.HEADER)).orElseGet(TraceParent::create);
         MDC.put(TraceParent.MDC_TRACEPARENT, traceparent);
         MDC.put(TraceParent.MDC_TRACE_ID, TraceParent.traceId(traceparent));
         response.setHeader(TraceParent.HEADER, traceparent);

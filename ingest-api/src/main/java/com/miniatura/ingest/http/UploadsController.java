@@ -60,18 +60,29 @@ class UploadsController {
         this.storage = common.storage();
     }
 
-    record Upload(String imageId, String bucket, String key, String method, String url, Map<String, String> headers,
+    record Upload(
+            String imageId,
+            String bucket,
+            String key,
+            String method,
+            String url,
+            Map<String, String> headers,
             Instant expiresAt) {}
 
     @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.JSON)
     @PostMapping(path = "/v1/uploads", consumes = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Upload> presign(HttpServletRequest request) throws IOException {
-        JsonNode body = JsonBodies.read(request, settings.maxBodyBytes(),
+        JsonNode body = JsonBodies.read(
+                request,
+                settings.maxBodyBytes(),
                 "{\"contentType\": \"image/jpeg\", \"size\": <bytes>, \"imageId\": <optional>, \"lotId\": <optional>}");
         List<FieldError> errors = new ArrayList<>();
         for (String name : body.propertyNames()) {
             if (!FIELDS.contains(name)) {
-                errors.add(new FieldError(name, "is not a known field; expected " + FIELDS.stream().sorted().toList()));
+                errors.add(new FieldError(
+                        name,
+                        "is not a known field; expected "
+                                + FIELDS.stream().sorted().toList()));
             }
         }
         String imageId = string(body, "imageId", errors);
@@ -86,7 +97,9 @@ class UploadsController {
             errors.add(new FieldError("lotId", EventValidator.imageIdProblem(lotId)));
         }
         Optional<InputFormat> format = Optional.empty();
-        String accepted = Arrays.stream(InputFormat.values()).map(InputFormat::contentType).collect(Collectors.joining(", "));
+        String accepted = Arrays.stream(InputFormat.values())
+                .map(InputFormat::contentType)
+                .collect(Collectors.joining(", "));
         if (contentType == null) {
             if (!body.has("contentType")) {
                 errors.add(new FieldError("contentType", "is required: one of " + accepted));
@@ -95,8 +108,9 @@ class UploadsController {
             String type = contentType.trim();
             format = InputFormat.ofContentType(type);
             if (format.isEmpty()) {
-                errors.add(new FieldError("contentType", "must be one of " + accepted + " but was \""
-                        + type.replaceAll("\\p{Cntrl}", "?") + "\""));
+                errors.add(new FieldError(
+                        "contentType",
+                        "must be one of " + accepted + " but was \"" + type.replaceAll("\\p{Cntrl}", "?") + "\""));
             }
         }
         JsonNode size = body.get("size");
@@ -105,7 +119,8 @@ class UploadsController {
         } else if (!size.isIntegralNumber()) {
             errors.add(new FieldError("size", "must be a whole number of bytes"));
         } else if (size.asLong() < 1 || size.asLong() > settings.maxUploadBytes()) {
-            errors.add(new FieldError("size", "must be 1.." + settings.maxUploadBytes() + " bytes but was " + size.asLong()));
+            errors.add(new FieldError(
+                    "size", "must be 1.." + settings.maxUploadBytes() + " bytes but was " + size.asLong()));
         }
         if (!errors.isEmpty()) {
             throw ApiException.invalid(errors);
@@ -122,10 +137,24 @@ class UploadsController {
         }
         Instant now = clock.instant();
         URI endpoint = uploads.endpoint() != null ? uploads.endpoint() : URI.create(storage.endpoint());
-        URI url = PresignedPut.url(endpoint, storage.region(), storage.accessKey(), storage.secretKey(),
-                storage.originalsBucket(), key, headers, uploads.expiry(), now);
+        URI url = PresignedPut.url(
+                endpoint,
+                storage.region(),
+                storage.accessKey(),
+                storage.secretKey(),
+                storage.originalsBucket(),
+                key,
+                headers,
+                uploads.expiry(),
+                now);
         return ResponseEntity.created(URI.create("/v1/images/" + imageId))
-                .body(new Upload(imageId, storage.originalsBucket(), key, "PUT", url.toString(), headers,
+                .body(new Upload(
+                        imageId,
+                        storage.originalsBucket(),
+                        key,
+                        "PUT",
+                        url.toString(),
+                        headers,
                         now.plus(uploads.expiry())));
     }
 

@@ -1,15 +1,14 @@
 package com.miniatura.ingest.publish;
 
-import com.miniatura.common.event.TraceParent;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
-
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.EventCodec;
 import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.TraceParent;
 import com.miniatura.ingest.IngestSettings;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,9 +29,13 @@ public class EventPublisher {
     private final IngestSettings settings;
     private final MeterRegistry meters;
     private final io.micrometer.core.instrument.Timer publishTime;
-    private final Map<String, io.micrometer.core.instrument.Counter> published = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, io.micrometer.core.instrument.Counter> published =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
-    public EventPublisher(KafkaTemplate<String, byte[]> kafka, MiniaturaSettings common, IngestSettings settings,
+    public EventPublisher(
+            KafkaTemplate<String, byte[]> kafka,
+            MiniaturaSettings common,
+            IngestSettings settings,
             MeterRegistry meters) {
         this.kafka = kafka;
         this.topic = common.kafka().topic();
@@ -40,7 +43,8 @@ public class EventPublisher {
         this.meters = meters;
         this.publishTime = io.micrometer.core.instrument.Timer.builder("miniatura.publish")
                 .description("From sending a request's events to Kafka's acknowledgement of all of them (acks=all)")
-                .publishPercentileHistogram().register(meters);
+                .publishPercentileHistogram()
+                .register(meters);
     }
 
     /**
@@ -58,11 +62,13 @@ public class EventPublisher {
             for (ImageEvent event : events) {
                 ProducerRecord<String, byte[]> record =
                         new ProducerRecord<>(topic, event.data().imageId(), EventCodec.payload(event.data()));
-                EventCodec.headers(event).forEach((name, value) -> record.headers().add(name, value));
+                EventCodec.headers(event)
+                        .forEach((name, value) -> record.headers().add(name, value));
                 // the request's trace (TraceContextFilter), so the worker's log lines for this image carry it too
                 String traceparent = org.slf4j.MDC.get(TraceParent.MDC_TRACEPARENT);
                 if (traceparent != null) {
-                    record.headers().add(TraceParent.HEADER, traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    record.headers()
+                            .add(TraceParent.HEADER, traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 }
                 sends.add(kafka.send(record));
             }
@@ -72,7 +78,10 @@ public class EventPublisher {
             }
             publishTime.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
             for (ImageEvent event : events) {
-                published.computeIfAbsent(event.type(), type -> meters.counter("miniatura.events.published", "type", type)).increment();
+                published
+                        .computeIfAbsent(
+                                event.type(), type -> meters.counter("miniatura.events.published", "type", type))
+                        .increment();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -84,7 +93,9 @@ public class EventPublisher {
         } catch (TimeoutException e) {
             rejected();
             throw new BrokerUnavailableException(
-                    "Kafka did not acknowledge the events within " + settings.publishTimeout().toSeconds() + " s", e);
+                    "Kafka did not acknowledge the events within "
+                            + settings.publishTimeout().toSeconds() + " s",
+                    e);
         } catch (RuntimeException e) { // metadata wait (max.block.ms) and other synchronous send failures
             rejected();
             throw new BrokerUnavailableException("Kafka is unavailable: " + rootMessage(e), e);

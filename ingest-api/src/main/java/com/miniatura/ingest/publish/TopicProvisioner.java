@@ -1,7 +1,7 @@
 package com.miniatura.ingest.publish;
 
-import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.DeadLetterContract;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,7 +44,10 @@ public class TopicProvisioner implements SmartInitializingSingleton {
         // The bulk lane's pair as well, so its workers and the rerender command find them on a fresh setup.
         String topic = settings.kafka().topic();
         String bulk = settings.kafka().bulkTopic();
-        create(config, List.of(topic, DeadLetterContract.topicOf(topic), bulk, DeadLetterContract.topicOf(bulk)), settings.kafka().partitions());
+        create(
+                config,
+                List.of(topic, DeadLetterContract.topicOf(topic), bulk, DeadLetterContract.topicOf(bulk)),
+                settings.kafka().partitions());
     }
 
     /**
@@ -64,12 +67,17 @@ public class TopicProvisioner implements SmartInitializingSingleton {
                     continue;
                 }
                 try {
-                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1))).all().get(15, TimeUnit.SECONDS);
+                    admin.createTopics(List.of(new NewTopic(topic, partitions, (short) -1)))
+                            .all()
+                            .get(15, TimeUnit.SECONDS);
                     log.info("Created topic {} with {} partitions", topic, partitions);
                     created.add(topic);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        log.warn("Could not create topic {}: {}", topic, e.getCause().toString());
+                        log.warn(
+                                "Could not create topic {}: {}",
+                                topic,
+                                e.getCause().toString());
                     }
                 }
             }

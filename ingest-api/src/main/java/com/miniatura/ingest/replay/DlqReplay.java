@@ -81,9 +81,10 @@ public final class DlqReplay {
         Map<String, Long> byError = new TreeMap<>();
         List<Future<RecordMetadata>> sent = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
-                     new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-             KafkaProducer<byte[], byte[]> producer = options.dryRun() ? null
-                     : new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
+                        new KafkaConsumer<>(consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> producer = options.dryRun()
+                        ? null
+                        : new KafkaProducer<>(producerConfig, new ByteArraySerializer(), new ByteArraySerializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             List<PartitionInfo> infos = consumer.partitionsFor(dlq, Duration.ofSeconds(30));
             if (infos == null || infos.isEmpty()) {
@@ -112,8 +113,8 @@ public final class DlqReplay {
                         skipped++;
                         out.println(skip.get());
                     } else if (producer != null) {
-                        sent.add(producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(),
-                                originalHeaders(record))));
+                        sent.add(producer.send(new ProducerRecord<>(
+                                topic, null, record.key(), record.value(), originalHeaders(record))));
                     }
                 }
             }
@@ -125,9 +126,14 @@ public final class DlqReplay {
             }
         }
         Result result = new Result(read, matching, sent.size(), skipped, byError);
-        out.printf("Dead letters read from %s: %d; matching %s: %d; %s; old deletions skipped: %d%n", dlq, read,
-                options.describe(), matching,
-                options.dryRun() ? "dry run, nothing published" : "replayed to " + topic + ": " + sent.size(), skipped);
+        out.printf(
+                "Dead letters read from %s: %d; matching %s: %d; %s; old deletions skipped: %d%n",
+                dlq,
+                read,
+                options.describe(),
+                matching,
+                options.dryRun() ? "dry run, nothing published" : "replayed to " + topic + ": " + sent.size(),
+                skipped);
         byError.forEach((error, count) -> out.printf("  %6d  %s%n", count, error));
         return result;
     }

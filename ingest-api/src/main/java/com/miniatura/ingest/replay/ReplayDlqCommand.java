@@ -41,28 +41,52 @@ public class ReplayDlqCommand {
     static final String USAGE = "usage: replay-dlq [--reason=TEXT] [--error-class=NAME] [--limit=N] [--dry-run]";
 
     /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
-    @Command(name = NAME, synopsisHeading = "", customSynopsis = USAGE, descriptionHeading = "%n",
-            description = {"Re-publishes dead letters after a fix. Any --spring.kafka...= or --miniatura.storage...=",
-                    "argument is a configuration property. Exit status: 0 done, 1 Kafka or storage failed, 2 bad",
-                    "arguments or configuration."},
-            optionListHeading = "%nOptions:%n", sortOptions = false)
+    @Command(
+            name = NAME,
+            synopsisHeading = "",
+            customSynopsis = USAGE,
+            descriptionHeading = "%n",
+            description = {
+                "Re-publishes dead letters after a fix. Any --spring.kafka...= or --miniatura.storage...=",
+                "argument is a configuration property. Exit status: 0 done, 1 Kafka or storage failed, 2 bad",
+                "arguments or configuration."
+            },
+            optionListHeading = "%nOptions:%n",
+            sortOptions = false)
     static final class Flags {
-        @Option(names = "--reason", paramLabel = "TEXT", description = "Only dead letters whose reason contains TEXT (any case)")
+        @Option(
+                names = "--reason",
+                paramLabel = "TEXT",
+                description = "Only dead letters whose reason contains TEXT (any case)")
         String reason;
+
         @Option(names = "--error-class", paramLabel = "NAME", description = "Only dead letters of this error class")
         String errorClass;
+
         @Option(names = "--limit", paramLabel = "N", description = "Replay at most N")
         Long limit;
-        @Option(names = "--dry-run", arity = "0..1", paramLabel = "true|false", description = "Only count and show them")
+
+        @Option(
+                names = "--dry-run",
+                arity = "0..1",
+                paramLabel = "true|false",
+                description = "Only count and show them")
         boolean dryRun;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help")
+
+        @Option(
+                names = {"-h", "--help"},
+                usageHelp = true,
+                description = "Show this help")
         boolean help;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Flags flags = new Flags();
-        CommandArguments parsed = CommandArguments.read(flags, args,
-                name -> name.equals("--limit") ? "--limit: expected a positive number but was absent"
+        CommandArguments parsed = CommandArguments.read(
+                flags,
+                args,
+                name -> name.equals("--limit")
+                        ? "--limit: expected a positive number but was absent"
                         : name + ": expected " + name + "=VALUE",
                 option -> option.longestName().equals("--limit") ? "a positive number" : "true or false (or no value)");
         if (parsed.help()) {
@@ -76,7 +100,8 @@ public class ReplayDlqCommand {
             problems.add("--limit: expected a positive number but was \"" + flags.limit + "\"");
         }
         for (String text : List.of("--reason", "--error-class")) {
-            if (parsed.result().hasMatchedOption(text) && parsed.result().matchedOptionValue(text, "").isEmpty()) {
+            if (parsed.result().hasMatchedOption(text)
+                    && parsed.result().matchedOptionValue(text, "").isEmpty()) {
                 problems.add(text + ": expected " + text + "=VALUE");
             }
         }
@@ -85,19 +110,26 @@ public class ReplayDlqCommand {
             err.println(USAGE);
             return 2;
         }
-        ReplayOptions options = new ReplayOptions(flags.reason, flags.errorClass, flags.dryRun,
-                flags.limit == null ? Long.MAX_VALUE : flags.limit);
+        ReplayOptions options = new ReplayOptions(
+                flags.reason, flags.errorClass, flags.dryRun, flags.limit == null ? Long.MAX_VALUE : flags.limit);
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayDlqCommand.class)
-                .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
                 .run(springArgs.toArray(String[]::new))) {
             ConfigurableEnvironment env = context.getEnvironment();
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
-                    .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
-            kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.getRequiredProperty("spring.kafka.bootstrap-servers"));
+                    .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
+                    .orElse(Map.of()));
+            kafka.put(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    env.getRequiredProperty("spring.kafka.bootstrap-servers"));
             Problems config = new Problems();
-            StorageSettings storage = StorageSettings.from(new ConfigurationReader(env).readFlat(StorageSettings.PREFIX), config);
+            StorageSettings storage =
+                    StorageSettings.from(new ConfigurationReader(env).readFlat(StorageSettings.PREFIX), config);
             config.throwIfAny();
-            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), new MinioObjectStore(storage), out).run(options);
+            new DlqReplay(kafka, env.getRequiredProperty("miniatura.kafka.topic"), new MinioObjectStore(storage), out)
+                    .run(options);
             return 0;
         } catch (InvalidConfigurationException e) {
             err.println("replay-dlq: " + e.getMessage());

@@ -15,12 +15,14 @@ import java.util.Locale;
 public record ReplayOptions(String reasonContains, String errorClass, boolean dryRun, long limit) {
 
     boolean matches(String actualClass, String reason) {
-        if (errorClass != null && (actualClass == null
-                || !(actualClass.equals(errorClass) || actualClass.endsWith("." + errorClass)))) {
+        if (errorClass != null
+                && (actualClass == null
+                        || !(actualClass.equals(errorClass) || actualClass.endsWith("." + errorClass)))) {
             return false;
         }
-        return reasonContains == null || (reason != null
-                && reason.toLowerCase(Locale.ROOT).contains(reasonContains.toLowerCase(Locale.ROOT)));
+        return reasonContains == null
+                || (reason != null
+                        && reason.toLowerCase(Locale.ROOT).contains(reasonContains.toLowerCase(Locale.ROOT)));
     }
 
     String describe() {

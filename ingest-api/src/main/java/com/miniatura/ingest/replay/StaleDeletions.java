@@ -67,9 +67,10 @@ final class StaleDeletions {
         }
         String imageId = event.data().imageId();
         Manifest manifest = manifest(imageId).orElse(null);
-        return Reupload.after(requested, manifest, store, store.settings()).map(upload -> "skipped image.deleted " + imageId
-                + " (" + (event.time() != null ? "ce_time " + requested : "no ce_time, published " + requested)
-                + "): the image was uploaded again " + upload.when());
+        return Reupload.after(requested, manifest, store, store.settings())
+                .map(upload -> "skipped image.deleted " + imageId
+                        + " (" + (event.time() != null ? "ce_time " + requested : "no ce_time, published " + requested)
+                        + "): the image was uploaded again " + upload.when());
     }
 
     /**

@@ -65,23 +65,33 @@ final class BucketShards {
         void object(ObjectStore.Listed object) throws Exception;
 
         /** The range is listed to its end (not called when halted): finish what is in hand. */
-        default void end() throws Exception {
-        }
+        default void end() throws Exception {}
     }
 
     /** Key ranges fitted to the bucket's keys ({@link Keys#discover}), probing with one-key listings. */
     List<Checkpoint.Shard> discover(int shards, int parallelism) throws Exception {
         long started = System.nanoTime();
         AtomicInteger probes = new AtomicInteger();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, parallelism)), daemon("rerender-probe"));
+        ExecutorService pool =
+                Executors.newFixedThreadPool(Math.max(1, Math.min(16, parallelism)), daemon("rerender-probe"));
         try {
-            List<String[]> ranges = Keys.discover(after -> {
-                probes.incrementAndGet();
-                return retry.call(() -> store.firstKey(bucket, prefix, after));
-            }, prefix, shards, pool);
-            log.info("Listing {} in {} key ranges, found with {} one-key listings in {} ms", bucket, ranges.size(),
-                    probes.get(), (System.nanoTime() - started) / 1_000_000);
-            return ranges.stream().map(r -> new Checkpoint.Shard(r[0], r[1], null, false)).toList();
+            List<String[]> ranges = Keys.discover(
+                    after -> {
+                        probes.incrementAndGet();
+                        return retry.call(() -> store.firstKey(bucket, prefix, after));
+                    },
+                    prefix,
+                    shards,
+                    pool);
+            log.info(
+                    "Listing {} in {} key ranges, found with {} one-key listings in {} ms",
+                    bucket,
+                    ranges.size(),
+                    probes.get(),
+                    (System.nanoTime() - started) / 1_000_000);
+            return ranges.stream()
+                    .map(r -> new Checkpoint.Shard(r[0], r[1], null, false))
+                    .toList();
         } finally {
             pool.shutdownNow();
         }
@@ -91,8 +101,14 @@ final class BucketShards {
      * Lists every range not done yet, {@code parallelism} at a time, each through a new {@link Pass} per attempt; the
      * first range that fails is given to {@code fail} (which should halt the others).
      */
-    void listAll(ShardState[] shards, int parallelism, boolean withMetadata, Function<ShardState, Pass> passes,
-            Consumer<Exception> fail, String threads) throws InterruptedException {
+    void listAll(
+            ShardState[] shards,
+            int parallelism,
+            boolean withMetadata,
+            Function<ShardState, Pass> passes,
+            Consumer<Exception> fail,
+            String threads)
+            throws InterruptedException {
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallelism), daemon(threads));
         try {
             List<Future<?>> tasks = new ArrayList<>();
@@ -136,7 +152,11 @@ final class BucketShards {
                 }
             } catch (StorageUnavailableException e) {
                 // what this attempt handled but did not record is handled again from the position
-                log.warn("Listing {} after {} failed ({}); retrying in {} ms", bucket, shard.after, e.getMessage(),
+                log.warn(
+                        "Listing {} after {} failed ({}); retrying in {} ms",
+                        bucket,
+                        shard.after,
+                        e.getMessage(),
                         attempts.backoffMillis());
                 attempts.failed(e);
             }

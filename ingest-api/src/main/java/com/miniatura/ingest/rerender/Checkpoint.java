@@ -30,8 +30,15 @@ import tools.jackson.databind.json.JsonMapper;
  * @param lines       for a key file: how many lines are handled
  * @param counts      what happened so far, by counter name (see {@link Rerender} and {@link Prune})
  */
-record Checkpoint(String run, String fingerprint, Instant startedAt, Instant updatedAt, Instant completedAt,
-        List<Shard> shards, long lines, Map<String, Long> counts) {
+record Checkpoint(
+        String run,
+        String fingerprint,
+        Instant startedAt,
+        Instant updatedAt,
+        Instant completedAt,
+        List<Shard> shards,
+        long lines,
+        Map<String, Long> counts) {
     static final String PREFIX = StorageLayout.CHECKPOINT_PREFIX;
     private static final JsonMapper JSON = JsonMapper.builder()
             .changeDefaultPropertyInclusion(incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
@@ -60,8 +67,10 @@ record Checkpoint(String run, String fingerprint, Instant startedAt, Instant upd
         try {
             return JSON.readValue(object.bytes(), Checkpoint.class);
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("checkpoint " + where + " is unreadable (" + e.getMessage()
-                    + "): pass --restart to start the run over", e);
+            throw new IllegalArgumentException(
+                    "checkpoint " + where + " is unreadable (" + e.getMessage()
+                            + "): pass --restart to start the run over",
+                    e);
         }
     }
 

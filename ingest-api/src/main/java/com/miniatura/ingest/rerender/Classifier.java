@@ -2,13 +2,13 @@ package com.miniatura.ingest.rerender;
 
 import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.storage.Freshness;
+import com.miniatura.common.storage.Freshness.Verdict;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.rerender.RunStats.Count;
-import com.miniatura.common.storage.Freshness;
-import com.miniatura.common.storage.Freshness.Verdict;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,8 +28,15 @@ final class Classifier {
     private final Retry retry;
     private final RunStats stats;
 
-    Classifier(ObjectStore store, ManifestStore manifests, String bucket, VariantCatalog catalog, List<VariantSpec> wanted,
-            Clock clock, Retry retry, RunStats stats) {
+    Classifier(
+            ObjectStore store,
+            ManifestStore manifests,
+            String bucket,
+            VariantCatalog catalog,
+            List<VariantSpec> wanted,
+            Clock clock,
+            Retry retry,
+            RunStats stats) {
         this.store = store;
         this.manifests = manifests;
         this.bucket = bucket;
@@ -58,8 +65,8 @@ final class Classifier {
             }
             manifest.variants().forEach(stats::seen);
         }
-        Freshness.Result result = Freshness.of(manifest, bucket, key, etag, lastModified, catalog.variants(), wanted,
-                clock.instant());
+        Freshness.Result result =
+                Freshness.of(manifest, bucket, key, etag, lastModified, catalog.variants(), wanted, clock.instant());
         if (result.verdict() == Verdict.UP_TO_DATE && etag == null) {
             // a key file gives no ETag: ask storage whether the original is still the one rendered
             Optional<String> now = retry.call(() -> store.etag(bucket, key));

@@ -66,7 +66,8 @@ final class KeyFile {
         TreeMap<Long, Long> finished = new TreeMap<>(); // batch start line → its end line, done but not yet contiguous
         List<Future<?>> pending = new ArrayList<>();
         try (InputStream raw = Files.newInputStream(file);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(new Counting(raw, bytesRead), StandardCharsets.UTF_8), 1 << 16)) {
+                BufferedReader reader = new BufferedReader(
+                        new InputStreamReader(new Counting(raw, bytesRead), StandardCharsets.UTF_8), 1 << 16)) {
             long lineNo = 0;
             List<String> batch = new ArrayList<>(BATCH);
             long batchStart = 0;
@@ -93,8 +94,17 @@ final class KeyFile {
         }
     }
 
-    private void submit(ExecutorService pool, Semaphore inHand, TreeMap<Long, Long> finished, List<Future<?>> pending,
-            List<String> lines, long from, long to, BooleanSupplier halted, LineHandler handler) throws InterruptedException {
+    private void submit(
+            ExecutorService pool,
+            Semaphore inHand,
+            TreeMap<Long, Long> finished,
+            List<Future<?>> pending,
+            List<String> lines,
+            long from,
+            long to,
+            BooleanSupplier halted,
+            LineHandler handler)
+            throws InterruptedException {
         inHand.acquire();
         pending.removeIf(Future::isDone);
         pending.add(pool.submit(() -> {

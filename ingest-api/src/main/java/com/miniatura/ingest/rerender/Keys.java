@@ -16,8 +16,7 @@ import java.util.concurrent.Future;
  * compared with {@link #compare}.
  */
 final class Keys {
-    private Keys() {
-    }
+    private Keys() {}
 
     /** Compares keys in S3's listing order (code points, i.e. UTF-8 bytes). */
     static int compare(String a, String b) {

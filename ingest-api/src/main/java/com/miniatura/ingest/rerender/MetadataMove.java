@@ -12,8 +12,6 @@ import com.miniatura.ingest.rerender.BucketShards.ShardState;
 import java.io.PrintStream;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -60,7 +58,13 @@ final class MetadataMove {
     private volatile boolean stopping;
     private volatile Exception failure;
 
-    MetadataMove(ObjectStore store, StorageSettings storage, boolean dryRun, double rate, int parallelism, int shards,
+    MetadataMove(
+            ObjectStore store,
+            StorageSettings storage,
+            boolean dryRun,
+            double rate,
+            int parallelism,
+            int shards,
             PrintStream out) {
         this.store = store;
         this.thumbnails = storage.thumbnailsBucket();
@@ -84,24 +88,46 @@ final class MetadataMove {
             return key.endsWith(".json") && key.indexOf('/', Checkpoint.PREFIX.length()) < 0;
         }
         String suffix = "/" + StorageLayout.MANIFEST_FILE;
-        return key.endsWith(suffix) && key.indexOf('/') == key.length() - suffix.length() && key.length() > suffix.length();
+        return key.endsWith(suffix)
+                && key.indexOf('/') == key.length() - suffix.length()
+                && key.length() > suffix.length();
     }
 
     Rerender.Outcome execute() throws Exception {
-        out.printf("rerender: %smove-metadata: manifests and checkpoints from bucket %s to bucket %s%s%n",
-                dryRun ? "dry run of " : "", thumbnails, metadata,
+        out.printf(
+                "rerender: %smove-metadata: manifests and checkpoints from bucket %s to bucket %s%s%n",
+                dryRun ? "dry run of " : "",
+                thumbnails,
+                metadata,
                 rate != null && !dryRun ? ", at most " + (long) perSecond + " objects/s" : "");
         long started = System.nanoTime();
-        ScheduledExecutorService progress = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("move-metadata-progress"));
-        progress.scheduleWithFixedDelay(() -> out.printf(Locale.ROOT, "rerender: move-metadata: %,d listed, %,d found, %,d moved%n",
-                listed.sum(), manifests.sum() + checkpoints.sum(), moved.sum()), 10, 10, TimeUnit.SECONDS);
+        ScheduledExecutorService progress =
+                Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("move-metadata-progress"));
+        progress.scheduleWithFixedDelay(
+                () -> out.printf(
+                        Locale.ROOT,
+                        "rerender: move-metadata: %,d listed, %,d found, %,d moved%n",
+                        listed.sum(),
+                        manifests.sum() + checkpoints.sum(),
+                        moved.sum()),
+                10,
+                10,
+                TimeUnit.SECONDS);
         try {
             BucketShards listing = new BucketShards(store, thumbnails, null, retry, () -> this.stopping);
-            ShardState[] ranges = listing.discover(shards, parallelism).stream().map(ShardState::new).toArray(ShardState[]::new);
-            listing.listAll(ranges, parallelism, false, range -> object -> {
-                handle(object);
-                range.after = object.key();
-            }, this::fail, "move-metadata");
+            ShardState[] ranges = listing.discover(shards, parallelism).stream()
+                    .map(ShardState::new)
+                    .toArray(ShardState[]::new);
+            listing.listAll(
+                    ranges,
+                    parallelism,
+                    false,
+                    range -> object -> {
+                        handle(object);
+                        range.after = object.key();
+                    },
+                    this::fail,
+                    "move-metadata");
         } finally {
             progress.shutdownNow();
         }
@@ -129,7 +155,8 @@ final class MetadataMove {
         }
         Optional<ObjectHead> current = retry.call(() -> store.head(metadata, key));
         if (current.isPresent() && !olderThan(current.get().lastModified(), object.lastModified())) {
-            retry.call(() -> remove(thumbnails, key)); // the metadata bucket's was written since: the public one is stale
+            retry.call(
+                    () -> remove(thumbnails, key)); // the metadata bucket's was written since: the public one is stale
             kept.increment();
             return;
         }
@@ -148,8 +175,12 @@ final class MetadataMove {
             vanished.increment();
             return;
         }
-        retry.call(() -> store.put(metadata, key, document.get().bytes(), PutOptions.of("application/json")
-                .withCacheControl(key.startsWith(Checkpoint.PREFIX) ? "no-store" : "no-cache")));
+        retry.call(() -> store.put(
+                metadata,
+                key,
+                document.get().bytes(),
+                PutOptions.of("application/json")
+                        .withCacheControl(key.startsWith(Checkpoint.PREFIX) ? "no-store" : "no-cache")));
         retry.call(() -> remove(thumbnails, key));
         moved.increment();
     }
@@ -159,7 +190,8 @@ final class MetadataMove {
      * {@code legacy}: only then is it replaced. Compared to the second (a HEAD's resolution); unknown times keep it.
      */
     static boolean olderThan(Instant current, Instant legacy) {
-        return current != null && legacy != null
+        return current != null
+                && legacy != null
                 && current.truncatedTo(ChronoUnit.SECONDS).isBefore(legacy.truncatedTo(ChronoUnit.SECONDS));
     }
 
@@ -170,25 +202,38 @@ final class MetadataMove {
 
     private String report(double seconds, boolean completed) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "rerender: move-metadata %s in %.1f s%s%n",
-                completed ? "completed" : "stopped (run it again to continue: what is moved is no longer listed)", seconds,
+        b.append(String.format(
+                Locale.ROOT,
+                "rerender: move-metadata %s in %.1f s%s%n",
+                completed ? "completed" : "stopped (run it again to continue: what is moved is no longer listed)",
+                seconds,
                 dryRun ? " - dry run, nothing moved" : ""));
         b.append(String.format(Locale.ROOT, "  listed          %,d objects of bucket %s%n", listed.sum(), thumbnails));
         long found = manifests.sum() + checkpoints.sum();
-        b.append(String.format(Locale.ROOT, "  %-15s %,d %s and %,d %s, %s%n", dryRun ? "would move" : "found",
-                manifests.sum(), manifests.sum() == 1 ? "manifest" : "manifests", checkpoints.sum(),
-                checkpoints.sum() == 1 ? "checkpoint" : "checkpoints", Report.bytes(bytes.sum())));
+        b.append(String.format(
+                Locale.ROOT,
+                "  %-15s %,d %s and %,d %s, %s%n",
+                dryRun ? "would move" : "found",
+                manifests.sum(),
+                manifests.sum() == 1 ? "manifest" : "manifests",
+                checkpoints.sum(),
+                checkpoints.sum() == 1 ? "checkpoint" : "checkpoints",
+                Report.bytes(bytes.sum())));
         if (!dryRun) {
             b.append(String.format(Locale.ROOT, "  moved           %,d to bucket %s%n", moved.sum(), metadata));
             if (kept.sum() > 0) {
-                b.append(String.format(Locale.ROOT, "  kept            %,d newer in bucket %s (their public copies removed)%n",
-                        kept.sum(), metadata));
+                b.append(String.format(
+                        Locale.ROOT,
+                        "  kept            %,d newer in bucket %s (their public copies removed)%n",
+                        kept.sum(),
+                        metadata));
             }
             if (vanished.sum() > 0) {
                 b.append(String.format(Locale.ROOT, "  gone            %,d since listed%n", vanished.sum()));
             }
             if (skipped.sum() > 0) {
-                b.append(String.format(Locale.ROOT, "  left            %,d too large to be documents%n", skipped.sum()));
+                b.append(
+                        String.format(Locale.ROOT, "  left            %,d too large to be documents%n", skipped.sum()));
             }
             if (found == 0) {
                 b.append("  nothing left in bucket ").append(thumbnails).append(" to move\n");

@@ -12,7 +12,9 @@ final class Pacer {
 
     private Pacer(double perSecond) {
         Duration interval = Duration.ofNanos(Math.max(1, (long) (1e9 / perSecond)));
-        this.bucket = Bucket.builder().addLimit(limit -> limit.capacity(1).refillGreedy(1, interval)).build();
+        this.bucket = Bucket.builder()
+                .addLimit(limit -> limit.capacity(1).refillGreedy(1, interval))
+                .build();
     }
 
     /** A pacer for {@code perSecond} (> 0), or {@code null} for no limit (0). */

@@ -1,7 +1,7 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.RunStats.Count;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -35,7 +35,9 @@ final class Progress {
     Progress(RunStats stats, ProgressStyle style, PrintStream out) {
         this.stats = stats;
         this.out = out;
-        ProgressStyle chosen = style == ProgressStyle.AUTO ? (System.console() != null ? ProgressStyle.BAR : ProgressStyle.LOG) : style;
+        ProgressStyle chosen = style == ProgressStyle.AUTO
+                ? (System.console() != null ? ProgressStyle.BAR : ProgressStyle.LOG)
+                : style;
         this.bar = chosen == ProgressStyle.BAR;
         this.enabled = chosen != ProgressStyle.NONE;
     }
@@ -64,7 +66,10 @@ final class Progress {
     }
 
     private void show(boolean last) {
-        String line = line(stats.fraction(), stats.count(Count.LISTED), stats.count(Count.PUBLISHED),
+        String line = line(
+                stats.fraction(),
+                stats.count(Count.LISTED),
+                stats.count(Count.PUBLISHED),
                 (System.nanoTime() - startNanos) / 1e9);
         if (bar) {
             terminal.print("\r" + line + (last ? "\n" : ""));
@@ -80,11 +85,25 @@ final class Progress {
         String eta = eta(fraction, seconds);
         if (bar) {
             int filled = (int) Math.round(fraction * WIDTH);
-            return String.format(Locale.ROOT, "rerender [%s%s] %3d%%  %,d listed  %,d published  %,.0f/s  ETA %s",
-                    "#".repeat(filled), ".".repeat(WIDTH - filled), (int) (fraction * 100), listed, published, rate, eta);
+            return String.format(
+                    Locale.ROOT,
+                    "rerender [%s%s] %3d%%  %,d listed  %,d published  %,.0f/s  ETA %s",
+                    "#".repeat(filled),
+                    ".".repeat(WIDTH - filled),
+                    (int) (fraction * 100),
+                    listed,
+                    published,
+                    rate,
+                    eta);
         }
-        return String.format(Locale.ROOT, "%d%% - %,d listed, %,d published, %,.0f events/s, ETA %s",
-                (int) (fraction * 100), listed, published, rate, eta);
+        return String.format(
+                Locale.ROOT,
+                "%d%% - %,d listed, %,d published, %,.0f events/s, ETA %s",
+                (int) (fraction * 100),
+                listed,
+                published,
+                rate,
+                eta);
     }
 
     /** Time left at the pace of this process so far (a resumed run does not count what came before it). */

@@ -19,11 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,19 +72,27 @@ final class Prune {
     private final String bucket;
     /** The current catalog's file names ({@code s150.jpg}): the keys {@code {imageId}/<one of them>} renders write. */
     private final Set<String> catalogFiles;
+
     private final Pacer rate;
     private final int batchSize;
 
     private final PruneStats stats = new PruneStats();
     /** Positions and counts move together under this lock, and a checkpoint takes both under it. */
     private final Object positions = new Object();
+
     private final Object saving = new Object();
     private volatile ShardState[] shards = new ShardState[0];
     private volatile Exception failure;
     private Instant cutoff;
     private Instant startedAt;
 
-    Prune(Rerender host, ObjectStore store, VariantCatalog catalog, RerenderOptions options, PrintStream out, Clock clock) {
+    Prune(
+            Rerender host,
+            ObjectStore store,
+            VariantCatalog catalog,
+            RerenderOptions options,
+            PrintStream out,
+            Clock clock) {
         this.host = host;
         this.store = store;
         this.options = options;
@@ -94,7 +100,8 @@ final class Prune {
         this.out = out;
         this.clock = clock;
         this.bucket = options.bucket();
-        this.catalogFiles = catalog.variants().stream().map(spec -> spec.name() + "." + spec.format().extension())
+        this.catalogFiles = catalog.variants().stream()
+                .map(spec -> spec.name() + "." + spec.format().extension())
                 .collect(Collectors.toUnmodifiableSet());
         this.rate = Pacer.of(options.rate());
         this.batchSize = options.rate() > 0 ? (int) Math.max(1, Math.min(BATCH, options.rate())) : BATCH;
@@ -102,10 +109,12 @@ final class Prune {
 
     Outcome execute() throws Exception {
         String run = host.run();
-        Checkpoint checkpoint = options.dryRun() ? null
+        Checkpoint checkpoint = options.dryRun()
+                ? null
                 : host.identity().resumable(host.checkpoints(), host.retry(), options.restart());
         if (checkpoint != null && checkpoint.completedAt() != null) {
-            out.printf("rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
+            out.printf(
+                    "rerender: prune run %s already completed at %s (%,d deleted); --restart runs it again%n",
                     run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.DELETED.key, 0L));
             return Outcome.ALREADY_COMPLETED;
         }
@@ -114,15 +123,23 @@ final class Prune {
         startedAt = checkpoint != null ? checkpoint.startedAt() : now;
         if (checkpoint != null) {
             stats.restore(checkpoint.counts());
-            out.printf("rerender: resuming prune run %s from its checkpoint of %s (%,d deleted so far)%n", run,
-                    checkpoint.updatedAt(), stats.count(Count.DELETED));
+            out.printf(
+                    "rerender: resuming prune run %s from its checkpoint of %s (%,d deleted so far)%n",
+                    run, checkpoint.updatedAt(), stats.count(Count.DELETED));
         } else {
-            out.printf("rerender: %sprune run %s: bucket %s%s, objects stored before %s (--prune-min-age %s)%s%n",
-                    options.dryRun() ? "dry " : "", run, bucket,
-                    options.prefix() == null ? "" : " under \"" + options.prefix() + "\"", cutoff, PruneStats.age(pruning.minAge()),
+            out.printf(
+                    "rerender: %sprune run %s: bucket %s%s, objects stored before %s (--prune-min-age %s)%s%n",
+                    options.dryRun() ? "dry " : "",
+                    run,
+                    bucket,
+                    options.prefix() == null ? "" : " under \"" + options.prefix() + "\"",
+                    cutoff,
+                    PruneStats.age(pruning.minAge()),
                     options.rate() > 0 ? ", at most " + (long) options.rate() + " deletions/s" : "");
         }
-        List<Checkpoint.Shard> ranges = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
+        List<Checkpoint.Shard> ranges = checkpoint != null
+                        && checkpoint.shards() != null
+                        && !checkpoint.shards().isEmpty()
                 ? checkpoint.shards()
                 : imageAligned(host.discoverShards());
         shards = ranges.stream().map(ShardState::new).toArray(ShardState[]::new);
@@ -130,17 +147,26 @@ final class Prune {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("prune-timer"));
         if (!options.dryRun()) {
             long every = options.checkpointEvery().toMillis();
-            timer.scheduleWithFixedDelay(() -> {
-                try {
-                    saveCheckpoint(false);
-                } catch (Exception e) {
-                    fail(e);
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            saveCheckpoint(false);
+                        } catch (Exception e) {
+                            fail(e);
+                        }
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
         if (options.progress() != ProgressStyle.NONE) {
             long every = Progress.LOG_EVERY.toMillis();
-            timer.scheduleAtFixedRate(() -> out.println("rerender: " + stats.progressLine(BucketShards.fraction(options.prefix(), shards))), every, every, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(
+                    () -> out.println(
+                            "rerender: " + stats.progressLine(BucketShards.fraction(options.prefix(), shards))),
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
         try {
             listBucket();
@@ -162,15 +188,16 @@ final class Prune {
         if (failure != null) {
             throw failure;
         }
-        out.print(stats.report(host.run(), options.dryRun(), pruning.minAge(), (System.nanoTime() - started) / 1e9, completed));
+        out.print(stats.report(
+                host.run(), options.dryRun(), pruning.minAge(), (System.nanoTime() - started) / 1e9, completed));
         return completed ? Outcome.COMPLETED : Outcome.STOPPED;
     }
 
     // ---- listing
 
     private void listBucket() throws InterruptedException {
-        new BucketShards(store, bucket, options.prefix(), host.retry(), this::halted).listAll(shards, options.parallelism(),
-                false, shard -> new Pass(shard), this::fail, "prune-list");
+        new BucketShards(store, bucket, options.prefix(), host.retry(), this::halted)
+                .listAll(shards, options.parallelism(), false, shard -> new Pass(shard), this::fail, "prune-list");
     }
 
     /**
@@ -267,7 +294,9 @@ final class Prune {
                 orphans(old, batch);
             } else {
                 batch.add(Count.KEPT_NO_MANIFEST, old.size());
-                batch.add(Count.KEPT_NO_MANIFEST_BYTES, old.stream().mapToLong(ObjectStore.Listed::size).sum());
+                batch.add(
+                        Count.KEPT_NO_MANIFEST_BYTES,
+                        old.stream().mapToLong(ObjectStore.Listed::size).sum());
             }
             return;
         }
@@ -280,7 +309,8 @@ final class Prune {
         }
         switch (manifest.status() == null ? "" : manifest.status()) {
             case Manifest.RENDERED -> {
-                Set<String> listed = manifest.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
+                Set<String> listed =
+                        manifest.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
                 List<ObjectStore.Listed> orphans = new ArrayList<>();
                 for (ObjectStore.Listed object : old) {
                     if (listed.contains(object.key())) {
@@ -324,7 +354,8 @@ final class Prune {
     private void flush(ShardState shard, Batch batch) {
         Map<String, String> refused = Map.of();
         if (!batch.orphans.isEmpty() && !options.dryRun()) {
-            List<String> keys = batch.orphans.stream().map(ObjectStore.Listed::key).toList();
+            List<String> keys =
+                    batch.orphans.stream().map(ObjectStore.Listed::key).toList();
             refused = host.retry().call(() -> store.removeAll(bucket, keys));
         }
         synchronized (positions) {
@@ -356,6 +387,7 @@ final class Prune {
         final Map<Count, Long> tally = new EnumMap<>(Count.class);
         /** Every key up to this one is judged. */
         String end;
+
         long firstOrphanAt;
 
         void add(Count c, long n) {
@@ -369,7 +401,9 @@ final class Prune {
          * its first orphan has waited long enough.
          */
         boolean due() {
-            return options.dryRun() || orphans.isEmpty() || orphans.size() >= batchSize
+            return options.dryRun()
+                    || orphans.isEmpty()
+                    || orphans.size() >= batchSize
                     || System.nanoTime() - firstOrphanAt >= BATCH_WAIT_NANOS;
         }
 
@@ -391,7 +425,15 @@ final class Prune {
             }
             Instant now = clock.instant();
             host.retry().call(() -> {
-                new Checkpoint(host.run(), host.identity().fingerprint(), startedAt, now, completed ? now : null, snapshot, 0, values)
+                new Checkpoint(
+                                host.run(),
+                                host.identity().fingerprint(),
+                                startedAt,
+                                now,
+                                completed ? now : null,
+                                snapshot,
+                                0,
+                                values)
                         .save(host.checkpoints());
                 return null;
             });

@@ -21,15 +21,27 @@ final class PruneStats {
     static final int SHOWN = 20;
     /** Distinct variant files ({@code s150.jpg}) counted one by one; any more are counted together. */
     private static final int MAX_FILES = 1000;
+
     private static final String OTHER_FILES = "(other names)";
 
     /** The counters of a prune, by their names in the checkpoint. */
     enum Count {
-        LISTED("listed"), BYTES_LISTED("bytes-listed"), IMAGES("images"), MANIFESTS_READ("manifests-read"),
-        ORPHANS("orphans"), ORPHAN_BYTES("orphan-bytes"), DELETED("deleted"), REFUSED("refused"),
-        KEPT_LISTED("kept-listed"), KEPT_CATALOG("kept-catalog"), KEPT_YOUNG("kept-young"),
-        KEPT_IN_FLIGHT("kept-in-flight"), KEPT_FAILED("kept-failed"), KEPT_UNREADABLE("kept-unreadable"),
-        KEPT_NO_MANIFEST("kept-no-manifest"), KEPT_NO_MANIFEST_BYTES("kept-no-manifest-bytes"),
+        LISTED("listed"),
+        BYTES_LISTED("bytes-listed"),
+        IMAGES("images"),
+        MANIFESTS_READ("manifests-read"),
+        ORPHANS("orphans"),
+        ORPHAN_BYTES("orphan-bytes"),
+        DELETED("deleted"),
+        REFUSED("refused"),
+        KEPT_LISTED("kept-listed"),
+        KEPT_CATALOG("kept-catalog"),
+        KEPT_YOUNG("kept-young"),
+        KEPT_IN_FLIGHT("kept-in-flight"),
+        KEPT_FAILED("kept-failed"),
+        KEPT_UNREADABLE("kept-unreadable"),
+        KEPT_NO_MANIFEST("kept-no-manifest"),
+        KEPT_NO_MANIFEST_BYTES("kept-no-manifest-bytes"),
         NOT_VARIANTS("not-variants");
 
         final String key;
@@ -42,6 +54,7 @@ final class PruneStats {
     private final Map<Count, LongAdder> counts = new EnumMap<>(Count.class);
     /** Per variant file name ({@code s150.jpg}): [orphans, their bytes]. */
     private final Map<String, long[]> orphansByFile = new ConcurrentHashMap<>();
+
     private final List<String> shown = new ArrayList<>();
     private final List<String> refusals = new ArrayList<>();
 
@@ -114,31 +127,57 @@ final class PruneStats {
     }
 
     String progressLine(double fraction) {
-        return String.format(Locale.ROOT, "prune %d%% - %,d listed, %,d orphans (%s), %,d deleted", (int) (fraction * 100),
-                count(Count.LISTED), count(Count.ORPHANS), Report.bytes(count(Count.ORPHAN_BYTES)), count(Count.DELETED));
+        return String.format(
+                Locale.ROOT,
+                "prune %d%% - %,d listed, %,d orphans (%s), %,d deleted",
+                (int) (fraction * 100),
+                count(Count.LISTED),
+                count(Count.ORPHANS),
+                Report.bytes(count(Count.ORPHAN_BYTES)),
+                count(Count.DELETED));
     }
 
     /** What the run found and did, or in a dry run would do. */
     synchronized String report(String run, boolean dry, Duration minAge, double seconds, boolean completed) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "rerender: prune run %s %s in %.1f s%s%n", run,
-                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)", seconds,
+        b.append(String.format(
+                Locale.ROOT,
+                "rerender: prune run %s %s in %.1f s%s%n",
+                run,
+                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)",
+                seconds,
                 dry ? " - dry run, nothing deleted (--delete deletes)" : ""));
-        b.append(String.format(Locale.ROOT, "  listed          %s, %s; %,d images with variants, %,d manifests read%n",
-                objects(count(Count.LISTED)), Report.bytes(count(Count.BYTES_LISTED)), count(Count.IMAGES),
+        b.append(String.format(
+                Locale.ROOT,
+                "  listed          %s, %s; %,d images with variants, %,d manifests read%n",
+                objects(count(Count.LISTED)),
+                Report.bytes(count(Count.BYTES_LISTED)),
+                count(Count.IMAGES),
                 count(Count.MANIFESTS_READ)));
-        b.append(String.format(Locale.ROOT, "  %-15s %s, %s%n", dry ? "would delete" : "orphans",
-                objects(count(Count.ORPHANS)), Report.bytes(count(Count.ORPHAN_BYTES))));
+        b.append(String.format(
+                Locale.ROOT,
+                "  %-15s %s, %s%n",
+                dry ? "would delete" : "orphans",
+                objects(count(Count.ORPHANS)),
+                Report.bytes(count(Count.ORPHAN_BYTES))));
         Map<String, long[]> byFile = new LinkedHashMap<>();
         orphansByFile.entrySet().stream()
-                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[1]).thenComparing(Map.Entry::getKey))
+                .sorted(Comparator.comparingLong((Map.Entry<String, long[]> e) -> -e.getValue()[1])
+                        .thenComparing(Map.Entry::getKey))
                 .forEach(e -> byFile.put(e.getKey(), e.getValue()));
-        byFile.forEach((file, tally) -> b.append(String.format(Locale.ROOT, "    %-13s %s, %s%n", file + ":",
-                objects(tally[0]), Report.bytes(tally[1]))));
+        byFile.forEach((file, tally) -> b.append(String.format(
+                Locale.ROOT, "    %-13s %s, %s%n", file + ":", objects(tally[0]), Report.bytes(tally[1]))));
         if (!dry) {
-            b.append(String.format(Locale.ROOT, "  deleted         %s%s%n", objects(count(Count.DELETED)),
-                    count(Count.REFUSED) == 0 ? "" : String.format(Locale.ROOT,
-                            "; storage refused %,d (run again with --restart to retry them)", count(Count.REFUSED))));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  deleted         %s%s%n",
+                    objects(count(Count.DELETED)),
+                    count(Count.REFUSED) == 0
+                            ? ""
+                            : String.format(
+                                    Locale.ROOT,
+                                    "; storage refused %,d (run again with --restart to retry them)",
+                                    count(Count.REFUSED))));
             refusals.forEach(r -> b.append("    refused ").append(r).append('\n'));
         }
         List<String> kept = new ArrayList<>();
@@ -149,19 +188,25 @@ final class PruneStats {
         kept(kept, Count.KEPT_FAILED, "image failed");
         kept(kept, Count.KEPT_UNREADABLE, "manifest unreadable");
         if (count(Count.KEPT_NO_MANIFEST) > 0) {
-            kept.add(String.format(Locale.ROOT, "image without a manifest %,d (%s; --prune-without-manifest deletes them)",
-                    count(Count.KEPT_NO_MANIFEST), Report.bytes(count(Count.KEPT_NO_MANIFEST_BYTES))));
+            kept.add(String.format(
+                    Locale.ROOT,
+                    "image without a manifest %,d (%s; --prune-without-manifest deletes them)",
+                    count(Count.KEPT_NO_MANIFEST),
+                    Report.bytes(count(Count.KEPT_NO_MANIFEST_BYTES))));
         }
         if (!kept.isEmpty()) {
             b.append("  kept            ").append(String.join(", ", kept)).append('\n');
         }
         if (count(Count.NOT_VARIANTS) > 0) {
-            b.append(String.format(Locale.ROOT, "  not variants    %,d (manifests, checkpoints and other keys: never deleted)%n",
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  not variants    %,d (manifests, checkpoints and other keys: never deleted)%n",
                     count(Count.NOT_VARIANTS)));
         }
         for (int i = 0; i < shown.size(); i++) {
             b.append(i == 0 ? String.format(Locale.ROOT, "  %-15s ", "first orphans") : " ".repeat(18))
-                    .append(shown.get(i)).append('\n');
+                    .append(shown.get(i))
+                    .append('\n');
         }
         return b.toString();
     }
@@ -179,7 +224,8 @@ final class PruneStats {
     /** As the flag is written: {@code 24h}, {@code 7d}, {@code 90m}, {@code 0s}. */
     static String age(Duration d) {
         long s = d.toSeconds();
-        return s > 0 && s % 86_400 == 0 && s > 86_400 ? s / 86_400 + "d" : s > 0 && s % 3600 == 0 ? s / 3600 + "h"
-                : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
+        return s > 0 && s % 86_400 == 0 && s > 86_400
+                ? s / 86_400 + "d"
+                : s > 0 && s % 3600 == 0 ? s / 3600 + "h" : s > 0 && s % 60 == 0 ? s / 60 + "m" : s + "s";
     }
 }

@@ -44,7 +44,8 @@ final class Publisher {
     void acknowledged() {
         sink.flush();
         if (sink.failure() != null) {
-            throw new IllegalStateException("publishing failed: " + sink.failure().getMessage(), sink.failure());
+            throw new IllegalStateException(
+                    "publishing failed: " + sink.failure().getMessage(), sink.failure());
         }
     }
 

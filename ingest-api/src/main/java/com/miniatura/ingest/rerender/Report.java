@@ -1,8 +1,8 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.ingest.rerender.RunStats.Count;
-import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.common.storage.Freshness.Verdict;
+import com.miniatura.ingest.rerender.RerenderOptions.Mode;
+import com.miniatura.ingest.rerender.RunStats.Count;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -15,21 +15,35 @@ import java.util.Map;
  * the mean size of the variants listed in the manifests read.
  */
 final class Report {
-    private Report() {
-    }
+    private Report() {}
 
     static String of(RunStats r, RerenderOptions o, double seconds, boolean completed) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "rerender: run %s %s in %.1f s%s%n", r.run(),
-                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)", seconds,
+        b.append(String.format(
+                Locale.ROOT,
+                "rerender: run %s %s in %.1f s%s%n",
+                r.run(),
+                completed ? "completed" : "stopped (its checkpoint is saved; run it again to continue)",
+                seconds,
                 o.dryRun() ? " - dry run, nothing published" : ""));
         long listed = r.count(Count.LISTED);
-        b.append(String.format(Locale.ROOT, "  listed          %,d originals%s%n", listed,
-                r.count(Count.BYTES_LISTED) > 0 ? String.format(Locale.ROOT, ", %s", bytes(r.count(Count.BYTES_LISTED))) : ""));
+        b.append(String.format(
+                Locale.ROOT,
+                "  listed          %,d originals%s%n",
+                listed,
+                r.count(Count.BYTES_LISTED) > 0
+                        ? String.format(Locale.ROOT, ", %s", bytes(r.count(Count.BYTES_LISTED)))
+                        : ""));
         long published = r.count(Count.PUBLISHED);
-        b.append(String.format(Locale.ROOT, "  %-15s %,d %s to %s%n", o.dryRun() ? "would publish" : "published", published,
+        b.append(String.format(
+                Locale.ROOT,
+                "  %-15s %,d %s to %s%n",
+                o.dryRun() ? "would publish" : "published",
+                published,
                 published == 1 ? "event" : "events",
-                o.mode() == Mode.ALL ? "re-render every image (workers skip the up-to-date ones)" : "render what is missing"));
+                o.mode() == Mode.ALL
+                        ? "re-render every image (workers skip the up-to-date ones)"
+                        : "render what is missing"));
         List<String> why = new ArrayList<>();
         List<String> not = new ArrayList<>();
         for (Verdict v : Verdict.values()) {
@@ -40,7 +54,8 @@ final class Report {
             String text = String.format(Locale.ROOT, "%s %,d", v.label, n);
             if (v == Verdict.VARIANTS_STALE && !r.staleByVariant().isEmpty()) {
                 List<String> each = new ArrayList<>();
-                r.staleByVariant().forEach((name, count) -> each.add(String.format(Locale.ROOT, "%s %,d", name, count)));
+                r.staleByVariant()
+                        .forEach((name, count) -> each.add(String.format(Locale.ROOT, "%s %,d", name, count)));
                 text += " (" + String.join(", ", each) + ")";
             }
             (v.publish ? why : not).add(text);
@@ -55,13 +70,26 @@ final class Report {
         boolean sample = o.mode() == Mode.ALL;
         String sampleNote = String.format(Locale.ROOT, " (a sample of the first %,d)", r.sampled());
         if (!why.isEmpty()) {
-            b.append("  ").append(sample ? "stale" + sampleNote : "because").append(": ").append(String.join(", ", why)).append('\n');
+            b.append("  ")
+                    .append(sample ? "stale" + sampleNote : "because")
+                    .append(": ")
+                    .append(String.join(", ", why))
+                    .append('\n');
         }
-        List<String> current = sample ? not.stream().filter(t -> !t.startsWith("unusable") && !t.startsWith("gone")).toList() : List.of();
+        List<String> current = sample
+                ? not.stream()
+                        .filter(t -> !t.startsWith("unusable") && !t.startsWith("gone"))
+                        .toList()
+                : List.of();
         if (!current.isEmpty()) {
-            b.append("  current").append(sampleNote).append(": ").append(String.join(", ", current)).append('\n');
+            b.append("  current")
+                    .append(sampleNote)
+                    .append(": ")
+                    .append(String.join(", ", current))
+                    .append('\n');
         }
-        List<String> skipped = sample ? not.stream().filter(t -> !current.contains(t)).toList() : not;
+        List<String> skipped =
+                sample ? not.stream().filter(t -> !current.contains(t)).toList() : not;
         if (!skipped.isEmpty()) {
             b.append("  not published: ").append(String.join(", ", skipped)).append('\n');
         }
@@ -89,9 +117,18 @@ final class Report {
             }
         }
         double coreHours = images / o.jobsPerCore() / 3600;
-        b.append(String.format(Locale.ROOT, "  work            ~%,.0f images to render%s, ~%,.0f variants: ~%s core-hours at %.0f images/s"
+        b.append(String.format(
+                Locale.ROOT,
+                "  work            ~%,.0f images to render%s, ~%,.0f variants: ~%s core-hours at %.0f images/s"
                         + " per core; ~%s on 8 one-core pods, ~%s on 50, ~%s on 100%n",
-                images, basis, variants, hours(coreHours), o.jobsPerCore(), wall(coreHours, 8), wall(coreHours, 50), wall(coreHours, 100)));
+                images,
+                basis,
+                variants,
+                hours(coreHours),
+                o.jobsPerCore(),
+                wall(coreHours, 8),
+                wall(coreHours, 50),
+                wall(coreHours, 100)));
         long count = 0;
         long sum = 0;
         for (Map.Entry<String, long[]> e : r.seenVariants().entrySet()) {
@@ -104,14 +141,19 @@ final class Report {
             b.append("  storage         unknown: no manifest read lists a rendered variant to take sizes from\n");
         } else {
             double mean = (double) sum / count;
-            b.append(String.format(Locale.ROOT, "  storage         ~%s written (%s per variant on average, from %,d variants in the manifests read)%n",
-                    bytes((long) (variants * mean)), bytes((long) mean), count));
+            b.append(String.format(
+                    Locale.ROOT,
+                    "  storage         ~%s written (%s per variant on average, from %,d variants in the manifests read)%n",
+                    bytes((long) (variants * mean)),
+                    bytes((long) mean),
+                    count));
         }
     }
 
     private static String hours(double h) {
-        return h < 0.1 ? String.format(Locale.ROOT, "%.3f", h) : h < 10 ? String.format(Locale.ROOT, "%.1f", h)
-                : String.format(Locale.ROOT, "%,.0f", h);
+        return h < 0.1
+                ? String.format(Locale.ROOT, "%.3f", h)
+                : h < 10 ? String.format(Locale.ROOT, "%.1f", h) : String.format(Locale.ROOT, "%,.0f", h);
     }
 
     private static String wall(double coreHours, int pods) {

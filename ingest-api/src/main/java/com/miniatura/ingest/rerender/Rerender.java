@@ -1,16 +1,15 @@
 package com.miniatura.ingest.rerender;
 
 import com.miniatura.common.catalog.VariantCatalog;
-import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.event.EventValidator;
+import com.miniatura.common.storage.Freshness;
+import com.miniatura.common.storage.Freshness.Verdict;
 import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.rerender.BucketShards.ShardState;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.ingest.rerender.RunStats.Count;
-import com.miniatura.common.storage.Freshness;
-import com.miniatura.common.storage.Freshness.Verdict;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Instant;
@@ -65,10 +64,21 @@ final class Rerender {
     private final Object saving = new Object();
 
     /** What a run ended with. */
-    enum Outcome { COMPLETED, ALREADY_COMPLETED, STOPPED }
+    enum Outcome {
+        COMPLETED,
+        ALREADY_COMPLETED,
+        STOPPED
+    }
 
-    Rerender(ObjectStore store, EventSink sink, String topic, ManifestStore manifests, VariantCatalog catalog,
-            RerenderOptions options, PrintStream out, Clock clock) {
+    Rerender(
+            ObjectStore store,
+            EventSink sink,
+            String topic,
+            ManifestStore manifests,
+            VariantCatalog catalog,
+            RerenderOptions options,
+            PrintStream out,
+            Clock clock) {
         this.store = store;
         this.manifests = manifests;
         this.catalog = catalog;
@@ -78,7 +88,8 @@ final class Rerender {
         this.identity = RunIdentity.of(options, catalog);
         this.stats = new RunStats(identity.run());
         this.publisher = new Publisher(sink, topic, identity.run(), options.bucket(), options.rate());
-        this.classifier = new Classifier(store, manifests, options.bucket(), catalog, identity.wanted(), clock, retry, stats);
+        this.classifier =
+                new Classifier(store, manifests, options.bucket(), catalog, identity.wanted(), clock, retry, stats);
         this.bucket = new BucketShards(store, options.bucket(), options.prefix(), retry, this::halted);
     }
 
@@ -103,19 +114,26 @@ final class Rerender {
         String run = identity.run();
         Checkpoint checkpoint = options.dryRun() ? null : identity.resumable(checkpoints(), retry, options.restart());
         if (checkpoint != null && checkpoint.completedAt() != null) {
-            out.printf("rerender: run %s already completed at %s (%,d published); --restart runs it again%n", run,
-                    checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.PUBLISHED.key, 0L));
+            out.printf(
+                    "rerender: run %s already completed at %s (%,d published); --restart runs it again%n",
+                    run, checkpoint.completedAt(), checkpoint.counts().getOrDefault(Count.PUBLISHED.key, 0L));
             return Outcome.ALREADY_COMPLETED;
         }
         startedAt = checkpoint != null ? checkpoint.startedAt() : clock.instant();
         if (checkpoint != null) {
             stats.restore(checkpoint.counts());
-            out.printf("rerender: resuming run %s from its checkpoint of %s (%,d published so far)%n", run,
-                    checkpoint.updatedAt(), stats.count(Count.PUBLISHED));
+            out.printf(
+                    "rerender: resuming run %s from its checkpoint of %s (%,d published so far)%n",
+                    run, checkpoint.updatedAt(), stats.count(Count.PUBLISHED));
         } else {
-            out.printf("rerender: %srun %s: mode %s, %s, %s%s%n", options.dryRun() ? "dry " : "", run,
-                    options.mode().name().toLowerCase(Locale.ROOT), options.describeSource(),
-                    options.variants() == null ? "every variant (" + identity.wanted().size() + ")"
+            out.printf(
+                    "rerender: %srun %s: mode %s, %s, %s%s%n",
+                    options.dryRun() ? "dry " : "",
+                    run,
+                    options.mode().name().toLowerCase(Locale.ROOT),
+                    options.describeSource(),
+                    options.variants() == null
+                            ? "every variant (" + identity.wanted().size() + ")"
                             : "variants " + String.join(", ", options.variants()),
                     options.rate() > 0 ? ", at most " + (long) options.rate() + " events/s" : "");
         }
@@ -124,7 +142,9 @@ final class Rerender {
             keyFile = file;
             stats.fraction(file::fraction);
         } else {
-            List<Checkpoint.Shard> shards = checkpoint != null && checkpoint.shards() != null && !checkpoint.shards().isEmpty()
+            List<Checkpoint.Shard> shards = checkpoint != null
+                            && checkpoint.shards() != null
+                            && !checkpoint.shards().isEmpty()
                     ? checkpoint.shards()
                     : discoverShards();
             ShardState[] states = shards.stream().map(ShardState::new).toArray(ShardState[]::new);
@@ -134,26 +154,42 @@ final class Rerender {
         long started = System.nanoTime();
         Progress progress = new Progress(stats, options.progress(), out);
         MetricsServer metrics = options.metricsPort() > 0 ? MetricsServer.start(options.metricsPort(), stats) : null;
-        ScheduledExecutorService saver = Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("rerender-checkpoint"));
+        ScheduledExecutorService saver =
+                Executors.newSingleThreadScheduledExecutor(BucketShards.daemon("rerender-checkpoint"));
         if (!options.dryRun()) {
             long every = options.checkpointEvery().toMillis();
-            saver.scheduleWithFixedDelay(() -> {
-                try {
-                    saveCheckpoint(false);
-                } catch (Exception e) {
-                    fail(e);
-                }
-            }, every, every, TimeUnit.MILLISECONDS);
+            saver.scheduleWithFixedDelay(
+                    () -> {
+                        try {
+                            saveCheckpoint(false);
+                        } catch (Exception e) {
+                            fail(e);
+                        }
+                    },
+                    every,
+                    every,
+                    TimeUnit.MILLISECONDS);
         }
         progress.start();
         try {
             if (keyFile != null) {
                 keyFile.read(fileThreads(), this::halted, this::handleLine, this::fail);
             } else {
-                bucket.listAll(shardStates, options.parallelism(), options.idFrom() == IdFrom.METADATA, shard -> object -> {
-                    handle(object.key(), object.etag(), object.size(), object.lastModified(), object.userMetadata());
-                    shard.after = object.key();
-                }, this::fail, "rerender-list");
+                bucket.listAll(
+                        shardStates,
+                        options.parallelism(),
+                        options.idFrom() == IdFrom.METADATA,
+                        shard -> object -> {
+                            handle(
+                                    object.key(),
+                                    object.etag(),
+                                    object.size(),
+                                    object.lastModified(),
+                                    object.userMetadata());
+                            shard.after = object.key();
+                        },
+                        this::fail,
+                        "rerender-list");
             }
         } finally {
             saver.shutdown(); // lets a save in progress finish: interrupting its flush would fail the run
@@ -186,7 +222,8 @@ final class Rerender {
      */
     private int fileThreads() {
         return options.mode() == Mode.ALL && !options.dryRun()
-                ? Math.max(1, Math.min(options.parallelism(), Runtime.getRuntime().availableProcessors()))
+                ? Math.max(
+                        1, Math.min(options.parallelism(), Runtime.getRuntime().availableProcessors()))
                 : Math.max(1, options.parallelism());
     }
 
@@ -304,7 +341,8 @@ final class Rerender {
      */
     void saveCheckpoint(boolean completed) {
         synchronized (saving) {
-            List<Checkpoint.Shard> shards = Arrays.stream(shardStates).map(ShardState::snapshot).toList();
+            List<Checkpoint.Shard> shards =
+                    Arrays.stream(shardStates).map(ShardState::snapshot).toList();
             long lines = keyFile == null ? 0 : keyFile.linesDone();
             Map<String, Long> snapshot = stats.snapshot();
             try {
@@ -315,8 +353,16 @@ final class Rerender {
             }
             Instant now = clock.instant();
             retry.call(() -> {
-                new Checkpoint(identity.run(), identity.fingerprint(), startedAt, now, completed ? now : null, shards, lines,
-                        snapshot).save(checkpoints());
+                new Checkpoint(
+                                identity.run(),
+                                identity.fingerprint(),
+                                startedAt,
+                                now,
+                                completed ? now : null,
+                                shards,
+                                lines,
+                                snapshot)
+                        .save(checkpoints());
                 return null;
             });
         }

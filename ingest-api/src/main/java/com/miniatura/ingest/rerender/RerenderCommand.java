@@ -1,11 +1,11 @@
 package com.miniatura.ingest.rerender;
 
 import com.miniatura.common.cli.CommandArguments;
-import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.MinioObjectStore;
 import com.miniatura.common.storage.ObjectStore;
@@ -78,7 +78,9 @@ public class RerenderCommand {
         ConfigurableApplicationContext context;
         try {
             context = new SpringApplicationBuilder(RerenderCommand.class)
-                    .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
+                    .web(WebApplicationType.NONE)
+                    .bannerMode(Banner.Mode.OFF)
+                    .logStartupInfo(false)
                     .run(springArgs.toArray(String[]::new));
         } catch (RuntimeException e) {
             err.println("rerender: " + e.getMessage());
@@ -92,20 +94,34 @@ public class RerenderCommand {
             if (parsed.moveMetadata()) {
                 return moveMetadata(parsed, settings, out);
             }
-            RerenderOptions options = parsed.options(settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
+            RerenderOptions options = parsed.options(
+                    settings.storage().originalsBucket(), settings.storage().thumbnailsBucket());
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
-                    .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class)).orElse(Map.of()));
-            kafka.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, env.getRequiredProperty("spring.kafka.bootstrap-servers"));
+                    .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))
+                    .orElse(Map.of()));
+            kafka.put(
+                    CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+                    env.getRequiredProperty("spring.kafka.bootstrap-servers"));
             ObjectStore store = new MinioObjectStore(settings.storage());
             String bulk = settings.kafka().bulkTopic();
             boolean publishes = !options.dryRun() && options.prune() == null;
             if (settings.kafka().createTopic() && publishes) {
-                TopicProvisioner.create(kafka, List.of(bulk, DeadLetterContract.topicOf(bulk)), settings.kafka().partitions());
+                TopicProvisioner.create(
+                        kafka,
+                        List.of(bulk, DeadLetterContract.topicOf(bulk)),
+                        settings.kafka().partitions());
             }
             store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
             try (EventSink sink = publishes ? new KafkaEventSink(kafka) : new DryRunSink()) {
-                Rerender rerender = new Rerender(store, sink, bulk, new ManifestStore(store, settings.storage()),
-                        settings.catalog(), options, out, Clock.systemUTC());
+                Rerender rerender = new Rerender(
+                        store,
+                        sink,
+                        bulk,
+                        new ManifestStore(store, settings.storage()),
+                        settings.catalog(),
+                        options,
+                        out,
+                        Clock.systemUTC());
                 return untilStopped(rerender::stop, rerender::execute);
             }
         } catch (InvalidConfigurationException | IllegalArgumentException e) {
@@ -124,8 +140,14 @@ public class RerenderCommand {
     private static int moveMetadata(Parsed parsed, MiniaturaSettings settings, PrintStream out) throws Exception {
         ObjectStore store = new MinioObjectStore(settings.storage());
         store.ensureBucketsIfConfigured(settings.storage().metadataBucket());
-        MetadataMove move = new MetadataMove(store, settings.storage(), parsed.flags().dryRun, parsed.rate(),
-                parsed.parallelism(), parsed.shards(), out);
+        MetadataMove move = new MetadataMove(
+                store,
+                settings.storage(),
+                parsed.flags().dryRun,
+                parsed.rate(),
+                parsed.parallelism(),
+                parsed.shards(),
+                out);
         return untilStopped(move::stop, move::execute);
     }
 
@@ -135,14 +157,16 @@ public class RerenderCommand {
      */
     private static int untilStopped(Runnable stop, Callable<Rerender.Outcome> work) throws Exception {
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.run();
-            try {
-                finished.await(60, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "rerender-stop");
+        Thread hook = new Thread(
+                () -> {
+                    stop.run();
+                    try {
+                        finished.await(60, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "rerender-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             return work.call() == Rerender.Outcome.STOPPED ? 1 : 0;
@@ -183,9 +207,23 @@ public class RerenderCommand {
         /** The options; a prune lists the thumbnails bucket and is a dry run unless {@code --delete}. */
         RerenderOptions options(String originalsBucket, String thumbnailsBucket) {
             RerenderFlags f = flags;
-            return new RerenderOptions(f.prune ? thumbnailsBucket : f.bucket != null ? f.bucket : originalsBucket, f.prefix,
-                    f.fromFile, f.mode, f.variants, rate(), f.prune ? !f.delete : f.dryRun, f.run, f.restart,
-                    f.checkpointEvery, f.parallelism, f.shards, f.idFrom, f.progress, metricsPort, f.jobsPerCore,
+            return new RerenderOptions(
+                    f.prune ? thumbnailsBucket : f.bucket != null ? f.bucket : originalsBucket,
+                    f.prefix,
+                    f.fromFile,
+                    f.mode,
+                    f.variants,
+                    rate(),
+                    f.prune ? !f.delete : f.dryRun,
+                    f.run,
+                    f.restart,
+                    f.checkpointEvery,
+                    f.parallelism,
+                    f.shards,
+                    f.idFrom,
+                    f.progress,
+                    metricsPort,
+                    f.jobsPerCore,
                     f.prune ? new RerenderOptions.Pruning(f.pruneMinAge, f.pruneWithoutManifest) : null);
         }
     }
@@ -205,8 +243,7 @@ public class RerenderCommand {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public Exception failure() {
@@ -214,7 +251,6 @@ public class RerenderCommand {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

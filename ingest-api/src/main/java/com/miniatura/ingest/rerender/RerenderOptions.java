@@ -26,9 +26,24 @@ import java.util.List;
  * @param jobsPerCore     rendering speed for the estimate, images per second per core
  * @param prune           find (and unless a dry run, delete) orphan variants instead of publishing, or {@code null}
  */
-record RerenderOptions(String bucket, String prefix, Path fromFile, Mode mode, List<String> variants, double rate,
-        boolean dryRun, String run, boolean restart, Duration checkpointEvery, int parallelism, int shards, IdFrom idFrom,
-        ProgressStyle progress, int metricsPort, double jobsPerCore, Pruning prune) {
+record RerenderOptions(
+        String bucket,
+        String prefix,
+        Path fromFile,
+        Mode mode,
+        List<String> variants,
+        double rate,
+        boolean dryRun,
+        String run,
+        boolean restart,
+        Duration checkpointEvery,
+        int parallelism,
+        int shards,
+        IdFrom idFrom,
+        ProgressStyle progress,
+        int metricsPort,
+        double jobsPerCore,
+        Pruning prune) {
 
     RerenderOptions {
         variants = variants == null ? null : List.copyOf(variants);
@@ -60,11 +75,17 @@ record RerenderOptions(String bucket, String prefix, Path fromFile, Mode mode, L
     record Pruning(Duration minAge, boolean withoutManifest) {}
 
     /** How progress is shown. */
-    enum ProgressStyle { AUTO, BAR, LOG, NONE }
+    enum ProgressStyle {
+        AUTO,
+        BAR,
+        LOG,
+        NONE
+    }
 
     /** What the run does, for its name and to refuse resuming a checkpoint made for something else. */
     String describeSource() {
-        return fromFile != null ? "key file " + fromFile + " (bucket " + bucket + ")"
+        return fromFile != null
+                ? "key file " + fromFile + " (bucket " + bucket + ")"
                 : "bucket " + bucket + (prefix == null ? "" : " under \"" + prefix + "\"");
     }
 }

@@ -55,8 +55,7 @@ final class Retry {
     final class Attempts {
         private int failed;
 
-        private Attempts() {
-        }
+        private Attempts() {}
 
         /** Waits before the next attempt, or throws {@code e} when it was the last or the run is halted. */
         void failed(StorageUnavailableException e) throws InterruptedException {

@@ -24,16 +24,27 @@ record RunIdentity(String run, String fingerprint, List<VariantSpec> wanted) {
 
     /** The identity of a run of {@code options}; refuses {@code --variants} the catalog does not have. */
     static RunIdentity of(RerenderOptions options, VariantCatalog catalog) {
-        List<String> unknown = options.variants() == null ? List.of()
-                : options.variants().stream().filter(name -> catalog.variants().stream().noneMatch(v -> v.name().equals(name))).toList();
+        List<String> unknown = options.variants() == null
+                ? List.of()
+                : options.variants().stream()
+                        .filter(name -> catalog.variants().stream()
+                                .noneMatch(v -> v.name().equals(name)))
+                        .toList();
         if (!unknown.isEmpty()) {
-            throw new IllegalArgumentException("--variants: " + String.join(", ", unknown) + " not in the catalog (it has "
-                    + String.join(", ", catalog.variants().stream().map(VariantSpec::name).toList()) + ")");
+            throw new IllegalArgumentException("--variants: " + String.join(", ", unknown)
+                    + " not in the catalog (it has "
+                    + String.join(
+                            ", ",
+                            catalog.variants().stream().map(VariantSpec::name).toList()) + ")");
         }
-        List<VariantSpec> wanted = options.variants() == null ? catalog.variants()
-                : catalog.variants().stream().filter(v -> options.variants().contains(v.name())).toList();
+        List<VariantSpec> wanted = options.variants() == null
+                ? catalog.variants()
+                : catalog.variants().stream()
+                        .filter(v -> options.variants().contains(v.name()))
+                        .toList();
         String fingerprint = fingerprint(options, wanted);
-        String run = options.run() != null ? options.run()
+        String run = options.run() != null
+                ? options.run()
                 : (options.prune() != null ? "prune" : options.mode().name().toLowerCase(Locale.ROOT)) + "-"
                         + fingerprint.substring(0, 12);
         return new RunIdentity(run, fingerprint, wanted);
@@ -44,7 +55,10 @@ record RunIdentity(String run, String fingerprint, List<VariantSpec> wanted) {
      * (the old one's checkpoint says nothing about the new variants); the rate, parallelism and such do not.
      */
     private static String fingerprint(RerenderOptions options, List<VariantSpec> wanted) {
-        StringBuilder b = new StringBuilder(options.describeSource()).append('|').append(options.mode()).append('|')
+        StringBuilder b = new StringBuilder(options.describeSource())
+                .append('|')
+                .append(options.mode())
+                .append('|')
                 .append(options.idFrom());
         if (options.prune() != null) {
             b.append("|prune");
@@ -58,7 +72,9 @@ record RunIdentity(String run, String fingerprint, List<VariantSpec> wanted) {
             }
         }
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(b.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -69,7 +85,8 @@ record RunIdentity(String run, String fingerprint, List<VariantSpec> wanted) {
      * a run with another fingerprint under the same name.
      */
     Checkpoint resumable(ManifestStore checkpoints, Retry retry, boolean restart) {
-        Checkpoint checkpoint = retry.call(() -> Checkpoint.load(checkpoints, run)).orElse(null);
+        Checkpoint checkpoint =
+                retry.call(() -> Checkpoint.load(checkpoints, run)).orElse(null);
         if (checkpoint == null || restart) {
             return null;
         }

@@ -1,8 +1,8 @@
 package com.miniatura.ingest.rerender;
 
-import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.Freshness;
 import com.miniatura.common.storage.Freshness.Verdict;
+import com.miniatura.common.storage.Manifest;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -23,8 +23,13 @@ final class RunStats {
 
     /** The counters of a run, by their names in the checkpoint, the report and the metrics. */
     enum Count {
-        LISTED("listed"), BYTES_LISTED("bytes-listed"), PUBLISHED("published"), VARIANTS("variants"),
-        UNUSABLE("unusable"), VANISHED("vanished"), MANIFESTS_READ("manifests-read");
+        LISTED("listed"),
+        BYTES_LISTED("bytes-listed"),
+        PUBLISHED("published"),
+        VARIANTS("variants"),
+        UNUSABLE("unusable"),
+        VANISHED("vanished"),
+        MANIFESTS_READ("manifests-read");
 
         final String key;
 
@@ -39,6 +44,7 @@ final class RunStats {
     private final Map<String, LongAdder> staleByVariant = new ConcurrentHashMap<>();
     /** Per variant name: [count, bytes, pixels] of the rendered variants in the manifests read. */
     private final Map<String, long[]> seenVariants = new ConcurrentHashMap<>();
+
     private final AtomicLong sampled = new AtomicLong();
     private volatile DoubleSupplier fraction = () -> 0;
 
@@ -77,7 +83,10 @@ final class RunStats {
     void judged(Freshness.Result result) {
         verdicts.get(result.verdict()).increment();
         if (result.verdict() == Verdict.VARIANTS_STALE) {
-            result.variants().forEach(v -> staleByVariant.computeIfAbsent(v, n -> new LongAdder()).increment());
+            result.variants()
+                    .forEach(v -> staleByVariant
+                            .computeIfAbsent(v, n -> new LongAdder())
+                            .increment());
         }
     }
 
@@ -147,7 +156,9 @@ final class RunStats {
         }
         saved.forEach((name, value) -> {
             if (name.startsWith("stale:")) {
-                staleByVariant.computeIfAbsent(name.substring(6), n -> new LongAdder()).add(value);
+                staleByVariant
+                        .computeIfAbsent(name.substring(6), n -> new LongAdder())
+                        .add(value);
             }
         });
     }

@@ -53,7 +53,8 @@ public final class StuckSweep implements AutoCloseable {
     private final AtomicLong stuck = new AtomicLong();
     private ScheduledExecutorService scheduler;
 
-    public StuckSweep(ObjectStore store, StorageSettings storage, StuckSettings settings, Clock clock, MeterRegistry meters) {
+    public StuckSweep(
+            ObjectStore store, StorageSettings storage, StuckSettings settings, Clock clock, MeterRegistry meters) {
         this.store = store;
         this.storage = storage;
         this.manifests = new ManifestStore(store, storage);
@@ -61,8 +62,9 @@ public final class StuckSweep implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         Gauge.builder("miniatura.images.pending", pending, AtomicLong::get)
-                .description("Images waiting to be rendered, by their pending markers at the last sweep (at most"
-                        + " sweep-max-markers, 100,000 by default, are listed); every API instance reports the same count")
+                .description(
+                        "Images waiting to be rendered, by their pending markers at the last sweep (at most"
+                                + " sweep-max-markers, 100,000 by default, are listed); every API instance reports the same count")
                 .register(meters);
         Gauge.builder("miniatura.images.stuck", stuck, AtomicLong::get)
                 .description("Images pending for longer than miniatura.ingest.stuck.after (1h by default) at the last"
@@ -81,16 +83,24 @@ public final class StuckSweep implements AutoCloseable {
             return thread;
         });
         long first = Math.min(settings.sweepInterval().toMillis(), FIRST_SWEEP.toMillis());
-        scheduler.scheduleWithFixedDelay(this::sweepQuietly, first, settings.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
-        log.info("Counting stuck images (pending over {}) every {}, at most {} markers a sweep", settings.afterText(),
-                settings.sweepInterval(), settings.sweepMaxMarkers());
+        scheduler.scheduleWithFixedDelay(
+                this::sweepQuietly, first, settings.sweepInterval().toMillis(), TimeUnit.MILLISECONDS);
+        log.info(
+                "Counting stuck images (pending over {}) every {}, at most {} markers a sweep",
+                settings.afterText(),
+                settings.sweepInterval(),
+                settings.sweepMaxMarkers());
     }
 
     private void sweepQuietly() {
         try {
             Counts counts = sweep();
             if (counts.stuck() > 0 || counts.truncated()) {
-                log.warn("{} images pending, {} of them for over {}{}", counts.pending(), counts.stuck(), settings.afterText(),
+                log.warn(
+                        "{} images pending, {} of them for over {}{}",
+                        counts.pending(),
+                        counts.stuck(),
+                        settings.afterText(),
                         counts.truncated() ? " (listing stopped at " + settings.sweepMaxMarkers() + " markers)" : "");
             }
         } catch (RuntimeException e) {

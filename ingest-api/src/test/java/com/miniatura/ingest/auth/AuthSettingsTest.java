@@ -35,7 +35,8 @@ class AuthSettingsTest {
     }
 
     private static List<String> problems(Map<String, Object> overrides) {
-        return catchThrowableOfType(InvalidConfigurationException.class, () -> load(overrides)).problems();
+        return catchThrowableOfType(InvalidConfigurationException.class, () -> load(overrides))
+                .problems();
     }
 
     @Test
@@ -53,7 +54,9 @@ class AuthSettingsTest {
         assertThat(s.apiKeys().get(0).rateLimit()).isEqualTo(new AuthSettings.RateLimit(500, 200));
         assertThat(s.apiKeys().get(1).scopes()).containsExactly(Scope.UPLOAD, Scope.DELETE);
         assertThat(s.apiKeys().get(1).rateLimit()).as("the defaults").isEqualTo(new AuthSettings.RateLimit(100, 200));
-        assertThat(s.hmacKeys()).singleElement().satisfies(k -> assertThat(k.scopes()).containsExactly(Scope.UPLOAD));
+        assertThat(s.hmacKeys())
+                .singleElement()
+                .satisfies(k -> assertThat(k.scopes()).containsExactly(Scope.UPLOAD));
         assertThat(s.signatureMaxAge()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.devKeySet()).isFalse();
     }
@@ -62,12 +65,15 @@ class AuthSettingsTest {
     @Test
     void keysFromEnvironmentVariables() {
         StandardEnvironment env = new StandardEnvironment();
-        env.getPropertySources().addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", Map.of( // the name tells Spring to map ENV_NAMES
-                "MINIATURA_INGEST_AUTH_APIKEYS_SELLERHOOK_SHA256", HASH,
-                "MINIATURA_INGEST_AUTH_APIKEYS_SELLERHOOK_SCOPES", "upload,delete",
-                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SECRET", "y".repeat(40),
-                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES", "upload",
-                "MINIATURA_INGEST_AUTH_DEVKEY", "")));
+        env.getPropertySources()
+                .addFirst(new SystemEnvironmentPropertySource(
+                        "test-systemEnvironment",
+                        Map.of( // the name tells Spring to map ENV_NAMES
+                                "MINIATURA_INGEST_AUTH_APIKEYS_SELLERHOOK_SHA256", HASH,
+                                "MINIATURA_INGEST_AUTH_APIKEYS_SELLERHOOK_SCOPES", "upload,delete",
+                                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SECRET", "y".repeat(40),
+                                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES", "upload",
+                                "MINIATURA_INGEST_AUTH_DEVKEY", "")));
         MiniaturaDefaults.load("miniatura/ingest-api-defaults.yml").forEach(env.getPropertySources()::addLast);
         Problems problems = new Problems();
         AuthSettings s = AuthSettings.load(env, problems);
@@ -76,7 +82,9 @@ class AuthSettingsTest {
             assertThat(k.name()).isEqualTo("sellerhook");
             assertThat(k.scopes()).containsExactly(Scope.UPLOAD, Scope.DELETE);
         });
-        assertThat(s.hmacKeys()).singleElement().satisfies(k -> assertThat(k.id()).isEqualTo("legacy"));
+        assertThat(s.hmacKeys())
+                .singleElement()
+                .satisfies(k -> assertThat(k.id()).isEqualTo("legacy"));
     }
 
     /**
@@ -86,16 +94,18 @@ class AuthSettingsTest {
      */
     @Test
     void multiWordSettingsOfAKeyFromEnvironmentVariables() {
-        StandardEnvironment env = Environments.withVariables(Map.of(
-                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SHA256", HASH,
-                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SCOPES", "notify",
-                "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND", "500",
-                "MINIATURA_INGEST_AUTH_HMAC_KEYS_LEGACY_SECRET", "y".repeat(40),
-                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_REQUESTSPERSECOND", "9",
-                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_0", "upload",
-                "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_1", "delete",
-                "MINIATURA_INGEST_AUTH_SIGNATURE_MAX_AGE", "30s",
-                "MINIATURA_INGEST_RATE_LIMIT_REQUESTS_PER_SECOND", "7"), "miniatura/ingest-api-defaults.yml");
+        StandardEnvironment env = Environments.withVariables(
+                Map.of(
+                        "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SHA256", HASH,
+                        "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_SCOPES", "notify",
+                        "MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND", "500",
+                        "MINIATURA_INGEST_AUTH_HMAC_KEYS_LEGACY_SECRET", "y".repeat(40),
+                        "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_REQUESTSPERSECOND", "9",
+                        "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_0", "upload",
+                        "MINIATURA_INGEST_AUTH_HMACKEYS_LEGACY_SCOPES_1", "delete",
+                        "MINIATURA_INGEST_AUTH_SIGNATURE_MAX_AGE", "30s",
+                        "MINIATURA_INGEST_RATE_LIMIT_REQUESTS_PER_SECOND", "7"),
+                "miniatura/ingest-api-defaults.yml");
         Problems problems = new Problems();
         AuthSettings s = AuthSettings.load(env, problems);
         assertThat(problems.messages()).isEmpty();
@@ -115,45 +125,57 @@ class AuthSettingsTest {
     /** Spring reads neither {@code APIKEYS_…_REQUESTS_PER_SECOND} nor its other mixtures: told how to write it. */
     @Test
     void aSettingOfAKeyInAFormSpringDoesNotReadIsReported() {
-        StandardEnvironment env = Environments.withVariables(Map.of(
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND", "500"), "miniatura/ingest-api-defaults.yml");
+        StandardEnvironment env = Environments.withVariables(
+                Map.of(
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND", "500"),
+                "miniatura/ingest-api-defaults.yml");
         Problems problems = new Problems();
         AuthSettings.load(env, problems);
-        assertThat(problems.messages()).containsExactly("miniatura.ingest.auth.api-keys.minio.requests-per-second: set as "
-                + "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND, which Spring does not read: write each dash of "
-                + "the key as _ (MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND) or leave it out "
-                + "(MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTSPERSECOND)");
+        assertThat(problems.messages())
+                .containsExactly("miniatura.ingest.auth.api-keys.minio.requests-per-second: set as "
+                        + "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTS_PER_SECOND, which Spring does not read: write each dash of "
+                        + "the key as _ (MINIATURA_INGEST_AUTH_API_KEYS_MINIO_REQUESTS_PER_SECOND) or leave it out "
+                        + "(MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUESTSPERSECOND)");
     }
 
     @Test
     void aMisspeltSettingOfAKeyFromAnEnvironmentVariableIsReported() {
-        StandardEnvironment env = Environments.withVariables(Map.of(
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUEST_PER_SECOND", "500"), "miniatura/ingest-api-defaults.yml");
+        StandardEnvironment env = Environments.withVariables(
+                Map.of(
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_REQUEST_PER_SECOND", "500"),
+                "miniatura/ingest-api-defaults.yml");
         Problems problems = new Problems();
         AuthSettings.load(env, problems);
-        assertThat(problems.messages()).containsExactly("miniatura.ingest.auth.api-keys.minio.request.per.second: "
-                + "is not a known setting; expected one of [burst, requests-per-second, scopes, sha256]");
+        assertThat(problems.messages())
+                .containsExactly("miniatura.ingest.auth.api-keys.minio.request.per.second: "
+                        + "is not a known setting; expected one of [burst, requests-per-second, scopes, sha256]");
     }
 
     @Test
     void failedAuthenticationsPerAddressDefaultToTwentyAMinute() {
-        assertThat(load(Map.of("miniatura.ingest.auth.api-keys.minio.sha256", HASH,
-                "miniatura.ingest.auth.api-keys.minio.scopes", "notify")).failures())
+        assertThat(load(Map.of(
+                                "miniatura.ingest.auth.api-keys.minio.sha256",
+                                HASH,
+                                "miniatura.ingest.auth.api-keys.minio.scopes",
+                                "notify"))
+                        .failures())
                 .isEqualTo(new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100_000));
     }
 
     @Test
     void failedAuthenticationsPerAddressFromEnvironmentVariables() {
-        StandardEnvironment env = Environments.withVariables(Map.of(
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
-                "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
-                "MINIATURA_INGEST_AUTH_FAILURES_PER_ADDRESS", "5",
-                "MINIATURA_INGEST_AUTH_FAILURES_WINDOW", "10m",
-                "MINIATURA_INGEST_AUTH_FAILURES_MAXADDRESSES", "5000"), "miniatura/ingest-api-defaults.yml");
+        StandardEnvironment env = Environments.withVariables(
+                Map.of(
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SHA256", HASH,
+                        "MINIATURA_INGEST_AUTH_APIKEYS_MINIO_SCOPES", "notify",
+                        "MINIATURA_INGEST_AUTH_FAILURES_PER_ADDRESS", "5",
+                        "MINIATURA_INGEST_AUTH_FAILURES_WINDOW", "10m",
+                        "MINIATURA_INGEST_AUTH_FAILURES_MAXADDRESSES", "5000"),
+                "miniatura/ingest-api-defaults.yml");
         Problems problems = new Problems();
         AuthSettings s = AuthSettings.load(env, problems);
         assertThat(problems.messages()).isEmpty();
@@ -163,18 +185,18 @@ class AuthSettingsTest {
     @Test
     void everyProblemOfTheFailureLimitIsReportedNamingItsKey() {
         assertThat(problems(Map.of(
-                "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
-                "miniatura.ingest.auth.failures.per-address", "0",
-                "miniatura.ingest.auth.failures.window", "1500ms",
-                "miniatura.ingest.auth.failures.max-addresses", "lots")))
+                        "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
+                        "miniatura.ingest.auth.failures.per-address", "0",
+                        "miniatura.ingest.auth.failures.window", "1500ms",
+                        "miniatura.ingest.auth.failures.max-addresses", "lots")))
                 .containsExactly(
                         "miniatura.ingest.auth.failures.per-address: expected 1..1000000 but was \"0\"",
                         "miniatura.ingest.auth.failures.window: expected a whole number of seconds from 1s to 1h such as 1m but was \"1500ms\"",
                         "miniatura.ingest.auth.failures.max-addresses: expected 100..10000000 but was \"lots\"");
         assertThat(problems(Map.of(
-                "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
-                "miniatura.ingest.auth.failures.window", "2h",
-                "miniatura.ingest.auth.failures.max-addresses", "99")))
+                        "miniatura.ingest.auth.dev-key", "dev-key-0123456789",
+                        "miniatura.ingest.auth.failures.window", "2h",
+                        "miniatura.ingest.auth.failures.max-addresses", "99")))
                 .containsExactly(
                         "miniatura.ingest.auth.failures.window: expected a whole number of seconds from 1s to 1h such as 1m but was \"2h\"",
                         "miniatura.ingest.auth.failures.max-addresses: expected 100..10000000 but was \"99\"");
@@ -193,22 +215,24 @@ class AuthSettingsTest {
 
     @Test
     void withoutAnyCredentialTheServiceRefusesToStart() {
-        assertThat(problems(Map.of())).containsExactly("miniatura.ingest.auth: expected at least one of api-keys, "
-                + "hmac-keys or dev-key (MINIATURA_DEV_API_KEY), since without a credential no write can succeed but was none");
+        assertThat(problems(Map.of()))
+                .containsExactly(
+                        "miniatura.ingest.auth: expected at least one of api-keys, "
+                                + "hmac-keys or dev-key (MINIATURA_DEV_API_KEY), since without a credential no write can succeed but was none");
     }
 
     /** Every mistake at once, each naming its key (as Spring's relaxed binding names it); no secret is echoed. */
     @Test
     void everyProblemIsReportedAtOnceNamingItsKey() {
         assertThat(problems(Map.of(
-                "miniatura.ingest.auth.api-keys.Seller_Hook.sha256", "abc",
-                "miniatura.ingest.auth.api-keys.Seller_Hook.scope", "upload",
-                "miniatura.ingest.auth.hmac-keys.legacy.secret", "short-secret",
-                "miniatura.ingest.auth.hmac-keys.legacy.scopes", "upload,admin",
-                "miniatura.ingest.auth.signature-max-age", "2h",
-                "miniatura.ingest.auth.dev-key", "dev",
-                "miniatura.ingest.rate-limit.requests-per-second", "lots",
-                "miniatura.ingest.rate-limit.burst", "0")))
+                        "miniatura.ingest.auth.api-keys.Seller_Hook.sha256", "abc",
+                        "miniatura.ingest.auth.api-keys.Seller_Hook.scope", "upload",
+                        "miniatura.ingest.auth.hmac-keys.legacy.secret", "short-secret",
+                        "miniatura.ingest.auth.hmac-keys.legacy.scopes", "upload,admin",
+                        "miniatura.ingest.auth.signature-max-age", "2h",
+                        "miniatura.ingest.auth.dev-key", "dev",
+                        "miniatura.ingest.rate-limit.requests-per-second", "lots",
+                        "miniatura.ingest.rate-limit.burst", "0")))
                 .containsExactly(
                         "miniatura.ingest.rate-limit.requests-per-second: expected a number of requests per second, 0.01..100000 but was \"lots\"",
                         "miniatura.ingest.rate-limit.burst: expected 1..100000 but was \"0\"",

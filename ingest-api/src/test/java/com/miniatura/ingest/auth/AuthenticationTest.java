@@ -2,8 +2,6 @@ package com.miniatura.ingest.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.doAnswer;
@@ -42,16 +40,23 @@ class AuthenticationTest extends RealServerTest {
     @MethodSource("endpoints")
     void withoutCredentials(Endpoint e) throws Exception {
         HttpResponse<String> response = send(e, e.body(), Map.of());
-        assertRefused(response, 401, "Authorization", "is required: send \"Bearer <API key>\" or sign the request "
-                + "(X-Miniatura-Signature, X-Miniatura-Key-Id, X-Miniatura-Timestamp)");
+        assertRefused(
+                response,
+                401,
+                "Authorization",
+                "is required: send \"Bearer <API key>\" or sign the request "
+                        + "(X-Miniatura-Signature, X-Miniatura-Key-Id, X-Miniatura-Timestamp)");
         assertThat(response.headers().firstValue("WWW-Authenticate")).hasValue("Bearer realm=\"miniatura\"");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("endpoints")
     void withAWrongApiKey(Endpoint e) throws Exception {
-        assertRefused(send(e, e.body(), Map.of("Authorization", "Bearer " + EVERYTHING + "x")),
-                401, "Authorization", "is not a valid API key");
+        assertRefused(
+                send(e, e.body(), Map.of("Authorization", "Bearer " + EVERYTHING + "x")),
+                401,
+                "Authorization",
+                "is not a valid API key");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -60,8 +65,13 @@ class AuthenticationTest extends RealServerTest {
         long tenMinutesAgo = Instant.now().getEpochSecond() - 600;
         HttpResponse<String> response = send(e, e.body(), signature(e, tenMinutesAgo, e.body()));
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(response.body()).get("errors").get(0).get("message").asString())
-                .matches("is 60[0-2] s away from the server's clock; signatures are accepted within 300 s of their timestamp");
+        assertThat(JSON.readTree(response.body())
+                        .get("errors")
+                        .get(0)
+                        .get("message")
+                        .asString())
+                .matches(
+                        "is 60[0-2] s away from the server's clock; signatures are accepted within 300 s of their timestamp");
         verifyNoInteractions(publisher);
     }
 
@@ -74,8 +84,11 @@ class AuthenticationTest extends RealServerTest {
     void withATamperedBody(Endpoint e) throws Exception {
         byte[] tampered = e.body().clone();
         tampered[tampered.length / 2] ^= 1;
-        assertRefused(send(e, tampered, signature(e, Instant.now().getEpochSecond(), e.body())),
-                401, "X-Miniatura-Signature", Authenticator.MISMATCH);
+        assertRefused(
+                send(e, tampered, signature(e, Instant.now().getEpochSecond(), e.body())),
+                401,
+                "X-Miniatura-Signature",
+                Authenticator.MISMATCH);
     }
 
     /** A deletion reads no body, so none is let in, signed or not. */
@@ -83,9 +96,15 @@ class AuthenticationTest extends RealServerTest {
     void aBodyOnADeletionIsRefused() throws Exception {
         Endpoint delete = endpoint("delete");
         byte[] body = "x".getBytes();
-        assertRefused(send(delete, body, signature(delete, freshTimestamp(), body)), 413, "body",
+        assertRefused(
+                send(delete, body, signature(delete, freshTimestamp(), body)),
+                413,
+                "body",
                 "is larger than the 0 bytes this endpoint accepts");
-        assertRefused(send(delete, body, Map.of("Authorization", "Bearer " + EVERYTHING)), 413, "body",
+        assertRefused(
+                send(delete, body, Map.of("Authorization", "Bearer " + EVERYTHING)),
+                413,
+                "body",
                 "is larger than the 0 bytes this endpoint accepts");
     }
 
@@ -96,19 +115,21 @@ class AuthenticationTest extends RealServerTest {
         HttpResponse<String> first = send(e, e.body(), signed);
         assertThat(first.statusCode()).as(first.body()).isBetween(200, 299);
         clearInvocations(store, publisher);
-        assertRefused(send(e, e.body(), signed), 401, "X-Miniatura-Signature", "was already used; sign every request afresh");
+        assertRefused(
+                send(e, e.body(), signed), 401, "X-Miniatura-Signature", "was already used; sign every request afresh");
     }
 
     static Stream<Arguments> scopes() {
-        return Stream.of(
-                Arguments.of(endpoint("delete"), "delete"),
-                Arguments.of(endpoint("notifications"), "notify"));
+        return Stream.of(Arguments.of(endpoint("delete"), "delete"), Arguments.of(endpoint("notifications"), "notify"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("scopes")
     void aKeyWithoutTheScopeIsForbidden(Endpoint e, String scope) throws Exception {
-        assertRefused(send(e, e.body(), Map.of("Authorization", "Bearer " + UPLOADER)), 403, "Authorization",
+        assertRefused(
+                send(e, e.body(), Map.of("Authorization", "Bearer " + UPLOADER)),
+                403,
+                "Authorization",
                 "the key \"uploader\" may [upload] but this request needs the " + scope + " scope");
     }
 
@@ -125,11 +146,16 @@ class AuthenticationTest extends RealServerTest {
         Endpoint images = endpoint("images");
         AtomicReference<byte[]> stored = new AtomicReference<>();
         doAnswer(call -> {
-            stored.set(Files.readAllBytes(call.<Path>getArgument(2)));
-            return "etag";
-        }).when(store).putFile(eq("originals"), eq("img-2.jpg"), any(), eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "img-2"))));
-        HttpResponse<String> response = send(images, images.body(), signature(images, freshTimestamp(),
-                images.body()));
+                    stored.set(Files.readAllBytes(call.<Path>getArgument(2)));
+                    return "etag";
+                })
+                .when(store)
+                .putFile(
+                        eq("originals"),
+                        eq("img-2.jpg"),
+                        any(),
+                        eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "img-2"))));
+        HttpResponse<String> response = send(images, images.body(), signature(images, freshTimestamp(), images.body()));
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         assertThat(JSON.readTree(response.body()).get("imageId").asString()).isEqualTo("img-2");
         assertThat(stored.get()).isEqualTo(JPEG);
@@ -142,8 +168,10 @@ class AuthenticationTest extends RealServerTest {
     /** Reads need no credentials: the status and the image page are for support staff and browsers. */
     @Test
     void readsAreOpen() throws Exception {
-        HttpResponse<String> status = http.send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + port + "/v1/images/unknown")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> status = http.send(
+                HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/images/unknown"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(status.statusCode()).isEqualTo(404);
     }
 
@@ -157,12 +185,15 @@ class AuthenticationTest extends RealServerTest {
             statuses.add(last.statusCode());
         }
         assertThat(statuses).containsExactly(202, 202, 429);
-        assertThat(last.headers().firstValue("Retry-After")).hasValueSatisfying(s ->
-                assertThat(Long.parseLong(s)).isBetween(1L, 20L));
-        assertThat(JSON.readTree(last.body()).get("detail").asString()).matches("the key \"limited\" sent more than 2 "
-                + "requests at once or 0.05 per second; retry in (1?[0-9]|20) s");
-        assertThat(send(events, events.body(), Map.of("Authorization", "Bearer " + EVERYTHING)).statusCode())
-                .as("another key is not held back").isEqualTo(202);
+        assertThat(last.headers().firstValue("Retry-After"))
+                .hasValueSatisfying(s -> assertThat(Long.parseLong(s)).isBetween(1L, 20L));
+        assertThat(JSON.readTree(last.body()).get("detail").asString())
+                .matches("the key \"limited\" sent more than 2 "
+                        + "requests at once or 0.05 per second; retry in (1?[0-9]|20) s");
+        assertThat(send(events, events.body(), Map.of("Authorization", "Bearer " + EVERYTHING))
+                        .statusCode())
+                .as("another key is not held back")
+                .isEqualTo(202);
     }
 
     /** Neither a key, nor a secret, nor a signature reaches the log, whatever is refused. */
@@ -177,7 +208,10 @@ class AuthenticationTest extends RealServerTest {
         send(events, events.body(), Map.of("Authorization", "Bearer " + EVERYTHING));
         assertThat(output.getAll())
                 .contains("Refused POST /v1/events")
-                .doesNotContain(EVERYTHING, SECRET, signed.get("X-Miniatura-Signature").substring(3),
+                .doesNotContain(
+                        EVERYTHING,
+                        SECRET,
+                        signed.get("X-Miniatura-Signature").substring(3),
                         HexFormat.of().formatHex(AuthSettings.sha256(EVERYTHING)));
     }
 }

@@ -23,11 +23,21 @@ class AuthenticatorTest {
     static final String SECRET = "s3cr3t-s3cr3t-s3cr3t-s3cr3t-s3cr3t";
     static final AuthSettings.RateLimit LIMIT = new AuthSettings.RateLimit(10, 10);
     static final AuthSettings SETTINGS = new AuthSettings(
-            List.of(new AuthSettings.ApiKey("old-hook", AuthSettings.sha256("key-old-0123456789"), EnumSet.of(Scope.UPLOAD), LIMIT),
-                    new AuthSettings.ApiKey("new-hook", AuthSettings.sha256("key-new-0123456789"),
-                            EnumSet.of(Scope.UPLOAD, Scope.DELETE), LIMIT)),
-            List.of(new AuthSettings.HmacKey("legacy", SECRET.getBytes(StandardCharsets.UTF_8), EnumSet.of(Scope.UPLOAD), LIMIT)),
-            Duration.ofMinutes(5), false, LIMIT, 16, new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100_000));
+            List.of(
+                    new AuthSettings.ApiKey(
+                            "old-hook", AuthSettings.sha256("key-old-0123456789"), EnumSet.of(Scope.UPLOAD), LIMIT),
+                    new AuthSettings.ApiKey(
+                            "new-hook",
+                            AuthSettings.sha256("key-new-0123456789"),
+                            EnumSet.of(Scope.UPLOAD, Scope.DELETE),
+                            LIMIT)),
+            List.of(new AuthSettings.HmacKey(
+                    "legacy", SECRET.getBytes(StandardCharsets.UTF_8), EnumSet.of(Scope.UPLOAD), LIMIT)),
+            Duration.ofMinutes(5),
+            false,
+            LIMIT,
+            16,
+            new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100_000));
     static final byte[] BODY = "{\"imageId\":\"a\"}".getBytes(StandardCharsets.UTF_8);
 
     final Authenticator auth = new Authenticator(SETTINGS, Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
@@ -47,7 +57,8 @@ class AuthenticatorTest {
                 new BadBearer("Basic a2V5OnNlY3JldA==", "must be \"Bearer <API key>\""),
                 new BadBearer("Bearer ", "must be \"Bearer <API key>\""),
                 new BadBearer("Bearer key-old-012345678", "is not a valid API key"),
-                new BadBearer("Bearer " + HexFormat.of().formatHex(AuthSettings.sha256("key-old-0123456789")),
+                new BadBearer(
+                        "Bearer " + HexFormat.of().formatHex(AuthSettings.sha256("key-old-0123456789")),
                         "is not a valid API key")); // the configured hash is not itself a key
     }
 
@@ -60,7 +71,8 @@ class AuthenticatorTest {
         assertThat(r.getMessage()).isEqualTo(c.message()).doesNotContain("key-old");
     }
 
-    private Principal signed(String keyId, long timestamp, String signature, String method, String target, byte[] body) {
+    private Principal signed(
+            String keyId, long timestamp, String signature, String method, String target, byte[] body) {
         Authenticator.PendingSignature pending = auth.signatureHeaders(keyId, Long.toString(timestamp), signature);
         return auth.verify(pending, method, target, sha256(body));
     }
@@ -80,7 +92,9 @@ class AuthenticatorTest {
     @Test
     void aValidSignatureIsAcceptedOnce() {
         String signature = sign(NOW - 30, "POST", "/v1/events", BODY);
-        assertThat(signed("legacy", NOW - 30, signature, "POST", "/v1/events", BODY).name()).isEqualTo("legacy");
+        assertThat(signed("legacy", NOW - 30, signature, "POST", "/v1/events", BODY)
+                        .name())
+                .isEqualTo("legacy");
         assertThatThrownBy(() -> signed("legacy", NOW - 30, signature, "POST", "/v1/events", BODY))
                 .isInstanceOf(Refusal.class)
                 .hasMessage("was already used; sign every request afresh");
@@ -94,7 +108,8 @@ class AuthenticatorTest {
     void theSignedTextIsOneFieldALineEndingWithTheBodysHash() throws Exception {
         String text = "MINIATURA-HMAC-SHA256-V2\nPOST\n/v1/events\n1795000000\nlegacy\n"
                 + HexFormat.of().formatHex(sha256(BODY));
-        assertThat(Authenticator.text("POST", "/v1/events", "1795000000", "legacy", sha256(BODY))).isEqualTo(text);
+        assertThat(Authenticator.text("POST", "/v1/events", "1795000000", "legacy", sha256(BODY)))
+                .isEqualTo(text);
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
         mac.init(new javax.crypto.spec.SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         String expected = "v2=" + HexFormat.of().formatHex(mac.doFinal(text.getBytes(StandardCharsets.UTF_8)));
@@ -111,13 +126,22 @@ class AuthenticatorTest {
         assertThat(sign(NOW, "POST", "/v1/events", ".x".getBytes(StandardCharsets.UTF_8)))
                 .isNotEqualTo(sign(NOW, "POST", "/v1/events.", "x".getBytes(StandardCharsets.UTF_8)));
         String signature = sign(NOW, "POST", "/v1/events", ".x".getBytes(StandardCharsets.UTF_8));
-        assertThatThrownBy(() -> signed("legacy", NOW, signature, "POST", "/v1/events.", "x".getBytes(StandardCharsets.UTF_8)))
+        assertThatThrownBy(() ->
+                        signed("legacy", NOW, signature, "POST", "/v1/events.", "x".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(Refusal.class)
                 .hasMessage(Authenticator.MISMATCH);
     }
 
-    record BadSignature(String name, String keyId, String timestamp, String signature, String method, String target,
-            String body, String field, String message) {
+    record BadSignature(
+            String name,
+            String keyId,
+            String timestamp,
+            String signature,
+            String method,
+            String target,
+            String body,
+            String field,
+            String message) {
         @Override
         public String toString() {
             return name;
@@ -134,51 +158,190 @@ class AuthenticatorTest {
                 + "\"MINIATURA-HMAC-SHA256-V2\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>\\n<hex SHA-256 of the "
                 + "body>\" with HMAC-SHA256 and the key's secret, and send v2=<hex>";
         return Stream.of(
-                new BadSignature("no key id", null, "" + NOW, good(NOW), "POST", "/v1/events", body,
-                        "X-Miniatura-Key-Id", "is required with X-Miniatura-Signature"),
-                new BadSignature("no timestamp", "legacy", null, good(NOW), "POST", "/v1/events", body,
-                        "X-Miniatura-Timestamp", "is required with X-Miniatura-Signature"),
-                new BadSignature("not hex", "legacy", "" + NOW, "v2=xyz", "POST", "/v1/events", body,
-                        "X-Miniatura-Signature", "must be v2=<64 hex digits of the HMAC-SHA256>"),
-                new BadSignature("no scheme prefix", "legacy", "" + NOW, good(NOW).substring(3), "POST", "/v1/events",
-                        body, "X-Miniatura-Signature", "must be v2=<64 hex digits of the HMAC-SHA256>"),
-                new BadSignature("the retired scheme", "legacy", "" + NOW, "sha256=" + good(NOW).substring(3), "POST",
-                        "/v1/events", body, "X-Miniatura-Signature", "uses the retired scheme (sha256=<HMAC of "
+                new BadSignature(
+                        "no key id",
+                        null,
+                        "" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Key-Id",
+                        "is required with X-Miniatura-Signature"),
+                new BadSignature(
+                        "no timestamp",
+                        "legacy",
+                        null,
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
+                        "is required with X-Miniatura-Signature"),
+                new BadSignature(
+                        "not hex",
+                        "legacy",
+                        "" + NOW,
+                        "v2=xyz",
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        "must be v2=<64 hex digits of the HMAC-SHA256>"),
+                new BadSignature(
+                        "no scheme prefix",
+                        "legacy",
+                        "" + NOW,
+                        good(NOW).substring(3),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        "must be v2=<64 hex digits of the HMAC-SHA256>"),
+                new BadSignature(
+                        "the retired scheme",
+                        "legacy",
+                        "" + NOW,
+                        "sha256=" + good(NOW).substring(3),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        "uses the retired scheme (sha256=<HMAC of "
                                 + "\"<timestamp>.<METHOD>.<path>.<body>\">), which two different requests could share; "
                                 + "sign \"MINIATURA-HMAC-SHA256-V2\\n<METHOD>\\n<path and query>\\n<timestamp>\\n<key id>"
                                 + "\\n<hex SHA-256 of the body>\" and send v2=<hex>"),
                 // one refusal for an unknown key and a wrong signature: neither tells which key ids exist
-                new BadSignature("unknown key", "nobody", "" + NOW, good(NOW), "POST", "/v1/events", body,
-                        "X-Miniatura-Signature", mismatch),
-                new BadSignature("unknown key signed as itself", "nobody", "" + NOW,
-                        Authenticator.sign(SECRET, "nobody", NOW, "POST", "/v1/events", BODY), "POST", "/v1/events",
-                        body, "X-Miniatura-Signature", mismatch),
-                new BadSignature("another key id", "legacy", "" + NOW,
-                        Authenticator.sign(SECRET, "other", NOW, "POST", "/v1/events", BODY), "POST", "/v1/events",
-                        body, "X-Miniatura-Signature", mismatch),
-                new BadSignature("timestamp in milliseconds", "legacy", "1795000000000", good(NOW), "POST",
-                        "/v1/events", body, "X-Miniatura-Timestamp",
+                new BadSignature(
+                        "unknown key",
+                        "nobody",
+                        "" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "unknown key signed as itself",
+                        "nobody",
+                        "" + NOW,
+                        Authenticator.sign(SECRET, "nobody", NOW, "POST", "/v1/events", BODY),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "another key id",
+                        "legacy",
+                        "" + NOW,
+                        Authenticator.sign(SECRET, "other", NOW, "POST", "/v1/events", BODY),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "timestamp in milliseconds",
+                        "legacy",
+                        "1795000000000",
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
                         "is 1793205000000 s away from the server's clock; signatures are accepted within 300 s of their timestamp"),
-                new BadSignature("timestamp not a number", "legacy", "yesterday", good(NOW), "POST", "/v1/events",
-                        body, "X-Miniatura-Timestamp", "must be the signing time in Unix seconds but was \"yesterday\""),
-                new BadSignature("timestamp with a sign", "legacy", "+" + NOW, good(NOW), "POST", "/v1/events",
-                        body, "X-Miniatura-Timestamp", "must be the signing time in Unix seconds but was \"+" + NOW + "\""),
-                new BadSignature("expired timestamp", "legacy", "" + (NOW - 301), good(NOW - 301), "POST",
-                        "/v1/events", body, "X-Miniatura-Timestamp",
+                new BadSignature(
+                        "timestamp not a number",
+                        "legacy",
+                        "yesterday",
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
+                        "must be the signing time in Unix seconds but was \"yesterday\""),
+                new BadSignature(
+                        "timestamp with a sign",
+                        "legacy",
+                        "+" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
+                        "must be the signing time in Unix seconds but was \"+" + NOW + "\""),
+                new BadSignature(
+                        "expired timestamp",
+                        "legacy",
+                        "" + (NOW - 301),
+                        good(NOW - 301),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
                         "is 301 s away from the server's clock; signatures are accepted within 300 s of their timestamp"),
-                new BadSignature("timestamp in the future", "legacy", "" + (NOW + 400), good(NOW + 400), "POST",
-                        "/v1/events", body, "X-Miniatura-Timestamp",
+                new BadSignature(
+                        "timestamp in the future",
+                        "legacy",
+                        "" + (NOW + 400),
+                        good(NOW + 400),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Timestamp",
                         "is 400 s away from the server's clock; signatures are accepted within 300 s of their timestamp"),
-                new BadSignature("tampered body", "legacy", "" + NOW, good(NOW), "POST", "/v1/events",
-                        body.replace("\"a\"", "\"b\""), "X-Miniatura-Signature", mismatch),
-                new BadSignature("another endpoint", "legacy", "" + NOW, good(NOW), "POST", "/v1/uploads", body,
-                        "X-Miniatura-Signature", mismatch),
-                new BadSignature("a query added", "legacy", "" + NOW, good(NOW), "POST", "/v1/events?imageId=x", body,
-                        "X-Miniatura-Signature", mismatch),
-                new BadSignature("another method", "legacy", "" + NOW, good(NOW), "DELETE", "/v1/events", body,
-                        "X-Miniatura-Signature", mismatch),
-                new BadSignature("timestamp moved", "legacy", "" + (NOW - 1), good(NOW), "POST", "/v1/events", body,
-                        "X-Miniatura-Signature", mismatch));
+                new BadSignature(
+                        "tampered body",
+                        "legacy",
+                        "" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body.replace("\"a\"", "\"b\""),
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "another endpoint",
+                        "legacy",
+                        "" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/uploads",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "a query added",
+                        "legacy",
+                        "" + NOW,
+                        good(NOW),
+                        "POST",
+                        "/v1/events?imageId=x",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "another method",
+                        "legacy",
+                        "" + NOW,
+                        good(NOW),
+                        "DELETE",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch),
+                new BadSignature(
+                        "timestamp moved",
+                        "legacy",
+                        "" + (NOW - 1),
+                        good(NOW),
+                        "POST",
+                        "/v1/events",
+                        body,
+                        "X-Miniatura-Signature",
+                        mismatch));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -200,15 +363,18 @@ class AuthenticatorTest {
         String signature = good(NOW);
         assertThatThrownBy(() -> signed("legacy", NOW, signature, "POST", "/v1/events", "{}".getBytes()))
                 .isInstanceOf(Refusal.class);
-        assertThat(signed("legacy", NOW, signature, "POST", "/v1/events", BODY).name()).isEqualTo("legacy");
+        assertThat(signed("legacy", NOW, signature, "POST", "/v1/events", BODY).name())
+                .isEqualTo("legacy");
     }
 
     @Test
     void aKeyWithoutTheScopeIsForbidden() {
         Principal old = auth.bearer("Bearer key-old-0123456789");
-        Refusal r = catchThrowableOfType(Refusal.class, () -> Authenticator.authorize(old, Scope.DELETE, "Authorization"));
+        Refusal r =
+                catchThrowableOfType(Refusal.class, () -> Authenticator.authorize(old, Scope.DELETE, "Authorization"));
         assertThat(r.status()).isEqualTo(403);
-        assertThat(r.getMessage()).isEqualTo("the key \"old-hook\" may [upload] but this request needs the delete scope");
+        assertThat(r.getMessage())
+                .isEqualTo("the key \"old-hook\" may [upload] but this request needs the delete scope");
         Authenticator.authorize(auth.bearer("Bearer key-new-0123456789"), Scope.DELETE, "Authorization"); // no throw
     }
 }

@@ -80,7 +80,9 @@ class FailedAuthenticationLimitTest extends RealServerTest {
         for (int i = 1; i <= 19; i++) {
             assertThat(guess(PROXY, client).status()).isEqualTo(401);
         }
-        assertThat(write(PROXY, client, "Bearer " + EVERYTHING).status()).as("a success resets nothing").isEqualTo(202);
+        assertThat(write(PROXY, client, "Bearer " + EVERYTHING).status())
+                .as("a success resets nothing")
+                .isEqualTo(202);
         assertThat(guess(PROXY, client).status()).as("the 20th failure").isEqualTo(401);
         clearInvocations(store, publisher);
 
@@ -89,10 +91,14 @@ class FailedAuthenticationLimitTest extends RealServerTest {
         assertThat(refused.headers()).containsEntry("retry-after", "3");
         assertRefused(write(PROXY, client, "Bearer " + EVERYTHING), 429, null, BLOCKED);
         assertThat(guess(PROXY, "203.0.113.2").status()).as("another address").isEqualTo(401);
-        assertThat(blocked() - blockedBefore).as("miniatura.auth.failures.blocked").isEqualTo(2);
+        assertThat(blocked() - blockedBefore)
+                .as("miniatura.auth.failures.blocked")
+                .isEqualTo(2);
 
         advance(3);
-        assertThat(guess(PROXY, client).status()).as("one failure back after 60 s / 20").isEqualTo(401);
+        assertThat(guess(PROXY, client).status())
+                .as("one failure back after 60 s / 20")
+                .isEqualTo(401);
         assertThat(guess(PROXY, client).status()).isEqualTo(429);
         advance(60);
         failTwentyTimes(client);
@@ -103,12 +109,16 @@ class FailedAuthenticationLimitTest extends RealServerTest {
     @Test
     void aForwardedForFromAnUntrustedPeerIsIgnored(CapturedOutput output) throws Exception {
         for (int i = 1; i <= 20; i++) {
-            assertThat(guess(UNTRUSTED, "198.51.100." + i).status()).as("failure %d", i).isEqualTo(401);
+            assertThat(guess(UNTRUSTED, "198.51.100." + i).status())
+                    .as("failure %d", i)
+                    .isEqualTo(401);
         }
         clearInvocations(store, publisher);
         assertRefused(guess(UNTRUSTED, "198.51.100.21"), 429, null, BLOCKED);
         assertThat(output.getAll()).contains("Blocking writes from 127.0.0.2: it failed authentication 20 times");
-        assertThat(guess(PROXY, "198.51.100.1").status()).as("the forged addresses were never counted").isEqualTo(401);
+        assertThat(guess(PROXY, "198.51.100.1").status())
+                .as("the forged addresses were never counted")
+                .isEqualTo(401);
     }
 
     /**
@@ -125,7 +135,9 @@ class FailedAuthenticationLimitTest extends RealServerTest {
         signed.put("Content-Type", MULTIPART);
         signed.put("X-Forwarded-For", client);
         assertRefused(raw(PROXY, "POST", "/v1/images", signed, images.body()), 429, null, BLOCKED);
-        assertThat(statusOfHeldRequest("/v1/images", signed, 10_000_000)).as("answered without the body").isEqualTo(429);
+        assertThat(statusOfHeldRequest("/v1/images", signed, 10_000_000))
+                .as("answered without the body")
+                .isEqualTo(429);
 
         advance(3);
         Raw accepted = raw(PROXY, "POST", "/v1/images", signed, images.body());
@@ -139,11 +151,13 @@ class FailedAuthenticationLimitTest extends RealServerTest {
             assertThat(write(PROXY, client, "Bearer guessed-key-" + i).status()).isEqualTo(401);
         }
         for (int i = 0; i < 3; i++) {
-            assertThat(write(PROXY, client, "Bearer guessed-key-again").status()).isEqualTo(429);
+            assertThat(write(PROXY, client, "Bearer guessed-key-again").status())
+                    .isEqualTo(429);
         }
-        String line = "Blocking writes from 203.0.113.4: it failed authentication 20 times within 60 s; they are refused "
-                + "with 429 before their credentials are checked until the window frees a slot, in 3 s now "
-                + "(miniatura.ingest.auth.failures)";
+        String line =
+                "Blocking writes from 203.0.113.4: it failed authentication 20 times within 60 s; they are refused "
+                        + "with 429 before their credentials are checked until the window frees a slot, in 3 s now "
+                        + "(miniatura.ingest.auth.failures)";
         assertThat(occurrences(output.getAll(), line)).isEqualTo(1);
 
         advance(60);
@@ -161,8 +175,19 @@ class FailedAuthenticationLimitTest extends RealServerTest {
         assertThat(defaults.getProperty("server.forward-headers-strategy")).isEqualTo("native");
         NetMaskSet proxies = NetMaskSet.parse(defaults.getProperty("server.tomcat.remoteip.internal-proxies"));
         List<String> trusted = new ArrayList<>();
-        for (String address : List.of("127.0.0.1", "127.0.0.2", "0:0:0:0:0:0:0:1", "10.0.0.1", "172.17.0.1",
-                "192.168.1.1", "100.64.0.1", "169.254.1.1", "203.0.113.1", "fc00::1", "fe80::1", "2001:db8::1")) {
+        for (String address : List.of(
+                "127.0.0.1",
+                "127.0.0.2",
+                "0:0:0:0:0:0:0:1",
+                "10.0.0.1",
+                "172.17.0.1",
+                "192.168.1.1",
+                "100.64.0.1",
+                "169.254.1.1",
+                "203.0.113.1",
+                "fc00::1",
+                "fe80::1",
+                "2001:db8::1")) {
             if (proxies.contains(address)) {
                 trusted.add(address);
             }
@@ -179,7 +204,8 @@ class FailedAuthenticationLimitTest extends RealServerTest {
     }
 
     /** The status of a write whose headers are sent and whose declared body never comes, read while it is held. */
-    private int statusOfHeldRequest(String target, Map<String, String> headers, long declaredLength) throws IOException {
+    private int statusOfHeldRequest(String target, Map<String, String> headers, long declaredLength)
+            throws IOException {
         try (Socket socket = new Socket(InetAddress.getByName(PROXY), port, InetAddress.getByName(PROXY), 0)) {
             socket.setSoTimeout(30_000);
             StringBuilder head = new StringBuilder("POST " + target + " HTTP/1.1\r\nHost: localhost\r\n"
@@ -194,7 +220,8 @@ class FailedAuthenticationLimitTest extends RealServerTest {
             for (int b = in.read(); b != -1 && b != '\n'; b = in.read()) {
                 statusLine.write(b);
             }
-            return Integer.parseInt(statusLine.toString(StandardCharsets.ISO_8859_1).split(" ")[1]);
+            return Integer.parseInt(
+                    statusLine.toString(StandardCharsets.ISO_8859_1).split(" ")[1]);
         }
     }
 }

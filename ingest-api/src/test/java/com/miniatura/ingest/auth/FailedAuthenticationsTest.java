@@ -23,7 +23,9 @@ class FailedAuthenticationsTest {
 
     void fail(String address, int times) {
         for (int i = 0; i < times; i++) {
-            assertThat(failures.check(address)).as("failure %d of %s is let through", i + 1, address).isNull();
+            assertThat(failures.check(address))
+                    .as("failure %d of %s is let through", i + 1, address)
+                    .isNull();
             failures.failed(address);
         }
     }
@@ -31,17 +33,20 @@ class FailedAuthenticationsTest {
     @Test
     void theTwentyFirstAttemptWithinTheWindowIsRefusedUntilTheWindowFreesASlot() {
         fail("203.0.113.7", 20);
-        assertThat(failures.check("203.0.113.7")).as("one failure back every 60 s / 20")
+        assertThat(failures.check("203.0.113.7"))
+                .as("one failure back every 60 s / 20")
                 .isEqualTo(new FailedAuthentications.Blocked("203.0.113.7", 3, true));
         advance(2);
-        assertThat(failures.check("203.0.113.7")).as("logged once a window")
+        assertThat(failures.check("203.0.113.7"))
+                .as("logged once a window")
                 .isEqualTo(new FailedAuthentications.Blocked("203.0.113.7", 1, false));
         advance(1);
         fail("203.0.113.7", 1);
         assertThat(failures.check("203.0.113.7")).isEqualTo(new FailedAuthentications.Blocked("203.0.113.7", 3, false));
         advance(60);
         fail("203.0.113.7", 20);
-        assertThat(failures.check("203.0.113.7")).as("a window later: 20 more, and logged again")
+        assertThat(failures.check("203.0.113.7"))
+                .as("a window later: 20 more, and logged again")
                 .isEqualTo(new FailedAuthentications.Blocked("203.0.113.7", 3, true));
     }
 
@@ -59,7 +64,9 @@ class FailedAuthenticationsTest {
         for (int i = 0; i < 22; i++) {
             failures.failed("203.0.113.7");
         }
-        assertThat(failures.check("203.0.113.7").retryAfterSeconds()).as("three failures back to have one").isEqualTo(9);
+        assertThat(failures.check("203.0.113.7").retryAfterSeconds())
+                .as("three failures back to have one")
+                .isEqualTo(9);
     }
 
     @Test
@@ -100,8 +107,8 @@ class FailedAuthenticationsTest {
 
     @Test
     void theAddressesRememberedAreBounded() {
-        FailedAuthentications small = new FailedAuthentications(new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100),
-                nanos::get);
+        FailedAuthentications small =
+                new FailedAuthentications(new AuthSettings.FailureLimit(20, Duration.ofMinutes(1), 100), nanos::get);
         for (int i = 0; i < 10_000; i++) {
             small.failed("10." + (i >> 16) + "." + (i >> 8 & 255) + "." + (i & 255));
         }
@@ -111,8 +118,8 @@ class FailedAuthenticationsTest {
     /** The one forgotten is the one whose last failure is oldest: its bucket is the fullest. */
     @Test
     void beyondTheBoundTheLeastRecentlyFailedAddressIsForgotten() {
-        FailedAuthentications small = new FailedAuthentications(new AuthSettings.FailureLimit(2, Duration.ofMinutes(1), 3),
-                nanos::get);
+        FailedAuthentications small =
+                new FailedAuthentications(new AuthSettings.FailureLimit(2, Duration.ofMinutes(1), 3), nanos::get);
         small.failed("203.0.113.1");
         small.failed("203.0.113.2");
         small.failed("203.0.113.1");
@@ -121,6 +128,8 @@ class FailedAuthenticationsTest {
         assertThat(small.addresses()).isEqualTo(3);
         assertThat(small.check("203.0.113.1")).as("failed again since, so kept").isNotNull();
         small.failed("203.0.113.2");
-        assertThat(small.check("203.0.113.2")).as("forgotten, so this is its first failure of two").isNull();
+        assertThat(small.check("203.0.113.2"))
+                .as("forgotten, so this is its first failure of two")
+                .isNull();
     }
 }

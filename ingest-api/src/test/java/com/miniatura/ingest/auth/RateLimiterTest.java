@@ -18,14 +18,20 @@ class RateLimiterTest {
         assertThat(limiter.acquire(hook)).isZero();
         assertThat(limiter.acquire(hook)).isZero();
         assertThat(limiter.acquire(hook)).isZero();
-        assertThat(limiter.acquire(hook)).as("burst of 3 spent; 0.5 s to the next token, rounded up").isEqualTo(1);
+        assertThat(limiter.acquire(hook))
+                .as("burst of 3 spent; 0.5 s to the next token, rounded up")
+                .isEqualTo(1);
         assertThat(limiter.acquire(other)).as("each key has its own bucket").isZero();
         nanos.addAndGet(500_000_000L);
-        assertThat(limiter.acquire(hook)).as("2 per second: one token after 0.5 s").isZero();
+        assertThat(limiter.acquire(hook))
+                .as("2 per second: one token after 0.5 s")
+                .isZero();
         assertThat(limiter.acquire(hook)).isEqualTo(1);
         nanos.addAndGet(60_000_000_000L);
         for (int i = 0; i < 3; i++) {
-            assertThat(limiter.acquire(hook)).as("refilled to the burst, not beyond").isZero();
+            assertThat(limiter.acquire(hook))
+                    .as("refilled to the burst, not beyond")
+                    .isZero();
         }
         assertThat(limiter.acquire(hook)).isEqualTo(1);
     }

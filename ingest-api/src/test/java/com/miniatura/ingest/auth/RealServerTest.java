@@ -3,7 +3,6 @@ package com.miniatura.ingest.auth;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.never;
@@ -15,10 +14,10 @@ import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.EventPublisher;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
-import java.lang.management.ManagementFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.URI;
@@ -52,30 +51,34 @@ import tools.jackson.databind.json.JsonMapper;
  * The subclasses send many deliberate failures from 127.0.0.1, so failed authentications per address are limited
  * far above what they send ({@link FailedAuthenticationLimitTest} tests the limit on a server of its own).
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "miniatura.kafka.create-topic=false",
-        "miniatura.storage.create-buckets=false",
-        "miniatura.ingest.auth.dev-key=",
-        "miniatura.ingest.auth.api-keys.uploader.sha256=" + RealServerTest.UPLOADER_SHA256,
-        "miniatura.ingest.auth.api-keys.uploader.scopes=upload",
-        "miniatura.ingest.auth.api-keys.everything.sha256=" + RealServerTest.EVERYTHING_SHA256,
-        "miniatura.ingest.auth.api-keys.everything.scopes=upload,delete,notify",
-        "miniatura.ingest.auth.api-keys.limited.sha256=" + RealServerTest.LIMITED_SHA256,
-        "miniatura.ingest.auth.api-keys.limited.scopes=upload",
-        "miniatura.ingest.auth.api-keys.limited.burst=2",
-        "miniatura.ingest.auth.api-keys.limited.requests-per-second=0.05",
-        "miniatura.ingest.auth.hmac-keys.legacy.secret=" + RealServerTest.SECRET,
-        "miniatura.ingest.auth.hmac-keys.legacy.scopes=upload,delete,notify",
-        "miniatura.ingest.auth.hmac-keys.legacy-hook.secret=" + RealServerTest.SECRET,
-        "miniatura.ingest.auth.hmac-keys.legacy-hook.scopes=upload",
-        "miniatura.ingest.auth.max-unverified-bodies=" + RealServerTest.UNVERIFIED,
-        "miniatura.ingest.max-concurrent-uploads=" + RealServerTest.UPLOADS,
-        "miniatura.ingest.retry-after=3s",
-        "miniatura.ingest.auth.failures.per-address=1000000"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "miniatura.kafka.create-topic=false",
+            "miniatura.storage.create-buckets=false",
+            "miniatura.ingest.auth.dev-key=",
+            "miniatura.ingest.auth.api-keys.uploader.sha256=" + RealServerTest.UPLOADER_SHA256,
+            "miniatura.ingest.auth.api-keys.uploader.scopes=upload",
+            "miniatura.ingest.auth.api-keys.everything.sha256=" + RealServerTest.EVERYTHING_SHA256,
+            "miniatura.ingest.auth.api-keys.everything.scopes=upload,delete,notify",
+            "miniatura.ingest.auth.api-keys.limited.sha256=" + RealServerTest.LIMITED_SHA256,
+            "miniatura.ingest.auth.api-keys.limited.scopes=upload",
+            "miniatura.ingest.auth.api-keys.limited.burst=2",
+            "miniatura.ingest.auth.api-keys.limited.requests-per-second=0.05",
+            "miniatura.ingest.auth.hmac-keys.legacy.secret=" + RealServerTest.SECRET,
+            "miniatura.ingest.auth.hmac-keys.legacy.scopes=upload,delete,notify",
+            "miniatura.ingest.auth.hmac-keys.legacy-hook.secret=" + RealServerTest.SECRET,
+            "miniatura.ingest.auth.hmac-keys.legacy-hook.scopes=upload",
+            "miniatura.ingest.auth.max-unverified-bodies=" + RealServerTest.UNVERIFIED,
+            "miniatura.ingest.max-concurrent-uploads=" + RealServerTest.UPLOADS,
+            "miniatura.ingest.retry-after=3s",
+            "miniatura.ingest.auth.failures.per-address=1000000"
+        })
 @ExtendWith(OutputCaptureExtension.class)
 abstract class RealServerTest {
     static final String UPLOADER = "uploader-key-9f2c4e1a7b3d5f60";
-    static final String UPLOADER_SHA256 = "704e245ec3a77a610b9c5df11e9e057ad7a221ebe25a617ea4e1d90b4433980c"; // printf %s $UPLOADER | sha256sum
+    static final String UPLOADER_SHA256 =
+            "704e245ec3a77a610b9c5df11e9e057ad7a221ebe25a617ea4e1d90b4433980c"; // printf %s $UPLOADER | sha256sum
     static final String EVERYTHING = "everything-key-2b7e151628aed2a6";
     static final String EVERYTHING_SHA256 = "bb64707f2b969b71e347bfb8e88086744c9f37209bf98ab40447b09acf11ba5c";
     static final String LIMITED = "limited-key-3243f6a8885a308d3";
@@ -131,8 +134,9 @@ abstract class RealServerTest {
 
     static byte[] multipartHead(String imageId) {
         return ("--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId + "\r\n"
-                + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n"
-                + "Content-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                        + "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n"
+                        + "Content-Type: image/jpeg\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
     }
 
     static byte[] multipartTail() {
@@ -150,12 +154,21 @@ abstract class RealServerTest {
 
     static Stream<Endpoint> endpoints() {
         return Stream.of(
-                new Endpoint("events", "POST", "/v1/events", "application/json", EVENT.getBytes(StandardCharsets.UTF_8)),
+                new Endpoint(
+                        "events", "POST", "/v1/events", "application/json", EVENT.getBytes(StandardCharsets.UTF_8)),
                 new Endpoint("images", "POST", "/v1/images", MULTIPART, multipart("img-2", JPEG)),
-                new Endpoint("uploads", "POST", "/v1/uploads", "application/json",
+                new Endpoint(
+                        "uploads",
+                        "POST",
+                        "/v1/uploads",
+                        "application/json",
                         "{\"contentType\":\"image/jpeg\",\"size\":1000}".getBytes(StandardCharsets.UTF_8)),
                 new Endpoint("delete", "DELETE", "/v1/images/img-3", null, new byte[0]),
-                new Endpoint("notifications", "POST", "/v1/notifications/minio", "application/json",
+                new Endpoint(
+                        "notifications",
+                        "POST",
+                        "/v1/notifications/minio",
+                        "application/json",
                         NOTIFICATION.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -191,8 +204,13 @@ abstract class RealServerTest {
     }
 
     static Map<String, String> signature(String method, String target, long timestamp, byte[] signedBody) {
-        return Map.of("X-Miniatura-Key-Id", "legacy", "X-Miniatura-Timestamp", Long.toString(timestamp),
-                "X-Miniatura-Signature", Authenticator.sign(SECRET, "legacy", timestamp, method, target, signedBody));
+        return Map.of(
+                "X-Miniatura-Key-Id",
+                "legacy",
+                "X-Miniatura-Timestamp",
+                Long.toString(timestamp),
+                "X-Miniatura-Signature",
+                Authenticator.sign(SECRET, "legacy", timestamp, method, target, signedBody));
     }
 
     /** A response read off the wire. */
@@ -232,11 +250,14 @@ abstract class RealServerTest {
     static Raw parse(InputStream in) throws IOException {
         String response = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
         int end = response.indexOf("\r\n\r\n");
-        String[] lines = response.substring(0, end < 0 ? response.length() : end).split("\r\n");
+        String[] lines =
+                response.substring(0, end < 0 ? response.length() : end).split("\r\n");
         Map<String, String> headers = new LinkedHashMap<>();
         for (int i = 1; i < lines.length; i++) {
             int colon = lines[i].indexOf(':');
-            headers.put(lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT), lines[i].substring(colon + 1).trim());
+            headers.put(
+                    lines[i].substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                    lines[i].substring(colon + 1).trim());
         }
         return new Raw(Integer.parseInt(lines[0].split(" ")[1]), headers, end < 0 ? "" : response.substring(end + 4));
     }

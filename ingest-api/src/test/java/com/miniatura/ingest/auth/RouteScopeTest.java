@@ -49,24 +49,34 @@ class RouteScopeTest extends RealServerTest {
     }
 
     static Stream<String> encodedSpellings() {
-        return Stream.of("/v1/%6Eotifications/minio", "/v1/%6eotifications/minio", "/v1/notifications/m%69nio",
-                "/%76%31/notifications/minio");
+        return Stream.of(
+                "/v1/%6Eotifications/minio",
+                "/v1/%6eotifications/minio", "/v1/notifications/m%69nio", "/%76%31/notifications/minio");
     }
 
     /** Regression: the scope was picked from the raw string; an encoded letter now reaches the notify check. */
     @ParameterizedTest(name = "{0}")
     @MethodSource("encodedSpellings")
     void anEncodedSpellingNeedsTheScopeOfTheHandlerItReaches(String path) throws Exception {
-        assertRefused(raw("POST", path, UPLOAD_KEY, BODY), 403, "Authorization",
+        assertRefused(
+                raw("POST", path, UPLOAD_KEY, BODY),
+                403,
+                "Authorization",
                 "the key \"uploader\" may [upload] but this request needs the notify scope");
     }
 
     @Test
     void theRouteItselfIsStillForbiddenToAnUploadKeyAndOpenToANotifyKey() throws Exception {
-        assertRefused(raw("POST", "/v1/notifications/minio", UPLOAD_KEY, BODY), 403, "Authorization",
+        assertRefused(
+                raw("POST", "/v1/notifications/minio", UPLOAD_KEY, BODY),
+                403,
+                "Authorization",
                 "the key \"uploader\" may [upload] but this request needs the notify scope");
-        Raw accepted = raw("POST", "/v1/%6Eotifications/minio",
-                Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", "application/json"), BODY);
+        Raw accepted = raw(
+                "POST",
+                "/v1/%6Eotifications/minio",
+                Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", "application/json"),
+                BODY);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
     }
 
@@ -85,6 +95,7 @@ class RouteScopeTest extends RealServerTest {
     @Test
     void readsFollowThePathRulesToo() throws Exception {
         assertRefused(raw("GET", "/v1/images/img-1;x", Map.of(), new byte[0]), 400, "path", PathRulesTest.SEMICOLON);
-        assertThat(raw("GET", "/v1/images/unknown", Map.of(), new byte[0]).status()).isEqualTo(404);
+        assertThat(raw("GET", "/v1/images/unknown", Map.of(), new byte[0]).status())
+                .isEqualTo(404);
     }
 }

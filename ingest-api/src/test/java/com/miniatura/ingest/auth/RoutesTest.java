@@ -60,11 +60,17 @@ class RoutesTest {
         "POST /v1/notifications/minio notification",
         "DELETE /v1/images/{imageId} delete",
         "DELETE /v1/images/all deleteAll",
-        "GET /v1/images/{imageId} status"};
+        "GET /v1/images/{imageId} status"
+    };
 
     static Stream<String> spellingsOfTheNotificationRoute() {
-        return Stream.of("/v1/notifications/minio", "/v1/%6Eotifications/minio", "/v1/%6eotifications/minio",
-                "/v1/notifications;x/minio", "/v1/notifications/minio;jsessionid=1", "/v1/n%6F%74ifications/minio",
+        return Stream.of(
+                "/v1/notifications/minio",
+                "/v1/%6Eotifications/minio",
+                "/v1/%6eotifications/minio",
+                "/v1/notifications;x/minio",
+                "/v1/notifications/minio;jsessionid=1",
+                "/v1/n%6F%74ifications/minio",
                 "/%76%31/notifications/minio");
     }
 
@@ -80,11 +86,17 @@ class RoutesTest {
     @Test
     void theMostSpecificPatternWinsAsInTheDispatcher() throws Exception {
         Routes routes = new Routes(mapping(API), "com.miniatura");
-        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/all")).requires().value())
+        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/all"))
+                        .requires()
+                        .value())
                 .isEqualTo(Scope.UPLOAD);
-        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/a%6Cl")).requires().value())
+        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/a%6Cl"))
+                        .requires()
+                        .value())
                 .isEqualTo(Scope.UPLOAD);
-        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/img-1")).requires().value())
+        assertThat(routes.find(new MockHttpServletRequest("DELETE", "/v1/images/img-1"))
+                        .requires()
+                        .value())
                 .isEqualTo(Scope.DELETE);
     }
 
@@ -102,16 +114,20 @@ class RoutesTest {
     /** Closed by default: a write handler added without a scope stops startup, naming it. */
     @Test
     void aWriteHandlerWithoutAScopeStopsStartup() throws Exception {
-        assertThatThrownBy(() -> new Routes(mapping("GET /v1/images/{imageId} status", "POST /v1/new unguarded",
-                "* /v1/any anyMethod"), "com.miniatura"))
+        assertThatThrownBy(() -> new Routes(
+                        mapping("GET /v1/images/{imageId} status", "POST /v1/new unguarded", "* /v1/any anyMethod"),
+                        "com.miniatura"))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContainingAll("Every write handler must say which scope it needs with @RequiresScope; "
-                        + "these do not: [", "Handlers.unguarded [/v1/new]", "Handlers.anyMethod [/v1/any]");
+                .hasMessageContainingAll(
+                        "Every write handler must say which scope it needs with @RequiresScope; " + "these do not: [",
+                        "Handlers.unguarded [/v1/new]",
+                        "Handlers.anyMethod [/v1/any]");
     }
 
     @Test
     void handlersOutsideTheBasePackageAreNotOursAndTakeNoWrite() throws Exception {
         Routes routes = new Routes(mapping("POST /v1/new unguarded"), "org.example");
-        assertThat(routes.find(new MockHttpServletRequest("POST", "/v1/new"))).isEqualTo(new Routes.Match(null, Set.of()));
+        assertThat(routes.find(new MockHttpServletRequest("POST", "/v1/new")))
+                .isEqualTo(new Routes.Match(null, Set.of()));
     }
 }

@@ -42,8 +42,15 @@ class SignedBodiesTest extends RealServerTest {
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
         byte[] over = uploadRequest(64 * 1024 + 1);
         assertRefused(raw("POST", "/v1/uploads", signedJson("/v1/uploads", over), over), 413, "body", JSON_LIMIT);
-        assertRefused(raw("POST", "/v1/uploads", Map.of("Authorization", "Bearer " + EVERYTHING,
-                "Content-Type", "application/json"), over), 413, "body", JSON_LIMIT);
+        assertRefused(
+                raw(
+                        "POST",
+                        "/v1/uploads",
+                        Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", "application/json"),
+                        over),
+                413,
+                "body",
+                JSON_LIMIT);
     }
 
     /** Chunked: no length is announced, so the limit is counted on the bytes as they arrive, signed or not. */
@@ -51,8 +58,14 @@ class SignedBodiesTest extends RealServerTest {
     void aChunkedBodyIsCountedAsItArrives() throws Exception {
         byte[] over = uploadRequest(64 * 1024 + 1);
         assertRefused(chunked("/v1/uploads", signedJson("/v1/uploads", over), over), 413, "body", JSON_LIMIT);
-        assertRefused(chunked("/v1/uploads", Map.of("Authorization", "Bearer " + EVERYTHING,
-                "Content-Type", "application/json"), over), 413, "body", JSON_LIMIT);
+        assertRefused(
+                chunked(
+                        "/v1/uploads",
+                        Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", "application/json"),
+                        over),
+                413,
+                "body",
+                JSON_LIMIT);
         byte[] fits = uploadRequest(1000);
         Raw accepted = chunked("/v1/uploads", signedJson("/v1/uploads", fits), fits);
         assertThat(accepted.status()).as(accepted.body()).isEqualTo(201);
@@ -111,7 +124,8 @@ class SignedBodiesTest extends RealServerTest {
                 socket.getInputStream().readAllBytes();
             }
         });
-        assertThat(allocated).as("bytes allocated by the server for a body that announced 2 MB and sent 1 KB")
+        assertThat(allocated)
+                .as("bytes allocated by the server for a body that announced 2 MB and sent 1 KB")
                 .isLessThan(1_000_000);
         assertNothingHappened();
     }
@@ -126,20 +140,38 @@ class SignedBodiesTest extends RealServerTest {
         List<Socket> held = new ArrayList<>();
         try {
             for (int i = 0; i < UNVERIFIED; i++) {
-                held.add(hold("POST", "/v1/events", signedJson("/v1/events", EVENT.getBytes(StandardCharsets.UTF_8)),
-                        1_000, new byte[10]));
+                held.add(hold(
+                        "POST",
+                        "/v1/events",
+                        signedJson("/v1/events", EVENT.getBytes(StandardCharsets.UTF_8)),
+                        1_000,
+                        new byte[10]));
             }
             awaitInProgress(UNVERIFIED_GAUGE, UNVERIFIED);
             byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
-            HttpResponse<String> busy = send("POST", "/v1/events", "application/json", body,
+            HttpResponse<String> busy = send(
+                    "POST",
+                    "/v1/events",
+                    "application/json",
+                    body,
                     signature("POST", "/v1/events", freshTimestamp(), body));
             assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
             assertThat(busy.headers().firstValue("Retry-After")).hasValue("3");
             assertThat(busy.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-            assertProblem(JSON.readTree(busy.body()), 503, null, UNVERIFIED + " signed requests being verified are "
-                    + "in progress, the most this instance takes at once; retry in 3 s");
-            assertThat(send("POST", "/v1/events", "application/json", body, Map.of("Authorization", "Bearer " + EVERYTHING))
-                    .statusCode()).as("a bearer key reads no body before it is checked, so it is not held back")
+            assertProblem(
+                    JSON.readTree(busy.body()),
+                    503,
+                    null,
+                    UNVERIFIED + " signed requests being verified are "
+                            + "in progress, the most this instance takes at once; retry in 3 s");
+            assertThat(send(
+                                    "POST",
+                                    "/v1/events",
+                                    "application/json",
+                                    body,
+                                    Map.of("Authorization", "Bearer " + EVERYTHING))
+                            .statusCode())
+                    .as("a bearer key reads no body before it is checked, so it is not held back")
                     .isEqualTo(202);
         } finally {
             for (Socket socket : held) {
@@ -148,9 +180,15 @@ class SignedBodiesTest extends RealServerTest {
         }
         awaitInProgress(UNVERIFIED_GAUGE, 0);
         byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> after = send("POST", "/v1/events", "application/json", body,
+        HttpResponse<String> after = send(
+                "POST",
+                "/v1/events",
+                "application/json",
+                body,
                 signature("POST", "/v1/events", freshTimestamp(), body));
-        assertThat(after.statusCode()).as("the held bodies gave their places back").isEqualTo(202);
+        assertThat(after.statusCode())
+                .as("the held bodies gave their places back")
+                .isEqualTo(202);
     }
 
     /** Regression: an unknown key id had its own refusal, telling anyone which ids exist. */
@@ -158,24 +196,52 @@ class SignedBodiesTest extends RealServerTest {
     void anUnknownKeyIdIsRefusedAsAWrongSignatureIs() throws Exception {
         byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
         long timestamp = freshTimestamp();
-        Map<String, String> unknown = new HashMap<>(Map.of("X-Miniatura-Key-Id", "nobody",
-                "X-Miniatura-Timestamp", Long.toString(timestamp), "X-Miniatura-Signature",
+        Map<String, String> unknown = new HashMap<>(Map.of(
+                "X-Miniatura-Key-Id",
+                "nobody",
+                "X-Miniatura-Timestamp",
+                Long.toString(timestamp),
+                "X-Miniatura-Signature",
                 Authenticator.sign(SECRET, "nobody", timestamp, "POST", "/v1/events", body)));
-        assertRefused(send("POST", "/v1/events", "application/json", body, unknown), 401, "X-Miniatura-Signature",
+        assertRefused(
+                send("POST", "/v1/events", "application/json", body, unknown),
+                401,
+                "X-Miniatura-Signature",
                 Authenticator.MISMATCH);
-        assertRefused(send("POST", "/v1/events", "application/json", "{}".getBytes(StandardCharsets.UTF_8),
-                signature("POST", "/v1/events", timestamp, body)), 401, "X-Miniatura-Signature", Authenticator.MISMATCH);
+        assertRefused(
+                send(
+                        "POST",
+                        "/v1/events",
+                        "application/json",
+                        "{}".getBytes(StandardCharsets.UTF_8),
+                        signature("POST", "/v1/events", timestamp, body)),
+                401,
+                "X-Miniatura-Signature",
+                Authenticator.MISMATCH);
     }
 
     /** An old client's signature is told what changed, not merely refused. */
     @Test
     void theRetiredSchemeIsRefusedSayingSo() throws Exception {
         byte[] body = EVENT.getBytes(StandardCharsets.UTF_8);
-        HttpResponse<String> response = send("POST", "/v1/events", "application/json", body, Map.of(
-                "X-Miniatura-Key-Id", "legacy", "X-Miniatura-Timestamp", Long.toString(freshTimestamp()),
-                "X-Miniatura-Signature", "sha256=" + "0".repeat(64)));
+        HttpResponse<String> response = send(
+                "POST",
+                "/v1/events",
+                "application/json",
+                body,
+                Map.of(
+                        "X-Miniatura-Key-Id",
+                        "legacy",
+                        "X-Miniatura-Timestamp",
+                        Long.toString(freshTimestamp()),
+                        "X-Miniatura-Signature",
+                        "sha256=" + "0".repeat(64)));
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(JSON.readTree(response.body()).get("errors").get(0).get("message").asString())
+        assertThat(JSON.readTree(response.body())
+                        .get("errors")
+                        .get(0)
+                        .get("message")
+                        .asString())
                 .startsWith("uses the retired scheme (sha256=");
         assertNothingHappened();
     }

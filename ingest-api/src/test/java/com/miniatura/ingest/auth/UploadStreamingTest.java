@@ -7,7 +7,6 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 
 import com.miniatura.common.storage.PutOptions;
-
 import java.io.InputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -38,10 +37,12 @@ class UploadStreamingTest extends RealServerTest {
     private static final long ORIGINAL_BYTES = 50_000_000;
     /** Generous for what streaming costs (buffers of some KiB); a tenth of what holding the original would. */
     private static final long MAX_ALLOCATION = ORIGINAL_BYTES / 10;
+
     private static final String UPLOADS_GAUGE = "miniatura.uploads.in.progress";
 
     @TempDir
     static Path dir;
+
     private static Path body;
     private static byte[] bodySha256;
 
@@ -69,16 +70,21 @@ class UploadStreamingTest extends RealServerTest {
 
     private HttpResponse<String> upload(Map<String, String> headers) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/images"))
-                .POST(HttpRequest.BodyPublishers.ofFile(body)).header("Content-Type", MULTIPART);
+                .POST(HttpRequest.BodyPublishers.ofFile(body))
+                .header("Content-Type", MULTIPART);
         headers.forEach(request::header);
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static Map<String, String> signed() {
         long timestamp = freshTimestamp();
-        return Map.of("X-Miniatura-Key-Id", "legacy", "X-Miniatura-Timestamp", Long.toString(timestamp),
-                "X-Miniatura-Signature", Authenticator.signBodyHash(SECRET, "legacy", timestamp, "POST", "/v1/images",
-                        bodySha256));
+        return Map.of(
+                "X-Miniatura-Key-Id",
+                "legacy",
+                "X-Miniatura-Timestamp",
+                Long.toString(timestamp),
+                "X-Miniatura-Signature",
+                Authenticator.signBodyHash(SECRET, "legacy", timestamp, "POST", "/v1/images", bodySha256));
     }
 
     /** What storage was handed: the file's size and first bytes, read off disk without holding it. */
@@ -87,12 +93,18 @@ class UploadStreamingTest extends RealServerTest {
     private AtomicReference<Stored> storedOriginal() {
         AtomicReference<Stored> stored = new AtomicReference<>();
         doAnswer(call -> {
-            Path file = call.getArgument(2);
-            try (InputStream in = Files.newInputStream(file)) {
-                stored.set(new Stored(Files.size(file), in.readNBytes(JPEG.length)));
-            }
-            return "etag";
-        }).when(store).putFile(eq("originals"), eq("big-1.jpg"), any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
+                    Path file = call.getArgument(2);
+                    try (InputStream in = Files.newInputStream(file)) {
+                        stored.set(new Stored(Files.size(file), in.readNBytes(JPEG.length)));
+                    }
+                    return "etag";
+                })
+                .when(store)
+                .putFile(
+                        eq("originals"),
+                        eq("big-1.jpg"),
+                        any(),
+                        argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
         return stored;
     }
 
@@ -116,7 +128,9 @@ class UploadStreamingTest extends RealServerTest {
         assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(202);
         assertThat(stored.get().size()).isEqualTo(ORIGINAL_BYTES);
         assertThat(stored.get().head()).isEqualTo(JPEG);
-        assertThat(allocated).as("bytes the server allocated for a 50 MB upload").isLessThan(MAX_ALLOCATION);
+        assertThat(allocated)
+                .as("bytes the server allocated for a 50 MB upload")
+                .isLessThan(MAX_ALLOCATION);
     }
 
     /** Regression: a signed upload was held three times over: the body, its parts, then getBytes(). */
@@ -130,7 +144,9 @@ class UploadStreamingTest extends RealServerTest {
         assertThat(response.get().statusCode()).as(response.get().body()).isEqualTo(202);
         assertThat(stored.get().size()).isEqualTo(ORIGINAL_BYTES);
         assertThat(stored.get().head()).isEqualTo(JPEG);
-        assertThat(allocated).as("bytes the server allocated for a signed 50 MB upload").isLessThan(MAX_ALLOCATION);
+        assertThat(allocated)
+                .as("bytes the server allocated for a signed 50 MB upload")
+                .isLessThan(MAX_ALLOCATION);
     }
 
     /** Nothing of a signed upload, nor of its parts, is left in the temporary directory. */
@@ -140,8 +156,13 @@ class UploadStreamingTest extends RealServerTest {
         Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
         List<Path> before = spooled(tmp);
         assertThat(upload(signed()).statusCode()).isEqualTo(202);
-        HttpResponse<String> refused = upload(Map.of("X-Miniatura-Key-Id", "legacy",
-                "X-Miniatura-Timestamp", Long.toString(freshTimestamp()), "X-Miniatura-Signature", "v2=" + "0".repeat(64)));
+        HttpResponse<String> refused = upload(Map.of(
+                "X-Miniatura-Key-Id",
+                "legacy",
+                "X-Miniatura-Timestamp",
+                Long.toString(freshTimestamp()),
+                "X-Miniatura-Signature",
+                "v2=" + "0".repeat(64)));
         assertThat(refused.statusCode()).isEqualTo(401);
         assertThat(spooled(tmp)).isEqualTo(before);
     }
@@ -149,7 +170,9 @@ class UploadStreamingTest extends RealServerTest {
     private static List<Path> spooled(Path tmp) throws Exception {
         try (var files = Files.list(tmp)) {
             return files.filter(f -> f.getFileName().toString().startsWith("miniatura-")
-                    || f.getFileName().toString().startsWith("upload_")).sorted().toList();
+                            || f.getFileName().toString().startsWith("upload_"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -161,12 +184,13 @@ class UploadStreamingTest extends RealServerTest {
     void anUploadAnnouncingMoreThanTheLimitIsRefusedUnread() throws Exception {
         Map<String, String> signedHeaders = new HashMap<>(signed());
         signedHeaders.put("Content-Type", MULTIPART);
-        for (Map<String, String> headers : List.of(signedHeaders,
-                Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART))) {
+        for (Map<String, String> headers :
+                List.of(signedHeaders, Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART))) {
             try (Socket socket = hold("POST", "/v1/images", headers, 60_000_000, multipartHead("big-2"))) {
                 socket.shutdownOutput();
                 socket.setSoTimeout(30_000);
-                assertRefused(parse(socket.getInputStream()), 413, "file", "is larger than the limit of 52428800 bytes");
+                assertRefused(
+                        parse(socket.getInputStream()), 413, "file", "is larger than the limit of 52428800 bytes");
             }
         }
     }
@@ -177,7 +201,13 @@ class UploadStreamingTest extends RealServerTest {
      */
     @Test
     void aFileOfExactlyTheLimitIsTakenAndOneByteMoreIsNot() throws Exception {
-        doAnswer(call -> "etag").when(store).putFile(eq("originals"), any(), any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
+        doAnswer(call -> "etag")
+                .when(store)
+                .putFile(
+                        eq("originals"),
+                        any(),
+                        any(),
+                        argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
         long limit = 52_428_800;
         for (long size : new long[] {limit, limit + 1}) {
             Path exact = dir.resolve("upload-" + size + ".multipart");
@@ -187,16 +217,20 @@ class UploadStreamingTest extends RealServerTest {
                 out.position(out.position() + size - JPEG.length); // zeros, without writing them
                 out.write(ByteBuffer.wrap(multipartTail()));
             }
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                            URI.create("http://localhost:" + port + "/v1/images"))
-                    .POST(HttpRequest.BodyPublishers.ofFile(exact)).header("Content-Type", MULTIPART)
-                    .header("Authorization", "Bearer " + EVERYTHING).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/v1/images"))
+                            .POST(HttpRequest.BodyPublishers.ofFile(exact))
+                            .header("Content-Type", MULTIPART)
+                            .header("Authorization", "Bearer " + EVERYTHING)
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             Files.delete(exact);
             if (size == limit) {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             } else {
                 assertThat(response.statusCode()).as(response.body()).isEqualTo(413);
-                assertProblem(JSON.readTree(response.body()), 413, "file", "is larger than the limit of 52428800 bytes");
+                assertProblem(
+                        JSON.readTree(response.body()), 413, "file", "is larger than the limit of 52428800 bytes");
             }
         }
     }
@@ -213,29 +247,52 @@ class UploadStreamingTest extends RealServerTest {
         awaitInProgress(UPLOADS_GAUGE, 0);
         List<Socket> held = new ArrayList<>();
         try {
-            held.add(hold("POST", "/v1/images", Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART),
-                    ORIGINAL_BYTES, multipartHead("held-1")));
+            held.add(hold(
+                    "POST",
+                    "/v1/images",
+                    Map.of("Authorization", "Bearer " + EVERYTHING, "Content-Type", MULTIPART),
+                    ORIGINAL_BYTES,
+                    multipartHead("held-1")));
             Map<String, String> signedHeaders = new HashMap<>(signed());
             signedHeaders.put("Content-Type", MULTIPART);
             held.add(hold("POST", "/v1/images", signedHeaders, ORIGINAL_BYTES, multipartHead("held-2")));
             awaitInProgress(UPLOADS_GAUGE, UPLOADS);
-            HttpResponse<String> busy = send("POST", "/v1/images", MULTIPART, multipart("big-1", JPEG),
+            HttpResponse<String> busy = send(
+                    "POST",
+                    "/v1/images",
+                    MULTIPART,
+                    multipart("big-1", JPEG),
                     Map.of("Authorization", "Bearer " + EVERYTHING));
             assertThat(busy.statusCode()).as(busy.body()).isEqualTo(503);
             assertThat(busy.headers().firstValue("Retry-After")).hasValue("3");
-            assertProblem(JSON.readTree(busy.body()), 503, null,
+            assertProblem(
+                    JSON.readTree(busy.body()),
+                    503,
+                    null,
                     UPLOADS + " uploads are in progress, the most this instance takes at once; retry in 3 s");
-            assertThat(send("POST", "/v1/events", "application/json", EVENT.getBytes(),
-                    Map.of("Authorization", "Bearer " + EVERYTHING)).statusCode())
-                    .as("other writes go on").isEqualTo(202);
+            assertThat(send(
+                                    "POST",
+                                    "/v1/events",
+                                    "application/json",
+                                    EVENT.getBytes(),
+                                    Map.of("Authorization", "Bearer " + EVERYTHING))
+                            .statusCode())
+                    .as("other writes go on")
+                    .isEqualTo(202);
         } finally {
             for (Socket socket : held) {
                 socket.close();
             }
         }
         awaitInProgress(UPLOADS_GAUGE, 0);
-        HttpResponse<String> after = send("POST", "/v1/images", MULTIPART, multipart("big-1", JPEG),
+        HttpResponse<String> after = send(
+                "POST",
+                "/v1/images",
+                MULTIPART,
+                multipart("big-1", JPEG),
                 Map.of("Authorization", "Bearer " + EVERYTHING));
-        assertThat(after.statusCode()).as("the held uploads gave their places back").isEqualTo(202);
+        assertThat(after.statusCode())
+                .as("the held uploads gave their places back")
+                .isEqualTo(202);
     }
 }

@@ -43,7 +43,8 @@ class BrokerDownTest {
     @Test
     void unreachableBrokerIs503WithRetryAfter() throws Exception {
         long started = System.nanoTime();
-        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+        http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "10"))

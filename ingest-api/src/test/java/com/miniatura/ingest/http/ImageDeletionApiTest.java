@@ -3,7 +3,6 @@ package com.miniatura.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
@@ -44,15 +43,25 @@ import org.springframework.test.web.servlet.MockMvc;
 /** {@code DELETE /v1/images/{imageId}} and how a deletion shows in the status, with storage and Kafka mocked. */
 @IngestWebTest
 class ImageDeletionApiTest {
-    private static final Manifest.Source ORIGINAL = Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
-    private static final Manifest RENDERED = Manifest.rendered("img-1", ORIGINAL,
-            List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")), "LKO2", "ev-1",
+    private static final Manifest.Source ORIGINAL =
+            Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
+    private static final Manifest RENDERED = Manifest.rendered(
+            "img-1",
+            ORIGINAL,
+            List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
+            "LKO2",
+            "ev-1",
             Instant.parse("2026-11-22T00:00:00Z"));
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
-    @Autowired EventPublisher publisher;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
+
+    @Autowired
+    EventPublisher publisher;
 
     @Test
     void marksTheImageDeletingKeepingTheOriginalToEraseThenPublishesTheDeletion() throws Exception {
@@ -92,7 +101,8 @@ class ImageDeletionApiTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.errors[0].field").value("imageId"))
-                .andExpect(jsonPath("$.errors[0].message").value("must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
         verify(publisher, never()).publishAll(any());
         verify(store, never()).put(anyString(), anyString(), any(), any());
     }
@@ -100,20 +110,34 @@ class ImageDeletionApiTest {
     @Test
     void whenKafkaRefusesTheDeletionIsRefusedAndTheStatusPutBack() throws Exception {
         byte[] previous = statusIs("img-1", RENDERED);
-        doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
+        doThrow(new BrokerUnavailableException("Kafka is unavailable", null))
+                .when(publisher)
+                .publishAll(any());
         http.perform(delete("/v1/images/img-1"))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
                 .andExpect(jsonPath("$.title").value("Event broker unavailable"));
         InOrder order = inOrder(store);
-        order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
-                argThat(json -> ManifestCodec.read(json).status().equals("deleting")), any());
-        order.verify(store).put("metadata", "img-1/manifest.json", previous, PutOptions.of("application/json").withCacheControl("no-cache"));
+        order.verify(store)
+                .put(
+                        eq("metadata"),
+                        eq("img-1/manifest.json"),
+                        argThat(json -> ManifestCodec.read(json).status().equals("deleting")),
+                        any());
+        order.verify(store)
+                .put(
+                        "metadata",
+                        "img-1/manifest.json",
+                        previous,
+                        PutOptions.of("application/json").withCacheControl("no-cache"));
     }
 
     @Test
     void theStatusOfADeletedImageSaysWhen() throws Exception {
-        statusIs("img-1", Manifest.deleted("img-1", "d-1", Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z")));
+        statusIs(
+                "img-1",
+                Manifest.deleted(
+                        "img-1", "d-1", Instant.parse("2026-11-23T10:00:00Z"), Instant.parse("2026-11-23T10:00:02Z")));
         http.perform(get("/v1/images/img-1"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("deleted"))
@@ -127,12 +151,16 @@ class ImageDeletionApiTest {
         Instant deletedAt = Instant.now().minusSeconds(60);
         statusIs("img-1", Manifest.deleted("img-1", "d-1", deletedAt, deletedAt));
         when(store.putFile(eq("originals"), anyString(), any(), any())).thenReturn("etag-2");
-        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG)).param("imageId", "img-1"))
+        http.perform(multipart("/v1/images")
+                        .file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG))
+                        .param("imageId", "img-1"))
                 .andExpect(status().isAccepted());
         Manifest pending = written("img-1");
         assertThat(pending.status()).isEqualTo("pending");
         assertThat(pending.deletedAt()).isEqualTo(deletedAt);
-        assertThat(pending.deletedSince(published().time())).as("the new upload is after the deletion").isFalse();
+        assertThat(pending.deletedSince(published().time()))
+                .as("the new upload is after the deletion")
+                .isFalse();
     }
 
     private byte[] statusIs(String imageId, Manifest manifest) {
@@ -144,7 +172,13 @@ class ImageDeletionApiTest {
 
     private Manifest written(String imageId) {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("metadata"), eq(imageId + "/manifest.json"), json.capture(), argThat((PutOptions o) -> o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
+        verify(store)
+                .put(
+                        eq("metadata"),
+                        eq(imageId + "/manifest.json"),
+                        json.capture(),
+                        argThat((PutOptions o) ->
+                                o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
         return ManifestCodec.read(json.getValue());
     }
 

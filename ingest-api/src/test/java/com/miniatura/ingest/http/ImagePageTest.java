@@ -27,11 +27,14 @@ import org.springframework.test.web.servlet.MockMvc;
 @IngestWebTest
 @TestPropertySource(properties = "miniatura.ingest.thumbnails-url=https://cdn.example.com/thumbs/")
 class ImagePageTest {
-    private static final Manifest.Source SOURCE = new Manifest.Source("originals", "lot-7-1.jpg", "e", 48213L, "image/jpeg",
-            1024, 768, "jpeg");
+    private static final Manifest.Source SOURCE =
+            new Manifest.Source("originals", "lot-7-1.jpg", "e", 48213L, "image/jpeg", 1024, 768, "jpeg");
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
 
     private void manifest(Manifest m) {
         when(store.get(eq("metadata"), eq(m.imageId() + "/manifest.json"), anyLong()))
@@ -39,19 +42,29 @@ class ImagePageTest {
     }
 
     private String page(String imageId, int status) throws Exception {
-        return http.perform(get("/images/" + imageId)).andExpect(status().is(status)).andReturn().getResponse()
+        return http.perform(get("/images/" + imageId))
+                .andExpect(status().is(status))
+                .andReturn()
+                .getResponse()
                 .getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test
     void aRenderedImageShowsEveryVariantWithItsNameSizeAndBytes() throws Exception {
-        manifest(Manifest.rendered("lot-7-1", SOURCE, List.of(
-                new Manifest.Variant("s150", "lot-7-1/s150.jpg", 150, 150, 6_144, "image/jpeg", "h1"),
-                new Manifest.Variant("z1600", "lot-7-1/z1600.jpg", 1024, 768, 112_640, "image/jpeg", "h2"),
-                new Manifest.Variant("w480", "lot-7-1/w480.webp", 480, 360, 20_480, "image/webp", "h3")),
-                "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "ev-1", Instant.EPOCH));
+        manifest(Manifest.rendered(
+                "lot-7-1",
+                SOURCE,
+                List.of(
+                        new Manifest.Variant("s150", "lot-7-1/s150.jpg", 150, 150, 6_144, "image/jpeg", "h1"),
+                        new Manifest.Variant("z1600", "lot-7-1/z1600.jpg", 1024, 768, 112_640, "image/jpeg", "h2"),
+                        new Manifest.Variant("w480", "lot-7-1/w480.webp", 480, 360, 20_480, "image/webp", "h3")),
+                "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                "ev-1",
+                Instant.EPOCH));
         String html = page("lot-7-1", 200);
-        assertThat(html).startsWith("<!DOCTYPE html>").contains("<title>lot-7-1 · Miniatura</title>")
+        assertThat(html)
+                .startsWith("<!DOCTYPE html>")
+                .contains("<title>lot-7-1 · Miniatura</title>")
                 .contains("<p class=\"status rendered\">rendered</p>")
                 .contains("Original <code>originals/lot-7-1.jpg</code> · 1024×768 jpeg · 47.1 KB")
                 .contains("<img src=\"https://cdn.example.com/thumbs/lot-7-1/s150.jpg\" width=\"150\" height=\"150\"")
@@ -66,9 +79,12 @@ class ImagePageTest {
 
     @Test
     void aFailedImageShowsItsReasonEscaped() throws Exception {
-        manifest(Manifest.failed("lot-9-1", SOURCE, "not a supported image: <script>alert(1)</script> & more", "ev-2", Instant.EPOCH));
+        manifest(Manifest.failed(
+                "lot-9-1", SOURCE, "not a supported image: <script>alert(1)</script> & more", "ev-2", Instant.EPOCH));
         String html = page("lot-9-1", 200);
-        assertThat(html).contains("<p class=\"reason\">Failed: not a supported image: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>")
+        assertThat(html)
+                .contains(
+                        "<p class=\"reason\">Failed: not a supported image: &lt;script&gt;alert(1)&lt;/script&gt; &amp; more</p>")
                 .doesNotContain("<script>");
     }
 
@@ -76,15 +92,18 @@ class ImagePageTest {
     void anUnknownImageIs404AndABadIdIs400() throws Exception {
         when(store.get(eq("metadata"), eq("nobody/manifest.json"), anyLong())).thenReturn(Optional.empty());
         assertThat(page("nobody", 404)).contains("No image with imageId nobody was ever accepted.");
-        assertThat(page("a%20b", 400)).contains("imageId must be 1-128 characters of A-Z, a-z, 0-9, &#39;.&#39;, &#39;_&#39; or &#39;-&#39;.");
+        assertThat(page("a%20b", 400))
+                .contains(
+                        "imageId must be 1-128 characters of A-Z, a-z, 0-9, &#39;.&#39;, &#39;_&#39; or &#39;-&#39;.");
     }
 
     /** "HV6n" in base 83 is 17·83³ + 31·83² + 6·83 + 49 = 9,934,485 = 0x979695. */
     @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
     @org.junit.jupiter.params.provider.CsvSource({
-            "LEHV6nWB2yk8pyo0adR*.7kCMdnj, #979695",
-            "L00000fQfQfQfQfQfQfQfQfQfQfQ, #000000",
-            "x, #ccc"})
+        "LEHV6nWB2yk8pyo0adR*.7kCMdnj, #979695",
+        "L00000fQfQfQfQfQfQfQfQfQfQfQ, #000000",
+        "x, #ccc"
+    })
     void thePlaceholdersAverageColourIsItsDcComponent(String blurhash, String colour) {
         assertThat(ImagePageController.averageColour(blurhash)).isEqualTo(colour);
     }

@@ -3,10 +3,9 @@ package com.miniatura.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
@@ -45,17 +44,24 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** The HTTP contract of the ingest API with storage and Kafka replaced by mocks. */
 @IngestWebTest
-@TestPropertySource(properties = {
-        "miniatura.ingest.max-upload-size=1KB",
-        "miniatura.ingest.max-batch=3",
-        "miniatura.storage.extra-source-buckets=marketplace-photos"})
+@TestPropertySource(
+        properties = {
+            "miniatura.ingest.max-upload-size=1KB",
+            "miniatura.ingest.max-batch=3",
+            "miniatura.storage.extra-source-buckets=marketplace-photos"
+        })
 class IngestApiTest {
     private static final byte[] JPEG = {(byte) 0xFF, (byte) 0xD8, (byte) 0xFF, (byte) 0xE0, 0, 16, 'J', 'F', 'I', 'F'};
     private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
-    @Autowired EventPublisher publisher;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
+
+    @Autowired
+    EventPublisher publisher;
 
     @Test
     void acceptsOneEventAfterMarkingItPendingAndPublishing() throws Exception {
@@ -65,7 +71,12 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.events[0].imageId").value("img-1"))
                 .andExpect(jsonPath("$.events[0].status").value("pending"));
         ArgumentCaptor<byte[]> manifest = ArgumentCaptor.forClass(byte[].class);
-        verify(store).put(eq("metadata"), eq("img-1/manifest.json"), manifest.capture(), argThat((PutOptions o) -> o.contentType().equals("application/json")));
+        verify(store)
+                .put(
+                        eq("metadata"),
+                        eq("img-1/manifest.json"),
+                        manifest.capture(),
+                        argThat((PutOptions o) -> o.contentType().equals("application/json")));
         assertThat(ManifestCodec.read(manifest.getValue()).status()).isEqualTo("pending");
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
@@ -73,7 +84,8 @@ class IngestApiTest {
         assertThat(events.getValue()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("image.uploaded");
             assertThat(e.source()).isEqualTo("/miniatura/ingest-api");
-            assertThat(((com.miniatura.common.event.ImageUploaded) e.data()).key()).isEqualTo("img-1.jpg");
+            assertThat(((com.miniatura.common.event.ImageUploaded) e.data()).key())
+                    .isEqualTo("img-1.jpg");
         });
     }
 
@@ -82,24 +94,40 @@ class IngestApiTest {
     void theCallersTraceIsContinuedOrOneIsStarted() throws Exception {
         String caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         List<String> seen = new java.util.ArrayList<>();
-        org.mockito.Mockito.doAnswer(call -> seen.add(org.slf4j.MDC.get("traceparent"))).when(publisher).publishAll(org.mockito.ArgumentMatchers.any());
+        org.mockito.Mockito.doAnswer(call -> seen.add(org.slf4j.MDC.get("traceparent")))
+                .when(publisher)
+                .publishAll(org.mockito.ArgumentMatchers.any());
         List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
         org.mockito.Mockito.doAnswer(call -> {
-            writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
-            return "etag";
-        }).when(store).put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), any());
-        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID).header("traceparent", caller))
+                    writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
+                    return "etag";
+                })
+                .when(store)
+                .put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), any());
+        http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(VALID)
+                        .header("traceparent", caller))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("traceparent", caller));
-        String started = http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID)
+        String started = http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
+                        .content(VALID)
                         .header("traceparent", "01-not-a-trace"))
                 .andExpect(status().isAccepted())
-                .andReturn().getResponse().getHeader("traceparent");
-        assertThat(started).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01").doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
+                .andReturn()
+                .getResponse()
+                .getHeader("traceparent");
+        assertThat(started)
+                .matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01")
+                .doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(seen).containsExactly(caller, started);
         // the status writes run on a pool: they log with the request's trace and their image too
-        assertThat(writes).containsExactly("4bf92f3577b34da6a3ce929d0e0e4736 img-1", started.substring(3, 35) + " img-1");
-        assertThat(org.slf4j.MDC.get("traceparent")).as("cleared after the request").isNull();
+        assertThat(writes)
+                .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736 img-1", started.substring(3, 35) + " img-1");
+        assertThat(org.slf4j.MDC.get("traceparent"))
+                .as("cleared after the request")
+                .isNull();
     }
 
     @Test
@@ -125,18 +153,20 @@ class IngestApiTest {
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains(
-                        "events[1].bucket", "events[2].bucket")))
+                .andExpect(jsonPath("$.errors[*].field")
+                        .value(org.hamcrest.Matchers.contains("events[1].bucket", "events[2].bucket")))
                 .andExpect(jsonPath("$.errors[0].message")
                         .value("must be one of the source buckets [originals, marketplace-photos]"));
-        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+        http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"imageId\":\"img-2\",\"bucket\":\"billing-exports\",\"key\":\"2026/11.csv\"}"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("bucket"));
         verify(publisher, never()).publishAll(any());
         verify(store, never()).put(anyString(), anyString(), any(), any());
 
-        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+        http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"imageId\":\"img-1\",\"bucket\":\"marketplace-photos\",\"key\":\"p/1.jpg\"}"))
                 .andExpect(status().isAccepted());
     }
@@ -150,8 +180,13 @@ class IngestApiTest {
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.title").value("Invalid request"))
-                .andExpect(jsonPath("$.errors[*].field").value(org.hamcrest.Matchers.contains(
-                        "events[1].imageId", "events[1].key", "events[2].colour", "events[2].size", "events[2].imageId")))
+                .andExpect(jsonPath("$.errors[*].field")
+                        .value(org.hamcrest.Matchers.contains(
+                                "events[1].imageId",
+                                "events[1].key",
+                                "events[2].colour",
+                                "events[2].size",
+                                "events[2].imageId")))
                 .andExpect(jsonPath("$.errors[1].message").value("must not contain '..'"));
         verify(publisher, never()).publishAll(any());
         verify(store, never()).put(anyString(), anyString(), any(), any());
@@ -175,14 +210,15 @@ class IngestApiTest {
     @Test
     void answers503WithRetryAfterWhenKafkaDoesNotAcknowledge() throws Exception {
         doThrow(new BrokerUnavailableException("Kafka did not acknowledge the events within 12 s", null))
-                .when(publisher).publishAll(any());
+                .when(publisher)
+                .publishAll(any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().string("Retry-After", "10"))
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.title").value("Event broker unavailable"))
-                .andExpect(jsonPath("$.detail").value(
-                        "Kafka did not acknowledge the events within 12 s; nothing was accepted, retry later"));
+                .andExpect(jsonPath("$.detail")
+                        .value("Kafka did not acknowledge the events within 12 s; nothing was accepted, retry later"));
     }
 
     @Test
@@ -191,15 +227,26 @@ class IngestApiTest {
         when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
                 .thenReturn(Optional.of(new StoredObject(rendered, "x", "application/json", Map.of())));
         when(store.get(eq("metadata"), eq("img-2/manifest.json"), anyLong())).thenReturn(Optional.empty());
-        doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
+        doThrow(new BrokerUnavailableException("Kafka is unavailable", null))
+                .when(publisher)
+                .publishAll(any());
         String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isServiceUnavailable());
         org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
-        order.verify(store).put(eq("metadata"), eq("img-1/manifest.json"),
-                org.mockito.ArgumentMatchers.argThat(json -> ManifestCodec.read(json).status().equals("pending")),
-                any());
-        order.verify(store).put("metadata", "img-1/manifest.json", rendered, PutOptions.of("application/json").withCacheControl("no-cache"));
+        order.verify(store)
+                .put(
+                        eq("metadata"),
+                        eq("img-1/manifest.json"),
+                        org.mockito.ArgumentMatchers.argThat(
+                                json -> ManifestCodec.read(json).status().equals("pending")),
+                        any());
+        order.verify(store)
+                .put(
+                        "metadata",
+                        "img-1/manifest.json",
+                        rendered,
+                        PutOptions.of("application/json").withCacheControl("no-cache"));
         verify(store).remove("metadata", "img-2/manifest.json");
     }
 
@@ -213,7 +260,8 @@ class IngestApiTest {
     @Test
     void answers503WhenStorageIsDownAndDoesNotPublish() throws Exception {
         when(store.put(anyString(), anyString(), any(), any()))
-                .thenThrow(new StorageUnavailableException("put metadata/img-1/manifest.json failed: connection refused", null));
+                .thenThrow(new StorageUnavailableException(
+                        "put metadata/img-1/manifest.json failed: connection refused", null));
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable())
                 .andExpect(header().exists("Retry-After"))
@@ -223,28 +271,39 @@ class IngestApiTest {
 
     @Test
     void uploadStoresTheOriginalWithItsImageIdAndPublishes() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<byte[]> stored = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicReference<byte[]> stored =
+                new java.util.concurrent.atomic.AtomicReference<>();
         org.mockito.Mockito.doAnswer(call -> {
-            stored.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
-            return "etag-1";
-        }).when(store).putFile(eq("originals"), anyString(), any(), any());
-        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "photo.jpeg", "application/octet-stream", JPEG))
-                        .param("imageId", "lot-7-1").param("lotId", "7"))
+                    stored.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
+                    return "etag-1";
+                })
+                .when(store)
+                .putFile(eq("originals"), anyString(), any(), any());
+        http.perform(multipart("/v1/images")
+                        .file(new MockMultipartFile("file", "photo.jpeg", "application/octet-stream", JPEG))
+                        .param("imageId", "lot-7-1")
+                        .param("lotId", "7"))
                 .andExpect(status().isAccepted())
                 .andExpect(header().string("Location", "/v1/images/lot-7-1"))
                 .andExpect(jsonPath("$.imageId").value("lot-7-1"))
                 .andExpect(jsonPath("$.status").value("pending"));
-        verify(store).putFile(eq("originals"), eq("lot-7-1.jpg"), any(),
-                eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "lot-7-1", "lot-id", "7"))));
+        verify(store)
+                .putFile(
+                        eq("originals"),
+                        eq("lot-7-1.jpg"),
+                        any(),
+                        eq(PutOptions.of("image/jpeg").withUserMetadata(Map.of("image-id", "lot-7-1", "lot-id", "7"))));
         assertThat(stored.get()).isEqualTo(JPEG);
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
         verify(publisher).publishAll(events.capture());
-        assertThat((com.miniatura.common.event.ImageUploaded) events.getValue().get(0).data()).satisfies(d -> {
-            assertThat(d.etag()).isEqualTo("etag-1");
-            assertThat(d.size()).isEqualTo(JPEG.length);
-            assertThat(d.lotId()).isEqualTo("7");
-        });
+        assertThat((com.miniatura.common.event.ImageUploaded)
+                        events.getValue().get(0).data())
+                .satisfies(d -> {
+                    assertThat(d.etag()).isEqualTo("etag-1");
+                    assertThat(d.size()).isEqualTo(JPEG.length);
+                    assertThat(d.lotId()).isEqualTo("7");
+                });
     }
 
     @Test
@@ -260,18 +319,20 @@ class IngestApiTest {
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.errors[0].message").value("is required"));
-        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG))
+        http.perform(multipart("/v1/images")
+                        .file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG))
                         .param("imageId", "../etc"))
                 .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value("imageId"));
-        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "notes.jpg", "image/jpeg",
-                        "hello, this is text".getBytes())))
+        http.perform(multipart("/v1/images")
+                        .file(new MockMultipartFile(
+                                "file", "notes.jpg", "image/jpeg", "hello, this is text".getBytes())))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
-                .andExpect(jsonPath("$.errors[0].message").value(
-                        "unsupported format: text, not an image"));
-        http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "big.jpg", "image/jpeg", new byte[2048])))
+                .andExpect(jsonPath("$.errors[0].message").value("unsupported format: text, not an image"));
+        http.perform(multipart("/v1/images")
+                        .file(new MockMultipartFile("file", "big.jpg", "image/jpeg", new byte[2048])))
                 .andExpect(status().isContentTooLarge())
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
                 .andExpect(jsonPath("$.detail").value("file: is larger than the limit of 1024 bytes"));
@@ -286,20 +347,27 @@ class IngestApiTest {
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "IMG_0001.CR2", "image/tiff", cr2)))
                 .andExpect(status().isUnsupportedMediaType())
                 .andExpect(jsonPath("$.errors[0].field").value("file"))
-                .andExpect(jsonPath("$.errors[0].message").value(
-                        "unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"))
-                .andExpect(jsonPath("$.detail").value(
-                        "file: unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"));
+                .andExpect(jsonPath("$.errors[0].message")
+                        .value("unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"))
+                .andExpect(
+                        jsonPath("$.detail")
+                                .value(
+                                        "file: unsupported format: Canon raw (CR2); we accept JPEG, PNG, GIF, WebP, BMP and TIFF"));
         verify(store, never()).putFile(anyString(), anyString(), any(), any());
     }
 
     @Test
     void statusReadsTheManifest() throws Exception {
-        Manifest rendered = Manifest.rendered("img-1", Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
+        Manifest rendered = Manifest.rendered(
+                "img-1",
+                Manifest.Source.of("originals", "img-1.jpg", "e", 10L, "image/jpeg"),
                 List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
-                "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "ev-1", Instant.parse("2026-11-22T00:00:00Z"));
+                "LEHV6nWB2yk8pyo0adR*.7kCMdnj",
+                "ev-1",
+                Instant.parse("2026-11-22T00:00:00Z"));
         when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
+                .thenReturn(Optional.of(
+                        new StoredObject(ManifestCodec.write(rendered), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-1"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("rendered"))
@@ -309,9 +377,11 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.blurhash").value("LEHV6nWB2yk8pyo0adR*.7kCMdnj"))
                 .andExpect(jsonPath("$.reason").doesNotExist());
 
-        Manifest failed = Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());
+        Manifest failed =
+                Manifest.failed("img-2", null, "corrupt image: Premature end of JPEG file", "ev-2", Instant.now());
         when(store.get(eq("metadata"), eq("img-2/manifest.json"), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
+                .thenReturn(
+                        Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-2"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("failed"))
@@ -322,10 +392,11 @@ class IngestApiTest {
     /** Regression: a status written before reasons were worded for the public showed anyone the original's key. */
     @Test
     void aStoredReasonNamingStorageIsShownWithoutIt() throws Exception {
-        Manifest failed = Manifest.failed("img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3",
-                Instant.now());
+        Manifest failed = Manifest.failed(
+                "img-3", null, "original not found: originals/secrets/payroll.jpg", "ev-3", Instant.now());
         when(store.get(eq("metadata"), eq("img-3/manifest.json"), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
+                .thenReturn(
+                        Optional.of(new StoredObject(ManifestCodec.write(failed), "x", "application/json", Map.of())));
         http.perform(get("/v1/images/img-3"))
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.reason").value("original not found"));

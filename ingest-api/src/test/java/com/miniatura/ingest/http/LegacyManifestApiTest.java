@@ -3,7 +3,6 @@ package com.miniatura.ingest.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.when;
@@ -40,31 +39,43 @@ import org.springframework.test.web.servlet.MockMvc;
 class LegacyManifestApiTest {
     private static final String LEGACY = "thumbnails/img-1/manifest.json";
     private static final String CURRENT = "metadata/img-1/manifest.json";
-    private static final Manifest.Source ORIGINAL = Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
-    private static final Manifest RENDERED = Manifest.rendered("img-1", ORIGINAL,
-            List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")), "LKO2", "ev-1",
+    private static final Manifest.Source ORIGINAL =
+            Manifest.Source.of("originals", "img-1.jpg", "e-1", 10L, "image/jpeg");
+    private static final Manifest RENDERED = Manifest.rendered(
+            "img-1",
+            ORIGINAL,
+            List.of(new Manifest.Variant("s150", "img-1/s150.jpg", 150, 150, 4711, "image/jpeg", "abcd")),
+            "LKO2",
+            "ev-1",
             Instant.parse("2026-11-22T00:00:00Z"));
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
 
     /** Storage: {@code bucket/key} → bytes. */
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
 
     @BeforeEach
     void storage() {
-        when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> Optional
-                .ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
-                .map(bytes -> new StoredObject(bytes, "x", "application/json", Map.of())));
-        when(store.head(anyString(), anyString())).thenAnswer(call -> Optional
-                .ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
-                .map(bytes -> new ObjectHead("e-1", bytes.length, "image/jpeg", null, Map.of("image-id", "img-1"))));
+        when(store.get(anyString(), anyString(), anyLong()))
+                .thenAnswer(call -> Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
+                        .map(bytes -> new StoredObject(bytes, "x", "application/json", Map.of())));
+        when(store.head(anyString(), anyString()))
+                .thenAnswer(call -> Optional.ofNullable(objects.get(call.getArgument(0) + "/" + call.getArgument(1)))
+                        .map(bytes ->
+                                new ObjectHead("e-1", bytes.length, "image/jpeg", null, Map.of("image-id", "img-1"))));
         doAnswer(call -> {
-            objects.put(call.getArgument(0) + "/" + call.getArgument(1), call.getArgument(2));
-            return "etag";
-        }).when(store).put(anyString(), anyString(), any(), any());
+                    objects.put(call.getArgument(0) + "/" + call.getArgument(1), call.getArgument(2));
+                    return "etag";
+                })
+                .when(store)
+                .put(anyString(), anyString(), any(), any());
         doAnswer(call -> objects.remove(call.getArgument(0) + "/" + call.getArgument(1)))
-                .when(store).remove(anyString(), anyString());
+                .when(store)
+                .remove(anyString(), anyString());
         objects.put("originals/img-1.jpg", new byte[10]);
     }
 
@@ -85,7 +96,9 @@ class LegacyManifestApiTest {
     void theMetadataBucketsManifestWinsOverAnOlderPublicCopy() throws Exception {
         objects.put(LEGACY, ManifestCodec.write(Manifest.pending("img-1", ORIGINAL, "ev-0", Instant.EPOCH)));
         objects.put(CURRENT, ManifestCodec.write(RENDERED));
-        http.perform(get("/v1/images/img-1")).andExpect(status().isOk()).andExpect(jsonPath("$.status").value("rendered"));
+        http.perform(get("/v1/images/img-1"))
+                .andExpect(status().isOk())
+                .andExpect(jsonPath("$.status").value("rendered"));
     }
 
     @Test
@@ -96,14 +109,17 @@ class LegacyManifestApiTest {
         assertThat(objects).doesNotContainKey(LEGACY);
         Manifest deleting = ManifestCodec.read(objects.get(CURRENT));
         assertThat(deleting.status()).isEqualTo(Manifest.DELETING);
-        assertThat(deleting.source()).as("the original to erase, from the old status").isEqualTo(ORIGINAL);
+        assertThat(deleting.source())
+                .as("the original to erase, from the old status")
+                .isEqualTo(ORIGINAL);
     }
 
     @Test
     void anUploadCarriesTheDeletionTheOldStatusRecordedAndRemovesThePublicCopy() throws Exception {
         Instant deletedAt = Instant.parse("2026-11-23T00:00:00Z");
         objects.put(LEGACY, ManifestCodec.write(Manifest.deleted("img-1", "d-1", deletedAt, deletedAt)));
-        http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON)
+        http.perform(post("/v1/events")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}"))
                 .andExpect(status().isAccepted());
 

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import com.miniatura.common.testing.KnownFindings;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.FieldError;
+import com.miniatura.common.testing.KnownFindings;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +33,43 @@ class MinioNotificationFuzzTest {
 
     /** JSON tokens and the names the parser looks up (in hash maps: no comparisons for the fuzzer to learn from). */
     @DictionaryEntries({
-            "{}", "[]", "null", "true", "false", "\"\":", "\"\"", "99999999999999999999999",
-            "-99999999999999999999999", "1e400", "-0", "1.5", "\"\\u0000\"", "\"\\ud800\"", "\"Records\"",
-            "\"EventName\"", "\"eventName\"", "\"s3\"", "\"bucket\"", "\"name\"", "\"object\"", "\"key\"",
-            "\"size\"", "\"eTag\"", "\"contentType\"", "\"userMetadata\"", "\"X-Amz-Meta-Image-Id\"",
-            "\"X-Amz-Meta-Lot-Id\"", "\"content-type\"", "\"originals\"", "s3:ObjectCreated:", "s3:ObjectRemoved:",
-            "%2F", "%zz", "%", "+"})
+        "{}",
+        "[]",
+        "null",
+        "true",
+        "false",
+        "\"\":",
+        "\"\"",
+        "99999999999999999999999",
+        "-99999999999999999999999",
+        "1e400",
+        "-0",
+        "1.5",
+        "\"\\u0000\"",
+        "\"\\ud800\"",
+        "\"Records\"",
+        "\"EventName\"",
+        "\"eventName\"",
+        "\"s3\"",
+        "\"bucket\"",
+        "\"name\"",
+        "\"object\"",
+        "\"key\"",
+        "\"size\"",
+        "\"eTag\"",
+        "\"contentType\"",
+        "\"userMetadata\"",
+        "\"X-Amz-Meta-Image-Id\"",
+        "\"X-Amz-Meta-Lot-Id\"",
+        "\"content-type\"",
+        "\"originals\"",
+        "s3:ObjectCreated:",
+        "s3:ObjectRemoved:",
+        "%2F",
+        "%zz",
+        "%",
+        "+"
+    })
     @FuzzTest(maxExecutions = 40_000, maxDuration = "5m")
     void parse(byte[] body) throws IOException {
         MockHttpServletRequest request = new MockHttpServletRequest("POST", "/v1/notifications/minio");
@@ -48,7 +79,9 @@ class MinioNotificationFuzzTest {
         try {
             node = JsonBodies.read(request, MAX_BODY_BYTES, "a MinIO notification");
         } catch (ApiException e) {
-            assertTrue(e.status() == HttpStatus.BAD_REQUEST || e.status() == HttpStatus.CONTENT_TOO_LARGE, e.status().toString());
+            assertTrue(
+                    e.status() == HttpStatus.BAD_REQUEST || e.status() == HttpStatus.CONTENT_TOO_LARGE,
+                    e.status().toString());
             assertFalse(e.errors().isEmpty());
             return;
         }

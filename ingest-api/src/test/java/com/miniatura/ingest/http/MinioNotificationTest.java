@@ -24,7 +24,9 @@ class MinioNotificationTest {
             JsonNode body = created("{\"key\":\"lot-1.jpg\",\"userMetadata\":{\"X-Amz-Meta-Image-Id\":" + value + "}}");
             List<FieldError> errors = new ArrayList<>();
 
-            assertThatCode(() -> MinioNotification.parse(body, "originals", errors)).as(value).doesNotThrowAnyException();
+            assertThatCode(() -> MinioNotification.parse(body, "originals", errors))
+                    .as(value)
+                    .doesNotThrowAnyException();
         }
     }
 
@@ -34,12 +36,15 @@ class MinioNotificationTest {
             JsonNode body = created("{\"key\":\"lot-1.jpg\",\"size\":" + size + "}");
             List<FieldError> errors = new ArrayList<>();
 
-            assertThatCode(() -> MinioNotification.parse(body, "originals", errors)).as(size).doesNotThrowAnyException();
+            assertThatCode(() -> MinioNotification.parse(body, "originals", errors))
+                    .as(size)
+                    .doesNotThrowAnyException();
         }
     }
 
     private static JsonNode created(String object) {
-        return JSON.readTree("{\"EventName\":\"s3:ObjectCreated:Put\",\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\","
-                + "\"s3\":{\"bucket\":{\"name\":\"originals\"},\"object\":" + object + "}}]}");
+        return JSON.readTree(
+                "{\"EventName\":\"s3:ObjectCreated:Put\",\"Records\":[{\"eventName\":\"s3:ObjectCreated:Put\","
+                        + "\"s3\":{\"bucket\":{\"name\":\"originals\"},\"object\":" + object + "}}]}");
     }
 }

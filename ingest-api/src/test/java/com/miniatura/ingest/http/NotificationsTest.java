@@ -2,10 +2,9 @@ package com.miniatura.ingest.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
@@ -55,9 +54,14 @@ class NotificationsTest {
     static final String ETAG = "430f89010c77aa34fc8760696da62d08";
     static final Instant WRITTEN = Instant.parse("2026-11-23T10:41:54Z");
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
-    @Autowired EventPublisher publisher;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
+
+    @Autowired
+    EventPublisher publisher;
 
     static String resource(String name) {
         try (InputStream in = NotificationsTest.class.getResourceAsStream(name)) {
@@ -75,7 +79,9 @@ class NotificationsTest {
     }
 
     private ResultActions notify(String body) throws Exception {
-        return http.perform(post("/v1/notifications/minio").contentType(MediaType.APPLICATION_JSON).content(body));
+        return http.perform(post("/v1/notifications/minio")
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(body));
     }
 
     private List<ImageEvent> published() {
@@ -91,7 +97,8 @@ class NotificationsTest {
     }
 
     /** Storage has {@code originals/key} as described. */
-    private void stored(String key, String etag, long size, String type, Instant written, Map<String, String> metadata) {
+    private void stored(
+            String key, String etag, long size, String type, Instant written, Map<String, String> metadata) {
         when(store.head("originals", key)).thenReturn(Optional.of(new ObjectHead(etag, size, type, written, metadata)));
     }
 
@@ -108,16 +115,25 @@ class NotificationsTest {
     @Test
     void anObjectCreatedInOriginalsIsPublishedAsAnUpload() throws Exception {
         stored();
-        notify(PUT).andExpect(status().isAccepted())
+        notify(PUT)
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(1))
                 .andExpect(jsonPath("$.events[0].imageId").value("lot-1234-1"))
                 .andExpect(jsonPath("$.events[0].type").value("image.uploaded"))
                 .andExpect(jsonPath("$.events[0].key").value(KEY))
                 .andExpect(jsonPath("$.ignored").isEmpty());
-        assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
-                "lot-1234-1", "lot-1234", "originals", KEY, ETAG, 48213L, "image/jpeg")));
+        assertThat(published())
+                .singleElement()
+                .satisfies(e -> assertThat(e.data())
+                        .isEqualTo(new ImageUploaded(
+                                "lot-1234-1", "lot-1234", "originals", KEY, ETAG, 48213L, "image/jpeg")));
         // pending before the event exists, as for every upload
-        verify(store).put(eq("metadata"), eq("lot-1234-1/manifest.json"), any(), argThat((PutOptions o) -> o.contentType().equals("application/json")));
+        verify(store)
+                .put(
+                        eq("metadata"),
+                        eq("lot-1234-1/manifest.json"),
+                        any(),
+                        argThat((PutOptions o) -> o.contentType().equals("application/json")));
     }
 
     /** What POST /v1/uploads has the client send, and the storage server keep: the imageId as metadata. */
@@ -136,7 +152,8 @@ class NotificationsTest {
     void aCreatedRecordForAnObjectStorageDoesNotHaveIsNotPublished() throws Exception {
         String forged = PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "nothing-here.jpg")
                 .replace("\"X-Amz-Meta-Lot-Id\": \"lot-1234\"", "\"X-Amz-Meta-Image-Id\": \"victim\"");
-        notify(forged).andExpect(status().isAccepted())
+        notify(forged)
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
                 .andExpect(jsonPath("$.ignored[0].key").value("nothing-here.jpg"))
                 .andExpect(jsonPath("$.ignored[0].reason")
@@ -156,10 +173,13 @@ class NotificationsTest {
                 .replace("\"size\": 48213", "\"size\": 1")
                 .replace("\"eTag\": \"" + ETAG + "\"", "\"eTag\": \"forged\"")
                 .replace("\"contentType\": \"image/jpeg\"", "\"contentType\": \"text/html\"");
-        notify(forged).andExpect(status().isAccepted())
+        notify(forged)
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.events[0].imageId").value("owner-1"));
-        assertThat(published()).singleElement().satisfies(e -> assertThat(e.data()).isEqualTo(new ImageUploaded(
-                "owner-1", null, "originals", KEY, ETAG, 48213L, "image/jpeg")));
+        assertThat(published())
+                .singleElement()
+                .satisfies(e -> assertThat(e.data())
+                        .isEqualTo(new ImageUploaded("owner-1", null, "originals", KEY, ETAG, 48213L, "image/jpeg")));
         verify(store, never()).get(eq("metadata"), eq("victim/manifest.json"), anyLong());
         verify(store, never()).put(eq("metadata"), eq("victim/manifest.json"), any(), any());
     }
@@ -168,21 +188,33 @@ class NotificationsTest {
     @Test
     void theApisOwnUploadIsNotPublishedTwice() throws Exception {
         stored();
-        manifest(Manifest.pending("lot-1234-1", Manifest.Source.of("originals", KEY, "\"" + ETAG + "\"", 48213L,
-                "image/jpeg"), "e1", Instant.now()));
-        notify(PUT).andExpect(status().isAccepted())
+        manifest(Manifest.pending(
+                "lot-1234-1",
+                Manifest.Source.of("originals", KEY, "\"" + ETAG + "\"", 48213L, "image/jpeg"),
+                "e1",
+                Instant.now()));
+        notify(PUT)
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
                 .andExpect(jsonPath("$.ignored[0].key").value(KEY))
-                .andExpect(jsonPath("$.ignored[0].reason").value("image lot-1234-1 is already pending from this object"));
+                .andExpect(
+                        jsonPath("$.ignored[0].reason").value("image lot-1234-1 is already pending from this object"));
         verifyNoInteractions(publisher);
     }
 
     @Test
     void aNewVersionOfTheObjectIsRenderedAgain() throws Exception {
         stored();
-        manifest(Manifest.rendered("lot-1234-1", Manifest.Source.of("originals", KEY, "older-etag", 40000L, "image/jpeg"),
-                List.of(), null, "e0", Instant.now()));
-        notify(PUT).andExpect(status().isAccepted()).andExpect(jsonPath("$.accepted").value(1));
+        manifest(Manifest.rendered(
+                "lot-1234-1",
+                Manifest.Source.of("originals", KEY, "older-etag", 40000L, "image/jpeg"),
+                List.of(),
+                null,
+                "e0",
+                Instant.now()));
+        notify(PUT)
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.accepted").value(1));
         assertThat(published()).hasSize(1);
     }
 
@@ -198,17 +230,35 @@ class NotificationsTest {
         Instant after = WRITTEN.plusSeconds(60);
         Instant before = WRITTEN.minusSeconds(60);
         return Stream.of(
-                new Late("written before the image was deleted", Manifest.deleted("lot-1234-1", "d", after, after), null,
+                new Late(
+                        "written before the image was deleted",
+                        Manifest.deleted("lot-1234-1", "d", after, after),
+                        null,
                         "the object was written before image lot-1234-1 was deleted"),
-                new Late("the image comes from a newer object", Manifest.rendered("lot-1234-1", png, List.of(), null, "e",
-                        after), after, "image lot-1234-1 comes from a newer object"),
-                new Late("the image comes from an object written as late", Manifest.rendered("lot-1234-1", png, List.of(),
-                        null, "e", after), WRITTEN, "image lot-1234-1 comes from a newer object"),
-                new Late("the image comes from an older object", Manifest.rendered("lot-1234-1", png, List.of(), null, "e",
-                        after), before, null),
-                new Late("the image's object is gone", Manifest.rendered("lot-1234-1", png, List.of(), null, "e", after),
-                        null, null),
-                new Late("written after the image was deleted", Manifest.deleted("lot-1234-1", "d", before, before), null,
+                new Late(
+                        "the image comes from a newer object",
+                        Manifest.rendered("lot-1234-1", png, List.of(), null, "e", after),
+                        after,
+                        "image lot-1234-1 comes from a newer object"),
+                new Late(
+                        "the image comes from an object written as late",
+                        Manifest.rendered("lot-1234-1", png, List.of(), null, "e", after),
+                        WRITTEN,
+                        "image lot-1234-1 comes from a newer object"),
+                new Late(
+                        "the image comes from an older object",
+                        Manifest.rendered("lot-1234-1", png, List.of(), null, "e", after),
+                        before,
+                        null),
+                new Late(
+                        "the image's object is gone",
+                        Manifest.rendered("lot-1234-1", png, List.of(), null, "e", after),
+                        null,
+                        null),
+                new Late(
+                        "written after the image was deleted",
+                        Manifest.deleted("lot-1234-1", "d", before, before),
+                        null,
                         null));
     }
 
@@ -225,10 +275,13 @@ class NotificationsTest {
             stored("lots/1234/lot-1234-1.png", "p", 1L, "image/png", c.currentWritten(), Map.of());
         }
         if (c.reason() == null) {
-            notify(PUT).andExpect(status().isAccepted()).andExpect(jsonPath("$.accepted").value(1));
+            notify(PUT)
+                    .andExpect(status().isAccepted())
+                    .andExpect(jsonPath("$.accepted").value(1));
             return;
         }
-        notify(PUT).andExpect(status().isAccepted())
+        notify(PUT)
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
                 .andExpect(jsonPath("$.ignored[0].reason").value(c.reason()));
         nothingPublishedOrWritten();
@@ -241,15 +294,24 @@ class NotificationsTest {
 
     /** As MinIO and S3 send a removal: the key and nothing else about the object. */
     static String removedAsMinioSendsIt(String key) {
-        return removed(key).replace("\"size\": 48213,", "").replace("\"eTag\": \"" + ETAG + "\",", "")
-                .replace("\"contentType\": \"image/jpeg\",", "").replace(", \"X-Amz-Meta-Lot-Id\": \"lot-1234\"", "");
+        return removed(key)
+                .replace("\"size\": 48213,", "")
+                .replace("\"eTag\": \"" + ETAG + "\",", "")
+                .replace("\"contentType\": \"image/jpeg\",", "")
+                .replace(", \"X-Amz-Meta-Lot-Id\": \"lot-1234\"", "");
     }
 
     @Test
     void removingTheOriginalErasesTheImage() throws Exception {
-        manifest(Manifest.rendered("lot-1234-1", Manifest.Source.of("originals", KEY, ETAG, 48213L, "image/jpeg"),
-                List.of(), null, "e0", Instant.now()));
-        notify(removedAsMinioSendsIt("lots%2F1234%2Flot-1234-1.jpg")).andExpect(status().isAccepted())
+        manifest(Manifest.rendered(
+                "lot-1234-1",
+                Manifest.Source.of("originals", KEY, ETAG, 48213L, "image/jpeg"),
+                List.of(),
+                null,
+                "e0",
+                Instant.now()));
+        notify(removedAsMinioSendsIt("lots%2F1234%2Flot-1234-1.jpg"))
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.events[0].type").value("image.deleted"));
         assertThat(published().get(0).data()).isEqualTo(new ImageDeleted("lot-1234-1"));
         verify(store).head("originals", KEY);
@@ -261,15 +323,23 @@ class NotificationsTest {
      */
     @Test
     void aRemovalNamingAnotherImageInItsBodyErasesNothingOfIt() throws Exception {
-        manifest(Manifest.rendered("victim", Manifest.Source.of("originals", "victim.jpg", "v", 1L, "image/jpeg"),
-                List.of(), null, "e0", Instant.now()));
-        notify(removed("nothing-here.jpg").replace("\"X-Amz-Meta-Lot-Id\": \"lot-1234\"", "\"X-Amz-Meta-Image-Id\": \"victim\""))
+        manifest(Manifest.rendered(
+                "victim",
+                Manifest.Source.of("originals", "victim.jpg", "v", 1L, "image/jpeg"),
+                List.of(),
+                null,
+                "e0",
+                Instant.now()));
+        notify(removed("nothing-here.jpg")
+                        .replace("\"X-Amz-Meta-Lot-Id\": \"lot-1234\"", "\"X-Amz-Meta-Image-Id\": \"victim\""))
                 .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
                 .andExpect(jsonPath("$.ignored[0].reason").value("no image nothing-here was rendered from it"));
-        notify(removed("victim.jpg")).andExpect(status().isAccepted())
+        notify(removed("victim.jpg"))
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
-                .andExpect(jsonPath("$.ignored[0].reason").value("image victim comes from another version of this object"));
+                .andExpect(jsonPath("$.ignored[0].reason")
+                        .value("image victim comes from another version of this object"));
         nothingPublishedOrWritten();
     }
 
@@ -286,13 +356,25 @@ class NotificationsTest {
         Manifest.Source elsewhere = Manifest.Source.of("marketplace", KEY, ETAG, 1L, "image/jpeg");
         return Stream.of(
                 new Stale("never rendered", null, false, "no image lot-1234-1 was rendered from it"),
-                new Stale("already deleted", Manifest.deleted("lot-1234-1", "e", Instant.now(), Instant.now()), false,
+                new Stale(
+                        "already deleted",
+                        Manifest.deleted("lot-1234-1", "e", Instant.now(), Instant.now()),
+                        false,
                         "image lot-1234-1 is already deleted"),
-                new Stale("re-uploaded under another key", Manifest.pending("lot-1234-1", other, "e", Instant.now()),
-                        false, "image lot-1234-1 comes from another object"),
-                new Stale("rendered from the same key in another bucket", Manifest.rendered("lot-1234-1", elsewhere,
-                        List.of(), null, "e", Instant.now()), false, "image lot-1234-1 comes from another object"),
-                new Stale("written again since", Manifest.pending("lot-1234-1", same, "e", Instant.now()), true,
+                new Stale(
+                        "re-uploaded under another key",
+                        Manifest.pending("lot-1234-1", other, "e", Instant.now()),
+                        false,
+                        "image lot-1234-1 comes from another object"),
+                new Stale(
+                        "rendered from the same key in another bucket",
+                        Manifest.rendered("lot-1234-1", elsewhere, List.of(), null, "e", Instant.now()),
+                        false,
+                        "image lot-1234-1 comes from another object"),
+                new Stale(
+                        "written again since",
+                        Manifest.pending("lot-1234-1", same, "e", Instant.now()),
+                        true,
                         "storage still has the object (written again since its removal, or never removed)"));
     }
 
@@ -306,7 +388,8 @@ class NotificationsTest {
         if (c.objectBack()) {
             stored();
         }
-        notify(removedAsMinioSendsIt("lots%2F1234%2Flot-1234-1.jpg")).andExpect(status().isAccepted())
+        notify(removedAsMinioSendsIt("lots%2F1234%2Flot-1234-1.jpg"))
+                .andExpect(status().isAccepted())
                 .andExpect(jsonPath("$.accepted").value(0))
                 .andExpect(jsonPath("$.ignored[0].reason").value(c.reason()));
         verifyNoInteractions(publisher);
@@ -315,8 +398,10 @@ class NotificationsTest {
     @Test
     void otherBucketsAndEventsAreIgnoredNamingWhy() throws Exception {
         String thumbnails = PUT.replace("\"name\": \"originals\"", "\"name\": \"thumbnails\"");
-        notify(thumbnails).andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.ignored[0].reason").value("bucket thumbnails is not the originals bucket originals"));
+        notify(thumbnails)
+                .andExpect(status().isAccepted())
+                .andExpect(jsonPath("$.ignored[0].reason")
+                        .value("bucket thumbnails is not the originals bucket originals"));
         notify(PUT.replace("\"eventName\": \"s3:ObjectCreated:Put\"", "\"eventName\": \"s3:ObjectAccessed:Get\""))
                 .andExpect(jsonPath("$.ignored[0].reason")
                         .value("event s3:ObjectAccessed:Get is neither s3:ObjectCreated:* nor s3:ObjectRemoved:*"));
@@ -328,13 +413,21 @@ class NotificationsTest {
     @Test
     void anObjectNamingNoValidImageIsIgnoredNamingWhy() throws Exception {
         stored("lots/a b.jpg", ETAG, 1L, "image/jpeg", WRITTEN, Map.of());
-        notify(PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "lots%2Fa%20b.jpg")).andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.ignored[0].reason").value("no image can come from it: its file name names the"
-                        + " imageId \"a b\", which must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+        notify(PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "lots%2Fa%20b.jpg"))
+                .andExpect(status().isAccepted())
+                .andExpect(
+                        jsonPath("$.ignored[0].reason")
+                                .value(
+                                        "no image can come from it: its file name names the"
+                                                + " imageId \"a b\", which must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
         stored(KEY, ETAG, 1L, "image/jpeg", WRITTEN, Map.of("image-id", "../x"));
-        notify(PUT).andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.ignored[0].reason").value("no image can come from it: its x-amz-meta-image-id"
-                        + " names the imageId \"../x\", which must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
+        notify(PUT)
+                .andExpect(status().isAccepted())
+                .andExpect(
+                        jsonPath("$.ignored[0].reason")
+                                .value(
+                                        "no image can come from it: its x-amz-meta-image-id"
+                                                + " names the imageId \"../x\", which must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"));
         nothingPublishedOrWritten();
     }
 
@@ -347,20 +440,34 @@ class NotificationsTest {
 
     static Stream<Bad> badNotifications() {
         return Stream.of(
-                new Bad("not MinIO's format", "{\"hello\": 1}", "body",
+                new Bad(
+                        "not MinIO's format",
+                        "{\"hello\": 1}",
+                        "body",
                         "is not a MinIO notification: expected {\"EventName\", \"Key\", \"Records\": [...]}"),
                 new Bad("records not a list", "{\"EventName\": \"x\", \"Records\": {}}", "Records", "must be an array"),
-                new Bad("a key with a traversal", PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "..%2Fsecrets.jpg"),
-                        "Records[0].s3.object.key", "must not contain '..'"),
-                new Bad("a key with a control character", PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "a%0Ab.jpg"),
-                        "Records[0].s3.object.key", "must not contain control characters"),
-                new Bad("no bucket", PUT.replace("\"name\": \"originals\", ", ""), "Records[0].s3.bucket.name", "is required"));
+                new Bad(
+                        "a key with a traversal",
+                        PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "..%2Fsecrets.jpg"),
+                        "Records[0].s3.object.key",
+                        "must not contain '..'"),
+                new Bad(
+                        "a key with a control character",
+                        PUT.replace("lots%2F1234%2Flot-1234-1.jpg", "a%0Ab.jpg"),
+                        "Records[0].s3.object.key",
+                        "must not contain control characters"),
+                new Bad(
+                        "no bucket",
+                        PUT.replace("\"name\": \"originals\", ", ""),
+                        "Records[0].s3.bucket.name",
+                        "is required"));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("badNotifications")
     void aBadNotificationIsAProblemNamingTheField(Bad c) throws Exception {
-        notify(c.body()).andExpect(status().isBadRequest())
+        notify(c.body())
+                .andExpect(status().isBadRequest())
                 .andExpect(jsonPath("$.errors[0].field").value(c.field()))
                 .andExpect(jsonPath("$.errors[0].message").value(c.message()));
         nothingPublishedOrWritten();

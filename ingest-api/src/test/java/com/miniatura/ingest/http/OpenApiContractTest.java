@@ -37,17 +37,22 @@ class OpenApiContractTest {
             "./mvnw -B -q test -pl ingest-api -am -Dtest=OpenApiContractTest -Dsurefire.failIfNoSpecifiedTests=false -Dopenapi.write=true";
     /** Relative to the module, where Surefire runs. */
     private static final Path CHECKED_IN = Path.of("..", "docs", "openapi.yaml");
+
     private static final Set<String> WRITES = Set.of("post", "put", "patch", "delete");
     private static final int MAX_DIFF_LINES = 60;
 
-    @Autowired MockMvc http;
+    @Autowired
+    MockMvc http;
 
     @Autowired
     @Qualifier("requestMappingHandlerMapping") // the application's, not actuator's
     RequestMappingHandlerMapping handlers;
 
     private String fetch(String path) throws Exception {
-        return http.perform(get(path)).andExpect(status().isOk()).andReturn().getResponse()
+        return http.perform(get(path))
+                .andExpect(status().isOk())
+                .andReturn()
+                .getResponse()
                 .getContentAsString(StandardCharsets.UTF_8);
     }
 
@@ -57,11 +62,13 @@ class OpenApiContractTest {
         assertThat(served).as("OpenAPI version").startsWith("openapi: 3.1.0\n");
         if (Boolean.getBoolean("openapi.write")) {
             Files.writeString(CHECKED_IN, served, StandardCharsets.UTF_8);
-            System.out.println("openapi.write=true: wrote the served document to " + CHECKED_IN.toAbsolutePath().normalize()
-                    + " instead of comparing it; review and commit it");
+            System.out.println("openapi.write=true: wrote the served document to "
+                    + CHECKED_IN.toAbsolutePath().normalize() + " instead of comparing it; review and commit it");
             return;
         }
-        assertThat(CHECKED_IN).as("the checked-in document; create it with: " + REGENERATE).exists();
+        assertThat(CHECKED_IN)
+                .as("the checked-in document; create it with: " + REGENERATE)
+                .exists();
         String checkedIn = Files.readString(CHECKED_IN, StandardCharsets.UTF_8).replace("\r\n", "\n");
         if (!served.equals(checkedIn)) {
             fail("docs/openapi.yaml differs from the document the service serves at /v3/api-docs.yaml:\n"
@@ -91,7 +98,9 @@ class OpenApiContractTest {
                 }
             }
         });
-        assertThat(handled).as("handlers of ours").contains("POST /v1/events", "GET /v1/images/{imageId}", "GET /images/{imageId}");
+        assertThat(handled)
+                .as("handlers of ours")
+                .contains("POST /v1/events", "GET /v1/images/{imageId}", "GET /images/{imageId}");
         assertThat(handled).allSatisfy(endpoint -> {
             String[] parts = endpoint.split(" ", 2);
             assertThat(paths.path(parts[1]).has(parts[0].toLowerCase(Locale.ROOT)))
@@ -100,26 +109,49 @@ class OpenApiContractTest {
         });
 
         assertThat(paths.propertyNames()).as("actuator stays out").noneMatch(path -> path.startsWith("/actuator"));
-        paths.properties().forEach(path -> path.getValue().properties().forEach(operation -> {
-            String name = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
-            JsonNode security = operation.getValue().path("security");
-            if (WRITES.contains(operation.getKey())) {
-                assertThat(security.toString()).as(name + " needs credentials")
-                        .isEqualTo("[{\"" + ApiDocumentation.API_KEY + "\":[]},{\"" + ApiDocumentation.HMAC + "\":[]}]");
-                assertThat(operation.getValue().path("responses").path("401").path("$ref").asString())
-                        .as(name).isEqualTo("#/components/responses/Unauthorized");
-            } else {
-                assertThat(security.isMissingNode()).as(name + " is open").isTrue();
-            }
-        }));
-        assertThat(paths.path("/images/{imageId}").path("get").path("responses").path("200").path("content").has("text/html"))
-                .as("the image page is HTML").isTrue();
-        assertThat(document.path("components").path("schemas").path("Problem").path("properties").has("errors")).isTrue();
+        paths.properties()
+                .forEach(path -> path.getValue().properties().forEach(operation -> {
+                    String name = operation.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey();
+                    JsonNode security = operation.getValue().path("security");
+                    if (WRITES.contains(operation.getKey())) {
+                        assertThat(security.toString())
+                                .as(name + " needs credentials")
+                                .isEqualTo("[{\"" + ApiDocumentation.API_KEY + "\":[]},{\"" + ApiDocumentation.HMAC
+                                        + "\":[]}]");
+                        assertThat(operation
+                                        .getValue()
+                                        .path("responses")
+                                        .path("401")
+                                        .path("$ref")
+                                        .asString())
+                                .as(name)
+                                .isEqualTo("#/components/responses/Unauthorized");
+                    } else {
+                        assertThat(security.isMissingNode())
+                                .as(name + " is open")
+                                .isTrue();
+                    }
+                }));
+        assertThat(paths.path("/images/{imageId}")
+                        .path("get")
+                        .path("responses")
+                        .path("200")
+                        .path("content")
+                        .has("text/html"))
+                .as("the image page is HTML")
+                .isTrue();
+        assertThat(document.path("components")
+                        .path("schemas")
+                        .path("Problem")
+                        .path("properties")
+                        .has("errors"))
+                .isTrue();
     }
 
     @Test
     void swaggerUiAnswers() throws Exception {
-        http.perform(get("/swagger-ui.html")).andExpect(status().is3xxRedirection())
+        http.perform(get("/swagger-ui.html"))
+                .andExpect(status().is3xxRedirection())
                 .andExpect(redirectedUrl("/swagger-ui/index.html"));
         http.perform(get("/docs")).andExpect(status().is3xxRedirection()).andExpect(redirectedUrl("/swagger-ui.html"));
         assertThat(fetch("/swagger-ui/index.html")).contains("swagger-ui");
@@ -170,11 +202,19 @@ class OpenApiContractTest {
                 }
             }
             int to = Math.min(edits.size(), end + 3);
-            out.append("@@ -").append(firstLine(edits, from, 2)).append(" +").append(firstLine(edits, from, 3)).append(" @@\n");
+            out.append("@@ -")
+                    .append(firstLine(edits, from, 2))
+                    .append(" +")
+                    .append(firstLine(edits, from, 3))
+                    .append(" @@\n");
             for (int e = from; e < to; e++) {
                 if (!edits.get(e)[0].equals(" ") && ++changed > MAX_DIFF_LINES) {
-                    long more = edits.stream().filter(edit -> !edit[0].equals(" ")).count() - MAX_DIFF_LINES;
-                    return out.append("… ").append(more).append(" more changed lines\n").toString();
+                    long more =
+                            edits.stream().filter(edit -> !edit[0].equals(" ")).count() - MAX_DIFF_LINES;
+                    return out.append("… ")
+                            .append(more)
+                            .append(" more changed lines\n")
+                            .toString();
                 }
                 out.append(edits.get(e)[0]).append(edits.get(e)[1]).append('\n');
             }

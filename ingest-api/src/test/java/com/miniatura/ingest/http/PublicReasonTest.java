@@ -22,24 +22,32 @@ class PublicReasonTest {
     static Stream<Case> reasons() {
         return Stream.of(
                 new Case("original not found: originals/secrets/payroll.jpg", "original not found"),
-                new Case("original cannot be read: get originals/img-1.jpg refused: AccessDenied Access Denied.",
+                new Case(
+                        "original cannot be read: get originals/img-1.jpg refused: AccessDenied Access Denied.",
                         "original cannot be read: storage refused to serve it"),
-                new Case("source too large: originals/a b.jpg has 60000000 bytes, over the limit of 52428800",
+                new Case(
+                        "source too large: originals/a b.jpg has 60000000 bytes, over the limit of 52428800",
                         "source too large: the original has 60000000 bytes, over the limit of 52428800"),
-                new Case("source too large: originals/a.jpg has more than 1000 bytes, over the limit of 1000",
+                new Case(
+                        "source too large: originals/a.jpg has more than 1000 bytes, over the limit of 1000",
                         "source too large: the original has more than 1000 bytes, over the limit of 1000"),
-                new Case("unsupported format: not a recognised image (starts with 0x53 0x45 0x43 0x52)",
+                new Case(
+                        "unsupported format: not a recognised image (starts with 0x53 0x45 0x43 0x52)",
                         "unsupported format: not a recognised image"),
-                new Case("unsupported format: ISO media file (brand xq7z), not an image",
+                new Case(
+                        "unsupported format: ISO media file (brand xq7z), not an image",
                         "unsupported format: ISO media file, not an image"),
                 // as workers word them now, and the reasons that never named storage: unchanged
                 new Case("original not found", "original not found"),
-                new Case("original cannot be read: storage refused to serve it",
+                new Case(
+                        "original cannot be read: storage refused to serve it",
                         "original cannot be read: storage refused to serve it"),
-                new Case("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000",
+                new Case(
+                        "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000",
                         "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000"),
                 new Case("unsupported format: text, not an image", "unsupported format: text, not an image"),
-                new Case("the worker stopped 3 times while rendering this image",
+                new Case(
+                        "the worker stopped 3 times while rendering this image",
                         "the worker stopped 3 times while rendering this image"));
     }
 

@@ -3,9 +3,8 @@ package com.miniatura.ingest.http;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.never;
@@ -47,13 +46,19 @@ class StuckImagesTest {
     private static final Instant LONG_AGO = Instant.parse("2026-01-02T03:04:05.678Z");
     private static final String VALID = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
 
-    @Autowired MockMvc http;
-    @Autowired ObjectStore store;
-    @Autowired EventPublisher publisher;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    ObjectStore store;
+
+    @Autowired
+    EventPublisher publisher;
 
     private void stored(Manifest manifest) {
-        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
-                new StoredObject(ManifestCodec.write(manifest), "x", "application/json", Map.of())));
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(
+                        new StoredObject(ManifestCodec.write(manifest), "x", "application/json", Map.of())));
     }
 
     @Test
@@ -63,12 +68,17 @@ class StuckImagesTest {
                 .andExpect(status().isOk())
                 .andExpect(jsonPath("$.status").value("pending"))
                 .andExpect(jsonPath("$.stuck").value(true))
-                .andExpect(jsonPath("$.reason").value("pending since 2026-01-02T03:04:05Z, over 1h; operators re-publish"
-                        + " stuck images with rerender --mode=missing"));
+                .andExpect(jsonPath("$.reason")
+                        .value("pending since 2026-01-02T03:04:05Z, over 1h; operators re-publish"
+                                + " stuck images with rerender --mode=missing"));
         http.perform(get("/images/img-1"))
                 .andExpect(status().isOk())
-                .andExpect(content().string(containsString("<p class=\"reason stuck\">Stuck: pending since"
-                        + " 2026-01-02T03:04:05Z, over 1h; operators re-publish stuck images with rerender --mode=missing</p>")));
+                .andExpect(
+                        content()
+                                .string(
+                                        containsString(
+                                                "<p class=\"reason stuck\">Stuck: pending since"
+                                                        + " 2026-01-02T03:04:05Z, over 1h; operators re-publish stuck images with rerender --mode=missing</p>")));
     }
 
     /** A render the worker started on an image without a status (no time of its own) counts from that start. */
@@ -88,27 +98,38 @@ class StuckImagesTest {
                 .andExpect(jsonPath("$.status").value("pending"))
                 .andExpect(jsonPath("$.stuck").doesNotExist())
                 .andExpect(jsonPath("$.reason").doesNotExist());
-        http.perform(get("/images/img-1"))
-                .andExpect(content().string(not(containsString("Stuck"))));
+        http.perform(get("/images/img-1")).andExpect(content().string(not(containsString("Stuck"))));
     }
 
     @Test
     void onlyPendingCanBeStuck() throws Exception {
-        stored(Manifest.failed("img-1", SOURCE, "dead-lettered after 10 attempts: storage unavailable; replay with"
-                + " replay-dlq --error-class=StorageUnavailableException --miniatura.kafka.topic=miniatura.images",
-                "ev-1", LONG_AGO));
+        stored(Manifest.failed(
+                "img-1",
+                SOURCE,
+                "dead-lettered after 10 attempts: storage unavailable; replay with"
+                        + " replay-dlq --error-class=StorageUnavailableException --miniatura.kafka.topic=miniatura.images",
+                "ev-1",
+                LONG_AGO));
         http.perform(get("/v1/images/img-1"))
                 .andExpect(jsonPath("$.status").value("failed"))
                 .andExpect(jsonPath("$.stuck").doesNotExist())
-                .andExpect(jsonPath("$.reason").value("dead-lettered after 10 attempts: storage unavailable; replay with"
-                        + " replay-dlq --error-class=StorageUnavailableException --miniatura.kafka.topic=miniatura.images"));
+                .andExpect(
+                        jsonPath("$.reason")
+                                .value(
+                                        "dead-lettered after 10 attempts: storage unavailable; replay with"
+                                                + " replay-dlq --error-class=StorageUnavailableException --miniatura.kafka.topic=miniatura.images"));
     }
 
     @Test
     void anUploadIsMarkedPendingInTheMetadataBucketAndADeletionIsNot() throws Exception {
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isAccepted());
-        verify(store).put(eq("metadata"), eq("pending~/img-1"), any(), argThat((PutOptions o) -> o.contentType().equals("application/octet-stream")));
+        verify(store)
+                .put(
+                        eq("metadata"),
+                        eq("pending~/img-1"),
+                        any(),
+                        argThat((PutOptions o) -> o.contentType().equals("application/octet-stream")));
         http.perform(delete("/v1/images/img-2")).andExpect(status().isAccepted());
         verify(store, never()).put(eq("metadata"), eq("pending~/img-2"), any(), any());
     }
@@ -116,7 +137,9 @@ class StuckImagesTest {
     /** The marker is a count's hint: one that cannot be written never refuses the upload. */
     @Test
     void aMarkerThatCannotBeWrittenDoesNotRefuseTheUpload() throws Exception {
-        doThrow(new StorageUnavailableException("put metadata/pending~/img-1 failed", null)).when(store).put(eq("metadata"), eq("pending~/img-1"), any(), any());
+        doThrow(new StorageUnavailableException("put metadata/pending~/img-1 failed", null))
+                .when(store)
+                .put(eq("metadata"), eq("pending~/img-1"), any(), any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isAccepted());
     }
@@ -124,7 +147,9 @@ class StuckImagesTest {
     /** A refused publish puts the previous status back, and takes the marker away unless that status was pending. */
     @Test
     void aRefusedPublishRemovesTheMarkerItWrote() throws Exception {
-        doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
+        doThrow(new BrokerUnavailableException("Kafka is unavailable", null))
+                .when(publisher)
+                .publishAll(any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable());
         verify(store).remove("metadata", "pending~/img-1");
@@ -132,9 +157,15 @@ class StuckImagesTest {
 
     @Test
     void aRefusedPublishKeepsTheMarkerOfAnImagePendingBefore() throws Exception {
-        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong())).thenReturn(Optional.of(
-                new StoredObject(ManifestCodec.write(Manifest.pending("img-1", SOURCE, "ev-0", LONG_AGO)), "x", "application/json", Map.of())));
-        doThrow(new BrokerUnavailableException("Kafka is unavailable", null)).when(publisher).publishAll(any());
+        when(store.get(eq("metadata"), eq("img-1/manifest.json"), anyLong()))
+                .thenReturn(Optional.of(new StoredObject(
+                        ManifestCodec.write(Manifest.pending("img-1", SOURCE, "ev-0", LONG_AGO)),
+                        "x",
+                        "application/json",
+                        Map.of())));
+        doThrow(new BrokerUnavailableException("Kafka is unavailable", null))
+                .when(publisher)
+                .publishAll(any());
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(VALID))
                 .andExpect(status().isServiceUnavailable());
         verify(store, never()).remove("metadata", "pending~/img-1");

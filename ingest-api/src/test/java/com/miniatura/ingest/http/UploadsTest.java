@@ -27,17 +27,27 @@ import tools.jackson.databind.json.JsonMapper;
  * That storage enforces the signature is shown against a real S3 server in the standalone's {@code IntegrationsIT}.
  */
 @IngestWebTest
-@TestPropertySource(properties = {"miniatura.ingest.max-upload-size=1MB",
-        "miniatura.ingest.uploads.endpoint=https://uploads.example.com", "miniatura.ingest.uploads.expiry=10m"})
+@TestPropertySource(
+        properties = {
+            "miniatura.ingest.max-upload-size=1MB",
+            "miniatura.ingest.uploads.endpoint=https://uploads.example.com",
+            "miniatura.ingest.uploads.expiry=10m"
+        })
 class UploadsTest {
-    @Autowired MockMvc http;
-    @Autowired EventPublisher publisher;
+    @Autowired
+    MockMvc http;
+
+    @Autowired
+    EventPublisher publisher;
 
     @Test
     void aPresignedPutForTheDeclaredTypeAndSize() throws Exception {
         Instant before = Instant.now();
-        String body = http.perform(post("/v1/uploads").contentType(MediaType.APPLICATION_JSON)
-                        .content("{\"contentType\": \"image/png\", \"size\": 48213, \"imageId\": \"lot-7-1\", \"lotId\": \"lot-7\"}"))
+        String body = http.perform(
+                        post("/v1/uploads")
+                                .contentType(MediaType.APPLICATION_JSON)
+                                .content(
+                                        "{\"contentType\": \"image/png\", \"size\": 48213, \"imageId\": \"lot-7-1\", \"lotId\": \"lot-7\"}"))
                 .andExpect(status().isCreated())
                 .andExpect(header().string("Location", "/v1/images/lot-7-1"))
                 .andExpect(jsonPath("$.imageId").value("lot-7-1"))
@@ -48,14 +58,17 @@ class UploadsTest {
                 .andExpect(jsonPath("$.headers.Content-Length").value("48213"))
                 .andExpect(jsonPath("$.headers.x-amz-meta-image-id").value("lot-7-1"))
                 .andExpect(jsonPath("$.headers.x-amz-meta-lot-id").value("lot-7"))
-                .andReturn().getResponse().getContentAsString();
+                .andReturn()
+                .getResponse()
+                .getContentAsString();
         JsonNode upload = JsonMapper.builder().build().readTree(body);
         URI url = URI.create(upload.get("url").asString());
         assertThat(url.getScheme() + "://" + url.getAuthority() + url.getPath())
                 .isEqualTo("https://uploads.example.com/originals/lot-7-1.png");
-        assertThat(url.getRawQuery()).contains(
-                "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-meta-image-id%3Bx-amz-meta-lot-id",
-                "X-Amz-Expires=600", "X-Amz-Credential=minioadmin%2F");
+        assertThat(url.getRawQuery())
+                .contains(
+                        "X-Amz-SignedHeaders=content-length%3Bcontent-type%3Bhost%3Bx-amz-meta-image-id%3Bx-amz-meta-lot-id",
+                        "X-Amz-Expires=600", "X-Amz-Credential=minioadmin%2F");
         assertThat(Instant.parse(upload.get("expiresAt").asString()))
                 .isBetween(before.plus(Duration.ofMinutes(10)), Instant.now().plus(Duration.ofMinutes(10)));
         verifyNoInteractions(publisher); // rendered when storage's notification arrives
@@ -63,7 +76,8 @@ class UploadsTest {
 
     @Test
     void anImageIdIsGeneratedWhenLeftOut() throws Exception {
-        http.perform(post("/v1/uploads").contentType(MediaType.APPLICATION_JSON)
+        http.perform(post("/v1/uploads")
+                        .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"contentType\": \"image/jpeg\", \"size\": 1}"))
                 .andExpect(status().isCreated())
                 .andExpect(jsonPath("$.imageId").value(org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}")))
@@ -81,23 +95,49 @@ class UploadsTest {
         String types = "image/jpeg, image/png, image/gif, image/webp, image/bmp, image/tiff";
         return Stream.of(
                 new Bad("no type", "{\"size\": 10}", "contentType", "is required: one of " + types),
-                new Bad("not an image type", "{\"contentType\": \"image/svg+xml\", \"size\": 10}", "contentType",
+                new Bad(
+                        "not an image type",
+                        "{\"contentType\": \"image/svg+xml\", \"size\": 10}",
+                        "contentType",
                         "must be one of " + types + " but was \"image/svg+xml\""),
-                new Bad("no size", "{\"contentType\": \"image/jpeg\"}", "size", "is required: the file's exact size in bytes"),
-                new Bad("too large", "{\"contentType\": \"image/jpeg\", \"size\": 1048577}", "size",
+                new Bad(
+                        "no size",
+                        "{\"contentType\": \"image/jpeg\"}",
+                        "size",
+                        "is required: the file's exact size in bytes"),
+                new Bad(
+                        "too large",
+                        "{\"contentType\": \"image/jpeg\", \"size\": 1048577}",
+                        "size",
                         "must be 1..1048576 bytes but was 1048577"),
-                new Bad("empty", "{\"contentType\": \"image/jpeg\", \"size\": 0}", "size", "must be 1..1048576 bytes but was 0"),
-                new Bad("size as text", "{\"contentType\": \"image/jpeg\", \"size\": \"10\"}", "size",
+                new Bad(
+                        "empty",
+                        "{\"contentType\": \"image/jpeg\", \"size\": 0}",
+                        "size",
+                        "must be 1..1048576 bytes but was 0"),
+                new Bad(
+                        "size as text",
+                        "{\"contentType\": \"image/jpeg\", \"size\": \"10\"}",
+                        "size",
                         "must be a whole number of bytes"),
-                new Bad("an unknown field", "{\"contentType\": \"image/jpeg\", \"size\": 10, \"acl\": \"public-read\"}",
+                new Bad(
+                        "an unknown field", "{\"contentType\": \"image/jpeg\", \"size\": 10, \"acl\": \"public-read\"}",
                         "acl", "is not a known field; expected [contentType, imageId, lotId, size]"),
-                new Bad("a traversal in the imageId", "{\"contentType\": \"image/jpeg\", \"size\": 10, \"imageId\": \"../x\"}",
+                new Bad(
+                        "a traversal in the imageId",
+                                "{\"contentType\": \"image/jpeg\", \"size\": 10, \"imageId\": \"../x\"}",
                         "imageId", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"),
-                new Bad("a control character in the lotId",
+                new Bad(
+                        "a control character in the lotId",
                         "{\"contentType\": \"image/jpeg\", \"size\": 10, \"lotId\": \"a\\u0000b\"}",
-                        "lotId", "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"),
-                new Bad("not JSON", "contentType=image/jpeg", "body", "is not valid JSON: Unrecognized token 'contentType': "
-                        + "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"));
+                        "lotId",
+                        "must be 1-128 characters of A-Z, a-z, 0-9, '.', '_' or '-'"),
+                new Bad(
+                        "not JSON",
+                        "contentType=image/jpeg",
+                        "body",
+                        "is not valid JSON: Unrecognized token 'contentType': "
+                                + "was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -27,8 +27,8 @@ public @interface WithTestApiKey {
     class Customizer {
         @Bean
         MockMvcBuilderCustomizer sendTestApiKey() {
-            return builder -> builder.defaultRequest(MockMvcRequestBuilders.get("/")
-                    .header("Authorization", "Bearer " + KEY));
+            return builder ->
+                    builder.defaultRequest(MockMvcRequestBuilders.get("/").header("Authorization", "Bearer " + KEY));
         }
     }
 }

@@ -33,14 +33,21 @@ import org.springframework.kafka.core.KafkaTemplate;
 class EventPublisherTest {
     /** The template closes its producer after each send; every one it made is kept to read what was sent. */
     private final List<MockProducer<String, byte[]>> producers = new java.util.ArrayList<>();
-    private final EventPublisher publisher = new EventPublisher(new KafkaTemplate<>(new org.springframework.kafka.mock.MockProducerFactory<>(() -> {
-        MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-        producers.add(producer);
-        return producer;
-    })),
-            new MiniaturaSettings(new StorageSettings("http://s3", "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false),
-                    new KafkaSettings("miniatura.images", 12, false), VariantCatalog.of(List.of())),
-            new IngestSettings("/test", 10, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)), meters());
+
+    private final EventPublisher publisher = new EventPublisher(
+            new KafkaTemplate<>(new org.springframework.kafka.mock.MockProducerFactory<>(() -> {
+                MockProducer<String, byte[]> producer =
+                        new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+                producers.add(producer);
+                return producer;
+            })),
+            new MiniaturaSettings(
+                    new StorageSettings(
+                            "http://s3", "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false),
+                    new KafkaSettings("miniatura.images", 12, false),
+                    VariantCatalog.of(List.of())),
+            new IngestSettings("/test", 10, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)),
+            meters());
 
     private static io.micrometer.core.instrument.simple.SimpleMeterRegistry registry;
 
@@ -53,17 +60,31 @@ class EventPublisherTest {
     void everyEventOfAnImageIsKeyedByItsImageIdInPublicationOrder() {
         Instant now = Instant.parse("2026-11-23T10:00:00Z");
         List<ImageEvent> events = List.of(
-                new ImageEvent("e-1", "/test", now, new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null)),
-                new ImageEvent("e-2", "/test", now, new ImageUploaded("img-2", null, "originals", "img-2.jpg", null, null, null)),
+                new ImageEvent(
+                        "e-1",
+                        "/test",
+                        now,
+                        new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null)),
+                new ImageEvent(
+                        "e-2",
+                        "/test",
+                        now,
+                        new ImageUploaded("img-2", null, "originals", "img-2.jpg", null, null, null)),
                 new ImageEvent("e-3", "/test", now.plusSeconds(1), new ImageDeleted("img-1")),
-                new ImageEvent("e-4", "/test", now.plusSeconds(2), new ImageUploaded("img-1", null, "originals", "img-1.png", null, null, null)));
+                new ImageEvent(
+                        "e-4",
+                        "/test",
+                        now.plusSeconds(2),
+                        new ImageUploaded("img-1", null, "originals", "img-1.png", null, null, null)));
         publisher.publishAll(events);
 
-        List<ProducerRecord<String, byte[]>> sent = producers.stream().flatMap(p -> p.history().stream()).toList();
+        List<ProducerRecord<String, byte[]>> sent =
+                producers.stream().flatMap(p -> p.history().stream()).toList();
         assertThat(sent).extracting(ProducerRecord::topic).containsOnly("miniatura.images");
         assertThat(sent).extracting(ProducerRecord::key).containsExactly("img-1", "img-2", "img-1", "img-1");
         assertThat(sent).extracting(r -> header(r, "ce_id")).containsExactly("e-1", "e-2", "e-3", "e-4");
-        assertThat(sent).extracting(r -> header(r, "ce_type"))
+        assertThat(sent)
+                .extracting(r -> header(r, "ce_type"))
                 .containsExactly("image.uploaded", "image.uploaded", "image.deleted", "image.uploaded");
         ProducerRecord<String, byte[]> deletion = sent.get(2);
         assertThat(EventCodec.decode(headers(deletion), deletion.value())).isEqualTo(events.get(2));
@@ -74,14 +95,24 @@ class EventPublisherTest {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
         org.slf4j.MDC.put("traceparent", traceparent);
         try {
-            publisher.publishAll(List.of(new ImageEvent("e-1", "/test", Instant.EPOCH,
+            publisher.publishAll(List.of(new ImageEvent(
+                    "e-1",
+                    "/test",
+                    Instant.EPOCH,
                     new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null))));
         } finally {
             org.slf4j.MDC.remove("traceparent");
         }
-        List<ProducerRecord<String, byte[]>> sent = producers.stream().flatMap(p -> p.history().stream()).toList();
-        assertThat(sent).singleElement().satisfies(r -> assertThat(header(r, "traceparent")).isEqualTo(traceparent));
-        assertThat(registry.get("miniatura.events.published").tag("type", "image.uploaded").counter().count()).isEqualTo(1);
+        List<ProducerRecord<String, byte[]>> sent =
+                producers.stream().flatMap(p -> p.history().stream()).toList();
+        assertThat(sent)
+                .singleElement()
+                .satisfies(r -> assertThat(header(r, "traceparent")).isEqualTo(traceparent));
+        assertThat(registry.get("miniatura.events.published")
+                        .tag("type", "image.uploaded")
+                        .counter()
+                        .count())
+                .isEqualTo(1);
         assertThat(registry.get("miniatura.publish").timer().count()).isEqualTo(1);
     }
 
@@ -91,6 +122,7 @@ class EventPublisherTest {
     }
 
     private static Map<String, byte[]> headers(ProducerRecord<?, ?> record) {
-        return StreamSupport.stream(record.headers().spliterator(), false).collect(Collectors.toMap(Header::key, Header::value));
+        return StreamSupport.stream(record.headers().spliterator(), false)
+                .collect(Collectors.toMap(Header::key, Header::value));
     }
 }

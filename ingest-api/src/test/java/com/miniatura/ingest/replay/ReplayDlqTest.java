@@ -52,10 +52,23 @@ class ReplayDlqTest {
     /** A fresh topic pair with three dead letters: two storage outages and one unknown envelope. */
     private static String topicWithDeadLetters() throws Exception {
         String topic = "replay-" + (++run) + ".images";
-        kafka.addTopics(new NewTopic(topic, 2, (short) 1), new NewTopic(DeadLetterContract.topicOf(topic), 1, (short) 1));
-        deadLetter(topic, "img-1", "com.miniatura.common.storage.StorageUnavailableException", "get originals/img-1.jpg failed: connection refused");
-        deadLetter(topic, "img-2", "com.miniatura.worker.consume.PermanentEventException", "invalid event (not marked failed: unknown envelope)");
-        deadLetter(topic, "img-3", "com.miniatura.common.storage.StorageUnavailableException", "put thumbnails/img-3/s150.jpg failed: 503 SlowDown");
+        kafka.addTopics(
+                new NewTopic(topic, 2, (short) 1), new NewTopic(DeadLetterContract.topicOf(topic), 1, (short) 1));
+        deadLetter(
+                topic,
+                "img-1",
+                "com.miniatura.common.storage.StorageUnavailableException",
+                "get originals/img-1.jpg failed: connection refused");
+        deadLetter(
+                topic,
+                "img-2",
+                "com.miniatura.worker.consume.PermanentEventException",
+                "invalid event (not marked failed: unknown envelope)");
+        deadLetter(
+                topic,
+                "img-3",
+                "com.miniatura.common.storage.StorageUnavailableException",
+                "put thumbnails/img-3/s150.jpg failed: 503 SlowDown");
         return topic;
     }
 
@@ -71,19 +84,24 @@ class ReplayDlqTest {
         headers.put(DeadLetterContract.ATTEMPTS, "6");
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(DeadLetterContract.topicOf(topic), imageId, "{\"imageId\":\"" + imageId + "\"}");
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    DeadLetterContract.topicOf(topic), imageId, "{\"imageId\":\"" + imageId + "\"}");
             headers.forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         }
     }
 
     @ParameterizedTest(name = "{0} → {1}")
-    @CsvSource(delimiter = '|', value = {
-            "--dry-run                                   | img-1 img-2 img-3",
-            "--dry-run --error-class=StorageUnavailableException | img-1 img-3",
-            "--dry-run --reason=SLOWDOWN                 | img-3",
-            "--dry-run --error-class=StorageUnavailableException --limit=1 | img-1"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--dry-run                                   | img-1 img-2 img-3",
+                "--dry-run --error-class=StorageUnavailableException | img-1 img-3",
+                "--dry-run --reason=SLOWDOWN                 | img-3",
+                "--dry-run --error-class=StorageUnavailableException --limit=1 | img-1"
+            })
     void dryRunCountsWhatMatchesAndPublishesNothing(String flags, String expected) throws Exception {
         String topic = topicWithDeadLetters();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -100,39 +118,53 @@ class ReplayDlqTest {
     void replayPublishesTheOriginalEventsWithoutDeadLetterHeaders() throws Exception {
         String topic = topicWithDeadLetters();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        assertThat(command(topic, out, "--error-class=com.miniatura.common.storage.StorageUnavailableException")).isZero();
+        assertThat(command(topic, out, "--error-class=com.miniatura.common.storage.StorageUnavailableException"))
+                .isZero();
         System.out.print("replay-dlq printed: " + out.toString(StandardCharsets.UTF_8));
         List<ConsumerRecord<String, String>> replayed = records(topic, 2, Duration.ofSeconds(30));
         assertThat(replayed).extracting(ConsumerRecord::key).containsExactlyInAnyOrder("img-1", "img-3");
         for (ConsumerRecord<String, String> record : replayed) {
             assertThat(record.value()).isEqualTo("{\"imageId\":\"" + record.key() + "\"}");
-            assertThat(StreamSupport.stream(record.headers().spliterator(), false).map(h -> h.key()).toList())
+            assertThat(StreamSupport.stream(record.headers().spliterator(), false)
+                            .map(h -> h.key())
+                            .toList())
                     .containsExactly("ce_specversion", "ce_type", "ce_id", "ce_source");
         }
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("replayed to " + topic + ": 2")
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .contains("replayed to " + topic + ": 2")
                 .contains("2  com.miniatura.common.storage.StorageUnavailableException");
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-            "--limit=0        | replay-dlq: --limit: expected a positive number but was \"0\"",
-            "--reason         | replay-dlq: --reason: expected --reason=VALUE",
-            "--everything     | replay-dlq: unknown argument --everything"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "--limit=0        | replay-dlq: --limit: expected a positive number but was \"0\"",
+                "--reason         | replay-dlq: --reason: expected --reason=VALUE",
+                "--everything     | replay-dlq: unknown argument --everything"
+            })
     void badArgumentsExitWithStatus2NamingTheProblem(String flag, String message) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = ReplayDlqCommand.run(new String[] {flag.trim()}, new PrintStream(new ByteArrayOutputStream()),
+        int status = ReplayDlqCommand.run(
+                new String[] {flag.trim()},
+                new PrintStream(new ByteArrayOutputStream()),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(status).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains(message.trim()).contains(ReplayDlqCommand.USAGE);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+                .contains(message.trim())
+                .contains(ReplayDlqCommand.USAGE);
     }
 
     @Test
     void helpListsEveryFlagAndExits0() {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int status = ReplayDlqCommand.run(new String[] {"--help"}, new PrintStream(out, true, StandardCharsets.UTF_8),
+        int status = ReplayDlqCommand.run(
+                new String[] {"--help"},
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(new ByteArrayOutputStream()));
         assertThat(status).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith(ReplayDlqCommand.USAGE)
+        assertThat(out.toString(StandardCharsets.UTF_8))
+                .startsWith(ReplayDlqCommand.USAGE)
                 .contains("--reason", "--error-class", "--limit", "--dry-run");
     }
 
@@ -140,8 +172,8 @@ class ReplayDlqTest {
         List<String> args = new ArrayList<>(List.of(flags));
         args.add("--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString());
         args.add("--miniatura.kafka.topic=" + topic);
-        return ReplayDlqCommand.run(args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                System.err);
+        return ReplayDlqCommand.run(
+                args.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8), System.err);
     }
 
     private static List<ConsumerRecord<String, String>> records(String topic, int expected, Duration wait) {
@@ -150,7 +182,8 @@ class ReplayDlqTest {
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "replay-test-reader-" + topic);
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long giveUp = System.nanoTime() + wait.toNanos();
             while (System.nanoTime() < giveUp && (expected == 0 || records.size() < expected)) {

@@ -23,7 +23,8 @@ class KeysTest {
             StringBuilder b = new StringBuilder(prefix);
             int length = 1 + random.nextInt(12);
             for (int j = 0; j < length; j++) {
-                b.appendCodePoint(chars.codePointAt(chars.offsetByCodePoints(0, random.nextInt(chars.codePointCount(0, chars.length())))));
+                b.appendCodePoint(chars.codePointAt(
+                        chars.offsetByCodePoints(0, random.nextInt(chars.codePointCount(0, chars.length())))));
             }
             keys.add(b.toString());
         }
@@ -31,7 +32,8 @@ class KeysTest {
     }
 
     /** One-key listings over an in-memory bucket, in S3's order, counting the probes. */
-    private static Keys.Probe probe(List<String> keys, String prefix, java.util.concurrent.atomic.AtomicInteger probes) {
+    private static Keys.Probe probe(
+            List<String> keys, String prefix, java.util.concurrent.atomic.AtomicInteger probes) {
         java.util.TreeSet<String> sorted = new java.util.TreeSet<>(Keys::compare);
         sorted.addAll(keys.stream().filter(k -> k.startsWith(prefix)).toList());
         return after -> {
@@ -41,7 +43,8 @@ class KeysTest {
         };
     }
 
-    private static List<String[]> discover(List<String> keys, String prefix, int count, java.util.concurrent.atomic.AtomicInteger probes)
+    private static List<String[]> discover(
+            List<String> keys, String prefix, int count, java.util.concurrent.atomic.AtomicInteger probes)
             throws Exception {
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
@@ -52,7 +55,9 @@ class KeysTest {
     }
 
     private static long holding(List<String[]> ranges, String key) {
-        return ranges.stream().filter(r -> Keys.compare(key, r[0]) >= 0 && (r[1] == null || Keys.compare(key, r[1]) < 0)).count();
+        return ranges.stream()
+                .filter(r -> Keys.compare(key, r[0]) >= 0 && (r[1] == null || Keys.compare(key, r[1]) < 0))
+                .count();
     }
 
     @ParameterizedTest(name = "{0} ranges")
@@ -65,7 +70,9 @@ class KeysTest {
         assertThat(ranges.get(ranges.size() - 1)[1]).isNull();
         for (int i = 1; i < ranges.size(); i++) {
             assertThat(ranges.get(i)[0]).as("contiguous").isEqualTo(ranges.get(i - 1)[1]);
-            assertThat(Keys.compare(ranges.get(i - 1)[0], ranges.get(i)[0])).as("increasing").isNegative();
+            assertThat(Keys.compare(ranges.get(i - 1)[0], ranges.get(i)[0]))
+                    .as("increasing")
+                    .isNegative();
         }
         for (String key : keys) {
             assertThat(holding(ranges, key)).as(key).isEqualTo(1);
@@ -98,9 +105,11 @@ class KeysTest {
                 }
             }
         }
-        long largest = perRange.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        System.out.printf("%s: %d ranges, %d holding keys, the largest %d of %d keys, %d probes%n", pattern, ranges.size(),
-                perRange.size(), largest, keys.size(), probes.get());
+        long largest =
+                perRange.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        System.out.printf(
+                "%s: %d ranges, %d holding keys, the largest %d of %d keys, %d probes%n",
+                pattern, ranges.size(), perRange.size(), largest, keys.size(), probes.get());
         assertThat(perRange.size()).as("ranges holding keys").isGreaterThanOrEqualTo(48);
         assertThat(largest).as("the largest range").isLessThan(keys.size() / 16);
         assertThat(probes.get()).isLessThan(Keys.MAX_PROBES);
@@ -109,7 +118,8 @@ class KeysTest {
     @org.junit.jupiter.api.Test
     void anEmptyBucketIsOneRange() throws Exception {
         assertThat(discover(List.of(), "", 64, new java.util.concurrent.atomic.AtomicInteger()))
-                .singleElement().satisfies(r -> assertThat(r).containsExactly("", null));
+                .singleElement()
+                .satisfies(r -> assertThat(r).containsExactly("", null));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -117,7 +127,8 @@ class KeysTest {
     void comparesAsS3Lists_byUtf8Bytes(String prefix) {
         List<String> keys = keys(prefix);
         List<String> byBytes = new ArrayList<>(keys);
-        byBytes.sort((a, b) -> Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
+        byBytes.sort((a, b) ->
+                Arrays.compareUnsigned(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8)));
         List<String> byKeys = new ArrayList<>(keys);
         byKeys.sort(Keys::compare);
         assertThat(byKeys).isEqualTo(byBytes);
@@ -128,12 +139,13 @@ class KeysTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "lot-1234-1.jpg, lot-1234-1",
-            "lots/1234/lot-1234-1.jpeg, lot-1234-1",
-            "img.v2.png, img.v2",
-            "noextension, noextension",
-            ".jpg, .jpg",
-            "a/b/, ''"})
+        "lot-1234-1.jpg, lot-1234-1",
+        "lots/1234/lot-1234-1.jpeg, lot-1234-1",
+        "img.v2.png, img.v2",
+        "noextension, noextension",
+        ".jpg, .jpg",
+        "a/b/, ''"
+    })
     void theImageIdOfAKeyIsItsFileNameWithoutExtension(String key, String imageId) {
         assertThat(Keys.imageIdOf(key)).isEqualTo(imageId == null ? "" : imageId);
     }

@@ -15,8 +15,14 @@ class ProgressTest {
             bar, done               | BAR | 1.0  | 9000 | 9000 | 90 | rerender [########################] 100%  9,000 listed  9,000 published  100/s  ETA 0:00:00
             log, half in an hour    | LOG | 0.5  | 1000000 | 900000 | 3600 | 50% - 1,000,000 listed, 900,000 published, 250 events/s, ETA 1:00:00
             """)
-    void showsProgressRateAndTimeLeft(String description, RerenderOptions.ProgressStyle style, double fraction, long listed,
-            long published, double seconds, String expected) {
+    void showsProgressRateAndTimeLeft(
+            String description,
+            RerenderOptions.ProgressStyle style,
+            double fraction,
+            long listed,
+            long published,
+            double seconds,
+            String expected) {
         Progress progress = new Progress(null, style, System.out);
         assertThat(progress.line(fraction, listed, published, seconds)).isEqualTo(expected);
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyBoolean;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.nullable;
 import static org.mockito.Mockito.mock;
@@ -32,7 +31,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,19 +64,22 @@ class PruneTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final int LOTS = 300;
 
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "no-cache", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "no-cache", false);
     /**
      * The thumbnails bucket: key → object, in S3's order. The fake store ignores the bucket it is asked for, so the
      * metadata bucket's manifests and checkpoints are kept here too (and listed, as the legacy layout's were).
      */
     private final TreeMap<String, Stored> bucket = new TreeMap<>(Keys::compare);
+
     private final ObjectStore store = mock(ObjectStore.class);
     /** Each listing's start-after key, in the order the listings were made. */
     private final List<String> listedFrom = new ArrayList<>();
+
     private final AtomicInteger removed = new AtomicInteger();
     /** The number of deletions after which the next multi-object delete is refused, or -1 for never. */
     private int refuseAfter = -1;
+
     private final ByteArrayOutputStream output = new ByteArrayOutputStream();
 
     record Stored(byte[] bytes, Instant lastModified) {}
@@ -88,13 +89,19 @@ class PruneTest {
         Manifest.Source source = Manifest.Source.of("originals", "x.jpg", "e", 1L, "image/jpeg");
         for (int i = 0; i < LOTS; i++) {
             String id = String.format("lot-%03d", i);
-            manifest(Manifest.rendered(id, source, List.of(variant(id, "s150.webp"), variant(id, "m300.jpg")), null, "ev", OLD));
+            manifest(Manifest.rendered(
+                    id, source, List.of(variant(id, "s150.webp"), variant(id, "m300.jpg")), null, "ev", OLD));
             put(id + "/s150.webp", 70, OLD);
             put(id + "/m300.jpg", 200, OLD);
             put(id + "/s150.jpg", 100, OLD); // orphan: s150 re-formatted
         }
-        manifest(Manifest.rendered("img-1", source, List.of(variant("img-1", "s150.webp"), variant("img-1", "m300.jpg")),
-                null, "ev", OLD));
+        manifest(Manifest.rendered(
+                "img-1",
+                source,
+                List.of(variant("img-1", "s150.webp"), variant("img-1", "m300.jpg")),
+                null,
+                "ev",
+                OLD));
         put("img-1/s150.webp", 70, OLD);
         put("img-1/m300.jpg", 200, OLD);
         put("img-1/s150.jpg", 100, OLD); // orphan
@@ -128,7 +135,8 @@ class PruneTest {
     }
 
     private static Manifest.Variant variant(String imageId, String file) {
-        return new Manifest.Variant(file.substring(0, file.indexOf('.')), imageId + "/" + file, 1, 1, 1, "image/jpeg", "h");
+        return new Manifest.Variant(
+                file.substring(0, file.indexOf('.')), imageId + "/" + file, 1, 1, 1, "image/jpeg", "h");
     }
 
     private void put(String key, int size, Instant lastModified) {
@@ -140,30 +148,34 @@ class PruneTest {
     }
 
     private void fakeStore() {
-        when(store.list(anyString(), nullable(String.class), nullable(String.class), anyBoolean())).thenAnswer(call -> {
-            String prefix = call.getArgument(1) == null ? "" : call.getArgument(1);
-            String after = call.getArgument(2);
-            synchronized (listedFrom) {
-                listedFrom.add(after);
-            }
-            List<ObjectStore.Listed> page = new ArrayList<>();
-            synchronized (bucket) {
-                (after == null ? bucket : bucket.tailMap(after, false)).forEach((key, o) -> {
-                    if (key.startsWith(prefix)) {
-                        page.add(new ObjectStore.Listed(key, "etag", o.bytes().length, o.lastModified(), null));
+        when(store.list(anyString(), nullable(String.class), nullable(String.class), anyBoolean()))
+                .thenAnswer(call -> {
+                    String prefix = call.getArgument(1) == null ? "" : call.getArgument(1);
+                    String after = call.getArgument(2);
+                    synchronized (listedFrom) {
+                        listedFrom.add(after);
+                    }
+                    List<ObjectStore.Listed> page = new ArrayList<>();
+                    synchronized (bucket) {
+                        (after == null ? bucket : bucket.tailMap(after, false)).forEach((key, o) -> {
+                            if (key.startsWith(prefix)) {
+                                page.add(new ObjectStore.Listed(key, "etag", o.bytes().length, o.lastModified(), null));
+                            }
+                        });
+                    }
+                    return page.iterator();
+                });
+        when(store.firstKey(anyString(), nullable(String.class), nullable(String.class)))
+                .thenAnswer(call -> {
+                    String prefix = call.getArgument(1) == null ? "" : call.getArgument(1);
+                    String after = call.getArgument(2);
+                    synchronized (bucket) {
+                        String key = after == null || Keys.compare(after, prefix) < 0
+                                ? bucket.ceilingKey(prefix)
+                                : bucket.higherKey(after);
+                        return Optional.ofNullable(key).filter(k -> k.startsWith(prefix));
                     }
                 });
-            }
-            return page.iterator();
-        });
-        when(store.firstKey(anyString(), nullable(String.class), nullable(String.class))).thenAnswer(call -> {
-            String prefix = call.getArgument(1) == null ? "" : call.getArgument(1);
-            String after = call.getArgument(2);
-            synchronized (bucket) {
-                String key = after == null || Keys.compare(after, prefix) < 0 ? bucket.ceilingKey(prefix) : bucket.higherKey(after);
-                return Optional.ofNullable(key).filter(k -> k.startsWith(prefix));
-            }
-        });
         when(store.get(anyString(), anyString(), anyLong())).thenAnswer(call -> get(call.getArgument(1)));
         when(store.put(anyString(), anyString(), any(), any())).thenAnswer(call -> {
             synchronized (bucket) {
@@ -187,7 +199,8 @@ class PruneTest {
 
     private Optional<StoredObject> get(String key) {
         synchronized (bucket) {
-            return Optional.ofNullable(bucket.get(key)).map(o -> new StoredObject(o.bytes(), "etag", "application/json", Map.of()));
+            return Optional.ofNullable(bucket.get(key))
+                    .map(o -> new StoredObject(o.bytes(), "etag", "application/json", Map.of()));
         }
     }
 
@@ -196,11 +209,20 @@ class PruneTest {
         List<String> args = new ArrayList<>(List.of("--prune", "--progress=none"));
         args.addAll(List.of(flags));
         List<String> problems = new ArrayList<>();
-        RerenderOptions options = RerenderCommand.parse(args.toArray(String[]::new), problems).options("originals", "thumbnails");
+        RerenderOptions options =
+                RerenderCommand.parse(args.toArray(String[]::new), problems).options("originals", "thumbnails");
         assertThat(problems).isEmpty();
         PrintStream out = new PrintStream(output, true, StandardCharsets.UTF_8);
-        return new Rerender(store, new NoSink(), "bulk", new ManifestStore(store, STORAGE), CATALOG, options, out,
-                Clock.fixed(NOW, ZoneOffset.UTC)).execute();
+        return new Rerender(
+                        store,
+                        new NoSink(),
+                        "bulk",
+                        new ManifestStore(store, STORAGE),
+                        CATALOG,
+                        options,
+                        out,
+                        Clock.fixed(NOW, ZoneOffset.UTC))
+                .execute();
     }
 
     private String output() {
@@ -232,18 +254,23 @@ class PruneTest {
         assertThat(removed).hasValue(0);
         assertThat(keys()).noneMatch(k -> k.startsWith("rerender~/prune-")); // a dry run saves no checkpoint
         String text = output();
-        assertThat(text).contains("- dry run, nothing deleted (--delete deletes)")
+        assertThat(text)
+                .contains("- dry run, nothing deleted (--delete deletes)")
                 .contains("  would delete    303 objects, 29.5 KB\n")
                 .contains("    s150.jpg:     301 objects, 29.4 KB\n")
                 .contains("    s150.webp:    1 object, 70 B\n")
                 .contains("    g150.jpg:     1 object, 50 B\n")
-                .contains("  kept            listed in their manifest 604, younger than 24h 1, a current catalog variant not"
-                        + " listed yet 1, image pending or deleting 1, image failed 1, manifest unreadable 1, image without a"
-                        + " manifest 1 (100 B; --prune-without-manifest deletes them)\n")
+                .contains(
+                        "  kept            listed in their manifest 604, younger than 24h 1, a current catalog variant not"
+                                + " listed yet 1, image pending or deleting 1, image failed 1, manifest unreadable 1, image without a"
+                                + " manifest 1 (100 B; --prune-without-manifest deletes them)\n")
                 .contains("  not variants    311 (manifests, checkpoints and other keys: never deleted)\n")
                 .contains("  first orphans   ");
-        List<String> shown = text.lines().dropWhile(l -> !l.startsWith("  first orphans")).map(String::strip)
-                .map(l -> l.replace("first orphans", "").strip()).toList();
+        List<String> shown = text.lines()
+                .dropWhile(l -> !l.startsWith("  first orphans"))
+                .map(String::strip)
+                .map(l -> l.replace("first orphans", "").strip())
+                .toList();
         assertThat(shown).hasSize(PruneStats.SHOWN);
         assertThat(orphans()).containsAll(shown);
     }
@@ -260,12 +287,19 @@ class PruneTest {
         withoutManifest.add("img-6/s150.jpg");
         return Stream.of(
                 new Case("--delete: exactly the orphans", List.of("--delete"), orphans()),
-                new Case("--delete --prune-without-manifest: and the old variants of an image without a manifest",
-                        List.of("--delete", "--prune-without-manifest"), withoutManifest),
-                new Case("--delete --prefix=img-: only under the prefix", List.of("--delete", "--prefix=img-"),
+                new Case(
+                        "--delete --prune-without-manifest: and the old variants of an image without a manifest",
+                        List.of("--delete", "--prune-without-manifest"),
+                        withoutManifest),
+                new Case(
+                        "--delete --prefix=img-: only under the prefix",
+                        List.of("--delete", "--prefix=img-"),
                         orphans().stream().filter(k -> k.startsWith("img-")).collect(Collectors.toSet())),
-                new Case("--delete --prune-min-age=0s: young objects too", List.of("--delete", "--prune-min-age=0s"),
-                        Stream.concat(orphans().stream(), Stream.of("img-2/s150.jpg")).collect(Collectors.toSet())));
+                new Case(
+                        "--delete --prune-min-age=0s: young objects too",
+                        List.of("--delete", "--prune-min-age=0s"),
+                        Stream.concat(orphans().stream(), Stream.of("img-2/s150.jpg"))
+                                .collect(Collectors.toSet())));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -280,7 +314,9 @@ class PruneTest {
         Set<String> after = keys();
         after.removeIf(k -> k.startsWith("rerender~/prune-")); // this run's checkpoint
         assertThat(after).isEqualTo(expected);
-        assertThat(output()).contains(String.format("  deleted         %,d objects%n", c.deleted().size()));
+        assertThat(output())
+                .contains(String.format(
+                        "  deleted         %,d objects%n", c.deleted().size()));
     }
 
     /**
@@ -292,38 +328,50 @@ class PruneTest {
         synchronized (bucket) {
             bucket.clear();
         }
-        manifest(Manifest.rendered("lot-7", Manifest.Source.of("originals", "lot-7.jpg", "e", 1L, null),
-                List.of(variant("lot-7", "s150.webp"), variant("lot-7", "m300.jpg")), null, "ev", OLD));
+        manifest(Manifest.rendered(
+                "lot-7",
+                Manifest.Source.of("originals", "lot-7.jpg", "e", 1L, null),
+                List.of(variant("lot-7", "s150.webp"), variant("lot-7", "m300.jpg")),
+                null,
+                "ev",
+                OLD));
         for (String name : List.of("s150.webp", "m300.jpg", "a.jpg", "b.jpg", "c.jpg", "d.jpg")) {
             put("lot-7/" + name, 100, OLD);
         }
 
         assertThat(prune("--shards=64")).isEqualTo(Rerender.Outcome.COMPLETED);
 
-        assertThat(output()).contains("1 images with variants, 1 manifests read")
+        assertThat(output())
+                .contains("1 images with variants, 1 manifests read")
                 .contains("  would delete    4 objects, 400 B\n");
     }
 
     @Test
     void rangeBoundariesMoveToTheStartOfTheirImage() {
-        assertThat(Prune.imageAligned(List.of(new Checkpoint.Shard(null, "lot-7/c.jpg", null, false),
-                new Checkpoint.Shard("lot-7/c.jpg", "lot-7/m300.jpg", null, false),
-                new Checkpoint.Shard("lot-7/m300.jpg", "lot-8", null, false),
-                new Checkpoint.Shard("lot-8", null, null, false)))).containsExactly(
-                new Checkpoint.Shard(null, "lot-7/", null, false),
-                new Checkpoint.Shard("lot-7/", "lot-8", null, false),
-                new Checkpoint.Shard("lot-8", null, null, false));
+        assertThat(Prune.imageAligned(List.of(
+                        new Checkpoint.Shard(null, "lot-7/c.jpg", null, false),
+                        new Checkpoint.Shard("lot-7/c.jpg", "lot-7/m300.jpg", null, false),
+                        new Checkpoint.Shard("lot-7/m300.jpg", "lot-8", null, false),
+                        new Checkpoint.Shard("lot-8", null, null, false))))
+                .containsExactly(
+                        new Checkpoint.Shard(null, "lot-7/", null, false),
+                        new Checkpoint.Shard("lot-7/", "lot-8", null, false),
+                        new Checkpoint.Shard("lot-8", null, null, false));
     }
 
     @Test
     void aCompletedRunIsNotRunAgainUntilRestart() throws Exception {
         prune("--delete", "--run=weekly");
-        assertThat(JSON.readTree(bucket.get("rerender~/weekly.json").bytes()).get("completedAt").isNull()).isFalse();
+        assertThat(JSON.readTree(bucket.get("rerender~/weekly.json").bytes())
+                        .get("completedAt")
+                        .isNull())
+                .isFalse();
         put("lot-000/s150.jpg", 100, OLD);
 
         assertThat(prune("--delete", "--run=weekly")).isEqualTo(Rerender.Outcome.ALREADY_COMPLETED);
-        assertThat(output()).contains("rerender: prune run weekly already completed at 2026-11-23T12:00:00Z (303 deleted);"
-                + " --restart runs it again");
+        assertThat(output())
+                .contains("rerender: prune run weekly already completed at 2026-11-23T12:00:00Z (303 deleted);"
+                        + " --restart runs it again");
         assertThat(keys()).contains("lot-000/s150.jpg");
 
         assertThat(prune("--delete", "--run=weekly", "--restart")).isEqualTo(Rerender.Outcome.COMPLETED);
@@ -341,25 +389,35 @@ class PruneTest {
         refuseAfter = 250;
         String[] flags = {"--delete", "--run=resumed", "--parallelism=1", "--rate=200"};
 
-        assertThatThrownBy(() -> prune(flags)).isInstanceOf(StorageRejectedException.class)
+        assertThatThrownBy(() -> prune(flags))
+                .isInstanceOf(StorageRejectedException.class)
                 .hasMessage("remove thumbnails refused: AccessDenied Access Denied.");
-        long deletedFirst = orphans().stream().filter(k -> !bucket.containsKey(k)).count();
+        long deletedFirst =
+                orphans().stream().filter(k -> !bucket.containsKey(k)).count();
         assertThat(deletedFirst).isBetween(1L, 250L);
         Map<String, Long> saved = checkpointCounts("resumed");
-        assertThat(saved.get("deleted")).as("the checkpoint counts what was deleted").isEqualTo(deletedFirst);
+        assertThat(saved.get("deleted"))
+                .as("the checkpoint counts what was deleted")
+                .isEqualTo(deletedFirst);
         int listingsBefore = listedFrom.size();
 
         assertThat(prune(flags)).isEqualTo(Rerender.Outcome.COMPLETED);
 
         assertThat(keys()).doesNotContainAnyElementsOf(orphans());
-        assertThat(output()).contains("rerender: resuming prune run resumed from its checkpoint of 2026-11-23T12:00:00Z ("
-                + deletedFirst + " deleted so far)");
+        assertThat(output())
+                .contains("rerender: resuming prune run resumed from its checkpoint of 2026-11-23T12:00:00Z ("
+                        + deletedFirst + " deleted so far)");
         List<String> resumedFrom = listedFrom.subList(listingsBefore, listedFrom.size());
-        assertThat(resumedFrom).as("listed on from inside the lots, not from the start of the bucket or of their range")
-                .doesNotContainNull().allMatch(after -> Keys.compare(after, "lot-0") > 0);
+        assertThat(resumedFrom)
+                .as("listed on from inside the lots, not from the start of the bucket or of their range")
+                .doesNotContainNull()
+                .allMatch(after -> Keys.compare(after, "lot-0") > 0);
         Map<String, Long> counts = checkpointCounts("resumed");
-        assertThat(counts).containsEntry("orphans", 303L).containsEntry("deleted", 303L)
-                .containsEntry("orphans:s150.jpg", 301L).containsEntry("orphan-bytes:s150.jpg", 30_100L)
+        assertThat(counts)
+                .containsEntry("orphans", 303L)
+                .containsEntry("deleted", 303L)
+                .containsEntry("orphans:s150.jpg", 301L)
+                .containsEntry("orphan-bytes:s150.jpg", 30_100L)
                 .containsEntry("kept-listed", 604L);
     }
 
@@ -371,8 +429,7 @@ class PruneTest {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
         public Exception failure() {
@@ -380,7 +437,6 @@ class PruneTest {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

@@ -26,7 +26,8 @@ class RetryTest {
     void returnsOnceStorageAnswers() {
         Retry retry = new Retry(() -> false, waits::add);
         AtomicInteger tries = new AtomicInteger();
-        assertThat(retry.<String>call(() -> tries.incrementAndGet() < 3 ? unavailable() : "answer")).isEqualTo("answer");
+        assertThat(retry.<String>call(() -> tries.incrementAndGet() < 3 ? unavailable() : "answer"))
+                .isEqualTo("answer");
         assertThat(waits).containsExactly(1_000L, 2_000L);
     }
 

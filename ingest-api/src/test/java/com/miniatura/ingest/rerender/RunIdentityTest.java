@@ -13,15 +13,16 @@ import org.junit.jupiter.api.Test;
 
 /** A run's name and fingerprint: what it does, not how fast; a catalog change makes a new run. */
 class RunIdentityTest {
-    private static final VariantSpec S150 = new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.WEBP, 80, false,
-            0xFFFFFF, List.of());
-    private static final VariantCatalog CATALOG = VariantCatalog.of(List.of(S150,
-            new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())));
+    private static final VariantSpec S150 =
+            new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.WEBP, 80, false, 0xFFFFFF, List.of());
+    private static final VariantCatalog CATALOG = VariantCatalog.of(List.of(
+            S150, new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())));
 
     private static RerenderOptions options(String... flags) {
         List<String> args = new ArrayList<>(List.of(flags));
         List<String> problems = new ArrayList<>();
-        RerenderOptions options = RerenderCommand.parse(args.toArray(String[]::new), problems).options("originals", "thumbnails");
+        RerenderOptions options =
+                RerenderCommand.parse(args.toArray(String[]::new), problems).options("originals", "thumbnails");
         assertThat(problems).isEmpty();
         return options;
     }
@@ -38,11 +39,15 @@ class RunIdentityTest {
     @Test
     void aCatalogChangeOrAnotherModeMakesANewRun() {
         RunIdentity before = RunIdentity.of(options("--mode=missing"), CATALOG);
-        VariantCatalog changed = VariantCatalog.of(List.of(S150,
+        VariantCatalog changed = VariantCatalog.of(List.of(
+                S150,
                 new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, List.of())));
-        assertThat(RunIdentity.of(options("--mode=missing"), changed).fingerprint()).isNotEqualTo(before.fingerprint());
+        assertThat(RunIdentity.of(options("--mode=missing"), changed).fingerprint())
+                .isNotEqualTo(before.fingerprint());
         assertThat(RunIdentity.of(options("--mode=all"), CATALOG).fingerprint()).isNotEqualTo(before.fingerprint());
-        assertThat(RunIdentity.of(options("--mode=missing", "--run=nightly"), CATALOG).run()).isEqualTo("nightly");
+        assertThat(RunIdentity.of(options("--mode=missing", "--run=nightly"), CATALOG)
+                        .run())
+                .isEqualTo("nightly");
     }
 
     @Test

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
  * removed rather than counted; the listing and the checks are bounded.
  */
 class StuckSweepTest {
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
     private static final Instant NOW = Instant.parse("2026-11-20T12:00:00Z");
     private static final Manifest.Source SOURCE = Manifest.Source.of("originals", "x.jpg", null, null, null);
 
@@ -32,8 +32,12 @@ class StuckSweepTest {
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
     private StuckSweep sweep(int maxMarkers, int maxChecks) {
-        return new StuckSweep(store, STORAGE, new StuckSettings(Duration.ofHours(1), Duration.ofMinutes(5), maxMarkers,
-                maxChecks), Clock.fixed(NOW, ZoneOffset.UTC), meters);
+        return new StuckSweep(
+                store,
+                STORAGE,
+                new StuckSettings(Duration.ofHours(1), Duration.ofMinutes(5), maxMarkers, maxChecks),
+                Clock.fixed(NOW, ZoneOffset.UTC),
+                meters);
     }
 
     /** A marker for {@code imageId} written {@code age} ago, whose image's status is {@code status} (null: none). */
@@ -42,7 +46,12 @@ class StuckSweepTest {
     }
 
     private void storedMarker(String imageId, Duration age, byte[] status) {
-        store.seed("metadata", "pending~/" + imageId, new byte[0], PutOptions.of("application/octet-stream"), NOW.minus(age));
+        store.seed(
+                "metadata",
+                "pending~/" + imageId,
+                new byte[0],
+                PutOptions.of("application/octet-stream"),
+                NOW.minus(age));
         if (status != null) {
             store.seed("metadata", imageId + "/manifest.json", status, PutOptions.of("application/json"));
         }
@@ -60,9 +69,18 @@ class StuckSweepTest {
     @Test
     void countsTheMarkersAndThoseOlderThanStuckAfter() {
         StuckSweep sweep = sweep(100_000, 1000);
-        marker("fresh", Duration.ofMinutes(5), Manifest.pending("fresh", SOURCE, "e", NOW.minus(Duration.ofMinutes(5))));
-        marker("at-the-limit", Duration.ofHours(1), Manifest.pending("at-the-limit", SOURCE, "e", NOW.minus(Duration.ofHours(1))));
-        marker("stuck-1", Duration.ofHours(2), Manifest.pending("stuck-1", SOURCE, "e", NOW.minus(Duration.ofHours(2))));
+        marker(
+                "fresh",
+                Duration.ofMinutes(5),
+                Manifest.pending("fresh", SOURCE, "e", NOW.minus(Duration.ofMinutes(5))));
+        marker(
+                "at-the-limit",
+                Duration.ofHours(1),
+                Manifest.pending("at-the-limit", SOURCE, "e", NOW.minus(Duration.ofHours(1))));
+        marker(
+                "stuck-1",
+                Duration.ofHours(2),
+                Manifest.pending("stuck-1", SOURCE, "e", NOW.minus(Duration.ofHours(2))));
         marker("stuck-2", Duration.ofDays(3), Manifest.pending("stuck-2", SOURCE, "e", NOW.minus(Duration.ofDays(3))));
 
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(4, 2, 0, false));
@@ -83,7 +101,9 @@ class StuckSweepTest {
         marker("stuck", old, Manifest.pending("stuck", SOURCE, "e", NOW.minus(old)));
 
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(1, 1, 4, false));
-        assertThat(store.keys("metadata")).filteredOn(key -> key.startsWith("pending~/")).containsExactly("pending~/stuck");
+        assertThat(store.keys("metadata"))
+                .filteredOn(key -> key.startsWith("pending~/"))
+                .containsExactly("pending~/stuck");
         assertThat(gauge("miniatura.images.stuck")).isEqualTo(1);
     }
 
@@ -91,7 +111,10 @@ class StuckSweepTest {
     void aSweepListsAtMostSweepMaxMarkers() {
         StuckSweep sweep = sweep(3, 1000);
         for (int i = 0; i < 5; i++) {
-            marker("img-" + i, Duration.ofHours(2), Manifest.pending("img-" + i, SOURCE, "e", NOW.minus(Duration.ofHours(2))));
+            marker(
+                    "img-" + i,
+                    Duration.ofHours(2),
+                    Manifest.pending("img-" + i, SOURCE, "e", NOW.minus(Duration.ofHours(2))));
         }
         assertThat(sweep.sweep()).isEqualTo(new StuckSweep.Counts(3, 3, 0, true));
         assertThat(gauge("miniatura.images.pending")).isEqualTo(3);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
@@ -51,15 +50,26 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Broker-side loggers made quiet unless the application configured them. */
     /** Loggers set to WARN: Spring Boot resets Logback when a service starts, so the launcher passes these on. */
     public static final List<String> NOISY_LOGGERS = List.of(
-            "kafka", "state.change.logger",
-            "org.apache.kafka.server", "org.apache.kafka.controller", "org.apache.kafka.raft",
-            "org.apache.kafka.metadata", "org.apache.kafka.image", "org.apache.kafka.storage",
-            "org.apache.kafka.coordinator", "org.apache.kafka.queue", "org.apache.kafka.snapshot",
-            "org.apache.kafka.network", "org.apache.kafka.security", "org.apache.kafka.common.network",
-            "org.apache.kafka.common.metrics", "org.apache.kafka.common.security",
+            "kafka",
+            "state.change.logger",
+            "org.apache.kafka.server",
+            "org.apache.kafka.controller",
+            "org.apache.kafka.raft",
+            "org.apache.kafka.metadata",
+            "org.apache.kafka.image",
+            "org.apache.kafka.storage",
+            "org.apache.kafka.coordinator",
+            "org.apache.kafka.queue",
+            "org.apache.kafka.snapshot",
+            "org.apache.kafka.network",
+            "org.apache.kafka.security",
+            "org.apache.kafka.common.network",
+            "org.apache.kafka.common.metrics",
+            "org.apache.kafka.common.security",
             // Shared with the clients: the broker logs its ~300-line "KafkaConfig values" dump three times per
             // start through AbstractConfig, and a version banner per internal client through AppInfoParser.
-            "org.apache.kafka.common.config.AbstractConfig", "org.apache.kafka.common.utils.AppInfoParser");
+            "org.apache.kafka.common.config.AbstractConfig",
+            "org.apache.kafka.common.utils.AppInfoParser");
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
@@ -105,7 +115,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             shutdown(server);
             throw e;
         }
-        log.info("Kafka broker (KRaft, log {}) accepting clients on {} in {} ms", logDir, bootstrapServers,
+        log.info(
+                "Kafka broker (KRaft, log {}) accepting clients on {} in {} ms",
+                logDir,
+                bootstrapServers,
                 (System.nanoTime() - began) / 1_000_000);
         return new EmbeddedKafkaBroker(server, bootstrapServers);
     }
@@ -177,26 +190,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void awaitReady(String bootstrapServers) throws Exception {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "embedded-kafka-readiness",
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000))) {
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                "embedded-kafka-readiness",
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                5_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                10_000))) {
             while (true) {
                 try {
                     Collection<Node> nodes = admin.describeCluster(new DescribeClusterOptions().timeoutMs(5_000))
-                            .nodes().get(10, TimeUnit.SECONDS);
+                            .nodes()
+                            .get(10, TimeUnit.SECONDS);
                     if (!nodes.isEmpty()) {
                         return;
                     }
                 } catch (Exception e) {
                     if (System.nanoTime() > deadline) {
-                        throw new IllegalStateException("Kafka broker on " + bootstrapServers
-                                + " did not accept clients within " + READY_TIMEOUT, e);
+                        throw new IllegalStateException(
+                                "Kafka broker on " + bootstrapServers + " did not accept clients within "
+                                        + READY_TIMEOUT,
+                                e);
                     }
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Kafka broker on " + bootstrapServers
-                            + " reported no nodes within " + READY_TIMEOUT);
+                    throw new IllegalStateException(
+                            "Kafka broker on " + bootstrapServers + " reported no nodes within " + READY_TIMEOUT);
                 }
                 Thread.sleep(50);
             }
@@ -215,5 +235,4 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static String hostForUrl(String host) {
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
-
 }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.blobstore.BlobStore;
@@ -37,8 +36,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
     /** S3Proxy's start-up INFO chatter (CORS settings, Jetty banner), silenced unless configured. */
     /** Loggers set to WARN: Spring Boot resets Logback when a service starts, so the launcher passes these on. */
-    public static final List<String> NOISY_LOGGERS = List.of(
-            "org.gaul.s3proxy.CrossOriginResourceSharing", "org.gaul.shaded.org.eclipse.jetty");
+    public static final List<String> NOISY_LOGGERS =
+            List.of("org.gaul.s3proxy.CrossOriginResourceSharing", "org.gaul.shaded.org.eclipse.jetty");
 
     private final S3Proxy proxy;
     private final String endpoint;
@@ -49,8 +48,9 @@ public final class EmbeddedS3Server implements AutoCloseable {
     }
 
     /** Starts a server whose buckets are all private. */
-    public static EmbeddedS3Server start(Path dataDir, String host, int port, String accessKey, String secretKey,
-            List<String> buckets) throws Exception {
+    public static EmbeddedS3Server start(
+            Path dataDir, String host, int port, String accessKey, String secretKey, List<String> buckets)
+            throws Exception {
         return start(dataDir, host, port, accessKey, secretKey, buckets, Set.of());
     }
 
@@ -62,16 +62,23 @@ public final class EmbeddedS3Server implements AutoCloseable {
      * @param port the HTTP port, or 0 for a free one ({@link #endpoint()} then tells which)
      * @param publicReadBuckets buckets whose objects can be read without credentials
      */
-    public static EmbeddedS3Server start(Path dataDir, String host, int port, String accessKey, String secretKey,
-            List<String> buckets, Set<String> publicReadBuckets) throws Exception {
+    public static EmbeddedS3Server start(
+            Path dataDir,
+            String host,
+            int port,
+            String accessKey,
+            String secretKey,
+            List<String> buckets,
+            Set<String> publicReadBuckets)
+            throws Exception {
         Objects.requireNonNull(accessKey, "accessKey");
         Objects.requireNonNull(secretKey, "secretKey");
         long began = System.nanoTime();
         QuietLoggers.quiet(NOISY_LOGGERS);
         Path root = Files.createDirectories(dataDir).toAbsolutePath();
 
-        BlobStore store = new PublicReadBlobStore(new FilesystemNio2BlobStore(root.toString()),
-                Set.copyOf(publicReadBuckets));
+        BlobStore store =
+                new PublicReadBlobStore(new FilesystemNio2BlobStore(root.toString()), Set.copyOf(publicReadBuckets));
         for (String bucket : buckets) {
             ensureBucket(store, bucket);
         }
@@ -92,8 +99,8 @@ public final class EmbeddedS3Server implements AutoCloseable {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (!"STARTED".equals(proxy.getState())) {
                 if ("FAILED".equals(proxy.getState()) || System.nanoTime() > deadline) {
-                    throw new IllegalStateException("S3Proxy did not start within " + START_TIMEOUT
-                            + " (state " + proxy.getState() + ")");
+                    throw new IllegalStateException(
+                            "S3Proxy did not start within " + START_TIMEOUT + " (state " + proxy.getState() + ")");
                 }
                 Thread.sleep(10);
             }
@@ -102,7 +109,10 @@ public final class EmbeddedS3Server implements AutoCloseable {
             throw e;
         }
         String endpoint = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + proxy.getPort();
-        log.info("S3 server (S3Proxy, filesystem-nio2 under {}) listening on {} in {} ms", root, endpoint,
+        log.info(
+                "S3 server (S3Proxy, filesystem-nio2 under {}) listening on {} in {} ms",
+                root,
+                endpoint,
                 (System.nanoTime() - began) / 1_000_000);
         return new EmbeddedS3Server(proxy, endpoint);
     }
@@ -130,7 +140,6 @@ public final class EmbeddedS3Server implements AutoCloseable {
             log.warn("Could not stop S3Proxy cleanly", e);
         }
     }
-
 
     /**
      * Decides anonymous read access per bucket. Left alone, the filesystem backend keeps a per-object ACL in the

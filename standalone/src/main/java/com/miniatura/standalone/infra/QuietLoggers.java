@@ -14,7 +14,8 @@ final class QuietLoggers {
 
     static void quiet(List<String> names) {
         for (String name : names) {
-            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger && logger.getLevel() == null) {
+            if (LoggerFactory.getLogger(name) instanceof ch.qos.logback.classic.Logger logger
+                    && logger.getLevel() == null) {
                 logger.setLevel(Level.WARN);
             }
         }

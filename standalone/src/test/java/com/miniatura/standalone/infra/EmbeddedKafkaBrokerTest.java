@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -50,15 +49,19 @@ class EmbeddedKafkaBrokerTest {
 
         long t0 = System.nanoTime();
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dataDir, "localhost", port, controllerPort)) {
-            System.out.printf("EmbeddedKafkaBroker first start (format + start + ready): %d ms%n",
+            System.out.printf(
+                    "EmbeddedKafkaBroker first start (format + start + ready): %d ms%n",
                     (System.nanoTime() - t0) / 1_000_000);
             assertThat(kafka.bootstrapServers()).isEqualTo("localhost:" + port);
             try (Admin admin = admin(kafka)) {
                 clusterId = admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS);
-                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(TOPIC, 3, (short) 1)))
+                        .all()
+                        .get(30, TimeUnit.SECONDS);
             }
             try (KafkaProducer<String, String> producer = producer(kafka)) {
-                ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, "img-42", "{\"imageId\":\"img-42\"}");
+                ProducerRecord<String, String> record =
+                        new ProducerRecord<>(TOPIC, "img-42", "{\"imageId\":\"img-42\"}");
                 record.headers().add("trace-id", "t-1".getBytes(StandardCharsets.UTF_8));
                 record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
                 producer.send(record).get(30, TimeUnit.SECONDS);
@@ -86,17 +89,22 @@ class EmbeddedKafkaBrokerTest {
         // Same directory, same ports: the ports were released, and nothing was reformatted.
         long t1 = System.nanoTime();
         try (EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dataDir, "localhost", port, controllerPort)) {
-            System.out.printf("EmbeddedKafkaBroker restart (start + ready): %d ms%n",
-                    (System.nanoTime() - t1) / 1_000_000);
+            System.out.printf(
+                    "EmbeddedKafkaBroker restart (start + ready): %d ms%n", (System.nanoTime() - t1) / 1_000_000);
             assertThat(Files.readString(dataDir.resolve("kraft-combined-logs/meta.properties")))
                     .isEqualTo(metaProperties);
             try (Admin admin = admin(kafka)) {
-                assertThat(admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS)).isEqualTo(clusterId);
+                assertThat(admin.describeCluster().clusterId().get(10, TimeUnit.SECONDS))
+                        .isEqualTo(clusterId);
                 assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).contains(TOPIC, "auto-created");
                 assertThat(describe(admin, TOPIC).partitions()).hasSize(3);
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(GROUP)
-                        .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
-                assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum()).isEqualTo(1);
+                        .partitionsToOffsetAndMetadata()
+                        .get(10, TimeUnit.SECONDS);
+                assertThat(committed.values().stream()
+                                .mapToLong(OffsetAndMetadata::offset)
+                                .sum())
+                        .isEqualTo(1);
             }
             // The record is still in the log: a new group reads it again from the beginning.
             try (KafkaConsumer<String, String> consumer = consumer(kafka, "another-group")) {
@@ -119,7 +127,8 @@ class EmbeddedKafkaBrokerTest {
     @Test
     void aBusyPortFailsTheStart() throws Exception {
         try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dataDir, "localhost", busy.getLocalPort(), freePort()).close())
+            assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dataDir, "localhost", busy.getLocalPort(), freePort())
+                            .close())
                     .hasRootCauseInstanceOf(java.net.BindException.class);
         }
     }
@@ -129,7 +138,10 @@ class EmbeddedKafkaBrokerTest {
     }
 
     private static TopicDescription describe(Admin admin, String topic) throws Exception {
-        return admin.describeTopics(Set.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        return admin.describeTopics(Set.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic);
     }
 
     private static KafkaProducer<String, String> producer(EmbeddedKafkaBroker kafka) {

@@ -40,13 +40,20 @@ class ObjectStoreContractTest {
 
     @TempDir
     static Path dataDir;
+
     private static EmbeddedS3Server s3;
     private static int run;
 
     @BeforeAll
     static void startS3() throws Exception {
-        s3 = EmbeddedS3Server.start(dataDir, "localhost", 0, "minioadmin", "minioadmin",
-                List.of(ORIGINALS, "thumbnails", METADATA), Set.of());
+        s3 = EmbeddedS3Server.start(
+                dataDir,
+                "localhost",
+                0,
+                "minioadmin",
+                "minioadmin",
+                List.of(ORIGINALS, "thumbnails", METADATA),
+                Set.of());
     }
 
     @AfterAll
@@ -56,11 +63,21 @@ class ObjectStoreContractTest {
 
     /** Each store, with buckets of its own for each test (S3Proxy's outlive a test). */
     static Stream<Named> stores() {
-        return Stream.of(new Named("in memory", () -> new InMemoryObjectStore(InMemoryObjectStore.SETTINGS, Clock.systemUTC())),
+        return Stream.of(
+                new Named("in memory", () -> new InMemoryObjectStore(InMemoryObjectStore.SETTINGS, Clock.systemUTC())),
                 new Named("MinIO client against S3Proxy", () -> {
                     String suffix = "-" + ++run;
-                    StorageSettings settings = new StorageSettings(s3.endpoint(), "us-east-1", "minioadmin", "minioadmin",
-                            ORIGINALS + suffix, "thumbnails" + suffix, METADATA + suffix, "no-cache", false, List.of());
+                    StorageSettings settings = new StorageSettings(
+                            s3.endpoint(),
+                            "us-east-1",
+                            "minioadmin",
+                            "minioadmin",
+                            ORIGINALS + suffix,
+                            "thumbnails" + suffix,
+                            METADATA + suffix,
+                            "no-cache",
+                            false,
+                            List.of());
                     MinioObjectStore store = new MinioObjectStore(settings);
                     store.ensureBucket(settings.originalsBucket());
                     store.ensureBucket(settings.thumbnailsBucket());
@@ -82,7 +99,10 @@ class ObjectStoreContractTest {
         ObjectStore store = named.store().get();
         String bucket = store.settings().originalsBucket();
         byte[] bytes = "a photo".getBytes(StandardCharsets.UTF_8);
-        String etag = store.put(bucket, "lots/7/a.jpg", bytes,
+        String etag = store.put(
+                bucket,
+                "lots/7/a.jpg",
+                bytes,
                 PutOptions.of("image/jpeg").withCacheControl("no-cache").withUserMetadata(Map.of("image-id", "img-1")));
 
         assertThat(etag).isEqualTo(InMemoryObjectStore.etagOf(bytes));
@@ -110,7 +130,8 @@ class ObjectStoreContractTest {
     @MethodSource("stores")
     void whatIsNotThereIsAbsentNotAnError(Named named) {
         ObjectStore store = named.store().get();
-        for (String bucket : List.of(store.settings().originalsBucket(), store.settings().metadataBucket(), "no-such-bucket")) {
+        for (String bucket :
+                List.of(store.settings().originalsBucket(), store.settings().metadataBucket(), "no-such-bucket")) {
             assertThat(store.get(bucket, "img-1/manifest.json", 100)).as(bucket).isEmpty();
             assertThat(store.head(bucket, "img-1/manifest.json")).as(bucket).isEmpty();
             assertThat(store.etag(bucket, "img-1/manifest.json")).as(bucket).isEmpty();
@@ -118,7 +139,8 @@ class ObjectStoreContractTest {
             assertThat(store.firstKey(bucket, "img-1/", null)).as(bucket).isEmpty();
         }
         store.remove(store.settings().metadataBucket(), "img-1/manifest.json");
-        assertThat(store.removeAll(store.settings().metadataBucket(), List.of("a", "b"))).isEmpty();
+        assertThat(store.removeAll(store.settings().metadataBucket(), List.of("a", "b")))
+                .isEmpty();
         assertThat(store.bucketExists("no-such-bucket")).isFalse();
         assertThat(store.bucketExists(store.settings().metadataBucket())).isTrue();
     }
@@ -132,9 +154,11 @@ class ObjectStoreContractTest {
                 .hasMessageStartingWith("put no-such-bucket/a refused: NoSuchBucket");
         Iterator<ObjectStore.Listed> listing = store.list("no-such-bucket", "", null, false);
         assertThatThrownBy(() -> {
-            listing.hasNext();
-            listing.next();
-        }).isInstanceOf(StorageRejectedException.class).hasMessage("list no-such-bucket refused: NoSuchBucket");
+                    listing.hasNext();
+                    listing.next();
+                })
+                .isInstanceOf(StorageRejectedException.class)
+                .hasMessage("list no-such-bucket refused: NoSuchBucket");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -144,7 +168,8 @@ class ObjectStoreContractTest {
         String bucket = store.settings().originalsBucket();
         store.put(bucket, "a.jpg", new byte[1001], PutOptions.of("image/jpeg"));
         assertThat(store.get(bucket, "a.jpg", 1001)).isPresent();
-        assertThatThrownBy(() -> store.get(bucket, "a.jpg", 1000)).isInstanceOf(ObjectTooLargeException.class)
+        assertThatThrownBy(() -> store.get(bucket, "a.jpg", 1000))
+                .isInstanceOf(ObjectTooLargeException.class)
                 .hasMessage("source too large: " + bucket + "/a.jpg has 1001 bytes, over the limit of 1000");
     }
 
@@ -153,13 +178,26 @@ class ObjectStoreContractTest {
     void listingsAreInKeyOrderUnderAPrefixAfterAKey(Named named) {
         ObjectStore store = named.store().get();
         String bucket = store.settings().metadataBucket();
-        for (String key : List.of("img-2/manifest.json", "img-10/manifest.json", "img-1/manifest.json", "pending~/img-1",
+        for (String key : List.of(
+                "img-2/manifest.json",
+                "img-10/manifest.json",
+                "img-1/manifest.json",
+                "pending~/img-1",
                 "img-1/extra/deep.json")) {
-            store.put(bucket, key, key.getBytes(StandardCharsets.UTF_8), PutOptions.of("application/json")
-                    .withUserMetadata(Map.of("image-id", key.substring(0, key.indexOf('/')))));
+            store.put(
+                    bucket,
+                    key,
+                    key.getBytes(StandardCharsets.UTF_8),
+                    PutOptions.of("application/json")
+                            .withUserMetadata(Map.of("image-id", key.substring(0, key.indexOf('/')))));
         }
-        assertThat(keys(store.list(bucket, null, null, false))).containsExactly("img-1/extra/deep.json",
-                "img-1/manifest.json", "img-10/manifest.json", "img-2/manifest.json", "pending~/img-1");
+        assertThat(keys(store.list(bucket, null, null, false)))
+                .containsExactly(
+                        "img-1/extra/deep.json",
+                        "img-1/manifest.json",
+                        "img-10/manifest.json",
+                        "img-2/manifest.json",
+                        "pending~/img-1");
         assertThat(keys(store.list(bucket, "img-1", null, false)))
                 .containsExactly("img-1/extra/deep.json", "img-1/manifest.json", "img-10/manifest.json");
         assertThat(keys(store.list(bucket, "img-", "img-1/manifest.json", false)))
@@ -175,10 +213,12 @@ class ObjectStoreContractTest {
         assertThat(first.etag()).isEqualTo(InMemoryObjectStore.etagOf(bytes));
         assertThat(first.size()).isEqualTo(bytes.length);
         assertThat(first.lastModified()).isNotNull();
-        assertThat(first.userMetadata()).as("listed where the server lists it (MinIO), else null")
+        assertThat(first.userMetadata())
+                .as("listed where the server lists it (MinIO), else null")
                 .isIn(null, Map.of("image-id", "img-2"));
 
-        assertThat(store.removeAll(bucket, List.of("img-1/manifest.json", "img-2/manifest.json", "nothing"))).isEmpty();
+        assertThat(store.removeAll(bucket, List.of("img-1/manifest.json", "img-2/manifest.json", "nothing")))
+                .isEmpty();
         store.remove(bucket, "pending~/img-1");
         assertThat(store.keys(bucket, "")).containsExactly("img-1/extra/deep.json", "img-10/manifest.json");
     }

@@ -10,8 +10,7 @@ import java.util.zip.DeflaterOutputStream;
 
 /** Decompression bombs: files small on disk whose header declares an enormous image. */
 public final class Bombs {
-    private Bombs() {
-    }
+    private Bombs() {}
 
     /**
      * A valid 1-bit grayscale PNG of {@code width × height} black pixels: 20000×20000 is 400 MP but about

@@ -19,14 +19,20 @@ class ContainersPipelineIT extends PipelineScenarios {
 
     /** Docker Hub no longer serves minio/minio; the same image is published on quay.io. */
     @Container
-    static final MinIOContainer MINIO = new MinIOContainer(DockerImageName
-            .parse("quay.io/minio/minio:RELEASE.2025-02-28T09-55-16Z").asCompatibleSubstituteFor("minio/minio"))
-            .withUserName("minioadmin").withPassword("minioadmin");
+    static final MinIOContainer MINIO = new MinIOContainer(
+                    DockerImageName.parse("quay.io/minio/minio:RELEASE.2025-02-28T09-55-16Z")
+                            .asCompatibleSubstituteFor("minio/minio"))
+            .withUserName("minioadmin")
+            .withPassword("minioadmin");
 
     @BeforeAll
     static void start() {
         bootstrapServers = KAFKA.getBootstrapServers();
-        pipeline = Pipeline.start(bootstrapServers, MINIO.getS3URL(), "minioadmin", "minioadmin",
+        pipeline = Pipeline.start(
+                bootstrapServers,
+                MINIO.getS3URL(),
+                "minioadmin",
+                "minioadmin",
                 "--miniatura.storage.create-buckets=true");
     }
 

@@ -36,7 +36,12 @@ class EmbeddedPipelineIT extends PipelineScenarios {
         kafka.afterPropertiesSet();
         // Provisioned up front, as in production, with the partition count the services expect.
         kafka.addTopics(new NewTopic("miniatura.images", 12, (short) 1));
-        s3 = EmbeddedS3Server.start(s3Dir, "localhost", freePort(), "minioadmin", "minioadmin",
+        s3 = EmbeddedS3Server.start(
+                s3Dir,
+                "localhost",
+                freePort(),
+                "minioadmin",
+                "minioadmin",
                 List.of("originals", "thumbnails", "metadata"));
         bootstrapServers = kafka.getBrokersAsString();
         pipeline = Pipeline.start(bootstrapServers, s3.endpoint(), "minioadmin", "minioadmin");

@@ -40,7 +40,8 @@ final class Pipeline implements AutoCloseable {
     final ConfigurableApplicationContext ingest;
     final MinioClient s3;
     final String api;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Pipeline(ConfigurableApplicationContext worker, ConfigurableApplicationContext ingest, MinioClient s3) {
         this.worker = worker;
@@ -49,7 +50,8 @@ final class Pipeline implements AutoCloseable {
         this.api = "http://localhost:" + ingest.getEnvironment().getProperty("local.server.port");
     }
 
-    static Pipeline start(String bootstrapServers, String s3Endpoint, String accessKey, String secretKey, String... extra) {
+    static Pipeline start(
+            String bootstrapServers, String s3Endpoint, String accessKey, String secretKey, String... extra) {
         List<String> args = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--spring.kafka.bootstrap-servers=" + bootstrapServers,
@@ -61,7 +63,10 @@ final class Pipeline implements AutoCloseable {
         String[] argv = args.toArray(String[]::new);
         ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(argv);
         ConfigurableApplicationContext ingest = new SpringApplicationBuilder(IngestApplication.class).run(argv);
-        MinioClient s3 = MinioClient.builder().endpoint(s3Endpoint).credentials(accessKey, secretKey).build();
+        MinioClient s3 = MinioClient.builder()
+                .endpoint(s3Endpoint)
+                .credentials(accessKey, secretKey)
+                .build();
         return new Pipeline(worker, ingest, s3);
     }
 
@@ -70,44 +75,61 @@ final class Pipeline implements AutoCloseable {
         String boundary = "miniatura-" + UUID.randomUUID();
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         if (imageId != null) {
-            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId + "\r\n")
+            body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
+                            + "\r\n")
                     .getBytes(StandardCharsets.UTF_8));
         }
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + fileName
-                + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+                        + "\"\r\nContent-Type: application/octet-stream\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
         body.write(file);
         body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return http.send(HttpRequest.newBuilder(URI.create(api + "/v1/images"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                .timeout(Duration.ofSeconds(60))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api + "/v1/images"))
+                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** Uploads a file and checks it was accepted. */
     void uploadAccepted(Path file, String imageId) throws IOException, InterruptedException {
-        HttpResponse<String> response = upload(Files.readAllBytes(file), file.getFileName().toString(), imageId);
-        assertThat(response.statusCode()).as("upload of %s: %s", file, response.body()).isEqualTo(202);
+        HttpResponse<String> response =
+                upload(Files.readAllBytes(file), file.getFileName().toString(), imageId);
+        assertThat(response.statusCode())
+                .as("upload of %s: %s", file, response.body())
+                .isEqualTo(202);
     }
 
     HttpResponse<String> postJson(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(api + path))
-                .header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + API_KEY)
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .timeout(Duration.ofSeconds(60))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api + path))
+                        .header("Content-Type", "application/json")
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .timeout(Duration.ofSeconds(60))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> delete(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30))
-                        .header("Authorization", "Bearer " + API_KEY).DELETE().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .header("Authorization", "Bearer " + API_KEY)
+                        .DELETE()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(api + path)).timeout(Duration.ofSeconds(30)).GET().build(),
+        return http.send(
+                HttpRequest.newBuilder(URI.create(api + path))
+                        .timeout(Duration.ofSeconds(30))
+                        .GET()
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -130,22 +152,31 @@ final class Pipeline implements AutoCloseable {
     }
 
     void putOriginal(String key, byte[] bytes) throws Exception {
-        s3.putObject(PutObjectArgs.builder().bucket("originals").object(key).data(bytes, bytes.length)
-                .contentType("image/jpeg").userMetadata(Map.of()).build());
+        s3.putObject(PutObjectArgs.builder()
+                .bucket("originals")
+                .object(key)
+                .data(bytes, bytes.length)
+                .contentType("image/jpeg")
+                .userMetadata(Map.of())
+                .build());
     }
 
     /** Every key under {@code prefix} in {@code bucket}. */
     List<String> keys(String bucket, String prefix) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (io.minio.Result<io.minio.messages.Item> item : s3.listObjects(io.minio.ListObjectsArgs.builder().bucket(bucket)
-                .prefix(prefix).recursive(true).build())) {
+        for (io.minio.Result<io.minio.messages.Item> item : s3.listObjects(io.minio.ListObjectsArgs.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .recursive(true)
+                .build())) {
             keys.add(item.get().objectName());
         }
         return keys;
     }
 
     byte[] read(String bucket, String key) throws Exception {
-        try (InputStream in = s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
+        try (InputStream in =
+                s3.getObject(GetObjectArgs.builder().bucket(bucket).object(key).build())) {
             return in.readAllBytes();
         }
     }

@@ -72,7 +72,8 @@ abstract class PipelineScenarios {
     static synchronized String imageIdOf(Fixture fixture) throws Exception {
         if (uploaded.isEmpty()) {
             for (Fixture f : renderable().toList()) {
-                String imageId = "it-" + f.path().replaceAll("[^A-Za-z0-9]", "-") + "-" + UUID.randomUUID().toString().substring(0, 8);
+                String imageId = "it-" + f.path().replaceAll("[^A-Za-z0-9]", "-") + "-"
+                        + UUID.randomUUID().toString().substring(0, 8);
                 pipeline.uploadAccepted(fixtures().resolve(f.path()), imageId);
                 uploaded.put(f.path(), imageId);
             }
@@ -91,16 +92,22 @@ abstract class PipelineScenarios {
         String imageId = imageIdOf(fixture);
         JsonNode status = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
         assertThat(status.get("status").asString()).as("%s", status).isEqualTo("rendered");
-        assertThat(status.get("variants")).extracting(v -> v.get("name").asString()).containsExactlyElementsOf(VARIANTS);
+        assertThat(status.get("variants"))
+                .extracting(v -> v.get("name").asString())
+                .containsExactlyElementsOf(VARIANTS);
         for (JsonNode variant : status.get("variants")) {
             String name = variant.get("name").asString();
             int[] expected = ExpectedSize.of(name, fixture.width(), fixture.height());
-            assertThat(new int[] {variant.get("width").asInt(), variant.get("height").asInt()})
-                    .as("%s %s", fixture, name).containsExactly(expected);
+            assertThat(new int[] {
+                        variant.get("width").asInt(), variant.get("height").asInt()
+                    })
+                    .as("%s %s", fixture, name)
+                    .containsExactly(expected);
             String key = variant.get("key").asString();
             assertThat(key).isEqualTo(imageId + "/" + name + ".jpg");
 
-            StatObjectResponse stat = pipeline.s3.statObject(StatObjectArgs.builder().bucket("thumbnails").object(key).build());
+            StatObjectResponse stat = pipeline.s3.statObject(
+                    StatObjectArgs.builder().bucket("thumbnails").object(key).build());
             assertThat(stat.contentType()).isEqualTo("image/jpeg");
             assertThat(stat.size()).isEqualTo(variant.get("bytes").asLong());
             assertThat(stat.headers().get("Cache-Control")).isEqualTo("public, max-age=604800");
@@ -109,18 +116,25 @@ abstract class PipelineScenarios {
             assertThat(image).as("%s %s decodes", fixture, name).isNotNull();
             assertThat(new int[] {image.getWidth(), image.getHeight()}).containsExactly(expected);
             if (name.equals("g150")) {
-                assertThat(Pixels.maxChannelSpread(image)).as("g150 is grayscale").isLessThanOrEqualTo(2);
+                assertThat(Pixels.maxChannelSpread(image))
+                        .as("g150 is grayscale")
+                        .isLessThanOrEqualTo(2);
             }
         }
         if (fixture.path().startsWith("orientation/")) {
             // Same scene under EXIF orientations 1-8: once upright, each must look like orientation 1.
             String reference = imageIdOf(new Fixture("orientation/Landscape_1.jpg", 600, 450));
             pipeline.awaitFinalStatus(reference, RENDER_TIMEOUT);
-            BufferedImage upright = ImageIO.read(new ByteArrayInputStream(pipeline.read("thumbnails", reference + "/d800.jpg")));
-            BufferedImage actual = ImageIO.read(new ByteArrayInputStream(pipeline.read("thumbnails", imageId + "/d800.jpg")));
-            assertThat(Pixels.meanAbsoluteDifference(upright, actual)).as("%s upright", fixture).isLessThan(Pixels.UPRIGHT_TOLERANCE);
+            BufferedImage upright =
+                    ImageIO.read(new ByteArrayInputStream(pipeline.read("thumbnails", reference + "/d800.jpg")));
+            BufferedImage actual =
+                    ImageIO.read(new ByteArrayInputStream(pipeline.read("thumbnails", imageId + "/d800.jpg")));
+            assertThat(Pixels.meanAbsoluteDifference(upright, actual))
+                    .as("%s upright", fixture)
+                    .isLessThan(Pixels.UPRIGHT_TOLERANCE);
         }
-        Map<String, Object> manifest = Pipeline.JSON.readValue(pipeline.read("metadata", imageId + "/manifest.json"), Map.class);
+        Map<String, Object> manifest =
+                Pipeline.JSON.readValue(pipeline.read("metadata", imageId + "/manifest.json"), Map.class);
         assertThat(manifest).containsEntry("status", "rendered").containsKey("source");
     }
 
@@ -140,25 +154,37 @@ abstract class PipelineScenarios {
     @Test
     void hostileOriginalsFailWithDistinctReasonsWhileTheNextUploadRenders() throws Exception {
         List<Hostile> hostile = List.of(
-                new Hostile("bomb", Bombs.png(20_000, 20_000),
+                new Hostile(
+                        "bomb",
+                        Bombs.png(20_000, 20_000),
                         "source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000"),
-                new Hostile("truncated", Files.readAllBytes(fixtures().resolve("invalid/truncated.jpg")),
+                new Hostile(
+                        "truncated",
+                        Files.readAllBytes(fixtures().resolve("invalid/truncated.jpg")),
                         "truncated image: the JPEG file stops after 10000 bytes, before the image is complete"),
                 new Hostile("empty", new byte[0], "empty file"),
-                new Hostile("text", "Lot 4711: mint condition, no box.\n".getBytes(StandardCharsets.UTF_8),
+                new Hostile(
+                        "text",
+                        "Lot 4711: mint condition, no box.\n".getBytes(StandardCharsets.UTF_8),
                         "unsupported format: text, not an image"));
         String run = UUID.randomUUID().toString().substring(0, 8);
         StringBuilder batch = new StringBuilder("{\"events\":[");
         for (Hostile h : hostile) {
             String imageId = "it-hostile-" + h.label() + "-" + run;
             pipeline.putOriginal(imageId + ".jpg", h.bytes());
-            batch.append("{\"imageId\":\"").append(imageId).append("\",\"bucket\":\"originals\",\"key\":\"")
-                    .append(imageId).append(".jpg\"},");
+            batch.append("{\"imageId\":\"")
+                    .append(imageId)
+                    .append("\",\"bucket\":\"originals\",\"key\":\"")
+                    .append(imageId)
+                    .append(".jpg\"},");
         }
         String next = "it-after-hostile-" + run;
         pipeline.putOriginal(next + ".jpg", Files.readAllBytes(fixtures().resolve("photos/nikon-e950.jpg")));
-        batch.append("{\"imageId\":\"").append(next).append("\",\"bucket\":\"originals\",\"key\":\"")
-                .append(next).append(".jpg\"}]}");
+        batch.append("{\"imageId\":\"")
+                .append(next)
+                .append("\",\"bucket\":\"originals\",\"key\":\"")
+                .append(next)
+                .append(".jpg\"}]}");
         HttpResponse<String> response = pipeline.postJson("/v1/events", batch.toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
 
@@ -173,8 +199,11 @@ abstract class PipelineScenarios {
         assertThat(reasons).doesNotHaveDuplicates();
         JsonNode rendered = pipeline.awaitFinalStatus(next, RENDER_TIMEOUT);
         assertThat(rendered.get("status").asString()).isEqualTo("rendered");
-        assertThat(rendered.get("blurhash").asString()).as("placeholder for pages").hasSizeGreaterThanOrEqualTo(20);
-        System.out.printf("hostile originals: %s failed with distinct reasons; %s rendered after them%n",
+        assertThat(rendered.get("blurhash").asString())
+                .as("placeholder for pages")
+                .hasSizeGreaterThanOrEqualTo(20);
+        System.out.printf(
+                "hostile originals: %s failed with distinct reasons; %s rendered after them%n",
                 hostile.stream().map(Hostile::label).toList(), next);
     }
 
@@ -186,11 +215,15 @@ abstract class PipelineScenarios {
     void duplicateDeliveriesOfAnEventAreSkippedWithoutRewritingAnything() throws Exception {
         String imageId = "it-dup-" + UUID.randomUUID();
         pipeline.putOriginal(imageId + ".jpg", Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
-        io.micrometer.core.instrument.Counter skipped = pipeline.worker.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .get("miniatura.images").tag("outcome", "skipped").counter();
+        io.micrometer.core.instrument.Counter skipped = pipeline.worker
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("miniatura.images")
+                .tag("outcome", "skipped")
+                .counter();
         int duplicates = 20;
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             ProducerRecord<String, String> record = rawUploadedEvent(imageId, "dup-1");
             producer.send(record).get();
             JsonNode first = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
@@ -205,8 +238,11 @@ abstract class PipelineScenarios {
                 Thread.sleep(50);
             }
             assertThat(skipped.count() - before).as("duplicates skipped").isEqualTo(duplicates);
-            assertThat(pipeline.read("metadata", imageId + "/manifest.json")).as("manifest untouched").isEqualTo(manifest);
-            System.out.printf("duplicates: sent 1 + %d copies of one event -> rendered 1, skipped %.0f, manifest unchanged%n",
+            assertThat(pipeline.read("metadata", imageId + "/manifest.json"))
+                    .as("manifest untouched")
+                    .isEqualTo(manifest);
+            System.out.printf(
+                    "duplicates: sent 1 + %d copies of one event -> rendered 1, skipped %.0f, manifest unchanged%n",
                     duplicates, skipped.count() - before);
         }
     }
@@ -221,28 +257,40 @@ abstract class PipelineScenarios {
         String imageId = "it-delete-" + UUID.randomUUID();
         byte[] photo = Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg"));
         pipeline.uploadAccepted(fixtures().resolve("catalog/flowers-1024.jpg"), imageId);
-        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("rendered");
-        assertThat(pipeline.keys("thumbnails", imageId + "/")).as("the variants, and not the manifest").hasSize(VARIANTS.size());
+        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT)
+                        .get("status")
+                        .asString())
+                .isEqualTo("rendered");
+        assertThat(pipeline.keys("thumbnails", imageId + "/"))
+                .as("the variants, and not the manifest")
+                .hasSize(VARIANTS.size());
 
         HttpResponse<String> accepted = pipeline.delete("/v1/images/" + imageId);
         assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
-        assertThat(Pipeline.JSON.readTree(accepted.body()).get("status").asString()).isEqualTo("deleting");
+        assertThat(Pipeline.JSON.readTree(accepted.body()).get("status").asString())
+                .isEqualTo("deleting");
         JsonNode deleted = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
         assertThat(deleted.get("status").asString()).isEqualTo("deleted");
         assertThat(deleted.get("variants")).isEmpty();
-        java.time.Instant deletedAt = java.time.Instant.parse(deleted.get("deletedAt").asString());
+        java.time.Instant deletedAt =
+                java.time.Instant.parse(deleted.get("deletedAt").asString());
         assertThat(pipeline.keys("thumbnails", imageId + "/")).isEmpty();
         assertThat(pipeline.keys("metadata", imageId + "/")).containsExactly(imageId + "/manifest.json");
         assertThat(pipeline.keys("originals", imageId)).isEmpty();
 
-        io.micrometer.core.instrument.Counter ignored = pipeline.worker.getBean(io.micrometer.core.instrument.MeterRegistry.class)
-                .get("miniatura.images").tag("outcome", "ignored").counter();
+        io.micrometer.core.instrument.Counter ignored = pipeline.worker
+                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+                .get("miniatura.images")
+                .tag("outcome", "ignored")
+                .counter();
         double before = ignored.count();
         pipeline.putOriginal(imageId + ".jpg", photo);
         ProducerRecord<String, String> late = rawUploadedEvent(imageId, "late-1");
         late.headers().add("ce_time", bytes(deletedAt.minusSeconds(30).toString()));
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), new StringSerializer(), new StringSerializer())) {
+                Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+                new StringSerializer(),
+                new StringSerializer())) {
             producer.send(late).get();
         }
         long deadline = System.nanoTime() + RENDER_TIMEOUT.toNanos();
@@ -250,7 +298,10 @@ abstract class PipelineScenarios {
             Thread.sleep(50);
         }
         assertThat(ignored.count() - before).as("late uploads ignored").isEqualTo(1);
-        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT).get("status").asString()).isEqualTo("deleted");
+        assertThat(pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT)
+                        .get("status")
+                        .asString())
+                .isEqualTo("deleted");
         assertThat(pipeline.keys("thumbnails", imageId + "/")).isEmpty();
         assertThat(pipeline.keys("metadata", imageId + "/")).containsExactly(imageId + "/manifest.json");
 
@@ -258,7 +309,8 @@ abstract class PipelineScenarios {
         JsonNode again = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
         assertThat(again.get("status").asString()).isEqualTo("rendered");
         assertThat(again.get("deletedAt").asString()).isEqualTo(deletedAt.toString());
-        System.out.printf("deletion: %s erased (%d variants and the original), 1 late upload ignored, re-upload rendered%n",
+        System.out.printf(
+                "deletion: %s erased (%d variants and the original), 1 late upload ignored, re-upload rendered%n",
                 imageId, VARIANTS.size());
     }
 
@@ -271,7 +323,8 @@ abstract class PipelineScenarios {
         String imageId = "it-raw-" + withContentType + "-" + UUID.randomUUID();
         pipeline.putOriginal(imageId + ".jpg", Files.readAllBytes(fixtures().resolve("photos/DSCN0010.jpg")));
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
             ProducerRecord<String, String> record = rawUploadedEvent(imageId, "1");
             if (withContentType) {
                 record.headers().add("content-type", bytes("application/json"));
@@ -289,13 +342,18 @@ abstract class PipelineScenarios {
         StringBuilder batch = new StringBuilder("{\"events\":[");
         for (int i = 0; i < 3; i++) {
             String imageId = "it-batch-" + i + "-" + UUID.randomUUID();
-            pipeline.putOriginal("lots/77/" + imageId + ".jpg",
-                    Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
-            batch.append(i == 0 ? "" : ",").append("{\"imageId\":\"").append(imageId)
-                    .append("\",\"lotId\":\"77\",\"bucket\":\"originals\",\"key\":\"lots/77/").append(imageId).append(".jpg\"}");
+            pipeline.putOriginal(
+                    "lots/77/" + imageId + ".jpg", Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
+            batch.append(i == 0 ? "" : ",")
+                    .append("{\"imageId\":\"")
+                    .append(imageId)
+                    .append("\",\"lotId\":\"77\",\"bucket\":\"originals\",\"key\":\"lots/77/")
+                    .append(imageId)
+                    .append(".jpg\"}");
             ids.add(imageId);
         }
-        HttpResponse<String> response = pipeline.postJson("/v1/events", batch.append("]}").toString());
+        HttpResponse<String> response =
+                pipeline.postJson("/v1/events", batch.append("]}").toString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
         for (String imageId : ids) {
             JsonNode status = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
@@ -307,12 +365,15 @@ abstract class PipelineScenarios {
     @Test
     void eventForAMissingOriginalFailsWithAReason() throws Exception {
         String imageId = "it-missing-" + UUID.randomUUID();
-        HttpResponse<String> response = pipeline.postJson("/v1/events",
+        HttpResponse<String> response = pipeline.postJson(
+                "/v1/events",
                 "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"nowhere/" + imageId + ".jpg\"}");
         assertThat(response.statusCode()).isEqualTo(202);
         JsonNode status = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
         assertThat(status.get("status").asString()).isEqualTo("failed");
-        assertThat(status.get("reason").asString()).as("a public reason names no key").isEqualTo("original not found");
+        assertThat(status.get("reason").asString())
+                .as("a public reason names no key")
+                .isEqualTo("original not found");
     }
 
     @Test
@@ -321,7 +382,9 @@ abstract class PipelineScenarios {
         assertThat(missing.statusCode()).isEqualTo(404);
         assertThat(missing.headers().firstValue("Content-Type")).hasValue("application/problem+json");
         HttpResponse<String> health = pipeline.get("/actuator/health");
-        assertThat(Pipeline.JSON.readTree(health.body()).get("status").asString()).as(health.body()).isEqualTo("UP");
+        assertThat(Pipeline.JSON.readTree(health.body()).get("status").asString())
+                .as(health.body())
+                .isEqualTo("UP");
     }
 
     @Test
@@ -332,7 +395,9 @@ abstract class PipelineScenarios {
         big[2] = (byte) 0xFF;
         HttpResponse<String> response = pipeline.upload(big, "big.jpg", "it-big");
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).contains("\"field\":\"file\"").contains("is larger than the limit of 52428800 bytes");
+        assertThat(response.body())
+                .contains("\"field\":\"file\"")
+                .contains("is larger than the limit of 52428800 bytes");
         assertThat(pipeline.get("/v1/images/it-big").statusCode()).isEqualTo(404);
     }
 
@@ -341,7 +406,9 @@ abstract class PipelineScenarios {
      * {@code originals/<imageId>.jpg}: the documented {@code ce_*} headers and the JSON value.
      */
     static ProducerRecord<String, String> rawUploadedEvent(String imageId, String eventId) {
-        ProducerRecord<String, String> record = new ProducerRecord<>("miniatura.images", imageId,
+        ProducerRecord<String, String> record = new ProducerRecord<>(
+                "miniatura.images",
+                imageId,
                 "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
         record.headers().add("ce_specversion", bytes("1.0"));
         record.headers().add("ce_type", bytes("image.uploaded"));

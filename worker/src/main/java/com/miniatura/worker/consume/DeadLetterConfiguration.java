@@ -1,7 +1,7 @@
 package com.miniatura.worker.consume;
 
-import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.config.MiniaturaSettings;
+import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.worker.WorkerSettings;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -16,16 +16,34 @@ import org.springframework.core.env.Environment;
 class DeadLetterConfiguration {
 
     @Bean
-    DeadLetters deadLetters(RetrySettings retry, WorkerSettings worker, KafkaProperties kafka, Environment environment,
+    DeadLetters deadLetters(
+            RetrySettings retry,
+            WorkerSettings worker,
+            KafkaProperties kafka,
+            Environment environment,
             DeadLetterStatus status) {
-        return new DeadLetters(retry, DeadLetterContract.topicOf(environment.getRequiredProperty("miniatura.worker.topic")),
-                kafka.buildProducerProperties(), Clock.systemUTC(), worker.shutdownDeadline(), status);
+        return new DeadLetters(
+                retry,
+                DeadLetterContract.topicOf(environment.getRequiredProperty("miniatura.worker.topic")),
+                kafka.buildProducerProperties(),
+                Clock.systemUTC(),
+                worker.shutdownDeadline(),
+                status);
     }
 
     @Bean
-    DeadLetterStatus deadLetterStatus(ObjectStore store, MiniaturaSettings settings, DeadLetterStatusSettings statusSettings,
-            Environment environment, MeterRegistry meters) {
-        return new DeadLetterStatus(store, settings.storage(), environment.getRequiredProperty("miniatura.worker.topic"),
-                statusSettings, Clock.systemUTC(), meters);
+    DeadLetterStatus deadLetterStatus(
+            ObjectStore store,
+            MiniaturaSettings settings,
+            DeadLetterStatusSettings statusSettings,
+            Environment environment,
+            MeterRegistry meters) {
+        return new DeadLetterStatus(
+                store,
+                settings.storage(),
+                environment.getRequiredProperty("miniatura.worker.topic"),
+                statusSettings,
+                Clock.systemUTC(),
+                meters);
     }
 }

@@ -61,7 +61,12 @@ final class DeadLetterStatus implements AutoCloseable {
      * stands; {@code dropped} not attempted, {@code max-pending} writes waited already; {@code abandoned} storage did
      * not take it within {@code give-up-after} (or the worker stopped first).
      */
-    enum Outcome { WRITTEN, SUPERSEDED, DROPPED, ABANDONED }
+    enum Outcome {
+        WRITTEN,
+        SUPERSEDED,
+        DROPPED,
+        ABANDONED
+    }
 
     private final ObjectStore store;
     private final StorageSettings storage;
@@ -79,7 +84,12 @@ final class DeadLetterStatus implements AutoCloseable {
     });
 
     /** {@code topic}: the image topic this worker consumes, which a replay names. */
-    DeadLetterStatus(ObjectStore store, StorageSettings storage, String topic, DeadLetterStatusSettings settings, Clock clock,
+    DeadLetterStatus(
+            ObjectStore store,
+            StorageSettings storage,
+            String topic,
+            DeadLetterStatusSettings settings,
+            Clock clock,
             MeterRegistry meters) {
         this.store = store;
         this.storage = storage;
@@ -89,14 +99,18 @@ final class DeadLetterStatus implements AutoCloseable {
         this.settings = settings;
         this.clock = clock;
         for (Outcome outcome : Outcome.values()) {
-            outcomes.put(outcome, Counter.builder("miniatura.dead.letter.statuses")
-                    .description("Statuses of dead-lettered images, by outcome: written failed, superseded by a newer"
-                            + " state, dropped (max-pending writes waited already) or abandoned (storage did not take it)")
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .register(meters));
+            outcomes.put(
+                    outcome,
+                    Counter.builder("miniatura.dead.letter.statuses")
+                            .description(
+                                    "Statuses of dead-lettered images, by outcome: written failed, superseded by a newer"
+                                            + " state, dropped (max-pending writes waited already) or abandoned (storage did not take it)")
+                            .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                            .register(meters));
         }
         Gauge.builder("miniatura.dead.letter.statuses.waiting", waiting, AtomicInteger::get)
-                .description("Statuses of dead-lettered images waiting for storage to take them").register(meters);
+                .description("Statuses of dead-lettered images waiting for storage to take them")
+                .register(meters);
     }
 
     /**
@@ -117,8 +131,10 @@ final class DeadLetterStatus implements AutoCloseable {
         if (waiting.incrementAndGet() > settings.maxPending()) {
             waiting.decrementAndGet();
             outcomes.get(Outcome.DROPPED).increment();
-            log.warn("Not marking {} failed after its dead letter: {} statuses wait for storage already; it stays pending",
-                    event.data().imageId(), settings.maxPending());
+            log.warn(
+                    "Not marking {} failed after its dead letter: {} statuses wait for storage already; it stays pending",
+                    event.data().imageId(),
+                    settings.maxPending());
             return;
         }
         Write write = new Write(event, reason(error, attempts, topic), clock.instant());
@@ -139,14 +155,21 @@ final class DeadLetterStatus implements AutoCloseable {
         } catch (RuntimeException e) {
             Duration wait = backoff(failures);
             if (clock.instant().plus(wait).isAfter(write.since().plus(settings.giveUpAfter()))) {
-                log.warn("Gave up marking {} failed after its dead letter: storage did not take it for {} ({}); it stays"
-                        + " pending", imageId, settings.giveUpAfter(), e.getMessage());
+                log.warn(
+                        "Gave up marking {} failed after its dead letter: storage did not take it for {} ({}); it stays"
+                                + " pending",
+                        imageId,
+                        settings.giveUpAfter(),
+                        e.getMessage());
                 finish(Outcome.ABANDONED);
                 return;
             }
             if (failures == 0) {
-                log.warn("Could not mark {} failed after its dead letter yet ({}); trying again for up to {}", imageId,
-                        e.getMessage(), settings.giveUpAfter());
+                log.warn(
+                        "Could not mark {} failed after its dead letter yet ({}); trying again for up to {}",
+                        imageId,
+                        e.getMessage(),
+                        settings.giveUpAfter());
             }
             try {
                 writer.schedule(() -> attempt(write, failures + 1), wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -178,7 +201,10 @@ final class DeadLetterStatus implements AutoCloseable {
         Manifest current = readManifest(imageId).orElse(null);
         Optional<Manifest> failed = failedState(current, event, reason, clock.instant());
         if (failed.isEmpty()) {
-            log.info("Left the status of {} as {}: it is newer than dead-lettered event {}", imageId, current.status(),
+            log.info(
+                    "Left the status of {} as {}: it is newer than dead-lettered event {}",
+                    imageId,
+                    current.status(),
                     event.id());
             return Outcome.SUPERSEDED;
         }
@@ -187,7 +213,10 @@ final class DeadLetterStatus implements AutoCloseable {
         try {
             markers.clear(imageId);
         } catch (RuntimeException e) {
-            log.warn("Could not remove the pending marker of {} ({}); the ingest API's sweep does", imageId, e.getMessage());
+            log.warn(
+                    "Could not remove the pending marker of {} ({}); the ingest API's sweep does",
+                    imageId,
+                    e.getMessage());
         }
         return Outcome.WRITTEN;
     }
@@ -201,13 +230,16 @@ final class DeadLetterStatus implements AutoCloseable {
     static Optional<Manifest> failedState(Manifest current, ImageEvent event, String reason, Instant now) {
         ImageUploaded data = (ImageUploaded) event.data();
         if (current != null) {
-            boolean waitingOrFailed = Manifest.PENDING.equals(current.status()) || Manifest.FAILED.equals(current.status());
+            boolean waitingOrFailed =
+                    Manifest.PENDING.equals(current.status()) || Manifest.FAILED.equals(current.status());
             if (!waitingOrFailed || current.deletedSince(event.time()) || !stateOf(current, event)) {
                 return Optional.empty();
             }
         }
-        Manifest.Source source = Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
-        return Optional.of(Manifest.failed(data.imageId(), source, reason, event.id(), now).carryingDeletion(current));
+        Manifest.Source source =
+                Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
+        return Optional.of(
+                Manifest.failed(data.imageId(), source, reason, event.id(), now).carryingDeletion(current));
     }
 
     /**
@@ -216,10 +248,13 @@ final class DeadLetterStatus implements AutoCloseable {
      */
     private static boolean stateOf(Manifest current, ImageEvent event) {
         if (event.id().equals(current.eventId())
-                || (current.attempt() != null && event.id().equals(current.attempt().eventId()))) {
+                || (current.attempt() != null
+                        && event.id().equals(current.attempt().eventId()))) {
             return true;
         }
-        return event.time() != null && current.updatedAt() != null && current.updatedAt().isBefore(event.time());
+        return event.time() != null
+                && current.updatedAt() != null
+                && current.updatedAt().isBefore(event.time());
     }
 
     /**

@@ -1,6 +1,7 @@
 package com.miniatura.worker.consume;
 
 import com.miniatura.common.event.DeadLetterContract;
+import com.miniatura.common.storage.StorageUnavailableException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -8,7 +9,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.BiFunction;
-import com.miniatura.common.storage.StorageUnavailableException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -68,8 +68,13 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
      * {@code shutdownDeadline}: how long a stopping container may take to finish the record in hand.
      * {@code status}: marks the image of each dead letter failed.
      */
-    DeadLetters(RetrySettings retry, String dlqTopic, Map<String, Object> producerConfig, Clock clock,
-            Duration shutdownDeadline, DeadLetterStatus status) {
+    DeadLetters(
+            RetrySettings retry,
+            String dlqTopic,
+            Map<String, Object> producerConfig,
+            Clock clock,
+            Duration shutdownDeadline,
+            DeadLetterStatus status) {
         this.shutdownDeadline = shutdownDeadline;
         this.status = status;
         this.retry = retry;
@@ -88,21 +93,30 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     }
 
     @Override
-    public void configure(AbstractMessageListenerContainer<?, ?> container, String destinationName, String group,
+    public void configure(
+            AbstractMessageListenerContainer<?, ?> container,
+            String destinationName,
+            String group,
             @Nullable BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> dlqDestinationResolver,
             @Nullable BackOff ignoredBinderBackOff) {
         // The binder's resolver honours dlq-name and dlq-partitions; without one, the key picks the partition.
         BiFunction<ConsumerRecord<?, ?>, Exception, TopicPartition> destination = dlqDestinationResolver != null
-                ? dlqDestinationResolver : (record, e) -> new TopicPartition(dlqTopic, -1);
-        DeadLetterPublishingRecoverer recoverer = new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination) {
-            @Override
-            public void accept(ConsumerRecord<?, ?> record, @Nullable Consumer<?, ?> consumer, Exception exception) {
-                super.accept(record, consumer, exception); // throws if not published: then redelivered, status untouched
-                status.deadLettered(record, cause(exception), attempts(record));
-            }
-        };
+                ? dlqDestinationResolver
+                : (record, e) -> new TopicPartition(dlqTopic, -1);
+        DeadLetterPublishingRecoverer recoverer =
+                new DeadLetterPublishingRecoverer(new KafkaTemplate<>(producers), destination) {
+                    @Override
+                    public void accept(
+                            ConsumerRecord<?, ?> record, @Nullable Consumer<?, ?> consumer, Exception exception) {
+                        super.accept(
+                                record, consumer,
+                                exception); // throws if not published: then redelivered, status untouched
+                        status.deadLettered(record, cause(exception), attempts(record));
+                    }
+                };
         recoverer.addHeadersFunction(this::headers);
-        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
+        DefaultErrorHandler handler =
+                new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
         handler.addNotRetryableExceptions(PermanentEventException.class, ImageRejectedException.class);
         handler.setRetryListeners(new AttemptLog(retry.maxAttempts(), dlqTopic));
         container.getContainerProperties().setDeliveryAttemptHeader(true);
@@ -140,10 +154,14 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
             if (error instanceof PermanentEventException || error instanceof ImageRejectedException) {
                 return; // not retried: recovered() reports it
             }
-            io.micrometer.core.instrument.Metrics.counter("miniatura.deliveries.failed", "error", error.getClass().getSimpleName())
+            io.micrometer.core.instrument.Metrics.counter(
+                            "miniatura.deliveries.failed",
+                            "error",
+                            error.getClass().getSimpleName())
                     .increment();
-            String line = "Delivery " + deliveryAttempt + " of " + maxAttempts + " failed for " + describe(record) + ": "
-                    + error.getClass().getSimpleName() + ": " + error.getMessage() + (deliveryAttempt < maxAttempts ? "; retrying" : "");
+            String line = "Delivery " + deliveryAttempt + " of " + maxAttempts + " failed for " + describe(record)
+                    + ": " + error.getClass().getSimpleName() + ": " + error.getMessage()
+                    + (deliveryAttempt < maxAttempts ? "; retrying" : "");
             if (error instanceof StorageUnavailableException) {
                 log.warn(line);
             } else {
@@ -156,25 +174,35 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
             Throwable error = cause(exception);
             // by error class, the closest to a reason a label can be without one series per image (the reason
             // itself is in the dead letter's headers and the log line)
-            io.micrometer.core.instrument.Metrics.counter("miniatura.dead.letters", "error", error.getClass().getSimpleName())
+            io.micrometer.core.instrument.Metrics.counter(
+                            "miniatura.dead.letters", "error", error.getClass().getSimpleName())
                     .increment();
-            log.warn("Dead-lettered {} to {}: {}: {}", describe(record), dlqTopic, error.getClass().getSimpleName(),
+            log.warn(
+                    "Dead-lettered {} to {}: {}: {}",
+                    describe(record),
+                    dlqTopic,
+                    error.getClass().getSimpleName(),
                     error.getMessage());
         }
 
         @Override
         public void recoveryFailed(ConsumerRecord<?, ?> record, Exception original, Exception failure) {
-            log.error("Could not dead-letter {} ({}); it stays uncommitted and is delivered again", describe(record),
-                    cause(original).getMessage(), failure);
+            log.error(
+                    "Could not dead-letter {} ({}); it stays uncommitted and is delivered again",
+                    describe(record),
+                    cause(original).getMessage(),
+                    failure);
         }
 
         /** {@code image lot-1 (event 7d0c…, images-3@42)}: enough to find the record and the image. */
         static String describe(ConsumerRecord<?, ?> record) {
             Object key = record.key();
-            String image = key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(key);
+            String image =
+                    key instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(key);
             Header id = record.headers().lastHeader("ce_id");
-            return "image " + image + " (event " + (id == null ? "without ce_id" : new String(id.value(), StandardCharsets.UTF_8))
-                    + ", " + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
+            return "image " + image + " (event "
+                    + (id == null ? "without ce_id" : new String(id.value(), StandardCharsets.UTF_8)) + ", "
+                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ")";
         }
     }
 
@@ -201,7 +229,9 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
     /** The delivery count the container stamps on each record (the first delivery is 1). */
     static int attempts(ConsumerRecord<?, ?> record) {
         Header header = record.headers().lastHeader(KafkaHeaders.DELIVERY_ATTEMPT);
-        return header == null || header.value().length != Integer.BYTES ? 1 : ByteBuffer.wrap(header.value()).getInt();
+        return header == null || header.value().length != Integer.BYTES
+                ? 1
+                : ByteBuffer.wrap(header.value()).getInt();
     }
 
     /** {@code text} cut to at most {@code maxBytes} of UTF-8, never inside a character. */

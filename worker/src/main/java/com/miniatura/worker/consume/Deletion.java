@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * the variants there are the image this deletion was about; they are erased, its original and status stay.
  */
 final class Deletion {
-    private static final Logger log = LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
+    private static final Logger log =
+            LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
 
     private final ObjectStore store;
     private final StorageSettings storage;
@@ -49,32 +50,49 @@ final class Deletion {
         Manifest previous = manifests.current(imageId).orElse(null);
         Reupload reupload = Reupload.after(deletedAt, previous, store, storage).orElse(null);
         // pending, no render started: no variant of that upload is stored yet, those there are the deleted image's
-        boolean oldVariantsOnly = reupload != null && Manifest.PENDING.equals(previous.status()) && previous.attempt() == null;
+        boolean oldVariantsOnly =
+                reupload != null && Manifest.PENDING.equals(previous.status()) && previous.attempt() == null;
         if (reupload != null && !oldVariantsOnly) {
-            log.info("Ignored deletion event {} of {} ({}): the image was uploaded again {}; nothing erased", event.id(),
-                    imageId, event.time() != null ? "ce_time " + event.time() : "no ce_time, handled at " + deletedAt,
+            log.info(
+                    "Ignored deletion event {} of {} ({}): the image was uploaded again {}; nothing erased",
+                    event.id(),
+                    imageId,
+                    event.time() != null ? "ce_time " + event.time() : "no ce_time, handled at " + deletedAt,
                     reupload.when());
             return Outcome.IGNORED;
         }
         String manifestKey = StorageLayout.manifestKey(imageId);
         List<String> variants = store.keys(storage.thumbnailsBucket(), StorageLayout.imagePrefix(imageId)).stream()
-                .filter(key -> !key.equals(manifestKey)).toList();
+                .filter(key -> !key.equals(manifestKey))
+                .toList();
         for (String key : variants) {
             store.remove(storage.thumbnailsBucket(), key);
         }
         if (reupload != null) {
-            log.info("Deleted {} variants of {}; its original and status stay: an upload accepted {} supersedes the"
-                    + " deletion requested at {}", variants.size(), imageId, reupload.when(), deletedAt);
+            log.info(
+                    "Deleted {} variants of {}; its original and status stay: an upload accepted {} supersedes the"
+                            + " deletion requested at {}",
+                    variants.size(),
+                    imageId,
+                    reupload.when(),
+                    deletedAt);
             return Outcome.DELETED;
         }
         Manifest.Source original = previous == null ? null : previous.source();
-        boolean ownOriginal = original != null && storage.originalsBucket().equals(original.bucket()) && original.key() != null
+        boolean ownOriginal = original != null
+                && storage.originalsBucket().equals(original.bucket())
+                && original.key() != null
                 && originalOf(imageId, original.key());
         if (ownOriginal) {
             store.remove(original.bucket(), original.key());
         }
-        manifests.write(Manifest.deleted(imageId, event.id(), deletedAt, clock.instant()).carryingDeletion(previous));
-        log.info("Deleted {}: {} variants{}", imageId, variants.size(), ownOriginal ? " and its original " + original.key() : "");
+        manifests.write(Manifest.deleted(imageId, event.id(), deletedAt, clock.instant())
+                .carryingDeletion(previous));
+        log.info(
+                "Deleted {}: {} variants{}",
+                imageId,
+                variants.size(),
+                ownOriginal ? " and its original " + original.key() : "");
         return Outcome.DELETED;
     }
 
@@ -90,7 +108,10 @@ final class Deletion {
         }
         String owner = head.get().imageId(key);
         if (!owner.equals(imageId)) {
-            log.warn("Kept the original {} of {}: it belongs to image {}", key, imageId,
+            log.warn(
+                    "Kept the original {} of {}: it belongs to image {}",
+                    key,
+                    imageId,
                     owner.replaceAll("\\p{Cntrl}", "?")); // stored metadata: no line breaks into the log
             return false;
         }

@@ -38,37 +38,68 @@ public class ImageJob {
      * {@code IGNORED} an upload published before the image's deletion or a deletion older than the image's upload,
      * {@code DELETED} a deletion carried out.
      */
-    public enum Outcome { RENDERED, FAILED, SKIPPED, IGNORED, DELETED }
+    public enum Outcome {
+        RENDERED,
+        FAILED,
+        SKIPPED,
+        IGNORED,
+        DELETED
+    }
 
     /** This worker JVM in the attempts it records: random, so that a start by another JVM (or pod) is told apart. */
     private final String workerId = UUID.randomUUID().toString();
+
     private final WorkerMetrics metrics;
     private final ImageManifests manifests;
     private final RenderJob renders;
     private final Deletion deletions;
 
     /** A job uploading on threads of its own, for tests and tools that run one outside the application. */
-    public ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker,
+    public ImageJob(
+            ObjectStore store,
+            Renderer renderer,
+            MiniaturaSettings settings,
+            WorkerSettings worker,
             MeterRegistry meters) {
         this(store, renderer, settings, worker, meters, new UploadThreads());
     }
 
     /** @param uploads the threads variants are uploaded on, side by side */
     @Autowired
-    ImageJob(ObjectStore store, Renderer renderer, MiniaturaSettings settings, WorkerSettings worker,
-            MeterRegistry meters, UploadThreads uploads) {
+    ImageJob(
+            ObjectStore store,
+            Renderer renderer,
+            MiniaturaSettings settings,
+            WorkerSettings worker,
+            MeterRegistry meters,
+            UploadThreads uploads) {
         StorageSettings storage = settings.storage();
         Clock clock = Clock.systemUTC();
         this.metrics = new WorkerMetrics(meters);
-        this.manifests = new ImageManifests(new ManifestStore(store, storage),
-                new PendingMarkers(store, storage.metadataBucket()), clock);
-        Orphans orphans = new Orphans(store, storage.thumbnailsBucket(), settings.catalog(), manifests::current, metrics);
-        this.renders = new RenderJob(new RenderJob.Parts(store, renderer, settings.catalog(), storage, manifests,
-                new VariantUpload(store, storage, uploads.executor()), orphans, metrics, clock),
-                worker.limits().maxSourceBytes(), worker.maxRenderAttempts(), workerId);
+        this.manifests = new ImageManifests(
+                new ManifestStore(store, storage), new PendingMarkers(store, storage.metadataBucket()), clock);
+        Orphans orphans =
+                new Orphans(store, storage.thumbnailsBucket(), settings.catalog(), manifests::current, metrics);
+        this.renders = new RenderJob(
+                new RenderJob.Parts(
+                        store,
+                        renderer,
+                        settings.catalog(),
+                        storage,
+                        manifests,
+                        new VariantUpload(store, storage, uploads.executor()),
+                        orphans,
+                        metrics,
+                        clock),
+                worker.limits().maxSourceBytes(),
+                worker.maxRenderAttempts(),
+                workerId);
         this.deletions = new Deletion(store, storage, manifests, clock);
-        log.info("Recording render attempts as worker {}; an image fails once workers stopped {} times while rendering"
-                + " one event of it", workerId, worker.maxRenderAttempts());
+        log.info(
+                "Recording render attempts as worker {}; an image fails once workers stopped {} times while rendering"
+                        + " one event of it",
+                workerId,
+                worker.maxRenderAttempts());
     }
 
     /**

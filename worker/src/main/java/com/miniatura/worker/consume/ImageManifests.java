@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * removes the pending marker, and a failure is written before its {@link ImageRejectedException} is thrown.
  */
 final class ImageManifests {
-    private static final Logger log = LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
+    private static final Logger log =
+            LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
 
     private final ManifestStore manifests;
     private final PendingMarkers pendingMarkers;
@@ -53,7 +54,8 @@ final class ImageManifests {
     ImageRejectedException reject(ImageEvent event, Manifest previous, Manifest.Source source, String reason) {
         String imageId = event.data().imageId();
         log.warn("Image {} failed: {}", imageId, reason);
-        write(Manifest.failed(imageId, source, reason, event.id(), clock.instant()).carryingDeletion(previous));
+        write(Manifest.failed(imageId, source, reason, event.id(), clock.instant())
+                .carryingDeletion(previous));
         return new ImageRejectedException(imageId, reason);
     }
 
@@ -68,7 +70,10 @@ final class ImageManifests {
         try {
             pendingMarkers.clear(imageId);
         } catch (RuntimeException e) {
-            log.warn("Could not remove the pending marker of {} ({}); the ingest API's sweep does", imageId, e.getMessage());
+            log.warn(
+                    "Could not remove the pending marker of {} ({}); the ingest API's sweep does",
+                    imageId,
+                    e.getMessage());
         }
     }
 }

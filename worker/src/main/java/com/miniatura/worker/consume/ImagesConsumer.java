@@ -1,12 +1,10 @@
 package com.miniatura.worker.consume;
 
-import com.miniatura.common.event.TraceParent;
-import org.slf4j.MDC;
-
 import com.miniatura.common.event.EventCodec;
 import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.InvalidEventException;
+import com.miniatura.common.event.TraceParent;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +12,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.support.KafkaHeaders;
@@ -36,8 +35,10 @@ class ImagesConsumer {
             // request that accepted it (TraceParent), so an upload can be followed from the API into the worker
             String imageId = recordKey(message);
             byte[] trace = headers.get(TraceParent.HEADER);
-            String traceparent = trace == null ? null
-                    : TraceParent.valid(new String(trace, StandardCharsets.UTF_8)).orElse(null);
+            String traceparent = trace == null
+                    ? null
+                    : TraceParent.valid(new String(trace, StandardCharsets.UTF_8))
+                            .orElse(null);
             if (imageId != null) {
                 MDC.put(TraceParent.MDC_IMAGE_ID, imageId);
             }
@@ -82,14 +83,19 @@ class ImagesConsumer {
         void invalidEvent(Message<byte[]> message, InvalidEventException e) {
             String imageId = recordKey(message);
             boolean envelopeOk = e.errors().stream()
-                    .noneMatch(error -> error.field().startsWith("ce_") || error.field().equals("content-type"));
+                    .noneMatch(error ->
+                            error.field().startsWith("ce_") || error.field().equals("content-type"));
             if (envelopeOk && imageId != null && EventValidator.imageIdProblem(imageId) == null) {
                 log.warn("Invalid event for image {}: {}", imageId, e.getMessage());
                 job.markFailed(imageId, "invalid event: " + e.getMessage());
-                throw new PermanentEventException("invalid event (image " + imageId + " marked failed): " + e.getMessage(), e);
+                throw new PermanentEventException(
+                        "invalid event (image " + imageId + " marked failed): " + e.getMessage(), e);
             }
-            throw new PermanentEventException("invalid event (not marked failed: " + (envelopeOk ? "no usable imageId" : "unknown envelope")
-                    + "): " + e.getMessage() + " [headers: " + String.join(", ", message.getHeaders().keySet()) + "]", e);
+            throw new PermanentEventException(
+                    "invalid event (not marked failed: " + (envelopeOk ? "no usable imageId" : "unknown envelope")
+                            + "): " + e.getMessage() + " [headers: "
+                            + String.join(", ", message.getHeaders().keySet()) + "]",
+                    e);
         }
     }
 
@@ -113,10 +119,14 @@ class ImagesConsumer {
     static Map<String, byte[]> headers(Message<?> message) {
         Map<String, byte[]> headers = new LinkedHashMap<>();
         message.getHeaders().forEach((name, value) -> {
-            byte[] bytes = value instanceof byte[] raw ? raw
-                    : value instanceof String || value instanceof Number || value instanceof java.net.URI
-                            || value instanceof java.time.temporal.TemporalAccessor
-                    ? value.toString().getBytes(StandardCharsets.UTF_8) : null;
+            byte[] bytes = value instanceof byte[] raw
+                    ? raw
+                    : value instanceof String
+                                    || value instanceof Number
+                                    || value instanceof java.net.URI
+                                    || value instanceof java.time.temporal.TemporalAccessor
+                            ? value.toString().getBytes(StandardCharsets.UTF_8)
+                            : null;
             if (bytes == null) {
                 return;
             }

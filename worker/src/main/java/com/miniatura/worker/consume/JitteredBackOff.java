@@ -32,7 +32,8 @@ public final class JitteredBackOff implements BackOff {
                     return STOP;
                 }
                 double max = settings.maxInterval().toMillis();
-                double base = Math.min(settings.initialInterval().toMillis() * Math.pow(settings.multiplier(), retries), max);
+                double base =
+                        Math.min(settings.initialInterval().toMillis() * Math.pow(settings.multiplier(), retries), max);
                 retries++;
                 double factor = 1 + settings.jitter() * (2 * random.nextDouble() - 1);
                 return Math.max(0, Math.round(Math.min(base * factor, max)));

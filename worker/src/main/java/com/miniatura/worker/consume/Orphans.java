@@ -72,7 +72,11 @@ final class Orphans {
      * @param bucket    the thumbnails bucket, the only one anything is removed from
      * @param manifests reads an image's manifest as it is now
      */
-    Orphans(ObjectStore store, String bucket, VariantCatalog catalog, Function<String, Optional<Manifest>> manifests,
+    Orphans(
+            ObjectStore store,
+            String bucket,
+            VariantCatalog catalog,
+            Function<String, Optional<Manifest>> manifests,
             WorkerMetrics metrics) {
         this.store = store;
         this.bucket = bucket;
@@ -101,13 +105,18 @@ final class Orphans {
             current = manifests.apply(imageId).orElse(null);
         } catch (RuntimeException e) {
             failed.increment(candidates.size());
-            log.warn("Could not remove the {} old variants of {}: reading its manifest again failed: {}", candidates.size(),
-                    imageId, e.toString());
+            log.warn(
+                    "Could not remove the {} old variants of {}: reading its manifest again failed: {}",
+                    candidates.size(),
+                    imageId,
+                    e.toString());
             return;
         }
         if (!sameState(current, written)) {
             kept.increment(candidates.size());
-            log.info("Kept the {} old variants of {}: its manifest changed since this render wrote it", candidates.size(),
+            log.info(
+                    "Kept the {} old variants of {}: its manifest changed since this render wrote it",
+                    candidates.size(),
                     imageId);
             return;
         }
@@ -118,16 +127,22 @@ final class Orphans {
             }
         });
         if (!removed.isEmpty()) {
-            log.info("Removed {} old variant{} of {} that its manifest no longer lists: {}", removed.size(),
-                    removed.size() == 1 ? "" : "s", imageId, String.join(", ", removed));
+            log.info(
+                    "Removed {} old variant{} of {} that its manifest no longer lists: {}",
+                    removed.size(),
+                    removed.size() == 1 ? "" : "s",
+                    imageId,
+                    String.join(", ", removed));
         }
     }
 
     /** Each key to remove, with the time it was last listed at (the latest of the manifests that list it). */
     private Map<String, Instant> candidates(Manifest written, Manifest... replaced) {
         String imageId = written.imageId();
-        Set<String> listed = written.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
-        Set<String> current = catalog.variants().stream().map(spec -> StorageLayout.thumbnailKey(imageId, spec))
+        Set<String> listed =
+                written.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
+        Set<String> current = catalog.variants().stream()
+                .map(spec -> StorageLayout.thumbnailKey(imageId, spec))
                 .collect(Collectors.toSet());
         Map<String, Instant> candidates = new LinkedHashMap<>();
         for (Manifest manifest : replaced) {
@@ -137,10 +152,14 @@ final class Orphans {
             for (Manifest.Variant variant : manifest.variants()) {
                 String key = variant.key();
                 if (!StorageLayout.isVariantKey(imageId, key)) {
-                    log.warn("Image {}: its previous manifest lists \"{}\", which is not a variant key of it; left alone",
-                            imageId, String.valueOf(key).replaceAll("\\p{Cntrl}", "?"));
+                    log.warn(
+                            "Image {}: its previous manifest lists \"{}\", which is not a variant key of it; left alone",
+                            imageId,
+                            String.valueOf(key).replaceAll("\\p{Cntrl}", "?"));
                 } else if (!listed.contains(key) && !current.contains(key)) {
-                    candidates.merge(key, manifest.updatedAt() == null ? Instant.MAX : manifest.updatedAt(),
+                    candidates.merge(
+                            key,
+                            manifest.updatedAt() == null ? Instant.MAX : manifest.updatedAt(),
                             (a, b) -> a.isAfter(b) ? a : b);
                 }
             }
@@ -158,9 +177,13 @@ final class Orphans {
             Instant stored = head.get().lastModified();
             if (stored == null || listedAt.equals(Instant.MAX) || stored.isAfter(listedAt.plus(SKEW))) {
                 kept.increment();
-                log.info("Kept {} of {}: {}", key, imageId, stored == null || listedAt.equals(Instant.MAX)
-                        ? "no time to tell it from a newer render's"
-                        : "stored at " + stored + ", after the manifest that listed it (" + listedAt + ")");
+                log.info(
+                        "Kept {} of {}: {}",
+                        key,
+                        imageId,
+                        stored == null || listedAt.equals(Instant.MAX)
+                                ? "no time to tell it from a newer render's"
+                                : "stored at " + stored + ", after the manifest that listed it (" + listedAt + ")");
                 return false;
             }
             store.remove(bucket, key);
@@ -175,7 +198,8 @@ final class Orphans {
 
     /** Whether {@code current} is the state {@code written} (the same event's, written at the same time). */
     private static boolean sameState(Manifest current, Manifest written) {
-        return current != null && Objects.equals(current.status(), written.status())
+        return current != null
+                && Objects.equals(current.status(), written.status())
                 && Objects.equals(current.eventId(), written.eventId())
                 && Objects.equals(current.updatedAt(), written.updatedAt());
     }

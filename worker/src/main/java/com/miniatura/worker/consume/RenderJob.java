@@ -43,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * dead-lettered, so the partition moves on.
  */
 final class RenderJob {
-    private static final Logger log = LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
+    private static final Logger log =
+            LoggerFactory.getLogger(ImageJob.class); // the job's log, whichever part writes it
 
     /*
      * Failure reasons are public (the status API answers anyone):
@@ -55,8 +56,16 @@ final class RenderJob {
     static final String NOT_A_SOURCE = "original refused: the event names a bucket that is not a source of originals";
 
     /** What a render job works with besides the image: where, what, with which limits, and who is counting. */
-    record Parts(ObjectStore store, Renderer renderer, VariantCatalog catalog, StorageSettings storage,
-            ImageManifests manifests, VariantUpload uploads, Orphans orphans, WorkerMetrics metrics, Clock clock) {}
+    record Parts(
+            ObjectStore store,
+            Renderer renderer,
+            VariantCatalog catalog,
+            StorageSettings storage,
+            ImageManifests manifests,
+            VariantUpload uploads,
+            Orphans orphans,
+            WorkerMetrics metrics,
+            Clock clock) {}
 
     private final ObjectStore store;
     private final Renderer renderer;
@@ -92,43 +101,69 @@ final class RenderJob {
         long started = System.nanoTime();
         Manifest previous = manifests.current(data.imageId()).orElse(null);
         if (previous != null && previous.deletedSince(event.time())) {
-            log.info("Ignored upload event {} of {}: published {}, not after the image's deletion at {}", event.id(),
-                    data.imageId(), event.time() == null ? "at an unknown time" : "at " + event.time(), previous.deletedAt());
+            log.info(
+                    "Ignored upload event {} of {}: published {}, not after the image's deletion at {}",
+                    event.id(),
+                    data.imageId(),
+                    event.time() == null ? "at an unknown time" : "at " + event.time(),
+                    previous.deletedAt());
             return Outcome.IGNORED;
         }
         if (!storage.isSourceBucket(data.bucket())) {
             // Only a record written to Kafka past the API names one (or a source bucket since removed from the
             // configuration): the workers' credentials may read buckets that are not ours to publish.
-            log.warn("Refused upload event {} of {}: bucket {} is not one of the source buckets {}", event.id(),
-                    data.imageId(), data.bucket(), storage.sourceBuckets());
+            log.warn(
+                    "Refused upload event {} of {}: bucket {} is not one of the source buckets {}",
+                    event.id(),
+                    data.imageId(),
+                    data.bucket(),
+                    storage.sourceBuckets());
             throw manifests.reject(event, previous, previous == null ? null : previous.source(), NOT_A_SOURCE);
         }
         boolean sameOriginal = Freshness.renderedFrom(previous, data.bucket(), data.key());
         List<VariantSpec> stale = sameOriginal ? Freshness.staleVariants(previous, wanted(data)) : catalog.variants();
-        if (sameOriginal && stale.isEmpty()
-                && store.etag(data.bucket(), data.key()).filter(previous.source().etag()::equals).isPresent()) {
+        if (sameOriginal
+                && stale.isEmpty()
+                && store.etag(data.bucket(), data.key())
+                        .filter(previous.source().etag()::equals)
+                        .isPresent()) {
             if (Freshness.listsDropped(previous, catalog.variants())) {
                 return relist(event, data.imageId(), previous);
             }
-            log.debug("Image {} is already rendered from this original with the current catalog; skipped", data.imageId());
+            log.debug(
+                    "Image {} is already rendered from this original with the current catalog; skipped",
+                    data.imageId());
             return Outcome.SKIPPED;
         }
-        Manifest.Source source = Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
+        Manifest.Source source =
+                Manifest.Source.of(data.bucket(), data.key(), data.etag(), data.size(), data.contentType());
         Manifest.Attempt attempt = attempt(event, previous);
         if (attempt.unfinished() >= maxRenderAttempts) {
             metrics.poisoned();
-            log.warn("Image {}: workers stopped {} times while rendering event {} (the last start: worker {} at {});"
-                    + " failing it", data.imageId(), attempt.unfinished(), event.id(), previous.attempt().worker(),
+            log.warn(
+                    "Image {}: workers stopped {} times while rendering event {} (the last start: worker {} at {});"
+                            + " failing it",
+                    data.imageId(),
+                    attempt.unfinished(),
+                    event.id(),
+                    previous.attempt().worker(),
                     previous.attempt().startedAt());
-            throw manifests.reject(event, previous, source,
+            throw manifests.reject(
+                    event,
+                    previous,
+                    source,
                     "the worker stopped " + attempt.unfinished() + " times while rendering this image");
         }
         Optional<StoredObject> original;
         try {
             original = fetchWhileRecording(data, record(data, previous, source, event, attempt));
         } catch (ObjectTooLargeException e) {
-            throw manifests.reject(event, previous, source, "source too large: the original has "
-                    + (e.size() < 0 ? "more than " + e.limit() : e.size()) + " bytes, over the limit of " + e.limit());
+            throw manifests.reject(
+                    event,
+                    previous,
+                    source,
+                    "source too large: the original has " + (e.size() < 0 ? "more than " + e.limit() : e.size())
+                            + " bytes, over the limit of " + e.limit());
         } catch (StorageRejectedException e) {
             log.warn("Image {}: storage refused its original: {}", data.imageId(), e.getMessage());
             throw manifests.reject(event, previous, source, UNREADABLE);
@@ -137,9 +172,11 @@ final class RenderJob {
             throw manifests.reject(event, previous, source, NOT_FOUND);
         }
         StoredObject object = original.get();
-        source = Manifest.Source.of(data.bucket(), data.key(), object.etag(), (long) object.bytes().length,
-                object.contentType());
-        if (sameOriginal && (object.etag() == null || !object.etag().equals(previous.source().etag()))) {
+        source = Manifest.Source.of(
+                data.bucket(), data.key(), object.etag(), (long) object.bytes().length, object.contentType());
+        if (sameOriginal
+                && (object.etag() == null
+                        || !object.etag().equals(previous.source().etag()))) {
             stale = catalog.variants(); // the original changed since: none of its variants is current any more
             sameOriginal = false;
         }
@@ -152,8 +189,15 @@ final class RenderJob {
         }
         result.steps().forEach((step, time) -> metrics.step(step.name().toLowerCase(Locale.ROOT), time));
         long uploadStarted = System.nanoTime();
-        source = new Manifest.Source(source.bucket(), source.key(), source.etag(), source.size(), source.contentType(),
-                result.source().width(), result.source().height(), result.source().format());
+        source = new Manifest.Source(
+                source.bucket(),
+                source.key(),
+                source.etag(),
+                source.size(),
+                source.contentType(),
+                result.source().width(),
+                result.source().height(),
+                result.source().format());
 
         Map<String, Manifest.Variant> fresh = uploads.upload(data.imageId(), result.variants());
         metrics.step("upload", Duration.ofNanos(System.nanoTime() - uploadStarted));
@@ -166,7 +210,10 @@ final class RenderJob {
         for (VariantSpec spec : catalog.variants()) {
             Manifest.Variant variant = fresh.get(spec.name());
             if (variant == null && sameOriginal) {
-                variant = previous.variants().stream().filter(v -> v.name().equals(spec.name())).findFirst().orElse(null);
+                variant = previous.variants().stream()
+                        .filter(v -> v.name().equals(spec.name()))
+                        .findFirst()
+                        .orElse(null);
             }
             if (variant != null) {
                 stored.add(variant);
@@ -175,10 +222,15 @@ final class RenderJob {
         // A deletion consumed by the live lane while the bulk lane rendered this image (the two lanes are not
         // ordered with each other) must win: take back what was written instead of resurrecting the image.
         Manifest now = manifests.current(data.imageId()).orElse(null);
-        if (now != null && now.deletedSince(event.time()) && (previous == null || !now.deletedAt().equals(previous.deletedAt()))) {
+        if (now != null
+                && now.deletedSince(event.time())
+                && (previous == null || !now.deletedAt().equals(previous.deletedAt()))) {
             fresh.values().forEach(v -> store.remove(storage.thumbnailsBucket(), v.key()));
-            log.info("Ignored upload event {} of {}: the image was deleted at {} while it rendered", event.id(),
-                    data.imageId(), now.deletedAt());
+            log.info(
+                    "Ignored upload event {} of {}: the image was deleted at {} while it rendered",
+                    event.id(),
+                    data.imageId(),
+                    now.deletedAt());
             return Outcome.IGNORED;
         }
         // Last, so that "rendered" is never visible before every variant is.
@@ -188,9 +240,15 @@ final class RenderJob {
         manifests.write(written);
         // Then, with the new manifest in place, the objects the replaced ones listed and it does not.
         orphans.remove(written, previous, now);
-        log.info("Rendered {} ({}x{} {}) into {} variants{} in {} ms", data.imageId(), result.source().width(),
-                result.source().height(), result.source().format(), fresh.size(),
-                fresh.size() < stored.size() ? " (of " + stored.size() + ")" : "", (System.nanoTime() - started) / 1_000_000);
+        log.info(
+                "Rendered {} ({}x{} {}) into {} variants{} in {} ms",
+                data.imageId(),
+                result.source().width(),
+                result.source().height(),
+                result.source().format(),
+                fresh.size(),
+                fresh.size() < stored.size() ? " (of " + stored.size() + ")" : "",
+                (System.nanoTime() - started) / 1_000_000);
         return Outcome.RENDERED;
     }
 
@@ -201,16 +259,23 @@ final class RenderJob {
      * deletion judges the image itself).
      */
     private Outcome relist(ImageEvent event, String imageId, Manifest previous) {
-        List<Manifest.Variant> kept = previous.variants().stream().filter(v -> catalog.find(v.name()).isPresent()).toList();
+        List<Manifest.Variant> kept = previous.variants().stream()
+                .filter(v -> catalog.find(v.name()).isPresent())
+                .toList();
         if (!previous.equals(manifests.current(imageId).orElse(null))) {
-            log.debug("Image {}: its manifest changed while dropping the variants the catalog no longer has; skipped", imageId);
+            log.debug(
+                    "Image {}: its manifest changed while dropping the variants the catalog no longer has; skipped",
+                    imageId);
             return Outcome.SKIPPED;
         }
-        Manifest written = Manifest.rendered(imageId, previous.source(), kept, previous.blurhash(), event.id(),
-                clock.instant()).carryingDeletion(previous);
+        Manifest written = Manifest.rendered(
+                        imageId, previous.source(), kept, previous.blurhash(), event.id(), clock.instant())
+                .carryingDeletion(previous);
         manifests.write(written);
         orphans.remove(written, previous);
-        log.info("Relisted {}: {} variants the catalog no longer has left its manifest", imageId,
+        log.info(
+                "Relisted {}: {} variants the catalog no longer has left its manifest",
+                imageId,
                 previous.variants().size() - kept.size());
         return Outcome.RENDERED;
     }
@@ -231,9 +296,15 @@ final class RenderJob {
         }
         Manifest.Attempt next = new Manifest.Attempt(event.id(), last.unfinished() + 1, workerId, clock.instant());
         if (next.unfinished() < maxRenderAttempts) {
-            log.warn("Rendering {} again: worker {} started event {} at {} and stopped before finishing it (stop {} of {}"
-                    + " before the image fails)", event.data().imageId(), last.worker(), event.id(), last.startedAt(),
-                    next.unfinished(), maxRenderAttempts);
+            log.warn(
+                    "Rendering {} again: worker {} started event {} at {} and stopped before finishing it (stop {} of {}"
+                            + " before the image fails)",
+                    event.data().imageId(),
+                    last.worker(),
+                    event.id(),
+                    last.startedAt(),
+                    next.unfinished(),
+                    maxRenderAttempts);
         }
         return next;
     }
@@ -243,8 +314,8 @@ final class RenderJob {
      * {@code attempt}, on the upload threads so that the write overlaps reading the original. Nothing to write
      * when the manifest already holds this attempt (a retry in this worker).
      */
-    private Future<?> record(ImageUploaded data, Manifest previous, Manifest.Source source, ImageEvent event,
-            Manifest.Attempt attempt) {
+    private Future<?> record(
+            ImageUploaded data, Manifest previous, Manifest.Source source, ImageEvent event, Manifest.Attempt attempt) {
         if (previous != null && attempt.equals(previous.attempt())) {
             return CompletableFuture.completedFuture(null);
         }
@@ -271,6 +342,8 @@ final class RenderJob {
      * are ignored: the publisher may know a newer or older catalog than this worker.
      */
     private List<VariantSpec> wanted(ImageUploaded data) {
-        return catalog.variants().stream().filter(v -> data.variants() == null || data.variants().contains(v.name())).toList();
+        return catalog.variants().stream()
+                .filter(v -> data.variants() == null || data.variants().contains(v.name()))
+                .toList();
     }
 }

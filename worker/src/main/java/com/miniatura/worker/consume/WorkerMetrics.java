@@ -27,15 +27,19 @@ final class WorkerMetrics {
     WorkerMetrics(MeterRegistry meters) {
         this.meters = meters;
         for (Outcome outcome : Outcome.values()) {
-            outcomes.put(outcome, Counter.builder("miniatura.images")
-                    .description("Image events handled by the worker, by outcome (skipped: already rendered from this original"
-                            + " and catalog; ignored: an upload published before the image was deleted, or a deletion"
-                            + " older than the image's upload)")
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .register(meters));
+            outcomes.put(
+                    outcome,
+                    Counter.builder("miniatura.images")
+                            .description(
+                                    "Image events handled by the worker, by outcome (skipped: already rendered from this original"
+                                            + " and catalog; ignored: an upload published before the image was deleted, or a deletion"
+                                            + " older than the image's upload)")
+                            .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                            .register(meters));
         }
         Gauge.builder("miniatura.images.inflight", inFlight, AtomicInteger::get)
-                .description("Image events being handled right now").register(meters);
+                .description("Image events being handled right now")
+                .register(meters);
         this.poisoned = Counter.builder("miniatura.images.poisoned")
                 .description("Images failed because workers stopped (their JVM died) max-render-attempts times while"
                         + " rendering one event of them")
@@ -44,7 +48,8 @@ final class WorkerMetrics {
                 .description("Variant objects a render removed because the manifest it wrote no longer lists them")
                 .register(meters);
         this.orphansFailed = Counter.builder("miniatura.orphans.failed")
-                .description("Variant objects a render could not remove (storage failed); rerender --prune removes them")
+                .description(
+                        "Variant objects a render could not remove (storage failed); rerender --prune removes them")
                 .register(meters);
         this.orphansKept = Counter.builder("miniatura.orphans.kept")
                 .description("Variant objects a render left in place because a newer render may own them;"
@@ -73,10 +78,14 @@ final class WorkerMetrics {
      * histogram so dashboards can show percentiles across pods.
      */
     void step(String step, Duration time) {
-        Timer.builder("miniatura.render.step").tag("step", step)
-                .description("Time per render step of one image: decode, colour, shrink, plan, passthrough, twin, resize,"
-                        + " finish, encode, analysis, blurhash (the pipeline's step names) and upload")
-                .publishPercentileHistogram().register(meters).record(time);
+        Timer.builder("miniatura.render.step")
+                .tag("step", step)
+                .description(
+                        "Time per render step of one image: decode, colour, shrink, plan, passthrough, twin, resize,"
+                                + " finish, encode, analysis, blurhash (the pipeline's step names) and upload")
+                .publishPercentileHistogram()
+                .register(meters)
+                .record(time);
     }
 
     void variantBytes(String variant, long bytes) {

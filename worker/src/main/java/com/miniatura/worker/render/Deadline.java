@@ -72,8 +72,8 @@ public final class Deadline {
     }
 
     public RenderException timedOut(String stage) {
-        return new RenderException(Reason.TIMED_OUT,
-                "render timed out: took longer than " + describe(timeout) + " (while " + stage + ")");
+        return new RenderException(
+                Reason.TIMED_OUT, "render timed out: took longer than " + describe(timeout) + " (while " + stage + ")");
     }
 
     private static String describe(Duration d) {

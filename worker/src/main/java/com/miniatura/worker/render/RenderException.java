@@ -17,7 +17,14 @@ public final class RenderException extends Exception {
      * {@code TOO_LARGE_FOR_MEMORY}: decoding it would need more memory than the worker's whole budget.
      */
     public enum Reason {
-        EMPTY, UNSUPPORTED_FORMAT, CORRUPT, TOO_LARGE, TOO_MANY_PIXELS, TOO_MANY_FRAMES, TOO_COMPLEX, TOO_LARGE_FOR_MEMORY,
+        EMPTY,
+        UNSUPPORTED_FORMAT,
+        CORRUPT,
+        TOO_LARGE,
+        TOO_MANY_PIXELS,
+        TOO_MANY_FRAMES,
+        TOO_COMPLEX,
+        TOO_LARGE_FOR_MEMORY,
         TIMED_OUT
     }
 

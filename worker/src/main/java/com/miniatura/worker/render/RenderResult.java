@@ -12,7 +12,8 @@ import java.util.Map;
  * @param blurhash a BlurHash of the upright source, the placeholder pages paint before a thumbnail loads
  * @param steps    where the time went, by step (for the worker's {@code miniatura.render.step} metric)
  */
-public record RenderResult(SourceInfo source, List<RenderedVariant> variants, String blurhash, Map<Step, Duration> steps) {
+public record RenderResult(
+        SourceInfo source, List<RenderedVariant> variants, String blurhash, Map<Step, Duration> steps) {
 
     public RenderResult {
         variants = List.copyOf(variants);
@@ -20,5 +21,17 @@ public record RenderResult(SourceInfo source, List<RenderedVariant> variants, St
     }
 
     /** The steps of a render, by the names {@code step.Pipeline} lists them under, in its order; timed one by one. */
-    public enum Step { DECODE, COLOUR, SHRINK, PLAN, PASSTHROUGH, TWIN, RESIZE, FINISH, ENCODE, ANALYSIS, BLURHASH }
+    public enum Step {
+        DECODE,
+        COLOUR,
+        SHRINK,
+        PLAN,
+        PASSTHROUGH,
+        TWIN,
+        RESIZE,
+        FINISH,
+        ENCODE,
+        ANALYSIS,
+        BLURHASH
+    }
 }

@@ -51,7 +51,11 @@ public final class Renderer {
     }
 
     /** For tests: {@code nanoTime} drives the render deadline. */
-    Renderer(RenderLimits limits, Watermarks watermarks, MemoryBudget budget, Optional<TurboJpeg> turbo,
+    Renderer(
+            RenderLimits limits,
+            Watermarks watermarks,
+            MemoryBudget budget,
+            Optional<TurboJpeg> turbo,
             LongSupplier nanoTime) {
         this.limits = Objects.requireNonNull(limits, "limits");
         this.watermarks = Objects.requireNonNull(watermarks, "watermarks");
@@ -132,10 +136,13 @@ public final class Renderer {
             String what = opened.width() + "x" + opened.height() + " " + displayName(opened.format())
                     + (opened.layout().alpha() ? " with transparency" : "");
             String scale = plan.denominator() > 1 ? " at 1/" + plan.denominator() + " scale" : "";
-            throw new RenderException(RenderException.Reason.TOO_LARGE_FOR_MEMORY, "image too large to render: decoding this "
-                    + what + scale + " needs about " + MemoryBudget.megabytes(need)
-                    + " of memory, more than the " + MemoryBudget.megabytes(budget.capacity())
-                    + " this worker has for images (miniatura.worker.memory-budget)" + nativeHint(opened, source, variants));
+            throw new RenderException(
+                    RenderException.Reason.TOO_LARGE_FOR_MEMORY,
+                    "image too large to render: decoding this "
+                            + what + scale + " needs about " + MemoryBudget.megabytes(need)
+                            + " of memory, more than the " + MemoryBudget.megabytes(budget.capacity())
+                            + " this worker has for images (miniatura.worker.memory-budget)"
+                            + nativeHint(opened, source, variants));
         }
         try {
             MemoryBudget.Lease lease = budget.reserve(need, limits.renderTimeout());
@@ -169,16 +176,24 @@ public final class Renderer {
         };
         DecodePlan plan = DecodePlan.of(scalable, source, variants);
         long need = plan.footprint().total();
-        return budget.fits(need) ? "; with libjpeg-turbo installed on the worker (Debian's libturbojpeg0), it would"
-                + " decode it at 1/" + plan.denominator() + " scale in about " + MemoryBudget.megabytes(need) : "";
+        return budget.fits(need)
+                ? "; with libjpeg-turbo installed on the worker (Debian's libturbojpeg0), it would" + " decode it at 1/"
+                        + plan.denominator() + " scale in about " + MemoryBudget.megabytes(need)
+                : "";
     }
 
     private static String displayName(String format) {
         return format.equals("webp") ? "WebP" : format.toUpperCase(java.util.Locale.ROOT);
     }
 
-    private RenderResult render(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
-            Deadline deadline, StepClock clock) throws RenderException, Decode.NativeFailure {
+    private RenderResult render(
+            Opened opened,
+            byte[] source,
+            List<VariantSpec> variants,
+            DecodePlan plan,
+            Deadline deadline,
+            StepClock clock)
+            throws RenderException, Decode.NativeFailure {
         ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock);
         return Pipeline.run(ImageContext.start(opened, source, variants, plan, services));
     }

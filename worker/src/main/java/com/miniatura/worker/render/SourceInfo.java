@@ -8,5 +8,4 @@ package com.miniatura.worker.render;
  * @param height      height of the upright image
  * @param orientation EXIF orientation 1..8 found in the source, 1 when there is none
  */
-public record SourceInfo(String format, int width, int height, int orientation) {
-}
+public record SourceInfo(String format, int width, int height, int orientation) {}

@@ -41,17 +41,37 @@ public final class TurboJpeg {
     public static final int FLAG_LIMIT_SCANS = 32768;
 
     /** JPEG colour spaces of {@code tjDecompressHeader3} ({@code TJCS_*}). */
-    public enum ColourSpace { RGB, YCBCR, GRAY, CMYK, YCCK }
+    public enum ColourSpace {
+        RGB,
+        YCBCR,
+        GRAY,
+        CMYK,
+        YCCK
+    }
 
     /** The C functions used; see {@code turbojpeg.h} (libjpeg-turbo 2.1). */
     public interface Library {
         public Pointer tjInitDecompress();
 
-        int tjDecompressHeader3(Pointer handle, @Pinned @In byte[] jpeg, @size_t long size, @Out IntByReference width,
-                @Out IntByReference height, @Out IntByReference subsampling, @Out IntByReference colourSpace);
+        int tjDecompressHeader3(
+                Pointer handle,
+                @Pinned @In byte[] jpeg,
+                @size_t long size,
+                @Out IntByReference width,
+                @Out IntByReference height,
+                @Out IntByReference subsampling,
+                @Out IntByReference colourSpace);
 
-        int tjDecompress2(Pointer handle, @Pinned @In byte[] jpeg, @size_t long size, @Pinned @Out byte[] destination,
-                int width, int pitch, int height, int pixelFormat, int flags);
+        int tjDecompress2(
+                Pointer handle,
+                @Pinned @In byte[] jpeg,
+                @size_t long size,
+                @Pinned @Out byte[] destination,
+                int width,
+                int pitch,
+                int height,
+                int pixelFormat,
+                int flags);
 
         public String tjGetErrorStr2(Pointer handle);
 
@@ -61,8 +81,7 @@ public final class TurboJpeg {
     }
 
     /** What the JPEG's header says. */
-    public record Header(int width, int height, ColourSpace colourSpace) {
-    }
+    public record Header(int width, int height, ColourSpace colourSpace) {}
 
     /** A failed call: TurboJPEG's message, and whether it was only a warning (the pixels may still be damaged). */
     public static final class Failure extends Exception {
@@ -108,7 +127,8 @@ public final class TurboJpeg {
         }
         for (String name : LIBRARY_NAMES) {
             try {
-                Library library = LibraryLoader.create(Library.class).failImmediately().load(name);
+                Library library =
+                        LibraryLoader.create(Library.class).failImmediately().load(name);
                 TurboJpeg turbo = new TurboJpeg(library, name);
                 turbo.release(turbo.acquire(), false); // a handle can be made: the library works, not only loads
                 return Optional.of(turbo);
@@ -167,8 +187,17 @@ public final class TurboJpeg {
         Pointer handle = acquire();
         boolean failed = true;
         try {
-            if (library.tjDecompress2(handle, jpeg, jpeg.length, bgr, width, width * 3, height, PIXEL_BGR,
-                    FLAG_ACCURATE_DCT | FLAG_LIMIT_SCANS) != 0) {
+            if (library.tjDecompress2(
+                            handle,
+                            jpeg,
+                            jpeg.length,
+                            bgr,
+                            width,
+                            width * 3,
+                            height,
+                            PIXEL_BGR,
+                            FLAG_ACCURATE_DCT | FLAG_LIMIT_SCANS)
+                    != 0) {
                 throw failure(handle);
             }
             failed = false;

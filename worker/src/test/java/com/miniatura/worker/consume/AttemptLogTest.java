@@ -33,7 +33,8 @@ class AttemptLogTest {
         logger.detachAppender(lines);
     }
 
-    record Failure(String description, Exception error, int attempt, boolean recovered, String line, boolean stackTrace) {
+    record Failure(
+            String description, Exception error, int attempt, boolean recovered, String line, boolean stackTrace) {
         @Override
         public String toString() {
             return description;
@@ -41,26 +42,46 @@ class AttemptLogTest {
     }
 
     static Stream<Failure> failures() {
-        StorageUnavailableException outage = new StorageUnavailableException("get originals/lot-1.jpg failed: java.net.ConnectException", null);
+        StorageUnavailableException outage =
+                new StorageUnavailableException("get originals/lot-1.jpg failed: java.net.ConnectException", null);
         return Stream.of(
-                new Failure("storage outage, attempt 2", wrapped(outage), 2, false,
+                new Failure(
+                        "storage outage, attempt 2",
+                        wrapped(outage),
+                        2,
+                        false,
                         "Delivery 2 of 6 failed for image lot-1 (event ev-7, miniatura.images-3@42): StorageUnavailableException:"
-                                + " get originals/lot-1.jpg failed: java.net.ConnectException; retrying", false),
-                new Failure("storage outage, last attempt", wrapped(outage), 6, false,
+                                + " get originals/lot-1.jpg failed: java.net.ConnectException; retrying",
+                        false),
+                new Failure(
+                        "storage outage, last attempt",
+                        wrapped(outage),
+                        6,
+                        false,
                         "Delivery 6 of 6 failed for image lot-1 (event ev-7, miniatura.images-3@42): StorageUnavailableException:"
-                                + " get originals/lot-1.jpg failed: java.net.ConnectException", false),
-                new Failure("an unexpected error keeps its stack trace", wrapped(new IllegalStateException("bug")), 1, false,
-                        "Delivery 1 of 6 failed for image lot-1 (event ev-7, miniatura.images-3@42): IllegalStateException: bug; retrying", true),
-                new Failure("a rejected image is not retried: only its dead letter is logged",
-                        wrapped(new ImageRejectedException("lot-1", "empty file")), 1, true,
-                        "Dead-lettered image lot-1 (event ev-7, miniatura.images-3@42) to miniatura.images.dlq: ImageRejectedException: empty file", false));
+                                + " get originals/lot-1.jpg failed: java.net.ConnectException",
+                        false),
+                new Failure(
+                        "an unexpected error keeps its stack trace",
+                        wrapped(new IllegalStateException("bug")),
+                        1,
+                        false,
+                        "Delivery 1 of 6 failed for image lot-1 (event ev-7, miniatura.images-3@42): IllegalStateException: bug; retrying",
+                        true),
+                new Failure(
+                        "a rejected image is not retried: only its dead letter is logged",
+                        wrapped(new ImageRejectedException("lot-1", "empty file")),
+                        1,
+                        true,
+                        "Dead-lettered image lot-1 (event ev-7, miniatura.images-3@42) to miniatura.images.dlq: ImageRejectedException: empty file",
+                        false));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("failures")
     void logsOneLinePerFailedDeliveryOrDeadLetter(Failure failure) {
-        ConsumerRecord<byte[], byte[]> record = new ConsumerRecord<>("miniatura.images", 3, 42,
-                "lot-1".getBytes(StandardCharsets.UTF_8), new byte[0]);
+        ConsumerRecord<byte[], byte[]> record =
+                new ConsumerRecord<>("miniatura.images", 3, 42, "lot-1".getBytes(StandardCharsets.UTF_8), new byte[0]);
         record.headers().add("ce_id", "ev-7".getBytes(StandardCharsets.UTF_8));
         attempts.failedDelivery(record, failure.error(), failure.attempt());
         if (failure.recovered()) {

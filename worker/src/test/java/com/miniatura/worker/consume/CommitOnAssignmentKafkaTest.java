@@ -54,45 +54,57 @@ class CommitOnAssignmentKafkaTest {
     void aGroupWithoutOffsetsCommitsItsPositionOnAssignmentSoNoLagIsCountedFromTheTopicsHistory() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, PARTITIONS, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
+        kafka.addTopics(
+                new NewTopic(TOPIC, PARTITIONS, (short) 1),
+                new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         // A week's history, rendered long ago and since removed by retention: the log starts where it ends.
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringSerializer(), new StringSerializer());
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()),
+                        new StringSerializer(),
+                        new StringSerializer());
                 Admin admin = admin()) {
             for (int partition = 0; partition < PARTITIONS; partition++) {
                 for (int i = 0; i < HISTORY; i++) {
-                    producer.send(new ProducerRecord<>(TOPIC, partition, "old-" + i, "{}")).get();
+                    producer.send(new ProducerRecord<>(TOPIC, partition, "old-" + i, "{}"))
+                            .get();
                 }
             }
             Map<TopicPartition, RecordsToDelete> retention = new HashMap<>();
             partitions().forEach(p -> retention.put(p, RecordsToDelete.beforeOffset(HISTORY)));
             admin.deleteRecords(retention).all().get();
-            assertThat(admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get())
-                    .as("no offsets: the group is new, or expired").isEmpty();
+            assertThat(admin.listConsumerGroupOffsets(GROUP)
+                            .partitionsToOffsetAndMetadata()
+                            .get())
+                    .as("no offsets: the group is new, or expired")
+                    .isEmpty();
         }
 
-        worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "--miniatura.worker.topic=" + TOPIC,
-                "--miniatura.worker.group=" + GROUP,
-                "--miniatura.kafka.partitions=" + PARTITIONS,
-                "--miniatura.storage.endpoint=http://127.0.0.1:9",
-                "--miniatura.storage.create-buckets=false",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1");
+        worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--miniatura.worker.topic=" + TOPIC,
+                        "--miniatura.worker.group=" + GROUP,
+                        "--miniatura.kafka.partitions=" + PARTITIONS,
+                        "--miniatura.storage.endpoint=http://127.0.0.1:9",
+                        "--miniatura.storage.create-buckets=false",
+                        "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1");
 
         Map<TopicPartition, OffsetAndMetadata> committed = Map.of();
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (System.nanoTime() < deadline) {
             try (Admin admin = admin()) {
-                committed = admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get();
+                committed = admin.listConsumerGroupOffsets(GROUP)
+                        .partitionsToOffsetAndMetadata()
+                        .get();
             }
             if (committed.size() == PARTITIONS) {
                 break;
             }
             Thread.sleep(200);
         }
-        assertThat(committed).as("an offset committed on every assigned partition, before any record")
+        assertThat(committed)
+                .as("an offset committed on every assigned partition, before any record")
                 .containsOnlyKeys(partitions());
         committed.forEach((partition, offset) -> assertThat(offset.offset())
                 .as("%s: the log's start (the binder's earliest for a named group), so the lag is 0", partition)
@@ -104,6 +116,8 @@ class CommitOnAssignmentKafkaTest {
     }
 
     private static List<TopicPartition> partitions() {
-        return IntStream.range(0, PARTITIONS).mapToObj(p -> new TopicPartition(TOPIC, p)).toList();
+        return IntStream.range(0, PARTITIONS)
+                .mapToObj(p -> new TopicPartition(TOPIC, p))
+                .toList();
     }
 }

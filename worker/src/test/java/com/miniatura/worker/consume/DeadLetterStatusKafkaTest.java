@@ -50,14 +50,16 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 class DeadLetterStatusKafkaTest {
     private static final String TOPIC = "dead-status-it.images";
     private static final Instant ACCEPTED = Instant.parse("2026-11-20T10:00:00Z");
-    private static final DateTimeFormatter HTTP_DATE =
-            DateTimeFormatter.ofPattern("EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US).withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.ofPattern(
+                    "EEE, dd MMM yyyy HH:mm:ss 'GMT'", Locale.US)
+            .withZone(ZoneOffset.UTC);
 
     private EmbeddedKafkaKraftBroker kafka;
     private HttpServer storage;
     private ConfigurableApplicationContext worker;
     /** The stub's objects by path, {@code /bucket/key}. */
     private final Map<String, byte[]> objects = new ConcurrentHashMap<>();
+
     private final AtomicBoolean down = new AtomicBoolean();
     /** Requests refused while down, by method and path, e.g. {@code HEAD /metadata/img-1/manifest.json}. */
     private final Map<String, AtomicInteger> refused = new ConcurrentHashMap<>();
@@ -79,36 +81,45 @@ class DeadLetterStatusKafkaTest {
     void aDeadLetteredUploadSaysFailedWithTheReplayOnceStorageIsBack() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
+        kafka.addTopics(
+                new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         storage = s3Stub();
         // as the ingest API leaves an upload: pending, and its marker
-        Manifest pending = Manifest.pending("img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null),
-                "e-1", ACCEPTED);
+        Manifest pending = Manifest.pending(
+                "img-1", Manifest.Source.of("originals", "img-1.jpg", null, null, null), "e-1", ACCEPTED);
         objects.put("/metadata/img-1/manifest.json", ManifestCodec.write(pending));
         objects.put("/metadata/pending~/img-1", new byte[0]);
         down.set(true);
         send();
-        worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "--miniatura.kafka.topic=" + TOPIC,
-                "--miniatura.kafka.partitions=1",
-                "--miniatura.storage.endpoint=http://127.0.0.1:" + storage.getAddress().getPort(),
-                "--miniatura.storage.create-buckets=false",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
-                "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest",
-                "--miniatura.worker.retry.max-attempts=3",
-                "--miniatura.worker.retry.initial-interval=50ms",
-                "--miniatura.worker.retry.max-interval=100ms",
-                "--miniatura.worker.dead-letter-status.initial-interval=50ms",
-                "--miniatura.worker.dead-letter-status.max-interval=100ms");
+        worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--management.server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--miniatura.kafka.topic=" + TOPIC,
+                        "--miniatura.kafka.partitions=1",
+                        "--miniatura.storage.endpoint=http://127.0.0.1:"
+                                + storage.getAddress().getPort(),
+                        "--miniatura.storage.create-buckets=false",
+                        "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
+                        "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest",
+                        "--miniatura.worker.retry.max-attempts=3",
+                        "--miniatura.worker.retry.initial-interval=50ms",
+                        "--miniatura.worker.retry.max-interval=100ms",
+                        "--miniatura.worker.dead-letter-status.initial-interval=50ms",
+                        "--miniatura.worker.dead-letter-status.max-interval=100ms");
 
         List<ConsumerRecord<byte[], byte[]>> dead = deadLetters();
         assertThat(dead).hasSize(1);
-        assertThat(new String(dead.get(0).headers().lastHeader(DeadLetterContract.ATTEMPTS).value(), StandardCharsets.UTF_8))
+        assertThat(new String(
+                        dead.get(0)
+                                .headers()
+                                .lastHeader(DeadLetterContract.ATTEMPTS)
+                                .value(),
+                        StandardCharsets.UTF_8))
                 .isEqualTo("3");
-        // a HEAD of the status per delivery (three), then the dead letter's status write reads it, tried again while down
+        // a HEAD of the status per delivery (three), then the dead letter's status write reads it, tried again while
+        // down
         await(() -> refusals("HEAD /metadata/img-1/manifest.json") >= 3 + 2);
         assertThat(status().status()).isEqualTo(Manifest.PENDING);
 
@@ -116,8 +127,9 @@ class DeadLetterStatusKafkaTest {
         await(() -> Manifest.FAILED.equals(status().status()));
         Manifest failed = status();
         System.out.println("Status once storage was back: " + failed.status() + ": " + failed.reason());
-        assertThat(failed.reason()).isEqualTo("dead-lettered after 3 attempts: storage unavailable; replay with replay-dlq"
-                + " --error-class=StorageUnavailableException --miniatura.kafka.topic=" + TOPIC);
+        assertThat(failed.reason())
+                .isEqualTo("dead-lettered after 3 attempts: storage unavailable; replay with replay-dlq"
+                        + " --error-class=StorageUnavailableException --miniatura.kafka.topic=" + TOPIC);
         assertThat(failed.eventId()).isEqualTo("e-1");
         assertThat(failed.source()).isEqualTo(Manifest.Source.of("originals", "img-1.jpg", null, null, null));
         await(() -> !objects.containsKey("/metadata/pending~/img-1"));
@@ -138,17 +150,30 @@ class DeadLetterStatusKafkaTest {
         while (!condition.getAsBoolean() && System.nanoTime() < until) {
             Thread.sleep(20);
         }
-        assertThat(condition.getAsBoolean()).as("condition met within 2 minutes").isTrue();
+        assertThat(condition.getAsBoolean())
+                .as("condition met within 2 minutes")
+                .isTrue();
     }
 
     private void send() throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, "img-1",
-                    "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}");
-            for (Map.Entry<String, String> h : Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded", "ce_id", "e-1",
-                    "ce_source", "/dead-status-it", "ce_time", ACCEPTED.toString()).entrySet()) {
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    TOPIC, "img-1", "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}");
+            for (Map.Entry<String, String> h : Map.of(
+                            "ce_specversion",
+                            "1.0",
+                            "ce_type",
+                            "image.uploaded",
+                            "ce_id",
+                            "e-1",
+                            "ce_source",
+                            "/dead-status-it",
+                            "ce_time",
+                            ACCEPTED.toString())
+                    .entrySet()) {
                 record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
             }
             producer.send(record).get();
@@ -186,7 +211,8 @@ class DeadLetterStatusKafkaTest {
                 String path = exchange.getRequestURI().getPath();
                 byte[] body = exchange.getRequestBody().readAllBytes();
                 if (down.get()) {
-                    refused.computeIfAbsent(method + " " + path, k -> new AtomicInteger()).incrementAndGet();
+                    refused.computeIfAbsent(method + " " + path, k -> new AtomicInteger())
+                            .incrementAndGet();
                     error(exchange, 503, "ServiceUnavailable", path);
                     return;
                 }
@@ -227,7 +253,8 @@ class DeadLetterStatusKafkaTest {
 
     private static void error(HttpExchange exchange, int status, String code, String path) throws IOException {
         byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + code
-                + "</Message><Resource>" + path + "</Resource><RequestId>1</RequestId><HostId>1</HostId></Error>")
+                        + "</Message><Resource>" + path
+                        + "</Resource><RequestId>1</RequestId><HostId>1</HostId></Error>")
                 .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/xml");
         if (exchange.getRequestMethod().equals("HEAD")) {

@@ -62,20 +62,21 @@ class DeadLettersKafkaTest {
         Thread storageThread = new Thread(DeadLettersKafkaTest::hangUpOnEveryRequest, "hang-up-storage");
         storageThread.setDaemon(true);
         storageThread.start();
-        worker = new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "--miniatura.kafka.topic=" + TOPIC,
-                "--miniatura.kafka.partitions=1",
-                "--miniatura.storage.endpoint=http://127.0.0.1:" + storage.getLocalPort(),
-                "--miniatura.storage.create-buckets=false",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
-                "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest",
-                "--miniatura.worker.retry.max-attempts=3",
-                "--miniatura.worker.retry.initial-interval=50ms",
-                "--miniatura.worker.retry.max-interval=100ms",
-                "--miniatura.worker.dead-letter-status.give-up-after=1ms");
+        worker = new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--management.server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--miniatura.kafka.topic=" + TOPIC,
+                        "--miniatura.kafka.partitions=1",
+                        "--miniatura.storage.endpoint=http://127.0.0.1:" + storage.getLocalPort(),
+                        "--miniatura.storage.create-buckets=false",
+                        "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
+                        "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest",
+                        "--miniatura.worker.retry.max-attempts=3",
+                        "--miniatura.worker.retry.initial-interval=50ms",
+                        "--miniatura.worker.retry.max-interval=100ms",
+                        "--miniatura.worker.dead-letter-status.give-up-after=1ms");
     }
 
     @AfterAll
@@ -94,24 +95,28 @@ class DeadLettersKafkaTest {
     @Test
     void deadLettersTransientFailuresAfterTheRetriesAndPermanentOnesAtOnce() throws Exception {
         Instant before = Instant.now();
-        Map<String, String> valid = Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded", "ce_id", "e-1",
-                "ce_source", "/retry-it");
-        Map<String, String> unknownEnvelope = Map.of("ce_specversion", "9.9", "ce_type", "image.teleported",
-                "ce_id", "e-2", "ce_source", "/retry-it");
+        Map<String, String> valid =
+                Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded", "ce_id", "e-1", "ce_source", "/retry-it");
+        Map<String, String> unknownEnvelope = Map.of(
+                "ce_specversion", "9.9", "ce_type", "image.teleported", "ce_id", "e-2", "ce_source", "/retry-it");
         String validJson = "{\"imageId\":\"img-1\",\"bucket\":\"originals\",\"key\":\"img-1.jpg\"}";
         String strangeJson = "{\"imageId\":\"img-2\"}";
         String nextJson = "{\"imageId\":\"img-3\",\"bucket\":\"originals\",\"key\":\"img-3.jpg\"}";
         send("img-1", validJson, valid);
         send("img-2", strangeJson, unknownEnvelope);
-        send("img-3", nextJson, Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded", "ce_id", "e-3",
-                "ce_source", "/retry-it"));
+        send(
+                "img-3",
+                nextJson,
+                Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded", "ce_id", "e-3", "ce_source", "/retry-it"));
         System.out.println("Injected: img-1 (valid, storage unreachable), img-2 (unknown envelope), img-3 (valid)");
 
         List<ConsumerRecord<byte[], byte[]>> dead = deadLetters(3);
         for (ConsumerRecord<byte[], byte[]> record : dead) {
-            System.out.println("Dead letter " + text(record.key()) + ": class=" + header(record, DeadLetterContract.ERROR_CLASS)
-                    + " attempts=" + header(record, DeadLetterContract.ATTEMPTS) + " failedAt=" + header(record, DeadLetterContract.FAILED_AT)
-                    + " reason=" + header(record, DeadLetterContract.ERROR_REASON));
+            System.out.println(
+                    "Dead letter " + text(record.key()) + ": class=" + header(record, DeadLetterContract.ERROR_CLASS)
+                            + " attempts=" + header(record, DeadLetterContract.ATTEMPTS) + " failedAt="
+                            + header(record, DeadLetterContract.FAILED_AT)
+                            + " reason=" + header(record, DeadLetterContract.ERROR_REASON));
         }
         // Keyed partitioning keeps order: img-1 dead after its retries, then img-2, then img-3 (the consumer went on).
         assertThat(dead).extracting(r -> text(r.key())).containsExactly("img-1", "img-2", "img-3");
@@ -119,41 +124,58 @@ class DeadLettersKafkaTest {
         ConsumerRecord<byte[], byte[]> transientOne = dead.get(0);
         assertThat(text(transientOne.value())).isEqualTo(validJson);
         assertThat(header(transientOne, "ce_id")).isEqualTo("e-1");
-        assertThat(header(transientOne, DeadLetterContract.ERROR_CLASS)).isEqualTo(StorageUnavailableException.class.getName());
-        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON)).startsWith("stat metadata/img-1/manifest.json failed: ");
-        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON).getBytes(StandardCharsets.UTF_8)).hasSizeLessThanOrEqualTo(1024);
+        assertThat(header(transientOne, DeadLetterContract.ERROR_CLASS))
+                .isEqualTo(StorageUnavailableException.class.getName());
+        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON))
+                .startsWith("stat metadata/img-1/manifest.json failed: ");
+        assertThat(header(transientOne, DeadLetterContract.ERROR_REASON).getBytes(StandardCharsets.UTF_8))
+                .hasSizeLessThanOrEqualTo(1024);
         assertThat(header(transientOne, DeadLetterContract.ATTEMPTS)).isEqualTo("3");
-        assertThat(Instant.parse(header(transientOne, DeadLetterContract.FAILED_AT))).isBetween(before, Instant.now());
+        assertThat(Instant.parse(header(transientOne, DeadLetterContract.FAILED_AT)))
+                .isBetween(before, Instant.now());
         assertThat(header(transientOne, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(TOPIC);
-        assertThat(transientOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION)).isNotNull();
-        assertThat(transientOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value())
+        assertThat(transientOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_PARTITION))
+                .isNotNull();
+        assertThat(transientOne
+                        .headers()
+                        .lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
+                        .value())
                 .containsExactly(0, 0, 0, 0, 0, 0, 0, 0);
 
         ConsumerRecord<byte[], byte[]> permanentOne = dead.get(1);
         assertThat(text(permanentOne.value())).isEqualTo(strangeJson);
         assertThat(header(permanentOne, "ce_id")).isEqualTo("e-2");
-        assertThat(header(permanentOne, DeadLetterContract.ERROR_CLASS)).isEqualTo(PermanentEventException.class.getName());
-        assertThat(header(permanentOne, DeadLetterContract.ERROR_REASON)).startsWith("invalid event (not marked failed: unknown envelope): ");
+        assertThat(header(permanentOne, DeadLetterContract.ERROR_CLASS))
+                .isEqualTo(PermanentEventException.class.getName());
+        assertThat(header(permanentOne, DeadLetterContract.ERROR_REASON))
+                .startsWith("invalid event (not marked failed: unknown envelope): ");
         assertThat(header(permanentOne, DeadLetterContract.ATTEMPTS)).isEqualTo("1");
         assertThat(header(permanentOne, KafkaHeaders.DLT_ORIGINAL_TOPIC)).isEqualTo(TOPIC);
-        assertThat(permanentOne.headers().lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET).value())
+        assertThat(permanentOne
+                        .headers()
+                        .lastHeader(KafkaHeaders.DLT_ORIGINAL_OFFSET)
+                        .value())
                 .containsExactly(0, 0, 0, 0, 0, 0, 0, 1);
 
         assertThat(text(dead.get(2).value())).isEqualTo(nextJson);
         assertThat(header(dead.get(2), DeadLetterContract.ATTEMPTS)).isEqualTo("3");
         System.out.println("Counted: " + dead.size() + " dead letters, attempts "
-                + dead.stream().map(r -> header(r, DeadLetterContract.ATTEMPTS)).toList() + ", storage requests " + fetches);
+                + dead.stream().map(r -> header(r, DeadLetterContract.ATTEMPTS)).toList() + ", storage requests "
+                + fetches);
         // Independent of the header: the storage saw each valid event exactly max-attempts times, and once more when
         // its status write was tried (the two valid images' statuses, each abandoned after one attempt).
-        Counter abandoned = worker.getBean(MeterRegistry.class).counter("miniatura.dead.letter.statuses", "outcome", "abandoned");
-        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos(); abandoned.count() < 2
-                && System.nanoTime() < deadline; ) {
+        Counter abandoned =
+                worker.getBean(MeterRegistry.class).counter("miniatura.dead.letter.statuses", "outcome", "abandoned");
+        for (long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                abandoned.count() < 2 && System.nanoTime() < deadline; ) {
             Thread.sleep(10);
         }
         assertThat(abandoned.count()).isEqualTo(2);
-        assertThat(fetches).containsEntry("HEAD /metadata/img-1/manifest.json", 3 + 1)
+        assertThat(fetches)
+                .containsEntry("HEAD /metadata/img-1/manifest.json", 3 + 1)
                 .containsEntry("HEAD /metadata/img-3/manifest.json", 3 + 1)
-                .allSatisfy((request, count) -> assertThat(request).matches("(HEAD|GET) /metadata/img-[13]/manifest.json"));
+                .allSatisfy(
+                        (request, count) -> assertThat(request).matches("(HEAD|GET) /metadata/img-[13]/manifest.json"));
     }
 
     private static void send(String key, String value, Map<String, String> headers) throws Exception {
@@ -161,9 +183,10 @@ class DeadLettersKafkaTest {
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
         try (KafkaProducer<byte[], byte[]> producer =
                 new KafkaProducer<>(config, new ByteArraySerializer(), new ByteArraySerializer())) {
-            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(TOPIC, key.getBytes(StandardCharsets.UTF_8),
-                    value.getBytes(StandardCharsets.UTF_8));
-            new LinkedHashMap<>(headers).forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
+            ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                    TOPIC, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8));
+            new LinkedHashMap<>(headers)
+                    .forEach((name, v) -> record.headers().add(name, v.getBytes(StandardCharsets.UTF_8)));
             producer.send(record).get();
         }
     }
@@ -199,8 +222,9 @@ class DeadLettersKafkaTest {
     private static void hangUpOnEveryRequest() {
         while (!storage.isClosed()) {
             try (java.net.Socket socket = storage.accept()) {
-                String line = new java.io.BufferedReader(new java.io.InputStreamReader(socket.getInputStream(),
-                        StandardCharsets.UTF_8)).readLine();
+                String line = new java.io.BufferedReader(
+                                new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine();
                 if (line != null) {
                     String[] parts = line.split(" ");
                     fetches.merge(parts[0] + " " + parts[1].replaceFirst("\\?.*", ""), 1, Integer::sum);

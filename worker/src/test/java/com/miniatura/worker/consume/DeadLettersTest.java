@@ -38,10 +38,10 @@ class DeadLettersTest {
 
     @Test
     void theErrorClassIsTheWorkersNotSpringsWrappersNorTheIoCause() {
-        StorageUnavailableException storage = new StorageUnavailableException("get a/b failed",
-                new IllegalStateException(new java.net.ConnectException("refused")));
-        Exception wrapped = new ListenerExecutionFailedException("listener failed",
-                new MessageHandlingException(null, "handler failed", storage));
+        StorageUnavailableException storage = new StorageUnavailableException(
+                "get a/b failed", new IllegalStateException(new java.net.ConnectException("refused")));
+        Exception wrapped = new ListenerExecutionFailedException(
+                "listener failed", new MessageHandlingException(null, "handler failed", storage));
         assertThat(DeadLetters.cause(wrapped)).isSameAs(storage);
     }
 }

@@ -58,7 +58,8 @@ class GracefulShutdownKafkaTest {
     void stoppingFinishesTheImageInHandCommitsItAndLeavesTheRestToTheNextWorker() throws Exception {
         kafka = new EmbeddedKafkaKraftBroker(1, 1);
         kafka.afterPropertiesSet();
-        kafka.addTopics(new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
+        kafka.addTopics(
+                new NewTopic(TOPIC, 1, (short) 1), new NewTopic(DeadLetterContract.topicOf(TOPIC), 1, (short) 1));
         storage = slowStorage();
         for (int i = 1; i <= IMAGES; i++) {
             send("img-" + i);
@@ -68,9 +69,14 @@ class GracefulShutdownKafkaTest {
         awaitRequest("GET img-1");
         first.close(); // what the JVM's shutdown hook does on SIGTERM
 
-        List<String> finishedByFirst = requests.stream().filter(r -> r.startsWith("PUT")).distinct().toList();
-        assertThat(finishedByFirst).as("the stopped worker finished the image in hand, and only it").containsExactly("PUT img-1");
-        assertThat(committedOffset()).as("offset committed for the finished image").isEqualTo(1);
+        List<String> finishedByFirst =
+                requests.stream().filter(r -> r.startsWith("PUT")).distinct().toList();
+        assertThat(finishedByFirst)
+                .as("the stopped worker finished the image in hand, and only it")
+                .containsExactly("PUT img-1");
+        assertThat(committedOffset())
+                .as("offset committed for the finished image")
+                .isEqualTo(1);
 
         ConfigurableApplicationContext second = startWorker();
         try {
@@ -80,23 +86,27 @@ class GracefulShutdownKafkaTest {
         } finally {
             second.close();
         }
-        List<String> finished = requests.stream().filter(r -> r.startsWith("PUT")).distinct().toList();
+        List<String> finished =
+                requests.stream().filter(r -> r.startsWith("PUT")).distinct().toList();
         assertThat(finished).hasSize(IMAGES);
-        System.out.printf("graceful shutdown: sent %d, finished by the stopped worker %d, by the next %d, lost %d%n",
+        System.out.printf(
+                "graceful shutdown: sent %d, finished by the stopped worker %d, by the next %d, lost %d%n",
                 IMAGES, finishedByFirst.size(), finished.size() - finishedByFirst.size(), IMAGES - finished.size());
     }
 
     private ConfigurableApplicationContext startWorker() {
-        return new SpringApplicationBuilder(WorkerApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
-                "--miniatura.kafka.topic=" + TOPIC,
-                "--miniatura.kafka.partitions=1",
-                "--miniatura.storage.endpoint=http://127.0.0.1:" + storage.getAddress().getPort(),
-                "--miniatura.storage.create-buckets=false",
-                "--miniatura.worker.shutdown-deadline=20s",
-                "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
-                "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest");
+        return new SpringApplicationBuilder(WorkerApplication.class)
+                .run(
+                        "--server.port=0",
+                        "--spring.kafka.bootstrap-servers=" + kafka.getBrokersAsString(),
+                        "--miniatura.kafka.topic=" + TOPIC,
+                        "--miniatura.kafka.partitions=1",
+                        "--miniatura.storage.endpoint=http://127.0.0.1:"
+                                + storage.getAddress().getPort(),
+                        "--miniatura.storage.create-buckets=false",
+                        "--miniatura.worker.shutdown-deadline=20s",
+                        "--spring.cloud.stream.bindings.images-in-0.consumer.concurrency=1",
+                        "--spring.cloud.stream.kafka.bindings.images-in-0.consumer.configuration.auto.offset.reset=earliest");
     }
 
     /**
@@ -108,7 +118,8 @@ class GracefulShutdownKafkaTest {
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
             String path = exchange.getRequestURI().getPath();
-            String image = path.replaceAll("^/(metadata|thumbnails|originals)/", "").replaceAll("[/.].*$", "");
+            String image =
+                    path.replaceAll("^/(metadata|thumbnails|originals)/", "").replaceAll("[/.].*$", "");
             try {
                 if (exchange.getRequestMethod().equals("DELETE")) {
                     exchange.sendResponseHeaders(204, -1); // S3: removing a missing object is no error
@@ -134,9 +145,11 @@ class GracefulShutdownKafkaTest {
     }
 
     private static void notFound(HttpExchange exchange, String path) throws IOException {
-        byte[] body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key"
-                + " does not exist.</Message><Resource>" + path + "</Resource><RequestId>1</RequestId><HostId>1</HostId></Error>")
-                .getBytes(StandardCharsets.UTF_8);
+        byte[] body =
+                ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>NoSuchKey</Code><Message>The specified key"
+                                + " does not exist.</Message><Resource>" + path
+                                + "</Resource><RequestId>1</RequestId><HostId>1</HostId></Error>")
+                        .getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/xml");
         if (exchange.getRequestMethod().equals("HEAD")) {
             exchange.sendResponseHeaders(404, -1);
@@ -155,9 +168,11 @@ class GracefulShutdownKafkaTest {
     }
 
     private long committedOffset() throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
-            Map<TopicPartition, OffsetAndMetadata> offsets =
-                    admin.listConsumerGroupOffsets("miniatura-worker").partitionsToOffsetAndMetadata().get();
+        try (Admin admin =
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()))) {
+            Map<TopicPartition, OffsetAndMetadata> offsets = admin.listConsumerGroupOffsets("miniatura-worker")
+                    .partitionsToOffsetAndMetadata()
+                    .get();
             OffsetAndMetadata offset = offsets.get(new TopicPartition(TOPIC, 0));
             return offset == null ? 0 : offset.offset();
         }
@@ -166,11 +181,22 @@ class GracefulShutdownKafkaTest {
     private void send(String imageId) throws Exception {
         Properties config = new Properties();
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
-            ProducerRecord<String, String> record = new ProducerRecord<>(TOPIC, imageId,
+        try (KafkaProducer<String, String> producer =
+                new KafkaProducer<>(config, new StringSerializer(), new StringSerializer())) {
+            ProducerRecord<String, String> record = new ProducerRecord<>(
+                    TOPIC,
+                    imageId,
                     "{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}");
-            for (Map.Entry<String, String> h : Map.of("ce_specversion", "1.0", "ce_type", "image.uploaded",
-                    "ce_id", "e-" + imageId, "ce_source", "/shutdown-it").entrySet()) {
+            for (Map.Entry<String, String> h : Map.of(
+                            "ce_specversion",
+                            "1.0",
+                            "ce_type",
+                            "image.uploaded",
+                            "ce_id",
+                            "e-" + imageId,
+                            "ce_source",
+                            "/shutdown-it")
+                    .entrySet()) {
                 record.headers().add(h.getKey(), h.getValue().getBytes(StandardCharsets.UTF_8));
             }
             producer.send(record).get();

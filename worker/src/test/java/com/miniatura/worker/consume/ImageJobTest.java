@@ -1,13 +1,11 @@
 package com.miniatura.worker.consume;
 
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.anyLong;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.times;
@@ -34,15 +32,13 @@ import com.miniatura.common.storage.StoredObject;
 import com.miniatura.worker.WorkerSettings;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.Renderer;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayOutputStream;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,16 +49,23 @@ class ImageJobTest {
     private static final List<VariantSpec> VARIANTS = List.of(
             new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of()),
             new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of()));
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
-    private static final ImageEvent EVENT = new ImageEvent("ev-1", "/test", "image.uploaded", Instant.EPOCH,
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
+    private static final ImageEvent EVENT = new ImageEvent(
+            "ev-1",
+            "/test",
+            "image.uploaded",
+            Instant.EPOCH,
             new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null));
 
     private final ObjectStore store = mock(ObjectStore.class);
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ImageJob job = new ImageJob(store, new Renderer(new RenderLimits(1 << 20, 1 << 24)),
+    private final ImageJob job = new ImageJob(
+            store,
+            new Renderer(new RenderLimits(1 << 20, 1 << 24)),
             new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(VARIANTS)),
-            new WorkerSettings(new RenderLimits(1 << 20, 1 << 24)), meters);
+            new WorkerSettings(new RenderLimits(1 << 20, 1 << 24)),
+            meters);
 
     record PermanentCase(String description, Consumer<ObjectStore> setup, String reason) {
         @Override
@@ -73,24 +76,32 @@ class ImageJobTest {
 
     static Stream<PermanentCase> permanentFailures() {
         return Stream.of(
-                new PermanentCase("original missing",
-                        s -> when(s.get(eq("originals"), eq("img-1.jpg"), anyLong())).thenReturn(Optional.empty()),
+                new PermanentCase(
+                        "original missing",
+                        s -> when(s.get(eq("originals"), eq("img-1.jpg"), anyLong()))
+                                .thenReturn(Optional.empty()),
                         "original not found"),
-                new PermanentCase("original too large",
+                new PermanentCase(
+                        "original too large",
                         s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", 5_000_000, 1_048_576)),
                         "source too large: the original has 5000000 bytes, over the limit of 1048576"),
-                new PermanentCase("original too large, without a declared length",
+                new PermanentCase(
+                        "original too large, without a declared length",
                         s -> when(s.get(eq("originals"), anyString(), anyLong()))
                                 .thenThrow(new ObjectTooLargeException("originals", "img-1.jpg", -1, 1_048_576)),
                         "source too large: the original has more than 1048576 bytes, over the limit of 1048576"),
-                new PermanentCase("original forbidden",
+                new PermanentCase(
+                        "original forbidden",
                         s -> when(s.get(eq("originals"), anyString(), anyLong()))
-                                .thenThrow(new StorageRejectedException("get originals/img-1.jpg refused: AccessDenied", null)),
+                                .thenThrow(new StorageRejectedException(
+                                        "get originals/img-1.jpg refused: AccessDenied", null)),
                         "original cannot be read: storage refused to serve it"),
-                new PermanentCase("original is text",
-                        s -> when(s.get(eq("originals"), anyString(), anyLong())).thenReturn(Optional.of(
-                                new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
+                new PermanentCase(
+                        "original is text",
+                        s -> when(s.get(eq("originals"), anyString(), anyLong()))
+                                .thenReturn(Optional.of(
+                                        new StoredObject("<html>".getBytes(), "e", "image/jpeg", Map.of()))),
                         "unsupported format: HTML page, not an image"));
     }
 
@@ -98,7 +109,8 @@ class ImageJobTest {
     @MethodSource("permanentFailures")
     void permanentFailureIsRecordedAsFailedWithItsReasonThenRejectedForTheDeadLetterTopic(PermanentCase c) {
         c.setup().accept(store);
-        assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(ImageRejectedException.class)
+        assertThatThrownBy(() -> job.process(EVENT))
+                .isInstanceOf(ImageRejectedException.class)
                 .hasMessage(c.reason());
         Manifest manifest = writtenManifest();
         assertThat(manifest.status()).isEqualTo("failed");
@@ -127,9 +139,14 @@ class ImageJobTest {
      */
     @Test
     void anEventNamingABucketThatIsNotASourceFailsWithoutReadingIt() {
-        ImageEvent foreign = new ImageEvent("ev-2", "/test", "image.uploaded", Instant.EPOCH,
+        ImageEvent foreign = new ImageEvent(
+                "ev-2",
+                "/test",
+                "image.uploaded",
+                Instant.EPOCH,
                 new ImageUploaded("img-1", null, "billing-exports", "2026/11.csv", null, null, null));
-        assertThatThrownBy(() -> job.process(foreign)).isInstanceOf(ImageRejectedException.class)
+        assertThatThrownBy(() -> job.process(foreign))
+                .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original refused: the event names a bucket that is not a source of originals");
         verify(store, org.mockito.Mockito.never()).get(eq("billing-exports"), anyString(), anyLong());
         verify(store, org.mockito.Mockito.never()).etag(eq("billing-exports"), anyString());
@@ -137,8 +154,12 @@ class ImageJobTest {
         Manifest manifest = writtenManifest();
         assertThat(manifest.status()).isEqualTo("failed");
         assertThat(manifest.source()).isNull();
-        verify(store, org.mockito.Mockito.never()).put(eq("thumbnails"), org.mockito.ArgumentMatchers.startsWith("img-1/"),
-                any(), argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
+        verify(store, org.mockito.Mockito.never())
+                .put(
+                        eq("thumbnails"),
+                        org.mockito.ArgumentMatchers.startsWith("img-1/"),
+                        any(),
+                        argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
     }
 
     @Test
@@ -153,16 +174,35 @@ class ImageJobTest {
     @Test
     void everyVariantIsStoredBeforeTheManifest() throws Exception {
         when(store.get(eq("originals"), anyString(), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+                .thenReturn(
+                        Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         assertThat(job.process(EVENT)).isEqualTo(ImageJob.Outcome.RENDERED);
 
         // the render's attempt first, then the variants side by side, so in either order; the manifest only after both
-        verify(store).put(eq("thumbnails"), eq("img-1/a.jpg"), any(), eq(new PutOptions("image/jpeg", "public, max-age=60",
-                Map.of("image-id", "img-1", "spec-hash", VARIANTS.get(0).specHash()))));
-        verify(store).put(eq("thumbnails"), eq("img-1/b.png"), any(),
-                argThat((PutOptions o) -> o.contentType().equals("image/png") && "public, max-age=60".equals(o.cacheControl())));
+        verify(store)
+                .put(
+                        eq("thumbnails"),
+                        eq("img-1/a.jpg"),
+                        any(),
+                        eq(new PutOptions(
+                                "image/jpeg",
+                                "public, max-age=60",
+                                Map.of(
+                                        "image-id",
+                                        "img-1",
+                                        "spec-hash",
+                                        VARIANTS.get(0).specHash()))));
+        verify(store)
+                .put(
+                        eq("thumbnails"),
+                        eq("img-1/b.png"),
+                        any(),
+                        argThat((PutOptions o) ->
+                                o.contentType().equals("image/png") && "public, max-age=60".equals(o.cacheControl())));
         List<String> puts = org.mockito.Mockito.mockingDetails(store).getInvocations().stream()
-                .filter(i -> i.getMethod().getName().equals("put")).map(i -> (String) i.getArgument(1)).toList();
+                .filter(i -> i.getMethod().getName().equals("put"))
+                .map(i -> (String) i.getArgument(1))
+                .toList();
         assertThat(puts).hasSize(4).startsWith("img-1/manifest.json").endsWith("img-1/manifest.json");
         assertThat(puts.subList(1, 3)).containsExactlyInAnyOrder("img-1/a.jpg", "img-1/b.png");
 
@@ -170,17 +210,24 @@ class ImageJobTest {
         assertThat(manifest.status()).isEqualTo("rendered");
         assertThat(manifest.source().etag()).isEqualTo("etag-9");
         assertThat(manifest.source().width()).isEqualTo(120);
-        assertThat(manifest.variants()).extracting(Manifest.Variant::name, Manifest.Variant::width, Manifest.Variant::height,
+        assertThat(manifest.variants())
+                .extracting(
+                        Manifest.Variant::name,
+                        Manifest.Variant::width,
+                        Manifest.Variant::height,
                         Manifest.Variant::specHash)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("a", 40, 40, VARIANTS.get(0).specHash()),
-                        org.assertj.core.groups.Tuple.tuple("b", 20, 10, VARIANTS.get(1).specHash()));
+                        org.assertj.core.groups.Tuple.tuple(
+                                "a", 40, 40, VARIANTS.get(0).specHash()),
+                        org.assertj.core.groups.Tuple.tuple(
+                                "b", 20, 10, VARIANTS.get(1).specHash()));
     }
 
     @Test
     void storageOutageWhileStoringVariantsLeavesNoRenderedManifest() throws Exception {
         when(store.get(eq("originals"), anyString(), anyLong()))
-                .thenReturn(Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
+                .thenReturn(
+                        Optional.of(new StoredObject(InMemoryStore.jpeg(120, 60), "etag-9", "image/jpeg", Map.of())));
         when(store.put(eq("thumbnails"), eq("img-1/b.png"), any(), any()))
                 .thenThrow(new StorageUnavailableException("put failed: 503", null));
         assertThatThrownBy(() -> job.process(EVENT)).isInstanceOf(StorageUnavailableException.class);
@@ -190,9 +237,13 @@ class ImageJobTest {
     /** The last manifest written. */
     private Manifest writtenManifest() {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store, org.mockito.Mockito.atLeastOnce()).put(eq("metadata"), eq("img-1/manifest.json"), json.capture(),
-                argThat((PutOptions o) -> o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
+        verify(store, org.mockito.Mockito.atLeastOnce())
+                .put(
+                        eq("metadata"),
+                        eq("img-1/manifest.json"),
+                        json.capture(),
+                        argThat((PutOptions o) ->
+                                o.contentType().equals("application/json") && "no-cache".equals(o.cacheControl())));
         return ManifestCodec.read(json.getValue());
     }
-
 }

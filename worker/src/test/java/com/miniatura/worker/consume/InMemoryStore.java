@@ -29,26 +29,27 @@ final class InMemoryStore {
     final AtomicInteger variantWrites = new AtomicInteger();
     final AtomicBoolean unavailable = new AtomicBoolean();
     final AtomicInteger refused = new AtomicInteger();
-    private final InMemoryObjectStore backing = new InMemoryObjectStore(InMemoryObjectStore.SETTINGS, Clock.systemUTC()) {
-        @Override
-        protected void request(String op, String bucket, String key) {
-            if (unavailable.get()) {
-                refused.incrementAndGet();
-                throw new StorageUnavailableException("request " + bucket + "/" + key
-                        + " failed: java.net.ConnectException", null);
-            }
-            super.request(op, bucket, key);
-        }
+    private final InMemoryObjectStore backing =
+            new InMemoryObjectStore(InMemoryObjectStore.SETTINGS, Clock.systemUTC()) {
+                @Override
+                protected void request(String op, String bucket, String key) {
+                    if (unavailable.get()) {
+                        refused.incrementAndGet();
+                        throw new StorageUnavailableException(
+                                "request " + bucket + "/" + key + " failed: java.net.ConnectException", null);
+                    }
+                    super.request(op, bucket, key);
+                }
 
-        @Override
-        public String put(String bucket, String key, byte[] bytes, PutOptions options) {
-            String etag = super.put(bucket, key, bytes, options);
-            if (!key.endsWith("manifest.json")) {
-                variantWrites.incrementAndGet();
-            }
-            return etag;
-        }
-    };
+                @Override
+                public String put(String bucket, String key, byte[] bytes, PutOptions options) {
+                    String etag = super.put(bucket, key, bytes, options);
+                    if (!key.endsWith("manifest.json")) {
+                        variantWrites.incrementAndGet();
+                    }
+                    return etag;
+                }
+            };
     final ObjectStore store = spy(backing);
     /** Every object as {@code bucket/key} → bytes; writing or removing here is not a request. */
     final Map<String, byte[]> objects = new ObjectMap();
@@ -57,7 +58,10 @@ final class InMemoryStore {
 
     /** Puts an original as the API writes one: with the imageId it belongs to as metadata. */
     void original(String bucketAndKey, byte[] bytes, String imageId) {
-        backing.seed(bucket(bucketAndKey), key(bucketAndKey), bytes,
+        backing.seed(
+                bucket(bucketAndKey),
+                key(bucketAndKey),
+                bytes,
                 PutOptions.of("application/octet-stream").withUserMetadata(Map.of("image-id", imageId)));
     }
 
@@ -79,7 +83,9 @@ final class InMemoryStore {
     private final class ObjectMap extends AbstractMap<String, byte[]> {
         @Override
         public byte[] get(Object name) {
-            return backing.object(bucket(name), key(name)).map(InMemoryObjectStore.Stored::bytes).orElse(null);
+            return backing.object(bucket(name), key(name))
+                    .map(InMemoryObjectStore.Stored::bytes)
+                    .orElse(null);
         }
 
         @Override
@@ -116,9 +122,14 @@ final class InMemoryStore {
     private final class ModifiedMap extends AbstractMap<String, Instant> {
         @Override
         public Instant put(String name, Instant when) {
-            InMemoryObjectStore.Stored o = backing.object(bucket(name), key(name)).orElseThrow();
-            backing.seed(bucket(name), key(name), o.bytes(), new PutOptions(o.contentType(), o.cacheControl(),
-                    o.userMetadata()), when);
+            InMemoryObjectStore.Stored o =
+                    backing.object(bucket(name), key(name)).orElseThrow();
+            backing.seed(
+                    bucket(name),
+                    key(name),
+                    o.bytes(),
+                    new PutOptions(o.contentType(), o.cacheControl(), o.userMetadata()),
+                    when);
             return o.lastModified();
         }
 
@@ -136,7 +147,8 @@ final class InMemoryStore {
 
     /** A black baseline JPEG of this size: a real original for the renderer. */
     static byte[] jpeg(int width, int height) {
-        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage image =
+                new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try {
             javax.imageio.ImageIO.write(image, "jpeg", out);

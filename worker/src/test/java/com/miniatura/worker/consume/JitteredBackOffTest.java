@@ -7,10 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 import org.springframework.util.backoff.BackOffExecution;
 
 /** The retry intervals: exponential, jittered, capped, and exactly max-attempts - 1 of them. */
@@ -33,9 +33,12 @@ class JitteredBackOffTest {
             assertThat(intervals).as("seed %d", seed).hasSize(settings.maxAttempts() - 1);
             for (int n = 0; n < intervals.size(); n++) {
                 double max = settings.maxInterval().toMillis();
-                double curve = Math.min(settings.initialInterval().toMillis() * Math.pow(settings.multiplier(), n), max);
-                assertThat(intervals.get(n)).as("seed %d, retry %d of %s", seed, n, intervals)
-                        .isBetween(Math.round(Math.floor(curve * (1 - settings.jitter()))),
+                double curve =
+                        Math.min(settings.initialInterval().toMillis() * Math.pow(settings.multiplier(), n), max);
+                assertThat(intervals.get(n))
+                        .as("seed %d, retry %d of %s", seed, n, intervals)
+                        .isBetween(
+                                Math.round(Math.floor(curve * (1 - settings.jitter()))),
                                 Math.round(Math.min(Math.ceil(curve * (1 + settings.jitter())), max)));
             }
         }

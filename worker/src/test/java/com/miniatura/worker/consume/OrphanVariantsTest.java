@@ -3,7 +3,6 @@ package com.miniatura.worker.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 
@@ -44,8 +43,8 @@ class OrphanVariantsTest {
     private static final VariantSpec B = spec("b", 20, OutputFormat.JPEG);
     private static final VariantSpec B_WEBP = spec("b", 20, OutputFormat.WEBP);
     private static final VariantSpec C = spec("c", 10, OutputFormat.JPEG);
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
     private static final Instant UPLOADED = Instant.parse("2026-01-01T00:00:00Z");
     private static final String MANIFEST = "metadata/img-1/manifest.json";
 
@@ -61,24 +60,35 @@ class OrphanVariantsTest {
     }
 
     private ImageJob job(VariantSpec... catalog) {
-        return new ImageJob(storage.store, new Renderer(RenderLimits.defaults()),
+        return new ImageJob(
+                storage.store,
+                new Renderer(RenderLimits.defaults()),
                 new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(List.of(catalog))),
-                new WorkerSettings(RenderLimits.defaults()), meters);
+                new WorkerSettings(RenderLimits.defaults()),
+                meters);
     }
 
     private static ImageEvent event(String id, List<String> variants) {
-        return new ImageEvent(id, "/miniatura/rerender", "image.uploaded", UPLOADED,
+        return new ImageEvent(
+                id,
+                "/miniatura/rerender",
+                "image.uploaded",
+                UPLOADED,
                 new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null, variants));
     }
 
     /** The image's objects in the thumbnails bucket, its manifest left out. */
     private List<String> variantObjects() {
-        return storage.objects.keySet().stream().filter(k -> k.startsWith("thumbnails/img-1/") && !k.equals(MANIFEST))
-                .map(k -> k.substring("thumbnails/".length())).toList();
+        return storage.objects.keySet().stream()
+                .filter(k -> k.startsWith("thumbnails/img-1/") && !k.equals(MANIFEST))
+                .map(k -> k.substring("thumbnails/".length()))
+                .toList();
     }
 
     private List<String> listed() {
-        return storage.manifest("img-1").variants().stream().map(Manifest.Variant::key).toList();
+        return storage.manifest("img-1").variants().stream()
+                .map(Manifest.Variant::key)
+                .toList();
     }
 
     private double orphans(String outcome) {
@@ -94,8 +104,8 @@ class OrphanVariantsTest {
      * Rendered with catalog {a, b}; then the catalog changes and an event (naming some variants, or none) is
      * rendered: the objects and the manifest after it.
      */
-    record Case(String description, List<VariantSpec> catalog, List<String> variants, List<String> objects,
-            int removed) {
+    record Case(
+            String description, List<VariantSpec> catalog, List<String> variants, List<String> objects, int removed) {
         @Override
         public String toString() {
             return description;
@@ -104,18 +114,43 @@ class OrphanVariantsTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("b dropped from the catalog: the manifest is written again without it, nothing rendered",
-                        List.of(A), null, List.of("img-1/a.jpg"), 1),
+                new Case(
+                        "b dropped from the catalog: the manifest is written again without it, nothing rendered",
+                        List.of(A),
+                        null,
+                        List.of("img-1/a.jpg"),
+                        1),
                 new Case("b dropped while a changed", List.of(A2), null, List.of("img-1/a.jpg"), 1),
-                new Case("b re-formatted jpg → webp", List.of(A, B_WEBP), null, List.of("img-1/a.jpg", "img-1/b.webp"), 1),
-                new Case("b re-formatted, the event naming only b", List.of(A, B_WEBP), List.of("b"),
-                        List.of("img-1/a.jpg", "img-1/b.webp"), 1),
-                new Case("b dropped and c added, the event naming only c", List.of(A, C), List.of("c"),
-                        List.of("img-1/a.jpg", "img-1/c.jpg"), 1),
-                new Case("b re-formatted, the event naming only a: b is kept as it was, listed", List.of(A2, B_WEBP),
-                        List.of("a"), List.of("img-1/a.jpg", "img-1/b.jpg"), 0),
-                new Case("c added, the event naming only c: nothing replaced, nothing removed", List.of(A, B, C),
-                        List.of("c"), List.of("img-1/a.jpg", "img-1/b.jpg", "img-1/c.jpg"), 0));
+                new Case(
+                        "b re-formatted jpg → webp",
+                        List.of(A, B_WEBP),
+                        null,
+                        List.of("img-1/a.jpg", "img-1/b.webp"),
+                        1),
+                new Case(
+                        "b re-formatted, the event naming only b",
+                        List.of(A, B_WEBP),
+                        List.of("b"),
+                        List.of("img-1/a.jpg", "img-1/b.webp"),
+                        1),
+                new Case(
+                        "b dropped and c added, the event naming only c",
+                        List.of(A, C),
+                        List.of("c"),
+                        List.of("img-1/a.jpg", "img-1/c.jpg"),
+                        1),
+                new Case(
+                        "b re-formatted, the event naming only a: b is kept as it was, listed",
+                        List.of(A2, B_WEBP),
+                        List.of("a"),
+                        List.of("img-1/a.jpg", "img-1/b.jpg"),
+                        0),
+                new Case(
+                        "c added, the event naming only c: nothing replaced, nothing removed",
+                        List.of(A, B, C),
+                        List.of("c"),
+                        List.of("img-1/a.jpg", "img-1/b.jpg", "img-1/c.jpg"),
+                        0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -139,8 +174,16 @@ class OrphanVariantsTest {
     void aForgedPreviousManifestRemovesNothingButThisImagesOwnVariants() {
         // Not "img-1/manifest.json": a public copy there is an earlier version's manifest, which writing the new
         // manifest removes by design (ManifestStore), whatever the old manifest listed.
-        List<String> outside = List.of("other-image/s150.jpg", "../x", "img-2/manifest.json", "img-1/../img-2/a.jpg",
-                "img-1/sub/a.jpg", "img-1/a.jpg/", "originals/img-1.jpg", "rerender~/missing-1.json", "img-1/notes.txt");
+        List<String> outside = List.of(
+                "other-image/s150.jpg",
+                "../x",
+                "img-2/manifest.json",
+                "img-1/../img-2/a.jpg",
+                "img-1/sub/a.jpg",
+                "img-1/a.jpg/",
+                "originals/img-1.jpg",
+                "rerender~/missing-1.json",
+                "img-1/notes.txt");
         List<Manifest.Variant> forged = new ArrayList<>();
         for (String key : outside) {
             storage.objects.put("thumbnails/" + key, new byte[] {1});
@@ -149,17 +192,24 @@ class OrphanVariantsTest {
         storage.objects.put("thumbnails/img-1/old.jpg", new byte[] {1});
         forged.add(new Manifest.Variant("old", "img-1/old.jpg", 1, 1, 1, "image/jpeg", "h"));
         // another original: the whole catalog is rendered, and the forged list is what it replaces
-        storeManifest(Manifest.rendered("img-1", Manifest.Source.of("originals", "img-0.jpg", "e0", 1L, null), forged,
-                null, "ev-0", Instant.now()));
+        storeManifest(Manifest.rendered(
+                "img-1",
+                Manifest.Source.of("originals", "img-0.jpg", "e0", 1L, null),
+                forged,
+                null,
+                "ev-0",
+                Instant.now()));
 
         job(A, B).process(event("ev-1", null));
 
         for (String key : outside) {
             assertThat(storage.objects).as(key).containsKey("thumbnails/" + key);
         }
-        assertThat(storage.objects).as("this image's old variant, the proof that removal ran").doesNotContainKey(
-                "thumbnails/img-1/old.jpg");
-        assertThat(storage.manifest("img-1").variants()).extracting(Manifest.Variant::key)
+        assertThat(storage.objects)
+                .as("this image's old variant, the proof that removal ran")
+                .doesNotContainKey("thumbnails/img-1/old.jpg");
+        assertThat(storage.manifest("img-1").variants())
+                .extracting(Manifest.Variant::key)
                 .containsExactly("img-1/a.jpg", "img-1/b.jpg");
         assertThat(orphans("deleted")).isEqualTo(1);
     }
@@ -178,7 +228,8 @@ class OrphanVariantsTest {
 
         assertThat(storage.manifest("img-1").imageId()).isEqualTo("img-1");
         assertThat(listed()).containsExactly("img-1/a.jpg", "img-1/b.jpg");
-        assertThat(storage.objects).doesNotContainKey("metadata/img-2/manifest.json")
+        assertThat(storage.objects)
+                .doesNotContainKey("metadata/img-2/manifest.json")
                 .doesNotContainKey("thumbnails/img-1/gone.jpg");
     }
 
@@ -200,16 +251,19 @@ class OrphanVariantsTest {
         job(A, B).process(event("ev-1", null));
         Manifest newer = storage.manifest("img-1");
         doAnswer(call -> {
-            String key = call.getArgument(1);
-            storage.objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
-            storage.modified.put(call.getArgument(0) + "/" + key, Instant.now());
-            if (key.equals("img-1/manifest.json") && ManifestCodec.read(call.getArgument(2)).status().equals(Manifest.RENDERED)) {
-                // the live lane's worker, still on catalog {a, b}, writes its manifest just after this one
-                storeManifest(Manifest.rendered("img-1", newer.source(), newer.variants(), newer.blurhash(), "ev-live",
-                        Instant.now()));
-            }
-            return "etag";
-        }).when(storage.store).put(anyString(), anyString(), any(), any());
+                    String key = call.getArgument(1);
+                    storage.objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
+                    storage.modified.put(call.getArgument(0) + "/" + key, Instant.now());
+                    if (key.equals("img-1/manifest.json")
+                            && ManifestCodec.read(call.getArgument(2)).status().equals(Manifest.RENDERED)) {
+                        // the live lane's worker, still on catalog {a, b}, writes its manifest just after this one
+                        storeManifest(Manifest.rendered(
+                                "img-1", newer.source(), newer.variants(), newer.blurhash(), "ev-live", Instant.now()));
+                    }
+                    return "etag";
+                })
+                .when(storage.store)
+                .put(anyString(), anyString(), any(), any());
 
         job(A2).process(event("ev-2", null));
 
@@ -227,8 +281,17 @@ class OrphanVariantsTest {
     void anObjectStoredAfterTheManifestThatListedItIsKept() {
         job(A, B).process(event("ev-1", null));
         Manifest first = storage.manifest("img-1");
-        storeManifest(new Manifest(first.schema(), "img-1", Manifest.RENDERED, first.source(), first.variants(),
-                first.blurhash(), null, "ev-1", Instant.now().minus(Orphans.SKEW).minus(Duration.ofMinutes(1)), null));
+        storeManifest(new Manifest(
+                first.schema(),
+                "img-1",
+                Manifest.RENDERED,
+                first.source(),
+                first.variants(),
+                first.blurhash(),
+                null,
+                "ev-1",
+                Instant.now().minus(Orphans.SKEW).minus(Duration.ofMinutes(1)),
+                null));
 
         job(A).process(event("ev-2", null));
 
@@ -260,8 +323,10 @@ class OrphanVariantsTest {
     void aRemovalThatFailsIsCountedAndTheRenderStands() {
         job(A, B).process(event("ev-1", null));
         doAnswer(call -> {
-            throw new StorageUnavailableException("remove thumbnails/img-1/b.jpg failed: SlowDown", null);
-        }).when(storage.store).remove(anyString(), anyString());
+                    throw new StorageUnavailableException("remove thumbnails/img-1/b.jpg failed: SlowDown", null);
+                })
+                .when(storage.store)
+                .remove(anyString(), anyString());
 
         assertThat(job(A).process(event("ev-2", null))).isEqualTo(ImageJob.Outcome.RENDERED);
 

@@ -2,7 +2,6 @@ package com.miniatura.worker.consume;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.doAnswer;
 
@@ -40,8 +39,8 @@ class PartialRerenderTest {
     private static final VariantSpec B = spec("b", 20);
     private static final VariantSpec B2 = spec("b", 21);
     private static final VariantSpec C = spec("c", 10);
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
     private static final Instant UPLOADED = Instant.parse("2026-01-01T00:00:00Z");
 
     private final InMemoryStore storage = new InMemoryStore();
@@ -55,18 +54,27 @@ class PartialRerenderTest {
     }
 
     private ImageJob job(VariantSpec... catalog) {
-        return new ImageJob(storage.store, new Renderer(RenderLimits.defaults()),
+        return new ImageJob(
+                storage.store,
+                new Renderer(RenderLimits.defaults()),
                 new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(List.of(catalog))),
-                new WorkerSettings(RenderLimits.defaults()), new SimpleMeterRegistry());
+                new WorkerSettings(RenderLimits.defaults()),
+                new SimpleMeterRegistry());
     }
 
     private static ImageEvent event(String id, List<String> variants) {
-        return new ImageEvent(id, "/miniatura/rerender", "image.uploaded", UPLOADED,
+        return new ImageEvent(
+                id,
+                "/miniatura/rerender",
+                "image.uploaded",
+                UPLOADED,
                 new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null, variants));
     }
 
     private List<String> listed() {
-        return storage.manifest("img-1").variants().stream().map(v -> v.name() + "@" + v.specHash()).toList();
+        return storage.manifest("img-1").variants().stream()
+                .map(v -> v.name() + "@" + v.specHash())
+                .toList();
     }
 
     /**
@@ -98,9 +106,14 @@ class PartialRerenderTest {
         ImageJob.Outcome outcome = job(A, B2, C).process(event("ev-2", c.variants()));
         assertThat(storage.variantWrites.get() - before).as("variants rendered").isEqualTo(c.rendered());
         assertThat(outcome).isEqualTo(c.rendered() == 0 ? ImageJob.Outcome.SKIPPED : ImageJob.Outcome.RENDERED);
-        assertThat(listed()).containsExactlyElementsOf(c.listed().stream().map(v -> v.name() + "@" + v.specHash()).toList());
+        assertThat(listed())
+                .containsExactlyElementsOf(c.listed().stream()
+                        .map(v -> v.name() + "@" + v.specHash())
+                        .toList());
         assertThat(storage.manifest("img-1").status()).isEqualTo(Manifest.RENDERED);
-        assertThat(storage.manifest("img-1").blurhash()).as("kept or recomputed, never lost").isNotBlank();
+        assertThat(storage.manifest("img-1").blurhash())
+                .as("kept or recomputed, never lost")
+                .isNotBlank();
     }
 
     @Test
@@ -116,14 +129,22 @@ class PartialRerenderTest {
         storage.objects.put("originals/img-1.jpg", InMemoryStore.jpeg(90, 90));
         int before = storage.variantWrites.get();
         job(A, B2).process(event("ev-2", List.of("b")));
-        assertThat(storage.variantWrites.get() - before).as("a is stale too: it shows the old original").isEqualTo(2);
+        assertThat(storage.variantWrites.get() - before)
+                .as("a is stale too: it shows the old original")
+                .isEqualTo(2);
         assertThat(storage.manifest("img-1").source().width()).isEqualTo(90);
     }
 
     @Test
     void aFailedImageIsRenderedWhole() {
-        storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(
-                Manifest.failed("img-1", Manifest.Source.of("originals", "img-1.jpg", "x", 1L, null), "worker bug", "ev-0", UPLOADED)));
+        storage.objects.put(
+                "metadata/img-1/manifest.json",
+                ManifestCodec.write(Manifest.failed(
+                        "img-1",
+                        Manifest.Source.of("originals", "img-1.jpg", "x", 1L, null),
+                        "worker bug",
+                        "ev-0",
+                        UPLOADED)));
         job(A, B).process(event("ev-1", List.of("a")));
         assertThat(storage.variantWrites).hasValue(2);
         assertThat(storage.manifest("img-1").status()).isEqualTo(Manifest.RENDERED);
@@ -135,21 +156,26 @@ class PartialRerenderTest {
         Instant deletedAt = UPLOADED.plusSeconds(60);
         AtomicBoolean deleted = new AtomicBoolean();
         doAnswer(call -> {
-            String key = call.getArgument(1);
-            if (!key.endsWith("manifest.json") && deleted.compareAndSet(false, true)) {
-                // the live lane's worker erases the image and writes its tombstone meanwhile
-                storage.objects.put("metadata/img-1/manifest.json",
-                        ManifestCodec.write(Manifest.deleted("img-1", "ev-del", deletedAt, deletedAt)));
-            }
-            storage.objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
-            return "etag";
-        }).when(storage.store).put(anyString(), anyString(), any(), any());
+                    String key = call.getArgument(1);
+                    if (!key.endsWith("manifest.json") && deleted.compareAndSet(false, true)) {
+                        // the live lane's worker erases the image and writes its tombstone meanwhile
+                        storage.objects.put(
+                                "metadata/img-1/manifest.json",
+                                ManifestCodec.write(Manifest.deleted("img-1", "ev-del", deletedAt, deletedAt)));
+                    }
+                    storage.objects.put(call.getArgument(0) + "/" + key, call.getArgument(2));
+                    return "etag";
+                })
+                .when(storage.store)
+                .put(anyString(), anyString(), any(), any());
 
         assertThat(job(A, B).process(event("ev-1", null))).isEqualTo(ImageJob.Outcome.IGNORED);
 
         Manifest manifest = storage.manifest("img-1");
         assertThat(manifest.status()).isEqualTo(Manifest.DELETED);
         assertThat(manifest.deletedAt()).isEqualTo(deletedAt);
-        assertThat(storage.objects.keySet()).filteredOn(k -> k.startsWith("thumbnails/img-1/")).isEmpty();
+        assertThat(storage.objects.keySet())
+                .filteredOn(k -> k.startsWith("thumbnails/img-1/"))
+                .isEmpty();
     }
 }

@@ -31,23 +31,30 @@ import org.junit.jupiter.api.Test;
  * image (the ingest API's sweep removes it).
  */
 class PendingMarkerTest {
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final String MARKER = "metadata/pending~/img-1";
 
     private final InMemoryStore storage = new InMemoryStore();
-    private final ImageJob job = new ImageJob(storage.store, new Renderer(RenderLimits.defaults()),
-            new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(List.of(
-                    new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())))),
-            new WorkerSettings(RenderLimits.defaults()), new SimpleMeterRegistry());
+    private final ImageJob job = new ImageJob(
+            storage.store,
+            new Renderer(RenderLimits.defaults()),
+            new MiniaturaSettings(
+                    STORAGE,
+                    new KafkaSettings("t", 1, false),
+                    VariantCatalog.of(List.of(new VariantSpec(
+                            "a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of())))),
+            new WorkerSettings(RenderLimits.defaults()),
+            new SimpleMeterRegistry());
 
     PendingMarkerTest() {
         storage.objects.put(MARKER, new byte[0]);
     }
 
     private static ImageEvent upload(String key) {
-        return new ImageEvent("ev-1", "/test", T0, new ImageUploaded("img-1", null, "originals", key, null, null, null));
+        return new ImageEvent(
+                "ev-1", "/test", T0, new ImageUploaded("img-1", null, "originals", key, null, null, null));
     }
 
     @Test
@@ -66,7 +73,8 @@ class PendingMarkerTest {
 
     @Test
     void deletedEndsTheWait() {
-        assertThat(job.process(new ImageEvent("d-1", "/test", T0, new ImageDeleted("img-1")))).isEqualTo(ImageJob.Outcome.DELETED);
+        assertThat(job.process(new ImageEvent("d-1", "/test", T0, new ImageDeleted("img-1"))))
+                .isEqualTo(ImageJob.Outcome.DELETED);
         assertThat(storage.objects).doesNotContainKey(MARKER);
     }
 
@@ -75,7 +83,11 @@ class PendingMarkerTest {
     void theRenderAttemptDoesNotEndTheWait() {
         storage.original("originals/img-1.jpg", InMemoryStore.jpeg(60, 40), "img-1");
         doThrow(new StorageUnavailableException("put thumbnails/img-1/a.jpg failed", null))
-                .when(storage.store).put(eq("thumbnails"), eq("img-1/a.jpg"), org.mockito.ArgumentMatchers.any(),
+                .when(storage.store)
+                .put(
+                        eq("thumbnails"),
+                        eq("img-1/a.jpg"),
+                        org.mockito.ArgumentMatchers.any(),
                         org.mockito.ArgumentMatchers.any());
         assertThatThrownBy(() -> job.process(upload("img-1.jpg"))).isInstanceOf(StorageUnavailableException.class);
         assertThat(storage.manifest("img-1").attempt()).isNotNull();
@@ -86,7 +98,8 @@ class PendingMarkerTest {
     void aMarkerThatCannotBeRemovedNeverFailsTheImage() {
         storage.original("originals/img-1.jpg", InMemoryStore.jpeg(60, 40), "img-1");
         doThrow(new StorageUnavailableException("remove metadata/pending~/img-1 failed", null))
-                .when(storage.store).remove("metadata", "pending~/img-1");
+                .when(storage.store)
+                .remove("metadata", "pending~/img-1");
         assertThat(job.process(upload("img-1.jpg"))).isEqualTo(ImageJob.Outcome.RENDERED);
         assertThat(storage.manifest("img-1").status()).isEqualTo(Manifest.RENDERED);
     }

@@ -3,8 +3,6 @@ package com.miniatura.worker.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
-import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.mock;
@@ -46,8 +44,8 @@ class PoisonRecordTest {
     private static final List<VariantSpec> VARIANTS = List.of(
             new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of()),
             new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of()));
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false);
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000", "us-east-1", "k", "s", "originals", "thumbnails", "public, max-age=60", false);
     private static final Instant T0 = Instant.parse("2026-11-20T10:00:00Z");
     private static final Manifest.Source SOURCE = Manifest.Source.of("originals", "img-1.jpg", null, null, null);
     private static final String DEAD = "0b7e4f6a-dead-4000-8000-000000000001";
@@ -78,18 +76,26 @@ class PoisonRecordTest {
             }
             return real.render(call.getArgument(0), call.getArgument(1));
         });
-        return new ImageJob(storage.store, renderer,
+        return new ImageJob(
+                storage.store,
+                renderer,
                 new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(VARIANTS)),
-                new WorkerSettings(RenderLimits.defaults()), meters);
+                new WorkerSettings(RenderLimits.defaults()),
+                meters);
     }
 
     private static ImageEvent upload(String imageId, String eventId) {
-        return new ImageEvent(eventId, "/test", "image.uploaded", T0,
+        return new ImageEvent(
+                eventId,
+                "/test",
+                "image.uploaded",
+                T0,
                 new ImageUploaded(imageId, null, "originals", imageId + ".jpg", null, null, null));
     }
 
     private static Manifest inProgress(String eventId, int unfinished, String worker) {
-        return Manifest.pending("img-1", SOURCE, eventId, T0).withAttempt(new Manifest.Attempt(eventId, unfinished, worker, T0));
+        return Manifest.pending("img-1", SOURCE, eventId, T0)
+                .withAttempt(new Manifest.Attempt(eventId, unfinished, worker, T0));
     }
 
     /**
@@ -110,11 +116,21 @@ class PoisonRecordTest {
                 new Case("another event's attempt", me -> inProgress("ev-0", 2, DEAD), 0, null),
                 new Case("started once by a worker that stopped", me -> inProgress("ev-1", 0, DEAD), 1, null),
                 new Case("a second worker stopped", me -> inProgress("ev-1", 1, DEAD), 2, null),
-                new Case("a third worker stopped", me -> inProgress("ev-1", 2, DEAD), 3,
+                new Case(
+                        "a third worker stopped",
+                        me -> inProgress("ev-1", 2, DEAD),
+                        3,
                         "the worker stopped 3 times while rendering this image"),
-                new Case("stopped more often than a since lowered limit", me -> inProgress("ev-1", 5, DEAD), 6,
+                new Case(
+                        "stopped more often than a since lowered limit",
+                        me -> inProgress("ev-1", 5, DEAD),
+                        6,
                         "the worker stopped 6 times while rendering this image"),
-                new Case("started by this worker, whose delivery failed: a retry, not a stop", me -> inProgress("ev-1", 1, me), 1, null),
+                new Case(
+                        "started by this worker, whose delivery failed: a retry, not a stop",
+                        me -> inProgress("ev-1", 1, me),
+                        1,
+                        null),
                 new Case("a retry in this worker after two stops", me -> inProgress("ev-1", 2, me), 2, null));
     }
 
@@ -128,7 +144,8 @@ class PoisonRecordTest {
         }
 
         if (c.reason() != null) {
-            assertThatThrownBy(() -> job.process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
+            assertThatThrownBy(() -> job.process(upload("img-1", "ev-1")))
+                    .isInstanceOf(ImageRejectedException.class)
                     .hasMessage(c.reason());
             assertThat(atRender).as("never rendered").isEmpty();
             Manifest failed = storage.manifest("img-1");
@@ -136,8 +153,13 @@ class PoisonRecordTest {
             assertThat(failed.reason()).isEqualTo(c.reason());
             assertThat(failed.eventId()).isEqualTo("ev-1");
             assertThat(failed.attempt()).isNull();
-            assertThat(meters.get("miniatura.images.poisoned").counter().count()).isEqualTo(1);
-            assertThat(meters.get("miniatura.images").tag("outcome", "failed").counter().count()).isEqualTo(1);
+            assertThat(meters.get("miniatura.images.poisoned").counter().count())
+                    .isEqualTo(1);
+            assertThat(meters.get("miniatura.images")
+                            .tag("outcome", "failed")
+                            .counter()
+                            .count())
+                    .isEqualTo(1);
             return;
         }
         assertThat(job.process(upload("img-1", "ev-1"))).isEqualTo(ImageJob.Outcome.RENDERED);
@@ -146,9 +168,13 @@ class PoisonRecordTest {
         assertThat(recorded.attempt().unfinished()).isEqualTo(c.unfinished());
         assertThat(recorded.attempt().worker()).isEqualTo(job.workerId());
         Manifest state = found != null ? found : Manifest.pending("img-1", SOURCE, "ev-1", null);
-        assertThat(recorded.withAttempt(null)).as("the state is otherwise as it was").isEqualTo(state.withAttempt(null));
+        assertThat(recorded.withAttempt(null))
+                .as("the state is otherwise as it was")
+                .isEqualTo(state.withAttempt(null));
         assertThat(storage.manifest("img-1").status()).isEqualTo("rendered");
-        assertThat(storage.manifest("img-1").attempt()).as("rendered ends the attempt").isNull();
+        assertThat(storage.manifest("img-1").attempt())
+                .as("rendered ends the attempt")
+                .isNull();
         assertThat(meters.get("miniatura.images.poisoned").counter().count()).isZero();
     }
 
@@ -166,12 +192,15 @@ class PoisonRecordTest {
             assertThatThrownBy(() -> doomed.process(upload("img-1", "ev-1"))).isInstanceOf(Killed.class);
         }
         ImageJob next = worker();
-        assertThatThrownBy(() -> next.process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
+        assertThatThrownBy(() -> next.process(upload("img-1", "ev-1")))
+                .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("the worker stopped 3 times while rendering this image");
         assertThat(next.process(upload("img-2", "ev-2"))).isEqualTo(ImageJob.Outcome.RENDERED);
 
         assertThat(atRender).as("three renders of img-1, then img-2's").hasSize(4);
-        assertThat(atRender.subList(0, 3)).extracting(m -> m.attempt().unfinished()).as("unfinished starts at each render of img-1")
+        assertThat(atRender.subList(0, 3))
+                .extracting(m -> m.attempt().unfinished())
+                .as("unfinished starts at each render of img-1")
                 .containsExactly(0, 1, 2);
         assertThat(storage.manifest("img-1").status()).isEqualTo("failed");
         assertThat(storage.manifest("img-2").status()).isEqualTo("rendered");
@@ -181,11 +210,14 @@ class PoisonRecordTest {
     void aDeliveryRetriedAfterAnErrorInTheSameWorkerIsNoStopAndRecordsNothingNew() throws Exception {
         ImageJob job = worker();
         doAnswer(call -> {
-            throw new StorageUnavailableException("put thumbnails/img-1/b.png failed: 503", null);
-        }).doAnswer(call -> {
-            storage.objects.put("thumbnails/img-1/b.png", call.getArgument(2));
-            return "etag";
-        }).when(storage.store).put(eq("thumbnails"), eq("img-1/b.png"), any(), any());
+                    throw new StorageUnavailableException("put thumbnails/img-1/b.png failed: 503", null);
+                })
+                .doAnswer(call -> {
+                    storage.objects.put("thumbnails/img-1/b.png", call.getArgument(2));
+                    return "etag";
+                })
+                .when(storage.store)
+                .put(eq("thumbnails"), eq("img-1/b.png"), any(), any());
 
         assertThatThrownBy(() -> job.process(upload("img-1", "ev-1"))).isInstanceOf(StorageUnavailableException.class);
         assertThat(job.process(upload("img-1", "ev-1"))).isEqualTo(ImageJob.Outcome.RENDERED);
@@ -197,14 +229,16 @@ class PoisonRecordTest {
     @Test
     void aRenderThatFailsEndsTheAttempt() throws Exception {
         storage.objects.put("originals/img-1.jpg", "<html>".getBytes());
-        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
+        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1")))
+                .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("unsupported format: HTML page, not an image");
         assertThat(storage.manifest("img-1").status()).isEqualTo("failed");
         assertThat(storage.manifest("img-1").attempt()).isNull();
     }
 
     /** An event that renders nothing records no attempt: a skip, an ignored upload, a deletion. */
-    record Unrendered(String description, Manifest found, ImageEvent event, ImageJob.Outcome outcome, int manifestWrites) {
+    record Unrendered(
+            String description, Manifest found, ImageEvent event, ImageJob.Outcome outcome, int manifestWrites) {
         @Override
         public String toString() {
             return description;
@@ -214,11 +248,18 @@ class PoisonRecordTest {
     static Stream<Unrendered> unrendered() {
         Manifest tombstone = Manifest.deleted("img-1", "d-1", T0.plusSeconds(60), T0.plusSeconds(61));
         return Stream.of(
-                new Unrendered("an upload published before the deletion: ignored", tombstone, upload("img-1", "ev-1"),
-                        ImageJob.Outcome.IGNORED, 0),
-                new Unrendered("a deletion while a render is recorded", inProgress("ev-1", 1, DEAD),
+                new Unrendered(
+                        "an upload published before the deletion: ignored",
+                        tombstone,
+                        upload("img-1", "ev-1"),
+                        ImageJob.Outcome.IGNORED,
+                        0),
+                new Unrendered(
+                        "a deletion while a render is recorded",
+                        inProgress("ev-1", 1, DEAD),
                         new ImageEvent("d-2", "/test", T0.plusSeconds(120), new ImageDeleted("img-1")),
-                        ImageJob.Outcome.DELETED, 1));
+                        ImageJob.Outcome.DELETED,
+                        1));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -251,30 +292,37 @@ class PoisonRecordTest {
         storage.objects.remove("originals/img-1.jpg");
         java.util.concurrent.CountDownLatch attemptWritten = new java.util.concurrent.CountDownLatch(1);
         doAnswer(call -> {
-            boolean attempt = ManifestCodec.read(call.getArgument(2)).attempt() != null;
-            if (attempt) {
-                Thread.sleep(300);
-            }
-            storage.objects.put("metadata/img-1/manifest.json", call.getArgument(2));
-            if (attempt) {
-                attemptWritten.countDown();
-            }
-            return "etag";
-        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
+                    boolean attempt = ManifestCodec.read(call.getArgument(2)).attempt() != null;
+                    if (attempt) {
+                        Thread.sleep(300);
+                    }
+                    storage.objects.put("metadata/img-1/manifest.json", call.getArgument(2));
+                    if (attempt) {
+                        attemptWritten.countDown();
+                    }
+                    return "etag";
+                })
+                .when(storage.store)
+                .put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
 
-        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(ImageRejectedException.class)
+        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1")))
+                .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original not found");
-        assertThat(attemptWritten.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(attemptWritten.await(5, java.util.concurrent.TimeUnit.SECONDS))
+                .isTrue();
         assertThat(storage.manifest("img-1").status()).isEqualTo("failed");
     }
 
     @Test
     void anAttemptThatCannotBeWrittenIsRetriedWithoutRendering() throws Exception {
         doAnswer(call -> {
-            throw new StorageUnavailableException("put metadata/img-1/manifest.json failed: 503", null);
-        }).when(storage.store).put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
+                    throw new StorageUnavailableException("put metadata/img-1/manifest.json failed: 503", null);
+                })
+                .when(storage.store)
+                .put(eq("metadata"), eq("img-1/manifest.json"), any(), any());
 
-        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1"))).isInstanceOf(StorageUnavailableException.class)
+        assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1")))
+                .isInstanceOf(StorageUnavailableException.class)
                 .hasMessage("put metadata/img-1/manifest.json failed: 503");
         assertThat(atRender).isEmpty();
         assertThat(storage.variantWrites).hasValue(0);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.miniatura.common.config.Problems;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -34,17 +33,50 @@ class RetrySettingsTest {
 
     static Stream<Arguments> badValues() {
         return Stream.of(
-                Arguments.of("jitter", "x", "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"x\""),
-                Arguments.of("jitter", "1.5", "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"1.5\""),
-                Arguments.of("jitter", "-0.1", "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"-0.1\""),
-                Arguments.of("max-attempts", "0", "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"0\""),
-                Arguments.of("max-attempts", "many", "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"many\""),
-                Arguments.of("initial-interval", "soon", "miniatura.worker.retry.initial-interval: expected a positive duration such as 1s but was \"soon\""),
-                Arguments.of("initial-interval", "0s", "miniatura.worker.retry.initial-interval: expected a positive duration such as 1s but was \"0s\""),
-                Arguments.of("multiplier", "0.5", "miniatura.worker.retry.multiplier: expected a number 1..10 such as 2.0 but was \"0.5\""),
-                Arguments.of("multiplier", "NaN", "miniatura.worker.retry.multiplier: expected a number 1..10 such as 2.0 but was \"NaN\""),
-                Arguments.of("max-interval", "-5s", "miniatura.worker.retry.max-interval: expected a positive duration such as 30s but was \"-5s\""),
-                Arguments.of("max-interval", "500ms", "miniatura.worker.retry.max-interval: expected a duration not below initial-interval (1s) but was \"500ms\""));
+                Arguments.of(
+                        "jitter",
+                        "x",
+                        "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"x\""),
+                Arguments.of(
+                        "jitter",
+                        "1.5",
+                        "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"1.5\""),
+                Arguments.of(
+                        "jitter",
+                        "-0.1",
+                        "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"-0.1\""),
+                Arguments.of(
+                        "max-attempts",
+                        "0",
+                        "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"0\""),
+                Arguments.of(
+                        "max-attempts",
+                        "many",
+                        "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"many\""),
+                Arguments.of(
+                        "initial-interval",
+                        "soon",
+                        "miniatura.worker.retry.initial-interval: expected a positive duration such as 1s but was \"soon\""),
+                Arguments.of(
+                        "initial-interval",
+                        "0s",
+                        "miniatura.worker.retry.initial-interval: expected a positive duration such as 1s but was \"0s\""),
+                Arguments.of(
+                        "multiplier",
+                        "0.5",
+                        "miniatura.worker.retry.multiplier: expected a number 1..10 such as 2.0 but was \"0.5\""),
+                Arguments.of(
+                        "multiplier",
+                        "NaN",
+                        "miniatura.worker.retry.multiplier: expected a number 1..10 such as 2.0 but was \"NaN\""),
+                Arguments.of(
+                        "max-interval",
+                        "-5s",
+                        "miniatura.worker.retry.max-interval: expected a positive duration such as 30s but was \"-5s\""),
+                Arguments.of(
+                        "max-interval",
+                        "500ms",
+                        "miniatura.worker.retry.max-interval: expected a duration not below initial-interval (1s) but was \"500ms\""));
     }
 
     @ParameterizedTest
@@ -58,12 +90,15 @@ class RetrySettingsTest {
     @Test
     void reportsEveryProblemAtOnce() {
         Problems problems = new Problems();
-        RetrySettings.load(environment(Map.of(
-                "miniatura.worker.retry.max-attempts", "",
-                "miniatura.worker.retry.jitter", "20%")), problems);
-        assertThat(problems.messages()).containsExactlyInAnyOrder(
-                "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"\"",
-                "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"20%\"");
+        RetrySettings.load(
+                environment(Map.of(
+                        "miniatura.worker.retry.max-attempts", "",
+                        "miniatura.worker.retry.jitter", "20%")),
+                problems);
+        assertThat(problems.messages())
+                .containsExactlyInAnyOrder(
+                        "miniatura.worker.retry.max-attempts: expected a number of attempts 1..1000 such as 6 but was \"\"",
+                        "miniatura.worker.retry.jitter: expected a fraction 0..1 such as 0.2 but was \"20%\"");
     }
 
     private static StandardEnvironment environment(Map<String, Object> overrides) {

@@ -3,7 +3,6 @@ package com.miniatura.worker.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.doThrow;
@@ -50,10 +49,20 @@ import org.slf4j.LoggerFactory;
  * ({@link com.miniatura.common.storage.Reupload}); a deletion not older than the upload erases the image as before.
  */
 class StaleDeletionTest {
-    private static final VariantSpec A = new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of());
-    private static final VariantSpec B = new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of());
-    private static final StorageSettings STORAGE = new StorageSettings("http://localhost:9000", "us-east-1", "k", "s",
-            "originals", "thumbnails", "public, max-age=60", false, List.of("marketplace"));
+    private static final VariantSpec A =
+            new VariantSpec("a", 40, 40, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, List.of());
+    private static final VariantSpec B =
+            new VariantSpec("b", 20, null, Fit.INSIDE, OutputFormat.PNG, 80, false, 0xFFFFFF, List.of());
+    private static final StorageSettings STORAGE = new StorageSettings(
+            "http://localhost:9000",
+            "us-east-1",
+            "k",
+            "s",
+            "originals",
+            "thumbnails",
+            "public, max-age=60",
+            false,
+            List.of("marketplace"));
     private static final Instant BEFORE = Instant.parse("2026-11-29T08:00:00Z");
     private static final Instant DELETION = Instant.parse("2026-11-30T10:00:00Z");
     private static final Instant AFTER = Instant.parse("2026-12-01T09:00:00Z");
@@ -61,9 +70,12 @@ class StaleDeletionTest {
 
     private final InMemoryStore storage = new InMemoryStore();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final ImageJob job = new ImageJob(storage.store, new Renderer(RenderLimits.defaults()),
+    private final ImageJob job = new ImageJob(
+            storage.store,
+            new Renderer(RenderLimits.defaults()),
             new MiniaturaSettings(STORAGE, new KafkaSettings("t", 1, false), VariantCatalog.of(List.of(A, B))),
-            new WorkerSettings(RenderLimits.defaults()), meters);
+            new WorkerSettings(RenderLimits.defaults()),
+            meters);
     private final ListAppender<ILoggingEvent> lines = new ListAppender<>();
     private final Logger logger = (Logger) LoggerFactory.getLogger(ImageJob.class);
 
@@ -98,45 +110,131 @@ class StaleDeletionTest {
      * @param deletedAt the status's {@code deletedAt}
      * @param rendering whether a render of it is recorded as started
      */
-    record Case(String description, String status, String bucket, Instant stored, Instant updatedAt, Instant deletedAt,
-            boolean rendering, Left left) {
+    record Case(
+            String description,
+            String status,
+            String bucket,
+            Instant stored,
+            Instant updatedAt,
+            Instant deletedAt,
+            boolean rendering,
+            Left left) {
         @Override
         public String toString() {
             return description;
         }
     }
 
-    private static Case found(String description, String status, String bucket, Instant stored, Instant updatedAt,
-            Instant deletedAt, Left left) {
+    private static Case found(
+            String description,
+            String status,
+            String bucket,
+            Instant stored,
+            Instant updatedAt,
+            Instant deletedAt,
+            Left left) {
         return new Case(description, status, bucket, stored, updatedAt, deletedAt, false, left);
     }
 
     static Stream<Case> cases() {
         return Stream.of(
-                found("rendered from an original stored after the deletion", Manifest.RENDERED, "originals", AFTER, AFTER,
-                        null, Left.IMAGE),
-                found("rendered from an original stored before the deletion, re-rendered after it", Manifest.RENDERED,
-                        "originals", BEFORE, AFTER, null, Left.TOMBSTONE),
-                found("original stored in the deletion's second (a tie: the deletion wins)", Manifest.RENDERED, "originals",
-                        DELETION, AFTER, null, Left.TOMBSTONE),
-                found("rendered from an extra source bucket's original stored after the deletion", Manifest.RENDERED,
-                        "marketplace", AFTER, AFTER, null, Left.IMAGE),
-                found("an original outside the source buckets: its time is not trusted", Manifest.RENDERED, "elsewhere",
-                        AFTER, AFTER, null, Left.TOMBSTONE),
-                found("rendered after this very deletion, from an older original", Manifest.RENDERED, "originals", BEFORE,
-                        AFTER, DELETION, Left.IMAGE),
-                found("rendered after an earlier deletion only", Manifest.RENDERED, "originals", BEFORE, AFTER, BEFORE,
-                        Left.TOMBSTONE),
-                found("failed, from an original stored after the deletion", Manifest.FAILED, "originals", AFTER, AFTER, null,
+                found(
+                        "rendered from an original stored after the deletion",
+                        Manifest.RENDERED,
+                        "originals",
+                        AFTER,
+                        AFTER,
+                        null,
                         Left.IMAGE),
-                found("pending, accepted after the deletion, no render started", Manifest.PENDING, "originals", AFTER, AFTER,
-                        DELETION, Left.ORIGINAL_AND_STATUS),
-                new Case("pending, accepted after the deletion, its render started", Manifest.PENDING, "originals", AFTER,
-                        AFTER, DELETION, true, Left.IMAGE),
-                found("pending, accepted before the deletion", Manifest.PENDING, "originals", BEFORE, BEFORE, null,
+                found(
+                        "rendered from an original stored before the deletion, re-rendered after it",
+                        Manifest.RENDERED,
+                        "originals",
+                        BEFORE,
+                        AFTER,
+                        null,
                         Left.TOMBSTONE),
-                found("deleting: this deletion, not carried out yet", Manifest.DELETING, "originals", AFTER, DELETION,
-                        DELETION, Left.TOMBSTONE),
+                found(
+                        "original stored in the deletion's second (a tie: the deletion wins)",
+                        Manifest.RENDERED,
+                        "originals",
+                        DELETION,
+                        AFTER,
+                        null,
+                        Left.TOMBSTONE),
+                found(
+                        "rendered from an extra source bucket's original stored after the deletion",
+                        Manifest.RENDERED,
+                        "marketplace",
+                        AFTER,
+                        AFTER,
+                        null,
+                        Left.IMAGE),
+                found(
+                        "an original outside the source buckets: its time is not trusted",
+                        Manifest.RENDERED,
+                        "elsewhere",
+                        AFTER,
+                        AFTER,
+                        null,
+                        Left.TOMBSTONE),
+                found(
+                        "rendered after this very deletion, from an older original",
+                        Manifest.RENDERED,
+                        "originals",
+                        BEFORE,
+                        AFTER,
+                        DELETION,
+                        Left.IMAGE),
+                found(
+                        "rendered after an earlier deletion only",
+                        Manifest.RENDERED,
+                        "originals",
+                        BEFORE,
+                        AFTER,
+                        BEFORE,
+                        Left.TOMBSTONE),
+                found(
+                        "failed, from an original stored after the deletion",
+                        Manifest.FAILED,
+                        "originals",
+                        AFTER,
+                        AFTER,
+                        null,
+                        Left.IMAGE),
+                found(
+                        "pending, accepted after the deletion, no render started",
+                        Manifest.PENDING,
+                        "originals",
+                        AFTER,
+                        AFTER,
+                        DELETION,
+                        Left.ORIGINAL_AND_STATUS),
+                new Case(
+                        "pending, accepted after the deletion, its render started",
+                        Manifest.PENDING,
+                        "originals",
+                        AFTER,
+                        AFTER,
+                        DELETION,
+                        true,
+                        Left.IMAGE),
+                found(
+                        "pending, accepted before the deletion",
+                        Manifest.PENDING,
+                        "originals",
+                        BEFORE,
+                        BEFORE,
+                        null,
+                        Left.TOMBSTONE),
+                found(
+                        "deleting: this deletion, not carried out yet",
+                        Manifest.DELETING,
+                        "originals",
+                        AFTER,
+                        DELETION,
+                        DELETION,
+                        Left.TOMBSTONE),
                 found("deleted: erased already", Manifest.DELETED, null, null, AFTER, AFTER, Left.TOMBSTONE),
                 found("no status", null, null, null, null, null, Left.TOMBSTONE));
     }
@@ -151,11 +249,25 @@ class StaleDeletionTest {
             storage.modified.put(c.bucket() + "/img-1.jpg", c.stored());
         }
         if (c.status() != null) {
-            Manifest.Source source = c.bucket() == null ? null
-                    : Manifest.Source.of(c.bucket(), "img-1.jpg", InMemoryStore.etagOf(new byte[] {3}), 1L, "image/jpeg");
+            Manifest.Source source = c.bucket() == null
+                    ? null
+                    : Manifest.Source.of(
+                            c.bucket(), "img-1.jpg", InMemoryStore.etagOf(new byte[] {3}), 1L, "image/jpeg");
             Manifest.Attempt attempt = c.rendering() ? new Manifest.Attempt("u-2", 0, "another-worker", AFTER) : null;
-            storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(new Manifest(Manifest.SCHEMA, "img-1",
-                    c.status(), source, List.of(), null, null, "u-2", c.updatedAt(), c.deletedAt(), attempt)));
+            storage.objects.put(
+                    "metadata/img-1/manifest.json",
+                    ManifestCodec.write(new Manifest(
+                            Manifest.SCHEMA,
+                            "img-1",
+                            c.status(),
+                            source,
+                            List.of(),
+                            null,
+                            null,
+                            "u-2",
+                            c.updatedAt(),
+                            c.deletedAt(),
+                            attempt)));
         }
         Map<String, byte[]> before = new TreeMap<>(storage.objects);
         clearInvocations(storage.store);
@@ -207,12 +319,16 @@ class StaleDeletionTest {
 
         assertThat(job.process(deletion())).isEqualTo(ImageJob.Outcome.IGNORED);
 
-        assertThat(storage.objects).isEqualTo(reuploaded).containsKeys(VARIANTS.get(0), VARIANTS.get(1), "originals/img-1.jpg");
+        assertThat(storage.objects)
+                .isEqualTo(reuploaded)
+                .containsKeys(VARIANTS.get(0), VARIANTS.get(1), "originals/img-1.jpg");
         assertThat(storage.manifest("img-1").status()).isEqualTo(Manifest.RENDERED);
         assertThat(lines.list).singleElement().satisfies(line -> {
             assertThat(line.getLevel()).isEqualTo(Level.INFO);
-            assertThat(line.getFormattedMessage()).isEqualTo("Ignored deletion event d-1 of img-1 (ce_time"
-                    + " 2026-11-30T10:00:00Z): the image was uploaded again at 2026-12-01T09:00:00Z; nothing erased");
+            assertThat(line.getFormattedMessage())
+                    .isEqualTo(
+                            "Ignored deletion event d-1 of img-1 (ce_time"
+                                    + " 2026-11-30T10:00:00Z): the image was uploaded again at 2026-12-01T09:00:00Z; nothing erased");
         });
     }
 
@@ -221,10 +337,18 @@ class StaleDeletionTest {
     void aStorageErrorReadingTheOriginalsTimeIsRetriedWithNothingErased() {
         storage.objects.put(VARIANTS.get(0), new byte[] {1});
         storage.original("originals/img-1.jpg", new byte[] {3}, "img-1");
-        storage.objects.put("metadata/img-1/manifest.json", ManifestCodec.write(Manifest.rendered("img-1",
-                Manifest.Source.of("originals", "img-1.jpg", null, null, null), List.of(), null, "u-2", AFTER)));
+        storage.objects.put(
+                "metadata/img-1/manifest.json",
+                ManifestCodec.write(Manifest.rendered(
+                        "img-1",
+                        Manifest.Source.of("originals", "img-1.jpg", null, null, null),
+                        List.of(),
+                        null,
+                        "u-2",
+                        AFTER)));
         Map<String, byte[]> before = new TreeMap<>(storage.objects);
-        StorageUnavailableException outage = new StorageUnavailableException("stat originals/img-1.jpg failed: 503", null);
+        StorageUnavailableException outage =
+                new StorageUnavailableException("stat originals/img-1.jpg failed: 503", null);
         doThrow(outage).when(storage.store).head("originals", "img-1.jpg");
 
         assertThatThrownBy(() -> job.process(deletion())).isSameAs(outage);
@@ -233,7 +357,8 @@ class StaleDeletionTest {
     }
 
     private static ImageEvent upload(String id, Instant time) {
-        return new ImageEvent(id, "/test", time, new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null));
+        return new ImageEvent(
+                id, "/test", time, new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null));
     }
 
     private static ImageEvent deletion() {

@@ -25,7 +25,8 @@ class TraceContextTest {
 
     private static Message<byte[]> record(String imageId, String traceparent) {
         MessageBuilder<byte[]> b = MessageBuilder.withPayload(
-                        ("{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}").getBytes(StandardCharsets.UTF_8))
+                        ("{\"imageId\":\"" + imageId + "\",\"bucket\":\"originals\",\"key\":\"" + imageId + ".jpg\"}")
+                                .getBytes(StandardCharsets.UTF_8))
                 .setHeader(KafkaHeaders.RECEIVED_KEY, imageId.getBytes(StandardCharsets.UTF_8))
                 .setHeader("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8))
                 .setHeader("ce_id", ("e-" + imageId).getBytes(StandardCharsets.UTF_8))
@@ -42,19 +43,26 @@ class TraceContextTest {
         ImageJob job = mock(ImageJob.class);
         List<Map<String, String>> seen = new ArrayList<>();
         doAnswer(call -> {
-            Map<String, String> mdc = MDC.getCopyOfContextMap();
-            seen.add(mdc == null ? Map.of() : new HashMap<>(mdc));
-            return ImageJob.Outcome.RENDERED;
-        }).when(job).process(any());
+                    Map<String, String> mdc = MDC.getCopyOfContextMap();
+                    seen.add(mdc == null ? Map.of() : new HashMap<>(mdc));
+                    return ImageJob.Outcome.RENDERED;
+                })
+                .when(job)
+                .process(any());
         Consumer<Message<byte[]>> consumer = new ImagesConsumer().images(job, new ImagesConsumer.ImageFailures(job));
 
         consumer.accept(record("lot-1-1", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"));
         consumer.accept(record("lot-2-1", null));
         consumer.accept(record("lot-3-1", "not a trace"));
 
-        assertThat(seen.get(0)).containsEntry("imageId", "lot-1-1").containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(seen.get(0))
+                .containsEntry("imageId", "lot-1-1")
+                .containsEntry("traceId", "4bf92f3577b34da6a3ce929d0e0e4736");
         assertThat(seen.get(1)).containsEntry("imageId", "lot-2-1").doesNotContainKey("traceId");
         assertThat(seen.get(2)).containsEntry("imageId", "lot-3-1").doesNotContainKey("traceId");
-        assertThat(MDC.getCopyOfContextMap() == null || MDC.getCopyOfContextMap().isEmpty()).as("nothing left behind").isTrue();
+        assertThat(MDC.getCopyOfContextMap() == null
+                        || MDC.getCopyOfContextMap().isEmpty())
+                .as("nothing left behind")
+                .isTrue();
     }
 }

@@ -33,10 +33,12 @@ class AlphaTest {
     private static int[] over(int background) {
         double a = ALPHA / 255.0;
         int[] bg = {(background >> 16) & 0xFF, (background >> 8) & 0xFF, background & 0xFF};
-        return new int[] {255,
-                (int) Math.round(RGB[0] * a + bg[0] * (1 - a)),
-                (int) Math.round(RGB[1] * a + bg[1] * (1 - a)),
-                (int) Math.round(RGB[2] * a + bg[2] * (1 - a))};
+        return new int[] {
+            255,
+            (int) Math.round(RGB[0] * a + bg[0] * (1 - a)),
+            (int) Math.round(RGB[1] * a + bg[1] * (1 - a)),
+            (int) Math.round(RGB[2] * a + bg[2] * (1 - a))
+        };
     }
 
     static Stream<Case> cases() {
@@ -44,26 +46,54 @@ class AlphaTest {
         return Stream.of(
                 new Case("png unscaled keeps alpha", OutputFormat.PNG, Fit.INSIDE, 300, 300, 0xFFFFFF, keep),
                 new Case("png resized keeps alpha", OutputFormat.PNG, Fit.COVER, 150, 150, 0xFFFFFF, keep),
-                new Case("jpeg flattened onto white", OutputFormat.JPEG, Fit.INSIDE, 300, 300, 0xFFFFFF, over(0xFFFFFF)),   // 147, 87, 215
-                new Case("jpeg flattened onto black", OutputFormat.JPEG, Fit.COVER, 150, 150, 0x000000, over(0x000000)),    // 60, 0, 128
-                new Case("jpeg flattened onto green", OutputFormat.JPEG, Fit.INSIDE, 100, 100, 0x00FF00, over(0x00FF00)));
+                new Case(
+                        "jpeg flattened onto white",
+                        OutputFormat.JPEG,
+                        Fit.INSIDE,
+                        300,
+                        300,
+                        0xFFFFFF,
+                        over(0xFFFFFF)), // 147, 87, 215
+                new Case(
+                        "jpeg flattened onto black",
+                        OutputFormat.JPEG,
+                        Fit.COVER,
+                        150,
+                        150,
+                        0x000000,
+                        over(0x000000)), // 60, 0, 128
+                new Case(
+                        "jpeg flattened onto green",
+                        OutputFormat.JPEG,
+                        Fit.INSIDE,
+                        100,
+                        100,
+                        0x00FF00,
+                        over(0x00FF00)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void alphaIsKeptOrFlattened(Case c) throws RenderException {
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(RenderTestSupport.fixture("color/with-alpha.png"),
-                List.of(RenderTestSupport.spec("v", c.width(), c.height(), c.fit(), c.format(), 90, false, c.background())));
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(
+                        RenderTestSupport.fixture("color/with-alpha.png"),
+                        List.of(RenderTestSupport.spec(
+                                "v", c.width(), c.height(), c.fit(), c.format(), 90, false, c.background())));
 
         assertThat(result.source()).isEqualTo(new SourceInfo("png", 256, 192, 1));
         RenderedVariant variant = result.variants().get(0);
         BufferedImage out = RenderTestSupport.read(variant.bytes());
         assertThat(out.getColorModel().hasAlpha()).isEqualTo(c.format() == OutputFormat.PNG);
         int tolerance = c.format() == OutputFormat.JPEG ? 4 : 1;
-        for (int[] xy : new int[][] {{0, 0}, {variant.width() / 2, variant.height() / 2}, {variant.width() - 1, variant.height() - 1}}) {
+        for (int[] xy : new int[][] {
+            {0, 0}, {variant.width() / 2, variant.height() / 2}, {variant.width() - 1, variant.height() - 1}
+        }) {
             int[] actual = RenderTestSupport.argb(out, xy[0], xy[1]);
             for (int i = 0; i < 4; i++) {
-                assertThat(actual[i]).as("channel %d at %d,%d", i, xy[0], xy[1]).isCloseTo(c.expectedArgb()[i], within(tolerance));
+                assertThat(actual[i])
+                        .as("channel %d at %d,%d", i, xy[0], xy[1])
+                        .isCloseTo(c.expectedArgb()[i], within(tolerance));
             }
         }
     }

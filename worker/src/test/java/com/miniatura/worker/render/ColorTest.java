@@ -35,21 +35,51 @@ class ColorTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("8-bit gray is copied, not brightened", () -> fill(BufferedImage.TYPE_BYTE_GRAY, 128),
-                        0xFF808080, 0, BufferedImage.TYPE_INT_RGB),
-                new Case("16-bit gray scaled to 8 bits", () -> fill(BufferedImage.TYPE_USHORT_GRAY, 0x8080),
-                        0xFF808080, 0, BufferedImage.TYPE_INT_RGB),
-                new Case("gray + alpha keeps alpha", () -> grayAlpha(200, 100), 0x64C8C8C8, 0, BufferedImage.TYPE_INT_ARGB),
-                new Case("BGR bytes: layout change only", () -> fillRgb(BufferedImage.TYPE_3BYTE_BGR, 0x123456),
-                        0xFF123456, 0, BufferedImage.TYPE_INT_RGB),
-                new Case("ABGR bytes keep alpha", () -> fillArgb(BufferedImage.TYPE_4BYTE_ABGR, 0x80FF0000),
-                        0x80FF0000, 0, BufferedImage.TYPE_INT_ARGB),
+                new Case(
+                        "8-bit gray is copied, not brightened",
+                        () -> fill(BufferedImage.TYPE_BYTE_GRAY, 128),
+                        0xFF808080,
+                        0,
+                        BufferedImage.TYPE_INT_RGB),
+                new Case(
+                        "16-bit gray scaled to 8 bits",
+                        () -> fill(BufferedImage.TYPE_USHORT_GRAY, 0x8080),
+                        0xFF808080,
+                        0,
+                        BufferedImage.TYPE_INT_RGB),
+                new Case(
+                        "gray + alpha keeps alpha",
+                        () -> grayAlpha(200, 100),
+                        0x64C8C8C8,
+                        0,
+                        BufferedImage.TYPE_INT_ARGB),
+                new Case(
+                        "BGR bytes: layout change only",
+                        () -> fillRgb(BufferedImage.TYPE_3BYTE_BGR, 0x123456),
+                        0xFF123456,
+                        0,
+                        BufferedImage.TYPE_INT_RGB),
+                new Case(
+                        "ABGR bytes keep alpha",
+                        () -> fillArgb(BufferedImage.TYPE_4BYTE_ABGR, 0x80FF0000),
+                        0x80FF0000,
+                        0,
+                        BufferedImage.TYPE_INT_ARGB),
                 new Case("palette", () -> palette(0x00AA33), 0xFF00AA33, 0, BufferedImage.TYPE_INT_RGB),
                 // linear 55/255 = 0.2157 → sRGB 1.055 * 0.2157^(1/2.4) - 0.055 = 0.503 → 128
-                new Case("linear RGB is colour-converted", () -> linearRgb(55), 0xFF808080, 2, BufferedImage.TYPE_INT_RGB),
+                new Case(
+                        "linear RGB is colour-converted",
+                        () -> linearRgb(55),
+                        0xFF808080,
+                        2,
+                        BufferedImage.TYPE_INT_RGB),
                 // an embedded gray profile says what the values mean: (100/255)^1.8 = 0.186 → sRGB 0.468 → 119
-                new Case("gray with an embedded gamma 1.8 profile is colour-converted", () -> grayWithProfile(100, 1.8),
-                        0xFF777777, 1, BufferedImage.TYPE_INT_RGB));
+                new Case(
+                        "gray with an embedded gamma 1.8 profile is colour-converted",
+                        () -> grayWithProfile(100, 1.8),
+                        0xFF777777,
+                        1,
+                        BufferedImage.TYPE_INT_RGB));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,12 +93,19 @@ class ColorTest {
         assertThat(srgb.getColorModel().getColorSpace().isCS_sRGB()).isTrue();
         assertThat(srgb.getWidth()).isEqualTo(4);
         assertThat(srgb.getHeight()).isEqualTo(3);
-        int[] expected = {c.expectedArgb() >>> 24, (c.expectedArgb() >> 16) & 0xFF, (c.expectedArgb() >> 8) & 0xFF, c.expectedArgb() & 0xFF};
+        int[] expected = {
+            c.expectedArgb() >>> 24,
+            (c.expectedArgb() >> 16) & 0xFF,
+            (c.expectedArgb() >> 8) & 0xFF,
+            c.expectedArgb() & 0xFF
+        };
         for (int y = 0; y < 3; y++) {
             for (int x = 0; x < 4; x++) {
                 int[] actual = RenderTestSupport.argb(srgb, x, y);
                 for (int i = 0; i < 4; i++) {
-                    assertThat(actual[i]).as("channel %d at (%d,%d)", i, x, y).isCloseTo(expected[i], within(c.tolerance()));
+                    assertThat(actual[i])
+                            .as("channel %d at (%d,%d)", i, x, y)
+                            .isCloseTo(expected[i], within(c.tolerance()));
                 }
             }
         }
@@ -87,8 +124,10 @@ class ColorTest {
         ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
         ImageIO.write(fill(BufferedImage.TYPE_BYTE_GRAY, 128, 64, 48), "jpeg", jpeg);
 
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(jpeg.toByteArray(),
-                List.of(RenderTestSupport.png("p", 64, 64, Fit.INSIDE, false, RenderTestSupport.WHITE)));
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(
+                        jpeg.toByteArray(),
+                        List.of(RenderTestSupport.png("p", 64, 64, Fit.INSIDE, false, RenderTestSupport.WHITE)));
 
         BufferedImage out = RenderTestSupport.read(result.variants().get(0).bytes());
         assertThat(RenderTestSupport.argb(out, 32, 24)).containsExactly(255, 128, 128, 128);
@@ -96,10 +135,12 @@ class ColorTest {
 
     @Test
     void cmykJpegIsConvertedWithItsProfile() throws RenderException {
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(
-                RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
-                List.of(RenderTestSupport.png("full", 500, 500, Fit.INSIDE, false, RenderTestSupport.WHITE),
-                        RenderTestSupport.jpeg("m300", 300, 300, Fit.INSIDE, 80)));
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(
+                        RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
+                        List.of(
+                                RenderTestSupport.png("full", 500, 500, Fit.INSIDE, false, RenderTestSupport.WHITE),
+                                RenderTestSupport.jpeg("m300", 300, 300, Fit.INSIDE, 80)));
 
         assertThat(result.source()).isEqualTo(new SourceInfo("jpeg", 500, 333, 1));
         BufferedImage full = RenderTestSupport.read(result.variants().get(0).bytes());
@@ -152,8 +193,12 @@ class ColorTest {
     }
 
     private static BufferedImage grayAlpha(int gray, int alpha) {
-        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_GRAY), true, false,
-                Transparency.TRANSLUCENT, DataBuffer.TYPE_BYTE);
+        ColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_GRAY),
+                true,
+                false,
+                Transparency.TRANSLUCENT,
+                DataBuffer.TYPE_BYTE);
         WritableRaster raster = cm.createCompatibleWritableRaster(4, 3);
         for (int y = 0; y < 3; y++) {
             for (int x = 0; x < 4; x++) {
@@ -164,8 +209,8 @@ class ColorTest {
     }
 
     private static BufferedImage grayWithProfile(int gray, double gamma) {
-        ColorSpace cs = new java.awt.color.ICC_ColorSpace(java.awt.color.ICC_Profile.getInstance(
-                SyntheticInputs.grayProfile("gray gamma " + gamma, gamma)));
+        ColorSpace cs = new java.awt.color.ICC_ColorSpace(
+                java.awt.color.ICC_Profile.getInstance(SyntheticInputs.grayProfile("gray gamma " + gamma, gamma)));
         ColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         WritableRaster raster = cm.createCompatibleWritableRaster(4, 3);
         for (int y = 0; y < 3; y++) {
@@ -180,7 +225,8 @@ class ColorTest {
         byte[] r = {0, (byte) (rgb >> 16)};
         byte[] g = {0, (byte) (rgb >> 8)};
         byte[] b = {0, (byte) rgb};
-        BufferedImage image = new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
+        BufferedImage image =
+                new BufferedImage(4, 3, BufferedImage.TYPE_BYTE_INDEXED, new IndexColorModel(8, 2, r, g, b));
         WritableRaster raster = image.getRaster();
         for (int y = 0; y < 3; y++) {
             for (int x = 0; x < 4; x++) {
@@ -191,8 +237,12 @@ class ColorTest {
     }
 
     private static BufferedImage linearRgb(int value) {
-        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_LINEAR_RGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+        ColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_LINEAR_RGB),
+                false,
+                false,
+                Transparency.OPAQUE,
+                DataBuffer.TYPE_BYTE);
         WritableRaster raster = cm.createCompatibleWritableRaster(4, 3);
         for (int y = 0; y < 3; y++) {
             for (int x = 0; x < 4; x++) {

@@ -25,8 +25,7 @@ class CropPositionTest {
     static final int[] STRIPES = {RED, GREEN, BLUE, YELLOW};
 
     /** An expected colour at an output pixel. */
-    record Probe(int x, int y, int rgb) {
-    }
+    record Probe(int x, int y, int rgb) {}
 
     record Case(String label, boolean verticalStripes, VariantSpec spec, int outW, int outH, List<Probe> probes) {
         @Override
@@ -38,30 +37,80 @@ class CropPositionTest {
     static Stream<Case> cases() {
         return Stream.of(
                 // 40×20, columns R|G|B|Y: centred 20×20 crop = G|B
-                new Case("cover crops the centre columns (no resampling)", true,
-                        RenderTestSupport.png("c", 20, 20, Fit.COVER, false, MAGENTA), 20, 20,
-                        List.of(new Probe(0, 0, GREEN), new Probe(9, 19, GREEN), new Probe(10, 0, BLUE), new Probe(19, 19, BLUE))),
-                new Case("cover crops the centre columns (scaled to half)", true,
-                        RenderTestSupport.png("c", 10, 10, Fit.COVER, false, MAGENTA), 10, 10,
-                        List.of(new Probe(1, 5, GREEN), new Probe(3, 0, GREEN), new Probe(6, 9, BLUE), new Probe(8, 5, BLUE))),
+                new Case(
+                        "cover crops the centre columns (no resampling)",
+                        true,
+                        RenderTestSupport.png("c", 20, 20, Fit.COVER, false, MAGENTA),
+                        20,
+                        20,
+                        List.of(
+                                new Probe(0, 0, GREEN),
+                                new Probe(9, 19, GREEN),
+                                new Probe(10, 0, BLUE),
+                                new Probe(19, 19, BLUE))),
+                new Case(
+                        "cover crops the centre columns (scaled to half)",
+                        true,
+                        RenderTestSupport.png("c", 10, 10, Fit.COVER, false, MAGENTA),
+                        10,
+                        10,
+                        List.of(
+                                new Probe(1, 5, GREEN),
+                                new Probe(3, 0, GREEN),
+                                new Probe(6, 9, BLUE),
+                                new Probe(8, 5, BLUE))),
                 // 20×40, rows R/G/B/Y: centred crop = G over B
-                new Case("cover crops the centre rows", false,
-                        RenderTestSupport.png("c", 20, 20, Fit.COVER, false, MAGENTA), 20, 20,
-                        List.of(new Probe(0, 0, GREEN), new Probe(19, 9, GREEN), new Probe(0, 10, BLUE), new Probe(19, 19, BLUE))),
+                new Case(
+                        "cover crops the centre rows",
+                        false,
+                        RenderTestSupport.png("c", 20, 20, Fit.COVER, false, MAGENTA),
+                        20,
+                        20,
+                        List.of(
+                                new Probe(0, 0, GREEN),
+                                new Probe(19, 9, GREEN),
+                                new Probe(0, 10, BLUE),
+                                new Probe(19, 19, BLUE))),
                 // 40×20 on a 40×40 canvas at (0, 10)
-                new Case("contain pads above and below", true,
-                        RenderTestSupport.png("c", 40, 40, Fit.CONTAIN, false, MAGENTA), 40, 40,
-                        List.of(new Probe(5, 9, MAGENTA), new Probe(5, 10, RED), new Probe(35, 29, YELLOW), new Probe(35, 30, MAGENTA),
-                                new Probe(0, 0, MAGENTA), new Probe(39, 39, MAGENTA))),
+                new Case(
+                        "contain pads above and below",
+                        true,
+                        RenderTestSupport.png("c", 40, 40, Fit.CONTAIN, false, MAGENTA),
+                        40,
+                        40,
+                        List.of(
+                                new Probe(5, 9, MAGENTA),
+                                new Probe(5, 10, RED),
+                                new Probe(35, 29, YELLOW),
+                                new Probe(35, 30, MAGENTA),
+                                new Probe(0, 0, MAGENTA),
+                                new Probe(39, 39, MAGENTA))),
                 // 40×20 scaled to 20×10 at (0, 5) on 20×20
-                new Case("contain scales then pads", true,
-                        RenderTestSupport.png("c", 20, 20, Fit.CONTAIN, false, MAGENTA), 20, 20,
-                        List.of(new Probe(2, 4, MAGENTA), new Probe(2, 5, RED), new Probe(17, 14, YELLOW), new Probe(17, 15, MAGENTA))),
+                new Case(
+                        "contain scales then pads",
+                        true,
+                        RenderTestSupport.png("c", 20, 20, Fit.CONTAIN, false, MAGENTA),
+                        20,
+                        20,
+                        List.of(
+                                new Probe(2, 4, MAGENTA),
+                                new Probe(2, 5, RED),
+                                new Probe(17, 14, YELLOW),
+                                new Probe(17, 15, MAGENTA))),
                 // 20×40 unscaled on 60×60 at (20, 10)
-                new Case("contain centres a small source without enlarging", false,
-                        RenderTestSupport.png("c", 60, 60, Fit.CONTAIN, false, MAGENTA), 60, 60,
-                        List.of(new Probe(19, 30, MAGENTA), new Probe(20, 10, RED), new Probe(39, 49, YELLOW), new Probe(40, 30, MAGENTA),
-                                new Probe(30, 9, MAGENTA), new Probe(30, 50, MAGENTA))));
+                new Case(
+                        "contain centres a small source without enlarging",
+                        false,
+                        RenderTestSupport.png("c", 60, 60, Fit.CONTAIN, false, MAGENTA),
+                        60,
+                        60,
+                        List.of(
+                                new Probe(19, 30, MAGENTA),
+                                new Probe(20, 10, RED),
+                                new Probe(39, 49, YELLOW),
+                                new Probe(40, 30, MAGENTA),
+                                new Probe(30, 9, MAGENTA),
+                                new Probe(30, 50, MAGENTA))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -69,7 +118,10 @@ class CropPositionTest {
     void pixelsLandWhereThePlanSays(Case c) throws RenderException {
         byte[] source = RenderTestSupport.writePng(stripes(c.verticalStripes()));
 
-        RenderedVariant variant = new Renderer(RenderLimits.defaults()).render(source, List.of(c.spec())).variants().get(0);
+        RenderedVariant variant = new Renderer(RenderLimits.defaults())
+                .render(source, List.of(c.spec()))
+                .variants()
+                .get(0);
 
         assertThat(variant.width()).isEqualTo(c.outW());
         assertThat(variant.height()).isEqualTo(c.outH());

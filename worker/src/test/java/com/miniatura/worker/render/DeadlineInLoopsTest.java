@@ -48,26 +48,45 @@ class DeadlineInLoopsTest {
     static Stream<Step> steps() {
         BufferedImage photo = noise(1200, 900);
         return Stream.of(
-                new Step("colour conversion (ICC profile)", "converting colours",
+                new Step(
+                        "colour conversion (ICC profile)",
+                        "converting colours",
                         () -> ToSrgb.bgr(withProfile(photo), past())),
-                new Step("colour conversion to ARGB", "converting colours",
+                new Step(
+                        "colour conversion to ARGB",
+                        "converting colours",
                         () -> ToSrgb.apply(OpaqueResample.plain(photo), past())),
                 new Step("box shrink by 2", "box-shrinking", () -> OpaqueResample.box(photo, 2, past())),
                 new Step("box shrink by 3", "box-shrinking", () -> OpaqueResample.box(photo, 3, past())),
-                new Step("a Lanczos pass", "resampling",
+                new Step(
+                        "a Lanczos pass",
+                        "resampling",
                         () -> OpaqueResample.lanczos(2, photo, 0, 0, 1200, 900, 800, 600, past())),
                 new Step("the analysis copy", "measuring the image", () -> AreaAverage.toFit(photo, 256, past())),
-                new Step("a blur", "filtering", () -> Filters.apply(photo, List.of(new Filter.Blur(20)), Watermarks.NONE, past())),
-                new Step("a JPEG encode", "encoding", () -> Encode.apply(photo, RenderTestSupport.jpeg("big", 1200, 900,
-                        Fit.INSIDE, 90), null, past())),
-                new Step("a PNG encode", "encoding", () -> Encode.apply(photo, RenderTestSupport.png("big", 1200, 900,
-                        Fit.INSIDE, false, RenderTestSupport.WHITE), null, past())));
+                new Step(
+                        "a blur",
+                        "filtering",
+                        () -> Filters.apply(photo, List.of(new Filter.Blur(20)), Watermarks.NONE, past())),
+                new Step(
+                        "a JPEG encode",
+                        "encoding",
+                        () -> Encode.apply(
+                                photo, RenderTestSupport.jpeg("big", 1200, 900, Fit.INSIDE, 90), null, past())),
+                new Step(
+                        "a PNG encode",
+                        "encoding",
+                        () -> Encode.apply(
+                                photo,
+                                RenderTestSupport.png("big", 1200, 900, Fit.INSIDE, false, RenderTestSupport.WHITE),
+                                null,
+                                past())));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("steps")
     void aStepStopsOnceTheDeadlineHasPassed(Step step) {
-        Deadline.Expired e = catchThrowableOfType(Deadline.Expired.class, () -> step.run().get());
+        Deadline.Expired e =
+                catchThrowableOfType(Deadline.Expired.class, () -> step.run().get());
 
         assertThat(e).as("stopped").isNotNull();
         assertThat(e.stage()).isEqualTo(step.stage());
@@ -79,7 +98,8 @@ class DeadlineInLoopsTest {
 
         assertThat(OpaqueResample.box(photo, 2).getWidth()).isEqualTo(150);
         assertThat(ToSrgb.bgr(withProfile(photo), Deadline.NONE).getWidth()).isEqualTo(300);
-        assertThat(Encode.apply(photo, RenderTestSupport.jpeg("x", 300, 200, Fit.INSIDE, 80), null)).isNotEmpty();
+        assertThat(Encode.apply(photo, RenderTestSupport.jpeg("x", 300, 200, Fit.INSIDE, 80), null))
+                .isNotEmpty();
     }
 
     /**
@@ -89,27 +109,34 @@ class DeadlineInLoopsTest {
      */
     @Test
     void theRendererNamesTheStepThatRanOutOfTime() {
-        byte[] jpeg = SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(noise(1200, 900), false),
-                SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 65519);
+        byte[] jpeg = SyntheticInputs.withIccProfile(
+                SyntheticInputs.jpeg(noise(1200, 900), false),
+                SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0),
+                65519);
         RenderLimits limits = RenderLimits.defaults();
-        Renderer renderer = new Renderer(limits, Watermarks.NONE, new MemoryBudget(1L << 30), TurboJpeg.load(),
+        Renderer renderer = new Renderer(
+                limits,
+                Watermarks.NONE,
+                new MemoryBudget(1L << 30),
+                TurboJpeg.load(),
                 new InputLimitsTest.JumpingClock(3));
 
-        RenderException e = catchThrowableOfType(RenderException.class,
-                () -> renderer.render(jpeg, RenderTestSupport.referenceVariants()));
+        RenderException e = catchThrowableOfType(
+                RenderException.class, () -> renderer.render(jpeg, RenderTestSupport.referenceVariants()));
 
         assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
         // with ImageIO alone, TwelveMonkeys' reader converts the colours inside its decode: the deadline passes there
-        assertThat(e.getMessage()).isEqualTo("render timed out: took longer than 60 s (while "
-                + (TurboJpeg.load().isPresent() ? "converting colours" : "decoding") + ")");
+        assertThat(e.getMessage())
+                .isEqualTo("render timed out: took longer than 60 s (while "
+                        + (TurboJpeg.load().isPresent() ? "converting colours" : "decoding") + ")");
         assertThat(renderer.budget().reserved()).as("the memory is given back").isZero();
     }
 
     private static BufferedImage withProfile(BufferedImage bgr) {
         ICC_Profile p3 = ICC_Profile.getInstance(SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0));
         ColorSpace space = new ICC_ColorSpace(p3);
-        ComponentColorModel model = new ComponentColorModel(space, false, false, java.awt.Transparency.OPAQUE,
-                DataBuffer.TYPE_BYTE);
+        ComponentColorModel model =
+                new ComponentColorModel(space, false, false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(model, bgr.getRaster(), false, null);
     }
 

@@ -30,12 +30,21 @@ class DecodeFindingsTest {
     void anIccProfileClaimingAGigabyteIsNotAllocated() {
         byte[] liar = SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 2.2);
         ByteBuffer.wrap(liar).putInt(0, 0x40000000);
-        byte[] jpeg = SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), liar, 65519);
-        byte[] webp = SyntheticInputs.webpWith(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
-                SyntheticInputs.WIDTH, SyntheticInputs.HEIGHT, liar, null);
+        byte[] jpeg =
+                SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), liar, 65519);
+        byte[] webp = SyntheticInputs.webpWith(
+                SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
+                SyntheticInputs.WIDTH,
+                SyntheticInputs.HEIGHT,
+                liar,
+                null);
 
-        assertThat(allocatedBy(jpeg)).as("bytes allocated decoding a %d-byte JPEG", jpeg.length).isLessThan(64L << 20);
-        assertThat(allocatedBy(webp)).as("bytes allocated decoding a %d-byte WebP", webp.length).isLessThan(64L << 20);
+        assertThat(allocatedBy(jpeg))
+                .as("bytes allocated decoding a %d-byte JPEG", jpeg.length)
+                .isLessThan(64L << 20);
+        assertThat(allocatedBy(webp))
+                .as("bytes allocated decoding a %d-byte WebP", webp.length)
+                .isLessThan(64L << 20);
     }
 
     /**
@@ -47,8 +56,9 @@ class DecodeFindingsTest {
     void aLosslessWebpReadingPastItsEndStopsAtTheDeadline() throws IOException {
         byte[] webp = resource("findings/F9-vp8l-huffman-codes-past-the-end.webp");
 
-        assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(() -> Decode.decode(webp, LIMITS))
-                .isInstanceOf(RenderException.class));
+        assertTimeoutPreemptively(
+                Duration.ofSeconds(20),
+                () -> assertThatThrownBy(() -> Decode.decode(webp, LIMITS)).isInstanceOf(RenderException.class));
     }
 
     private static long allocatedBy(byte[] source) {

@@ -55,7 +55,9 @@ class DecodeFixturesTest {
                 Row.decodes("formats/320x240.jpg", "jpeg", 320, 240, 1),
                 Row.decodes("formats/4.webp", "webp", 1024, 772, 1),
                 Row.decodes("formats/rotating-squares.gif", "gif", 80, 80, 1),
-                Row.refused("invalid/truncated.jpg", Reason.CORRUPT,
+                Row.refused(
+                        "invalid/truncated.jpg",
+                        Reason.CORRUPT,
                         "truncated image: the JPEG file stops after 10000 bytes, before the image is complete"),
                 Row.decodes("orientation/Landscape_1.jpg", "jpeg", 600, 450, 1),
                 Row.decodes("orientation/Landscape_2.jpg", "jpeg", 600, 450, 2),
@@ -79,14 +81,16 @@ class DecodeFixturesTest {
         byte[] source = RenderTestSupport.fixture(row.path());
 
         if (row.reason() != null) {
-            RenderException e = catchThrowableOfType(RenderException.class, () -> Decode.decode(source, RenderLimits.defaults()));
+            RenderException e =
+                    catchThrowableOfType(RenderException.class, () -> Decode.decode(source, RenderLimits.defaults()));
             assertThat(e).as("expected a refusal").isNotNull();
             assertThat(e.reason()).isEqualTo(row.reason());
             assertThat(e.getMessage()).isEqualTo(row.message());
             return;
         }
         Decode.Decoded decoded = Decode.decode(source, RenderLimits.defaults());
-        BufferedImage upright = ToSrgb.apply(Orient.apply(decoded.image(), decoded.metadata().orientation()));
+        BufferedImage upright =
+                ToSrgb.apply(Orient.apply(decoded.image(), decoded.metadata().orientation()));
 
         assertThat(decoded.format()).isEqualTo(row.format());
         assertThat(decoded.metadata()).isEqualTo(new SourceMetadata(row.orientation(), null));

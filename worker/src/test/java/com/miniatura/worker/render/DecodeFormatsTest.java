@@ -40,7 +40,9 @@ class DecodeFormatsTest {
      * U.S. Web Coated (SWOP) v2 profile to sRGB IEC61966-2.1:
      * {@code convert cmyk.jpg -profile sRGB.icc txt:-} on the generated CMYK and YCCK files.
      */
-    private static final int[] SWOP_IN_SRGB = {0xFEFFFE, 0x00ADEF, 0xEC008B, 0xFFF100, 0x221F20, 0xED1C24, 0xBCCCDD, 0x8E7F7C};
+    private static final int[] SWOP_IN_SRGB = {
+        0xFEFFFE, 0x00ADEF, 0xEC008B, 0xFFF100, 0x221F20, 0xED1C24, 0xBCCCDD, 0x8E7F7C
+    };
 
     record Case(String label, Supplier<byte[]> source, String format, int[] expectedArgb, int tolerance) {
         @Override
@@ -51,38 +53,154 @@ class DecodeFormatsTest {
 
     static Stream<Case> cases() {
         return Stream.of(
-                new Case("JPEG baseline", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), "jpeg", opaque(COLOURS), JPEG_TOLERANCE),
-                new Case("JPEG progressive", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true), "jpeg", opaque(COLOURS), JPEG_TOLERANCE),
-                new Case("JPEG grayscale", () -> SyntheticInputs.jpeg(SyntheticInputs.grayPatches(8), false), "jpeg", grays(), JPEG_TOLERANCE),
-                new Case("JPEG CMYK (Adobe), no profile", () -> SyntheticInputs.cmykJpeg(false, null), "jpeg", naiveCmyk(), CMYK_TOLERANCE),
-                new Case("JPEG YCCK (Adobe), no profile", () -> SyntheticInputs.cmykJpeg(true, null), "jpeg", naiveCmyk(), CMYK_TOLERANCE),
-                new Case("JPEG CMYK (Adobe), SWOP profile in 9 APP2 segments", () -> SyntheticInputs.cmykJpeg(false, swop()), "jpeg",
-                        opaque(SWOP_IN_SRGB), CMYK_TOLERANCE),
-                new Case("JPEG YCCK (Adobe), SWOP profile in 9 APP2 segments", () -> SyntheticInputs.cmykJpeg(true, swop()), "jpeg",
-                        opaque(SWOP_IN_SRGB), CMYK_TOLERANCE),
-                new Case("PNG 8-bit RGB", () -> SyntheticInputs.png(SyntheticInputs.rgbPatches()), "png", opaque(COLOURS), 0),
-                new Case("PNG 16-bit RGB", () -> SyntheticInputs.png(SyntheticInputs.rgb16Patches()), "png", opaque(COLOURS), 0),
-                new Case("PNG palette", () -> SyntheticInputs.png(SyntheticInputs.palettePatches(-1)), "png", opaque(COLOURS), 0),
-                new Case("PNG palette with a transparent entry", () -> SyntheticInputs.png(SyntheticInputs.palettePatches(3)), "png",
-                        transparentAt(3), 0),
-                new Case("PNG 8-bit RGBA", () -> SyntheticInputs.png(SyntheticInputs.argbPatches()), "png", withAlpha(), 0),
-                new Case("PNG 8-bit gray", () -> SyntheticInputs.png(SyntheticInputs.grayPatches(8)), "png", grays(), 0),
-                new Case("PNG 16-bit gray", () -> SyntheticInputs.png(SyntheticInputs.grayPatches(16)), "png", grays(), 0),
-                new Case("GIF", () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), "gif", opaque(COLOURS), 0),
-                new Case("GIF with a transparent index", () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(3)), "gif",
-                        transparentAt(3), 0),
-                new Case("WebP lossy", () -> SyntheticInputs.webp(SyntheticInputs.rgbPatches(), false), "webp", opaque(COLOURS),
+                new Case(
+                        "JPEG baseline",
+                        () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
+                        "jpeg",
+                        opaque(COLOURS),
+                        JPEG_TOLERANCE),
+                new Case(
+                        "JPEG progressive",
+                        () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true),
+                        "jpeg",
+                        opaque(COLOURS),
+                        JPEG_TOLERANCE),
+                new Case(
+                        "JPEG grayscale",
+                        () -> SyntheticInputs.jpeg(SyntheticInputs.grayPatches(8), false),
+                        "jpeg",
+                        grays(),
+                        JPEG_TOLERANCE),
+                new Case(
+                        "JPEG CMYK (Adobe), no profile",
+                        () -> SyntheticInputs.cmykJpeg(false, null),
+                        "jpeg",
+                        naiveCmyk(),
+                        CMYK_TOLERANCE),
+                new Case(
+                        "JPEG YCCK (Adobe), no profile",
+                        () -> SyntheticInputs.cmykJpeg(true, null),
+                        "jpeg",
+                        naiveCmyk(),
+                        CMYK_TOLERANCE),
+                new Case(
+                        "JPEG CMYK (Adobe), SWOP profile in 9 APP2 segments",
+                        () -> SyntheticInputs.cmykJpeg(false, swop()),
+                        "jpeg",
+                        opaque(SWOP_IN_SRGB),
+                        CMYK_TOLERANCE),
+                new Case(
+                        "JPEG YCCK (Adobe), SWOP profile in 9 APP2 segments",
+                        () -> SyntheticInputs.cmykJpeg(true, swop()),
+                        "jpeg",
+                        opaque(SWOP_IN_SRGB),
+                        CMYK_TOLERANCE),
+                new Case(
+                        "PNG 8-bit RGB",
+                        () -> SyntheticInputs.png(SyntheticInputs.rgbPatches()),
+                        "png",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "PNG 16-bit RGB",
+                        () -> SyntheticInputs.png(SyntheticInputs.rgb16Patches()),
+                        "png",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "PNG palette",
+                        () -> SyntheticInputs.png(SyntheticInputs.palettePatches(-1)),
+                        "png",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "PNG palette with a transparent entry",
+                        () -> SyntheticInputs.png(SyntheticInputs.palettePatches(3)),
+                        "png",
+                        transparentAt(3),
+                        0),
+                new Case(
+                        "PNG 8-bit RGBA",
+                        () -> SyntheticInputs.png(SyntheticInputs.argbPatches()),
+                        "png",
+                        withAlpha(),
+                        0),
+                new Case(
+                        "PNG 8-bit gray", () -> SyntheticInputs.png(SyntheticInputs.grayPatches(8)), "png", grays(), 0),
+                new Case(
+                        "PNG 16-bit gray",
+                        () -> SyntheticInputs.png(SyntheticInputs.grayPatches(16)),
+                        "png",
+                        grays(),
+                        0),
+                new Case(
+                        "GIF",
+                        () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)),
+                        "gif",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "GIF with a transparent index",
+                        () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(3)),
+                        "gif",
+                        transparentAt(3),
+                        0),
+                new Case(
+                        "WebP lossy",
+                        () -> SyntheticInputs.webp(SyntheticInputs.rgbPatches(), false),
+                        "webp",
+                        opaque(COLOURS),
                         WEBP_LOSSY_TOLERANCE),
-                new Case("WebP lossless", () -> SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true), "webp", opaque(COLOURS), 0),
-                new Case("WebP lossless with alpha", () -> SyntheticInputs.webp(SyntheticInputs.argbPatches(), true), "webp", withAlpha(), 0),
-                new Case("WebP lossy with alpha (ALPH chunk)", () -> SyntheticInputs.webp(SyntheticInputs.argbPatches(), false), "webp",
-                        withAlpha(), WEBP_LOSSY_TOLERANCE),
-                new Case("BMP 24-bit", () -> SyntheticInputs.bmp(SyntheticInputs.rgbPatches()), "bmp", opaque(COLOURS), 0),
-                new Case("BMP 8-bit palette", () -> SyntheticInputs.bmp(SyntheticInputs.palettePatches(-1, 256)), "bmp", opaque(COLOURS), 0),
-                new Case("TIFF RGB (TwelveMonkeys writer)", () -> SyntheticInputs.tiff(SyntheticInputs.rgbPatches()), "tiff", opaque(COLOURS), 0),
-                new Case("TIFF RGBA", () -> SyntheticInputs.tiff(SyntheticInputs.argbPatches()), "tiff", withAlpha(), 0),
-                new Case("TIFF 16-bit gray", () -> SyntheticInputs.tiff(SyntheticInputs.grayPatches(16)), "tiff", grays(), 0),
-                new Case("TIFF big-endian, written by hand", () -> SyntheticInputs.rgbTiff(false, List.of()), "tiff", opaque(COLOURS), 0));
+                new Case(
+                        "WebP lossless",
+                        () -> SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
+                        "webp",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "WebP lossless with alpha",
+                        () -> SyntheticInputs.webp(SyntheticInputs.argbPatches(), true),
+                        "webp",
+                        withAlpha(),
+                        0),
+                new Case(
+                        "WebP lossy with alpha (ALPH chunk)",
+                        () -> SyntheticInputs.webp(SyntheticInputs.argbPatches(), false),
+                        "webp",
+                        withAlpha(),
+                        WEBP_LOSSY_TOLERANCE),
+                new Case(
+                        "BMP 24-bit",
+                        () -> SyntheticInputs.bmp(SyntheticInputs.rgbPatches()),
+                        "bmp",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "BMP 8-bit palette",
+                        () -> SyntheticInputs.bmp(SyntheticInputs.palettePatches(-1, 256)),
+                        "bmp",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "TIFF RGB (TwelveMonkeys writer)",
+                        () -> SyntheticInputs.tiff(SyntheticInputs.rgbPatches()),
+                        "tiff",
+                        opaque(COLOURS),
+                        0),
+                new Case(
+                        "TIFF RGBA", () -> SyntheticInputs.tiff(SyntheticInputs.argbPatches()), "tiff", withAlpha(), 0),
+                new Case(
+                        "TIFF 16-bit gray",
+                        () -> SyntheticInputs.tiff(SyntheticInputs.grayPatches(16)),
+                        "tiff",
+                        grays(),
+                        0),
+                new Case(
+                        "TIFF big-endian, written by hand",
+                        () -> SyntheticInputs.rgbTiff(false, List.of()),
+                        "tiff",
+                        opaque(COLOURS),
+                        0));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -105,7 +223,9 @@ class DecodeFormatsTest {
                 worst = Math.max(worst, Math.abs(actual[ch] - expected[ch]));
             }
             measured.add(String.valueOf(worst));
-            assertThat(worst).as("patch %d: expected %s, got %s", i, hex(expected), hex(actual)).isLessThanOrEqualTo(c.tolerance());
+            assertThat(worst)
+                    .as("patch %d: expected %s, got %s", i, hex(expected), hex(actual))
+                    .isLessThanOrEqualTo(c.tolerance());
         }
         System.out.printf("%-50s worst difference per patch: %s%n", c.label(), measured);
     }
@@ -128,26 +248,36 @@ class DecodeFormatsTest {
             assertThat(Readers.create(format).getClass().getName()).as(format).isEqualTo(expected.get(format));
         }
         // the other WebP reader really is there, so the choice above matters
-        assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp")).toIterable()
-                .extracting(r -> r.getClass().getName()).contains("com.luciad.imageio.webp.WebPReader");
+        assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp"))
+                .toIterable()
+                .extracting(r -> r.getClass().getName())
+                .contains("com.luciad.imageio.webp.WebPReader");
     }
 
     /** A GIF frame smaller than its logical screen is placed at its offset, transparent around it. */
     @Test
     void gifFirstFrameIsPlacedOnItsLogicalScreen() throws RenderException {
-        byte[] gif = SyntheticInputs.gifOnScreen(SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), 100, 50, 20, 10);
+        byte[] gif =
+                SyntheticInputs.gifOnScreen(SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), 100, 50, 20, 10);
 
-        BufferedImage srgb = ToSrgb.apply(Decode.decode(gif, RenderLimits.defaults()).image());
+        BufferedImage srgb =
+                ToSrgb.apply(Decode.decode(gif, RenderLimits.defaults()).image());
 
         assertThat(new int[] {srgb.getWidth(), srgb.getHeight()}).containsExactly(100, 50);
         for (int i = 0; i < COLOURS.length; i++) {
             int[] at = SyntheticInputs.centre(i);
-            assertThat(RenderTestSupport.argb(srgb, 20 + at[0], 10 + at[1])).as("patch %d", i).containsExactly(split(0xFF000000 | COLOURS[i]));
+            assertThat(RenderTestSupport.argb(srgb, 20 + at[0], 10 + at[1]))
+                    .as("patch %d", i)
+                    .containsExactly(split(0xFF000000 | COLOURS[i]));
         }
         for (int[] outside : new int[][] {{0, 0}, {19, 10}, {20, 9}, {84, 41}, {99, 49}, {50, 45}}) {
-            assertThat(RenderTestSupport.argb(srgb, outside[0], outside[1])[0]).as("alpha at %d,%d", outside[0], outside[1]).isZero();
+            assertThat(RenderTestSupport.argb(srgb, outside[0], outside[1])[0])
+                    .as("alpha at %d,%d", outside[0], outside[1])
+                    .isZero();
         }
-        assertThat(RenderTestSupport.argb(srgb, 83, 41)[0]).as("last frame pixel").isEqualTo(255);
+        assertThat(RenderTestSupport.argb(srgb, 83, 41)[0])
+                .as("last frame pixel")
+                .isEqualTo(255);
     }
 
     // --- expectations -----------------------------------------------------------------------------------
@@ -192,7 +322,10 @@ class DecodeFormatsTest {
         for (int i = 0; i < INKS.length; i++) {
             int[] ink = INKS[i];
             int k = 255 - ink[3];
-            out[i] = 0xFF000000 | ((255 - ink[0]) * k / 255) << 16 | ((255 - ink[1]) * k / 255) << 8 | (255 - ink[2]) * k / 255;
+            out[i] = 0xFF000000
+                    | ((255 - ink[0]) * k / 255) << 16
+                    | ((255 - ink[1]) * k / 255) << 8
+                    | (255 - ink[2]) * k / 255;
         }
         return out;
     }

@@ -39,7 +39,8 @@ class DecodeFuzzTest {
         BufferedImage image = decoded[0].image();
         assertNotNull(image);
         long pixels = (long) image.getWidth() * image.getHeight();
-        assertTrue(pixels > 0 && pixels <= LIMITS.maxSourcePixels(),
+        assertTrue(
+                pixels > 0 && pixels <= LIMITS.maxSourcePixels(),
                 "decoded " + image.getWidth() + "x" + image.getHeight() + " past the pixel limit");
         assertNotNull(decoded[0].metadata());
     }

@@ -52,17 +52,19 @@ class EncodeCopyrightTest {
         assertThat(ifd.copyright()).isEqualTo(text);
         assertThat(ifd.nextIfd()).as("no IFD1 (thumbnail)").isZero();
         int count = text.getBytes(StandardCharsets.UTF_8).length + 1;
-        assertThat(tiff.length).as("nothing after the text (held in the entry itself up to 4 bytes)")
+        assertThat(tiff.length)
+                .as("nothing after the text (held in the entry itself up to 4 bytes)")
                 .isEqualTo(count <= 4 ? 26 : 26 + count);
     }
 
     /** IFD0 of a TIFF block: tag numbers in order, the Copyright value (UTF-8, NUL dropped), next IFD offset. */
-    record Ifd(List<Integer> tags, String copyright, long nextIfd) {
-    }
+    record Ifd(List<Integer> tags, String copyright, long nextIfd) {}
 
     static Ifd ifd0(byte[] tiff) {
         boolean little = tiff[0] == 'I' && tiff[1] == 'I';
-        assertThat(little || (tiff[0] == 'M' && tiff[1] == 'M')).as("byte order mark").isTrue();
+        assertThat(little || (tiff[0] == 'M' && tiff[1] == 'M'))
+                .as("byte order mark")
+                .isTrue();
         assertThat(u16(tiff, 2, little)).as("TIFF magic").isEqualTo(42);
         int ifd = (int) u32(tiff, 4, little);
         int count = u16(tiff, ifd, little);
@@ -88,6 +90,8 @@ class EncodeCopyrightTest {
     }
 
     private static long u32(byte[] b, int at, boolean little) {
-        return little ? u16(b, at, true) | (long) u16(b, at + 2, true) << 16 : (long) u16(b, at, false) << 16 | u16(b, at + 2, false);
+        return little
+                ? u16(b, at, true) | (long) u16(b, at + 2, true) << 16
+                : (long) u16(b, at, false) << 16 | u16(b, at + 2, false);
     }
 }

@@ -48,14 +48,24 @@ class EncodeJpegTest {
         byte[] jpeg = Encode.apply(SYNTHETIC, spec(80, c.progressive(), c.chroma()), null);
 
         List<Segment> segments = segments(jpeg);
-        List<Integer> sofs = segments.stream().map(Segment::marker).filter(m -> m == 0xC0 || m == 0xC2).toList();
+        List<Integer> sofs = segments.stream()
+                .map(Segment::marker)
+                .filter(m -> m == 0xC0 || m == 0xC2)
+                .toList();
         assertThat(sofs).as("one SOF0 (baseline) or SOF2 (progressive)").containsExactly(c.sofMarker());
-        byte[] sof = segments.stream().filter(s -> s.marker() == c.sofMarker()).findFirst().orElseThrow().payload();
-        assertThat(new int[] {uint16(sof, 3), uint16(sof, 1)}).as("width, height").containsExactly(97, 61);
+        byte[] sof = segments.stream()
+                .filter(s -> s.marker() == c.sofMarker())
+                .findFirst()
+                .orElseThrow()
+                .payload();
+        assertThat(new int[] {uint16(sof, 3), uint16(sof, 1)})
+                .as("width, height")
+                .containsExactly(97, 61);
         assertThat(sof[5]).as("components").isEqualTo((byte) 3);
         int[] sampling = {sof[7] & 0xFF, sof[10] & 0xFF, sof[13] & 0xFF};
         assertThat(sampling).as("H<<4|V of Y, Cb, Cr").containsExactly(c.samplingBytes());
-        assertThat(RenderTestSupport.meanAbsDiff(RenderTestSupport.read(jpeg), SYNTHETIC)).as("decodes to the image")
+        assertThat(RenderTestSupport.meanAbsDiff(RenderTestSupport.read(jpeg), SYNTHETIC))
+                .as("decodes to the image")
                 .isLessThan(6);
     }
 
@@ -79,7 +89,8 @@ class EncodeJpegTest {
         assertThat(segments.get(0).marker()).as("APP0 first").isEqualTo(0xE0);
         assertThat(new String(segments.get(0).payload(), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1))
                 .isEqualTo("JFIF\0");
-        assertThat(segments.subList(1, segments.size())).extracting(Segment::marker)
+        assertThat(segments.subList(1, segments.size()))
+                .extracting(Segment::marker)
                 .as("quantisation, Huffman, frame and scan headers only: no APPn, no comment")
                 .allMatch(m -> m == 0xDB || m == 0xC4 || m == c.sofMarker() || m == 0xDA);
     }
@@ -108,7 +119,8 @@ class EncodeJpegTest {
             BufferedImage bgr = Encode.bgr(image);
             assertThat(bgr.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
             assertThat(bgr.getRGB(0, 0, bgr.getWidth(), bgr.getHeight(), null, 0, bgr.getWidth()))
-                    .containsExactly(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()));
+                    .containsExactly(
+                            image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()));
         }
     }
 
@@ -116,7 +128,11 @@ class EncodeJpegTest {
     void baselineHuffmanTablesAreOptimisedForTheImage() {
         byte[] jpeg = Encode.apply(photo(), spec(80, false, ChromaSubsampling.S420), null);
 
-        byte[] dht = segments(jpeg).stream().filter(s -> s.marker() == 0xC4).findFirst().orElseThrow().payload();
+        byte[] dht = segments(jpeg).stream()
+                .filter(s -> s.marker() == 0xC4)
+                .findFirst()
+                .orElseThrow()
+                .payload();
         assertThat(dht[0]).as("first table: class DC, id 0").isEqualTo((byte) 0x00);
         int[] bits = new int[16];
         for (int i = 0; i < 16; i++) {

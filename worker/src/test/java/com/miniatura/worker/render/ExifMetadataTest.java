@@ -33,22 +33,58 @@ class ExifMetadataTest {
 
     static Stream<Case> containers() {
         return Stream.of(
-                new Case("JPEG APP1, big-endian", () -> jpegWithExif(exif(false, 6, JANE)), new SourceMetadata(6, JANE)),
-                new Case("JPEG APP1, little-endian, no copyright", () -> jpegWithExif(SyntheticInputs.exif(true, 3, null)), new SourceMetadata(3, null)),
-                new Case("JPEG without EXIF", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), new SourceMetadata(1, null)),
-                new Case("TIFF IFD0, big-endian", () -> SyntheticInputs.rgbTiff(false, List.of(Entry.shortValue(TAG_ORIENTATION, 8),
-                        Entry.ascii(TAG_COPYRIGHT, SyntheticInputs.text(JANE, StandardCharsets.UTF_8)))), new SourceMetadata(8, JANE)),
-                new Case("TIFF IFD0, little-endian", () -> SyntheticInputs.rgbTiff(true, List.of(Entry.shortValue(TAG_ORIENTATION, 5),
-                        Entry.ascii(TAG_COPYRIGHT, SyntheticInputs.text("Shop", StandardCharsets.US_ASCII)))), new SourceMetadata(5, "Shop")),
+                new Case(
+                        "JPEG APP1, big-endian", () -> jpegWithExif(exif(false, 6, JANE)), new SourceMetadata(6, JANE)),
+                new Case(
+                        "JPEG APP1, little-endian, no copyright",
+                        () -> jpegWithExif(SyntheticInputs.exif(true, 3, null)),
+                        new SourceMetadata(3, null)),
+                new Case(
+                        "JPEG without EXIF",
+                        () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
+                        new SourceMetadata(1, null)),
+                new Case(
+                        "TIFF IFD0, big-endian",
+                        () -> SyntheticInputs.rgbTiff(
+                                false,
+                                List.of(
+                                        Entry.shortValue(TAG_ORIENTATION, 8),
+                                        Entry.ascii(
+                                                TAG_COPYRIGHT, SyntheticInputs.text(JANE, StandardCharsets.UTF_8)))),
+                        new SourceMetadata(8, JANE)),
+                new Case(
+                        "TIFF IFD0, little-endian",
+                        () -> SyntheticInputs.rgbTiff(
+                                true,
+                                List.of(
+                                        Entry.shortValue(TAG_ORIENTATION, 5),
+                                        Entry.ascii(
+                                                TAG_COPYRIGHT,
+                                                SyntheticInputs.text("Shop", StandardCharsets.US_ASCII)))),
+                        new SourceMetadata(5, "Shop")),
                 new Case("WebP EXIF chunk", () -> webpWithExif(exif(false, 5, JANE)), new SourceMetadata(5, JANE)),
-                new Case("WebP EXIF chunk with a stray Exif\\0\\0 header", () -> webpWithExif(SyntheticInputs.concat(
-                        "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), exif(true, 7, "Shop"))), new SourceMetadata(7, "Shop")),
+                new Case(
+                        "WebP EXIF chunk with a stray Exif\\0\\0 header",
+                        () -> webpWithExif(SyntheticInputs.concat(
+                                "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), exif(true, 7, "Shop"))),
+                        new SourceMetadata(7, "Shop")),
                 new Case("PNG eXIf chunk", () -> pngWithExif(exif(false, 6, JANE)), new SourceMetadata(6, JANE)),
-                new Case("PNG eXIf chunk, little-endian, orientation only", () -> pngWithExif(SyntheticInputs.exif(true, 2, null)),
+                new Case(
+                        "PNG eXIf chunk, little-endian, orientation only",
+                        () -> pngWithExif(SyntheticInputs.exif(true, 2, null)),
                         new SourceMetadata(2, null)),
-                new Case("PNG eXIf chunk after the image data", () -> pngWithExifAtEnd(exif(true, 4, "Shop")), new SourceMetadata(4, "Shop")),
-                new Case("GIF: no EXIF", () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), new SourceMetadata(1, null)),
-                new Case("BMP: no EXIF", () -> SyntheticInputs.bmp(SyntheticInputs.rgbPatches()), new SourceMetadata(1, null)));
+                new Case(
+                        "PNG eXIf chunk after the image data",
+                        () -> pngWithExifAtEnd(exif(true, 4, "Shop")),
+                        new SourceMetadata(4, "Shop")),
+                new Case(
+                        "GIF: no EXIF",
+                        () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)),
+                        new SourceMetadata(1, null)),
+                new Case(
+                        "BMP: no EXIF",
+                        () -> SyntheticInputs.bmp(SyntheticInputs.rgbPatches()),
+                        new SourceMetadata(1, null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -57,7 +93,8 @@ class ExifMetadataTest {
         Decode.Decoded decoded = Decode.decode(c.source().get(), RenderLimits.defaults());
 
         assertThat(decoded.metadata()).isEqualTo(c.expected());
-        assertThat(new int[] {decoded.image().getWidth(), decoded.image().getHeight()}).as("stored, not yet oriented")
+        assertThat(new int[] {decoded.image().getWidth(), decoded.image().getHeight()})
+                .as("stored, not yet oriented")
                 .containsExactly(SyntheticInputs.WIDTH, SyntheticInputs.HEIGHT);
     }
 
@@ -75,7 +112,8 @@ class ExifMetadataTest {
                 new CopyrightCase("plain ASCII", ascii("Jane Doe"), 2, "Jane Doe"),
                 new CopyrightCase("short enough to sit in the entry itself", ascii("Ann"), 2, "Ann"),
                 new CopyrightCase("UTF-8", SyntheticInputs.text(JANE, StandardCharsets.UTF_8), 2, JANE),
-                new CopyrightCase("Latin-1 (not valid UTF-8)", SyntheticInputs.text(JANE, StandardCharsets.ISO_8859_1), 2, JANE),
+                new CopyrightCase(
+                        "Latin-1 (not valid UTF-8)", SyntheticInputs.text(JANE, StandardCharsets.ISO_8859_1), 2, JANE),
                 new CopyrightCase("surrounding spaces are trimmed", ascii("   Jane Doe  "), 2, "Jane Doe"),
                 new CopyrightCase("photographer NUL editor", ascii("Jane Doe\0Editor Co"), 2, "Jane Doe; Editor Co"),
                 new CopyrightCase("editor only (space NUL editor)", ascii(" \0Editor Co"), 2, "Editor Co"),
@@ -90,8 +128,16 @@ class ExifMetadataTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("copyrights")
     void keepsTheCopyrightTextOnly(CopyrightCase c) {
-        byte[] tiff = SyntheticInputs.tiffStructure(false, List.of(List.of(Entry.shortValue(TAG_ORIENTATION, 1),
-                new Entry(TAG_COPYRIGHT, c.type(), c.type() == 3 ? c.value().length / 2 : c.value().length, c.value()))), null);
+        byte[] tiff = SyntheticInputs.tiffStructure(
+                false,
+                List.of(List.of(
+                        Entry.shortValue(TAG_ORIENTATION, 1),
+                        new Entry(
+                                TAG_COPYRIGHT,
+                                c.type(),
+                                c.type() == 3 ? c.value().length / 2 : c.value().length,
+                                c.value()))),
+                null);
 
         assertThat(Exif.fromTiff(tiff, 0, tiff.length)).isEqualTo(new SourceMetadata(1, c.expected()));
     }
@@ -132,7 +178,8 @@ class ExifMetadataTest {
     /** End to end: the upright size and the orientation reach {@link SourceInfo}. */
     @Test
     void aPngRotatedByItsExifRendersUpright() throws RenderException {
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(pngWithExif(SyntheticInputs.exif(false, 6, null)), List.of());
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(pngWithExif(SyntheticInputs.exif(false, 6, null)), List.of());
 
         assertThat(result.source()).isEqualTo(new SourceInfo("png", SyntheticInputs.HEIGHT, SyntheticInputs.WIDTH, 6));
     }
@@ -148,23 +195,32 @@ class ExifMetadataTest {
     }
 
     static byte[] jpegWithExif(byte[] tiff) {
-        return SyntheticInputs.insertAfterSoi(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
-                SyntheticInputs.segment(0xE1, SyntheticInputs.concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), tiff)));
+        return SyntheticInputs.insertAfterSoi(
+                SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
+                SyntheticInputs.segment(
+                        0xE1, SyntheticInputs.concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), tiff)));
     }
 
     static byte[] webpWithExif(byte[] exif) {
-        return SyntheticInputs.webpWith(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true), SyntheticInputs.WIDTH,
-                SyntheticInputs.HEIGHT, null, exif);
+        return SyntheticInputs.webpWith(
+                SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
+                SyntheticInputs.WIDTH,
+                SyntheticInputs.HEIGHT,
+                null,
+                exif);
     }
 
     static byte[] pngWithExif(byte[] exif) {
-        return SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.rgbPatches()), SyntheticInputs.pngChunk("eXIf", exif));
+        return SyntheticInputs.afterIhdr(
+                SyntheticInputs.png(SyntheticInputs.rgbPatches()), SyntheticInputs.pngChunk("eXIf", exif));
     }
 
     private static byte[] pngWithExifAtEnd(byte[] exif) {
         byte[] png = SyntheticInputs.png(SyntheticInputs.rgbPatches());
         int iend = png.length - 12;
-        return SyntheticInputs.concat(java.util.Arrays.copyOf(png, iend), SyntheticInputs.pngChunk("eXIf", exif),
+        return SyntheticInputs.concat(
+                java.util.Arrays.copyOf(png, iend),
+                SyntheticInputs.pngChunk("eXIf", exif),
                 java.util.Arrays.copyOfRange(png, iend, png.length));
     }
 }

@@ -43,7 +43,12 @@ class ExifOrientationTest {
 
     /** A marker segment with a correct length field. */
     static byte[] segment(int marker, byte[] payload) {
-        return new Bytes(false).u8(0xFF).u8(marker).u16(payload.length + 2).raw(payload).bytes();
+        return new Bytes(false)
+                .u8(0xFF)
+                .u8(marker)
+                .u16(payload.length + 2)
+                .raw(payload)
+                .bytes();
     }
 
     static byte[] exifApp1(byte[] tiff) {
@@ -69,7 +74,8 @@ class ExifOrientationTest {
     // --- tests ---------------------------------------------------------------------------------
 
     static Stream<Object[]> everyValueInBothByteOrders() {
-        return IntStream.rangeClosed(1, 8).boxed()
+        return IntStream.rangeClosed(1, 8)
+                .boxed()
                 .flatMap(v -> Stream.of(new Object[] {true, v}, new Object[] {false, v}));
     }
 
@@ -95,7 +101,10 @@ class ExifOrientationTest {
         return Stream.of(
                 new Case("tag after another tag", jpeg(goodApp1), 6),
                 new Case("XMP APP1 before the Exif APP1", jpeg(jfifApp0(), xmp, goodApp1), 6),
-                new Case("fill bytes before a marker", concat(SOI, new byte[] {(byte) 0xFF, (byte) 0xFF}, goodApp1, SOS_AND_DATA), 6),
+                new Case(
+                        "fill bytes before a marker",
+                        concat(SOI, new byte[] {(byte) 0xFF, (byte) 0xFF}, goodApp1, SOS_AND_DATA),
+                        6),
                 new Case("orientation stored as LONG", jpeg(exifApp1(tiff(true, entry(true, 0x0112, 4, 8)))), 8),
                 new Case("no APP1 at all", jpeg(jfifApp0()), 1),
                 new Case("only XMP", jpeg(xmp), 1),
@@ -108,11 +117,19 @@ class ExifOrientationTest {
                 new Case("bad TIFF magic", jpeg(exifApp1(replace(six, 2, "\0+"))), 1),
                 new Case("IFD offset past the end", jpeg(exifApp1(replace(six, 4, "\0\0\u00ff\u00ff"))), 1),
                 new Case("entry count past the end, tag inside", jpeg(exifApp1(replace(six, 8, "\u00ff\u00ff"))), 6),
-                new Case("entry count past the end, tag missing",
-                        jpeg(exifApp1(replace(tiff(false, entry(false, 0x010F, 2, 0)), 8, "\u00ff\u00ff"))), 1),
+                new Case(
+                        "entry count past the end, tag missing",
+                        jpeg(exifApp1(replace(tiff(false, entry(false, 0x010F, 2, 0)), 8, "\u00ff\u00ff"))),
+                        1),
                 new Case("segment length past the end", Arrays.copyOf(jpeg(goodApp1), 20), 1),
-                new Case("segment length below 2", concat(SOI, new byte[] {(byte) 0xFF, (byte) 0xE1, 0, 1}, goodApp1), 1),
-                new Case("Exif header with no TIFF", jpeg(segment(0xE1, "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1))), 1),
+                new Case(
+                        "segment length below 2",
+                        concat(SOI, new byte[] {(byte) 0xFF, (byte) 0xE1, 0, 1}, goodApp1),
+                        1),
+                new Case(
+                        "Exif header with no TIFF",
+                        jpeg(segment(0xE1, "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1))),
+                        1),
                 new Case("lost marker sync", concat(SOI, new byte[] {0x12, 0x34, 0x56, 0x78}, goodApp1), 1),
                 new Case("empty", new byte[0], 1),
                 new Case("SOI only", SOI, 1),
@@ -137,7 +154,10 @@ class ExifOrientationTest {
     @Test
     void neverThrowsOnGarbageAfterAnExifHeader() {
         Random random = new Random(42);
-        byte[] prefix = concat(SOI, new byte[] {(byte) 0xFF, (byte) 0xE1, 0x01, 0x00}, "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
+        byte[] prefix = concat(
+                SOI,
+                new byte[] {(byte) 0xFF, (byte) 0xE1, 0x01, 0x00},
+                "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1));
         for (int i = 0; i < 5_000; i++) {
             byte[] tail = new byte[random.nextInt(300)];
             random.nextBytes(tail);
@@ -153,7 +173,9 @@ class ExifOrientationTest {
     void readsTheOrientationFixtures() {
         for (int n = 1; n <= 8; n++) {
             byte[] file = RenderTestSupport.fixture("orientation/Landscape_" + n + ".jpg");
-            assertThat(Exif.fromJpeg(file).orientation()).as("Landscape_%d.jpg", n).isEqualTo(n);
+            assertThat(Exif.fromJpeg(file).orientation())
+                    .as("Landscape_%d.jpg", n)
+                    .isEqualTo(n);
         }
     }
 
@@ -179,11 +201,15 @@ class ExifOrientationTest {
         }
 
         Bytes u16(int v) {
-            return little ? u8(v & 0xFF).u8((v >> 8) & 0xFF) : u8((v >> 8) & 0xFF).u8(v & 0xFF);
+            return little
+                    ? u8(v & 0xFF).u8((v >> 8) & 0xFF)
+                    : u8((v >> 8) & 0xFF).u8(v & 0xFF);
         }
 
         Bytes u32(long v) {
-            return little ? u16((int) (v & 0xFFFF)).u16((int) (v >>> 16)) : u16((int) (v >>> 16)).u16((int) (v & 0xFFFF));
+            return little
+                    ? u16((int) (v & 0xFFFF)).u16((int) (v >>> 16))
+                    : u16((int) (v >>> 16)).u16((int) (v & 0xFFFF));
         }
 
         Bytes raw(String latin1) {

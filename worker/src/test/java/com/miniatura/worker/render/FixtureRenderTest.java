@@ -47,32 +47,43 @@ class FixtureRenderTest {
     }
 
     static Stream<String> otherFormats() {
-        return Stream.of("formats/rotating-squares.gif", "formats/4.webp", "formats/320x240.jpg",
-                "color/Channel_digital_image_CMYK_color.jpg", "color/with-alpha.png");
+        return Stream.of(
+                "formats/rotating-squares.gif",
+                "formats/4.webp",
+                "formats/320x240.jpg",
+                "color/Channel_digital_image_CMYK_color.jpg",
+                "color/with-alpha.png");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource({"photosAndCatalog", "otherFormats"})
     void rendersAllReferenceVariants(String fixture) throws RenderException {
-        RenderResult result = renderer.render(RenderTestSupport.fixture(fixture), RenderTestSupport.referenceVariants());
+        RenderResult result =
+                renderer.render(RenderTestSupport.fixture(fixture), RenderTestSupport.referenceVariants());
 
         SourceInfo source = result.source();
         assertThat(source.format()).isEqualTo(expectedFormat(fixture));
         if (KNOWN_SIZES.containsKey(fixture)) {
-            assertThat(new int[] {source.width(), source.height()}).as("upright size").containsExactly(KNOWN_SIZES.get(fixture));
+            assertThat(new int[] {source.width(), source.height()})
+                    .as("upright size")
+                    .containsExactly(KNOWN_SIZES.get(fixture));
         }
         List<VariantSpec> specs = RenderTestSupport.referenceVariants();
         assertThat(result.variants()).extracting(RenderedVariant::spec).containsExactlyElementsOf(specs);
         for (RenderedVariant variant : result.variants()) {
             String name = variant.spec().name();
             int[] expected = RenderTestSupport.expectedReferenceSize(source.width(), source.height(), variant.spec());
-            assertThat(new int[] {variant.width(), variant.height()}).as("%s size", name).containsExactly(expected);
+            assertThat(new int[] {variant.width(), variant.height()})
+                    .as("%s size", name)
+                    .containsExactly(expected);
             assertThat(variant.width()).as("%s never enlarges", name).isLessThanOrEqualTo(source.width());
             assertThat(variant.height()).as("%s never enlarges", name).isLessThanOrEqualTo(source.height());
             assertThat(variant.contentType()).isEqualTo("image/jpeg");
 
             BufferedImage decoded = RenderTestSupport.read(variant.bytes());
-            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).as("%s decoded size", name).containsExactly(expected);
+            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()})
+                    .as("%s decoded size", name)
+                    .containsExactly(expected);
             assertThat(RenderTestSupport.jpegMarkers(variant.bytes()))
                     .as("%s segments: JFIF only, no EXIF/XMP (APP1) and no ICC (APP2)", name)
                     .doesNotContain(0xE1, 0xE2)
@@ -86,14 +97,20 @@ class FixtureRenderTest {
     @Test
     void gpsInTheSourceDoesNotSurvive() throws RenderException {
         byte[] source = RenderTestSupport.fixture("photos/DSCN0010.jpg");
-        assertThat(RenderTestSupport.jpegMarkers(source)).as("the source carries EXIF").contains(0xE1);
+        assertThat(RenderTestSupport.jpegMarkers(source))
+                .as("the source carries EXIF")
+                .contains(0xE1);
         // IFD0 entry "GPS IFD pointer" (tag 0x8825, LONG, count 1) in this little-endian EXIF block
         byte[] gpsPointer = {0x25, (byte) 0x88, 0x04, 0x00, 0x01, 0x00, 0x00, 0x00};
         assertThat(indexOf(source, gpsPointer)).as("the source has a GPS block").isPositive();
 
-        for (RenderedVariant variant : renderer.render(source, RenderTestSupport.referenceVariants()).variants()) {
-            assertThat(RenderTestSupport.jpegMarkers(variant.bytes())).as(variant.spec().name()).doesNotContain(0xE1);
-            assertThat(new String(variant.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1)).doesNotContain("Exif", "GPS", "NIKON");
+        for (RenderedVariant variant :
+                renderer.render(source, RenderTestSupport.referenceVariants()).variants()) {
+            assertThat(RenderTestSupport.jpegMarkers(variant.bytes()))
+                    .as(variant.spec().name())
+                    .doesNotContain(0xE1);
+            assertThat(new String(variant.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
+                    .doesNotContain("Exif", "GPS", "NIKON");
         }
     }
 
@@ -138,11 +155,7 @@ class FixtureRenderTest {
 
     private static Stream<String> list(Path root, String dir) {
         try (Stream<Path> files = Files.list(root.resolve(dir))) {
-            return files.filter(Files::isRegularFile)
-                    .map(p -> dir + "/" + p.getFileName())
-                    .sorted()
-                    .toList()
-                    .stream();
+            return files.filter(Files::isRegularFile).map(p -> dir + "/" + p.getFileName()).sorted().toList().stream();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

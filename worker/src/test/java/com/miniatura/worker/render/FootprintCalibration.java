@@ -15,8 +15,7 @@ import java.util.Map;
  */
 public final class FootprintCalibration {
 
-    private FootprintCalibration() {
-    }
+    private FootprintCalibration() {}
 
     public static void main(String[] args) throws Exception {
         List<FootprintInputs.Kind> kinds = FootprintInputs.kinds();
@@ -54,23 +53,34 @@ public final class FootprintCalibration {
         for (FootprintInputs.Kind kind : kinds) {
             double needs = bounds.get(kind)[1];
             long estimate = estimates.get(kind);
-            System.out.printf(Locale.ROOT, "%-34s estimate %6.1f MB, renders in %s of it (%5.1f MB)%n", kind.name(),
-                    estimate / 1048576.0, Double.isNaN(needs) ? "NOT EVEN ALL" : String.format(Locale.ROOT, "%.2f", needs),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-34s estimate %6.1f MB, renders in %s of it (%5.1f MB)%n",
+                    kind.name(),
+                    estimate / 1048576.0,
+                    Double.isNaN(needs) ? "NOT EVEN ALL" : String.format(Locale.ROOT, "%.2f", needs),
                     Double.isNaN(needs) ? Double.NaN : estimate * needs / 1048576.0);
         }
     }
 
     /** One probe JVM for all {@code arguments}; its output lines, one per argument. */
     static List<String> run(List<String> arguments) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-XX:+UseSerialGC", "-Xmn2m", "-Xmx1g", "-Djava.awt.headless=true",
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-XX:+UseSerialGC",
+                "-Xmn2m",
+                "-Xmx1g",
+                "-Djava.awt.headless=true",
                 "-Dminiatura.fixtures=" + System.getProperty("miniatura.fixtures"),
-                "-cp", System.getProperty("java.class.path"), FootprintProbe.class.getName()));
+                "-cp",
+                System.getProperty("java.class.path"),
+                FootprintProbe.class.getName()));
         command.addAll(arguments);
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(process.getInputStream().readAllBytes());
         int exit = process.waitFor();
-        List<String> lines = out.lines().filter(l -> l.matches("(OK|OOM|FAILED) .*")).toList();
+        List<String> lines =
+                out.lines().filter(l -> l.matches("(OK|OOM|FAILED) .*")).toList();
         if (exit != 0 || lines.size() != arguments.size()) {
             throw new IllegalStateException("probe exited " + exit + ": " + out);
         }

@@ -24,11 +24,9 @@ import javax.imageio.ImageWriteParam;
 final class FootprintInputs {
 
     /** A source and whether libjpeg-turbo should decode it (when installed). */
-    record Kind(String name, String file, boolean useNative) {
-    }
+    record Kind(String name, String file, boolean useNative) {}
 
-    private FootprintInputs() {
-    }
+    private FootprintInputs() {}
 
     static final Path DIR = Path.of("target", "footprint");
 
@@ -37,8 +35,12 @@ final class FootprintInputs {
         Map<String, Supplier<byte[]>> makers = new LinkedHashMap<>();
         makers.put("photo.jpg", () -> RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"));
         makers.put("progressive.jpg", () -> SyntheticInputs.jpeg(photo(), true));
-        makers.put("p3.jpg", () -> SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(photo(), false),
-                SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 65519));
+        makers.put(
+                "p3.jpg",
+                () -> SyntheticInputs.withIccProfile(
+                        SyntheticInputs.jpeg(photo(), false),
+                        SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0),
+                        65519));
         makers.put("gray.jpg", () -> SyntheticInputs.jpeg(convert(photo(), BufferedImage.TYPE_BYTE_GRAY), false));
         makers.put("cmyk.jpg", () -> RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"));
         makers.put("rgb.png", () -> SyntheticInputs.png(photo()));
@@ -46,8 +48,13 @@ final class FootprintInputs {
         makers.put("rgb16.png", () -> SyntheticInputs.png(rgb16(photo())));
         makers.put("gray16.png", () -> SyntheticInputs.png(gray16(photo())));
         makers.put("palette.png", () -> SyntheticInputs.png(convert(photo(), BufferedImage.TYPE_BYTE_INDEXED)));
-        makers.put("interlaced.png", () -> SyntheticInputs.write(() -> new javax.imageio.IIOImage(photo(), null, null),
-                "png", SyntheticInputs.JDK, p -> p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT)));
+        makers.put(
+                "interlaced.png",
+                () -> SyntheticInputs.write(
+                        () -> new javax.imageio.IIOImage(photo(), null, null),
+                        "png",
+                        SyntheticInputs.JDK,
+                        p -> p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT)));
         makers.put("palette.gif", () -> SyntheticInputs.gif(convert(photo(), BufferedImage.TYPE_BYTE_INDEXED)));
         makers.put("lossy.webp", () -> SyntheticInputs.webp(photo(), false));
         makers.put("lossless-alpha.webp", () -> SyntheticInputs.webp(withAlpha(half(photo())), true));
@@ -80,18 +87,24 @@ final class FootprintInputs {
             if (!Files.exists(file)) {
                 byte[] source = Files.readAllBytes(Path.of(kind.file()));
                 Decode.Decoded decoded = Decode.decode(source, RenderLimits.defaults());
-                BufferedImage small = new BufferedImage(64, 48, decoded.image().getColorModel().hasAlpha()
-                        ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+                BufferedImage small = new BufferedImage(
+                        64,
+                        48,
+                        decoded.image().getColorModel().hasAlpha()
+                                ? BufferedImage.TYPE_INT_ARGB
+                                : BufferedImage.TYPE_INT_RGB);
                 Graphics2D g = small.createGraphics();
                 g.drawImage(ToSrgb.apply(decoded.image()), 0, 0, 64, 48, null);
                 g.dispose();
                 String format = decoded.format();
-                Files.write(file, switch (format) {
-                    case "jpeg" -> SyntheticInputs.jpeg(small, false);
-                    case "webp" -> SyntheticInputs.webp(small, false);
-                    case "tiff" -> SyntheticInputs.tiff(small);
-                    default -> SyntheticInputs.write(small, format, SyntheticInputs.JDK);
-                });
+                Files.write(
+                        file,
+                        switch (format) {
+                            case "jpeg" -> SyntheticInputs.jpeg(small, false);
+                            case "webp" -> SyntheticInputs.webp(small, false);
+                            case "tiff" -> SyntheticInputs.tiff(small);
+                            default -> SyntheticInputs.write(small, format, SyntheticInputs.JDK);
+                        });
             }
             return file;
         } catch (IOException | RenderException e) {
@@ -104,8 +117,9 @@ final class FootprintInputs {
     private static synchronized BufferedImage photo() {
         if (photo == null) {
             try {
-                photo = ToSrgb.apply(Decode.decode(RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"),
-                        RenderLimits.defaults()).image());
+                photo = ToSrgb.apply(
+                        Decode.decode(RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"), RenderLimits.defaults())
+                                .image());
             } catch (RenderException e) {
                 throw new IllegalStateException(e);
             }
@@ -146,8 +160,11 @@ final class FootprintInputs {
 
     private static BufferedImage rgb16(BufferedImage image) {
         BufferedImage out = SyntheticInputs.rgb16Patches();
-        out = new BufferedImage(out.getColorModel(), out.getColorModel().createCompatibleWritableRaster(image.getWidth(),
-                image.getHeight()), false, null);
+        out = new BufferedImage(
+                out.getColorModel(),
+                out.getColorModel().createCompatibleWritableRaster(image.getWidth(), image.getHeight()),
+                false,
+                null);
         WritableRaster raster = out.getRaster();
         int[] rgb = new int[3];
         for (int y = 0; y < image.getHeight(); y++) {

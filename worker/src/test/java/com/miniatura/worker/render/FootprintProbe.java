@@ -22,15 +22,17 @@ import java.util.Optional;
  */
 public final class FootprintProbe {
 
-    private FootprintProbe() {
-    }
+    private FootprintProbe() {}
 
     public static void main(String[] args) throws Exception {
         for (String arg : args) {
             String[] parts = arg.split("\\|");
             String line;
             try {
-                line = probe(Path.of(parts[0]), Boolean.parseBoolean(parts[1]), Double.parseDouble(parts[2]),
+                line = probe(
+                        Path.of(parts[0]),
+                        Boolean.parseBoolean(parts[1]),
+                        Double.parseDouble(parts[2]),
                         Path.of(parts[3]));
             } catch (OutOfMemoryError e) {
                 line = "OOM 0 0 " + Path.of(parts[0]).getFileName() + " (outside the render)";
@@ -76,6 +78,7 @@ public final class FootprintProbe {
         ballast = null;
         return outcome + " " + estimate + " " + left + " " + file.getFileName();
     }
+
     private static MemoryPoolMXBean oldGeneration() {
         for (MemoryPoolMXBean pool : ManagementFactory.getMemoryPoolMXBeans()) {
             if (pool.getType() == MemoryType.HEAP && pool.getName().contains("Tenured")) {

@@ -1,11 +1,11 @@
 package com.miniatura.worker.render;
 
-import com.miniatura.worker.render.codec.SourceFormat;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
 import com.miniatura.worker.render.codec.Frames;
+import com.miniatura.worker.render.codec.SourceFormat;
 
 /**
  * Fuzzes the frame counters of {@link Frames}: {@link Frames.Gif#layout} and {@link Frames.Webp#layout} on any

@@ -1,11 +1,11 @@
 package com.miniatura.worker.render;
 
-import com.miniatura.worker.render.codec.SourceFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Frames;
+import com.miniatura.worker.render.codec.SourceFormat;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 

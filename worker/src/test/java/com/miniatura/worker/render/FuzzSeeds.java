@@ -58,10 +58,21 @@ class FuzzSeeds {
         write(seeds, "SniffFuzzTestInputs/format", name -> true);
         write(seeds, "TruncationFuzzTestInputs/endsEarly", name -> !name.startsWith("other-"));
         write(seeds, "DecodeFuzzTestInputs/decode", name -> !name.startsWith("other-"));
-        write(seeds, "FramesFuzzTestInputs/walk", name -> name.startsWith("gif-") || name.startsWith("webp-")
-                || name.startsWith("tiff-") || name.startsWith("png-apng") || name.equals("png-rgb.png"));
-        write(seeds, "ExifFuzzTestInputs/read", name -> name.contains("exif") || name.startsWith("tiff-")
-                || name.equals("jpeg-baseline.jpg") || name.equals("png-rgb.png"));
+        write(
+                seeds,
+                "FramesFuzzTestInputs/walk",
+                name -> name.startsWith("gif-")
+                        || name.startsWith("webp-")
+                        || name.startsWith("tiff-")
+                        || name.startsWith("png-apng")
+                        || name.equals("png-rgb.png"));
+        write(
+                seeds,
+                "ExifFuzzTestInputs/read",
+                name -> name.contains("exif")
+                        || name.startsWith("tiff-")
+                        || name.equals("jpeg-baseline.jpg")
+                        || name.equals("png-rgb.png"));
         write(seeds, "IccFuzzTestInputs/fromPng", name -> name.startsWith("png-"));
         write(seeds, "JpegHeaderFuzzTestInputs/parse", name -> name.startsWith("jpeg-"));
     }
@@ -93,8 +104,11 @@ class FuzzSeeds {
         seeds.put("jpeg-baseline.jpg", jpeg);
         seeds.put("jpeg-progressive.jpg", SyntheticInputs.jpeg(photo, true));
         seeds.put("jpeg-gray.jpg", SyntheticInputs.jpeg(gray, false));
-        seeds.put("jpeg-exif.jpg", insertAfterSoi(SyntheticInputs.jpeg(small, false),
-                segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), exifBig))));
+        seeds.put(
+                "jpeg-exif.jpg",
+                insertAfterSoi(
+                        SyntheticInputs.jpeg(small, false),
+                        segment(0xE1, concat("Exif\0\0".getBytes(StandardCharsets.ISO_8859_1), exifBig))));
         seeds.put("jpeg-icc.jpg", SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(small, false), p3, 300));
         seeds.put("jpeg-cmyk.jpg", SyntheticInputs.cmykJpeg(false, null));
         seeds.put("jpeg-lossless-sof3.jpg", SyntheticInputs.withSof(SyntheticInputs.jpeg(small, false), 0xC3));
@@ -110,8 +124,15 @@ class FuzzSeeds {
         byte[] smallPng = SyntheticInputs.png(small);
         seeds.put("png-iccp.png", afterIhdr(smallPng, iccpChunk(p3)));
         seeds.put("png-exif.png", afterIhdr(smallPng, pngChunk("eXIf", exifLittle)));
-        seeds.put("png-ztxt.png", afterIhdr(smallPng, pngChunk("zTXt",
-                concat("Comment\0\0".getBytes(StandardCharsets.ISO_8859_1), deflate("a tiny seed".getBytes(StandardCharsets.US_ASCII))))));
+        seeds.put(
+                "png-ztxt.png",
+                afterIhdr(
+                        smallPng,
+                        pngChunk(
+                                "zTXt",
+                                concat(
+                                        "Comment\0\0".getBytes(StandardCharsets.ISO_8859_1),
+                                        deflate("a tiny seed".getBytes(StandardCharsets.US_ASCII))))));
         seeds.put("png-srgb-iccp.png", afterIhdr(smallPng, pngChunk("sRGB", new byte[] {0}), iccpChunk(p3)));
         seeds.put("png-apng.png", SyntheticInputs.apng(smallPng, 3));
         seeds.put("png-truncated.png", Arrays.copyOf(png, png.length - 20));
@@ -146,26 +167,37 @@ class FuzzSeeds {
         // pages, a DNG (refused by FormatSniffer), cut short
         byte[] tiff = SyntheticInputs.tiff(small);
         seeds.put("tiff-rgb.tif", tiff);
-        seeds.put("tiff-lzw.tif", SyntheticInputs.write(() -> new IIOImage(small, null, null), "tiff",
-                SyntheticInputs.TWELVEMONKEYS, p -> {
-                    p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-                    p.setCompressionType("LZW");
-                }));
+        seeds.put(
+                "tiff-lzw.tif",
+                SyntheticInputs.write(
+                        () -> new IIOImage(small, null, null), "tiff", SyntheticInputs.TWELVEMONKEYS, p -> {
+                            p.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+                            p.setCompressionType("LZW");
+                        }));
         seeds.put("tiff-exif-le.tif", exifLittle);
         seeds.put("tiff-exif-be.tif", exifBig);
         seeds.put("tiff-pages.tif", SyntheticInputs.tiffPages(3));
-        seeds.put("tiff-dng.tif", tiffStructure(true, List.of(List.of(
-                new Entry(0xC612, 1, 4, new byte[] {1, 4, 0, 0}))), null));
+        seeds.put(
+                "tiff-dng.tif",
+                tiffStructure(true, List.of(List.of(new Entry(0xC612, 1, 4, new byte[] {1, 4, 0, 0}))), null));
         seeds.put("tiff-truncated.tif", Arrays.copyOf(tiff, tiff.length - 40));
 
         // What FormatSniffer names and refuses
-        seeds.put("other-svg.svg", "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n"
-                .getBytes(StandardCharsets.UTF_8));
-        seeds.put("other-html.html", "<!DOCTYPE html>\n<html><body><svg></svg></body></html>\n".getBytes(StandardCharsets.UTF_8));
+        seeds.put(
+                "other-svg.svg",
+                "<?xml version=\"1.0\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"1\" height=\"1\"/>\n"
+                        .getBytes(StandardCharsets.UTF_8));
+        seeds.put(
+                "other-html.html",
+                "<!DOCTYPE html>\n<html><body><svg></svg></body></html>\n".getBytes(StandardCharsets.UTF_8));
         seeds.put("other-text.txt", "\uFEFFnot an image, just text\n".getBytes(StandardCharsets.UTF_8));
         seeds.put("other-pdf.pdf", "%PDF-1.7\n%\u00e2\u00e3\n".getBytes(StandardCharsets.ISO_8859_1));
-        seeds.put("other-avif.avif", concat(new byte[] {0, 0, 0, 0x1C}, "ftypavif\0\0\0\0avifmif1miaf".getBytes(StandardCharsets.US_ASCII)));
-        seeds.put("other-heic.heic", concat(new byte[] {0, 0, 0, 0x18}, "ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.US_ASCII)));
+        seeds.put(
+                "other-avif.avif",
+                concat(new byte[] {0, 0, 0, 0x1C}, "ftypavif\0\0\0\0avifmif1miaf".getBytes(StandardCharsets.US_ASCII)));
+        seeds.put(
+                "other-heic.heic",
+                concat(new byte[] {0, 0, 0, 0x18}, "ftypheic\0\0\0\0mif1heic".getBytes(StandardCharsets.US_ASCII)));
         seeds.put("other-jxl.jxl", new byte[] {(byte) 0xFF, 0x0A, (byte) 0xFA, 0x7F});
         seeds.put("other-jp2.jp2", new byte[] {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, (byte) 0x87, 0x0A});
         seeds.put("other-bigtiff.tif", new byte[] {'I', 'I', 0x2B, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0});

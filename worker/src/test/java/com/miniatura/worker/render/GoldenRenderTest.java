@@ -50,8 +50,11 @@ class GoldenRenderTest {
      * same pictures within a level on average, but a content-aware crop may land a few pixels apart, and a flat area's
      * gradient bits flip: each path is held to renderings of its own, reviewed side by side.
      */
-    private static final Path GOLDEN = Path.of(TurboJpeg.load().isPresent() ? "src/test/resources/goldens/fixtures.tsv"
-            : "src/test/resources/goldens/fixtures-imageio.tsv");
+    private static final Path GOLDEN = Path.of(
+            TurboJpeg.load().isPresent()
+                    ? "src/test/resources/goldens/fixtures.tsv"
+                    : "src/test/resources/goldens/fixtures-imageio.tsv");
+
     private static final boolean UPDATE = Boolean.getBoolean("miniatura.goldens.update");
     private static final String SAVE = System.getProperty("miniatura.render.save");
     private static final Map<String, List<String>> updated = new TreeMap<>();
@@ -65,27 +68,74 @@ class GoldenRenderTest {
         raw.put("d800", Map.of("width", "800", "height", "800", "quality", "85"));
         raw.put("z1600", Map.of("width", "1600", "height", "1600", "quality", "85"));
         raw.put("g150", Map.of("width", "150", "height", "150", "fit", "cover", "filters[0]", "grayscale"));
-        raw.put("x-attention", Map.of("width", "160", "height", "90", "fit", "cover", "gravity", "attention",
-                "format", "webp", "quality", "75"));
+        raw.put(
+                "x-attention",
+                Map.of(
+                        "width",
+                        "160",
+                        "height",
+                        "90",
+                        "fit",
+                        "cover",
+                        "gravity",
+                        "attention",
+                        "format",
+                        "webp",
+                        "quality",
+                        "75"));
         raw.put("x-entropy", Map.of("width", "90", "height", "160", "fit", "cover", "gravity", "entropy"));
-        raw.put("x-north-east", Map.of("width", "120", "height", "120", "fit", "cover", "gravity", "north-east",
-                "format", "png"));
-        raw.put("x-turned", Map.of("width", "200", "rotate", "90", "flop", "true", "format", "webp", "lossless", "true"));
-        raw.put("x-contain", Map.of("width", "200", "height", "120", "fit", "contain", "background", "#203040",
-                "filters[0].type", "blur", "filters[0].sigma", "1.5"));
-        raw.put("x-sepia", Map.of("height", "180", "filters[0]", "sepia", "filters[1].type", "sharpen",
-                "filters[2].type", "contrast", "filters[2].factor", "1.2", "progressive", "true",
-                "chroma-subsampling", "4:4:4"));
-        return VariantCatalog.parse(raw, Map.of("fit", "inside", "format", "jpeg", "quality", "80")).variants();
+        raw.put(
+                "x-north-east",
+                Map.of("width", "120", "height", "120", "fit", "cover", "gravity", "north-east", "format", "png"));
+        raw.put(
+                "x-turned",
+                Map.of("width", "200", "rotate", "90", "flop", "true", "format", "webp", "lossless", "true"));
+        raw.put(
+                "x-contain",
+                Map.of(
+                        "width",
+                        "200",
+                        "height",
+                        "120",
+                        "fit",
+                        "contain",
+                        "background",
+                        "#203040",
+                        "filters[0].type",
+                        "blur",
+                        "filters[0].sigma",
+                        "1.5"));
+        raw.put(
+                "x-sepia",
+                Map.of(
+                        "height",
+                        "180",
+                        "filters[0]",
+                        "sepia",
+                        "filters[1].type",
+                        "sharpen",
+                        "filters[2].type",
+                        "contrast",
+                        "filters[2].factor",
+                        "1.2",
+                        "progressive",
+                        "true",
+                        "chroma-subsampling",
+                        "4:4:4"));
+        return VariantCatalog.parse(raw, Map.of("fit", "inside", "format", "jpeg", "quality", "80"))
+                .variants();
     }
 
     static Stream<String> fixtureFiles() throws IOException {
         Path root = Fixtures.images();
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(Files::isRegularFile)
+            return files
+                    .filter(Files::isRegularFile)
                     .filter(p -> !p.getFileName().toString().toLowerCase().startsWith("readme"))
                     .map(p -> root.relativize(p).toString().replace('\\', '/'))
-                    .sorted().toList().stream();
+                    .sorted()
+                    .toList()
+                    .stream();
         }
     }
 
@@ -100,7 +150,8 @@ class GoldenRenderTest {
                 // Decoded with the reader the renderer itself chooses: ImageIO.read would take whichever WebP
                 // reader registered first (TwelveMonkeys or libwebp), which changes when plugins are rescanned,
                 // and the two decode lossy WebP a few levels apart — enough to flip bits of a hash.
-                BufferedImage image = ToSrgb.apply(Decode.decode(variant.bytes(), RenderLimits.defaults()).image());
+                BufferedImage image = ToSrgb.apply(
+                        Decode.decode(variant.bytes(), RenderLimits.defaults()).image());
                 actual.add(fixture + "\t" + variant.spec().name() + "\t" + image.getWidth() + "x" + image.getHeight()
                         + "\t" + Signature.dHash(image) + "\t" + Signature.grid(image));
                 save(fixture, variant);
@@ -134,9 +185,11 @@ class GoldenRenderTest {
             assertThat(a[3]).as("%s reason", what).isEqualTo(e[3]);
             return;
         }
-        assertThat(Signature.hashDistance(e[3], a[3])).as("%s dHash distance (golden %s, actual %s)", what, e[3], a[3])
+        assertThat(Signature.hashDistance(e[3], a[3]))
+                .as("%s dHash distance (golden %s, actual %s)", what, e[3], a[3])
                 .isLessThanOrEqualTo(MAX_HASH_DISTANCE);
-        assertThat(Signature.gridDifference(e[4], a[4])).as("%s colour grid difference", what)
+        assertThat(Signature.gridDifference(e[4], a[4]))
+                .as("%s colour grid difference", what)
                 .isLessThanOrEqualTo(MAX_CELL_DIFFERENCE);
     }
 
@@ -147,7 +200,8 @@ class GoldenRenderTest {
         }
         for (String line : Files.readAllLines(GOLDEN, StandardCharsets.UTF_8)) {
             if (!line.isBlank() && !line.startsWith("#")) {
-                lines.computeIfAbsent(line.split("\t")[0], k -> new ArrayList<>()).add(line);
+                lines.computeIfAbsent(line.split("\t")[0], k -> new ArrayList<>())
+                        .add(line);
             }
         }
         return lines;
@@ -160,7 +214,10 @@ class GoldenRenderTest {
         try {
             Path dir = Path.of(SAVE, fixture.replaceAll("\\.[^.]+$", ""));
             Files.createDirectories(dir);
-            Files.write(dir.resolve(variant.spec().name() + "." + variant.spec().format().extension()), variant.bytes());
+            Files.write(
+                    dir.resolve(variant.spec().name() + "."
+                            + variant.spec().format().extension()),
+                    variant.bytes());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

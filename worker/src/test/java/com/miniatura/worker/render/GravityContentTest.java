@@ -49,8 +49,17 @@ class GravityContentTest {
         return rows;
     }
 
-    record Case(String label, Gravity gravity, int w, int h, int background, int px, int py, int box, int expectedX,
-                int expectedY) {
+    record Case(
+            String label,
+            Gravity gravity,
+            int w,
+            int h,
+            int background,
+            int px,
+            int py,
+            int box,
+            int expectedX,
+            int expectedY) {
         @Override
         public String toString() {
             return gravity.configName() + ": " + label;
@@ -62,25 +71,29 @@ class GravityContentTest {
      * crop is exact: centred on the patch, clamped at the edges.
      */
     static Stream<Case> exact() {
-        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY).flatMap(g -> Stream.of(
-                new Case("patch left", g, 64, 16, GREY, 8, 4, 16, 4, 0),
-                new Case("patch right", g, 64, 16, GREY, 44, 4, 16, 40, 0),
-                new Case("patch at the left edge", g, 64, 16, GREY, 0, 4, 16, 0, 0),
-                new Case("patch at the right edge", g, 64, 16, GREY, 56, 4, 16, 48, 0),
-                new Case("patch top", g, 16, 64, GREY, 4, 6, 16, 0, 2),
-                new Case("patch bottom", g, 16, 64, GREY, 4, 50, 16, 0, 46),
-                new Case("patch right on a colourful backdrop", g, 64, 16, SEA_GREEN, 36, 4, 16, 32, 0),
-                new Case("no patch: centre", g, 64, 16, GREY, 1000, 1000, 16, 24, 0)));
+        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY)
+                .flatMap(g -> Stream.of(
+                        new Case("patch left", g, 64, 16, GREY, 8, 4, 16, 4, 0),
+                        new Case("patch right", g, 64, 16, GREY, 44, 4, 16, 40, 0),
+                        new Case("patch at the left edge", g, 64, 16, GREY, 0, 4, 16, 0, 0),
+                        new Case("patch at the right edge", g, 64, 16, GREY, 56, 4, 16, 48, 0),
+                        new Case("patch top", g, 16, 64, GREY, 4, 6, 16, 0, 2),
+                        new Case("patch bottom", g, 16, 64, GREY, 4, 50, 16, 0, 46),
+                        new Case("patch right on a colourful backdrop", g, 64, 16, SEA_GREEN, 36, 4, 16, 32, 0),
+                        new Case("no patch: centre", g, 64, 16, GREY, 1000, 1000, 16, 24, 0)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("exact")
     void smallSourceCropIsCentredOnThePatch(Case c) throws RenderException {
         int[][] source = scene(c.w(), c.h(), c.background(), c.px(), c.py(), 1);
-        VariantSpec spec = RenderTestSupport.png("v", c.box(), c.box(), Fit.COVER, false, 0).withGravity(c.gravity());
+        VariantSpec spec = RenderTestSupport.png("v", c.box(), c.box(), Fit.COVER, false, 0)
+                .withGravity(c.gravity());
 
-        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
-                .variants().get(0);
+        RenderedVariant out = RENDERER.render(
+                        RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
+                .variants()
+                .get(0);
 
         assertThat(RenderTestSupport.rgb(RenderTestSupport.read(out.bytes())))
                 .isDeepEqualTo(crop(source, c.expectedX(), c.expectedY(), c.box(), c.box()));
@@ -91,21 +104,25 @@ class GravityContentTest {
      * (or 300×1200) scene, 300×300 cover, unscaled. The patch must be whole and centred within ±8 px.
      */
     static Stream<Case> large() {
-        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY).flatMap(g -> Stream.of(
-                new Case("patch left", g, 1200, 300, GREY, 180, 100, 300, 78, 0),
-                new Case("patch right", g, 1200, 300, GREY, 900, 150, 300, 798, 0),
-                new Case("patch top", g, 300, 1200, GREY, 20, 300, 300, 0, 198),
-                new Case("patch bottom", g, 300, 1200, GREY, 150, 1000, 300, 0, 898)));
+        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY)
+                .flatMap(g -> Stream.of(
+                        new Case("patch left", g, 1200, 300, GREY, 180, 100, 300, 78, 0),
+                        new Case("patch right", g, 1200, 300, GREY, 900, 150, 300, 798, 0),
+                        new Case("patch top", g, 300, 1200, GREY, 20, 300, 300, 0, 198),
+                        new Case("patch bottom", g, 300, 1200, GREY, 150, 1000, 300, 0, 898)));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("large")
     void largeSourceCropHoldsThePatchNearItsCentre(Case c) throws RenderException {
         int[][] source = scene(c.w(), c.h(), c.background(), c.px(), c.py(), 12);
-        VariantSpec spec = RenderTestSupport.png("v", c.box(), c.box(), Fit.COVER, false, 0).withGravity(c.gravity());
+        VariantSpec spec = RenderTestSupport.png("v", c.box(), c.box(), Fit.COVER, false, 0)
+                .withGravity(c.gravity());
 
-        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
-                .variants().get(0);
+        RenderedVariant out = RENDERER.render(
+                        RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
+                .variants()
+                .get(0);
 
         int[][] pixels = RenderTestSupport.rgb(RenderTestSupport.read(out.bytes()));
         int[] box = patchBounds(pixels, c.background());
@@ -121,15 +138,17 @@ class GravityContentTest {
     record TurnCase(Gravity gravity, int orientation, int rotate, boolean flip, boolean flop) {
         @Override
         public String toString() {
-            return gravity.configName() + ": EXIF " + orientation + ", rotate " + rotate + (flip ? ", flip" : "") + (flop ? ", flop" : "");
+            return gravity.configName() + ": EXIF " + orientation + ", rotate " + rotate + (flip ? ", flip" : "")
+                    + (flop ? ", flop" : "");
         }
     }
 
     static Stream<TurnCase> turned() {
-        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY).flatMap(g -> Stream.of(
-                new TurnCase(g, 6, 0, false, false), new TurnCase(g, 8, 0, false, true),
-                new TurnCase(g, 3, 90, false, false), new TurnCase(g, 5, 270, true, false),
-                new TurnCase(g, 1, 90, true, true), new TurnCase(g, 7, 180, false, false)));
+        return Stream.of(Gravity.ATTENTION, Gravity.ENTROPY)
+                .flatMap(g -> Stream.of(
+                        new TurnCase(g, 6, 0, false, false), new TurnCase(g, 8, 0, false, true),
+                        new TurnCase(g, 3, 90, false, false), new TurnCase(g, 5, 270, true, false),
+                        new TurnCase(g, 1, 90, true, true), new TurnCase(g, 7, 180, false, false)));
     }
 
     /**
@@ -141,20 +160,26 @@ class GravityContentTest {
     @MethodSource("turned")
     void analysisFollowsOrientationAndVariantTurn(TurnCase c) throws RenderException {
         int[][] upright = scene(64, 16, GREY, 10, 4, 1);
-        int[][] stored = RenderTestSupport.rgb(Orient.apply(RenderTestSupport.image(upright), Turn.exif(c.orientation()).inverse().code()));
+        int[][] stored = RenderTestSupport.rgb(Orient.apply(
+                RenderTestSupport.image(upright),
+                Turn.exif(c.orientation()).inverse().code()));
         assertThat(TurnTest.Naive.upright(stored, c.orientation())).isDeepEqualTo(upright);
         int[][] expectedScene = TurnTest.Naive.variant(upright, c.rotate(), c.flip(), c.flop());
-        VariantSpec spec = RenderTestSupport.png("v", 16, 16, Fit.COVER, false, 0).withGravity(c.gravity())
+        VariantSpec spec = RenderTestSupport.png("v", 16, 16, Fit.COVER, false, 0)
+                .withGravity(c.gravity())
                 .withTurn(c.rotate(), c.flip(), c.flop());
 
-        RenderedVariant out = RENDERER.render(RenderTestSupport.tiff(stored, c.orientation()), List.of(spec)).variants().get(0);
+        RenderedVariant out = RENDERER.render(RenderTestSupport.tiff(stored, c.orientation()), List.of(spec))
+                .variants()
+                .get(0);
 
         int[] patch = patchBounds(expectedScene, GREY);
         int w = expectedScene[0].length;
         int h = expectedScene.length;
         int x = w > 16 ? Math.max(0, Math.min(w - 16, (patch[0] + patch[2]) / 2 - 8)) : 0;
         int y = h > 16 ? Math.max(0, Math.min(h - 16, (patch[1] + patch[3]) / 2 - 8)) : 0;
-        assertThat(RenderTestSupport.rgb(RenderTestSupport.read(out.bytes()))).isDeepEqualTo(crop(expectedScene, x, y, 16, 16));
+        assertThat(RenderTestSupport.rgb(RenderTestSupport.read(out.bytes())))
+                .isDeepEqualTo(crop(expectedScene, x, y, 16, 16));
     }
 
     record Rivals(String label, int far, int near) {
@@ -192,10 +217,14 @@ class GravityContentTest {
 
         RenderResult result = RENDERER.render(RenderTestSupport.writePng(RenderTestSupport.image(source)), specs);
 
-        assertThat(RenderTestSupport.rgb(RenderTestSupport.read(result.variants().get(0).bytes())))
-                .as("attention").isDeepEqualTo(crop(source, 0, 0, 16, 16));
-        assertThat(RenderTestSupport.rgb(RenderTestSupport.read(result.variants().get(1).bytes())))
-                .as("entropy").isDeepEqualTo(crop(source, 36, 0, 16, 16));
+        assertThat(RenderTestSupport.rgb(
+                        RenderTestSupport.read(result.variants().get(0).bytes())))
+                .as("attention")
+                .isDeepEqualTo(crop(source, 0, 0, 16, 16));
+        assertThat(RenderTestSupport.rgb(
+                        RenderTestSupport.read(result.variants().get(1).bytes())))
+                .as("entropy")
+                .isDeepEqualTo(crop(source, 36, 0, 16, 16));
     }
 
     @Test
@@ -205,7 +234,9 @@ class GravityContentTest {
         assertThat(ContentCrop.colourScore(10, 0, 0, 3)).as("near black").isZero();
         double skin = ContentCrop.colourScore(0xE0, 0xAC, 0x8A, 183.7);
         assertThat(skin - (0xE0 - 0x8A)).as("skin bonus").isBetween(150.0, 255.0);
-        assertThat(ContentCrop.colourScore(0x8A, 0xC8, 0xE0, 184)).as("same saturation, not skin").isEqualTo(0xE0 - 0x8A);
+        assertThat(ContentCrop.colourScore(0x8A, 0xC8, 0xE0, 184))
+                .as("same saturation, not skin")
+                .isEqualTo(0xE0 - 0x8A);
     }
 
     @Test
@@ -215,7 +246,9 @@ class GravityContentTest {
 
         Geometry.Placement upright = content.placement(Turn.NONE);
         Geometry.Placement rotated = content.placement(Turn.ROTATE_90);
-        assertThat(content.analysedTurns()).as("making a placement analyses nothing").isZero();
+        assertThat(content.analysedTurns())
+                .as("making a placement analyses nothing")
+                .isZero();
 
         int first = upright.start(Gravity.ATTENTION, true, 640, 160);
         int again = upright.start(Gravity.ENTROPY, true, 640, 160);
@@ -231,16 +264,18 @@ class GravityContentTest {
     void analysisCopyIsTheMeanOfEachBlockWithTransparencyOverWhite() {
         // 4×2 blocks of 2×2: plain means, rounded half up
         int[][] rows = {
-                {0x000000, 0x020406, 0xFF0000, 0xFF0000, 0x101010, 0x101010, 0x0A0B0C, 0x0A0B0C},
-                {0x000000, 0x020406, 0xFF0000, 0x00FF00, 0x101010, 0x101010, 0x0A0B0C, 0x0A0B0C},
-                {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000},
-                {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000001}};
+            {0x000000, 0x020406, 0xFF0000, 0xFF0000, 0x101010, 0x101010, 0x0A0B0C, 0x0A0B0C},
+            {0x000000, 0x020406, 0xFF0000, 0x00FF00, 0x101010, 0x101010, 0x0A0B0C, 0x0A0B0C},
+            {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000},
+            {0xFFFFFF, 0xFFFFFF, 0x000000, 0x000000, 0x000000, 0x000000, 0x000000, 0x000001}
+        };
         BufferedImage small = AreaAverage.toFit(RenderTestSupport.image(rows), 4);
 
         assertThat(small.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
         assertThat(RenderTestSupport.rgb(small)).isDeepEqualTo(new int[][] {
-                {0x010203, 0xBF4000, 0x101010, 0x0A0B0C},
-                {0xFFFFFF, 0x000000, 0x000000, 0x000000}});
+            {0x010203, 0xBF4000, 0x101010, 0x0A0B0C},
+            {0xFFFFFF, 0x000000, 0x000000, 0x000000}
+        });
 
         // a 5×3 source into 2×1: columns 0..2 and 3..4, all rows
         int[][] ramp = new int[3][5];
@@ -249,15 +284,16 @@ class GravityContentTest {
                 ramp[y][x] = (x * 30) << 16;
             }
         }
-        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(RenderTestSupport.image(ramp), 2))).isDeepEqualTo(new int[][] {{30 << 16, 105 << 16}});
+        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(RenderTestSupport.image(ramp), 2)))
+                .isDeepEqualTo(new int[][] {{30 << 16, 105 << 16}});
 
         // transparent pixels count as white, whatever colour they hide; a fitting image keeps its size
         BufferedImage clear = new BufferedImage(3, 2, BufferedImage.TYPE_INT_ARGB);
         clear.setRGB(0, 0, 0x00FF0000);
         clear.setRGB(1, 0, 0x80000000);
         clear.setRGB(2, 0, 0xFF336699);
-        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(clear, 256))).isDeepEqualTo(new int[][] {
-                {0xFFFFFF, 0x7F7F7F, 0x336699}, {0xFFFFFF, 0xFFFFFF, 0xFFFFFF}});
+        assertThat(RenderTestSupport.rgb(AreaAverage.toFit(clear, 256)))
+                .isDeepEqualTo(new int[][] {{0xFFFFFF, 0x7F7F7F, 0x336699}, {0xFFFFFF, 0xFFFFFF, 0xFFFFFF}});
     }
 
     record Best(String label, double[] scores, double[] weights, int window, int expected) {
@@ -270,20 +306,47 @@ class GravityContentTest {
     static Stream<Best> best() {
         return Stream.of(
                 new Best("single maximum", new double[] {1, 5, 2, 0}, new double[5], 2, 1),
-                new Best("a run of equal maxima, no weights: its middle", new double[] {0, 3, 3, 3, 3, 3, 1}, new double[8], 2, 3),
-                new Best("rounding noise counts as equal", new double[] {0, 3, 3 + 1e-12, 3 - 1e-12, 1}, new double[6], 2, 2),
+                new Best(
+                        "a run of equal maxima, no weights: its middle",
+                        new double[] {0, 3, 3, 3, 3, 3, 1},
+                        new double[8],
+                        2,
+                        3),
+                new Best(
+                        "rounding noise counts as equal",
+                        new double[] {0, 3, 3 + 1e-12, 3 - 1e-12, 1},
+                        new double[6],
+                        2,
+                        2),
                 new Best("all equal: the centre", new double[] {2, 2, 2, 2, 2}, new double[6], 2, 2),
-                new Best("two equal runs: the one nearer the centre", new double[] {4, 4, 0, 0, 0, 0, 4, 0, 0}, new double[10], 2, 6),
+                new Best(
+                        "two equal runs: the one nearer the centre",
+                        new double[] {4, 4, 0, 0, 0, 0, 4, 0, 0},
+                        new double[10],
+                        2,
+                        6),
                 new Best("one position", new double[] {7}, new double[3], 3, 0),
                 // window 4 over 9 lines, subject on lines 2..3: every start 0..3 covers it; start 1 centres it
-                new Best("run cut short by the edge: centred on the weights", new double[] {5, 5, 5, 5, 1, 0},
-                        new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0}, 4, 1),
+                new Best(
+                        "run cut short by the edge: centred on the weights",
+                        new double[] {5, 5, 5, 5, 1, 0},
+                        new double[] {0, 0, 1, 1, 0, 0, 0, 0, 0},
+                        4,
+                        1),
                 // subject on lines 5..6 → centre 6, window 4 → start 4, inside the run 2..5
-                new Best("uneven weights pull the window", new double[] {0, 0, 9, 9, 9, 9},
-                        new double[] {0, 0, 0, 0, 0, 3, 3, 0, 0}, 4, 4),
+                new Best(
+                        "uneven weights pull the window",
+                        new double[] {0, 0, 9, 9, 9, 9},
+                        new double[] {0, 0, 0, 0, 0, 3, 3, 0, 0},
+                        4,
+                        4),
                 // centring would want start 6, the run ends at 5
-                new Best("centring stays inside the run", new double[] {0, 0, 9, 9, 9, 9},
-                        new double[] {0, 0, 0, 0, 0, 0, 0, 0, 1}, 4, 5));
+                new Best(
+                        "centring stays inside the run",
+                        new double[] {0, 0, 9, 9, 9, 9},
+                        new double[] {0, 0, 0, 0, 0, 0, 0, 0, 1},
+                        4,
+                        5));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -296,13 +359,13 @@ class GravityContentTest {
     @Test
     void entropyOfWindowsIsShannonEntropyOfTheirHistogram() {
         int[][] lines = new int[3][256];
-        lines[0][10] = 4;                    // one value
+        lines[0][10] = 4; // one value
         lines[1][10] = 2;
-        lines[1][20] = 2;                    // two values, equally often
+        lines[1][20] = 2; // two values, equally often
         lines[2][30] = 1;
         lines[2][40] = 1;
         lines[2][50] = 1;
-        lines[2][60] = 1;                    // four values
+        lines[2][60] = 1; // four values
 
         assertThat(ContentCrop.windowEntropies(lines, 1)).containsExactly(new double[] {0, 1, 2}, within(1e-12));
         // 10×6, 20×2 → p = 3/4, 1/4

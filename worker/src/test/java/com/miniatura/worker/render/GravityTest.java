@@ -60,13 +60,22 @@ class GravityTest {
         });
 
         Geometry.Plan centred = Geometry.plan(c.srcW(), c.srcH(), spec.withGravity(Gravity.CENTER));
-        assertThat(plan).isEqualTo(new Geometry.Plan(c.x(), c.y(), centred.cropW(), centred.cropH(), centred.scaledW(),
-                centred.scaledH(), centred.canvasW(), centred.canvasH(), 0, 0));
+        assertThat(plan)
+                .isEqualTo(new Geometry.Plan(
+                        c.x(),
+                        c.y(),
+                        centred.cropW(),
+                        centred.cropH(),
+                        centred.scaledW(),
+                        centred.scaledH(),
+                        centred.canvasW(),
+                        centred.canvasH(),
+                        0,
+                        0));
     }
 
     /** What a content-aware gravity asks for, and how the answer is clamped. */
-    record Asked(Gravity gravity, boolean horizontal, int length, int window) {
-    }
+    record Asked(Gravity gravity, boolean horizontal, int length, int window) {}
 
     @Test
     void contentAwareGravityAsksOnlyForTheFreeAxisAndIsClamped() {
@@ -78,35 +87,56 @@ class GravityTest {
         Geometry.Placement farRight = (g, horizontal, length, window) -> 99_999;
         VariantSpec cover = RenderTestSupport.spec("v", 150, 150, Fit.COVER, OutputFormat.JPEG, 80, false, 0);
 
-        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION), farLeft).cropX()).isZero();
-        assertThat(Geometry.plan(3000, 4000, cover.withGravity(Gravity.ENTROPY), farLeft).cropY()).isZero();
-        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION), farRight).cropX()).isEqualTo(1000);
-        assertThat(Geometry.plan(3000, 4000, cover.withGravity(Gravity.ENTROPY), farRight).cropY()).isEqualTo(1000);
-        assertThat(asked).containsExactly(new Asked(Gravity.ATTENTION, true, 4000, 3000), new Asked(Gravity.ENTROPY, false, 4000, 3000));
+        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION), farLeft)
+                        .cropX())
+                .isZero();
+        assertThat(Geometry.plan(3000, 4000, cover.withGravity(Gravity.ENTROPY), farLeft)
+                        .cropY())
+                .isZero();
+        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION), farRight)
+                        .cropX())
+                .isEqualTo(1000);
+        assertThat(Geometry.plan(3000, 4000, cover.withGravity(Gravity.ENTROPY), farRight)
+                        .cropY())
+                .isEqualTo(1000);
+        assertThat(asked)
+                .containsExactly(
+                        new Asked(Gravity.ATTENTION, true, 4000, 3000), new Asked(Gravity.ENTROPY, false, 4000, 3000));
 
         // no free axis, or not cover: nothing is asked
         asked.clear();
         Geometry.plan(3000, 3000, cover.withGravity(Gravity.ATTENTION), farLeft);
-        Geometry.plan(4000, 3000, RenderTestSupport.spec("v", 150, 150, Fit.CONTAIN, OutputFormat.JPEG, 80, false, 0)
-                .withGravity(Gravity.ATTENTION), farLeft);
-        Geometry.plan(4000, 3000, RenderTestSupport.spec("v", 150, 150, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0)
-                .withGravity(Gravity.ENTROPY), farLeft);
+        Geometry.plan(
+                4000,
+                3000,
+                RenderTestSupport.spec("v", 150, 150, Fit.CONTAIN, OutputFormat.JPEG, 80, false, 0)
+                        .withGravity(Gravity.ATTENTION),
+                farLeft);
+        Geometry.plan(
+                4000,
+                3000,
+                RenderTestSupport.spec("v", 150, 150, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0)
+                        .withGravity(Gravity.ENTROPY),
+                farLeft);
         assertThat(asked).isEmpty();
         // without a placement, content-aware gravity is centred
-        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION)).cropX()).isEqualTo(500);
+        assertThat(Geometry.plan(4000, 3000, cover.withGravity(Gravity.ATTENTION))
+                        .cropX())
+                .isEqualTo(500);
     }
 
     record Survivors(Gravity gravity, boolean wide, int first) {
         @Override
         public String toString() {
-            return (wide ? "wide 8×4, columns " : "tall 4×8, rows ") + first + ".." + (first + 3) + " for " + gravity.configName();
+            return (wide ? "wide 8×4, columns " : "tall 4×8, rows ") + first + ".." + (first + 3) + " for "
+                    + gravity.configName();
         }
     }
 
     static Stream<Survivors> survivors() {
-        return compass().stream().flatMap(g -> Stream.of(
-                new Survivors(g, true, 2 + 2 * g.dx()),
-                new Survivors(g, false, 2 + 2 * g.dy())));
+        return compass().stream()
+                .flatMap(g ->
+                        Stream.of(new Survivors(g, true, 2 + 2 * g.dx()), new Survivors(g, false, 2 + 2 * g.dy())));
     }
 
     /**
@@ -127,7 +157,9 @@ class GravityTest {
         VariantSpec spec = RenderTestSupport.png("g", 4, 4, Fit.COVER, false, 0).withGravity(c.gravity());
 
         RenderedVariant out = new Renderer(RenderLimits.defaults())
-                .render(RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec)).variants().get(0);
+                .render(RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
+                .variants()
+                .get(0);
 
         int[][] pixels = RenderTestSupport.rgb(RenderTestSupport.read(out.bytes()));
         int[][] expected = new int[4][4];
@@ -146,16 +178,20 @@ class GravityTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("survivors")
     void scaledCoverKeepsTheExpectedStripes(Survivors c) throws RenderException {
-        BufferedImage source = new BufferedImage(c.wide() ? 800 : 400, c.wide() ? 400 : 800, BufferedImage.TYPE_INT_RGB);
+        BufferedImage source =
+                new BufferedImage(c.wide() ? 800 : 400, c.wide() ? 400 : 800, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < source.getHeight(); y++) {
             for (int x = 0; x < source.getWidth(); x++) {
                 source.setRGB(x, y, line((c.wide() ? x : y) / 100));
             }
         }
-        VariantSpec spec = RenderTestSupport.png("g", 100, 100, Fit.COVER, false, 0).withGravity(c.gravity());
+        VariantSpec spec =
+                RenderTestSupport.png("g", 100, 100, Fit.COVER, false, 0).withGravity(c.gravity());
 
         RenderedVariant out = new Renderer(RenderLimits.defaults())
-                .render(RenderTestSupport.writePng(source), List.of(spec)).variants().get(0);
+                .render(RenderTestSupport.writePng(source), List.of(spec))
+                .variants()
+                .get(0);
 
         BufferedImage pixels = RenderTestSupport.read(out.bytes());
         for (int stripe = 0; stripe < 4; stripe++) {
@@ -173,7 +209,9 @@ class GravityTest {
 
     /** The centre and the eight compass points. */
     static List<Gravity> compass() {
-        return IntStream.range(0, Gravity.values().length).mapToObj(i -> Gravity.values()[i])
-                .filter(g -> !g.contentAware()).toList();
+        return IntStream.range(0, Gravity.values().length)
+                .mapToObj(i -> Gravity.values()[i])
+                .filter(g -> !g.contentAware())
+                .toList();
     }
 }

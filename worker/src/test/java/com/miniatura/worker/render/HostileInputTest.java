@@ -42,22 +42,39 @@ class HostileInputTest {
         return Stream.of(
                 new Seed("JPEG baseline", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false)),
                 new Seed("JPEG progressive", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true)),
-                new Seed("JPEG with a P3 profile", () -> SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), p3, 65519)),
+                new Seed(
+                        "JPEG with a P3 profile",
+                        () -> SyntheticInputs.withIccProfile(
+                                SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), p3, 65519)),
                 new Seed("JPEG YCCK", () -> SyntheticInputs.cmykJpeg(true, null)),
                 new Seed("PNG RGBA", () -> SyntheticInputs.png(SyntheticInputs.argbPatches())),
-                new Seed("PNG palette with iCCP", () -> SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.palettePatches(-1)),
-                        SyntheticInputs.iccpChunk(p3))),
+                new Seed(
+                        "PNG palette with iCCP",
+                        () -> SyntheticInputs.afterIhdr(
+                                SyntheticInputs.png(SyntheticInputs.palettePatches(-1)),
+                                SyntheticInputs.iccpChunk(p3))),
                 new Seed("PNG 16-bit gray", () -> SyntheticInputs.png(SyntheticInputs.grayPatches(16))),
                 new Seed("GIF", () -> SyntheticInputs.gif(SyntheticInputs.palettePatches(3))),
                 new Seed("GIF of 5 frames", () -> SyntheticInputs.gifFrames(5)),
                 new Seed("WebP lossy with alpha", () -> SyntheticInputs.webp(SyntheticInputs.argbPatches(), false)),
-                new Seed("WebP lossless with ICCP", () -> SyntheticInputs.webpWith(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
-                        SyntheticInputs.WIDTH, SyntheticInputs.HEIGHT, p3, SyntheticInputs.exif(true, 6, null))),
+                new Seed(
+                        "WebP lossless with ICCP",
+                        () -> SyntheticInputs.webpWith(
+                                SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
+                                SyntheticInputs.WIDTH,
+                                SyntheticInputs.HEIGHT,
+                                p3,
+                                SyntheticInputs.exif(true, 6, null))),
                 new Seed("BMP", () -> SyntheticInputs.bmp(SyntheticInputs.rgbPatches())),
                 new Seed("TIFF (TwelveMonkeys writer)", () -> SyntheticInputs.tiff(SyntheticInputs.rgbPatches())),
-                new Seed("TIFF by hand with EXIF tags", () -> SyntheticInputs.rgbTiff(false, java.util.List.of(
-                        SyntheticInputs.Entry.shortValue(SyntheticInputs.TAG_ORIENTATION, 8),
-                        SyntheticInputs.Entry.ascii(SyntheticInputs.TAG_COPYRIGHT, "(c) Test".getBytes())))));
+                new Seed(
+                        "TIFF by hand with EXIF tags",
+                        () -> SyntheticInputs.rgbTiff(
+                                false,
+                                java.util.List.of(
+                                        SyntheticInputs.Entry.shortValue(SyntheticInputs.TAG_ORIENTATION, 8),
+                                        SyntheticInputs.Entry.ascii(
+                                                SyntheticInputs.TAG_COPYRIGHT, "(c) Test".getBytes())))));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -72,7 +89,8 @@ class HostileInputTest {
             Mutation mutation = mutate(original, new Random(mutationSeed));
             try {
                 Decode.Decoded result = Decode.decode(mutation.bytes(), LIMITS);
-                BufferedImage upright = Orient.apply(result.image(), result.metadata().orientation());
+                BufferedImage upright =
+                        Orient.apply(result.image(), result.metadata().orientation());
                 ToSrgb.apply(upright);
                 decoded++;
             } catch (RenderException e) {
@@ -85,8 +103,7 @@ class HostileInputTest {
         System.out.printf("%-30s %d mutations: %d decoded, refused %s%n", seed.label(), MUTATIONS, decoded, reasons);
     }
 
-    record Mutation(byte[] bytes, String description) {
-    }
+    record Mutation(byte[] bytes, String description) {}
 
     /** One of: flipped bytes, a truncation, a run of 0x00/0xFF, or a duplicated slice. */
     static Mutation mutate(byte[] original, Random random) {

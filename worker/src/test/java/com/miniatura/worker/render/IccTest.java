@@ -42,7 +42,8 @@ class IccTest {
     private static final int[] WIDE = {0xFF0000, 0x00FF00, 0x0000FF, 0xC83232, 0x32B450, 0x3250C8, 0x808080, 0xE6C878};
 
     private static final byte[] P3 = SyntheticInputs.matrixProfile("Display P3 (test)", DISPLAY_P3, 0);
-    private static final byte[] ADOBE = SyntheticInputs.matrixProfile("Adobe RGB (1998) (test)", ADOBE_RGB, ADOBE_GAMMA);
+    private static final byte[] ADOBE =
+            SyntheticInputs.matrixProfile("Adobe RGB (1998) (test)", ADOBE_RGB, ADOBE_GAMMA);
 
     record Case(String label, Supplier<byte[]> source, Primaries primaries, double gamma) {
         @Override
@@ -54,22 +55,41 @@ class IccTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("Display P3 JPEG", () -> jpeg(P3, 65519), DISPLAY_P3, 0),
-                new Case("Display P3 JPEG, profile in 3 APP2 segments", () -> jpeg(P3, P3.length / 3 + 1), DISPLAY_P3, 0),
+                new Case(
+                        "Display P3 JPEG, profile in 3 APP2 segments",
+                        () -> jpeg(P3, P3.length / 3 + 1),
+                        DISPLAY_P3,
+                        0),
                 new Case("Adobe RGB JPEG", () -> jpeg(ADOBE, 65519), ADOBE_RGB, ADOBE_GAMMA),
                 new Case("Display P3 PNG (iCCP)", () -> png(SyntheticInputs.rgbPatches(WIDE), P3), DISPLAY_P3, 0),
-                new Case("Display P3 PNG 16-bit (iCCP)", () -> png(SyntheticInputs.rgb16Patches(WIDE), P3), DISPLAY_P3, 0),
-                new Case("Adobe RGB PNG palette (iCCP)", () -> png(SyntheticInputs.palettePatches(-1, 8, WIDE), ADOBE), ADOBE_RGB, ADOBE_GAMMA),
-                new Case("Adobe RGB TIFF (ICC tag 34675)",
-                        () -> SyntheticInputs.rgbTiff(true, WIDE, List.of(new Entry(34675, 7, ADOBE.length, ADOBE))), ADOBE_RGB, ADOBE_GAMMA),
-                new Case("Display P3 WebP lossless (ICCP chunk)",
-                        () -> SyntheticInputs.webpWith(SyntheticInputs.webp(SyntheticInputs.rgbPatches(WIDE), true), WIDTH, HEIGHT, P3, null),
-                        DISPLAY_P3, 0));
+                new Case(
+                        "Display P3 PNG 16-bit (iCCP)",
+                        () -> png(SyntheticInputs.rgb16Patches(WIDE), P3),
+                        DISPLAY_P3,
+                        0),
+                new Case(
+                        "Adobe RGB PNG palette (iCCP)",
+                        () -> png(SyntheticInputs.palettePatches(-1, 8, WIDE), ADOBE),
+                        ADOBE_RGB,
+                        ADOBE_GAMMA),
+                new Case(
+                        "Adobe RGB TIFF (ICC tag 34675)",
+                        () -> SyntheticInputs.rgbTiff(true, WIDE, List.of(new Entry(34675, 7, ADOBE.length, ADOBE))),
+                        ADOBE_RGB,
+                        ADOBE_GAMMA),
+                new Case(
+                        "Display P3 WebP lossless (ICCP chunk)",
+                        () -> SyntheticInputs.webpWith(
+                                SyntheticInputs.webp(SyntheticInputs.rgbPatches(WIDE), true), WIDTH, HEIGHT, P3, null),
+                        DISPLAY_P3,
+                        0));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void convertsWideGamutToTheSrgbOfTheColourMath(Case c) throws RenderException {
-        BufferedImage srgb = ToSrgb.apply(Decode.decode(c.source().get(), RenderLimits.defaults()).image());
+        BufferedImage srgb = ToSrgb.apply(
+                Decode.decode(c.source().get(), RenderLimits.defaults()).image());
 
         assertThat(new int[] {srgb.getWidth(), srgb.getHeight()}).containsExactly(WIDTH, HEIGHT);
         List<String> measured = new ArrayList<>();
@@ -82,8 +102,13 @@ class IccTest {
                 worst = Math.max(worst, Math.abs(actual[ch + 1] - expected[ch]));
             }
             measured.add(String.valueOf(worst));
-            assertThat(worst).as("patch %06x: expected sRGB %s, got %s", WIDE[i], List.of(expected[0], expected[1], expected[2]),
-                    List.of(actual[1], actual[2], actual[3])).isLessThanOrEqualTo(TOLERANCE);
+            assertThat(worst)
+                    .as(
+                            "patch %06x: expected sRGB %s, got %s",
+                            WIDE[i],
+                            List.of(expected[0], expected[1], expected[2]),
+                            List.of(actual[1], actual[2], actual[3]))
+                    .isLessThanOrEqualTo(TOLERANCE);
         }
         System.out.printf("%-45s worst difference per patch: %s%n", c.label(), measured);
     }
@@ -91,20 +116,33 @@ class IccTest {
     /** End to end: a P3 PNG turned by its EXIF orientation renders upright, in sRGB, with the converted colours. */
     @Test
     void theRendererConvertsAnOrientedP3Png() throws RenderException {
-        byte[] png = SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.rgbPatches(WIDE)), SyntheticInputs.iccpChunk(P3),
+        byte[] png = SyntheticInputs.afterIhdr(
+                SyntheticInputs.png(SyntheticInputs.rgbPatches(WIDE)),
+                SyntheticInputs.iccpChunk(P3),
                 SyntheticInputs.pngChunk("eXIf", SyntheticInputs.exif(false, 6, null)));
 
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(png,
-                List.of(RenderTestSupport.png("full", 64, 64, com.miniatura.common.catalog.Fit.INSIDE, false, RenderTestSupport.WHITE)));
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(
+                        png,
+                        List.of(RenderTestSupport.png(
+                                "full",
+                                64,
+                                64,
+                                com.miniatura.common.catalog.Fit.INSIDE,
+                                false,
+                                RenderTestSupport.WHITE)));
 
         BufferedImage out = RenderTestSupport.read(result.variants().get(0).bytes());
         assertThat(new int[] {out.getWidth(), out.getHeight()}).containsExactly(HEIGHT, WIDTH);
         for (int i = 0; i < WIDE.length; i++) {
             int[] stored = SyntheticInputs.centre(i);
-            int[] actual = RenderTestSupport.argb(out, HEIGHT - 1 - stored[1], stored[0]); // orientation 6: 90° clockwise
+            int[] actual =
+                    RenderTestSupport.argb(out, HEIGHT - 1 - stored[1], stored[0]); // orientation 6: 90° clockwise
             int[] expected = SyntheticInputs.expectedSrgb(WIDE[i], DISPLAY_P3, 0);
             for (int ch = 0; ch < 3; ch++) {
-                assertThat(actual[ch + 1]).as("patch %06x channel %d", WIDE[i], ch).isCloseTo(expected[ch], org.assertj.core.data.Offset.offset(TOLERANCE));
+                assertThat(actual[ch + 1])
+                        .as("patch %06x channel %d", WIDE[i], ch)
+                        .isCloseTo(expected[ch], org.assertj.core.data.Offset.offset(TOLERANCE));
             }
         }
     }
@@ -118,18 +156,23 @@ class IccTest {
             for (int rgb : WIDE) {
                 int[] e = SyntheticInputs.expectedSrgb(rgb, p, gamma);
                 int[] raw = {(rgb >> 16) & 0xFF, (rgb >> 8) & 0xFF, rgb & 0xFF};
-                if (Math.abs(e[0] - raw[0]) > 3 * TOLERANCE || Math.abs(e[1] - raw[1]) > 3 * TOLERANCE || Math.abs(e[2] - raw[2]) > 3 * TOLERANCE) {
+                if (Math.abs(e[0] - raw[0]) > 3 * TOLERANCE
+                        || Math.abs(e[1] - raw[1]) > 3 * TOLERANCE
+                        || Math.abs(e[2] - raw[2]) > 3 * TOLERANCE) {
                     changed++;
                 }
             }
-            assertThat(changed).as("patches that move by more than 3× the tolerance").isGreaterThanOrEqualTo(4);
+            assertThat(changed)
+                    .as("patches that move by more than 3× the tolerance")
+                    .isGreaterThanOrEqualTo(4);
         }
     }
 
     /** Display P3's red is outside sRGB: it must come out as the most saturated sRGB red, not a dull one. */
     @Test
     void saturatedP3RedStaysSaturated() throws RenderException {
-        BufferedImage srgb = ToSrgb.apply(Decode.decode(jpeg(P3, 65519), RenderLimits.defaults()).image());
+        BufferedImage srgb = ToSrgb.apply(
+                Decode.decode(jpeg(P3, 65519), RenderLimits.defaults()).image());
 
         int[] red = RenderTestSupport.argb(srgb, SyntheticInputs.centre(0)[0], SyntheticInputs.centre(0)[1]);
         assertThat(red[1]).as("R").isGreaterThanOrEqualTo(250);
@@ -144,16 +187,21 @@ class IccTest {
     @Test
     void grayProfileCurveIsApplied() throws RenderException {
         byte[] gamma18 = SyntheticInputs.grayProfile("Gray gamma 1.8 (test)", 1.8);
-        byte[] jpeg = SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.grayPatches(8), false), gamma18, 65519);
-        byte[] png = SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.grayPatches(8)), SyntheticInputs.iccpChunk(gamma18));
+        byte[] jpeg = SyntheticInputs.withIccProfile(
+                SyntheticInputs.jpeg(SyntheticInputs.grayPatches(8), false), gamma18, 65519);
+        byte[] png = SyntheticInputs.afterIhdr(
+                SyntheticInputs.png(SyntheticInputs.grayPatches(8)), SyntheticInputs.iccpChunk(gamma18));
 
         for (byte[] source : List.of(jpeg, png)) {
-            BufferedImage srgb = ToSrgb.apply(Decode.decode(source, RenderLimits.defaults()).image());
+            BufferedImage srgb =
+                    ToSrgb.apply(Decode.decode(source, RenderLimits.defaults()).image());
             for (int i = 0; i < GRAYS.length; i++) {
                 int expected = (int) Math.round(SyntheticInputs.linearToSrgb(Math.pow(GRAYS[i] / 255.0, 1.8)) * 255);
                 int[] at = SyntheticInputs.centre(i);
                 int[] actual = RenderTestSupport.argb(srgb, at[0], at[1]);
-                assertThat(actual[1]).as("gray %d", GRAYS[i]).isCloseTo(expected, org.assertj.core.data.Offset.offset(2));
+                assertThat(actual[1])
+                        .as("gray %d", GRAYS[i])
+                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(2));
                 assertThat(actual[2]).isEqualTo(actual[1]);
                 assertThat(actual[3]).isEqualTo(actual[1]);
             }
@@ -171,8 +219,10 @@ class IccTest {
         try (InputStream in = IccTest.class.getResourceAsStream("/reference/cmyk-swop-to-srgb-100x111.png")) {
             reference = ImageIO.read(in);
         }
-        BufferedImage ours = ToSrgb.apply(Decode.decode(RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
-                RenderLimits.defaults()).image());
+        BufferedImage ours = ToSrgb.apply(Decode.decode(
+                        RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
+                        RenderLimits.defaults())
+                .image());
         assertThat(new int[] {ours.getWidth(), ours.getHeight()}).containsExactly(500, 333);
 
         BufferedImage averaged = boxAverage(ours, 5, 3);
@@ -190,9 +240,13 @@ class IccTest {
             }
         }
         int n = reference.getWidth() * reference.getHeight();
-        System.out.printf("CMYK fixture vs ImageMagick: MAD R %.2f G %.2f B %.2f, worst %d%n", mad[0] / n, mad[1] / n, mad[2] / n, worst);
+        System.out.printf(
+                "CMYK fixture vs ImageMagick: MAD R %.2f G %.2f B %.2f, worst %d%n",
+                mad[0] / n, mad[1] / n, mad[2] / n, worst);
         for (int ch = 0; ch < 3; ch++) {
-            assertThat(mad[ch] / n).as("mean absolute difference, channel %d", ch).isLessThan(1.0);
+            assertThat(mad[ch] / n)
+                    .as("mean absolute difference, channel %d", ch)
+                    .isLessThan(1.0);
         }
         assertThat(worst).as("largest difference").isLessThanOrEqualTo(3);
     }
@@ -208,8 +262,10 @@ class IccTest {
         byte[] stripped = SyntheticInputs.withoutIccProfile(fixture);
         assertThat(SyntheticInputs.iccProfileOf(stripped)).isNull();
 
-        BufferedImage withProfile = ToSrgb.apply(Decode.decode(fixture, RenderLimits.defaults()).image());
-        BufferedImage without = ToSrgb.apply(Decode.decode(stripped, RenderLimits.defaults()).image());
+        BufferedImage withProfile =
+                ToSrgb.apply(Decode.decode(fixture, RenderLimits.defaults()).image());
+        BufferedImage without =
+                ToSrgb.apply(Decode.decode(stripped, RenderLimits.defaults()).image());
 
         assertThat(new int[] {without.getWidth(), without.getHeight()}).containsExactly(500, 333);
         double mad = RenderTestSupport.meanAbsDiff(withProfile, without);
@@ -220,7 +276,8 @@ class IccTest {
     }
 
     private static BufferedImage boxAverage(BufferedImage image, int bw, int bh) {
-        BufferedImage out = new BufferedImage(image.getWidth() / bw, image.getHeight() / bh, BufferedImage.TYPE_INT_RGB);
+        BufferedImage out =
+                new BufferedImage(image.getWidth() / bw, image.getHeight() / bh, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < out.getHeight(); y++) {
             for (int x = 0; x < out.getWidth(); x++) {
                 int[] sum = new int[3];
@@ -233,15 +290,20 @@ class IccTest {
                     }
                 }
                 int count = bw * bh;
-                out.setRGB(x, y, (Math.round(sum[0] / (float) count) << 16) | (Math.round(sum[1] / (float) count) << 8)
-                        | Math.round(sum[2] / (float) count));
+                out.setRGB(
+                        x,
+                        y,
+                        (Math.round(sum[0] / (float) count) << 16)
+                                | (Math.round(sum[1] / (float) count) << 8)
+                                | Math.round(sum[2] / (float) count));
             }
         }
         return out;
     }
 
     private static byte[] jpeg(byte[] profile, int chunk) {
-        return SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(WIDE), false), profile, chunk);
+        return SyntheticInputs.withIccProfile(
+                SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(WIDE), false), profile, chunk);
     }
 
     private static byte[] png(BufferedImage image, byte[] profile) {

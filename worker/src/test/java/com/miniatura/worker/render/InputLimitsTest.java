@@ -54,15 +54,18 @@ class InputLimitsTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
-        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
-        System.out.printf("20000x20000 PNG: %d bytes on disk, %d bytes allocated while refusing it%n", png.length, allocated);
+        assertThat(e.getMessage())
+                .isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
+        System.out.printf(
+                "20000x20000 PNG: %d bytes on disk, %d bytes allocated while refusing it%n", png.length, allocated);
         assertThat(allocated).as("bytes allocated; decoding would need 400 MB").isLessThan(16L * 1024 * 1024);
     }
 
     /** The bomb's generator writes valid PNGs: the same code at a small size decodes to black. */
     @Test
     void theBombGeneratorWritesARealPng() throws RenderException {
-        BufferedImage small = ToSrgb.apply(Decode.decode(SyntheticInputs.blackGrayPng(200, 100), DEFAULTS).image());
+        BufferedImage small = ToSrgb.apply(
+                Decode.decode(SyntheticInputs.blackGrayPng(200, 100), DEFAULTS).image());
 
         assertThat(new int[] {small.getWidth(), small.getHeight()}).containsExactly(200, 100);
         assertThat(RenderTestSupport.argb(small, 150, 70)).containsExactly(255, 0, 0, 0);
@@ -71,13 +74,14 @@ class InputLimitsTest {
     @Test
     void aGifCanvasIsCountedToo() {
         // a 10×10 frame on a 20000×20000 logical screen: the canvas we compose on is what would be allocated
-        byte[] gif = SyntheticInputs.gifOnScreen(SyntheticInputs.gif(new BufferedImage(10, 10, BufferedImage.TYPE_BYTE_INDEXED)),
-                20_000, 20_000, 0, 0);
+        byte[] gif = SyntheticInputs.gifOnScreen(
+                SyntheticInputs.gif(new BufferedImage(10, 10, BufferedImage.TYPE_BYTE_INDEXED)), 20_000, 20_000, 0, 0);
 
         RenderException e = catchThrowableOfType(RenderException.class, () -> Decode.decode(gif, DEFAULTS));
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_MANY_PIXELS);
-        assertThat(e.getMessage()).isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
+        assertThat(e.getMessage())
+                .isEqualTo("source too large: 20000x20000 = 400000000 pixels exceeds the limit of 250000000");
     }
 
     // --- frames -----------------------------------------------------------------------------------------
@@ -95,21 +99,41 @@ class InputLimitsTest {
                 new FrameCase("GIF of 1200 frames", () -> SyntheticInputs.gifFrames(1200), 1000, over),
                 new FrameCase("animated WebP of 1200 frames", () -> SyntheticInputs.animatedWebp(1200), 1000, over),
                 new FrameCase("TIFF of 1200 pages", () -> SyntheticInputs.tiffPages(1200), 1000, over),
-                new FrameCase("APNG declaring 1200 frames", () -> SyntheticInputs.apng(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 1200), 1000, over),
-                new FrameCase("GIF of 1000 frames: the limit is inclusive", () -> SyntheticInputs.gifFrames(1000), 1000, null),
+                new FrameCase(
+                        "APNG declaring 1200 frames",
+                        () -> SyntheticInputs.apng(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 1200),
+                        1000,
+                        over),
+                new FrameCase(
+                        "GIF of 1000 frames: the limit is inclusive",
+                        () -> SyntheticInputs.gifFrames(1000),
+                        1000,
+                        null),
                 new FrameCase("animated WebP of 1000 frames", () -> SyntheticInputs.animatedWebp(1000), 1000, null),
                 new FrameCase("TIFF of 1000 pages", () -> SyntheticInputs.tiffPages(1000), 1000, null),
-                new FrameCase("formats/rotating-squares.gif (30 frames) against 29",
-                        () -> RenderTestSupport.fixture("formats/rotating-squares.gif"), 29, "too many frames: 30 exceeds the limit of 29"),
-                new FrameCase("formats/rotating-squares.gif against 30", () -> RenderTestSupport.fixture("formats/rotating-squares.gif"), 30, null),
-                new FrameCase("a JPEG is one frame", () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), 1, null));
+                new FrameCase(
+                        "formats/rotating-squares.gif (30 frames) against 29",
+                        () -> RenderTestSupport.fixture("formats/rotating-squares.gif"),
+                        29,
+                        "too many frames: 30 exceeds the limit of 29"),
+                new FrameCase(
+                        "formats/rotating-squares.gif against 30",
+                        () -> RenderTestSupport.fixture("formats/rotating-squares.gif"),
+                        30,
+                        null),
+                new FrameCase(
+                        "a JPEG is one frame",
+                        () -> SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
+                        1,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("frameCases")
     void framesAreCountedFromTheContainer(FrameCase c) throws RenderException {
         byte[] source = c.source().get();
-        RenderLimits limits = new RenderLimits(DEFAULTS.maxSourceBytes(), DEFAULTS.maxSourcePixels(), c.limit(), DEFAULTS.renderTimeout());
+        RenderLimits limits = new RenderLimits(
+                DEFAULTS.maxSourceBytes(), DEFAULTS.maxSourcePixels(), c.limit(), DEFAULTS.renderTimeout());
 
         if (c.refusalOrNull() == null) {
             assertThat(Decode.decode(source, limits).image()).isNotNull();
@@ -126,10 +150,14 @@ class InputLimitsTest {
         assertThat(Frames.count("gif", SyntheticInputs.gifFrames(7))).isEqualTo(7);
         assertThat(Frames.count("webp", SyntheticInputs.animatedWebp(7))).isEqualTo(7);
         assertThat(Frames.count("tiff", SyntheticInputs.tiffPages(7))).isEqualTo(7);
-        assertThat(Frames.count("png", SyntheticInputs.apng(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 7))).isEqualTo(7);
-        assertThat(Frames.count("webp", SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true))).isEqualTo(1);
-        assertThat(Frames.count("png", SyntheticInputs.png(SyntheticInputs.rgbPatches()))).isEqualTo(1);
-        assertThat(Frames.count("gif", RenderTestSupport.fixture("formats/rotating-squares.gif"))).isEqualTo(30);
+        assertThat(Frames.count("png", SyntheticInputs.apng(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 7)))
+                .isEqualTo(7);
+        assertThat(Frames.count("webp", SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true)))
+                .isEqualTo(1);
+        assertThat(Frames.count("png", SyntheticInputs.png(SyntheticInputs.rgbPatches())))
+                .isEqualTo(1);
+        assertThat(Frames.count("gif", RenderTestSupport.fixture("formats/rotating-squares.gif")))
+                .isEqualTo(30);
     }
 
     @Test
@@ -155,7 +183,9 @@ class InputLimitsTest {
 
         @Override
         public long getAsLong() {
-            return readings.incrementAndGet() <= calls ? 0 : Duration.ofSeconds(61).toNanos();
+            return readings.incrementAndGet() <= calls
+                    ? 0
+                    : Duration.ofSeconds(61).toNanos();
         }
     }
 
@@ -183,7 +213,8 @@ class InputLimitsTest {
         JumpingClock clock = new JumpingClock(3); // start, image started, first progress report
 
         // ImageIO's readers report progress, which can abort them; libjpeg-turbo is checked around its decode (below)
-        RenderException e = catchThrowableOfType(RenderException.class,
+        RenderException e = catchThrowableOfType(
+                RenderException.class,
                 () -> decodeWithImageIo(source, Deadline.start(DEFAULTS.renderTimeout(), clock)));
 
         assertThat(e).as("expected a RenderException").isNotNull();
@@ -202,20 +233,26 @@ class InputLimitsTest {
         decodeWithImageIo(png, Deadline.start(DEFAULTS.renderTimeout(), never));
 
         JumpingClock expiring = new JumpingClock(5);
-        catchThrowableOfType(RenderException.class, () -> decodeWithImageIo(png, Deadline.start(DEFAULTS.renderTimeout(), expiring)));
+        catchThrowableOfType(
+                RenderException.class,
+                () -> decodeWithImageIo(png, Deadline.start(DEFAULTS.renderTimeout(), expiring)));
 
-        System.out.printf("clock readings: %d undisturbed, %d when the deadline passes at the 6th%n", never.readings.get(), expiring.readings.get());
+        System.out.printf(
+                "clock readings: %d undisturbed, %d when the deadline passes at the 6th%n",
+                never.readings.get(), expiring.readings.get());
         assertThat(never.readings.get()).isGreaterThan(500);
         assertThat(expiring.readings.get()).isLessThanOrEqualTo(8);
     }
 
     @Test
     void theRendererReportsTheDecodingDeadline() {
-        Renderer renderer = new Renderer(DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty(),
-                new JumpingClock(3));
+        Renderer renderer = new Renderer(
+                DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty(), new JumpingClock(3));
 
-        RenderException e = catchThrowableOfType(RenderException.class,
-                () -> renderer.render(SyntheticInputs.jpeg(noise(512, 512), false), RenderTestSupport.referenceVariants()));
+        RenderException e = catchThrowableOfType(
+                RenderException.class,
+                () -> renderer.render(
+                        SyntheticInputs.jpeg(noise(512, 512), false), RenderTestSupport.referenceVariants()));
 
         assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
         assertThat(e.getMessage()).isEqualTo("render timed out: took longer than 60 s (while decoding)");
@@ -230,11 +267,11 @@ class InputLimitsTest {
         org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.load().isPresent(), "libjpeg-turbo is not installed");
         byte[] jpeg = SyntheticInputs.jpeg(noise(512, 512), false);
         for (int before : new int[] {1, 2}) { // passes at the check before the decode, or at the one after it
-            Renderer renderer = new Renderer(DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), TurboJpeg.load(),
-                    new JumpingClock(before));
+            Renderer renderer = new Renderer(
+                    DEFAULTS, Watermarks.NONE, new MemoryBudget(1L << 30), TurboJpeg.load(), new JumpingClock(before));
 
-            RenderException e = catchThrowableOfType(RenderException.class,
-                    () -> renderer.render(jpeg, RenderTestSupport.referenceVariants()));
+            RenderException e = catchThrowableOfType(
+                    RenderException.class, () -> renderer.render(jpeg, RenderTestSupport.referenceVariants()));
 
             assertThat(e.reason()).isEqualTo(Reason.TIMED_OUT);
             assertThat(e.getMessage()).isEqualTo("render timed out: took longer than 60 s (while decoding)");

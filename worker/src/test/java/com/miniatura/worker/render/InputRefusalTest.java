@@ -35,94 +35,259 @@ class InputRefusalTest {
                 // nothing there
                 new Case("empty file", () -> new byte[0], Reason.EMPTY, "empty file"),
                 // other image formats, named
-                new Case("AVIF (ftyp avif)", () -> ftyp("avif", "avif", "mif1", "miaf"), Reason.UNSUPPORTED_FORMAT, "unsupported format: AVIF" + ACCEPTED),
-                new Case("AVIF sequence (ftyp avis)", () -> ftyp("avis", "avif", "msf1"), Reason.UNSUPPORTED_FORMAT, "unsupported format: AVIF" + ACCEPTED),
-                new Case("AVIF declared as mif1 with avif compatible", () -> ftyp("mif1", "mif1", "avif"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "AVIF (ftyp avif)",
+                        () -> ftyp("avif", "avif", "mif1", "miaf"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: AVIF" + ACCEPTED),
-                new Case("HEIC from a phone (ftyp heic)", () -> ftyp("heic", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "AVIF sequence (ftyp avis)",
+                        () -> ftyp("avis", "avif", "msf1"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: AVIF" + ACCEPTED),
+                new Case(
+                        "AVIF declared as mif1 with avif compatible",
+                        () -> ftyp("mif1", "mif1", "avif"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: AVIF" + ACCEPTED),
+                new Case(
+                        "HEIC from a phone (ftyp heic)",
+                        () -> ftyp("heic", "mif1", "heic"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: HEIC" + ACCEPTED),
-                new Case("HEIF (ftyp mif1)", () -> ftyp("mif1", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT, "unsupported format: HEIC" + ACCEPTED),
-                new Case("SVG", () -> text("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>"),
-                        Reason.UNSUPPORTED_FORMAT, "unsupported format: SVG" + ACCEPTED),
-                new Case("SVG with an XML prolog, a comment and a BOM", () -> SyntheticInputs.concat(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
-                        text("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Generator: Adobe Illustrator 27.0 -->\n"
-                                + "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg version=\"1.1\"/>")),
-                        Reason.UNSUPPORTED_FORMAT, "unsupported format: SVG" + ACCEPTED),
-                new Case("XML that is not SVG", () -> text("<?xml version=\"1.0\"?><catalog/>"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "HEIF (ftyp mif1)",
+                        () -> ftyp("mif1", "mif1", "heic"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: HEIC" + ACCEPTED),
+                new Case(
+                        "SVG",
+                        () -> text(
+                                "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"><rect width=\"10\" height=\"10\"/></svg>"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: SVG" + ACCEPTED),
+                new Case(
+                        "SVG with an XML prolog, a comment and a BOM",
+                        () -> SyntheticInputs.concat(
+                                new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF},
+                                text(
+                                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- Generator: Adobe Illustrator 27.0 -->\n"
+                                                + "<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg version=\"1.1\"/>")),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: SVG" + ACCEPTED),
+                new Case(
+                        "XML that is not SVG",
+                        () -> text("<?xml version=\"1.0\"?><catalog/>"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: XML document, not an image"),
-                new Case("lossless JPEG (SOF3)", () -> jpegWithSof(0xC3), Reason.UNSUPPORTED_FORMAT, "unsupported format: lossless JPEG" + ACCEPTED),
-                new Case("lossless JPEG (SOF7, differential)", () -> jpegWithSof(0xC7), Reason.UNSUPPORTED_FORMAT, "unsupported format: lossless JPEG" + ACCEPTED),
-                new Case("lossless JPEG (SOF11, arithmetic)", () -> jpegWithSof(0xCB), Reason.UNSUPPORTED_FORMAT, "unsupported format: lossless JPEG" + ACCEPTED),
-                new Case("lossless JPEG (SOF15)", () -> jpegWithSof(0xCF), Reason.UNSUPPORTED_FORMAT, "unsupported format: lossless JPEG" + ACCEPTED),
-                new Case("arithmetic-coded JPEG (SOF9)", () -> jpegWithSof(0xC9), Reason.UNSUPPORTED_FORMAT, "unsupported format: arithmetic-coded JPEG" + ACCEPTED),
-                new Case("hierarchical JPEG (SOF5)", () -> jpegWithSof(0xC5), Reason.UNSUPPORTED_FORMAT, "unsupported format: hierarchical JPEG" + ACCEPTED),
-                new Case("JPEG-LS (SOF55)", () -> jpegWithSof(0xF7), Reason.UNSUPPORTED_FORMAT, "unsupported format: JPEG-LS" + ACCEPTED),
-                new Case("JPEG 2000 (JP2 file)", () -> bytes(0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A, 0, 0, 0, 0x14, 'f', 't', 'y', 'p', 'j', 'p', '2', ' '),
-                        Reason.UNSUPPORTED_FORMAT, "unsupported format: JPEG 2000" + ACCEPTED),
-                new Case("JPEG 2000 (codestream)", () -> bytes(0xFF, 0x4F, 0xFF, 0x51, 0, 0x2F, 0, 0), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "lossless JPEG (SOF3)",
+                        () -> jpegWithSof(0xC3),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: lossless JPEG" + ACCEPTED),
+                new Case(
+                        "lossless JPEG (SOF7, differential)",
+                        () -> jpegWithSof(0xC7),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: lossless JPEG" + ACCEPTED),
+                new Case(
+                        "lossless JPEG (SOF11, arithmetic)",
+                        () -> jpegWithSof(0xCB),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: lossless JPEG" + ACCEPTED),
+                new Case(
+                        "lossless JPEG (SOF15)",
+                        () -> jpegWithSof(0xCF),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: lossless JPEG" + ACCEPTED),
+                new Case(
+                        "arithmetic-coded JPEG (SOF9)",
+                        () -> jpegWithSof(0xC9),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: arithmetic-coded JPEG" + ACCEPTED),
+                new Case(
+                        "hierarchical JPEG (SOF5)",
+                        () -> jpegWithSof(0xC5),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: hierarchical JPEG" + ACCEPTED),
+                new Case(
+                        "JPEG-LS (SOF55)",
+                        () -> jpegWithSof(0xF7),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: JPEG-LS" + ACCEPTED),
+                new Case(
+                        "JPEG 2000 (JP2 file)",
+                        () -> bytes(
+                                0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, 0x87, 0x0A, 0, 0, 0, 0x14, 'f', 't', 'y',
+                                'p', 'j', 'p', '2', ' '),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: JPEG 2000" + ACCEPTED),
-                new Case("JPEG XL", () -> bytes(0xFF, 0x0A, 0xFA, 0x7F), Reason.UNSUPPORTED_FORMAT, "unsupported format: JPEG XL" + ACCEPTED),
-                new Case("PDF", () -> text("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "JPEG 2000 (codestream)",
+                        () -> bytes(0xFF, 0x4F, 0xFF, 0x51, 0, 0x2F, 0, 0),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: JPEG 2000" + ACCEPTED),
+                new Case(
+                        "JPEG XL",
+                        () -> bytes(0xFF, 0x0A, 0xFA, 0x7F),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: JPEG XL" + ACCEPTED),
+                new Case(
+                        "PDF",
+                        () -> text("%PDF-1.7\n%\u00e2\u00e3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: PDF document, not an image"),
-                new Case("Photoshop document", () -> bytes('8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "Photoshop document",
+                        () -> bytes('8', 'B', 'P', 'S', 0, 1, 0, 0, 0, 0, 0, 0),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: Photoshop document (PSD)" + ACCEPTED),
-                new Case("BigTIFF", () -> bytes('I', 'I', 0x2B, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "BigTIFF",
+                        () -> bytes('I', 'I', 0x2B, 0, 8, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: BigTIFF" + ACCEPTED),
-                new Case("Canon CR2 (TIFF based)", () -> bytes('I', 'I', 0x2A, 0, 0x10, 0, 0, 0, 'C', 'R', 2, 0, 0, 0, 0, 0), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "Canon CR2 (TIFF based)",
+                        () -> bytes('I', 'I', 0x2A, 0, 0x10, 0, 0, 0, 'C', 'R', 2, 0, 0, 0, 0, 0),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: Canon raw (CR2)" + ACCEPTED),
-                new Case("DNG (TIFF with DNGVersion)", () -> SyntheticInputs.rgbTiff(true, List.of(new SyntheticInputs.Entry(0xC612, 1, 4, new byte[] {1, 4, 0, 0}))),
-                        Reason.UNSUPPORTED_FORMAT, "unsupported format: camera raw (DNG)" + ACCEPTED),
-                new Case("MP4 video", () -> ftyp("isom", "isom", "iso2", "avc1", "mp41"), Reason.UNSUPPORTED_FORMAT, "unsupported format: MP4 video, not an image"),
-                new Case("QuickTime video", () -> ftyp("qt  ", "qt  "), Reason.UNSUPPORTED_FORMAT, "unsupported format: QuickTime video, not an image"),
+                new Case(
+                        "DNG (TIFF with DNGVersion)",
+                        () -> SyntheticInputs.rgbTiff(
+                                true, List.of(new SyntheticInputs.Entry(0xC612, 1, 4, new byte[] {1, 4, 0, 0}))),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: camera raw (DNG)" + ACCEPTED),
+                new Case(
+                        "MP4 video",
+                        () -> ftyp("isom", "isom", "iso2", "avc1", "mp41"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: MP4 video, not an image"),
+                new Case(
+                        "QuickTime video",
+                        () -> ftyp("qt  ", "qt  "),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: QuickTime video, not an image"),
                 // a reason is public: it never quotes the file's bytes (here the brand, below the first bytes)
-                new Case("an ISO media file of a brand we do not know", () -> ftyp("xq7z", "xq7z"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "an ISO media file of a brand we do not know",
+                        () -> ftyp("xq7z", "xq7z"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: ISO media file, not an image"),
-                new Case("ZIP archive", () -> bytes('P', 'K', 3, 4, 20, 0, 0, 0), Reason.UNSUPPORTED_FORMAT, "unsupported format: ZIP archive, not an image"),
+                new Case(
+                        "ZIP archive",
+                        () -> bytes('P', 'K', 3, 4, 20, 0, 0, 0),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: ZIP archive, not an image"),
                 // text named .jpg
-                new Case("a text file named .jpg", () -> text("Hello! The photo is attached to the next email.\r\n"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "a text file named .jpg",
+                        () -> text("Hello! The photo is attached to the next email.\r\n"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: text, not an image"),
-                new Case("UTF-8 text with accents", () -> text("Café crème, photo à venir\n"), Reason.UNSUPPORTED_FORMAT, "unsupported format: text, not an image"),
-                new Case("a saved web page", () -> text("<!DOCTYPE html>\n<html><body><img src=\"photo.jpg\"></body></html>"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "UTF-8 text with accents",
+                        () -> text("Café crème, photo à venir\n"),
+                        Reason.UNSUPPORTED_FORMAT,
+                        "unsupported format: text, not an image"),
+                new Case(
+                        "a saved web page",
+                        () -> text("<!DOCTYPE html>\n<html><body><img src=\"photo.jpg\"></body></html>"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: HTML page, not an image"),
-                new Case("unknown binary", () -> bytes(0x00, 0x01, 0xFE, 0x42, 0x99), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "unknown binary",
+                        () -> bytes(0x00, 0x01, 0xFE, 0x42, 0x99),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: not a recognised image"),
-                new Case("a signature alone: 'BM' without a BMP header", () -> text("BM is the start of this sentence"), Reason.UNSUPPORTED_FORMAT,
+                new Case(
+                        "a signature alone: 'BM' without a BMP header",
+                        () -> text("BM is the start of this sentence"),
+                        Reason.UNSUPPORTED_FORMAT,
                         "unsupported format: text, not an image"),
                 // damaged
-                new Case("invalid/truncated.jpg", () -> RenderTestSupport.fixture("invalid/truncated.jpg"), Reason.CORRUPT,
+                new Case(
+                        "invalid/truncated.jpg",
+                        () -> RenderTestSupport.fixture("invalid/truncated.jpg"),
+                        Reason.CORRUPT,
                         "truncated image: the JPEG file stops after 10000 bytes, before the image is complete"),
-                new Case("a progressive JPEG cut between scans", () -> cutBefore(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true), 0xFFDA, 3),
-                        Reason.CORRUPT, "truncated image: the JPEG file stops after %d bytes, before the image is complete"),
-                new Case("a progressive JPEG cut inside a scan", () -> cut(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true), 0.6), Reason.CORRUPT,
+                new Case(
+                        "a progressive JPEG cut between scans",
+                        () -> cutBefore(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true), 0xFFDA, 3),
+                        Reason.CORRUPT,
                         "truncated image: the JPEG file stops after %d bytes, before the image is complete"),
-                new Case("a JPEG without its end marker", () -> cut(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), -2), Reason.CORRUPT,
+                new Case(
+                        "a progressive JPEG cut inside a scan",
+                        () -> cut(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), true), 0.6),
+                        Reason.CORRUPT,
                         "truncated image: the JPEG file stops after %d bytes, before the image is complete"),
-                new Case("a PNG cut inside its image data", () -> cutBefore(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 0x49454E44, 1, -20),
-                        Reason.CORRUPT, "truncated image: the PNG file stops after %d bytes, before the image is complete"),
-                new Case("a PNG without IEND", () -> cut(SyntheticInputs.png(SyntheticInputs.rgbPatches()), -12), Reason.CORRUPT,
+                new Case(
+                        "a JPEG without its end marker",
+                        () -> cut(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false), -2),
+                        Reason.CORRUPT,
+                        "truncated image: the JPEG file stops after %d bytes, before the image is complete"),
+                new Case(
+                        "a PNG cut inside its image data",
+                        () -> cutBefore(SyntheticInputs.png(SyntheticInputs.rgbPatches()), 0x49454E44, 1, -20),
+                        Reason.CORRUPT,
                         "truncated image: the PNG file stops after %d bytes, before the image is complete"),
-                new Case("a GIF cut inside its image data", () -> cut(SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), 0.7), Reason.CORRUPT,
+                new Case(
+                        "a PNG without IEND",
+                        () -> cut(SyntheticInputs.png(SyntheticInputs.rgbPatches()), -12),
+                        Reason.CORRUPT,
+                        "truncated image: the PNG file stops after %d bytes, before the image is complete"),
+                new Case(
+                        "a GIF cut inside its image data",
+                        () -> cut(SyntheticInputs.gif(SyntheticInputs.palettePatches(-1)), 0.7),
+                        Reason.CORRUPT,
                         "truncated image: the GIF file stops after %d bytes, before the image is complete"),
-                new Case("a WebP cut inside its image data", () -> cut(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), false), 0.7), Reason.CORRUPT,
+                new Case(
+                        "a WebP cut inside its image data",
+                        () -> cut(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), false), 0.7),
+                        Reason.CORRUPT,
                         "truncated image: the WebP file stops after %d bytes, before the image is complete"),
-                new Case("a BMP cut inside its pixels", () -> cut(SyntheticInputs.bmp(SyntheticInputs.rgbPatches()), 0.5), Reason.CORRUPT,
+                new Case(
+                        "a BMP cut inside its pixels",
+                        () -> cut(SyntheticInputs.bmp(SyntheticInputs.rgbPatches()), 0.5),
+                        Reason.CORRUPT,
                         "truncated image: the BMP file stops after %d bytes, before the image is complete"),
-                new Case("a TIFF cut inside its strip (no structural check: the decoder's end of file)",
-                        () -> cut(SyntheticInputs.rgbTiff(true, List.of()), 0.5), Reason.CORRUPT, "truncated image: unexpected end of file"),
-                new Case("a PNG with a broken zlib stream", () -> pngWithIdat(new byte[] {1, 2, 3, 4, 5, 6}), Reason.CORRUPT,
+                new Case(
+                        "a TIFF cut inside its strip (no structural check: the decoder's end of file)",
+                        () -> cut(SyntheticInputs.rgbTiff(true, List.of()), 0.5),
+                        Reason.CORRUPT,
+                        "truncated image: unexpected end of file"),
+                new Case(
+                        "a PNG with a broken zlib stream",
+                        () -> pngWithIdat(new byte[] {1, 2, 3, 4, 5, 6}),
+                        Reason.CORRUPT,
                         "corrupt image: Error reading PNG image data (incorrect header check)"),
-                new Case("a GIF with a bad LZW code size", () -> gifWithCodeSize(0x0F), Reason.CORRUPT,
+                new Case(
+                        "a GIF with a bad LZW code size",
+                        () -> gifWithCodeSize(0x0F),
+                        Reason.CORRUPT,
                         "corrupt image: I/O error reading image! (Bad code size:15)"),
-                new Case("a JPEG whose Huffman table is garbage (complete file: the decoder running out of data is corruption)",
-                        () -> jpegWithGarbledDht(), Reason.CORRUPT, "corrupt image: unexpected end of file"),
-                new Case("a WebP whose image data is larger than its canvas", () -> webpWithBitstreamSize(640, 320), Reason.CORRUPT,
+                new Case(
+                        "a JPEG whose Huffman table is garbage (complete file: the decoder running out of data is corruption)",
+                        () -> jpegWithGarbledDht(),
+                        Reason.CORRUPT,
+                        "corrupt image: unexpected end of file"),
+                new Case(
+                        "a WebP whose image data is larger than its canvas",
+                        () -> webpWithBitstreamSize(640, 320),
+                        Reason.CORRUPT,
                         "corrupt image: the WebP image data is 640x320 but its canvas is 64x32"),
-                new Case("a WebP with a damaged colour profile", () -> webpWithProfile(Arrays.copyOf(
-                        SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 600)), Reason.CORRUPT,
+                new Case(
+                        "a WebP with a damaged colour profile",
+                        () -> webpWithProfile(
+                                Arrays.copyOf(SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 600)),
+                        Reason.CORRUPT,
                         "corrupt image: its colour profile claims 6628 bytes but the file holds 600"),
                 // a decoder's unchecked exception on bad data: refused as corrupt, not escaping
-                new Case("a TIFF whose strip offsets entry has the wrong type (decoder throws ClassCastException)",
-                        InputRefusalTest::tiffWithAsciiStripOffsets, Reason.CORRUPT, "corrupt image: the TIFF data cannot be decoded (ClassCastException)"));
+                new Case(
+                        "a TIFF whose strip offsets entry has the wrong type (decoder throws ClassCastException)",
+                        InputRefusalTest::tiffWithAsciiStripOffsets,
+                        Reason.CORRUPT,
+                        "corrupt image: the TIFF data cannot be decoded (ClassCastException)"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -130,7 +295,8 @@ class InputRefusalTest {
     void refusesWithItsReasonAndMessage(Case c) {
         byte[] source = c.source().get();
 
-        RenderException e = catchThrowableOfType(RenderException.class, () -> Decode.decode(source, RenderLimits.defaults()));
+        RenderException e =
+                catchThrowableOfType(RenderException.class, () -> Decode.decode(source, RenderLimits.defaults()));
 
         assertThat(e).as("expected a RenderException").isNotNull();
         assertThat(e.getMessage()).isEqualTo(c.message().replace("%d", String.valueOf(source.length)));
@@ -142,7 +308,10 @@ class InputRefusalTest {
     /** An ISO-BMFF file: an {@code ftyp} box (major brand, minor version, compatible brands), then an empty mdat. */
     static byte[] ftyp(String major, String... compatible) {
         ByteBuffer box = ByteBuffer.allocate(16 + 4 * compatible.length);
-        box.putInt(box.capacity()).put("ftyp".getBytes(StandardCharsets.US_ASCII)).put(major.getBytes(StandardCharsets.US_ASCII)).putInt(0);
+        box.putInt(box.capacity())
+                .put("ftyp".getBytes(StandardCharsets.US_ASCII))
+                .put(major.getBytes(StandardCharsets.US_ASCII))
+                .putInt(0);
         for (String brand : compatible) {
             box.put(brand.getBytes(StandardCharsets.US_ASCII));
         }
@@ -189,8 +358,17 @@ class InputRefusalTest {
     private static byte[] pngWithIdat(byte[] idat) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        out.writeBytes(SyntheticInputs.pngChunk("IHDR", ByteBuffer.allocate(13).putInt(2).putInt(2).put((byte) 8).put((byte) 2)
-                .put((byte) 0).put((byte) 0).put((byte) 0).array()));
+        out.writeBytes(SyntheticInputs.pngChunk(
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(2)
+                        .putInt(2)
+                        .put((byte) 8)
+                        .put((byte) 2)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array()));
         out.writeBytes(SyntheticInputs.pngChunk("IDAT", idat));
         out.writeBytes(SyntheticInputs.pngChunk("IEND", new byte[0]));
         return out.toByteArray();
@@ -220,7 +398,9 @@ class InputRefusalTest {
     private static byte[] webpWithBitstreamSize(int width, int height) {
         byte[] webp = SyntheticInputs.webp(SyntheticInputs.argbPatches(), false);
         for (int pos = 12; pos + 8 <= webp.length; ) {
-            int length = ByteBuffer.wrap(webp, pos + 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+            int length = ByteBuffer.wrap(webp, pos + 4, 4)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
             if (new String(webp, pos, 4, StandardCharsets.US_ASCII).equals("VP8 ")) {
                 int frame = pos + 8;
                 webp[frame + 6] = (byte) width;
@@ -235,8 +415,12 @@ class InputRefusalTest {
     }
 
     private static byte[] webpWithProfile(byte[] profile) {
-        return SyntheticInputs.webpWith(SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true), SyntheticInputs.WIDTH,
-                SyntheticInputs.HEIGHT, profile, null);
+        return SyntheticInputs.webpWith(
+                SyntheticInputs.webp(SyntheticInputs.rgbPatches(), true),
+                SyntheticInputs.WIDTH,
+                SyntheticInputs.HEIGHT,
+                profile,
+                null);
     }
 
     /** Found by {@link HostileInputTest}'s mutations: TwelveMonkeys casts the StripOffsets value without checking its type. */

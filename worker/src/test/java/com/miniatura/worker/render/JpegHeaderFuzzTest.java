@@ -34,7 +34,8 @@ class JpegHeaderFuzzTest {
         assertEquals(2 * header.ids().length, header.sampling().length);
         assertEquals(header.ids().length, header.tableOf().length);
         for (int[] segment : header.kept()) {
-            assertTrue(segment[0] >= 2 && segment[1] >= 4 && segment[0] + segment[1] <= scan,
+            assertTrue(
+                    segment[0] >= 2 && segment[1] >= 4 && segment[0] + segment[1] <= scan,
                     "kept segment " + segment[0] + "+" + segment[1] + " with the scan at " + scan);
             assertEquals(0xFF, data[segment[0]] & 0xFF);
         }

@@ -31,8 +31,7 @@ import org.junit.jupiter.api.Assumptions;
  */
 public final class LargeImages {
 
-    private LargeImages() {
-    }
+    private LargeImages() {}
 
     static final Path DIR = Path.of("target", "large");
 
@@ -42,8 +41,18 @@ public final class LargeImages {
 
         long tjBufSize(int width, int height, int subsampling);
 
-        int tjCompress2(Pointer handle, @Pinned @In byte[] source, int width, int pitch, int height, int pixelFormat,
-                PointerByReference jpeg, NativeLongByReference size, int subsampling, int quality, int flags);
+        int tjCompress2(
+                Pointer handle,
+                @Pinned @In byte[] source,
+                int width,
+                int pitch,
+                int height,
+                int pixelFormat,
+                PointerByReference jpeg,
+                NativeLongByReference size,
+                int subsampling,
+                int quality,
+                int flags);
 
         String tjGetErrorStr2(Pointer handle);
 
@@ -58,7 +67,8 @@ public final class LargeImages {
         try {
             return LibraryLoader.create(Compressor.class).failImmediately().load("libturbojpeg.so.0");
         } catch (UnsatisfiedLinkError e) {
-            Assumptions.assumeTrue(System.getenv("CI") != null,
+            Assumptions.assumeTrue(
+                    System.getenv("CI") != null,
                     "libjpeg-turbo (libturbojpeg0) is not installed: this test's source is encoded with it");
             throw new IllegalStateException("libturbojpeg0 must be installed where CI runs (.ci/run installs it)", e);
         }
@@ -76,8 +86,11 @@ public final class LargeImages {
         Compressor tj = compressor();
         try {
             Files.createDirectories(DIR);
-            BufferedImage photo = ToSrgb.bgr(ToSrgb.apply(Decode.decode(RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"),
-                    RenderLimits.defaults()).image()), Deadline.NONE);
+            BufferedImage photo = ToSrgb.bgr(
+                    ToSrgb.apply(Decode.decode(
+                                    RenderTestSupport.fixture("photos/iphone_hdr_NO.jpg"), RenderLimits.defaults())
+                            .image()),
+                    Deadline.NONE);
             byte[] small = OpaqueResample.bytes(photo);
             int sw = photo.getWidth();
             int sh = photo.getHeight();
@@ -101,7 +114,8 @@ public final class LargeImages {
                     int a = wx[x];
                     for (int c = 0; c < 3; c++) {
                         int top = (small[row0 + x0[x] + c] & 0xFF) * (256 - a) + (small[row0 + x1[x] + c] & 0xFF) * a;
-                        int bottom = (small[row1 + x0[x] + c] & 0xFF) * (256 - a) + (small[row1 + x1[x] + c] & 0xFF) * a;
+                        int bottom =
+                                (small[row1 + x0[x] + c] & 0xFF) * (256 - a) + (small[row1 + x1[x] + c] & 0xFF) * a;
                         big[o + c] = (byte) ((top * (256 - wy) + bottom * wy + (1 << 15)) >> 16);
                     }
                 }
@@ -113,7 +127,8 @@ public final class LargeImages {
             PointerByReference out = new PointerByReference(buffer);
             NativeLongByReference size = new NativeLongByReference(capacity);
             int noRealloc = 1024;
-            if (tj.tjCompress2(handle, big, width, width * 3, height, TurboJpeg.PIXEL_BGR, out, size, 2, 90, noRealloc) != 0) {
+            if (tj.tjCompress2(handle, big, width, width * 3, height, TurboJpeg.PIXEL_BGR, out, size, 2, 90, noRealloc)
+                    != 0) {
                 throw new IllegalStateException("tjCompress2: " + tj.tjGetErrorStr2(handle));
             }
             byte[] jpeg = new byte[size.intValue()];
@@ -135,7 +150,8 @@ public final class LargeImages {
     public static byte[] rgbaPng(int width, int height) {
         try {
             ByteArrayOutputStream idat = new ByteArrayOutputStream();
-            try (DeflaterOutputStream deflate = new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_SPEED), 1 << 16)) {
+            try (DeflaterOutputStream deflate =
+                    new DeflaterOutputStream(idat, new Deflater(Deflater.BEST_SPEED), 1 << 16)) {
                 byte[] row = new byte[1 + 4 * width];
                 for (int x = 0; x < width; x++) { // filter None: a horizontal gradient under an alpha ramp
                     row[1 + 4 * x] = (byte) (x * 255 / width);

@@ -107,15 +107,17 @@ class MemoryBudgetTest {
     void aSourceTooLargeForTheWholeBudgetFailsPermanentlyWithAReasonInPlainWords() {
         // the 10000×10000 RGBA PNG of the issue: 389 KB on disk, 400 MB decoded
         byte[] png = LargeImages.rgbaPng(10_000, 10_000);
-        Renderer renderer = new Renderer(RenderLimits.defaults(), Watermarks.NONE, new MemoryBudget(128 * MB), TurboJpeg.load());
+        Renderer renderer =
+                new Renderer(RenderLimits.defaults(), Watermarks.NONE, new MemoryBudget(128 * MB), TurboJpeg.load());
 
-        RenderException e = catchThrowableOfType(RenderException.class,
-                () -> renderer.render(png, RenderTestSupport.referenceVariants()));
+        RenderException e = catchThrowableOfType(
+                RenderException.class, () -> renderer.render(png, RenderTestSupport.referenceVariants()));
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_FOR_MEMORY);
-        assertThat(e.getMessage()).matches("image too large to render: decoding this 10000x10000 PNG with transparency"
-                + " needs about \\d+ MB of memory, more than the 128 MB this worker has for images"
-                + " \\(miniatura\\.worker\\.memory-budget\\)");
+        assertThat(e.getMessage())
+                .matches("image too large to render: decoding this 10000x10000 PNG with transparency"
+                        + " needs about \\d+ MB of memory, more than the 128 MB this worker has for images"
+                        + " \\(miniatura\\.worker\\.memory-budget\\)");
         assertThat(renderer.budget().reserved()).isZero();
     }
 
@@ -123,32 +125,40 @@ class MemoryBudgetTest {
     void withoutLibjpegTurboAHugeJpegIsRefusedSayingWhatWouldRenderIt() throws Exception {
         assumeNative();
         byte[] jpeg = java.nio.file.Files.readAllBytes(LargeImages.photo(12_000, 9_000));
-        Renderer imageIoOnly = new Renderer(RenderLimits.defaults(), Watermarks.NONE, new MemoryBudget(128 * MB),
-                Optional.empty());
+        Renderer imageIoOnly =
+                new Renderer(RenderLimits.defaults(), Watermarks.NONE, new MemoryBudget(128 * MB), Optional.empty());
 
-        RenderException e = catchThrowableOfType(RenderException.class,
-                () -> imageIoOnly.render(jpeg, RenderTestSupport.referenceVariants()));
+        RenderException e = catchThrowableOfType(
+                RenderException.class, () -> imageIoOnly.render(jpeg, RenderTestSupport.referenceVariants()));
 
         assertThat(e.reason()).isEqualTo(Reason.TOO_LARGE_FOR_MEMORY);
-        assertThat(e.getMessage()).matches("image too large to render: decoding this 12000x9000 JPEG needs about \\d+ MB of"
-                + " memory, more than the 128 MB this worker has for images \\(miniatura\\.worker\\.memory-budget\\);"
-                + " with libjpeg-turbo installed on the worker \\(Debian's libturbojpeg0\\), it would decode it at 1/4"
-                + " scale in about \\d+ MB");
+        assertThat(e.getMessage())
+                .matches("image too large to render: decoding this 12000x9000 JPEG needs about \\d+ MB of"
+                        + " memory, more than the 128 MB this worker has for images \\(miniatura\\.worker\\.memory-budget\\);"
+                        + " with libjpeg-turbo installed on the worker \\(Debian's libturbojpeg0\\), it would decode it at 1/4"
+                        + " scale in about \\d+ MB");
     }
 
     @Test
     void aRenderThatWaitsLongerThanTheRenderTimeoutIsTransient() throws Exception {
         MemoryBudget budget = new MemoryBudget(64 * MB);
-        Renderer renderer = new Renderer(new RenderLimits(RenderLimits.DEFAULT_MAX_SOURCE_BYTES,
-                RenderLimits.DEFAULT_MAX_SOURCE_PIXELS, RenderLimits.DEFAULT_MAX_SOURCE_FRAMES, Duration.ofMillis(200)),
-                Watermarks.NONE, budget, TurboJpeg.load());
+        Renderer renderer = new Renderer(
+                new RenderLimits(
+                        RenderLimits.DEFAULT_MAX_SOURCE_BYTES,
+                        RenderLimits.DEFAULT_MAX_SOURCE_PIXELS,
+                        RenderLimits.DEFAULT_MAX_SOURCE_FRAMES,
+                        Duration.ofMillis(200)),
+                Watermarks.NONE,
+                budget,
+                TurboJpeg.load());
         byte[] source = RenderTestSupport.fixture("catalog/flowers-1024.jpg");
         try (MemoryBudget.Lease everything = budget.reserve(64 * MB, Duration.ZERO)) {
-            RenderBusyException e = catchThrowableOfType(RenderBusyException.class,
-                    () -> renderer.render(source, RenderTestSupport.referenceVariants()));
+            RenderBusyException e = catchThrowableOfType(
+                    RenderBusyException.class, () -> renderer.render(source, RenderTestSupport.referenceVariants()));
 
-            assertThat(e.getMessage()).matches("the worker's memory for images stayed taken by other renders for 0 s;"
-                    + " this one needs \\d+ MB");
+            assertThat(e.getMessage())
+                    .matches("the worker's memory for images stayed taken by other renders for 0 s;"
+                            + " this one needs \\d+ MB");
         }
         assertThat(budget.reserved()).isZero();
     }
@@ -167,9 +177,12 @@ class MemoryBudgetTest {
             }
             long estimate;
             try (Opened opened = Decode.open(photo, RenderLimits.defaults(), decoder)) {
-                estimate = DecodePlan.of(opened, photo, RenderTestSupport.referenceVariants()).footprint().total();
+                estimate = DecodePlan.of(opened, photo, RenderTestSupport.referenceVariants())
+                        .footprint()
+                        .total();
             }
-            System.out.printf("12 MP photo with %s: %d MB estimated, budget %d MB%n",
+            System.out.printf(
+                    "12 MP photo with %s: %d MB estimated, budget %d MB%n",
                     decoder.isPresent() ? "libjpeg-turbo" : "ImageIO", estimate / MB, budgetBytes / MB);
             assertThat(2 * estimate).as("two at once").isLessThanOrEqualTo(budgetBytes);
         }
@@ -196,11 +209,14 @@ class MemoryBudgetTest {
     }
 
     private static void assumeNative() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(Boolean.getBoolean(TurboJpeg.DISABLED),
-                "libjpeg-turbo turned off (the imageio-jpeg test run)");
-        org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.load().isPresent() || System.getenv("CI") != null,
+        org.junit.jupiter.api.Assumptions.assumeFalse(
+                Boolean.getBoolean(TurboJpeg.DISABLED), "libjpeg-turbo turned off (the imageio-jpeg test run)");
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                TurboJpeg.load().isPresent() || System.getenv("CI") != null,
                 "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(TurboJpeg.load()).as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)").isPresent();
+        assertThat(TurboJpeg.load())
+                .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")
+                .isPresent();
     }
 
     private static void awaitWaiting(MemoryBudget budget, int renders) throws InterruptedException {

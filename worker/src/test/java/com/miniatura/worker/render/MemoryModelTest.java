@@ -19,7 +19,8 @@ class MemoryModelTest {
     @Test
     void everyKindOfSourceRendersInTheMemoryItsEstimateReserves() throws Exception {
         List<FootprintInputs.Kind> kinds = FootprintInputs.kinds().stream()
-                .filter(kind -> !kind.useNative() || TurboJpeg.load().isPresent()).toList();
+                .filter(kind -> !kind.useNative() || TurboJpeg.load().isPresent())
+                .toList();
         List<String> arguments = new ArrayList<>();
         for (FootprintInputs.Kind kind : kinds) {
             arguments.add(kind.file() + "|" + kind.useNative() + "|1.0|" + FootprintInputs.warmup(kind));
@@ -29,10 +30,12 @@ class MemoryModelTest {
 
         for (int i = 0; i < kinds.size(); i++) {
             String[] result = lines.get(i).split(" ");
-            System.out.printf("%-34s %s with %5.1f MB of old generation free (the estimate)%n", kinds.get(i).name(),
-                    result[0], Long.parseLong(result[2]) / 1048576.0);
+            System.out.printf(
+                    "%-34s %s with %5.1f MB of old generation free (the estimate)%n",
+                    kinds.get(i).name(), result[0], Long.parseLong(result[2]) / 1048576.0);
         }
-        assertThat(lines).as("one line per kind: OK, or OOM when its estimate is too low")
+        assertThat(lines)
+                .as("one line per kind: OK, or OOM when its estimate is too low")
                 .allSatisfy(line -> assertThat(line).startsWith("OK "));
     }
 
@@ -44,10 +47,13 @@ class MemoryModelTest {
      */
     @Test
     void anOutOfMemoryErrorTheDecoderWrapsIsNotCalledCorrupt() throws Exception {
-        FootprintInputs.Kind png = FootprintInputs.kinds().stream().filter(k -> k.name().equals("rgb.png")).findFirst()
+        FootprintInputs.Kind png = FootprintInputs.kinds().stream()
+                .filter(k -> k.name().equals("rgb.png"))
+                .findFirst()
                 .orElseThrow();
 
-        List<String> lines = FootprintCalibration.run(List.of(png.file() + "|false|0.5|" + FootprintInputs.warmup(png)));
+        List<String> lines =
+                FootprintCalibration.run(List.of(png.file() + "|false|0.5|" + FootprintInputs.warmup(png)));
 
         assertThat(lines).singleElement().asString().matches("OOM [1-9]\\d* \\d+ rgb\\.png");
     }

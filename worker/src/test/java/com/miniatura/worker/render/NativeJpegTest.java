@@ -38,16 +38,25 @@ class NativeJpegTest {
     @BeforeAll
     static void library() {
         Optional<TurboJpeg> loaded = TurboJpeg.load();
-        org.junit.jupiter.api.Assumptions.assumeTrue(loaded.isPresent() || System.getenv("CI") != null,
-                "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(loaded).as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)").isPresent();
+        org.junit.jupiter.api.Assumptions.assumeTrue(
+                loaded.isPresent() || System.getenv("CI") != null, "libjpeg-turbo (libturbojpeg0) is not installed");
+        assertThat(loaded)
+                .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")
+                .isPresent();
         turbo = loaded.get();
     }
 
     static Stream<String> photos() {
-        return Stream.of("photos/2569067123_aca715a2ee_o.jpg", "photos/DSCN0010.jpg", "photos/HMD_Nokia_8.3_5G.jpg",
-                "photos/flowers.jpeg", "photos/iphone_hdr_NO.jpg", "photos/nikon-e950.jpg", "catalog/flowers-1024.jpg",
-                "formats/320x240.jpg", "orientation/Landscape_5.jpg");
+        return Stream.of(
+                "photos/2569067123_aca715a2ee_o.jpg",
+                "photos/DSCN0010.jpg",
+                "photos/HMD_Nokia_8.3_5G.jpg",
+                "photos/flowers.jpeg",
+                "photos/iphone_hdr_NO.jpg",
+                "photos/nikon-e950.jpg",
+                "catalog/flowers-1024.jpg",
+                "formats/320x240.jpg",
+                "orientation/Landscape_5.jpg");
     }
 
     @ParameterizedTest
@@ -66,15 +75,21 @@ class NativeJpegTest {
         }
 
         double mad = RenderTestSupport.meanAbsDiff(viaNative, viaImageIo);
-        System.out.printf(Locale.ROOT, "%-40s %dx%d full size: mean abs difference %.3f%n", fixture,
-                viaNative.getWidth(), viaNative.getHeight(), mad);
+        System.out.printf(
+                Locale.ROOT,
+                "%-40s %dx%d full size: mean abs difference %.3f%n",
+                fixture,
+                viaNative.getWidth(),
+                viaNative.getHeight(),
+                mad);
         assertThat(new int[] {viaNative.getWidth(), viaNative.getHeight()})
                 .containsExactly(viaImageIo.getWidth(), viaImageIo.getHeight());
         assertThat(OpaqueResample.plainBgr(viaNative)).isTrue();
         if (JpegHeader.parse(jpeg).icc().isEmpty()) {
             assertThat(OpaqueResample.bytes(viaNative)).as("bit for bit").isEqualTo(OpaqueResample.bytes(viaImageIo));
         } else {
-            // a profile is converted by the same colour engine, from libjpeg's RGB or TwelveMonkeys' own: rounding aside
+            // a profile is converted by the same colour engine, from libjpeg's RGB or TwelveMonkeys' own: rounding
+            // aside
             assertThat(mad).isLessThan(0.6);
         }
     }
@@ -92,8 +107,14 @@ class NativeJpegTest {
                 BufferedImage boxed = OpaqueResample.box(full, denominator);
                 BufferedImage cropped = scaled.getSubimage(0, 0, boxed.getWidth(), boxed.getHeight());
                 double psnr = Pixels.psnr(cropped, boxed);
-                System.out.printf(Locale.ROOT, "%-40s 1/%d: %dx%d, PSNR against a box shrink %.1f dB%n", fixture,
-                        denominator, scaled.getWidth(), scaled.getHeight(), psnr);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%-40s 1/%d: %dx%d, PSNR against a box shrink %.1f dB%n",
+                        fixture,
+                        denominator,
+                        scaled.getWidth(),
+                        scaled.getHeight(),
+                        psnr);
                 assertThat(psnr).as("1/%d", denominator).isGreaterThan(32);
             }
         }
@@ -101,13 +122,17 @@ class NativeJpegTest {
 
     @Test
     void aProfileIsAppliedAsTwelveMonkeysAppliesIt() throws Exception {
-        byte[] jpeg = SyntheticInputs.withIccProfile(SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
-                SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0), 300); // a profile over several segments
+        byte[] jpeg = SyntheticInputs.withIccProfile(
+                SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),
+                SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0),
+                300); // a profile over several segments
         BufferedImage viaNative;
         BufferedImage viaImageIo;
         try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
             assertThat(opened).isInstanceOf(NativeJpeg.class);
-            assertThat(opened.layout().plainBgr()).as("converted after decoding").isFalse();
+            assertThat(opened.layout().plainBgr())
+                    .as("converted after decoding")
+                    .isFalse();
             viaNative = opened.read(1, Deadline.NONE);
         }
         try (Opened opened = Decode.open(jpeg, LIMITS, Optional.empty())) {
@@ -116,16 +141,21 @@ class NativeJpegTest {
 
         assertThat(RenderTestSupport.meanAbsDiff(viaNative, viaImageIo)).isLessThan(1.0);
         int[] red = RenderTestSupport.argb(viaNative, SyntheticInputs.centre(1)[0], SyntheticInputs.centre(1)[1]);
-        int[] redImageIo = RenderTestSupport.argb(viaImageIo, SyntheticInputs.centre(1)[0], SyntheticInputs.centre(1)[1]);
+        int[] redImageIo =
+                RenderTestSupport.argb(viaImageIo, SyntheticInputs.centre(1)[0], SyntheticInputs.centre(1)[1]);
         for (int c = 1; c < 4; c++) {
-            assertThat(Math.abs(red[c] - redImageIo[c])).as("channel %d of the red patch", c).isLessThanOrEqualTo(2);
+            assertThat(Math.abs(red[c] - redImageIo[c]))
+                    .as("channel %d of the red patch", c)
+                    .isLessThanOrEqualTo(2);
         }
     }
 
     @Test
     void cmykYcckAndAdobeRgbJpegsAreLeftToImageIo() throws Exception {
-        List<byte[]> sources = List.of(RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
-                SyntheticInputs.cmykJpeg(false, null), SyntheticInputs.cmykJpeg(true, null));
+        List<byte[]> sources = List.of(
+                RenderTestSupport.fixture("color/Channel_digital_image_CMYK_color.jpg"),
+                SyntheticInputs.cmykJpeg(false, null),
+                SyntheticInputs.cmykJpeg(true, null));
         for (byte[] jpeg : sources) {
             try (Opened opened = Decode.open(jpeg, LIMITS, Optional.of(turbo))) {
                 assertThat(opened).isInstanceOf(ImageIoSource.class);
@@ -142,10 +172,14 @@ class NativeJpegTest {
         for (int i = damaged.length / 2; i < damaged.length / 2 + 64; i++) {
             damaged[i] = (byte) 0xFF; // markers in the middle of the scan: "premature end of data segment"
         }
-        RenderException viaNative = catchThrowableOfType(RenderException.class, () -> new Renderer(LIMITS,
-                Watermarks.NONE, new MemoryBudget(1L << 30), Optional.of(turbo)).render(damaged, RenderTestSupport.referenceVariants()));
-        RenderException viaImageIo = catchThrowableOfType(RenderException.class, () -> new Renderer(LIMITS,
-                Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty()).render(damaged, RenderTestSupport.referenceVariants()));
+        RenderException viaNative = catchThrowableOfType(
+                RenderException.class,
+                () -> new Renderer(LIMITS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.of(turbo))
+                        .render(damaged, RenderTestSupport.referenceVariants()));
+        RenderException viaImageIo = catchThrowableOfType(
+                RenderException.class,
+                () -> new Renderer(LIMITS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty())
+                        .render(damaged, RenderTestSupport.referenceVariants()));
 
         assertThat(viaNative).isNotNull();
         assertThat(viaNative.reason()).isEqualTo(Reason.CORRUPT);
@@ -165,7 +199,11 @@ class NativeJpegTest {
         byte[] good = RenderTestSupport.fixture("photos/nikon-e950.jpg");
         for (int i = 0; i < 3; i++) {
             try {
-                turbo.decode(damaged, turbo.header(damaged), 1, new byte[3 * SyntheticInputs.WIDTH * SyntheticInputs.HEIGHT]);
+                turbo.decode(
+                        damaged,
+                        turbo.header(damaged),
+                        1,
+                        new byte[3 * SyntheticInputs.WIDTH * SyntheticInputs.HEIGHT]);
             } catch (TurboJpeg.Failure expected) {
                 // "Bogus Huffman table definition"
             }
@@ -191,7 +229,9 @@ class NativeJpegTest {
             DecodePlan plan = DecodePlan.of(opened, jpeg, RenderTestSupport.referenceVariants());
 
             assertThat(opened.layout().decoder()).isEqualTo("libjpeg-turbo");
-            assertThat(plan.denominator()).as("the halving done by the DCT instead of a box").isEqualTo(2);
+            assertThat(plan.denominator())
+                    .as("the halving done by the DCT instead of a box")
+                    .isEqualTo(2);
             assertThat(plan.box()).isEqualTo(1);
         }
         RenderResult result = new Renderer(LIMITS, Watermarks.NONE, new MemoryBudget(1L << 30), Optional.empty())
@@ -229,12 +269,17 @@ class NativeJpegTest {
         long started = System.nanoTime();
         RenderResult result = new Renderer(LIMITS, Watermarks.NONE, budget, Optional.of(turbo))
                 .render(jpeg, RenderTestSupport.referenceVariants());
-        System.out.printf(Locale.ROOT, "%s: %d MB file, %d MB estimated of a %d MB budget, rendered in %d ms%n", huge,
-                jpeg.length >> 20, estimate >> 20, budget.capacity() >> 20, (System.nanoTime() - started) / 1_000_000);
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %d MB file, %d MB estimated of a %d MB budget, rendered in %d ms%n",
+                huge,
+                jpeg.length >> 20,
+                estimate >> 20,
+                budget.capacity() >> 20,
+                (System.nanoTime() - started) / 1_000_000);
 
         assertThat(estimate).isLessThanOrEqualTo(budget.capacity());
         assertThat(result.source().width()).isEqualTo(huge.width());
-        assertThat(result.variants()).extracting(RenderedVariant::width)
-                .containsExactly(150, 300, 480, 800, 1600, 150);
+        assertThat(result.variants()).extracting(RenderedVariant::width).containsExactly(150, 300, 480, 800, 1600, 150);
     }
 }

@@ -23,25 +23,32 @@ class OrientTest {
     }
 
     static final Mapping[] EXIF = {
-            null,
-            (x, y, w, h) -> new int[] {x, y},                 // 1 normal
-            (x, y, w, h) -> new int[] {w - 1 - x, y},         // 2 mirrored left-right
-            (x, y, w, h) -> new int[] {w - 1 - x, h - 1 - y}, // 3 rotated 180
-            (x, y, w, h) -> new int[] {x, h - 1 - y},         // 4 mirrored top-bottom
-            (x, y, w, h) -> new int[] {y, x},                 // 5 transposed
-            (x, y, w, h) -> new int[] {y, h - 1 - x},         // 6 needs 90 CW: stored bottom-left is upright top-left
-            (x, y, w, h) -> new int[] {w - 1 - y, h - 1 - x}, // 7 transverse
-            (x, y, w, h) -> new int[] {w - 1 - y, x},         // 8 needs 270 CW: stored top-right is upright top-left
+        null,
+        (x, y, w, h) -> new int[] {x, y}, // 1 normal
+        (x, y, w, h) -> new int[] {w - 1 - x, y}, // 2 mirrored left-right
+        (x, y, w, h) -> new int[] {w - 1 - x, h - 1 - y}, // 3 rotated 180
+        (x, y, w, h) -> new int[] {x, h - 1 - y}, // 4 mirrored top-bottom
+        (x, y, w, h) -> new int[] {y, x}, // 5 transposed
+        (x, y, w, h) -> new int[] {y, h - 1 - x}, // 6 needs 90 CW: stored bottom-left is upright top-left
+        (x, y, w, h) -> new int[] {w - 1 - y, h - 1 - x}, // 7 transverse
+        (x, y, w, h) -> new int[] {w - 1 - y, x}, // 8 needs 270 CW: stored top-right is upright top-left
     };
 
     /** Layouts: the fast array paths (interleaved bytes, packed ints) and the generic raster path. */
     static final int[] TYPES = {
-            BufferedImage.TYPE_3BYTE_BGR, BufferedImage.TYPE_4BYTE_ABGR, BufferedImage.TYPE_BYTE_GRAY,
-            BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB,
-            BufferedImage.TYPE_USHORT_GRAY, BufferedImage.TYPE_USHORT_565_RGB, BufferedImage.TYPE_BYTE_BINARY};
+        BufferedImage.TYPE_3BYTE_BGR,
+        BufferedImage.TYPE_4BYTE_ABGR,
+        BufferedImage.TYPE_BYTE_GRAY,
+        BufferedImage.TYPE_INT_RGB,
+        BufferedImage.TYPE_INT_ARGB,
+        BufferedImage.TYPE_USHORT_GRAY,
+        BufferedImage.TYPE_USHORT_565_RGB,
+        BufferedImage.TYPE_BYTE_BINARY
+    };
 
     static Stream<Arguments> cases() {
-        return IntStream.of(TYPES).boxed()
+        return IntStream.of(TYPES)
+                .boxed()
                 .flatMap(type -> IntStream.rangeClosed(1, 8).mapToObj(o -> Arguments.of(type, o)));
     }
 
@@ -87,7 +94,8 @@ class OrientTest {
         for (int type : new int[] {BufferedImage.TYPE_INT_RGB, BufferedImage.TYPE_INT_ARGB}) {
             BufferedImage whole = numbered(6, 4, type);
             assertThat(Orient.apply(whole, orientation).getType()).isEqualTo(type);
-            assertThat(Orient.apply(whole.getSubimage(1, 1, 4, 2), orientation).getType()).isEqualTo(type);
+            assertThat(Orient.apply(whole.getSubimage(1, 1, 4, 2), orientation).getType())
+                    .isEqualTo(type);
         }
     }
 
@@ -102,8 +110,10 @@ class OrientTest {
         BufferedImage upright = Orient.apply(sub, 6);
 
         assertThat(upright.getWidth()).isEqualTo(3);
-        assertThat(upright.getRaster().getSample(0, 0, 0)).isEqualTo(sub.getRaster().getSample(0, 2, 0));
-        assertThat(upright.getRaster().getSample(2, 4, 1)).isEqualTo(sub.getRaster().getSample(4, 0, 1));
+        assertThat(upright.getRaster().getSample(0, 0, 0))
+                .isEqualTo(sub.getRaster().getSample(0, 2, 0));
+        assertThat(upright.getRaster().getSample(2, 4, 1))
+                .isEqualTo(sub.getRaster().getSample(4, 0, 1));
     }
 
     @Test
@@ -112,16 +122,16 @@ class OrientTest {
         int[][] stored = {{0xFF0000, 0x00FF00, 0x0000FF}, {0xFFFF00, 0x00FFFF, 0xFF00FF}};
         ExifOrientationTest.Bytes b = new ExifOrientationTest.Bytes(true);
         b.raw("II").u16(42).u32(8).u16(10);
-        b.u16(256).u16(3).u32(1).u16(3).u16(0);     // ImageWidth
-        b.u16(257).u16(3).u32(1).u16(2).u16(0);     // ImageLength
-        b.u16(258).u16(3).u32(3).u32(134);          // BitsPerSample 8,8,8 at 134
-        b.u16(259).u16(3).u32(1).u16(1).u16(0);     // Compression: none
-        b.u16(262).u16(3).u32(1).u16(2).u16(0);     // Photometric: RGB
-        b.u16(273).u16(4).u32(1).u32(140);          // StripOffsets
-        b.u16(274).u16(3).u32(1).u16(6).u16(0);     // Orientation
-        b.u16(277).u16(3).u32(1).u16(3).u16(0);     // SamplesPerPixel
-        b.u16(278).u16(3).u32(1).u16(2).u16(0);     // RowsPerStrip
-        b.u16(279).u16(4).u32(1).u32(18);           // StripByteCounts
+        b.u16(256).u16(3).u32(1).u16(3).u16(0); // ImageWidth
+        b.u16(257).u16(3).u32(1).u16(2).u16(0); // ImageLength
+        b.u16(258).u16(3).u32(3).u32(134); // BitsPerSample 8,8,8 at 134
+        b.u16(259).u16(3).u32(1).u16(1).u16(0); // Compression: none
+        b.u16(262).u16(3).u32(1).u16(2).u16(0); // Photometric: RGB
+        b.u16(273).u16(4).u32(1).u32(140); // StripOffsets
+        b.u16(274).u16(3).u32(1).u16(6).u16(0); // Orientation
+        b.u16(277).u16(3).u32(1).u16(3).u16(0); // SamplesPerPixel
+        b.u16(278).u16(3).u32(1).u16(2).u16(0); // RowsPerStrip
+        b.u16(279).u16(4).u32(1).u32(18); // StripByteCounts
         b.u32(0).u16(8).u16(8).u16(8);
         for (int[] row : stored) {
             for (int rgb : row) {
@@ -129,8 +139,10 @@ class OrientTest {
             }
         }
 
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(b.bytes(),
-                List.of(RenderTestSupport.png("p", 10, 10, Fit.INSIDE, false, RenderTestSupport.WHITE)));
+        RenderResult result = new Renderer(RenderLimits.defaults())
+                .render(
+                        b.bytes(),
+                        List.of(RenderTestSupport.png("p", 10, 10, Fit.INSIDE, false, RenderTestSupport.WHITE)));
 
         assertThat(result.source()).isEqualTo(new SourceInfo("tiff", 2, 3, 6));
         BufferedImage out = RenderTestSupport.read(result.variants().get(0).bytes());

@@ -37,7 +37,8 @@ class OrientationFixtureTest {
     static final double WRONG_AT_LEAST = 40.0;
 
     /** Lossless and unscaled (600×450 fits, no upscale): exactly the oriented pixels. */
-    private static final VariantSpec FULL = RenderTestSupport.png("full", 600, 600, Fit.INSIDE, false, RenderTestSupport.WHITE);
+    private static final VariantSpec FULL =
+            RenderTestSupport.png("full", 600, 600, Fit.INSIDE, false, RenderTestSupport.WHITE);
 
     private final Renderer renderer = new Renderer(RenderLimits.defaults());
     private final Map<Integer, RenderResult> results = new ConcurrentHashMap<>();
@@ -62,13 +63,20 @@ class OrientationFixtureTest {
         for (int i = 0; i < specs.size(); i++) {
             RenderedVariant variant = result.variants().get(i);
             int[] expected = RenderTestSupport.expectedReferenceSize(600, 450, specs.get(i));
-            assertThat(new int[] {variant.width(), variant.height()}).as(variant.spec().name()).containsExactly(expected);
+            assertThat(new int[] {variant.width(), variant.height()})
+                    .as(variant.spec().name())
+                    .containsExactly(expected);
 
             BufferedImage decoded = RenderTestSupport.read(variant.bytes());
-            BufferedImage upright = RenderTestSupport.read(reference.variants().get(i).bytes());
+            BufferedImage upright =
+                    RenderTestSupport.read(reference.variants().get(i).bytes());
             double diff = RenderTestSupport.meanAbsDiff(decoded, upright);
-            System.out.printf("Landscape_%d %-5s MAD vs Landscape_1 = %.2f%n", orientation, variant.spec().name(), diff);
-            assertThat(diff).as("%s of Landscape_%d vs Landscape_1", variant.spec().name(), orientation).isLessThan(TOLERANCE);
+            System.out.printf(
+                    "Landscape_%d %-5s MAD vs Landscape_1 = %.2f%n",
+                    orientation, variant.spec().name(), diff);
+            assertThat(diff)
+                    .as("%s of Landscape_%d vs Landscape_1", variant.spec().name(), orientation)
+                    .isLessThan(TOLERANCE);
         }
     }
 
@@ -79,9 +87,12 @@ class OrientationFixtureTest {
     @ParameterizedTest(name = "Landscape_{0}.jpg")
     @MethodSource("orientations")
     void onlyTheFilesOwnOrientationMatches(int orientation) throws RenderException {
-        BufferedImage upright = RenderTestSupport.read(reference.variants().get(specCount()).bytes());
-        BufferedImage stored = Decode.decode(RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"),
-                RenderLimits.defaults()).image();
+        BufferedImage upright =
+                RenderTestSupport.read(reference.variants().get(specCount()).bytes());
+        BufferedImage stored = Decode.decode(
+                        RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"),
+                        RenderLimits.defaults())
+                .image();
         List<String> measured = new ArrayList<>();
         for (int candidate = 1; candidate <= 8; candidate++) {
             BufferedImage oriented = ToSrgb.apply(Orient.apply(stored, candidate));
@@ -103,8 +114,11 @@ class OrientationFixtureTest {
     void fullSizeOutputIsExactlyTheOrientedPixels() throws RenderException {
         // orientation 3 is a pure rotation: its stored pixels rotated back must equal our output
         RenderResult result = render(3);
-        BufferedImage stored = Decode.decode(RenderTestSupport.fixture("orientation/Landscape_3.jpg"), RenderLimits.defaults()).image();
-        BufferedImage output = RenderTestSupport.read(result.variants().get(specCount()).bytes());
+        BufferedImage stored = Decode.decode(
+                        RenderTestSupport.fixture("orientation/Landscape_3.jpg"), RenderLimits.defaults())
+                .image();
+        BufferedImage output =
+                RenderTestSupport.read(result.variants().get(specCount()).bytes());
 
         assertThat(RenderTestSupport.argb(output, 0, 0)).containsExactly(RenderTestSupport.argb(stored, 599, 449));
         assertThat(RenderTestSupport.argb(output, 599, 449)).containsExactly(RenderTestSupport.argb(stored, 0, 0));
@@ -118,7 +132,8 @@ class OrientationFixtureTest {
         }
         List<VariantSpec> specs = new ArrayList<>(RenderTestSupport.referenceVariants());
         specs.add(FULL);
-        RenderResult result = renderer.render(RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"), specs);
+        RenderResult result =
+                renderer.render(RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"), specs);
         results.put(orientation, result);
         return result;
     }

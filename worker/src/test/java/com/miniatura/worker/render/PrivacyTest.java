@@ -1,5 +1,7 @@
 package com.miniatura.worker.render;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
@@ -7,7 +9,6 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.ExternalTools;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
-import com.miniatura.worker.render.codec.Exif;
 import com.miniatura.worker.render.codec.ExifWriter;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
@@ -28,8 +29,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
-import static org.assertj.core.api.Assertions.assertThat;
-
 
 /**
  * A real camera photo ({@code photos/DSCN0010.jpg}: GPS position, Nikon maker notes) rendered through
@@ -59,13 +58,20 @@ class PrivacyTest {
         argb = new BufferedImage(rgb.getWidth(), rgb.getHeight(), BufferedImage.TYPE_INT_ARGB);
         int[] pixels = EncodePngTest.pixels(rgb);
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = (i % rgb.getWidth() < 100 ? 0x80000000 : 0xFF000000) | pixels[i] & 0xFFFFFF; // half-transparent strip
+            pixels[i] = (i % rgb.getWidth() < 100 ? 0x80000000 : 0xFF000000)
+                    | pixels[i] & 0xFFFFFF; // half-transparent strip
         }
         argb.setRGB(0, 0, rgb.getWidth(), rgb.getHeight(), pixels, 0, rgb.getWidth());
     }
 
-    record Output(String label, OutputFormat format, boolean alpha, boolean progressive, ChromaSubsampling chroma,
-                  boolean lossless, boolean keepCopyright) {
+    record Output(
+            String label,
+            OutputFormat format,
+            boolean alpha,
+            boolean progressive,
+            ChromaSubsampling chroma,
+            boolean lossless,
+            boolean keepCopyright) {
         @Override
         public String toString() {
             return label + (keepCopyright ? ", keep-copyright" : "");
@@ -81,14 +87,20 @@ class PrivacyTest {
     static Stream<Output> outputs() {
         List<Output> outputs = new ArrayList<>();
         for (boolean keep : new boolean[] {false, true}) {
-            outputs.add(new Output("jpeg baseline 4:2:0", OutputFormat.JPEG, false, false, ChromaSubsampling.S420, false, keep));
-            outputs.add(new Output("jpeg progressive 4:4:4", OutputFormat.JPEG, false, true, ChromaSubsampling.S444, false, keep));
+            outputs.add(new Output(
+                    "jpeg baseline 4:2:0", OutputFormat.JPEG, false, false, ChromaSubsampling.S420, false, keep));
+            outputs.add(new Output(
+                    "jpeg progressive 4:4:4", OutputFormat.JPEG, false, true, ChromaSubsampling.S444, false, keep));
             outputs.add(new Output("png", OutputFormat.PNG, false, false, ChromaSubsampling.S420, false, keep));
-            outputs.add(new Output("png with alpha", OutputFormat.PNG, true, false, ChromaSubsampling.S420, false, keep));
+            outputs.add(
+                    new Output("png with alpha", OutputFormat.PNG, true, false, ChromaSubsampling.S420, false, keep));
             outputs.add(new Output("webp lossy", OutputFormat.WEBP, false, false, ChromaSubsampling.S420, false, keep));
-            outputs.add(new Output("webp lossy with alpha", OutputFormat.WEBP, true, false, ChromaSubsampling.S420, false, keep));
-            outputs.add(new Output("webp lossless", OutputFormat.WEBP, false, false, ChromaSubsampling.S420, true, keep));
-            outputs.add(new Output("webp lossless with alpha", OutputFormat.WEBP, true, false, ChromaSubsampling.S420, true, keep));
+            outputs.add(new Output(
+                    "webp lossy with alpha", OutputFormat.WEBP, true, false, ChromaSubsampling.S420, false, keep));
+            outputs.add(
+                    new Output("webp lossless", OutputFormat.WEBP, false, false, ChromaSubsampling.S420, true, keep));
+            outputs.add(new Output(
+                    "webp lossless with alpha", OutputFormat.WEBP, true, false, ChromaSubsampling.S420, true, keep));
         }
         return outputs.stream();
     }
@@ -104,10 +116,13 @@ class PrivacyTest {
 
         Metadata metadata = metadata(output.format(), bytes);
         // short strings are looked for only outside compressed pixel data, where they could occur by chance
-        assertThat(new String(metadata.bytes(), StandardCharsets.ISO_8859_1)).as("metadata bytes")
+        assertThat(new String(metadata.bytes(), StandardCharsets.ISO_8859_1))
+                .as("metadata bytes")
                 .doesNotContain("GPS", "Nikon", "NIKON", "COOLPIX");
-        assertThat(metadata.blocks()).as("metadata blocks").containsExactlyElementsOf(
-                output.keepCopyright() ? List.of(metadata.expectedCopyrightBlock()) : List.of());
+        assertThat(metadata.blocks())
+                .as("metadata blocks")
+                .containsExactlyElementsOf(
+                        output.keepCopyright() ? List.of(metadata.expectedCopyrightBlock()) : List.of());
         if (output.keepCopyright() && output.format() != OutputFormat.PNG) {
             EncodeCopyrightTest.Ifd ifd = EncodeCopyrightTest.ifd0(metadata.tiff());
             assertThat(ifd.tags()).as("IFD0 tags").containsExactly(ExifWriter.COPYRIGHT_TAG);
@@ -118,7 +133,8 @@ class PrivacyTest {
             assertThat(new String(metadata.tiff(), StandardCharsets.ISO_8859_1)).isEqualTo("Copyright\0" + COPYRIGHT);
         }
         int exifIdentifiers = all.split("Exif\0\0", -1).length - 1;
-        assertThat(exifIdentifiers).as("'Exif\\0\\0' identifiers (JPEG APP1 only)")
+        assertThat(exifIdentifiers)
+                .as("'Exif\\0\\0' identifiers (JPEG APP1 only)")
                 .isEqualTo(output.keepCopyright() && output.format() == OutputFormat.JPEG ? 1 : 0);
     }
 
@@ -132,22 +148,43 @@ class PrivacyTest {
         Process process = new ProcessBuilder(exiftool.toString(), "-j", "-a", "-G1", file.toString()).start();
         ByteArrayOutputStream json = new ByteArrayOutputStream();
         process.getInputStream().transferTo(json);
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exiftool finished").isTrue();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS))
+                .as("exiftool finished")
+                .isTrue();
         assertThat(process.exitValue()).isZero();
 
         @SuppressWarnings("unchecked")
-        Map<String, Object> tags = (Map<String, Object>) JSON.readValue(json.toByteArray(), List.class).get(0);
-        List<String> groups = tags.keySet().stream().filter(k -> k.contains(":")).map(k -> k.substring(0, k.indexOf(':')))
-                .distinct().sorted().toList();
-        assertThat(groups).as("tag groups exiftool reports").doesNotContain("GPS", "Nikon", "MakerNotes", "ICC_Profile",
-                "ICC-header", "ExifIFD", "IFD1", "XMP-x", "XMP-tiff", "XMP-exif", "InteropIFD");
+        Map<String, Object> tags = (Map<String, Object>)
+                JSON.readValue(json.toByteArray(), List.class).get(0);
+        List<String> groups = tags.keySet().stream()
+                .filter(k -> k.contains(":"))
+                .map(k -> k.substring(0, k.indexOf(':')))
+                .distinct()
+                .sorted()
+                .toList();
+        assertThat(groups)
+                .as("tag groups exiftool reports")
+                .doesNotContain(
+                        "GPS",
+                        "Nikon",
+                        "MakerNotes",
+                        "ICC_Profile",
+                        "ICC-header",
+                        "ExifIFD",
+                        "IFD1",
+                        "XMP-x",
+                        "XMP-tiff",
+                        "XMP-exif",
+                        "InteropIFD");
         assertThat(tags.keySet()).as("no GPS tags").noneMatch(k -> k.contains("GPS"));
-        List<String> copyrights = tags.keySet().stream().filter(k -> k.endsWith(":Copyright")).toList();
+        List<String> copyrights =
+                tags.keySet().stream().filter(k -> k.endsWith(":Copyright")).toList();
         if (output.keepCopyright()) {
             String expectedKey = output.format() == OutputFormat.PNG ? "PNG:Copyright" : "IFD0:Copyright";
             assertThat(copyrights).containsExactly(expectedKey);
             assertThat(tags.get(expectedKey)).isEqualTo(COPYRIGHT);
-            assertThat(tags.keySet().stream().filter(k -> k.startsWith("IFD0:"))).as("IFD0 holds only the copyright")
+            assertThat(tags.keySet().stream().filter(k -> k.startsWith("IFD0:")))
+                    .as("IFD0 holds only the copyright")
                     .allMatch(k -> k.equals("IFD0:Copyright"));
         } else {
             assertThat(copyrights).isEmpty();
@@ -162,8 +199,7 @@ class PrivacyTest {
      * @param tiff the payload of the copyright block (TIFF for JPEG without its Exif prefix, and WebP; the text
      *             chunk for PNG), or {@code null}
      */
-    record Metadata(byte[] bytes, List<String> blocks, String expectedCopyrightBlock, byte[] tiff) {
-    }
+    record Metadata(byte[] bytes, List<String> blocks, String expectedCopyrightBlock, byte[] tiff) {}
 
     static Metadata metadata(OutputFormat format, byte[] file) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -174,10 +210,16 @@ class PrivacyTest {
                 for (EncodeJpegTest.Segment s : EncodeJpegTest.segments(file)) {
                     bytes.writeBytes(s.payload());
                     boolean app = s.marker() >= 0xE0 && s.marker() <= 0xEF;
-                    if (app && !(s.marker() == 0xE0 && new String(s.payload(), 0, 5, StandardCharsets.ISO_8859_1).equals("JFIF\0"))
+                    if (app
+                                    && !(s.marker() == 0xE0
+                                            && new String(s.payload(), 0, 5, StandardCharsets.ISO_8859_1)
+                                                    .equals("JFIF\0"))
                             || s.marker() == 0xFE) {
-                        blocks.add(String.format("APP%d %s", s.marker() - 0xE0,
-                                new String(s.payload(), 0, Math.min(4, s.payload().length), StandardCharsets.ISO_8859_1)));
+                        blocks.add(String.format(
+                                "APP%d %s",
+                                s.marker() - 0xE0,
+                                new String(
+                                        s.payload(), 0, Math.min(4, s.payload().length), StandardCharsets.ISO_8859_1)));
                         if (s.marker() == 0xE1) {
                             tiff = Arrays.copyOfRange(s.payload(), 6, s.payload().length);
                         }

@@ -31,12 +31,14 @@ import java.util.stream.Stream;
  */
 public final class RenderSpeedProbe {
 
-    private static final java.lang.management.ThreadMXBean CPU = java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final java.lang.management.ThreadMXBean CPU =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     /** Whether both end in the same 4 KiB (or all of the shorter): a passed-through variant ends as its source. */
     private static boolean tailsMatch(byte[] variant, byte[] source) {
         int n = Math.min(4096, Math.min(variant.length, source.length));
-        return java.util.Arrays.equals(variant, variant.length - n, variant.length, source, source.length - n, source.length);
+        return java.util.Arrays.equals(
+                variant, variant.length - n, variant.length, source, source.length - n, source.length);
     }
 
     public static void main(String[] args) throws Exception {
@@ -78,7 +80,11 @@ public final class RenderSpeedProbe {
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             pool.shutdown();
-            System.out.printf(Locale.ROOT, "%s: %d threads, %.2f jobs/s total%n", dir.getFileName(), threads,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %d threads, %.2f jobs/s total%n",
+                    dir.getFileName(),
+                    threads,
                     threads * passes * sources.size() / seconds);
             return;
         }
@@ -96,8 +102,8 @@ public final class RenderSpeedProbe {
                 RenderResult result = renderer.render(s, variants);
                 long t1 = System.nanoTime();
                 cpu[i] += (CPU.getCurrentThreadCpuTime() - c0) / 1e6;
-                Decode.Decoded decoded = Decode.decode(s, RenderLimits.defaults(),
-                        Deadline.start(Duration.ofMinutes(1), System::nanoTime));
+                Decode.Decoded decoded = Decode.decode(
+                        s, RenderLimits.defaults(), Deadline.start(Duration.ofMinutes(1), System::nanoTime));
                 long t2 = System.nanoTime();
                 ToSrgb.apply(decoded.image());
                 long t3 = System.nanoTime();
@@ -122,8 +128,16 @@ public final class RenderSpeedProbe {
             }
         }
         double sum = 0;
-        System.out.printf(Locale.ROOT, "%-36s %9s %8s %8s %8s %8s %11s%n", "file", "size", "total", "decode",
-                "fullSrgb", "encode", "rest");
+        System.out.printf(
+                Locale.ROOT,
+                "%-36s %9s %8s %8s %8s %8s %11s%n",
+                "file",
+                "size",
+                "total",
+                "decode",
+                "fullSrgb",
+                "encode",
+                "rest");
         double[] sums = new double[5];
         for (int i = 0; i < sources.size(); i++) {
             Decode.Decoded d = Decode.decode(sources.get(i), RenderLimits.defaults());
@@ -131,20 +145,42 @@ public final class RenderSpeedProbe {
             double de = decode[i] / passes;
             double c = colour[i] / passes;
             double e = encode[i] / passes;
-            System.out.printf(Locale.ROOT, "%-36s %9s %8.1f %8.1f %8.1f %8.1f %11.1f%n", files.get(i).getFileName(),
-                    d.image().getWidth() + "x" + d.image().getHeight(), t, de, c, e, t - de - e);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-36s %9s %8.1f %8.1f %8.1f %8.1f %11.1f%n",
+                    files.get(i).getFileName(),
+                    d.image().getWidth() + "x" + d.image().getHeight(),
+                    t,
+                    de,
+                    c,
+                    e,
+                    t - de - e);
             sum += t;
             sums[0] += t;
             sums[1] += de;
             sums[2] += c;
             sums[3] += e;
         }
-        System.out.printf(Locale.ROOT, "%-36s %9s %8.1f %8.1f %8.1f %8.1f %11.1f%n", "mean", "",
-                sums[0] / sources.size(), sums[1] / sources.size(), sums[2] / sources.size(), sums[3] / sources.size(),
+        System.out.printf(
+                Locale.ROOT,
+                "%-36s %9s %8.1f %8.1f %8.1f %8.1f %11.1f%n",
+                "mean",
+                "",
+                sums[0] / sources.size(),
+                sums[1] / sources.size(),
+                sums[2] / sources.size(),
+                sums[3] / sources.size(),
                 (sums[0] - sums[1] - sums[3]) / sources.size());
         double cpuSum = java.util.Arrays.stream(cpu).sum() / passes;
-        System.out.printf(Locale.ROOT, "%s: %.2f jobs/s single-threaded (%.1f ms per job, %d passes); by thread CPU time"
-                + " %.2f jobs/s (%.1f ms)%n", dir.getFileName(), sources.size() * 1000.0 / sum, sum / sources.size(), passes,
-                sources.size() * 1000.0 / cpuSum, cpuSum / sources.size());
+        System.out.printf(
+                Locale.ROOT,
+                "%s: %.2f jobs/s single-threaded (%.1f ms per job, %d passes); by thread CPU time"
+                        + " %.2f jobs/s (%.1f ms)%n",
+                dir.getFileName(),
+                sources.size() * 1000.0 / sum,
+                sum / sources.size(),
+                passes,
+                sources.size() * 1000.0 / cpuSum,
+                cpuSum / sources.size());
     }
 }

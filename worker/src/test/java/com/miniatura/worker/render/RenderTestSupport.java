@@ -22,8 +22,7 @@ public final class RenderTestSupport {
 
     public static final int WHITE = 0xFFFFFF;
 
-    private RenderTestSupport() {
-    }
+    private RenderTestSupport() {}
 
     /** The shared fixture folder (system property {@code miniatura.fixtures}); skips the test when absent, fails it under CI. */
     public static Path fixtures() {
@@ -38,16 +37,26 @@ public final class RenderTestSupport {
         }
     }
 
-    public static VariantSpec spec(String name, Integer width, Integer height, Fit fit, OutputFormat format, int quality,
-                            boolean upscale, int background, Filter... filters) {
+    public static VariantSpec spec(
+            String name,
+            Integer width,
+            Integer height,
+            Fit fit,
+            OutputFormat format,
+            int quality,
+            boolean upscale,
+            int background,
+            Filter... filters) {
         return new VariantSpec(name, width, height, fit, format, quality, upscale, background, List.of(filters));
     }
 
-    public static VariantSpec jpeg(String name, Integer width, Integer height, Fit fit, int quality, Filter... filters) {
+    public static VariantSpec jpeg(
+            String name, Integer width, Integer height, Fit fit, int quality, Filter... filters) {
         return spec(name, width, height, fit, OutputFormat.JPEG, quality, false, WHITE, filters);
     }
 
-    public static VariantSpec png(String name, Integer width, Integer height, Fit fit, boolean upscale, int background) {
+    public static VariantSpec png(
+            String name, Integer width, Integer height, Fit fit, boolean upscale, int background) {
         return spec(name, width, height, fit, OutputFormat.PNG, 100, upscale, background);
     }
 
@@ -135,7 +144,8 @@ public final class RenderTestSupport {
     /** {@link Decode} with the default limits and a generous deadline. */
     public static Decode.Decoded decode(byte[] source) {
         try {
-            return Decode.decode(source, RenderLimits.defaults(), Deadline.start(java.time.Duration.ofMinutes(5), System::nanoTime));
+            return Decode.decode(
+                    source, RenderLimits.defaults(), Deadline.start(java.time.Duration.ofMinutes(5), System::nanoTime));
         } catch (RenderException e) {
             throw new AssertionError(e);
         }
@@ -172,16 +182,16 @@ public final class RenderTestSupport {
         int h = rows.length;
         java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(140 + w * h * 3).order(java.nio.ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 10);
-        entry(b, 256, 3, 1, w);            // ImageWidth
-        entry(b, 257, 3, 1, h);            // ImageLength
-        entry(b, 258, 3, 3, 134);          // BitsPerSample 8,8,8, stored at 134
-        entry(b, 259, 3, 1, 1);            // Compression: none
-        entry(b, 262, 3, 1, 2);            // Photometric: RGB
-        entry(b, 273, 4, 1, 140);          // StripOffsets
-        entry(b, 274, 3, 1, orientation);  // Orientation
-        entry(b, 277, 3, 1, 3);            // SamplesPerPixel
-        entry(b, 278, 3, 1, h);            // RowsPerStrip
-        entry(b, 279, 4, 1, w * h * 3);    // StripByteCounts
+        entry(b, 256, 3, 1, w); // ImageWidth
+        entry(b, 257, 3, 1, h); // ImageLength
+        entry(b, 258, 3, 3, 134); // BitsPerSample 8,8,8, stored at 134
+        entry(b, 259, 3, 1, 1); // Compression: none
+        entry(b, 262, 3, 1, 2); // Photometric: RGB
+        entry(b, 273, 4, 1, 140); // StripOffsets
+        entry(b, 274, 3, 1, orientation); // Orientation
+        entry(b, 277, 3, 1, 3); // SamplesPerPixel
+        entry(b, 278, 3, 1, h); // RowsPerStrip
+        entry(b, 279, 4, 1, w * h * 3); // StripByteCounts
         b.putInt(0).putShort((short) 8).putShort((short) 8).putShort((short) 8);
         for (int[] row : rows) {
             for (int rgb : row) {

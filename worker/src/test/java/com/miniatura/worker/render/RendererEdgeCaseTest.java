@@ -21,8 +21,14 @@ class RendererEdgeCaseTest {
     private final Renderer renderer = new Renderer(RenderLimits.defaults());
 
     static Stream<Arguments> sizes() {
-        return Stream.of(Arguments.of(1, 1), Arguments.of(1, 2000), Arguments.of(2000, 1), Arguments.of(151, 149),
-                Arguments.of(3000, 10), Arguments.of(149, 150), Arguments.of(2, 3));
+        return Stream.of(
+                Arguments.of(1, 1),
+                Arguments.of(1, 2000),
+                Arguments.of(2000, 1),
+                Arguments.of(151, 149),
+                Arguments.of(3000, 10),
+                Arguments.of(149, 150),
+                Arguments.of(2, 3));
     }
 
     /** The reference variants plus enlarging, padded and PNG variants. */
@@ -51,10 +57,12 @@ class RendererEdgeCaseTest {
         assertThat(result.source()).isEqualTo(new SourceInfo("png", w, h, 1));
         for (RenderedVariant variant : result.variants()) {
             Geometry.Plan plan = Geometry.plan(w, h, variant.spec());
-            assertThat(new int[] {variant.width(), variant.height()}).as(variant.spec().name())
+            assertThat(new int[] {variant.width(), variant.height()})
+                    .as(variant.spec().name())
                     .containsExactly(plan.canvasW(), plan.canvasH());
             BufferedImage decoded = RenderTestSupport.read(variant.bytes());
-            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).as(variant.spec().name())
+            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()})
+                    .as(variant.spec().name())
                     .containsExactly(plan.canvasW(), plan.canvasH());
         }
     }
@@ -68,10 +76,12 @@ class RendererEdgeCaseTest {
                 source.setRGB(x, y, x < 50 ? 0xCC2200 : 0x0044CC);
             }
         }
-        List<VariantSpec> specs = List.of(RenderTestSupport.jpeg("s150", 150, 150, Fit.COVER, 95),
+        List<VariantSpec> specs = List.of(
+                RenderTestSupport.jpeg("s150", 150, 150, Fit.COVER, 95),
                 RenderTestSupport.png("p150", 150, 150, Fit.COVER, false, RenderTestSupport.WHITE));
 
-        List<RenderedVariant> out = renderer.render(RenderTestSupport.writePng(source), specs).variants();
+        List<RenderedVariant> out =
+                renderer.render(RenderTestSupport.writePng(source), specs).variants();
 
         BufferedImage jpeg = RenderTestSupport.read(out.get(0).bytes());
         BufferedImage png = RenderTestSupport.read(out.get(1).bytes());

@@ -92,12 +92,14 @@ class RendererFlattenTest {
         BufferedImage source = transparentSource();
         VariantSpec spec = c.spec();
 
-        RenderedVariant out = new Renderer(RenderLimits.defaults(), LOGO).render(RenderTestSupport.writePng(source), List.of(spec))
-                .variants().get(0);
+        RenderedVariant out = new Renderer(RenderLimits.defaults(), LOGO)
+                .render(RenderTestSupport.writePng(source), List.of(spec))
+                .variants()
+                .get(0);
 
         Geometry.Plan plan = Geometry.plan(40, 40, spec);
-        BufferedImage flattenedFirst = Filters.apply(Pad.apply(FlattenAlpha.apply(source, BACKGROUND), plan, BACKGROUND),
-                spec.filters(), LOGO);
+        BufferedImage flattenedFirst = Filters.apply(
+                Pad.apply(FlattenAlpha.apply(source, BACKGROUND), plan, BACKGROUND), spec.filters(), LOGO);
         BufferedImage expected = RenderTestSupport.read(Encode.apply(flattenedFirst, spec, null));
         BufferedImage actual = RenderTestSupport.read(out.bytes());
         double diff = Pixels.meanAbsoluteDifference(actual, expected);
@@ -106,17 +108,21 @@ class RendererFlattenTest {
         // no dark fringe: across the blurred red square's left edge, red stays at full strength while it fades
         // to white (blurring the hidden black in would pull it down to about 190)
         for (int x = 0; x < 20 && c.filters().equals(List.of(new Filter.Blur(2.0))); x++) {
-            assertThat(RenderTestSupport.argb(actual, plan.offsetX() + x, 20)[1]).as("red at x=%d", x).isGreaterThan(235);
+            assertThat(RenderTestSupport.argb(actual, plan.offsetX() + x, 20)[1])
+                    .as("red at x=%d", x)
+                    .isGreaterThan(235);
         }
     }
 
     @Test
     void colourFiltersLeaveTheFlatteningBackgroundAlone() throws RenderException {
-        VariantSpec spec = RenderTestSupport.spec("v", 40, 40, Fit.INSIDE, OutputFormat.JPEG, 95, false, 0xFF0000,
-                new Filter.Grayscale());
+        VariantSpec spec = RenderTestSupport.spec(
+                "v", 40, 40, Fit.INSIDE, OutputFormat.JPEG, 95, false, 0xFF0000, new Filter.Grayscale());
 
-        RenderedVariant out = new Renderer(RenderLimits.defaults()).render(RenderTestSupport.writePng(transparentSource()),
-                List.of(spec)).variants().get(0);
+        RenderedVariant out = new Renderer(RenderLimits.defaults())
+                .render(RenderTestSupport.writePng(transparentSource()), List.of(spec))
+                .variants()
+                .get(0);
 
         BufferedImage image = RenderTestSupport.read(out.bytes());
         int[] corner = RenderTestSupport.argb(image, 2, 2);

@@ -11,8 +11,7 @@ import java.awt.image.BufferedImage;
 final class Signature {
     private static final int GRID = 4;
 
-    private Signature() {
-    }
+    private Signature() {}
 
     /** 64-bit dHash as 16 hex digits: 9×8 gray thumbnail, one bit per "left brighter than right". */
     static String dHash(BufferedImage image) {
@@ -54,8 +53,7 @@ final class Signature {
                         n++;
                     }
                 }
-                out.append(out.length() == 0 ? "" : "-")
-                        .append(String.format("%02x%02x%02x", r / n, g / n, b / n));
+                out.append(out.length() == 0 ? "" : "-").append(String.format("%02x%02x%02x", r / n, g / n, b / n));
             }
         }
         return out.toString();

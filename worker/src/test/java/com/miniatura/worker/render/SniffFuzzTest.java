@@ -1,6 +1,5 @@
 package com.miniatura.worker.render;
 
-import com.miniatura.worker.render.codec.SourceFormat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
 import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.SourceFormat;
 
 /**
  * Fuzzes {@link Sniff#format}: for any bytes it names one of {@link Decode#SUPPORTED} or refuses with a

@@ -32,35 +32,71 @@ class StructureTest {
 
     static Stream<Case> refused() {
         return Stream.of(
-                new Case("a progressive JPEG of 5000 scans", () -> LargeImages.manyScansJpeg(5000), Reason.TOO_COMPLEX,
+                new Case(
+                        "a progressive JPEG of 5000 scans",
+                        () -> LargeImages.manyScansJpeg(5000),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the JPEG has more than 100 scans"),
-                new Case("a progressive JPEG of 101 scans", () -> LargeImages.manyScansJpeg(101), Reason.TOO_COMPLEX,
+                new Case(
+                        "a progressive JPEG of 101 scans",
+                        () -> LargeImages.manyScansJpeg(101),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the JPEG has more than 100 scans"),
-                new Case("a JPEG of 300 APP1 segments of 64 KB (19 MB of metadata)", () -> jpegWithSegments(0xE1, 300, 65_000),
+                new Case(
+                        "a JPEG of 300 APP1 segments of 64 KB (19 MB of metadata)",
+                        () -> jpegWithSegments(0xE1, 300, 65_000),
                         Reason.TOO_COMPLEX,
                         "too complex to render: the JPEG's metadata (EXIF, XMP, ICC profile, comments) is more than 16 MB"),
-                new Case("a JPEG of 1001 comment segments", () -> jpegWithSegments(0xFE, 1001, 4), Reason.TOO_COMPLEX,
+                new Case(
+                        "a JPEG of 1001 comment segments",
+                        () -> jpegWithSegments(0xFE, 1001, 4),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the JPEG has more than 1000 marker segments"),
-                new Case("a PNG of 8000 zTXt chunks of 256 KiB each (2 GB inflated)", () -> LargeImages.textBombPng(8000, 256),
+                new Case(
+                        "a PNG of 8000 zTXt chunks of 256 KiB each (2 GB inflated)",
+                        () -> LargeImages.textBombPng(8000, 256),
                         Reason.TOO_COMPLEX,
                         "too complex to render: the PNG's text, profile and other metadata chunks hold more than 16 MB once inflated"),
-                new Case("a PNG of 1001 small text chunks", () -> pngWithTextChunks(1001), Reason.TOO_COMPLEX,
+                new Case(
+                        "a PNG of 1001 small text chunks",
+                        () -> pngWithTextChunks(1001),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the PNG has more than 1000 text, profile and other ancillary chunks"),
-                new Case("a TIFF IFD of 1001 entries", () -> tiffWithEntries(1001), Reason.TOO_COMPLEX,
+                new Case(
+                        "a TIFF IFD of 1001 entries",
+                        () -> tiffWithEntries(1001),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: a TIFF IFD has 1001 entries, more than the limit of 1000"),
-                new Case("a TIFF whose strip table of 3 million offsets lies outside the file",
+                new Case(
+                        "a TIFF whose strip table of 3 million offsets lies outside the file",
                         () -> SyntheticInputs.rgbTiff(false, List.of(new Entry(0x0111, 4, 3_000_000, new byte[4]))),
-                        Reason.CORRUPT, "corrupt image: the TIFF field 273 declares 3000000 values, which do not fit in the file"),
-                new Case("a TIFF of 65535×65535 tiles on a 64×32 image", () -> SyntheticInputs.rgbTiff(false, List.of(
-                        Entry.longValue(0x0142, 65_535), Entry.longValue(0x0143, 65_535))), Reason.TOO_COMPLEX,
+                        Reason.CORRUPT,
+                        "corrupt image: the TIFF field 273 declares 3000000 values, which do not fit in the file"),
+                new Case(
+                        "a TIFF of 65535×65535 tiles on a 64×32 image",
+                        () -> SyntheticInputs.rgbTiff(
+                                false, List.of(Entry.longValue(0x0142, 65_535), Entry.longValue(0x0143, 65_535))),
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the TIFF's 65535x65535 tiles are larger than its 64x32 image"),
-                new Case("a GIF whose second frame is 20000×20000", StructureTest::gifWithHugeSecondFrame, Reason.TOO_MANY_PIXELS,
+                new Case(
+                        "a GIF whose second frame is 20000×20000",
+                        StructureTest::gifWithHugeSecondFrame,
+                        Reason.TOO_MANY_PIXELS,
                         "source too large: a frame of 400000000 pixels exceeds the limit of 250000000"),
-                new Case("a GIF with 17 MB of comments before its first frame", StructureTest::gifWithComments, Reason.TOO_COMPLEX,
+                new Case(
+                        "a GIF with 17 MB of comments before its first frame",
+                        StructureTest::gifWithComments,
+                        Reason.TOO_COMPLEX,
                         "too complex to render: the GIF's comments and other extensions before its first frame are more than 16 MB"),
-                new Case("an animated WebP whose frame lies outside its canvas", StructureTest::webpFrameOffCanvas, Reason.CORRUPT,
+                new Case(
+                        "an animated WebP whose frame lies outside its canvas",
+                        StructureTest::webpFrameOffCanvas,
+                        Reason.CORRUPT,
                         "corrupt image: a WebP animation frame lies outside its 1x1 canvas"),
-                new Case("a 4-bit BMP declaring 100000 palette colours", StructureTest::bmpWithPalette, Reason.CORRUPT,
+                new Case(
+                        "a 4-bit BMP declaring 100000 palette colours",
+                        StructureTest::bmpWithPalette,
+                        Reason.CORRUPT,
                         "corrupt image: the 4-bit BMP declares 100000 palette colours"));
     }
 
@@ -69,13 +105,18 @@ class StructureTest {
     void refusedFromItsStructureBeforeDecoding(Case c) {
         byte[] source = c.source().get();
         // once before measuring: the first file of a format loads its reader's classes, whatever the file holds
-        catchThrowableOfType(RenderException.class, () -> Decode.open(source, RenderLimits.defaults(), TurboJpeg.load()).close());
+        catchThrowableOfType(
+                RenderException.class,
+                () -> Decode.open(source, RenderLimits.defaults(), TurboJpeg.load())
+                        .close());
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(thread);
 
-        RenderException e = catchThrowableOfType(RenderException.class,
-                () -> Decode.open(source, RenderLimits.defaults(), TurboJpeg.load()).close());
+        RenderException e = catchThrowableOfType(
+                RenderException.class,
+                () -> Decode.open(source, RenderLimits.defaults(), TurboJpeg.load())
+                        .close());
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertThat(e).as("refused").isNotNull();
@@ -89,15 +130,23 @@ class StructureTest {
         return Stream.of(
                 new Case("a progressive JPEG of 100 scans", () -> LargeImages.manyScansJpeg(100), null, null),
                 new Case("a PNG of 1000 small text chunks", () -> pngWithTextChunks(1000), null, null),
-                new Case("a PNG of 60 zTXt chunks of 256 KiB each (15 MB inflated)", () -> LargeImages.textBombPng(60, 256), null, null),
-                new Case("a JPEG with 250 APP1 segments of 64 KB (15.5 MB of metadata)", () -> jpegWithSegments(0xE1, 250, 65_000),
-                        null, null));
+                new Case(
+                        "a PNG of 60 zTXt chunks of 256 KiB each (15 MB inflated)",
+                        () -> LargeImages.textBombPng(60, 256),
+                        null,
+                        null),
+                new Case(
+                        "a JPEG with 250 APP1 segments of 64 KB (15.5 MB of metadata)",
+                        () -> jpegWithSegments(0xE1, 250, 65_000),
+                        null,
+                        null));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("accepted")
     void atTheBoundStillRenders(Case c) throws RenderException {
-        RenderResult result = new Renderer(RenderLimits.defaults()).render(c.source().get(), RenderTestSupport.referenceVariants());
+        RenderResult result =
+                new Renderer(RenderLimits.defaults()).render(c.source().get(), RenderTestSupport.referenceVariants());
 
         assertThat(result.variants()).hasSize(6);
     }
@@ -115,7 +164,9 @@ class StructureTest {
         long allocated = threads.getThreadAllocatedBytes(thread) - before;
 
         assertThat(decoded.image().getWidth()).isEqualTo(SyntheticInputs.WIDTH);
-        assertThat(allocated).as("bytes allocated decoding a 64x32 PNG with 15 MB of text").isLessThan(16L << 20);
+        assertThat(allocated)
+                .as("bytes allocated decoding a 64x32 PNG with 15 MB of text")
+                .isLessThan(16L << 20);
     }
 
     // --- sources ------------------------------------------------------------------------------------------
@@ -131,7 +182,8 @@ class StructureTest {
     private static byte[] pngWithTextChunks(int count) {
         byte[][] chunks = new byte[count][];
         for (int i = 0; i < count; i++) {
-            chunks[i] = SyntheticInputs.pngChunk("tEXt", "Comment\0hello".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            chunks[i] = SyntheticInputs.pngChunk(
+                    "tEXt", "Comment\0hello".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         }
         return SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.rgbPatches()), chunks);
     }

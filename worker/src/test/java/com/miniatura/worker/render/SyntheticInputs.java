@@ -43,12 +43,12 @@ final class SyntheticInputs {
         0xC83232, 0x32B450, 0x3250C8, 0x808080,
         0xFFFFFF, 0x000000, 0xE6C878, 0x7F3FBF,
     };
+
     static final int COLUMNS = 4;
     static final int WIDTH = COLUMNS * PATCH;
     static final int HEIGHT = COLOURS.length / COLUMNS * PATCH;
 
-    private SyntheticInputs() {
-    }
+    private SyntheticInputs() {}
 
     // --- pictures ---------------------------------------------------------------------------------------
 
@@ -85,7 +85,8 @@ final class SyntheticInputs {
 
     /** {@link #GRAYS} patches as 8-bit ({@code bits} 8) or 16-bit ({@code bits} 16, value × 257) gray. */
     static BufferedImage grayPatches(int bits) {
-        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, bits == 16 ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
+        BufferedImage image = new BufferedImage(
+                WIDTH, HEIGHT, bits == 16 ? BufferedImage.TYPE_USHORT_GRAY : BufferedImage.TYPE_BYTE_GRAY);
         WritableRaster raster = image.getRaster();
         for (int y = 0; y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
@@ -102,8 +103,8 @@ final class SyntheticInputs {
     }
 
     static BufferedImage rgb16Patches(int[] colours) {
-        ColorModel cm = new ComponentColorModel(ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false,
-                Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
+        ColorModel cm = new ComponentColorModel(
+                ColorSpace.getInstance(ColorSpace.CS_sRGB), false, false, Transparency.OPAQUE, DataBuffer.TYPE_USHORT);
         WritableRaster raster = cm.createCompatibleWritableRaster(WIDTH, HEIGHT);
         for (int y = 0; y < HEIGHT; y++) {
             for (int x = 0; x < WIDTH; x++) {
@@ -182,7 +183,7 @@ final class SyntheticInputs {
     }
 
     static byte[] write(BufferedImage image, String format, String writerPrefix) {
-        return write(() -> new IIOImage(image, null, null), format, writerPrefix, p -> { });
+        return write(() -> new IIOImage(image, null, null), format, writerPrefix, p -> {});
     }
 
     static ImageWriter writer(String format, String writerPrefix) {
@@ -276,7 +277,8 @@ final class SyntheticInputs {
                         clamp(0.299 * r + 0.587 * g + 0.114 * b),
                         clamp(128 - 0.168736 * r - 0.331264 * g + 0.5 * b),
                         clamp(128 + 0.5 * r - 0.418688 * g - 0.081312 * b),
-                        255 - ink[3]};
+                        255 - ink[3]
+                    };
                 } else {
                     stored = new int[] {255 - ink[0], 255 - ink[1], 255 - ink[2], 255 - ink[3]};
                 }
@@ -296,7 +298,10 @@ final class SyntheticInputs {
 
     static byte[] segment(int marker, byte[] payload) {
         ByteBuffer b = ByteBuffer.allocate(4 + payload.length);
-        b.put((byte) 0xFF).put((byte) marker).putShort((short) (payload.length + 2)).put(payload);
+        b.put((byte) 0xFF)
+                .put((byte) marker)
+                .putShort((short) (payload.length + 2))
+                .put(payload);
         return b.array();
     }
 
@@ -334,7 +339,9 @@ final class SyntheticInputs {
     static byte[] iccProfileOf(byte[] jpeg) {
         ByteArrayOutputStream profile = new ByteArrayOutputStream();
         forEachSegment(jpeg, (marker, start, length) -> {
-            if (marker == 0xE2 && length > 14 && new String(jpeg, start, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
+            if (marker == 0xE2
+                    && length > 14
+                    && new String(jpeg, start, 12, StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0")) {
                 profile.write(jpeg, start + 14, length - 14);
             }
             return true;
@@ -350,7 +357,8 @@ final class SyntheticInputs {
         while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF && (jpeg[pos + 1] & 0xFF) != 0xDA) {
             int length = ((jpeg[pos + 2] & 0xFF) << 8) | (jpeg[pos + 3] & 0xFF);
             boolean icc = (jpeg[pos + 1] & 0xFF) == 0xE2
-                    && new String(jpeg, pos + 4, Math.min(12, length - 2), StandardCharsets.ISO_8859_1).equals("ICC_PROFILE\0");
+                    && new String(jpeg, pos + 4, Math.min(12, length - 2), StandardCharsets.ISO_8859_1)
+                            .equals("ICC_PROFILE\0");
             if (!icc) {
                 out.write(jpeg, pos, 2 + length);
             }
@@ -397,8 +405,12 @@ final class SyntheticInputs {
         CRC32 crc = new CRC32();
         crc.update(typeBytes);
         crc.update(data);
-        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(typeBytes).put(data)
-                .putInt((int) crc.getValue()).array();
+        return ByteBuffer.allocate(12 + data.length)
+                .putInt(data.length)
+                .put(typeBytes)
+                .put(data)
+                .putInt((int) crc.getValue())
+                .array();
     }
 
     /** {@code png} with {@code chunks} inserted right after IHDR (before any image data). */
@@ -451,8 +463,17 @@ final class SyntheticInputs {
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
-        out.writeBytes(pngChunk("IHDR", ByteBuffer.allocate(13).putInt(width).putInt(height)
-                .put((byte) 8).put((byte) 0).put((byte) 0).put((byte) 0).put((byte) 0).array()));
+        out.writeBytes(pngChunk(
+                "IHDR",
+                ByteBuffer.allocate(13)
+                        .putInt(width)
+                        .putInt(height)
+                        .put((byte) 8)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .put((byte) 0)
+                        .array()));
         out.writeBytes(pngChunk("IDAT", idat.toByteArray()));
         out.writeBytes(pngChunk("IEND", new byte[0]));
         return out.toByteArray();
@@ -460,7 +481,9 @@ final class SyntheticInputs {
 
     /** {@code png} declared as an animated PNG of {@code frames} frames (an {@code acTL} chunk; no fcTL). */
     static byte[] apng(byte[] png, int frames) {
-        return afterIhdr(png, pngChunk("acTL", ByteBuffer.allocate(8).putInt(frames).putInt(0).array()));
+        return afterIhdr(
+                png,
+                pngChunk("acTL", ByteBuffer.allocate(8).putInt(frames).putInt(0).array()));
     }
 
     // --- WebP (RIFF) chunks -----------------------------------------------------------------------------
@@ -477,7 +500,9 @@ final class SyntheticInputs {
         int pos = 12;
         while (pos + 8 <= webp.length) {
             String fourcc = new String(webp, pos, 4, StandardCharsets.US_ASCII);
-            int length = ByteBuffer.wrap(webp, pos + 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int length = ByteBuffer.wrap(webp, pos + 4, 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
             chunks.add(new Object[] {fourcc, java.util.Arrays.copyOfRange(webp, pos + 8, pos + 8 + length)});
             pos += 8 + length + (length & 1);
         }
@@ -495,14 +520,24 @@ final class SyntheticInputs {
 
     /** VP8X flags. */
     static final int VP8X_ICC = 0x20;
+
     static final int VP8X_ALPHA = 0x10;
     static final int VP8X_EXIF = 0x08;
     static final int VP8X_ANIMATION = 0x02;
 
     static byte[] vp8x(int flags, int width, int height) {
-        return riffChunk("VP8X", new byte[] {(byte) flags, 0, 0, 0,
-            (byte) (width - 1), (byte) ((width - 1) >> 8), (byte) ((width - 1) >> 16),
-            (byte) (height - 1), (byte) ((height - 1) >> 8), (byte) ((height - 1) >> 16)});
+        return riffChunk("VP8X", new byte[] {
+            (byte) flags,
+            0,
+            0,
+            0,
+            (byte) (width - 1),
+            (byte) ((width - 1) >> 8),
+            (byte) ((width - 1) >> 16),
+            (byte) (height - 1),
+            (byte) ((height - 1) >> 8),
+            (byte) ((height - 1) >> 16)
+        });
     }
 
     /**
@@ -614,7 +649,9 @@ final class SyntheticInputs {
         }
 
         static Entry longValue(int tag, long value) {
-            return new Entry(tag, 4, 1, new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8), (byte) value});
+            return new Entry(
+                    tag, 4, 1, new byte[] {(byte) (value >> 24), (byte) (value >> 16), (byte) (value >> 8), (byte) value
+                    });
         }
 
         static Entry ascii(int tag, byte[] textWithNul) {
@@ -667,7 +704,10 @@ final class SyntheticInputs {
      */
     static byte[] tiffStructure(boolean little, List<List<Entry>> ifds, byte[] tail) {
         ByteBuffer b = ByteBuffer.allocate(1 << 20).order(little ? ByteOrder.LITTLE_ENDIAN : ByteOrder.BIG_ENDIAN);
-        b.put(little ? (byte) 'I' : (byte) 'M').put(little ? (byte) 'I' : (byte) 'M').putShort((short) 42).putInt(8);
+        b.put(little ? (byte) 'I' : (byte) 'M')
+                .put(little ? (byte) 'I' : (byte) 'M')
+                .putShort((short) 42)
+                .putInt(8);
         for (int n = 0; n < ifds.size(); n++) {
             List<Entry> entries = ifds.get(n);
             int ifdStart = b.position();
@@ -734,7 +774,8 @@ final class SyntheticInputs {
         entries.sort(java.util.Comparator.comparingInt(Entry::tag));
         byte[] withoutStrip = tiffStructure(little, List.of(entries), null);
         int offset = withoutStrip.length;
-        int index = entries.indexOf(entries.stream().filter(e -> e.tag() == 0x0111).findFirst().orElseThrow());
+        int index = entries.indexOf(
+                entries.stream().filter(e -> e.tag() == 0x0111).findFirst().orElseThrow());
         entries.set(index, Entry.longValue(0x0111, offset));
         return tiffStructure(little, List.of(entries), strip);
     }
@@ -742,9 +783,15 @@ final class SyntheticInputs {
     /** A TIFF with {@code pages} IFDs in its chain, each a 1×1 uncompressed gray page sharing one strip. */
     static byte[] tiffPages(int pages) {
         List<Entry> page = List.of(
-                Entry.shortValue(0x0100, 1), Entry.shortValue(0x0101, 1), Entry.shortValue(0x0102, 8),
-                Entry.shortValue(0x0103, 1), Entry.shortValue(0x0106, 1), Entry.longValue(0x0111, 8),
-                Entry.shortValue(0x0115, 1), Entry.shortValue(0x0116, 1), Entry.longValue(0x0117, 1));
+                Entry.shortValue(0x0100, 1),
+                Entry.shortValue(0x0101, 1),
+                Entry.shortValue(0x0102, 8),
+                Entry.shortValue(0x0103, 1),
+                Entry.shortValue(0x0106, 1),
+                Entry.longValue(0x0111, 8),
+                Entry.shortValue(0x0115, 1),
+                Entry.shortValue(0x0116, 1),
+                Entry.longValue(0x0117, 1));
         List<List<Entry>> ifds = new ArrayList<>();
         for (int i = 0; i < pages; i++) {
             ifds.add(page);
@@ -755,8 +802,7 @@ final class SyntheticInputs {
     // --- ICC profiles -----------------------------------------------------------------------------------
 
     /** CIE xy chromaticities of an RGB colour space's primaries and white. */
-    record Primaries(double rx, double ry, double gx, double gy, double bx, double by, double wx, double wy) {
-    }
+    record Primaries(double rx, double ry, double gx, double gy, double bx, double by, double wx, double wy) {}
 
     static final Primaries SRGB = new Primaries(0.64, 0.33, 0.30, 0.60, 0.15, 0.06, 0.3127, 0.3290);
     static final Primaries DISPLAY_P3 = new Primaries(0.680, 0.320, 0.265, 0.690, 0.150, 0.060, 0.3127, 0.3290);
@@ -809,11 +855,18 @@ final class SyntheticInputs {
         double[][] d50 = multiply(bradfordToD50(p.wx(), p.wy()), rgbToXyz(p));
         byte[] trc;
         if (gamma > 0) {
-            trc = ByteBuffer.allocate(14).put("curv".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(1)
-                    .putShort((short) Math.round(gamma * 256)).array();
+            trc = ByteBuffer.allocate(14)
+                    .put("curv".getBytes(StandardCharsets.US_ASCII))
+                    .putInt(0)
+                    .putInt(1)
+                    .putShort((short) Math.round(gamma * 256))
+                    .array();
         } else {
             int n = 1024;
-            ByteBuffer curve = ByteBuffer.allocate(12 + 2 * n).put("curv".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(n);
+            ByteBuffer curve = ByteBuffer.allocate(12 + 2 * n)
+                    .put("curv".getBytes(StandardCharsets.US_ASCII))
+                    .putInt(0)
+                    .putInt(n);
             for (int i = 0; i < n; i++) {
                 curve.putShort((short) Math.round(srgbToLinear(i / (double) (n - 1)) * 65535));
             }
@@ -828,7 +881,9 @@ final class SyntheticInputs {
         tags.add(new Object[] {"rTRC", trc});
         tags.add(new Object[] {"gTRC", trc});
         tags.add(new Object[] {"bTRC", trc});
-        tags.add(new Object[] {"cprt", concat("text\0\0\0\0No copyright, test data".getBytes(StandardCharsets.US_ASCII), new byte[] {0})});
+        tags.add(new Object[] {
+            "cprt", concat("text\0\0\0\0No copyright, test data".getBytes(StandardCharsets.US_ASCII), new byte[] {0})
+        });
         return profile(tags);
     }
 
@@ -837,9 +892,18 @@ final class SyntheticInputs {
         List<Object[]> tags = new ArrayList<>();
         tags.add(new Object[] {"desc", textDescription(description)});
         tags.add(new Object[] {"wtpt", xyz(0.9642, 1.0, 0.8249)});
-        tags.add(new Object[] {"kTRC", ByteBuffer.allocate(14).put("curv".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(1)
-                .putShort((short) Math.round(gamma * 256)).array()});
-        tags.add(new Object[] {"cprt", concat("text\0\0\0\0No copyright, test data".getBytes(StandardCharsets.US_ASCII), new byte[] {0})});
+        tags.add(new Object[] {
+            "kTRC",
+            ByteBuffer.allocate(14)
+                    .put("curv".getBytes(StandardCharsets.US_ASCII))
+                    .putInt(0)
+                    .putInt(1)
+                    .putShort((short) Math.round(gamma * 256))
+                    .array()
+        });
+        tags.add(new Object[] {
+            "cprt", concat("text\0\0\0\0No copyright, test data".getBytes(StandardCharsets.US_ASCII), new byte[] {0})
+        });
         return profile("GRAY", tags);
     }
 
@@ -853,7 +917,9 @@ final class SyntheticInputs {
         ByteBuffer table = ByteBuffer.allocate(4 + 12 * tags.size()).putInt(tags.size());
         for (Object[] tag : tags) {
             byte[] bytes = (byte[]) tag[1];
-            table.put(((String) tag[0]).getBytes(StandardCharsets.US_ASCII)).putInt(tableEnd + data.size()).putInt(bytes.length);
+            table.put(((String) tag[0]).getBytes(StandardCharsets.US_ASCII))
+                    .putInt(tableEnd + data.size())
+                    .putInt(bytes.length);
             data.writeBytes(bytes);
             while (data.size() % 4 != 0) {
                 data.write(0);
@@ -861,10 +927,22 @@ final class SyntheticInputs {
         }
         int size = tableEnd + data.size();
         ByteBuffer header = ByteBuffer.allocate(128);
-        header.putInt(size).putInt(0).putInt(0x02100000)
+        header.putInt(size)
+                .putInt(0)
+                .putInt(0x02100000)
                 .put(("mntr" + colourSpace + "XYZ ").getBytes(StandardCharsets.US_ASCII))
-                .putShort((short) 2024).putShort((short) 1).putShort((short) 1).putShort((short) 0).putShort((short) 0).putShort((short) 0)
-                .put("acsp".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(0).putInt(0).putInt(0).putLong(0)
+                .putShort((short) 2024)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .putShort((short) 0)
+                .put("acsp".getBytes(StandardCharsets.US_ASCII))
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putInt(0)
+                .putLong(0)
                 .putInt(0) // rendering intent: perceptual
                 .put(xyzNumbers(0.9642, 1.0, 0.8249));
         return concat(header.array(), table.array(), data.toByteArray());
@@ -873,8 +951,16 @@ final class SyntheticInputs {
     private static byte[] textDescription(String text) {
         byte[] ascii = concat(text.getBytes(StandardCharsets.US_ASCII), new byte[] {0});
         return ByteBuffer.allocate(12 + ascii.length + 4 + 4 + 2 + 1 + 67)
-                .put("desc".getBytes(StandardCharsets.US_ASCII)).putInt(0).putInt(ascii.length).put(ascii)
-                .putInt(0).putInt(0).putShort((short) 0).put((byte) 0).put(new byte[67]).array();
+                .put("desc".getBytes(StandardCharsets.US_ASCII))
+                .putInt(0)
+                .putInt(ascii.length)
+                .put(ascii)
+                .putInt(0)
+                .putInt(0)
+                .putShort((short) 0)
+                .put((byte) 0)
+                .put(new byte[67])
+                .array();
     }
 
     private static byte[] xyz(double x, double y, double z) {
@@ -882,7 +968,11 @@ final class SyntheticInputs {
     }
 
     private static byte[] xyzNumbers(double x, double y, double z) {
-        return ByteBuffer.allocate(12).putInt(s15Fixed16(x)).putInt(s15Fixed16(y)).putInt(s15Fixed16(z)).array();
+        return ByteBuffer.allocate(12)
+                .putInt(s15Fixed16(x))
+                .putInt(s15Fixed16(y))
+                .putInt(s15Fixed16(z))
+                .array();
     }
 
     private static int s15Fixed16(double v) {

@@ -44,9 +44,15 @@ class TurnRenderTest {
 
     /** 8 orientations × 4 rotations × flip × flop. */
     static Stream<Case> cases() {
-        return IntStream.rangeClosed(1, 8).boxed().flatMap(o -> IntStream.of(0, 90, 180, 270).boxed()
-                .flatMap(r -> Stream.of(new Case(o, r, false, false), new Case(o, r, true, false),
-                        new Case(o, r, false, true), new Case(o, r, true, true))));
+        return IntStream.rangeClosed(1, 8)
+                .boxed()
+                .flatMap(o -> IntStream.of(0, 90, 180, 270)
+                        .boxed()
+                        .flatMap(r -> Stream.of(
+                                new Case(o, r, false, false),
+                                new Case(o, r, true, false),
+                                new Case(o, r, false, true),
+                                new Case(o, r, true, true))));
     }
 
     /**
@@ -57,20 +63,23 @@ class TurnRenderTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void everyCombinationEqualsTheNaiveTurn(Case c) throws RenderException {
-        int[][] expected = TurnTest.Naive.variant(TurnTest.Naive.upright(TurnTest.PATTERN, c.orientation()),
-                c.rotate(), c.flip(), c.flop());
+        int[][] expected = TurnTest.Naive.variant(
+                TurnTest.Naive.upright(TurnTest.PATTERN, c.orientation()), c.rotate(), c.flip(), c.flop());
         int w = expected[0].length;
         int h = expected.length;
         List<VariantSpec> specs = List.of(
                 c.turned(RenderTestSupport.png("inside", 10, 10, Fit.INSIDE, false, MAGENTA)),
-                c.turned(RenderTestSupport.png("nw", 10, 10, Fit.COVER, false, MAGENTA).withGravity(Gravity.NORTH_WEST)),
-                c.turned(RenderTestSupport.png("se", 10, 10, Fit.COVER, false, MAGENTA).withGravity(Gravity.SOUTH_EAST)),
+                c.turned(RenderTestSupport.png("nw", 10, 10, Fit.COVER, false, MAGENTA)
+                        .withGravity(Gravity.NORTH_WEST)),
+                c.turned(RenderTestSupport.png("se", 10, 10, Fit.COVER, false, MAGENTA)
+                        .withGravity(Gravity.SOUTH_EAST)),
                 c.turned(RenderTestSupport.png("contain", 6, 6, Fit.CONTAIN, false, MAGENTA)));
 
         RenderResult result = RENDERER.render(RenderTestSupport.tiff(TurnTest.PATTERN, c.orientation()), specs);
 
         boolean uprightSwaps = c.orientation() >= 5;
-        assertThat(result.source()).isEqualTo(new SourceInfo("tiff", uprightSwaps ? 3 : 4, uprightSwaps ? 4 : 3, c.orientation()));
+        assertThat(result.source())
+                .isEqualTo(new SourceInfo("tiff", uprightSwaps ? 3 : 4, uprightSwaps ? 4 : 3, c.orientation()));
         assertThat(pixels(result, 0)).as("inside").isDeepEqualTo(expected);
         assertThat(pixels(result, 1)).as("cover north-west").isDeepEqualTo(crop(expected, 0, 0, 3, 3));
         assertThat(pixels(result, 2)).as("cover south-east").isDeepEqualTo(crop(expected, w - 3, h - 3, 3, 3));
@@ -89,18 +98,22 @@ class TurnRenderTest {
     @ParameterizedTest(name = "EXIF {0}, rotate 90, flop, grayscale")
     @org.junit.jupiter.params.provider.ValueSource(ints = {1, 6, 7})
     void filtersSeeTheTurnedImage(int orientation) throws RenderException {
-        VariantSpec spec = RenderTestSupport.png("g", 10, 10, Fit.INSIDE, false, MAGENTA).withTurn(90, false, true)
+        VariantSpec spec = RenderTestSupport.png("g", 10, 10, Fit.INSIDE, false, MAGENTA)
+                .withTurn(90, false, true)
                 .withFilters(List.of(new com.miniatura.common.catalog.Filter.Grayscale()));
 
         int[][] colours = {
-                {0xFF0000, 0x00FF00, 0x0000FF, 0xFFFF00},
-                {0x00FFFF, 0xFF00FF, 0x808080, 0x102030},
-                {0xC08040, 0x4080C0, 0xFFFFFF, 0x000000}};
+            {0xFF0000, 0x00FF00, 0x0000FF, 0xFFFF00},
+            {0x00FFFF, 0xFF00FF, 0x808080, 0x102030},
+            {0xC08040, 0x4080C0, 0xFFFFFF, 0x000000}
+        };
 
         RenderResult result = RENDERER.render(RenderTestSupport.tiff(colours, orientation), List.of(spec));
 
-        BufferedImage expected = Filters.apply(RenderTestSupport.image(
-                TurnTest.Naive.variant(TurnTest.Naive.upright(colours, orientation), 90, false, true)), spec.filters());
+        BufferedImage expected = Filters.apply(
+                RenderTestSupport.image(
+                        TurnTest.Naive.variant(TurnTest.Naive.upright(colours, orientation), 90, false, true)),
+                spec.filters());
         assertThat(pixels(result, 0)).isDeepEqualTo(RenderTestSupport.rgb(expected));
     }
 
@@ -113,8 +126,12 @@ class TurnRenderTest {
     }
 
     static Stream<PhotoCase> photoCases() {
-        return Stream.of(new PhotoCase(1, 90, false, false), new PhotoCase(6, 270, true, false),
-                new PhotoCase(8, 180, false, true), new PhotoCase(5, 90, true, true), new PhotoCase(3, 0, true, false));
+        return Stream.of(
+                new PhotoCase(1, 90, false, false),
+                new PhotoCase(6, 270, true, false),
+                new PhotoCase(8, 180, false, true),
+                new PhotoCase(5, 90, true, true),
+                new PhotoCase(3, 0, true, false));
     }
 
     /**
@@ -129,7 +146,9 @@ class TurnRenderTest {
     void resampledPhotoVariantsMatchTurningFirst(PhotoCase c) throws RenderException {
         byte[] source = RenderTestSupport.fixture("orientation/Landscape_" + c.orientation() + ".jpg");
         List<VariantSpec> specs = List.of(
-                RenderTestSupport.jpeg("s150", 150, 150, Fit.COVER, 90).withGravity(Gravity.NORTH_EAST).withTurn(c.rotate(), c.flip(), c.flop()),
+                RenderTestSupport.jpeg("s150", 150, 150, Fit.COVER, 90)
+                        .withGravity(Gravity.NORTH_EAST)
+                        .withTurn(c.rotate(), c.flip(), c.flop()),
                 RenderTestSupport.jpeg("m300", 300, 300, Fit.INSIDE, 90).withTurn(c.rotate(), c.flip(), c.flop()));
 
         RenderResult result = RENDERER.render(source, specs);
@@ -142,9 +161,19 @@ class TurnRenderTest {
             VariantSpec spec = specs.get(i);
             Geometry.Plan plan = Geometry.plan(naive.getWidth(), naive.getHeight(), spec);
             BufferedImage reference = RenderTestSupport.read(Encode.apply(
-                    OpaqueResample.lanczos(3, naive, plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH(),
-                            plan.scaledW(), plan.scaledH()), spec, null));
-            BufferedImage actual = RenderTestSupport.read(result.variants().get(i).bytes());
+                    OpaqueResample.lanczos(
+                            3,
+                            naive,
+                            plan.cropX(),
+                            plan.cropY(),
+                            plan.cropW(),
+                            plan.cropH(),
+                            plan.scaledW(),
+                            plan.scaledH()),
+                    spec,
+                    null));
+            BufferedImage actual =
+                    RenderTestSupport.read(result.variants().get(i).bytes());
             double diff = Pixels.meanAbsoluteDifference(actual, reference);
             System.out.printf("%s %s MAD vs turning first = %.2f%n", c, spec.name(), diff);
             assertThat(diff).as(spec.name()).isLessThan(5.0); // measured 0.0-0.1 (m300), 3.1-3.2 (s150: box + Lanczos)
@@ -152,7 +181,8 @@ class TurnRenderTest {
     }
 
     private static int[][] pixels(RenderResult result, int index) {
-        return RenderTestSupport.rgb(RenderTestSupport.read(result.variants().get(index).bytes()));
+        return RenderTestSupport.rgb(
+                RenderTestSupport.read(result.variants().get(index).bytes()));
     }
 
     private static int[][] crop(int[][] rows, int x, int y, int w, int h) {

@@ -24,12 +24,14 @@ class TurnTest {
 
     /** 4×3, every pixel distinct. */
     static final int[][] PATTERN = {
-            {0x000001, 0x000002, 0x000003, 0x000004},
-            {0x000105, 0x000106, 0x000107, 0x000108},
-            {0x020009, 0x02000A, 0x02000B, 0x02000C}};
+        {0x000001, 0x000002, 0x000003, 0x000004},
+        {0x000105, 0x000106, 0x000107, 0x000108},
+        {0x020009, 0x02000A, 0x02000B, 0x02000C}
+    };
 
     static Stream<Arguments> pairs() {
-        return IntStream.rangeClosed(1, 8).boxed()
+        return IntStream.rangeClosed(1, 8)
+                .boxed()
                 .flatMap(a -> IntStream.rangeClosed(1, 8).mapToObj(b -> Arguments.of(new Turn(a), new Turn(b))));
     }
 
@@ -54,7 +56,8 @@ class TurnTest {
         Turn turn = new Turn(code);
         BufferedImage image = RenderTestSupport.image(PATTERN);
 
-        BufferedImage back = Orient.apply(Orient.apply(image, code), turn.inverse().code());
+        BufferedImage back =
+                Orient.apply(Orient.apply(image, code), turn.inverse().code());
 
         assertThat(RenderTestSupport.rgb(back)).isDeepEqualTo(PATTERN);
         assertThat(turn.then(turn.inverse())).isEqualTo(Turn.NONE);
@@ -82,7 +85,9 @@ class TurnTest {
             Turn.Rect s = turn.toStored(r, 4, 3);
             BufferedImage cropThenTurn = Orient.apply(stored.getSubimage(s.x(), s.y(), s.width(), s.height()), code);
             BufferedImage turnThenCrop = turned.getSubimage(r.x(), r.y(), r.width(), r.height());
-            assertThat(RenderTestSupport.rgb(cropThenTurn)).as("%s → %s", r, s).isDeepEqualTo(RenderTestSupport.rgb(turnThenCrop));
+            assertThat(RenderTestSupport.rgb(cropThenTurn))
+                    .as("%s → %s", r, s)
+                    .isDeepEqualTo(RenderTestSupport.rgb(turnThenCrop));
             checked++;
         }
         assertThat(checked).isEqualTo(60); // C(5,2)·C(4,2) rectangles in a 4×3 or 3×4 grid
@@ -120,7 +125,8 @@ class TurnTest {
     @ParameterizedTest(name = "EXIF {0}")
     @MethodSource("codes")
     void exifTurnMatchesTheExifDefinition(int orientation) {
-        BufferedImage turned = Orient.apply(RenderTestSupport.image(PATTERN), Turn.exif(orientation).code());
+        BufferedImage turned = Orient.apply(
+                RenderTestSupport.image(PATTERN), Turn.exif(orientation).code());
 
         assertThat(RenderTestSupport.rgb(turned)).isDeepEqualTo(Naive.upright(PATTERN, orientation));
     }
@@ -129,8 +135,11 @@ class TurnTest {
     void outOfRangeOrientationIsAsStoredButBadCodesAndAnglesAreBugs() {
         assertThat(Turn.exif(0)).isEqualTo(Turn.NONE);
         assertThat(Turn.exif(9)).isEqualTo(Turn.NONE);
-        assertThatThrownBy(() -> new Turn(9)).isInstanceOf(IllegalArgumentException.class).hasMessage("turn code must be 1..8: 9");
-        assertThatThrownBy(() -> Turn.of(45, false, false)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new Turn(9))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("turn code must be 1..8: 9");
+        assertThatThrownBy(() -> Turn.of(45, false, false))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rotate must be 0, 90, 180 or 270: 45");
     }
 
@@ -151,8 +160,7 @@ class TurnTest {
     /** Rotations and mirrors the obvious way, on rows of pixels: the independent reference. */
     static final class Naive {
 
-        private Naive() {
-        }
+        private Naive() {}
 
         /** Clockwise quarter turn: the new top row is the old left column, read bottom to top. */
         static int[][] rotate90(int[][] in) {
@@ -198,13 +206,13 @@ class TurnTest {
         /** The EXIF definitions as exiftool words them: what to do to the stored image to show it. */
         static int[][] upright(int[][] stored, int orientation) {
             return switch (orientation) {
-                case 2 -> flop(stored);                 // mirror horizontal
-                case 3 -> rotate(stored, 180);          // rotate 180
-                case 4 -> flip(stored);                 // mirror vertical
-                case 5 -> rotate(flop(stored), 270);    // mirror horizontal and rotate 270 CW
-                case 6 -> rotate(stored, 90);           // rotate 90 CW
-                case 7 -> rotate(flop(stored), 90);     // mirror horizontal and rotate 90 CW
-                case 8 -> rotate(stored, 270);          // rotate 270 CW
+                case 2 -> flop(stored); // mirror horizontal
+                case 3 -> rotate(stored, 180); // rotate 180
+                case 4 -> flip(stored); // mirror vertical
+                case 5 -> rotate(flop(stored), 270); // mirror horizontal and rotate 270 CW
+                case 6 -> rotate(stored, 90); // rotate 90 CW
+                case 7 -> rotate(flop(stored), 90); // mirror horizontal and rotate 90 CW
+                case 8 -> rotate(stored, 270); // rotate 270 CW
                 default -> stored;
             };
         }

@@ -1,5 +1,7 @@
 package com.miniatura.worker.render;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.miniatura.common.testing.ExternalTools;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
@@ -17,8 +19,6 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import static org.assertj.core.api.Assertions.assertThat;
-
 
 /**
  * Every kind of WebP we write is accepted by {@code dwebp}, libwebp's reference decoder: lossy, lossless, with
@@ -43,30 +43,47 @@ class WebpDwebpTest {
 
             BufferedImage decoded = dwebp(kind.encode(image), kind + " " + size[0] + "x" + size[1]);
 
-            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()}).as("%s: size", kind).containsExactly(size);
+            assertThat(new int[] {decoded.getWidth(), decoded.getHeight()})
+                    .as("%s: size", kind)
+                    .containsExactly(size);
             assertThat(decoded.getColorModel().hasAlpha()).as("%s: alpha", kind).isEqualTo(kind.alpha());
             if (kind.lossless()) {
-                int[] in = Arrays.stream(EncodePngTest.pixels(image)).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
-                int[] out = Arrays.stream(EncodePngTest.pixels(decoded)).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
-                assertThat(out).as("%s %dx%d: every visible pixel exact", kind, size[0], size[1]).isEqualTo(in);
+                int[] in = Arrays.stream(EncodePngTest.pixels(image))
+                        .map(p -> p >>> 24 == 0 ? 0 : p)
+                        .toArray();
+                int[] out = Arrays.stream(EncodePngTest.pixels(decoded))
+                        .map(p -> p >>> 24 == 0 ? 0 : p)
+                        .toArray();
+                assertThat(out)
+                        .as("%s %dx%d: every visible pixel exact", kind, size[0], size[1])
+                        .isEqualTo(in);
             }
         }
     }
 
     static Stream<String> catalogPhotos() {
-        return Stream.of("2569067123_aca715a2ee_o-1024.jpg", "DSCN0010-1024.jpg", "HMD_Nokia_8.3_5G-1024.jpg",
-                "flowers-1024.jpg", "iphone_hdr_NO-1024.jpg", "nikon-e950-1024.jpg").map(f -> "catalog/" + f);
+        return Stream.of(
+                        "2569067123_aca715a2ee_o-1024.jpg",
+                        "DSCN0010-1024.jpg",
+                        "HMD_Nokia_8.3_5G-1024.jpg",
+                        "flowers-1024.jpg",
+                        "iphone_hdr_NO-1024.jpg",
+                        "nikon-e950-1024.jpg")
+                .map(f -> "catalog/" + f);
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("catalogPhotos")
     void lossyQ80IsCloseOnEveryCatalogPhoto(String fixture) throws RenderException {
-        BufferedImage photo = ToSrgb.apply(Decode.decode(RenderTestSupport.fixture(fixture), RenderLimits.defaults()).image());
+        BufferedImage photo = ToSrgb.apply(Decode.decode(RenderTestSupport.fixture(fixture), RenderLimits.defaults())
+                .image());
 
         BufferedImage decoded = dwebp(Encode.apply(photo, WebpEncodeTest.spec(80, false), null), fixture);
 
         // measured 32.9–47.6 dB over these six
-        assertThat(com.miniatura.common.testing.Pixels.psnr(photo, ToSrgb.apply(decoded))).as("PSNR (dB)").isGreaterThanOrEqualTo(30);
+        assertThat(com.miniatura.common.testing.Pixels.psnr(photo, ToSrgb.apply(decoded)))
+                .as("PSNR (dB)")
+                .isGreaterThanOrEqualTo(30);
     }
 
     /** Runs {@code dwebp in.webp -o out.png}, expects exit status 0 and returns the PNG it wrote. */
@@ -77,7 +94,8 @@ class WebpDwebpTest {
             Path out = dir.resolve(in.getFileName() + ".png");
             Files.write(in, webp);
             Process process = new ProcessBuilder(tool.toString(), in.toString(), "-o", out.toString())
-                    .redirectErrorStream(true).start();
+                    .redirectErrorStream(true)
+                    .start();
             // a guard against a hung tool, not a timing assertion
             boolean finished = process.waitFor(60, TimeUnit.SECONDS);
             String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -85,7 +103,9 @@ class WebpDwebpTest {
                 process.destroyForcibly();
             }
             assertThat(finished).as("%s: dwebp finished", label).isTrue();
-            assertThat(process.exitValue()).as("%s: dwebp exit status; it said: %s", label, output).isZero();
+            assertThat(process.exitValue())
+                    .as("%s: dwebp exit status; it said: %s", label, output)
+                    .isZero();
             BufferedImage png = ImageIO.read(out.toFile());
             assertThat(png).as("%s: dwebp wrote a PNG", label).isNotNull();
             return png;

@@ -42,11 +42,14 @@ class WebpEncodeTest {
     record Kind(boolean lossless, boolean alpha, boolean copyright) {
         @Override
         public String toString() {
-            return (lossless ? "lossless" : "lossy") + (alpha ? " with alpha" : " opaque") + (copyright ? " + copyright" : "");
+            return (lossless ? "lossless" : "lossy")
+                    + (alpha ? " with alpha" : " opaque")
+                    + (copyright ? " + copyright" : "");
         }
 
         BufferedImage image(int width, int height) {
-            return EncodeJpegTest.synthetic(width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
+            return EncodeJpegTest.synthetic(
+                    width, height, alpha ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         }
 
         byte[] encode(BufferedImage image) {
@@ -96,17 +99,23 @@ class WebpEncodeTest {
             if (types.get(0).equals("VP8X")) {
                 byte[] vp8x = chunks.get(0).payload();
                 assertThat(vp8x).hasSize(10);
-                assertThat(new int[] {le24(vp8x, 4) + 1, le24(vp8x, 7) + 1}).as("%s: canvas", at).containsExactly(size);
+                assertThat(new int[] {le24(vp8x, 4) + 1, le24(vp8x, 7) + 1})
+                        .as("%s: canvas", at)
+                        .containsExactly(size);
                 int flags = vp8x[0] & 0xFF;
-                assertThat(flags & WebpContainer.FLAG_ALPHA).as("%s: alpha flag", at)
+                assertThat(flags & WebpContainer.FLAG_ALPHA)
+                        .as("%s: alpha flag", at)
                         .isEqualTo(kind.alpha() ? WebpContainer.FLAG_ALPHA : 0);
-                assertThat(flags & WebpContainer.FLAG_EXIF).as("%s: EXIF flag", at)
+                assertThat(flags & WebpContainer.FLAG_EXIF)
+                        .as("%s: EXIF flag", at)
                         .isEqualTo(kind.copyright() ? WebpContainer.FLAG_EXIF : 0);
-                assertThat(flags & ~(WebpContainer.FLAG_ALPHA | WebpContainer.FLAG_EXIF)).as("%s: no ICC, XMP, animation", at)
+                assertThat(flags & ~(WebpContainer.FLAG_ALPHA | WebpContainer.FLAG_EXIF))
+                        .as("%s: no ICC, XMP, animation", at)
                         .isZero();
             }
             if (kind.copyright()) {
-                EncodeCopyrightTest.Ifd ifd = EncodeCopyrightTest.ifd0(chunks.get(chunks.size() - 1).payload());
+                EncodeCopyrightTest.Ifd ifd =
+                        EncodeCopyrightTest.ifd0(chunks.get(chunks.size() - 1).payload());
                 assertThat(ifd.tags()).containsExactly(ExifWriter.COPYRIGHT_TAG);
                 assertThat(ifd.copyright()).isEqualTo(COPYRIGHT);
             }
@@ -125,14 +134,19 @@ class WebpEncodeTest {
         int[] out = EncodePngTest.pixels(decoded);
         int[] alphaIn = Arrays.stream(in).map(p -> p >>> 24).toArray();
         int[] alphaOut = Arrays.stream(out).map(p -> p >>> 24).toArray();
-        assertThat(alphaOut).as("alpha, exact (lossy WebP codes alpha losslessly)").isEqualTo(alphaIn);
+        assertThat(alphaOut)
+                .as("alpha, exact (lossy WebP codes alpha losslessly)")
+                .isEqualTo(alphaIn);
         if (kind.lossless()) {
             // libwebp drops the colour of fully transparent pixels (invisible); every other pixel is exact
             int[] visibleIn = Arrays.stream(in).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
-            int[] visibleOut = Arrays.stream(out).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
+            int[] visibleOut =
+                    Arrays.stream(out).map(p -> p >>> 24 == 0 ? 0 : p).toArray();
             assertThat(visibleOut).isEqualTo(visibleIn);
         } else {
-            assertThat(Pixels.psnr(onWhite(image), onWhite(decoded))).as("PSNR (dB) of what a viewer sees").isGreaterThanOrEqualTo(30);
+            assertThat(Pixels.psnr(onWhite(image), onWhite(decoded)))
+                    .as("PSNR (dB) of what a viewer sees")
+                    .isGreaterThanOrEqualTo(30);
         }
     }
 
@@ -151,7 +165,8 @@ class WebpEncodeTest {
     void lossyIsCloseOnPhotos(String fixture) {
         BufferedImage photo = photo(fixture);
 
-        assertThat(Pixels.psnr(photo, decode(Encode.apply(photo, spec(80, false), null)))).as("q80 PSNR (dB)")
+        assertThat(Pixels.psnr(photo, decode(Encode.apply(photo, spec(80, false), null))))
+                .as("q80 PSNR (dB)")
                 .isGreaterThanOrEqualTo(30);
     }
 
@@ -165,7 +180,8 @@ class WebpEncodeTest {
 
     private static BufferedImage photo(String fixture) {
         try {
-            return ToSrgb.apply(Decode.decode(RenderTestSupport.fixture(fixture), RenderLimits.defaults()).image());
+            return ToSrgb.apply(Decode.decode(RenderTestSupport.fixture(fixture), RenderLimits.defaults())
+                    .image());
         } catch (RenderException e) {
             throw new AssertionError(e);
         }
@@ -180,7 +196,8 @@ class WebpEncodeTest {
         }
 
         assertThat(lossy).as("lossy sizes at q10, 40, 70, 90, 100").isSorted().doesNotHaveDuplicates();
-        assertThat(Encode.apply(image, spec(10, true), null)).as("lossless ignores quality")
+        assertThat(Encode.apply(image, spec(10, true), null))
+                .as("lossless ignores quality")
                 .isEqualTo(Encode.apply(image, spec(90, true), null));
     }
 
@@ -242,9 +259,11 @@ class WebpEncodeTest {
         while (pos < webp.length) {
             assertThat(pos + 8).as("chunk header within the file").isLessThanOrEqualTo(webp.length);
             int size = le32(webp, pos + 4);
-            assertThat(pos + 8 + size).as("chunk %s within the file", WebpContainer.fourCc(webp, pos))
+            assertThat(pos + 8 + size)
+                    .as("chunk %s within the file", WebpContainer.fourCc(webp, pos))
                     .isLessThanOrEqualTo(webp.length);
-            chunks.add(new Chunk(new String(webp, pos, 4, StandardCharsets.US_ASCII),
+            chunks.add(new Chunk(
+                    new String(webp, pos, 4, StandardCharsets.US_ASCII),
                     Arrays.copyOfRange(webp, pos + 8, pos + 8 + size)));
             pos += 8 + size + (size & 1);
         }

@@ -27,7 +27,8 @@ import java.awt.image.BufferedImage;
 public final class BlurHash {
 
     /** The base-83 digits, in order. */
-    public static final String BASE83 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
+    public static final String BASE83 =
+            "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~";
 
     /** Longest side of the copy the renderer hashes. */
     public static final int INPUT_SIDE = 64;
@@ -46,8 +47,7 @@ public final class BlurHash {
         }
     }
 
-    private BlurHash() {
-    }
+    private BlurHash() {}
 
     /**
      * The hash of an upright sRGB image, with components chosen by its shape, but never more per axis than

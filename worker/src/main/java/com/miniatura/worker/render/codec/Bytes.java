@@ -6,8 +6,7 @@ package com.miniatura.worker.render.codec;
  */
 public final class Bytes {
 
-    private Bytes() {
-    }
+    private Bytes() {}
 
     public static int u8(byte[] b, int offset) {
         return b[offset] & 0xFF;

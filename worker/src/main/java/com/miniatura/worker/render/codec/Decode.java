@@ -2,8 +2,8 @@ package com.miniatura.worker.render.codec;
 
 import com.miniatura.worker.render.Deadline;
 import com.miniatura.worker.render.MemoryBudget;
-import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.SourceInfo;
 import com.miniatura.worker.render.SourceMetadata;
@@ -59,12 +59,10 @@ public final class Decode {
     /** The scales libjpeg-turbo decodes a JPEG at: 1/1, 1/2, 1/4 and 1/8. */
     public static final List<Integer> DCT_DENOMINATORS = List.of(1, 2, 4, 8);
 
-    private Decode() {
-    }
+    private Decode() {}
 
     /** The decoded first frame, the detected format name (one of {@link #SUPPORTED}) and the metadata kept. */
-    public record Decoded(String format, BufferedImage image, SourceMetadata metadata) {
-    }
+    public record Decoded(String format, BufferedImage image, SourceMetadata metadata) {}
 
     /**
      * What the decoder will allocate for the first frame, per decoded pixel: {@code bytesPerPixel} for the image it
@@ -72,8 +70,8 @@ public final class Decode {
      * and whether the image is already the renderer's working layout (opaque sRGB {@code TYPE_3BYTE_BGR}) or has
      * alpha. {@code decoder} names it for logs.
      */
-    public record Layout(double bytesPerPixel, double transientPerPixel, boolean alpha, boolean plainBgr, String decoder) {
-    }
+    public record Layout(
+            double bytesPerPixel, double transientPerPixel, boolean alpha, boolean plainBgr, String decoder) {}
 
     /**
      * Bytes per pixel an ImageIO reader allocates beside the image it returns, measured with
@@ -92,8 +90,8 @@ public final class Decode {
         return switch (format) {
             case "jpeg" -> {
                 JpegHeader header = container.jpeg();
-                boolean delegated = header != null && header.icc().isEmpty()
-                        && (header.ycbcr() || header.ids().length == 1);
+                boolean delegated =
+                        header != null && header.icc().isEmpty() && (header.ycbcr() || header.ids().length == 1);
                 yield delegated ? 1 : 4.5;
             }
             case "png" -> 2;
@@ -147,7 +145,8 @@ public final class Decode {
             throw new RenderException(Reason.EMPTY, "empty file");
         }
         if (source.length > limits.maxSourceBytes()) {
-            throw new RenderException(Reason.TOO_LARGE,
+            throw new RenderException(
+                    Reason.TOO_LARGE,
                     "source too large: " + source.length + " bytes exceeds the limit of " + limits.maxSourceBytes());
         }
         String format = SourceFormat.of(source);
@@ -156,8 +155,11 @@ public final class Decode {
             checkStructure(format, source, limits, container);
         } catch (RuntimeException e) {
             // the walkers are bounds-checked and fuzzed; should one still fail, the file is refused, never retried
-            throw new RenderException(Reason.CORRUPT, "corrupt image: the " + displayName(format)
-                    + " container cannot be read (" + e.getClass().getSimpleName() + ")", e);
+            throw new RenderException(
+                    Reason.CORRUPT,
+                    "corrupt image: the " + displayName(format) + " container cannot be read ("
+                            + e.getClass().getSimpleName() + ")",
+                    e);
         }
         SourceMetadata metadata = Exif.read(format, source);
         if (format.equals("jpeg") && turbo.isPresent()) {
@@ -194,12 +196,15 @@ public final class Decode {
             throws RenderException {
         long frames = Frames.count(format, source, container);
         if (frames > limits.maxSourceFrames()) {
-            throw new RenderException(Reason.TOO_MANY_FRAMES,
+            throw new RenderException(
+                    Reason.TOO_MANY_FRAMES,
                     "too many frames: " + frames + " exceeds the limit of " + limits.maxSourceFrames());
         }
         if (Truncation.endsEarly(format, source, container)) {
-            throw new RenderException(Reason.CORRUPT, "truncated image: the " + displayName(format) + " file stops after "
-                    + source.length + " bytes, before the image is complete");
+            throw new RenderException(
+                    Reason.CORRUPT,
+                    "truncated image: the " + displayName(format) + " file stops after " + source.length
+                            + " bytes, before the image is complete");
         }
         Structure.check(format, source, limits, container);
         if (format.equals("webp")) {
@@ -208,16 +213,20 @@ public final class Decode {
                 checkPixels(webp.bitstreamWidth(), webp.bitstreamHeight(), limits);
             }
             if (!webp.consistent()) {
-                throw new RenderException(Reason.CORRUPT, "corrupt image: the WebP image data is "
-                        + webp.bitstreamWidth() + "x" + webp.bitstreamHeight() + " but its canvas is "
-                        + webp.expectedWidth() + "x" + webp.expectedHeight());
+                throw new RenderException(
+                        Reason.CORRUPT,
+                        "corrupt image: the WebP image data is "
+                                + webp.bitstreamWidth() + "x" + webp.bitstreamHeight() + " but its canvas is "
+                                + webp.expectedWidth() + "x" + webp.expectedHeight());
             }
         }
         if (format.equals("gif")) {
             // the canvas the first frame is composed on: never smaller than the frame itself
             Frames.Gif gif = container.gif();
-            checkPixels(Math.max(gif.screenWidth(), gif.left() + gif.width()),
-                    Math.max(gif.screenHeight(), gif.top() + gif.height()), limits);
+            checkPixels(
+                    Math.max(gif.screenWidth(), gif.left() + gif.width()),
+                    Math.max(gif.screenHeight(), gif.top() + gif.height()),
+                    limits);
         }
     }
 
@@ -273,12 +282,16 @@ public final class Decode {
      */
     public static RenderException unreadable(String format, RuntimeException e) {
         String problem = problem(format, e);
-        if (causedBy(e, CMMException.class) || describe(e).toLowerCase(Locale.ROOT).contains("icc")) {
+        if (causedBy(e, CMMException.class)
+                || describe(e).toLowerCase(Locale.ROOT).contains("icc")) {
             // e.g. TwelveMonkeys' WebP reader on a damaged ICCP chunk: "Invalid ICC Profile Data"
             return new RenderException(Reason.CORRUPT, problem + "unusable colour profile (" + describe(e) + ")", e);
         }
-        return new RenderException(Reason.CORRUPT, problem + "the " + displayName(format) + " data cannot be decoded ("
-                + e.getClass().getSimpleName() + ")", e);
+        return new RenderException(
+                Reason.CORRUPT,
+                problem + "the " + displayName(format) + " data cannot be decoded ("
+                        + e.getClass().getSimpleName() + ")",
+                e);
     }
 
     /**
@@ -300,8 +313,10 @@ public final class Decode {
         }
         long pixels = (long) width * height;
         if (pixels > limits.maxSourcePixels()) {
-            throw new RenderException(Reason.TOO_MANY_PIXELS, "source too large: " + width + "x" + height
-                    + " = " + pixels + " pixels exceeds the limit of " + limits.maxSourcePixels());
+            throw new RenderException(
+                    Reason.TOO_MANY_PIXELS,
+                    "source too large: " + width + "x" + height + " = " + pixels + " pixels exceeds the limit of "
+                            + limits.maxSourcePixels());
         }
     }
 
@@ -310,7 +325,9 @@ public final class Decode {
      * The frame is returned as decoded when it covers the whole screen (the usual case).
      */
     public static BufferedImage onLogicalScreen(BufferedImage frame, Frames.Gif gif) {
-        if (gif.frameFillsScreen() && frame.getWidth() >= gif.screenWidth() && frame.getHeight() >= gif.screenHeight()) {
+        if (gif.frameFillsScreen()
+                && frame.getWidth() >= gif.screenWidth()
+                && frame.getHeight() >= gif.screenHeight()) {
             return frame;
         }
         int width = Math.max(gif.screenWidth(), gif.left() + frame.getWidth());
@@ -334,7 +351,8 @@ public final class Decode {
         try {
             ToSrgb.apply(image.getSubimage(0, 0, Math.min(8, image.getWidth()), Math.min(8, image.getHeight())));
         } catch (RuntimeException e) {
-            throw new RenderException(Reason.CORRUPT, "corrupt image: unusable colour profile (" + describe(e) + ")", e);
+            throw new RenderException(
+                    Reason.CORRUPT, "corrupt image: unusable colour profile (" + describe(e) + ")", e);
         }
     }
 
@@ -371,7 +389,9 @@ public final class Decode {
         for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
             String message = t.getMessage();
             if (message == null || message.isBlank()) {
-                message = t instanceof EOFException ? "unexpected end of file" : t.getClass().getSimpleName();
+                message = t instanceof EOFException
+                        ? "unexpected end of file"
+                        : t.getClass().getSimpleName();
             }
             if (text.indexOf(message) >= 0) {
                 continue;

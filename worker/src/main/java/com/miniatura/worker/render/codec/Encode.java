@@ -56,8 +56,7 @@ public final class Encode {
     private static final String PNG_TREE = "javax_imageio_png_1.0";
     private static final int APP1 = 0xE1;
 
-    private Encode() {
-    }
+    private Encode() {}
 
     /**
      * Encodes {@code image} with the variant's format and options. {@code image} is packed int RGB, or ARGB for
@@ -99,9 +98,11 @@ public final class Encode {
             param.setOptimizeHuffmanTables(true); // a few % smaller for free; thumbnails are small
             param.setProgressiveMode(spec.progressive() ? ImageWriteParam.MODE_DEFAULT : ImageWriteParam.MODE_DISABLED);
 
-            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bgr), param);
+            IIOMetadata metadata =
+                    writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(bgr), param);
             IIOMetadataNode root = (IIOMetadataNode) metadata.getAsTree(JPEG_TREE);
-            IIOMetadataNode markers = (IIOMetadataNode) root.getElementsByTagName("markerSequence").item(0);
+            IIOMetadataNode markers = (IIOMetadataNode)
+                    root.getElementsByTagName("markerSequence").item(0);
             setSampling((IIOMetadataNode) markers.getElementsByTagName("sof").item(0), spec.chromaSubsampling());
             if (copyright != null) {
                 IIOMetadataNode exif = new IIOMetadataNode("unknown");
@@ -145,7 +146,8 @@ public final class Encode {
             if (copyright == null) {
                 return new Job(null, null);
             }
-            IIOMetadata metadata = writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), null);
+            IIOMetadata metadata =
+                    writer.getDefaultImageMetadata(ImageTypeSpecifier.createFromRenderedImage(image), null);
             IIOMetadataNode root = new IIOMetadataNode(PNG_TREE);
             if (StandardCharsets.ISO_8859_1.newEncoder().canEncode(copyright)) {
                 IIOMetadataNode entry = new IIOMetadataNode("tEXtEntry");
@@ -199,16 +201,17 @@ public final class Encode {
     }
 
     /** What a writer is given besides the pixels; {@code null}s mean the writer's defaults. */
-    private record Job(ImageWriteParam param, IIOMetadata metadata) {
-    }
+    private record Job(ImageWriteParam param, IIOMetadata metadata) {}
 
     private interface Setup {
         public Job of(ImageWriter writer) throws IOException;
     }
 
-    private static byte[] write(BufferedImage image, String formatName, String provider, Deadline deadline, Setup setup) {
+    private static byte[] write(
+            BufferedImage image, String formatName, String provider, Deadline deadline, Setup setup) {
         ImageWriter writer = writer(formatName, provider);
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
+        ByteArrayOutputStream bytes =
+                new ByteArrayOutputStream(Math.max(1024, image.getWidth() * image.getHeight() / 4));
         boolean[] aborted = {false};
         if (deadline != Deadline.NONE) {
             writer.addIIOWriteProgressListener(new IIOWriteProgressListener() {
@@ -221,28 +224,22 @@ public final class Encode {
                 }
 
                 @Override
-                public void imageStarted(ImageWriter source, int imageIndex) {
-                }
+                public void imageStarted(ImageWriter source, int imageIndex) {}
 
                 @Override
-                public void imageComplete(ImageWriter source) {
-                }
+                public void imageComplete(ImageWriter source) {}
 
                 @Override
-                public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) {
-                }
+                public void thumbnailStarted(ImageWriter source, int imageIndex, int thumbnailIndex) {}
 
                 @Override
-                public void thumbnailProgress(ImageWriter source, float percentageDone) {
-                }
+                public void thumbnailProgress(ImageWriter source, float percentageDone) {}
 
                 @Override
-                public void thumbnailComplete(ImageWriter source) {
-                }
+                public void thumbnailComplete(ImageWriter source) {}
 
                 @Override
-                public void writeAborted(ImageWriter source) {
-                }
+                public void writeAborted(ImageWriter source) {}
             });
         }
         try (ImageOutputStream out = new MemoryCacheImageOutputStream(bytes)) {

@@ -39,8 +39,7 @@ public final class Exif {
     private static final byte[] EXIF_HEADER = {'E', 'x', 'i', 'f', 0, 0};
     private static final SourceMetadata NONE = new SourceMetadata(NORMAL, null);
 
-    private Exif() {
-    }
+    private Exif() {}
 
     /** The metadata of a source in {@code format} (one of {@link Decode#SUPPORTED}); never throws. */
     public static SourceMetadata read(String format, byte[] source) {
@@ -223,19 +222,23 @@ public final class Exif {
     /** UTF-8 when valid, else Latin-1; {@code cut}: the text was cut at the cap, maybe inside a UTF-8 character. */
     private static String decodeText(byte[] data, int offset, int length, boolean cut) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(data, offset, length)).toString();
+                    .decode(ByteBuffer.wrap(data, offset, length))
+                    .toString();
         } catch (CharacterCodingException e) {
             // not UTF-8, or UTF-8 cut by the 1 KB cap: then try without a trailing partial character; else Latin-1
             // (a short Latin-1 text must not lose its last accented letter to that retry)
             int end = offset + length;
             for (int drop = 1; cut && drop <= 3 && drop < length; drop++) {
                 try {
-                    return StandardCharsets.UTF_8.newDecoder()
+                    return StandardCharsets.UTF_8
+                            .newDecoder()
                             .onMalformedInput(CodingErrorAction.REPORT)
-                            .decode(ByteBuffer.wrap(data, offset, end - drop - offset)).toString();
+                            .decode(ByteBuffer.wrap(data, offset, end - drop - offset))
+                            .toString();
                 } catch (CharacterCodingException stillBad) {
                     // keep cutting
                 }

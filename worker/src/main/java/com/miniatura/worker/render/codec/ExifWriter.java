@@ -23,8 +23,7 @@ public final class ExifWriter {
 
     private static final int TYPE_ASCII = 2;
 
-    private ExifWriter() {
-    }
+    private ExifWriter() {}
 
     /**
      * The copyright as it will be written: control characters (EXIF separates photographer and editor notices
@@ -39,7 +38,8 @@ public final class ExifWriter {
         copyright.codePoints().forEach(c -> out.appendCodePoint(Character.isISOControl(c) ? ' ' : c));
         String text = out.toString().strip();
         if (text.length() > MAX_COPYRIGHT_CHARS) {
-            int end = Character.isHighSurrogate(text.charAt(MAX_COPYRIGHT_CHARS - 1)) ? MAX_COPYRIGHT_CHARS - 1
+            int end = Character.isHighSurrogate(text.charAt(MAX_COPYRIGHT_CHARS - 1))
+                    ? MAX_COPYRIGHT_CHARS - 1
                     : MAX_COPYRIGHT_CHARS;
             text = text.substring(0, end).strip();
         }

@@ -20,8 +20,7 @@ import java.util.Set;
  */
 public final class Frames {
 
-    private Frames() {
-    }
+    private Frames() {}
 
     /** Number of frames (at least 1) in a source of {@code format}, one of {@link Decode#SUPPORTED}. */
     public static long count(String format, byte[] source) {
@@ -81,8 +80,17 @@ public final class Frames {
      * the number of frames. Browsers show the first frame at its offset on the logical screen, transparent
      * around it, so that is what we render.
      */
-    public record Gif(int screenWidth, int screenHeight, int left, int top, int width, int height, long frames, boolean cut,
-            long largestFramePixels, long extensionBytesBeforeFirstFrame) {
+    public record Gif(
+            int screenWidth,
+            int screenHeight,
+            int left,
+            int top,
+            int width,
+            int height,
+            long frames,
+            boolean cut,
+            long largestFramePixels,
+            long extensionBytesBeforeFirstFrame) {
 
         public static Gif layout(byte[] b) {
             if (b.length < 13) {
@@ -109,7 +117,9 @@ public final class Frames {
                         break;
                     }
                     if (first == null) {
-                        first = new int[] {u16(b, p + 1, true), u16(b, p + 3, true), u16(b, p + 5, true), u16(b, p + 7, true)};
+                        first = new int[] {
+                            u16(b, p + 1, true), u16(b, p + 3, true), u16(b, p + 5, true), u16(b, p + 7, true)
+                        };
                     }
                     largest = Math.max(largest, (long) u16(b, p + 5, true) * u16(b, p + 7, true));
                     frames++;
@@ -121,7 +131,17 @@ public final class Frames {
             boolean cut = pos > b.length;
             return first == null
                     ? new Gif(screenWidth, screenHeight, 0, 0, 0, 0, frames, cut, largest, extensions)
-                    : new Gif(screenWidth, screenHeight, first[0], first[1], first[2], first[3], frames, cut, largest, extensions);
+                    : new Gif(
+                            screenWidth,
+                            screenHeight,
+                            first[0],
+                            first[1],
+                            first[2],
+                            first[3],
+                            frames,
+                            cut,
+                            largest,
+                            extensions);
         }
 
         /** Position past any real one: the structure ran off the end of the file. */
@@ -156,8 +176,15 @@ public final class Frames {
      * but decodes what the bitstream says, so a 64×32 canvas over a 16383×16383 bitstream would be decoded for
      * tens of seconds after passing the pixel limit.
      */
-    public record Webp(int expectedWidth, int expectedHeight, int bitstreamWidth, int bitstreamHeight, long frames,
-            boolean framesOnCanvas, long metadataBytes, boolean lossless) {
+    public record Webp(
+            int expectedWidth,
+            int expectedHeight,
+            int bitstreamWidth,
+            int bitstreamHeight,
+            long frames,
+            boolean framesOnCanvas,
+            long metadataBytes,
+            boolean lossless) {
 
         public static Webp layout(byte[] b) {
             int expectedWidth = -1;
@@ -205,8 +232,15 @@ public final class Frames {
                 pos += 8 + length + (length & 1); // chunks are padded to an even size
             }
             int[] size = bitstream == null ? new int[] {-1, -1} : bitstream;
-            return new Webp(expectedWidth < 0 ? size[0] : expectedWidth, expectedHeight < 0 ? size[1] : expectedHeight,
-                    size[0], size[1], frames, onCanvas, metadata, Boolean.TRUE.equals(lossless));
+            return new Webp(
+                    expectedWidth < 0 ? size[0] : expectedWidth,
+                    expectedHeight < 0 ? size[1] : expectedHeight,
+                    size[0],
+                    size[1],
+                    frames,
+                    onCanvas,
+                    metadata,
+                    Boolean.TRUE.equals(lossless));
         }
 
         /** Whether the bitstream is the size of the canvas or frame it draws (or either could not be read). */

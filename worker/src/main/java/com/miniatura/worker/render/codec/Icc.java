@@ -33,8 +33,7 @@ public final class Icc {
     /** Larger than any real profile (a few KB for matrix profiles, about 0.5 MB for print LUTs). */
     private static final int MAX_PROFILE_BYTES = 4 * 1024 * 1024;
 
-    private Icc() {
-    }
+    private Icc() {}
 
     /**
      * The profile of the {@code iCCP} chunk before the image data, or {@code null} when there is none, when an
@@ -178,12 +177,18 @@ public final class Icc {
             if (cm instanceof IndexColorModel icm) {
                 return space.getType() == ColorSpace.TYPE_RGB ? convertPalette(image, icm, space) : image;
             }
-            if (!(cm instanceof ComponentColorModel) || cm.getColorSpace().getType() != space.getType()
+            if (!(cm instanceof ComponentColorModel)
+                    || cm.getColorSpace().getType() != space.getType()
                     || cm.getColorSpace().getNumComponents() != space.getNumComponents()) {
                 return image;
             }
-            ComponentColorModel tagged = new ComponentColorModel(space, cm.getComponentSize(), cm.hasAlpha(),
-                    cm.isAlphaPremultiplied(), cm.getTransparency(), cm.getTransferType());
+            ComponentColorModel tagged = new ComponentColorModel(
+                    space,
+                    cm.getComponentSize(),
+                    cm.hasAlpha(),
+                    cm.isAlphaPremultiplied(),
+                    cm.getTransparency(),
+                    cm.getTransferType());
             WritableRaster raster = image.getRaster();
             if (!tagged.isCompatibleRaster(raster)) {
                 return image;
@@ -199,8 +204,8 @@ public final class Icc {
     /** The palette entries converted from the profile's space to sRGB, alpha and indices unchanged. */
     private static BufferedImage convertPalette(BufferedImage image, IndexColorModel icm, ICC_ColorSpace space) {
         int size = icm.getMapSize();
-        ComponentColorModel rgb = new ComponentColorModel(space, false, false, ColorModel.OPAQUE,
-                java.awt.image.DataBuffer.TYPE_BYTE);
+        ComponentColorModel rgb =
+                new ComponentColorModel(space, false, false, ColorModel.OPAQUE, java.awt.image.DataBuffer.TYPE_BYTE);
         WritableRaster entries = rgb.createCompatibleWritableRaster(size, 1);
         for (int i = 0; i < size; i++) {
             entries.setPixel(i, 0, new int[] {icm.getRed(i), icm.getGreen(i), icm.getBlue(i)});

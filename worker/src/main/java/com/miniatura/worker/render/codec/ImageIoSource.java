@@ -1,8 +1,8 @@
 package com.miniatura.worker.render.codec;
 
 import com.miniatura.worker.render.Deadline;
-import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.resample.OpaqueResample;
@@ -19,16 +19,26 @@ public final class ImageIoSource extends Opened {
     private final Frames.Gif gif;
     private boolean closed;
 
-    private ImageIoSource(String format, byte[] source, SourceMetadata metadata, int width, int height, Decode.Layout layout,
-            ImageReader reader, GuardedImageInputStream in, Frames.Gif gif, Container container) {
+    private ImageIoSource(
+            String format,
+            byte[] source,
+            SourceMetadata metadata,
+            int width,
+            int height,
+            Decode.Layout layout,
+            ImageReader reader,
+            GuardedImageInputStream in,
+            Frames.Gif gif,
+            Container container) {
         super(format, source, metadata, width, height, layout, container);
         this.reader = reader;
         this.in = in;
         this.gif = gif;
     }
 
-    public static ImageIoSource open(String format, byte[] source, SourceMetadata metadata, RenderLimits limits,
-            Container container) throws RenderException {
+    public static ImageIoSource open(
+            String format, byte[] source, SourceMetadata metadata, RenderLimits limits, Container container)
+            throws RenderException {
         Frames.Gif gif = format.equals("gif") ? container.gif() : null;
         ImageReader reader = Readers.create(format);
         // Reads the array in place: no temp file (ImageIO.createImageInputStream may spill to one), no second
@@ -55,8 +65,21 @@ public final class ImageIoSource extends Opened {
                 alpha = true;
             }
             BufferedImage probe = type.createBufferedImage(1, 1);
-            ImageIoSource source1 = new ImageIoSource(format, source, metadata, width, height, new Decode.Layout(bytesPerPixel,
-                    Decode.transientPerPixel(format, container), alpha, !alpha && OpaqueResample.plainBgr(probe), "ImageIO"), reader, in, gif,
+            ImageIoSource source1 = new ImageIoSource(
+                    format,
+                    source,
+                    metadata,
+                    width,
+                    height,
+                    new Decode.Layout(
+                            bytesPerPixel,
+                            Decode.transientPerPixel(format, container),
+                            alpha,
+                            !alpha && OpaqueResample.plainBgr(probe),
+                            "ImageIO"),
+                    reader,
+                    in,
+                    gif,
                     container);
             opened = true;
             return source1;

@@ -23,8 +23,18 @@ import java.util.List;
  * @param kept           offset and length of each segment an image needs (tables, frame, restart interval)
  * @param scanStart      offset of the first SOS marker
  */
-public record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[] tableOf, int[][] tables, boolean jfif,
-        int adobeTransform, List<int[]> icc, List<int[]> kept, int scanStart) {
+public record JpegHeader(
+        int sof,
+        int precision,
+        int[] ids,
+        int[] sampling,
+        int[] tableOf,
+        int[][] tables,
+        boolean jfif,
+        int adobeTransform,
+        List<int[]> icc,
+        List<int[]> kept,
+        int scanStart) {
 
     public static final int SOI = 0xD8;
     public static final int SOS = 0xDA;
@@ -66,17 +76,30 @@ public record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[
                 return null;
             }
             if (marker == SOS) {
-                return sof < 0 ? null
-                        : new JpegHeader(sof, precision, ids, sampling, tableOf, tables, jfif, adobeTransform, icc, kept, i);
+                return sof < 0
+                        ? null
+                        : new JpegHeader(
+                                sof, precision, ids, sampling, tableOf, tables, jfif, adobeTransform, icc, kept, i);
             }
-            if (marker == APP0 && length >= 7 && b[data] == 'J' && b[data + 1] == 'F' && b[data + 2] == 'I'
-                    && b[data + 3] == 'F' && b[data + 4] == 0) {
+            if (marker == APP0
+                    && length >= 7
+                    && b[data] == 'J'
+                    && b[data + 1] == 'F'
+                    && b[data + 2] == 'I'
+                    && b[data + 3] == 'F'
+                    && b[data + 4] == 0) {
                 jfif = true;
-            } else if (marker == APP2 && length >= 14
+            } else if (marker == APP2
+                    && length >= 14
                     && new String(b, data, 11, StandardCharsets.US_ASCII).equals("ICC_PROFILE")) {
                 icc.add(new int[] {data + 12, length - 2 - 12});
-            } else if (marker == APP14 && length >= 14 && b[data] == 'A' && b[data + 1] == 'd' && b[data + 2] == 'o'
-                    && b[data + 3] == 'b' && b[data + 4] == 'e') {
+            } else if (marker == APP14
+                    && length >= 14
+                    && b[data] == 'A'
+                    && b[data + 1] == 'd'
+                    && b[data + 2] == 'o'
+                    && b[data + 3] == 'b'
+                    && b[data + 4] == 'e') {
                 adobeTransform = b[data + 11] & 0xFF;
             } else if (marker == DQT) {
                 for (int at = data; at < next; ) {
@@ -124,7 +147,8 @@ public record JpegHeader(int sof, int precision, int[] ids, int[] sampling, int[
      * beside a JFIF one, as decoders disagree on those.
      */
     public boolean ycbcr() {
-        return precision == 8 && ids.length == 3
+        return precision == 8
+                && ids.length == 3
                 && (adobeTransform == 1 || adobeTransform == -1 && (jfif || Arrays.equals(ids, new int[] {1, 2, 3})));
     }
 }

@@ -1,8 +1,8 @@
 package com.miniatura.worker.render.codec;
 
 import com.miniatura.worker.render.Deadline;
-import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.TurboJpeg;
@@ -28,18 +28,30 @@ public final class NativeJpeg extends Opened {
     private final ColorSpace profile;
     private String warning;
 
-    private NativeJpeg(byte[] source, SourceMetadata metadata, TurboJpeg turbo, TurboJpeg.Header header,
-            ColorSpace profile, Container container) {
-        super("jpeg", source, metadata, header.width(), header.height(),
-                new Decode.Layout(3, 0, false, profile == null, "libjpeg-turbo"), container);
+    private NativeJpeg(
+            byte[] source,
+            SourceMetadata metadata,
+            TurboJpeg turbo,
+            TurboJpeg.Header header,
+            ColorSpace profile,
+            Container container) {
+        super(
+                "jpeg",
+                source,
+                metadata,
+                header.width(),
+                header.height(),
+                new Decode.Layout(3, 0, false, profile == null, "libjpeg-turbo"),
+                container);
         this.turbo = turbo;
         this.header = header;
         this.profile = profile;
     }
 
     /** The native source, or null when ImageIO should decode this JPEG. */
-    public static NativeJpeg open(TurboJpeg turbo, byte[] source, SourceMetadata metadata, RenderLimits limits,
-            Container container) throws RenderException {
+    public static NativeJpeg open(
+            TurboJpeg turbo, byte[] source, SourceMetadata metadata, RenderLimits limits, Container container)
+            throws RenderException {
         JpegHeader jpeg = container.jpeg();
         if (jpeg == null || jpeg.precision() != 8 || !(jpeg.ycbcr() || jpeg.ids().length == 1)) {
             return null;
@@ -85,13 +97,16 @@ public final class NativeJpeg extends Opened {
     @Override
     public BufferedImage read(int denominator, Deadline deadline) throws RenderException, Decode.NativeFailure {
         deadline.check("decoding");
-        BufferedImage image = new BufferedImage(TurboJpeg.scaled(width, denominator),
-                TurboJpeg.scaled(height, denominator), BufferedImage.TYPE_3BYTE_BGR);
+        BufferedImage image = new BufferedImage(
+                TurboJpeg.scaled(width, denominator),
+                TurboJpeg.scaled(height, denominator),
+                BufferedImage.TYPE_3BYTE_BGR);
         try {
             turbo.decode(source, header, denominator, OpaqueResample.bytes(image));
         } catch (TurboJpeg.Failure e) {
             if (!e.warning() || Decode.isDamage(e.getMessage())) {
-                throw new Decode.NativeFailure(new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
+                throw new Decode.NativeFailure(
+                        new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
             }
             // a warning that is not damage ("extraneous bytes before marker"): the image is whole, but the
             // warning may hide one that is (libjpeg-turbo reports only the first); see warning()
@@ -101,8 +116,8 @@ public final class NativeJpeg extends Opened {
         if (profile == null) {
             return image;
         }
-        ComponentColorModel tagged = new ComponentColorModel(profile, false, false, Transparency.OPAQUE,
-                DataBuffer.TYPE_BYTE);
+        ComponentColorModel tagged =
+                new ComponentColorModel(profile, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         BufferedImage result = new BufferedImage(tagged, image.getRaster(), false, null);
         Decode.checkColourConversion(result);
         // converted here, as TwelveMonkeys' reader converts in the decoder: callers get sRGB pixels either way

@@ -20,7 +20,13 @@ public abstract class Opened implements AutoCloseable {
         this(format, source, metadata, width, height, layout, new Container(source));
     }
 
-    public Opened(String format, byte[] source, SourceMetadata metadata, int width, int height, Decode.Layout layout,
+    public Opened(
+            String format,
+            byte[] source,
+            SourceMetadata metadata,
+            int width,
+            int height,
+            Decode.Layout layout,
             Container container) {
         this.container = container;
         this.format = format;
@@ -69,6 +75,5 @@ public abstract class Opened implements AutoCloseable {
     public abstract BufferedImage read(int denominator, Deadline deadline) throws RenderException, Decode.NativeFailure;
 
     @Override
-    public void close() {
-    }
+    public void close() {}
 }

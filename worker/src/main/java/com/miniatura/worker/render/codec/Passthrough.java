@@ -47,34 +47,61 @@ public final class Passthrough {
     private static final int APP0 = 0xE0;
 
     /** What our encoder writes at a quality: its JFIF APP0 segment and its two quantization tables. */
-    private record Reference(byte[] app0, int[] luma, int[] chroma) {
-    }
+    private record Reference(byte[] app0, int[] luma, int[] chroma) {}
 
     private static final Map<Integer, Reference> REFERENCES = new ConcurrentHashMap<>();
 
-    private Passthrough() {
-    }
+    private Passthrough() {}
 
     /**
      * The variant's bytes taken from {@code source}, when the conditions in the class comment hold.
      *
      * @param copyright the cleaned copyright text to write, or null
      */
-    public static Optional<byte[]> jpeg(byte[] source, String format, SourceMetadata metadata, VariantSpec spec, Turn turn,
-            Geometry.Plan plan, int storedW, int storedH, String copyright) {
+    public static Optional<byte[]> jpeg(
+            byte[] source,
+            String format,
+            SourceMetadata metadata,
+            VariantSpec spec,
+            Turn turn,
+            Geometry.Plan plan,
+            int storedW,
+            int storedH,
+            String copyright) {
         return jpeg(source, new Container(source), format, metadata, spec, turn, plan, storedW, storedH, copyright);
     }
 
     /** As above, reading the source's JPEG header from {@code container} (parsed once per image). */
-    public static Optional<byte[]> jpeg(byte[] source, Container container, String format, SourceMetadata metadata,
-            VariantSpec spec, Turn turn, Geometry.Plan plan, int storedW, int storedH, String copyright) {
-        if (!format.equals("jpeg") || spec.format() != OutputFormat.JPEG || spec.progressive() || !spec.filters().isEmpty()
-                || turn.code() != 1 || metadata.orientation() != 1 || plan.resamples() || plan.pads()
-                || plan.cropX() != 0 || plan.cropY() != 0 || plan.cropW() != storedW || plan.cropH() != storedH) {
+    public static Optional<byte[]> jpeg(
+            byte[] source,
+            Container container,
+            String format,
+            SourceMetadata metadata,
+            VariantSpec spec,
+            Turn turn,
+            Geometry.Plan plan,
+            int storedW,
+            int storedH,
+            String copyright) {
+        if (!format.equals("jpeg")
+                || spec.format() != OutputFormat.JPEG
+                || spec.progressive()
+                || !spec.filters().isEmpty()
+                || turn.code() != 1
+                || metadata.orientation() != 1
+                || plan.resamples()
+                || plan.pads()
+                || plan.cropX() != 0
+                || plan.cropY() != 0
+                || plan.cropW() != storedW
+                || plan.cropH() != storedH) {
             return Optional.empty();
         }
         JpegHeader header = container.jpeg();
-        if (header == null || header.sof() != SOF0 || !header.ycbcr() || !header.icc().isEmpty()) {
+        if (header == null
+                || header.sof() != SOF0
+                || !header.ycbcr()
+                || !header.icc().isEmpty()) {
             return Optional.empty(); // not baseline, not YCbCr, or colours defined by a profile
         }
         Reference reference = reference(Math.max(1, Math.min(100, spec.quality())));
@@ -88,7 +115,8 @@ public final class Passthrough {
         out.writeBytes(reference.app0());
         if (copyright != null) {
             byte[] app1 = ExifWriter.jpegApp1(copyright);
-            out.writeBytes(new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((app1.length + 2) >> 8), (byte) (app1.length + 2)});
+            out.writeBytes(
+                    new byte[] {(byte) 0xFF, (byte) 0xE1, (byte) ((app1.length + 2) >> 8), (byte) (app1.length + 2)});
             out.writeBytes(app1);
         }
         for (int[] segment : header.kept()) {
@@ -140,8 +168,16 @@ public final class Passthrough {
     /** Made once per quality, by encoding an 8 × 8 image with the variant encoder itself. */
     private static Reference reference(int quality) {
         return REFERENCES.computeIfAbsent(quality, q -> {
-            VariantSpec spec = new VariantSpec("passthrough-reference", 8, 8, com.miniatura.common.catalog.Fit.INSIDE,
-                    OutputFormat.JPEG, q, false, 0xFFFFFF, java.util.List.of());
+            VariantSpec spec = new VariantSpec(
+                    "passthrough-reference",
+                    8,
+                    8,
+                    com.miniatura.common.catalog.Fit.INSIDE,
+                    OutputFormat.JPEG,
+                    q,
+                    false,
+                    0xFFFFFF,
+                    java.util.List.of());
             byte[] encoded = Encode.apply(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), spec, null);
             byte[] app0 = null;
             int[][] tables = new int[4][];

@@ -39,8 +39,7 @@ public final class Readers {
         ImageIO.scanForPlugins();
     }
 
-    private Readers() {
-    }
+    private Readers() {}
 
     /**
      * A new reader for {@code format}. A missing provider is a deployment error (a jar left out), not bad
@@ -51,7 +50,8 @@ public final class Readers {
         if (provider == null) {
             throw new IllegalArgumentException("no reader chosen for format " + format);
         }
-        Iterator<ImageReaderSpi> spis = IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, false);
+        Iterator<ImageReaderSpi> spis =
+                IIORegistry.getDefaultInstance().getServiceProviders(ImageReaderSpi.class, false);
         while (spis.hasNext()) {
             ImageReaderSpi spi = spis.next();
             if (spi.getClass().getName().equals(provider)) {
@@ -62,6 +62,7 @@ public final class Readers {
                 }
             }
         }
-        throw new IllegalStateException("ImageIO reader " + provider + " for " + format + " is not registered; is its jar on the classpath?");
+        throw new IllegalStateException(
+                "ImageIO reader " + provider + " for " + format + " is not registered; is its jar on the classpath?");
     }
 }

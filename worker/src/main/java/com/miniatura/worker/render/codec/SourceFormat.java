@@ -11,8 +11,7 @@ import com.miniatura.worker.render.RenderException.Reason;
  */
 public final class SourceFormat {
 
-    private SourceFormat() {
-    }
+    private SourceFormat() {}
 
     /** One of {@link Decode#SUPPORTED} for {@code source} (non-empty), or a refusal naming what it is. */
     public static String of(byte[] source) throws RenderException {

@@ -5,8 +5,8 @@ import static com.miniatura.worker.render.codec.Bytes.u16be;
 import static com.miniatura.worker.render.codec.Bytes.u32;
 
 import com.miniatura.worker.render.MemoryBudget;
-import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderLimits;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.DataFormatException;
@@ -48,8 +48,7 @@ public final class Structure {
     private static final int SOS = 0xDA;
     private static final int EOI = 0xD9;
 
-    private Structure() {
-    }
+    private Structure() {}
 
     /** Refuses {@code source}, sniffed as {@code format}, when its structure exceeds the bounds above. */
     public static void check(String format, byte[] source, RenderLimits limits) throws RenderException {
@@ -66,8 +65,7 @@ public final class Structure {
             case "gif" -> gif(container.gif(), limits);
             case "webp" -> webp(source, container.webp());
             case "bmp" -> bmp(source);
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -130,8 +128,9 @@ public final class Structure {
      */
     static void checkProfile(long claims, long holds) throws RenderException {
         if (claims > holds) {
-            throw new RenderException(Reason.CORRUPT, "corrupt image: its colour profile claims " + claims
-                    + " bytes but the file holds " + holds);
+            throw new RenderException(
+                    Reason.CORRUPT,
+                    "corrupt image: its colour profile claims " + claims + " bytes but the file holds " + holds);
         }
     }
 
@@ -197,12 +196,13 @@ public final class Structure {
                 int data = p + 8;
                 int compressed = compressedPayload(type, b, data, (int) length);
                 if (compressed >= 0) {
-                    inflated += inflatedSize(b, compressed, data + (int) length - compressed,
-                            MAX_METADATA_BYTES - inflated + 1);
+                    inflated += inflatedSize(
+                            b, compressed, data + (int) length - compressed, MAX_METADATA_BYTES - inflated + 1);
                 }
                 if (stored > MAX_METADATA_BYTES || inflated > MAX_METADATA_BYTES) {
                     throw tooComplex("the PNG's text, profile and other metadata chunks hold more than "
-                            + MemoryBudget.megabytes(MAX_METADATA_BYTES) + (inflated > MAX_METADATA_BYTES ? " once inflated" : ""));
+                            + MemoryBudget.megabytes(MAX_METADATA_BYTES)
+                            + (inflated > MAX_METADATA_BYTES ? " once inflated" : ""));
                 }
             }
             pos += 12 + length;
@@ -269,8 +269,10 @@ public final class Structure {
 
     private static void gif(Frames.Gif gif, RenderLimits limits) throws RenderException {
         if (gif.largestFramePixels() > limits.maxSourcePixels()) {
-            throw new RenderException(Reason.TOO_MANY_PIXELS, "source too large: a frame of "
-                    + gif.largestFramePixels() + " pixels exceeds the limit of " + limits.maxSourcePixels());
+            throw new RenderException(
+                    Reason.TOO_MANY_PIXELS,
+                    "source too large: a frame of " + gif.largestFramePixels() + " pixels exceeds the limit of "
+                            + limits.maxSourcePixels());
         }
         if (gif.extensionBytesBeforeFirstFrame() > MAX_METADATA_BYTES) {
             throw tooComplex("the GIF's comments and other extensions before its first frame are more than "
@@ -290,8 +292,10 @@ public final class Structure {
             pos += 8 + length + (length & 1);
         }
         if (!webp.framesOnCanvas()) {
-            throw new RenderException(Reason.CORRUPT, "corrupt image: a WebP animation frame lies outside its "
-                    + webp.expectedWidth() + "x" + webp.expectedHeight() + " canvas");
+            throw new RenderException(
+                    Reason.CORRUPT,
+                    "corrupt image: a WebP animation frame lies outside its " + webp.expectedWidth() + "x"
+                            + webp.expectedHeight() + " canvas");
         }
         if (webp.metadataBytes() > MAX_METADATA_BYTES) {
             throw tooComplex("the WebP's metadata (ICC profile, EXIF, XMP, unknown chunks) is more than "
@@ -309,8 +313,9 @@ public final class Structure {
         if (colours > 256) {
             int bits = u16(b, 28, true);
             if (bits <= 8) {
-                throw new RenderException(Reason.CORRUPT, "corrupt image: the " + bits + "-bit BMP declares "
-                        + colours + " palette colours");
+                throw new RenderException(
+                        Reason.CORRUPT,
+                        "corrupt image: the " + bits + "-bit BMP declares " + colours + " palette colours");
             }
             if (colours > 1 << 16) {
                 throw tooComplex("the BMP declares " + colours + " palette colours");

@@ -2,8 +2,9 @@ package com.miniatura.worker.render.codec;
 
 import static com.miniatura.worker.render.codec.Bytes.u16;
 import static com.miniatura.worker.render.codec.Bytes.u32;
-import com.miniatura.worker.render.RenderException.Reason;
+
 import com.miniatura.worker.render.RenderException;
+import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.RenderLimits;
 import java.util.HashSet;
 import java.util.Set;
@@ -11,8 +12,7 @@ import java.util.Set;
 /** The TIFF part of {@link Structure}: entries per IFD, values inside the file, strip and tile tables. */
 final class TiffStructure {
 
-    private TiffStructure() {
-    }
+    private TiffStructure() {}
 
     private static final int TAG_WIDTH = 256;
     private static final int TAG_HEIGHT = 257;
@@ -48,14 +48,17 @@ final class TiffStructure {
     }
 
     /** Checks the IFD at {@code at}; returns the offset of the next in its chain, or -1 when it is cut short. */
-    private static long tiffIfd(byte[] b, int at, boolean little, Set<Long> seen, boolean followPointers,
-            RenderLimits limits) throws RenderException {
+    private static long tiffIfd(
+            byte[] b, int at, boolean little, Set<Long> seen, boolean followPointers, RenderLimits limits)
+            throws RenderException {
         if (seen.size() > limits.maxSourceFrames() + Structure.MAX_TIFF_ENTRIES) {
-            throw Structure.tooComplex("the TIFF has more than " + (limits.maxSourceFrames() + Structure.MAX_TIFF_ENTRIES) + " IFDs");
+            throw Structure.tooComplex(
+                    "the TIFF has more than " + (limits.maxSourceFrames() + Structure.MAX_TIFF_ENTRIES) + " IFDs");
         }
         int entries = u16(b, at, little);
         if (entries > Structure.MAX_TIFF_ENTRIES) {
-            throw Structure.tooComplex("a TIFF IFD has " + entries + " entries, more than the limit of " + Structure.MAX_TIFF_ENTRIES);
+            throw Structure.tooComplex(
+                    "a TIFF IFD has " + entries + " entries, more than the limit of " + Structure.MAX_TIFF_ENTRIES);
         }
         long end = at + 2 + 12L * entries;
         if (end + 4 > b.length) {
@@ -75,19 +78,27 @@ final class TiffStructure {
             if (bytes > 4) {
                 long valueOffset = u32(b, entry + 8, little);
                 if (valueOffset + bytes > b.length) {
-                    throw new RenderException(Reason.CORRUPT, "corrupt image: the TIFF field " + tag + " declares "
-                            + count + " values, which do not fit in the file");
+                    throw new RenderException(
+                            Reason.CORRUPT,
+                            "corrupt image: the TIFF field " + tag + " declares " + count
+                                    + " values, which do not fit in the file");
                 }
             }
             if (tag == TAG_ICC_PROFILE && bytes >= 4) {
                 long profile = bytes > 4 ? u32(b, entry + 8, little) : entry + 8;
                 Structure.checkProfile(u32(b, (int) profile, false), bytes);
             }
-            if ((tag == TAG_STRIP_OFFSETS || tag == TAG_STRIP_BYTE_COUNTS || tag == TAG_TILE_OFFSETS
-                    || tag == TAG_TILE_BYTE_COUNTS) && count > Structure.MAX_TIFF_STRIPS) {
-                throw Structure.tooComplex("the TIFF has " + count + " strips or tiles, more than the limit of " + Structure.MAX_TIFF_STRIPS);
+            if ((tag == TAG_STRIP_OFFSETS
+                            || tag == TAG_STRIP_BYTE_COUNTS
+                            || tag == TAG_TILE_OFFSETS
+                            || tag == TAG_TILE_BYTE_COUNTS)
+                    && count > Structure.MAX_TIFF_STRIPS) {
+                throw Structure.tooComplex("the TIFF has " + count + " strips or tiles, more than the limit of "
+                        + Structure.MAX_TIFF_STRIPS);
             }
-            long value = count == 1 ? (size == 2 ? u16(b, entry + 8, little) : size == 4 ? u32(b, entry + 8, little) : 0) : 0;
+            long value = count == 1
+                    ? (size == 2 ? u16(b, entry + 8, little) : size == 4 ? u32(b, entry + 8, little) : 0)
+                    : 0;
             switch (tag) {
                 case TAG_WIDTH -> width = value;
                 case TAG_HEIGHT -> height = value;
@@ -98,8 +109,7 @@ final class TiffStructure {
                         tiffIfd(b, (int) value, little, seen, false, limits);
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         }
         if (tileWidth * tileLength > Math.max(width * height, 1L << 20)) {

@@ -22,8 +22,7 @@ import static com.miniatura.worker.render.codec.Bytes.u32le;
  */
 public final class Truncation {
 
-    private Truncation() {
-    }
+    private Truncation() {}
 
     /** Whether {@link #endsEarly} can tell for {@code format}; otherwise the decoder's errors decide. */
     public static boolean checks(String format) {

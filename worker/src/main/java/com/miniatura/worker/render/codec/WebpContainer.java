@@ -22,12 +22,13 @@ public final class WebpContainer {
 
     private static final int HEADER = 12; // "RIFF" size "WEBP"
 
-    private WebpContainer() {
-    }
+    private WebpContainer() {}
 
     /** {@code webp} with an {@code EXIF} chunk holding {@code tiff} (a TIFF block, without JPEG's Exif prefix). */
     public static byte[] withExif(byte[] webp, byte[] tiff) {
-        if (webp.length < HEADER + 8 || !fourCc(webp, 0).equals("RIFF") || !fourCc(webp, 8).equals("WEBP")) {
+        if (webp.length < HEADER + 8
+                || !fourCc(webp, 0).equals("RIFF")
+                || !fourCc(webp, 8).equals("WEBP")) {
             throw new IllegalArgumentException("not a WebP file");
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream(webp.length + tiff.length + 32);
@@ -57,8 +58,7 @@ public final class WebpContainer {
     }
 
     /** Size and alpha of a simple file, read from its single image chunk's header. */
-    public record Canvas(int width, int height, boolean alpha) {
-    }
+    public record Canvas(int width, int height, boolean alpha) {}
 
     public static Canvas canvas(byte[] webp, String chunk) {
         int data = HEADER + 8;

@@ -25,8 +25,7 @@ import java.util.Arrays;
  */
 public final class Convolution {
 
-    private Convolution() {
-    }
+    private Convolution() {}
 
     /** Receives each output row of the vertical pass, as unrounded floats. */
     @FunctionalInterface
@@ -59,7 +58,9 @@ public final class Convolution {
                     continue;
                 }
                 float unpremultiply = 255f / a[x];
-                argb[i] = (alphaOut << 24) | (clamp(r[x] * unpremultiply) << 16) | (clamp(g[x] * unpremultiply) << 8)
+                argb[i] = (alphaOut << 24)
+                        | (clamp(r[x] * unpremultiply) << 16)
+                        | (clamp(g[x] * unpremultiply) << 8)
                         | clamp(b[x] * unpremultiply);
             }
         });
@@ -74,7 +75,8 @@ public final class Convolution {
     }
 
     /** As {@link #sharpen(int[], int, int, boolean, double, double)}, polling {@code deadline} as it goes. */
-    public static void sharpen(int[] argb, int w, int h, boolean alpha, double sigma, double amount, Deadline deadline) {
+    public static void sharpen(
+            int[] argb, int w, int h, boolean alpha, double sigma, double amount, Deadline deadline) {
         float k = (float) amount;
         gaussian(argb, w, h, alpha, sigma, deadline, (y, r, g, b, a) -> {
             int row = y * w;
@@ -125,7 +127,8 @@ public final class Convolution {
      * rows being summed stay in cache. Writing in place is safe because output row y is handed out only after
      * input rows up to {@code y + r} have been read, and later reads are all below row y.
      */
-    private static void gaussian(int[] argb, int w, int h, boolean alpha, double sigma, Deadline deadline, RowSink sink) {
+    private static void gaussian(
+            int[] argb, int w, int h, boolean alpha, double sigma, Deadline deadline, RowSink sink) {
         float[] kernel = kernel(sigma);
         int radius = kernel.length / 2;
         int channels = alpha ? 4 : 3;
@@ -153,8 +156,8 @@ public final class Convolution {
     }
 
     /** Horizontal pass of input row {@code y}, padded with copies of its end pixels, into {@code rows} at {@code at}. */
-    private static void blurRow(int[] argb, int y, int w, boolean alpha, float[] kernel, float[][] padded,
-            float[][] rows, int at) {
+    private static void blurRow(
+            int[] argb, int y, int w, boolean alpha, float[] kernel, float[][] padded, float[][] rows, int at) {
         int radius = kernel.length / 2;
         int row = y * w;
         for (int x = 0; x < w; x++) {

@@ -20,8 +20,7 @@ import java.util.List;
  */
 public final class Filters {
 
-    private Filters() {
-    }
+    private Filters() {}
 
     /** As {@link #apply(BufferedImage, List, Watermarks)} for a variant without watermarks. */
     public static BufferedImage apply(BufferedImage image, List<Filter> filters) {
@@ -43,13 +42,17 @@ public final class Filters {
     }
 
     /** As {@link #apply(BufferedImage, List, Watermarks)}, the convolutions polling {@code deadline} as they go. */
-    public static BufferedImage apply(BufferedImage image, List<Filter> filters, Watermarks watermarks, Deadline deadline) {
+    public static BufferedImage apply(
+            BufferedImage image, List<Filter> filters, Watermarks watermarks, Deadline deadline) {
         if (filters.isEmpty()) {
             return image;
         }
         int type = image.getType();
-        if (type != BufferedImage.TYPE_INT_RGB && type != BufferedImage.TYPE_INT_ARGB && type != BufferedImage.TYPE_3BYTE_BGR) {
-            throw new IllegalArgumentException("filters need TYPE_INT_RGB, TYPE_INT_ARGB or TYPE_3BYTE_BGR, not image type " + type);
+        if (type != BufferedImage.TYPE_INT_RGB
+                && type != BufferedImage.TYPE_INT_ARGB
+                && type != BufferedImage.TYPE_3BYTE_BGR) {
+            throw new IllegalArgumentException(
+                    "filters need TYPE_INT_RGB, TYPE_INT_ARGB or TYPE_3BYTE_BGR, not image type " + type);
         }
         boolean alpha = type == BufferedImage.TYPE_INT_ARGB;
         int w = image.getWidth();
@@ -60,7 +63,8 @@ public final class Filters {
         int[] pixels = ((DataBufferInt) out.getRaster().getDataBuffer()).getData();
         if (type == BufferedImage.TYPE_3BYTE_BGR) {
             // a plain array is read straight; getDataElements goes pixel by pixel through the band offsets
-            byte[] bgr = OpaqueResample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
+            byte[] bgr = OpaqueResample.plainBgr(image)
+                    ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
                     : OpaqueResample.bytes(OpaqueResample.plain(image));
             for (int i = 0, j = 0; i < pixels.length; i++, j += 3) {
                 pixels[i] = (bgr[j + 2] & 0xFF) << 16 | (bgr[j + 1] & 0xFF) << 8 | bgr[j] & 0xFF;
@@ -149,7 +153,9 @@ public final class Filters {
     private static void lookup(int[] pixels, int[] table) {
         for (int i = 0; i < pixels.length; i++) {
             int p = pixels[i];
-            pixels[i] = (p & 0xFF000000) | (table[(p >> 16) & 0xFF] << 16) | (table[(p >> 8) & 0xFF] << 8)
+            pixels[i] = (p & 0xFF000000)
+                    | (table[(p >> 16) & 0xFF] << 16)
+                    | (table[(p >> 8) & 0xFF] << 8)
                     | table[p & 0xFF];
         }
     }

@@ -13,8 +13,7 @@ import java.awt.image.BufferedImage;
  */
 public final class FlattenAlpha {
 
-    private FlattenAlpha() {
-    }
+    private FlattenAlpha() {}
 
     /** Returns {@code image} itself when it has no alpha; otherwise an opaque {@code TYPE_INT_RGB} copy. */
     public static BufferedImage apply(BufferedImage image, int background) {

@@ -23,8 +23,7 @@ import java.util.Arrays;
  */
 public final class ToSrgb {
 
-    private ToSrgb() {
-    }
+    private ToSrgb() {}
 
     /** Rows converted per call, between two deadline polls: the colour engine's cost is per pixel. */
     public static final int STRIP = 256;
@@ -63,8 +62,8 @@ public final class ToSrgb {
         if (image.getColorModel().hasAlpha()) {
             throw new IllegalArgumentException("an image with alpha has no opaque BGR form");
         }
-        return convert(image, new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR),
-                deadline);
+        return convert(
+                image, new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_3BYTE_BGR), deadline);
     }
 
     /** {@code image} converted into {@code out} (same size), strip by strip. */
@@ -113,8 +112,10 @@ public final class ToSrgb {
         if (cs == builtIn) {
             return true;
         }
-        return cs instanceof ICC_ColorSpace icc && builtIn instanceof ICC_ColorSpace javaGray
-                && Arrays.equals(icc.getProfile().getData(), javaGray.getProfile().getData());
+        return cs instanceof ICC_ColorSpace icc
+                && builtIn instanceof ICC_ColorSpace javaGray
+                && Arrays.equals(
+                        icc.getProfile().getData(), javaGray.getProfile().getData());
     }
 
     /**
@@ -145,7 +146,10 @@ public final class ToSrgb {
             for (int x = 0; x < w; x++) {
                 int a = alpha ? to8Bit(alphas[x], alphaMax) : 0; // TYPE_INT_RGB ignores the top byte
                 int v = premultiplied
-                        ? (alphas[x] == 0 ? 0 : Math.min(255, (int) ((gray[x] * 255L * alphaMax / alphas[x] + grayMax / 2) / grayMax)))
+                        ? (alphas[x] == 0
+                                ? 0
+                                : Math.min(
+                                        255, (int) ((gray[x] * 255L * alphaMax / alphas[x] + grayMax / 2) / grayMax)))
                         : to8Bit(gray[x], grayMax);
                 if (bytes) {
                     bgr[3 * x] = (byte) v;

@@ -25,12 +25,10 @@ import net.coobird.thumbnailator.Thumbnails;
  */
 public final class WatermarkFilter {
 
-    private WatermarkFilter() {
-    }
+    private WatermarkFilter() {}
 
     /** Where the watermark goes and its drawn size, in variant pixels. */
-    public record Placement(int x, int y, int width, int height) {
-    }
+    public record Placement(int x, int y, int width, int height) {}
 
     /** Draws {@code mark} (sRGB ARGB) into {@code canvas} in place. */
     public static void draw(BufferedImage canvas, Filter.Watermark spec, BufferedImage mark) {
@@ -65,7 +63,8 @@ public final class WatermarkFilter {
         return new Placement(
                 offset(position.dx(), canvasW, width, margin),
                 offset(position.dy(), canvasH, height, margin),
-                width, height);
+                width,
+                height);
     }
 
     private static int offset(int anchor, int canvas, int size, int margin) {

@@ -38,9 +38,11 @@ public final class ContentCrop {
 
     /** The skin colour direction (normalised R, G, B) and how close a pixel must come to it (smartcrop.js). */
     private static final double[] SKIN = normalise(0.78, 0.57, 0.44);
+
     private static final double SKIN_THRESHOLD = 0.8;
     /** Below this luma (5 % of full scale) colour is noise, not saturation; skin needs at least 20 %. */
     private static final double DARK = 0.05 * 255;
+
     private static final double SKIN_MIN_LUMA = 0.2 * 255;
 
     private final Supplier<BufferedImage> analysis;
@@ -69,7 +71,8 @@ public final class ContentCrop {
     private int start(Gravity gravity, Turn turn, boolean horizontal, int length, int window) {
         Analysed a = byTurn.computeIfAbsent(turn, t -> new Analysed(Orient.apply(analysis.get(), t.code())));
         int analysisLength = horizontal ? a.width : a.height;
-        int analysisWindow = (int) Math.max(1, Math.min(analysisLength, Math.round((double) window * analysisLength / length)));
+        int analysisWindow =
+                (int) Math.max(1, Math.min(analysisLength, Math.round((double) window * analysisLength / length)));
         double[] scores;
         double[] weights;
         switch (gravity) {
@@ -267,10 +270,13 @@ public final class ContentCrop {
                         double l = luma[i];
                         // borders repeat the edge pixel, so the frame of the picture is not an "edge"
                         double laplacian = 4 * l
-                                - luma[y * width + Math.max(0, x - 1)] - luma[y * width + Math.min(width - 1, x + 1)]
-                                - luma[Math.max(0, y - 1) * width + x] - luma[Math.min(height - 1, y + 1) * width + x];
+                                - luma[y * width + Math.max(0, x - 1)]
+                                - luma[y * width + Math.min(width - 1, x + 1)]
+                                - luma[Math.max(0, y - 1) * width + x]
+                                - luma[Math.min(height - 1, y + 1) * width + x];
                         int p = rgb[i];
-                        attention[i] = Math.abs(laplacian) + colourScore((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF, l);
+                        attention[i] =
+                                Math.abs(laplacian) + colourScore((p >> 16) & 0xFF, (p >> 8) & 0xFF, p & 0xFF, l);
                     }
                 }
             }

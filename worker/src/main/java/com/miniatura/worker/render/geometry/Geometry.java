@@ -16,18 +16,24 @@ import com.miniatura.common.catalog.VariantSpec;
  */
 public final class Geometry {
 
-    private Geometry() {
-    }
+    private Geometry() {}
 
     /**
      * A layout: take the crop {@code (cropX, cropY, cropW, cropH)} of the source, scale it to
      * {@code scaledW × scaledH}, and draw it at {@code (offsetX, offsetY)} on a {@code canvasW × canvasH}
      * canvas. Without padding the canvas is the scaled image and the offsets are 0.
      */
-    public record Plan(int cropX, int cropY, int cropW, int cropH,
-                int scaledW, int scaledH,
-                int canvasW, int canvasH,
-                int offsetX, int offsetY) {
+    public record Plan(
+            int cropX,
+            int cropY,
+            int cropW,
+            int cropH,
+            int scaledW,
+            int scaledH,
+            int canvasW,
+            int canvasH,
+            int offsetX,
+            int offsetY) {
 
         /** Whether pixels must be resampled (otherwise the crop is copied 1:1). */
         public boolean resamples() {
@@ -80,7 +86,8 @@ public final class Geometry {
             throw new IllegalArgumentException("variant " + spec.name() + " has a non-positive size");
         }
         if (spec.fit() != Fit.INSIDE && (w == null || h == null)) {
-            throw new IllegalArgumentException("variant " + spec.name() + ": " + spec.fit().configName() + " needs a width and a height");
+            throw new IllegalArgumentException(
+                    "variant " + spec.name() + ": " + spec.fit().configName() + " needs a width and a height");
         }
         return switch (spec.fit()) {
             case INSIDE -> inside(srcW, srcH, w, h, spec.upscale());
@@ -148,7 +155,8 @@ public final class Geometry {
      * (+1), centred (0, the smaller half before the window when the overflow is odd), or chosen by
      * {@code content} for a content-aware gravity.
      */
-    private static int start(Gravity gravity, int anchor, boolean horizontal, int length, int window, Placement content) {
+    private static int start(
+            Gravity gravity, int anchor, boolean horizontal, int length, int window, Placement content) {
         int free = length - window;
         if (free <= 0) {
             return 0;

@@ -21,8 +21,7 @@ import java.awt.image.WritableRaster;
  */
 public final class Orient {
 
-    private Orient() {
-    }
+    private Orient() {}
 
     /**
      * Returns the upright image for {@code orientation} (1..8, anything else is treated as 1):
@@ -67,8 +66,10 @@ public final class Orient {
     private static boolean copyArrays(WritableRaster src, WritableRaster dst, int orientation) {
         SampleModel model = src.getSampleModel();
         DataBuffer buffer = src.getDataBuffer();
-        boolean plain = buffer.getNumBanks() == 1 && buffer.getOffset() == 0
-                && src.getSampleModelTranslateX() == 0 && src.getSampleModelTranslateY() == 0
+        boolean plain = buffer.getNumBanks() == 1
+                && buffer.getOffset() == 0
+                && src.getSampleModelTranslateX() == 0
+                && src.getSampleModelTranslateY() == 0
                 && dst.getDataBuffer().getOffset() == 0;
         int pixelStride;
         int scanline;
@@ -82,7 +83,8 @@ public final class Orient {
             return false;
         }
         SampleModel dstModel = dst.getSampleModel();
-        int dstScanline = dstModel instanceof PixelInterleavedSampleModel p ? p.getScanlineStride()
+        int dstScanline = dstModel instanceof PixelInterleavedSampleModel p
+                ? p.getScanlineStride()
                 : ((SinglePixelPackedSampleModel) dstModel).getScanlineStride();
         int w = src.getWidth();
         int h = src.getHeight();
@@ -138,7 +140,8 @@ public final class Orient {
 
     /** Reverses the order of {@code pixels} pixels of {@code elements} array entries each. */
     private static Object reverse(Object line, int pixels, int elements, Object into) {
-        Object out = into != null ? into
+        Object out = into != null
+                ? into
                 : java.lang.reflect.Array.newInstance(line.getClass().getComponentType(), pixels * elements);
         for (int i = 0, j = pixels - 1; i < pixels; i++, j--) {
             System.arraycopy(line, i * elements, out, j * elements, elements);

@@ -8,8 +8,7 @@ import java.awt.image.BufferedImage;
 /** A variant's scaled image placed on its plan's canvas ({@code contain}), after it has been turned upright. */
 public final class Pad {
 
-    private Pad() {
-    }
+    private Pad() {}
 
     /**
      * {@code image} (the plan's scaled size) placed on the plan's canvas: {@code image} itself when the plan
@@ -20,7 +19,9 @@ public final class Pad {
         if (!plan.pads()) {
             return image;
         }
-        BufferedImage canvas = new BufferedImage(plan.canvasW(), plan.canvasH(),
+        BufferedImage canvas = new BufferedImage(
+                plan.canvasW(),
+                plan.canvasH(),
                 image.getColorModel().hasAlpha() ? BufferedImage.TYPE_INT_ARGB : BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas.createGraphics();
         try {

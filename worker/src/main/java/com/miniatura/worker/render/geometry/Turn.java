@@ -30,6 +30,7 @@ public record Turn(int code) {
 
     /** Per code: whether x and y trade places, and whether the stored x and y then run backwards. */
     private static final boolean[] SWAPS = {false, false, false, false, false, true, true, true, true};
+
     private static final boolean[] MIRRORS_X = {false, false, true, true, false, false, false, true, true};
     private static final boolean[] MIRRORS_Y = {false, false, false, true, true, false, true, true, false};
 
@@ -67,8 +68,9 @@ public record Turn(int code) {
         int[] b = next.matrix();
         // stored ← this ← next: M = M_this · M_next
         return fromMatrix(new int[] {
-                a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-                a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]});
+            a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+            a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3]
+        });
     }
 
     /** The turn that undoes this one. */
@@ -100,14 +102,14 @@ public record Turn(int code) {
     }
 
     /** A rectangle of pixels. */
-    public record Rect(int x, int y, int width, int height) {
-    }
+    public record Rect(int x, int y, int width, int height) {}
 
     /** The stored pixels that the turned rectangle {@code r} shows: the same pixels, turned back. */
     public Rect toStored(Rect r, int storedW, int storedH) {
         int[] a = toStored(r.x(), r.y(), storedW, storedH);
         int[] b = toStored(r.x() + r.width() - 1, r.y() + r.height() - 1, storedW, storedH);
-        return new Rect(Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.abs(a[0] - b[0]) + 1, Math.abs(a[1] - b[1]) + 1);
+        return new Rect(
+                Math.min(a[0], b[0]), Math.min(a[1], b[1]), Math.abs(a[0] - b[0]) + 1, Math.abs(a[1] - b[1]) + 1);
     }
 
     /** {m00, m01, m10, m11}: stored (u, v) = M · turned (u, v), both measured from the image centre. */

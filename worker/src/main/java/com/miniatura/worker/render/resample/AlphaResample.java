@@ -16,8 +16,7 @@ import net.coobird.thumbnailator.Thumbnails;
  */
 public final class AlphaResample {
 
-    private AlphaResample() {
-    }
+    private AlphaResample() {}
 
     /** Every variant of a source with alpha scaled from {@code stored} itself, by {@link #cropAndScale}. */
     public static ScaledCopies from(BufferedImage stored) {

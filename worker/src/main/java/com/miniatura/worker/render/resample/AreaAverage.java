@@ -15,8 +15,7 @@ import java.awt.image.DataBufferByte;
  */
 public final class AreaAverage {
 
-    private AreaAverage() {
-    }
+    private AreaAverage() {}
 
     /**
      * A {@code TYPE_INT_RGB} copy whose longer side is at most {@code maxSide}, keeping the aspect ratio
@@ -36,7 +35,8 @@ public final class AreaAverage {
         int[] columnStart = starts(w, outW);
         int[] rowStart = starts(h, outH);
         boolean alpha = image.getColorModel().hasAlpha();
-        boolean packed = image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB;
+        boolean packed =
+                image.getType() == BufferedImage.TYPE_INT_RGB || image.getType() == BufferedImage.TYPE_INT_ARGB;
 
         BufferedImage out = new BufferedImage(outW, outH, BufferedImage.TYPE_INT_RGB);
         long[] red = new long[outW];
@@ -45,7 +45,9 @@ public final class AreaAverage {
         int[] row = new int[w];
         // plain sRGB bytes (the decoder's and OpaqueResample's layout) are read straight from their array: getRGB
         // and even getDataElements go pixel by pixel through the colour model or the band offsets
-        byte[] bgr = OpaqueResample.plainBgr(image) ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData() : null;
+        byte[] bgr = OpaqueResample.plainBgr(image)
+                ? ((DataBufferByte) image.getRaster().getDataBuffer()).getData()
+                : null;
         int[] outRow = new int[outW];
         for (int oy = 0; oy < outH; oy++) {
             java.util.Arrays.fill(red, 0);
@@ -85,7 +87,8 @@ public final class AreaAverage {
             long rows = rowStart[oy + 1] - rowStart[oy];
             for (int ox = 0; ox < outW; ox++) {
                 long n = rows * (columnStart[ox + 1] - columnStart[ox]);
-                outRow[ox] = (int) ((red[ox] + n / 2) / n) << 16 | (int) ((green[ox] + n / 2) / n) << 8
+                outRow[ox] = (int) ((red[ox] + n / 2) / n) << 16
+                        | (int) ((green[ox] + n / 2) / n) << 8
                         | (int) ((blue[ox] + n / 2) / n);
             }
             out.getRaster().setDataElements(0, oy, outW, 1, outRow);

@@ -31,8 +31,7 @@ import java.util.stream.IntStream;
 public final class Cascade implements ScaledCopies {
 
     /** A copy of the whole stored source, {@code scaleX}/{@code scaleY} times its size. */
-    private record Level(BufferedImage image, double scaleX, double scaleY) {
-    }
+    private record Level(BufferedImage image, double scaleX, double scaleY) {}
 
     private final List<Level> levels = new ArrayList<>();
     private final int storedW;
@@ -61,8 +60,10 @@ public final class Cascade implements ScaledCopies {
         for (VariantSpec spec : variants) {
             Turn turn = orientation.then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
             // crop/scale ratios do not depend on where a crop is placed, so the centred plan will do
-            Geometry.Plan plan = Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH), spec);
-            least = Math.min(least, Math.min((double) plan.cropW() / plan.scaledW(), (double) plan.cropH() / plan.scaledH()));
+            Geometry.Plan plan =
+                    Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH), spec);
+            least = Math.min(
+                    least, Math.min((double) plan.cropW() / plan.scaledW(), (double) plan.cropH() / plan.scaledH()));
         }
         int k = (int) Math.max(1, Math.floor(least / BOX_GAP));
         // a camera-resolution source may be halved whenever every variant needs at most half of it: at full
@@ -114,8 +115,8 @@ public final class Cascade implements ScaledCopies {
             w /= k;
             h /= k;
         }
-        return OpaqueResample.lanczos((long) width * height <= SMALL ? 3 : OpaqueResample.LOBES, image, x, y, w, h, width, height,
-                deadline);
+        return OpaqueResample.lanczos(
+                (long) width * height <= SMALL ? 3 : OpaqueResample.LOBES, image, x, y, w, h, width, height, deadline);
     }
 
     /**
@@ -141,12 +142,15 @@ public final class Cascade implements ScaledCopies {
         for (int i = 0; i < area.length; i++) {
             VariantSpec spec = variants.get(i);
             Turn turn = orientation.then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
-            Geometry.Plan plan = Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH), spec);
+            Geometry.Plan plan =
+                    Geometry.plan(turn.turnedWidth(storedW, storedH), turn.turnedHeight(storedW, storedH), spec);
             area[i] = (long) plan.scaledW() * plan.scaledH();
         }
-        return IntStream.range(0, area.length).boxed()
+        return IntStream.range(0, area.length)
+                .boxed()
                 .sorted(Comparator.comparingLong((Integer i) -> area[i]).reversed())
-                .mapToInt(Integer::intValue).toArray();
+                .mapToInt(Integer::intValue)
+                .toArray();
     }
 
     /**
@@ -163,8 +167,9 @@ public final class Cascade implements ScaledCopies {
         Level from = base;
         for (Level level : levels) {
             boolean enough = level.scaleX() * crop.width() >= width && level.scaleY() * crop.height() >= height;
-            if (enough && level.image().getWidth() * (long) level.image().getHeight()
-                    < from.image().getWidth() * (long) from.image().getHeight()) {
+            if (enough
+                    && level.image().getWidth() * (long) level.image().getHeight()
+                            < from.image().getWidth() * (long) from.image().getHeight()) {
                 from = level;
             }
         }

@@ -36,21 +36,26 @@ public final class OpaqueResample {
      * the next, and the packed sum is exactly the three sums side by side.
      */
     private static final int LANE = 21;
+
     private static final long LANE_MASK = (1L << LANE) - 1;
     private static final int PACKED_BITS = 12;
     private static final long LANE_OFFSET = 1L << 19;
-    private static final long PACKED_START = (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
+    private static final long PACKED_START =
+            (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
 
-    private OpaqueResample() {
-    }
+    private OpaqueResample() {}
 
     /** Whether {@code image} is opaque sRGB bytes in B, G, R order, 3 per pixel, rows packed from offset 0. */
     public static boolean plainBgr(BufferedImage image) {
         Raster raster = image.getRaster();
-        return image.getType() == BufferedImage.TYPE_3BYTE_BGR && image.getColorModel().getColorSpace().isCS_sRGB()
-                && raster.getDataBuffer().getOffset() == 0 && raster.getDataBuffer() instanceof DataBufferByte
-                && raster.getSampleModelTranslateX() == 0 && raster.getSampleModelTranslateY() == 0
-                && raster.getSampleModel() instanceof PixelInterleavedSampleModel p && p.getPixelStride() == 3
+        return image.getType() == BufferedImage.TYPE_3BYTE_BGR
+                && image.getColorModel().getColorSpace().isCS_sRGB()
+                && raster.getDataBuffer().getOffset() == 0
+                && raster.getDataBuffer() instanceof DataBufferByte
+                && raster.getSampleModelTranslateX() == 0
+                && raster.getSampleModelTranslateY() == 0
+                && raster.getSampleModel() instanceof PixelInterleavedSampleModel p
+                && p.getPixelStride() == 3
                 && p.getScanlineStride() == 3 * image.getWidth();
     }
 
@@ -110,7 +115,8 @@ public final class OpaqueResample {
     }
 
     /** As {@link #box(BufferedImage, int, int, int, int, int)}, polling {@code deadline} as it goes. */
-    public static BufferedImage box(BufferedImage image, int x0, int y0, int width, int height, int k, Deadline deadline) {
+    public static BufferedImage box(
+            BufferedImage image, int x0, int y0, int width, int height, int k, Deadline deadline) {
         BufferedImage source = plain(image);
         byte[] src = bytes(source);
         int stride = 3 * source.getWidth();
@@ -168,9 +174,14 @@ public final class OpaqueResample {
             int i = from + 2 * oy * stride;
             int j = i + stride;
             for (int ox = 0; ox < outW; ox++, i += 6, j += 6) {
-                dst[o++] = (byte) (((src[i] & 0xFF) + (src[i + 3] & 0xFF) + (src[j] & 0xFF) + (src[j + 3] & 0xFF) + 2) >> 2);
-                dst[o++] = (byte) (((src[i + 1] & 0xFF) + (src[i + 4] & 0xFF) + (src[j + 1] & 0xFF) + (src[j + 4] & 0xFF) + 2) >> 2);
-                dst[o++] = (byte) (((src[i + 2] & 0xFF) + (src[i + 5] & 0xFF) + (src[j + 2] & 0xFF) + (src[j + 5] & 0xFF) + 2) >> 2);
+                dst[o++] = (byte)
+                        (((src[i] & 0xFF) + (src[i + 3] & 0xFF) + (src[j] & 0xFF) + (src[j + 3] & 0xFF) + 2) >> 2);
+                dst[o++] = (byte)
+                        (((src[i + 1] & 0xFF) + (src[i + 4] & 0xFF) + (src[j + 1] & 0xFF) + (src[j + 4] & 0xFF) + 2)
+                                >> 2);
+                dst[o++] = (byte)
+                        (((src[i + 2] & 0xFF) + (src[i + 5] & 0xFF) + (src[j + 2] & 0xFF) + (src[j + 5] & 0xFF) + 2)
+                                >> 2);
             }
         }
     }
@@ -183,26 +194,36 @@ public final class OpaqueResample {
      * <p>Vertical pass first, one output row at a time: it reads whole source rows in order (a loop the JIT
      * vectorises), and the costlier horizontal pass then runs on {@code outH} rows instead of the source's.
      */
-    public static BufferedImage lanczos(BufferedImage image, double x, double y, double w, double h, int outW, int outH) {
+    public static BufferedImage lanczos(
+            BufferedImage image, double x, double y, double w, double h, int outW, int outH) {
         return lanczos(LOBES, image, x, y, w, h, outW, outH);
     }
 
     /** As {@link #lanczos(BufferedImage, double, double, double, double, int, int)} with {@code lobes} lobes. */
-    public static BufferedImage lanczos(int lobes, BufferedImage image, double x, double y, double w, double h, int outW,
-            int outH) {
+    public static BufferedImage lanczos(
+            int lobes, BufferedImage image, double x, double y, double w, double h, int outW, int outH) {
         return lanczos(lobes, image, x, y, w, h, outW, outH, Deadline.NONE);
     }
 
     /** As {@link #lanczos(int, BufferedImage, double, double, double, double, int, int)}, polling {@code deadline}. */
-    public static BufferedImage lanczos(int lobes, BufferedImage image, double x, double y, double w, double h, int outW,
-            int outH, Deadline deadline) {
+    public static BufferedImage lanczos(
+            int lobes,
+            BufferedImage image,
+            double x,
+            double y,
+            double w,
+            double h,
+            int outW,
+            int outH,
+            Deadline deadline) {
         BufferedImage source = plain(image);
         byte[] src = bytes(source);
         int stride = 3 * source.getWidth();
         Axis horizontal = Axis.of(lobes, source.getWidth(), x, w, outW, PACKED_BITS);
         Axis vertical = Axis.of(lobes, source.getHeight(), y, h, outH, BITS);
         if (horizontal.mostNegative() > (1 << PACKED_BITS) / 2) { // cannot happen with Lanczos-2 or -3 (ResampleTest)
-            throw new IllegalStateException("negative lobes of " + horizontal.mostNegative() + " overflow a packed lane");
+            throw new IllegalStateException(
+                    "negative lobes of " + horizontal.mostNegative() + " overflow a packed lane");
         }
         int colLo = horizontal.start[0];
         int cols = horizontal.start[outW - 1] + horizontal.count[outW - 1] - colLo;
@@ -244,7 +265,8 @@ public final class OpaqueResample {
      */
     private static void pack(int[] mid, long[] packed, int cols) {
         for (int c = 0, i = 0; c < cols; c++, i += 3) {
-            packed[c] = clamp8(mid[i] >> BITS) | (long) clamp8(mid[i + 1] >> BITS) << LANE
+            packed[c] = clamp8(mid[i] >> BITS)
+                    | (long) clamp8(mid[i + 1] >> BITS) << LANE
                     | (long) clamp8(mid[i + 2] >> BITS) << 2 * LANE;
         }
     }

@@ -29,7 +29,8 @@ public final class AnalysisCopy implements Supplier<BufferedImage> {
     @Override
     public BufferedImage get() {
         if (copy == null) {
-            copy = AreaAverage.toFit(copies.smallestWhole(ContentCrop.ANALYSIS_SIDE), ContentCrop.ANALYSIS_SIDE, deadline);
+            copy = AreaAverage.toFit(
+                    copies.smallestWhole(ContentCrop.ANALYSIS_SIDE), ContentCrop.ANALYSIS_SIDE, deadline);
             clock.charge(RenderResult.Step.ANALYSIS);
         }
         return copy;

@@ -10,7 +10,6 @@ import java.util.List;
  * How a source will be decoded and shrunk: at {@code 1/denominator} (libjpeg-turbo), then box-shrunk by
  * {@code box} (opaque sources), and what that holds at its peak.
  */
-
 public record DecodePlan(int denominator, int box, Footprint footprint) {
 
     /**
@@ -31,6 +30,7 @@ public record DecodePlan(int denominator, int box, Footprint footprint) {
             }
         }
         int box = Math.max(1, shrink / denominator);
-        return new DecodePlan(denominator, box, Footprint.of(opened, source.length, denominator, box, orientation, variants));
+        return new DecodePlan(
+                denominator, box, Footprint.of(opened, source.length, denominator, box, orientation, variants));
     }
 }

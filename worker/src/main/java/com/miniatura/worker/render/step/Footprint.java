@@ -53,8 +53,8 @@ public record Footprint(long source, long decode, long convert, long shrink, lon
      * The estimate for decoding {@code opened} at {@code 1/denominator}, box-shrinking the opaque working copy by
      * {@code box}, and rendering {@code variants} from it (the stored image turned by {@code orientation}).
      */
-    public static Footprint of(Opened opened, long sourceBytes, int denominator, int box, Turn orientation,
-            List<VariantSpec> variants) {
+    public static Footprint of(
+            Opened opened, long sourceBytes, int denominator, int box, Turn orientation, List<VariantSpec> variants) {
         Decode.Layout layout = opened.layout();
         int storedW = opened.width();
         int storedH = opened.height();
@@ -85,8 +85,8 @@ public record Footprint(long source, long decode, long convert, long shrink, lon
         long full = layout.plainBgr() ? decoded : 3 * pixels;
         long base = box > 1 ? full / ((long) box * box) : full;
         // a crop variant's own box shrink reads at most a quarter of the base (it is taken only when it halves)
-        return new Footprint(sourceBytes, decode, decoded + converted, box > 1 ? full + base : 0,
-                base + base / 4 + outputs + work);
+        return new Footprint(
+                sourceBytes, decode, decoded + converted, box > 1 ? full + base : 0, base + base / 4 + outputs + work);
     }
 
     /**

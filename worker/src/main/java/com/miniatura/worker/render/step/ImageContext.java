@@ -33,23 +33,33 @@ import java.util.Map;
  * @param twins    the variants encoded so far, by everything that decides their bytes
  * @param blurhash the source's BlurHash; null until {@code blurhash}
  */
-public record ImageContext(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
-        Services services, BufferedImage image, boolean alpha, ScaledCopies copies, AnalysisCopy analysis,
-        ContentCrop content, Map<Sameness, RenderedVariant> twins, String blurhash) {
+public record ImageContext(
+        Opened opened,
+        byte[] source,
+        List<VariantSpec> variants,
+        DecodePlan plan,
+        Services services,
+        BufferedImage image,
+        boolean alpha,
+        ScaledCopies copies,
+        AnalysisCopy analysis,
+        ContentCrop content,
+        Map<Sameness, RenderedVariant> twins,
+        String blurhash) {
 
     /** What every step may use and none changes: the render's limits, clock, deadline, watermarks and memory. */
-    public record Services(RenderLimits limits, MemoryBudget budget, Watermarks watermarks, Deadline deadline,
-            StepClock clock) {
-    }
+    public record Services(
+            RenderLimits limits, MemoryBudget budget, Watermarks watermarks, Deadline deadline, StepClock clock) {}
 
     public ImageContext {
         variants = List.copyOf(variants);
         twins = Map.copyOf(twins);
     }
 
-    public static ImageContext start(Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan,
-            Services services) {
-        return new ImageContext(opened, source, variants, plan, services, null, false, null, null, null, Map.of(), null);
+    public static ImageContext start(
+            Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan, Services services) {
+        return new ImageContext(
+                opened, source, variants, plan, services, null, false, null, null, null, Map.of(), null);
     }
 
     public Deadline deadline() {
@@ -79,8 +89,11 @@ public record ImageContext(Opened opened, byte[] source, List<VariantSpec> varia
 
     public SourceInfo info() {
         Turn orientation = orientation();
-        return new SourceInfo(opened.format(), orientation.turnedWidth(storedW(), storedH()),
-                orientation.turnedHeight(storedW(), storedH()), opened.metadata().orientation());
+        return new SourceInfo(
+                opened.format(),
+                orientation.turnedWidth(storedW(), storedH()),
+                orientation.turnedHeight(storedW(), storedH()),
+                opened.metadata().orientation());
     }
 
     /** Indices of the variants, the one with the most output pixels first. */
@@ -89,19 +102,19 @@ public record ImageContext(Opened opened, byte[] source, List<VariantSpec> varia
     }
 
     public ImageContext withImage(BufferedImage image, boolean alpha) {
-        return new ImageContext(opened, source, variants, plan, services, image, alpha, copies, analysis, content,
-                twins, blurhash);
+        return new ImageContext(
+                opened, source, variants, plan, services, image, alpha, copies, analysis, content, twins, blurhash);
     }
 
     /** The pixels moved to {@code copies}: the image itself is let go. */
     public ImageContext withCopies(ScaledCopies copies, AnalysisCopy analysis, ContentCrop content) {
-        return new ImageContext(opened, source, variants, plan, services, null, alpha, copies, analysis, content,
-                twins, blurhash);
+        return new ImageContext(
+                opened, source, variants, plan, services, null, alpha, copies, analysis, content, twins, blurhash);
     }
 
     public ImageContext withBlurhash(String blurhash) {
-        return new ImageContext(opened, source, variants, plan, services, image, alpha, copies, analysis, content,
-                twins, blurhash);
+        return new ImageContext(
+                opened, source, variants, plan, services, image, alpha, copies, analysis, content, twins, blurhash);
     }
 
     /** After a variant: one that was encoded is remembered for its twins. */
@@ -111,7 +124,7 @@ public record ImageContext(Opened opened, byte[] source, List<VariantSpec> varia
         }
         Map<Sameness, RenderedVariant> more = new HashMap<>(twins);
         more.putIfAbsent(variant.sameness(), variant.result());
-        return new ImageContext(opened, source, variants, plan, services, image, alpha, copies, analysis, content, more,
-                blurhash);
+        return new ImageContext(
+                opened, source, variants, plan, services, image, alpha, copies, analysis, content, more, blurhash);
     }
 }

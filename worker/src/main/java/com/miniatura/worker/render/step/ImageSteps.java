@@ -21,8 +21,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageSteps {
     private static final Logger log = LoggerFactory.getLogger(ImageSteps.class);
 
-    private ImageSteps() {
-    }
+    private ImageSteps() {}
 
     /**
      * {@code decode}: the first frame at the plan's scale, under the render deadline. A JPEG libjpeg-turbo warned
@@ -38,10 +37,11 @@ public final class ImageSteps {
                 full = DecodePlan.of(imageIo, c.source(), c.variants());
             }
             if (c.services().budget().fits(full.footprint().total())) {
-                throw new Decode.NativeFailure(new RenderException(RenderException.Reason.CORRUPT,
-                        "corrupt image: " + jpeg.warning()));
+                throw new Decode.NativeFailure(
+                        new RenderException(RenderException.Reason.CORRUPT, "corrupt image: " + jpeg.warning()));
             }
-            log.warn("Rendering a JPEG that libjpeg-turbo warned about ({}): too large to check again with ImageIO",
+            log.warn(
+                    "Rendering a JPEG that libjpeg-turbo warned about ({}): too large to check again with ImageIO",
                     jpeg.warning());
         }
         opened.close(); // a reader may keep a reference to the image it returned
@@ -80,6 +80,7 @@ public final class ImageSteps {
 
     /** {@code blurhash}: of the upright analysis copy, the placeholder pages paint before a thumbnail loads. */
     public static ImageContext blurhash(ImageContext c) {
-        return c.withBlurhash(BlurHash.of(c.orientation().apply(AreaAverage.toFit(c.analysis().get(), BlurHash.INPUT_SIDE))));
+        return c.withBlurhash(
+                BlurHash.of(c.orientation().apply(AreaAverage.toFit(c.analysis().get(), BlurHash.INPUT_SIDE))));
     }
 }

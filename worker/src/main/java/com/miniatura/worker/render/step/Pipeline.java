@@ -1,8 +1,8 @@
 package com.miniatura.worker.render.step;
 
 import com.miniatura.worker.render.RenderException;
-import com.miniatura.worker.render.RenderResult.Step;
 import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderResult.Step;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.codec.Decode;
 import java.util.List;
@@ -34,11 +34,9 @@ public final class Pipeline {
             new VariantStep(Step.ENCODE, VariantSteps::encode));
 
     /** Once per image, after every variant. */
-    public static final List<ImageStep> AFTER = List.of(
-            new ImageStep(Step.BLURHASH, ImageSteps::blurhash));
+    public static final List<ImageStep> AFTER = List.of(new ImageStep(Step.BLURHASH, ImageSteps::blurhash));
 
-    private Pipeline() {
-    }
+    private Pipeline() {}
 
     /** Runs every step on {@code image}, charging each step's time to its name; checks the deadline per variant. */
     public static RenderResult run(ImageContext image) throws RenderException, Decode.NativeFailure {

@@ -16,8 +16,8 @@ import java.awt.image.BufferedImage;
  * @param result  the variant's output, once a step has decided it
  * @param encoded whether {@code encode} made the result (its twins may reuse it)
  */
-public record VariantContext(VariantSpec spec, Turn turn, Geometry.Plan plan, BufferedImage image, RenderedVariant result,
-        boolean encoded) {
+public record VariantContext(
+        VariantSpec spec, Turn turn, Geometry.Plan plan, BufferedImage image, RenderedVariant result, boolean encoded) {
 
     public static VariantContext of(VariantSpec spec) {
         return new VariantContext(spec, null, null, null, null, false);

@@ -17,8 +17,7 @@ import java.util.Optional;
 /** The per-variant steps of the {@link Pipeline}, each named there. */
 public final class VariantSteps {
 
-    private VariantSteps() {
-    }
+    private VariantSteps() {}
 
     /**
      * {@code plan}: the source's EXIF orientation and the variant's rotate/flip/flop compose into one {@link Turn};
@@ -28,8 +27,11 @@ public final class VariantSteps {
     public static VariantContext plan(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
         Turn turn = image.orientation().then(Turn.of(spec.rotate(), spec.flip(), spec.flop()));
-        Geometry.Plan plan = Geometry.plan(turn.turnedWidth(image.storedW(), image.storedH()),
-                turn.turnedHeight(image.storedW(), image.storedH()), spec, image.content().placement(turn));
+        Geometry.Plan plan = Geometry.plan(
+                turn.turnedWidth(image.storedW(), image.storedH()),
+                turn.turnedHeight(image.storedW(), image.storedH()),
+                spec,
+                image.content().placement(turn));
         return v.withPlan(turn, plan);
     }
 
@@ -39,10 +41,22 @@ public final class VariantSteps {
      */
     public static VariantContext passthrough(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
-        String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(image.metadata().copyright()) : null;
-        Optional<byte[]> same = Passthrough.jpeg(image.source(), image.opened().container(), image.opened().format(),
-                image.metadata(), spec, v.turn(), v.plan(), image.storedW(), image.storedH(), copyright);
-        return same.map(bytes -> v.decided(new RenderedVariant(spec, v.plan().canvasW(), v.plan().canvasH(), bytes)))
+        String copyright = spec.keepCopyright()
+                ? ExifWriter.cleanCopyright(image.metadata().copyright())
+                : null;
+        Optional<byte[]> same = Passthrough.jpeg(
+                image.source(),
+                image.opened().container(),
+                image.opened().format(),
+                image.metadata(),
+                spec,
+                v.turn(),
+                v.plan(),
+                image.storedW(),
+                image.storedH(),
+                copyright);
+        return same.map(bytes -> v.decided(
+                        new RenderedVariant(spec, v.plan().canvasW(), v.plan().canvasH(), bytes)))
                 .orElse(v);
     }
 
@@ -59,8 +73,10 @@ public final class VariantSteps {
     public static VariantContext resize(ImageContext image, VariantContext v) {
         Turn turn = v.turn();
         Geometry.Plan plan = v.plan();
-        Turn.Rect crop = turn.toStored(new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
-                image.storedW(), image.storedH());
+        Turn.Rect crop = turn.toStored(
+                new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
+                image.storedW(),
+                image.storedH());
         BufferedImage scaled = turn.transposes()
                 ? image.copies().scale(crop, plan.scaledH(), plan.scaledW())
                 : image.copies().scale(crop, plan.scaledW(), plan.scaledH());
@@ -77,15 +93,17 @@ public final class VariantSteps {
         VariantSpec spec = v.spec();
         BufferedImage turned = v.turn().apply(v.image());
         BufferedImage padded = Pad.apply(turned, v.plan(), spec.background());
-        BufferedImage filtered = Filters.apply(padded, spec.filters(), image.services().watermarks(), image.deadline());
+        BufferedImage filtered =
+                Filters.apply(padded, spec.filters(), image.services().watermarks(), image.deadline());
         return v.withImage(spec.format().supportsAlpha() ? filtered : FlattenAlpha.apply(filtered, spec.background()));
     }
 
     /** {@code encode}: with the source's copyright only for a variant that keeps it ({@link Encode}). */
     public static VariantContext encode(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
-        byte[] bytes = Encode.apply(v.image(), spec, spec.keepCopyright() ? image.metadata().copyright() : null,
-                image.deadline());
-        return v.encoded(new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
+        byte[] bytes = Encode.apply(
+                v.image(), spec, spec.keepCopyright() ? image.metadata().copyright() : null, image.deadline());
+        return v.encoded(
+                new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
     }
 }

@@ -30,7 +30,8 @@ class BlurHashTest {
 
     @Test
     void base83AlphabetIsExactlyThePublishedOne() {
-        assertThat(BlurHash.BASE83).isEqualTo("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~");
+        assertThat(BlurHash.BASE83)
+                .isEqualTo("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz#$%*+,-.:;=?@[]^_{|}~");
         assertThat(BlurHash.BASE83.chars().distinct().count()).isEqualTo(83);
         assertThat(BlurHash.base83(0, 1)).isEqualTo("0");
         assertThat(BlurHash.base83(82, 1)).isEqualTo("~");
@@ -43,7 +44,9 @@ class BlurHashTest {
     }
 
     static Stream<Arguments> componentCounts() {
-        return IntStream.rangeClosed(1, 9).boxed().flatMap(cx -> IntStream.rangeClosed(1, 9).mapToObj(cy -> Arguments.of(cx, cy)));
+        return IntStream.rangeClosed(1, 9)
+                .boxed()
+                .flatMap(cx -> IntStream.rangeClosed(1, 9).mapToObj(cy -> Arguments.of(cx, cy)));
     }
 
     @ParameterizedTest(name = "{0}x{1} components")
@@ -67,9 +70,13 @@ class BlurHashTest {
     }
 
     static Stream<Flat> flats() {
-        return Stream.of(new Flat("64×48 steel blue", 64, 48, 0x336699), new Flat("48×64 light grey", 48, 64, 0xC0C0C0),
-                new Flat("64×64 spring green", 64, 64, 0x10F080), new Flat("7×5 near black", 7, 5, 0x030201),
-                new Flat("5×7 white", 5, 7, 0xFFFFFF), new Flat("1×1 orange", 1, 1, 0xFF8000),
+        return Stream.of(
+                new Flat("64×48 steel blue", 64, 48, 0x336699),
+                new Flat("48×64 light grey", 48, 64, 0xC0C0C0),
+                new Flat("64×64 spring green", 64, 64, 0x10F080),
+                new Flat("7×5 near black", 7, 5, 0x030201),
+                new Flat("5×7 white", 5, 7, 0xFFFFFF),
+                new Flat("1×1 orange", 1, 1, 0xFF8000),
                 new Flat("3×2 purple (fewer pixels than components)", 3, 2, 0x800080));
     }
 
@@ -99,8 +106,14 @@ class BlurHashTest {
             for (int x = 0; x < 8; x++) {
                 int left = decoded[y][x];
                 int right = decoded[y][31 - x];
-                assertThat(red(left)).as("left (%d,%d)", x, y).isGreaterThan(200).isGreaterThan(blue(left) + 80);
-                assertThat(blue(right)).as("right (%d,%d)", 31 - x, y).isGreaterThan(200).isGreaterThan(red(right) + 80);
+                assertThat(red(left))
+                        .as("left (%d,%d)", x, y)
+                        .isGreaterThan(200)
+                        .isGreaterThan(blue(left) + 80);
+                assertThat(blue(right))
+                        .as("right (%d,%d)", 31 - x, y)
+                        .isGreaterThan(200)
+                        .isGreaterThan(red(right) + 80);
                 assertThat(green(left) + green(right)).isZero();
             }
         }
@@ -111,8 +124,13 @@ class BlurHashTest {
         for (int y = 0; y < 6; y++) {
             int top = tall[y][12];
             int bottom = tall[31 - y][12];
-            assertThat(green(top)).as("top row %d", y).isGreaterThan(red(top) + 60).isGreaterThan(blue(top) + 60);
-            assertThat(Math.min(red(bottom), Math.min(green(bottom), blue(bottom)))).as("bottom row %d", 31 - y).isGreaterThan(200);
+            assertThat(green(top))
+                    .as("top row %d", y)
+                    .isGreaterThan(red(top) + 60)
+                    .isGreaterThan(blue(top) + 60);
+            assertThat(Math.min(red(bottom), Math.min(green(bottom), blue(bottom))))
+                    .as("bottom row %d", 31 - y)
+                    .isGreaterThan(200);
         }
     }
 
@@ -133,7 +151,15 @@ class BlurHashTest {
     }
 
     /** Images written out identically here and in the reference run; see the class comment. */
-    record Vector(String label, int width, int height, int cx, int cy, IntBinaryOperator pixel, String reference, String ours) {
+    record Vector(
+            String label,
+            int width,
+            int height,
+            int cx,
+            int cy,
+            IntBinaryOperator pixel,
+            String reference,
+            String ours) {
         @Override
         public String toString() {
             return label;
@@ -142,17 +168,45 @@ class BlurHashTest {
 
     static Stream<Vector> vectors() {
         return Stream.of(
-                new Vector("8×6 red | blue", 8, 6, 4, 3, (x, y) -> x < 4 ? 0xFF0000 : 0x0000FF,
-                        "L~LjfL|T,SST$A$1sRb0fQfQfQfQ", "L~LjfL|TfQFOfQfQfQfQfQfQfQfQ"),
+                new Vector(
+                        "8×6 red | blue",
+                        8,
+                        6,
+                        4,
+                        3,
+                        (x, y) -> x < 4 ? 0xFF0000 : 0x0000FF,
+                        "L~LjfL|T,SST$A$1sRb0fQfQfQfQ",
+                        "L~LjfL|TfQFOfQfQfQfQfQfQfQfQ"),
                 // the npm encoder takes the largest *signed* AC value as the maximum where the description
                 // (and the C reference) take the largest magnitude: here a negative one is largest, and that
                 // encoder gives "LDH27k3B|cO?z4NKo1aOhCfjfQfj". This is its output with magnitudes.
-                new Vector("32×24 gradient", 32, 24, 4, 3, (x, y) -> (x * 8) << 16 | (y * 10) << 8 | 128,
-                        "LxH27k2swxX8mHWWjtf7gJfjfQfj", "L#H27k2E$5SMdefQfQfQgcfQfQfQ"),
-                new Vector("24×32 portrait pattern", 24, 32, 3, 4, (x, y) -> (255 - x * 10) << 16 | (y * 8) << 8 | ((x * y) % 256),
-                        "T;IXpb|=$1mBnijvgFflfTnio3js", "T,IXpb|X$1dGfPfTgYfTfSenfTfO"),
-                new Vector("4×4 black | white, one component", 4, 4, 1, 1, (x, y) -> x < 2 ? 0x000000 : 0xFFFFFF,
-                        "00Lqe9", "00Lqe9"));
+                new Vector(
+                        "32×24 gradient",
+                        32,
+                        24,
+                        4,
+                        3,
+                        (x, y) -> (x * 8) << 16 | (y * 10) << 8 | 128,
+                        "LxH27k2swxX8mHWWjtf7gJfjfQfj",
+                        "L#H27k2E$5SMdefQfQfQgcfQfQfQ"),
+                new Vector(
+                        "24×32 portrait pattern",
+                        24,
+                        32,
+                        3,
+                        4,
+                        (x, y) -> (255 - x * 10) << 16 | (y * 8) << 8 | ((x * y) % 256),
+                        "T;IXpb|=$1mBnijvgFflfTnio3js",
+                        "T,IXpb|X$1dGfPfTgYfTfSenfTfO"),
+                new Vector(
+                        "4×4 black | white, one component",
+                        4,
+                        4,
+                        1,
+                        1,
+                        (x, y) -> x < 2 ? 0x000000 : 0xFFFFFF,
+                        "00Lqe9",
+                        "00Lqe9"));
     }
 
     /**
@@ -164,7 +218,8 @@ class BlurHashTest {
     void knownVectors(Vector v) {
         BufferedImage image = image(v.width(), v.height(), v.pixel());
 
-        assertThat(BlurHash.encode(image, v.cx(), v.cy(), BlurHash.REFERENCE_GRID)).isEqualTo(v.reference());
+        assertThat(BlurHash.encode(image, v.cx(), v.cy(), BlurHash.REFERENCE_GRID))
+                .isEqualTo(v.reference());
         assertThat(BlurHash.encode(image, v.cx(), v.cy())).isEqualTo(v.ours());
     }
 
@@ -175,16 +230,21 @@ class BlurHashTest {
     void renderedHashIsOfTheUprightImage() throws RenderException {
         List<int[][]> decoded = new java.util.ArrayList<>();
         for (int orientation = 1; orientation <= 8; orientation++) {
-            RenderResult result = new Renderer(RenderLimits.defaults()).render(
-                    RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"),
-                    List.of(RenderTestSupport.png("t", 16, 16, Fit.INSIDE, false, 0)));
+            RenderResult result = new Renderer(RenderLimits.defaults())
+                    .render(
+                            RenderTestSupport.fixture("orientation/Landscape_" + orientation + ".jpg"),
+                            List.of(RenderTestSupport.png("t", 16, 16, Fit.INSIDE, false, 0)));
             String hash = result.blurhash();
-            assertThat(hash).as("Landscape_%d is 600×450 upright: 4×3 components", orientation).hasSize(28).startsWith("L");
+            assertThat(hash)
+                    .as("Landscape_%d is 600×450 upright: 4×3 components", orientation)
+                    .hasSize(28)
+                    .startsWith("L");
             decoded.add(decode(hash, 32, 24));
         }
         BufferedImage reference = RenderTestSupport.image(decoded.get(0));
         for (int orientation = 2; orientation <= 8; orientation++) {
-            double diff = Pixels.meanAbsoluteDifference(RenderTestSupport.image(decoded.get(orientation - 1)), reference);
+            double diff =
+                    Pixels.meanAbsoluteDifference(RenderTestSupport.image(decoded.get(orientation - 1)), reference);
             System.out.printf("blurhash Landscape_%d vs Landscape_1: MAD %.2f%n", orientation, diff);
             assertThat(diff).as("Landscape_%d vs Landscape_1", orientation).isLessThan(UPRIGHT);
         }
@@ -206,7 +266,9 @@ class BlurHashTest {
         double maximum = (decode83(hash.substring(1, 2)) + 1) / 166.0;
         double[][] colours = new double[cx * cy][3];
         int dc = decode83(hash.substring(2, 6));
-        colours[0] = new double[] {BlurHash.toLinear(dc >> 16), BlurHash.toLinear((dc >> 8) & 0xFF), BlurHash.toLinear(dc & 0xFF)};
+        colours[0] = new double[] {
+            BlurHash.toLinear(dc >> 16), BlurHash.toLinear((dc >> 8) & 0xFF), BlurHash.toLinear(dc & 0xFF)
+        };
         for (int k = 1; k < cx * cy; k++) {
             int value = decode83(hash.substring(4 + 2 * k, 6 + 2 * k));
             int[] quantised = {value / (19 * 19), (value / 19) % 19, value % 19};

@@ -45,7 +45,8 @@ class PassthroughTest {
 
     /** The scene as a JPEG from our own encoder. */
     static byte[] source(int quality, ChromaSubsampling chroma, boolean progressive) {
-        VariantSpec spec = spec("source", 320, Fit.INSIDE).withEncoding(OutputFormat.JPEG, quality, progressive, chroma, false);
+        VariantSpec spec =
+                spec("source", 320, Fit.INSIDE).withEncoding(OutputFormat.JPEG, quality, progressive, chroma, false);
         return Encode.apply(scene(), spec, null);
     }
 
@@ -108,40 +109,85 @@ class PassthroughTest {
         byte[] q80 = source(80, ChromaSubsampling.S420, false);
         return Stream.of(
                 new Case("q80 4:2:0 source, 1600 px q85 variant", q80, spec("z1600", 1600, Fit.INSIDE), true),
-                new Case("same quality", source(85, ChromaSubsampling.S420, false), spec("z1600", 1600, Fit.INSIDE), true),
-                new Case("cover of exactly its size", q80,
-                        new VariantSpec("c", 320, 240, Fit.COVER, OutputFormat.JPEG, 85, false, 0xFFFFFF, List.of()), true),
-                new Case("source finer than the variant (q95)", source(95, ChromaSubsampling.S420, false),
-                        spec("z1600", 1600, Fit.INSIDE), false),
-                new Case("more chroma than the variant keeps (4:4:4)", source(70, ChromaSubsampling.S444, false),
-                        spec("z1600", 1600, Fit.INSIDE), false),
-                new Case("a 4:4:4 variant of a 4:2:0 source", q80,
-                        spec("z1600", 1600, Fit.INSIDE).withEncoding(OutputFormat.JPEG, 85, false, ChromaSubsampling.S444, false),
+                new Case(
+                        "same quality",
+                        source(85, ChromaSubsampling.S420, false),
+                        spec("z1600", 1600, Fit.INSIDE),
+                        true),
+                new Case(
+                        "cover of exactly its size",
+                        q80,
+                        new VariantSpec("c", 320, 240, Fit.COVER, OutputFormat.JPEG, 85, false, 0xFFFFFF, List.of()),
+                        true),
+                new Case(
+                        "source finer than the variant (q95)",
+                        source(95, ChromaSubsampling.S420, false),
+                        spec("z1600", 1600, Fit.INSIDE),
                         false),
-                new Case("progressive source", source(80, ChromaSubsampling.S420, true), spec("z1600", 1600, Fit.INSIDE), false),
-                new Case("progressive variant", q80,
-                        spec("z1600", 1600, Fit.INSIDE).withEncoding(OutputFormat.JPEG, 85, true, ChromaSubsampling.S420, false),
+                new Case(
+                        "more chroma than the variant keeps (4:4:4)",
+                        source(70, ChromaSubsampling.S444, false),
+                        spec("z1600", 1600, Fit.INSIDE),
+                        false),
+                new Case(
+                        "a 4:4:4 variant of a 4:2:0 source",
+                        q80,
+                        spec("z1600", 1600, Fit.INSIDE)
+                                .withEncoding(OutputFormat.JPEG, 85, false, ChromaSubsampling.S444, false),
+                        false),
+                new Case(
+                        "progressive source",
+                        source(80, ChromaSubsampling.S420, true),
+                        spec("z1600", 1600, Fit.INSIDE),
+                        false),
+                new Case(
+                        "progressive variant",
+                        q80,
+                        spec("z1600", 1600, Fit.INSIDE)
+                                .withEncoding(OutputFormat.JPEG, 85, true, ChromaSubsampling.S420, false),
                         false),
                 new Case("resized", q80, spec("m300", 300, Fit.INSIDE), false),
                 new Case("cropped", q80, spec("s150", 240, Fit.COVER), false),
-                new Case("padded", q80, new VariantSpec("p", 400, 400, Fit.CONTAIN, OutputFormat.JPEG, 85, false, 0xFFFFFF,
-                        List.of()), false),
-                new Case("a filter", q80, spec("g", 1600, Fit.INSIDE).withFilters(List.of(new Filter.Grayscale())), false),
-                new Case("turned by the variant", q80, spec("t", 1600, Fit.INSIDE).withTurn(0, true, false), false),
-                new Case("another format", q80,
-                        spec("w", 1600, Fit.INSIDE).withEncoding(OutputFormat.WEBP, 85, false, ChromaSubsampling.S420, false), false),
+                new Case(
+                        "padded",
+                        q80,
+                        new VariantSpec("p", 400, 400, Fit.CONTAIN, OutputFormat.JPEG, 85, false, 0xFFFFFF, List.of()),
+                        false),
+                new Case(
+                        "a filter",
+                        q80,
+                        spec("g", 1600, Fit.INSIDE).withFilters(List.of(new Filter.Grayscale())),
+                        false),
+                new Case(
+                        "turned by the variant",
+                        q80,
+                        spec("t", 1600, Fit.INSIDE).withTurn(0, true, false),
+                        false),
+                new Case(
+                        "another format",
+                        q80,
+                        spec("w", 1600, Fit.INSIDE)
+                                .withEncoding(OutputFormat.WEBP, 85, false, ChromaSubsampling.S420, false),
+                        false),
                 new Case("an ICC profile", withSegment(q80, 0xE2, iccApp2()), spec("z1600", 1600, Fit.INSIDE), false),
-                new Case("an Adobe RGB-transform marker", withSegment(q80, 0xEE,
-                        new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}), spec("z1600", 1600, Fit.INSIDE), false))
-                ;
+                new Case(
+                        "an Adobe RGB-transform marker",
+                        withSegment(q80, 0xEE, new byte[] {'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0}),
+                        spec("z1600", 1600, Fit.INSIDE),
+                        false));
     }
 
     @ParameterizedTest
     @MethodSource("cases")
     void theSourceDataIsKeptOnlyWhenThePixelsWouldNotChange(Case c) throws RenderException {
-        RenderedVariant variant = new Renderer(RenderLimits.defaults()).render(c.source(), List.of(c.spec())).variants().get(0);
+        RenderedVariant variant = new Renderer(RenderLimits.defaults())
+                .render(c.source(), List.of(c.spec()))
+                .variants()
+                .get(0);
 
-        assertThat(endsWith(variant.bytes(), scan(c.source()))).as("the source's scan kept").isEqualTo(c.passed());
+        assertThat(endsWith(variant.bytes(), scan(c.source())))
+                .as("the source's scan kept")
+                .isEqualTo(c.passed());
         if (c.passed()) {
             BufferedImage decodedSource = RenderTestSupport.read(c.source());
             BufferedImage decodedVariant = RenderTestSupport.read(variant.bytes());
@@ -154,11 +200,17 @@ class PassthroughTest {
     @Test
     void metadataIsStrippedAsFromAnyVariant() throws RenderException {
         byte[] exif = "Exif\0\0MM\0*GPS-and-maker-notes".getBytes(StandardCharsets.ISO_8859_1);
-        byte[] source = withSegment(withSegment(source(80, ChromaSubsampling.S420, false), 0xE1, exif), 0xFE,
+        byte[] source = withSegment(
+                withSegment(source(80, ChromaSubsampling.S420, false), 0xE1, exif),
+                0xFE,
                 "a comment".getBytes(StandardCharsets.US_ASCII));
         VariantSpec spec = spec("z1600", 1600, Fit.INSIDE);
 
-        byte[] passed = new Renderer(RenderLimits.defaults()).render(source, List.of(spec)).variants().get(0).bytes();
+        byte[] passed = new Renderer(RenderLimits.defaults())
+                .render(source, List.of(spec))
+                .variants()
+                .get(0)
+                .bytes();
         byte[] encoded = Encode.apply(scene(), spec, null);
 
         assertThat(endsWith(passed, scan(source))).isTrue();
@@ -171,12 +223,32 @@ class PassthroughTest {
 
     @Test
     void aKeptCopyrightIsWrittenAsByTheEncoder() throws RenderException {
-        byte[] source = withSegment(source(80, ChromaSubsampling.S420, false), 0xE1,
-                ExifWriter.jpegApp1("(c) A Seller"));
-        VariantSpec keeps = new VariantSpec("z1600", 1600, 1600, Fit.INSIDE, Gravity.CENTER, 0, false, false, false,
-                0xFFFFFF, List.of(), OutputFormat.JPEG, 85, false, ChromaSubsampling.S420, false, true);
+        byte[] source =
+                withSegment(source(80, ChromaSubsampling.S420, false), 0xE1, ExifWriter.jpegApp1("(c) A Seller"));
+        VariantSpec keeps = new VariantSpec(
+                "z1600",
+                1600,
+                1600,
+                Fit.INSIDE,
+                Gravity.CENTER,
+                0,
+                false,
+                false,
+                false,
+                0xFFFFFF,
+                List.of(),
+                OutputFormat.JPEG,
+                85,
+                false,
+                ChromaSubsampling.S420,
+                false,
+                true);
 
-        byte[] passed = new Renderer(RenderLimits.defaults()).render(source, List.of(keeps)).variants().get(0).bytes();
+        byte[] passed = new Renderer(RenderLimits.defaults())
+                .render(source, List.of(keeps))
+                .variants()
+                .get(0)
+                .bytes();
 
         assertThat(endsWith(passed, scan(source))).isTrue();
         assertThat(Exif.read("jpeg", passed).copyright()).isEqualTo("(c) A Seller");
@@ -187,7 +259,8 @@ class PassthroughTest {
         byte[] source = source(95, ChromaSubsampling.S420, false); // too fine to pass through
         List<VariantSpec> specs = List.of(spec("d800", 800, Fit.INSIDE), spec("z1600", 1600, Fit.INSIDE));
 
-        List<RenderedVariant> variants = new Renderer(RenderLimits.defaults()).render(source, specs).variants();
+        List<RenderedVariant> variants =
+                new Renderer(RenderLimits.defaults()).render(source, specs).variants();
 
         assertThat(variants.get(0).spec().name()).isEqualTo("d800");
         assertThat(variants.get(1).spec().name()).isEqualTo("z1600");

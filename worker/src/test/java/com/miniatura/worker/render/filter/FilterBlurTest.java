@@ -51,15 +51,24 @@ class FilterBlurTest {
                 int v = out.getRGB(x, y) & 0xFF;
                 energy += v;
                 double ideal = 255 * weight(g, x - c) * weight(g, y - c);
-                assertThat((double) v).as("(%d,%d)", x, y).isCloseTo(ideal, org.assertj.core.data.Offset.offset(0.5001));
+                assertThat((double) v)
+                        .as("(%d,%d)", x, y)
+                        .isCloseTo(ideal, org.assertj.core.data.Offset.offset(0.5001));
                 assertThat(out.getRGB(x, y)).as("(%d,%d) gray", x, y).isEqualTo(0xFF000000 | v * 0x010101);
-                assertThat(out.getRGB(size - 1 - x, y)).as("mirrored left-right").isEqualTo(out.getRGB(x, y));
-                assertThat(out.getRGB(x, size - 1 - y)).as("mirrored top-bottom").isEqualTo(out.getRGB(x, y));
+                assertThat(out.getRGB(size - 1 - x, y))
+                        .as("mirrored left-right")
+                        .isEqualTo(out.getRGB(x, y));
+                assertThat(out.getRGB(x, size - 1 - y))
+                        .as("mirrored top-bottom")
+                        .isEqualTo(out.getRGB(x, y));
                 assertThat(out.getRGB(y, x)).as("transposed").isEqualTo(out.getRGB(x, y));
             }
         }
         assertThat(energy).isEqualTo(dot.energy());
-        assertThat(out.getRGB(c, c) & 0xFF).as("the peak is lowered").isLessThan(255).isGreaterThan(0);
+        assertThat(out.getRGB(c, c) & 0xFF)
+                .as("the peak is lowered")
+                .isLessThan(255)
+                .isGreaterThan(0);
     }
 
     /** The normalised discrete Gaussian over -ceil(3σ)..ceil(3σ), index 0 = distance 0. */
@@ -155,7 +164,8 @@ class FilterBlurTest {
             int p = out.getRGB(x, 2);
             alphas[x] = p >>> 24;
             if (alphas[x] > 0) {
-                assertThat(Integer.toHexString(p & 0xFFFFFF)).as("colour at x=%d (alpha %d)", x, alphas[x])
+                assertThat(Integer.toHexString(p & 0xFFFFFF))
+                        .as("colour at x=%d (alpha %d)", x, alphas[x])
                         .isEqualTo("ff0000");
             }
         }

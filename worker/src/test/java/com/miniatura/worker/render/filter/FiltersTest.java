@@ -31,16 +31,16 @@ class FiltersTest {
     static Stream<Case> colourFilters() {
         return Stream.of(
                 // Rec. 601 luma: round(0.299 R + 0.587 G + 0.114 B)
-                new Case("red", GRAY, 0xFFFF0000, 0xFF4C4C4C),        // 76.2
-                new Case("green", GRAY, 0xFF00FF00, 0xFF969696),      // 149.7
-                new Case("blue", GRAY, 0xFF0000FF, 0xFF1D1D1D),       // 29.1
+                new Case("red", GRAY, 0xFFFF0000, 0xFF4C4C4C), // 76.2
+                new Case("green", GRAY, 0xFF00FF00, 0xFF969696), // 149.7
+                new Case("blue", GRAY, 0xFF0000FF, 0xFF1D1D1D), // 29.1
                 new Case("white", GRAY, 0xFFFFFFFF, 0xFFFFFFFF),
                 new Case("mid grey stays", GRAY, 0xFF808080, 0xFF808080),
-                new Case("skin tone", GRAY, 0xFFE0AC69, 0xFFB4B4B4),  // 66.98 + 100.96 + 11.97 = 179.9
+                new Case("skin tone", GRAY, 0xFFE0AC69, 0xFFB4B4B4), // 66.98 + 100.96 + 11.97 = 179.9
                 new Case("alpha is kept", GRAY, 0x40FF0000, 0x404C4C4C),
                 // sepia rows (.393 .769 .189) (.349 .686 .168) (.272 .534 .131)
-                new Case("red", SEPIA, 0xFFFF0000, 0xFF645945),       // 100.2, 89.0, 69.4
-                new Case("mid grey", SEPIA, 0xFF808080, 0xFFAD9A78),  // 172.9, 154.0, 119.9
+                new Case("red", SEPIA, 0xFFFF0000, 0xFF645945), // 100.2, 89.0, 69.4
+                new Case("mid grey", SEPIA, 0xFF808080, 0xFFAD9A78), // 172.9, 154.0, 119.9
                 new Case("white clamps R and G", SEPIA, 0xFFFFFFFF, 0xFFFFFFEF), // 344.5, 306.8, 238.9
                 new Case("black stays", SEPIA, 0xFF000000, 0xFF000000),
                 new Case("alpha is kept", SEPIA, 0x80808080, 0x80AD9A78),
@@ -49,8 +49,8 @@ class FiltersTest {
                 new Case("x0 is black", new Filter.Brightness(0), 0xFF123456, 0xFF000000),
                 new Case("x1 is identity", new Filter.Brightness(1), 0xFF123456, 0xFF123456),
                 new Case("alpha is kept", new Filter.Brightness(2), 0x00102030, 0x00204060),
-                new Case("x2, both ends clamp", new Filter.Contrast(2), 0xFF0AF080, 0xFF00FF80),   // -108, 352, 128
-                new Case("x2 inside range", new Filter.Contrast(2), 0xFF64C88C, 0xFF48FF98),       // 72, 272, 152
+                new Case("x2, both ends clamp", new Filter.Contrast(2), 0xFF0AF080, 0xFF00FF80), // -108, 352, 128
+                new Case("x2 inside range", new Filter.Contrast(2), 0xFF64C88C, 0xFF48FF98), // 72, 272, 152
                 new Case("x0.5 rounds half up", new Filter.Contrast(0.5), 0xFF00FF7F, 0xFF40C080), // 64, 191.5, 127.5
                 new Case("x0 is flat grey", new Filter.Contrast(0), 0xFF00FF12, 0xFF808080),
                 new Case("alpha is kept", new Filter.Contrast(2), 0x7F64C88C, 0x7F48FF98));
@@ -66,7 +66,8 @@ class FiltersTest {
         assertThat(out.getType()).isEqualTo(BufferedImage.TYPE_INT_ARGB);
         for (int y = 0; y < 2; y++) {
             for (int x = 0; x < 3; x++) {
-                assertThat(Integer.toHexString(out.getRGB(x, y))).as("(%d,%d)", x, y)
+                assertThat(Integer.toHexString(out.getRGB(x, y)))
+                        .as("(%d,%d)", x, y)
                         .isEqualTo(Integer.toHexString(c.expectedArgb()));
             }
         }
@@ -80,19 +81,23 @@ class FiltersTest {
         BufferedImage out = Filters.apply(image, List.of(c.filter()));
 
         assertThat(out.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-        assertThat(Integer.toHexString(out.getRGB(1, 1)))
-                .isEqualTo(Integer.toHexString(0xFF000000 | c.expectedArgb()));
+        assertThat(Integer.toHexString(out.getRGB(1, 1))).isEqualTo(Integer.toHexString(0xFF000000 | c.expectedArgb()));
     }
 
     /** One filter of every kind, for the promises every filter keeps. */
     static Stream<Filter> everyFilter() {
-        return Stream.of(GRAY, SEPIA, new Filter.Brightness(1.3), new Filter.Contrast(1.4), new Filter.Blur(1.2),
+        return Stream.of(
+                GRAY,
+                SEPIA,
+                new Filter.Brightness(1.3),
+                new Filter.Contrast(1.4),
+                new Filter.Blur(1.2),
                 new Filter.Sharpen(1, 2),
                 new Filter.Watermark("logo", Gravity.SOUTH_EAST, 0.5, 0.5, 0.1));
     }
 
-    static final Watermarks LOGO = Watermarks.of(java.util.Map.of("logo", filled(4, 2, BufferedImage.TYPE_INT_ARGB,
-            0xC0FFFF00)));
+    static final Watermarks LOGO =
+            Watermarks.of(java.util.Map.of("logo", filled(4, 2, BufferedImage.TYPE_INT_ARGB, 0xC0FFFF00)));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyFilter")
@@ -107,8 +112,12 @@ class FiltersTest {
             assertThat(out.getType()).isEqualTo(type);
             assertThat(out.getWidth()).isEqualTo(9);
             assertThat(out.getHeight()).isEqualTo(7);
-            assertThat(image.getRGB(0, 0, 9, 7, null, 0, 9)).as("input untouched").isEqualTo(before);
-            assertThat(out.getRGB(0, 0, 9, 7, null, 0, 9)).as("the filter did something").isNotEqualTo(before);
+            assertThat(image.getRGB(0, 0, 9, 7, null, 0, 9))
+                    .as("input untouched")
+                    .isEqualTo(before);
+            assertThat(out.getRGB(0, 0, 9, 7, null, 0, 9))
+                    .as("the filter did something")
+                    .isNotEqualTo(before);
         }
     }
 
@@ -131,7 +140,9 @@ class FiltersTest {
             BufferedImage fromCopy = Filters.apply(copy, List.of(filter), LOGO);
 
             assertThat(fromView.getRGB(0, 0, 11, 8, null, 0, 11)).isEqualTo(fromCopy.getRGB(0, 0, 11, 8, null, 0, 11));
-            assertThat(parent.getRGB(0, 0, 20, 16, null, 0, 20)).as("parent untouched").isEqualTo(parentBefore);
+            assertThat(parent.getRGB(0, 0, 20, 16, null, 0, 20))
+                    .as("parent untouched")
+                    .isEqualTo(parentBefore);
         }
     }
 
@@ -164,7 +175,8 @@ class FiltersTest {
             BufferedImage fromInts = Filters.apply(ints, filters);
             BufferedImage fromBytes = Filters.apply(view, filters);
             assertThat(fromBytes.getType()).isEqualTo(BufferedImage.TYPE_INT_RGB);
-            assertThat(fromBytes.getRGB(0, 0, 3, 2, null, 0, 3)).as(filters.toString())
+            assertThat(fromBytes.getRGB(0, 0, 3, 2, null, 0, 3))
+                    .as(filters.toString())
                     .containsExactly(fromInts.getRGB(0, 0, 3, 2, null, 0, 3));
         }
     }
@@ -186,12 +198,18 @@ class FiltersTest {
         // red: luma 76 → sepia (103, 91, 71); sepia (100, 89, 69) → luma 90
         assertThat(Integer.toHexString(sepiaPhoto.getRGB(0, 0))).isEqualTo("ff675b47");
         assertThat(Integer.toHexString(grayPhoto.getRGB(0, 0))).isEqualTo("ff5a5a5a");
-        assertThat(Pixels.maxChannelSpread(grayPhoto)).as("sepia then grayscale is neutral").isZero();
+        assertThat(Pixels.maxChannelSpread(grayPhoto))
+                .as("sepia then grayscale is neutral")
+                .isZero();
         int tinted = sepiaPhoto.getRGB(1, 0);
-        assertThat((tinted >> 16) & 0xFF).as("grayscale then sepia is warm: R > G > B")
+        assertThat((tinted >> 16) & 0xFF)
+                .as("grayscale then sepia is warm: R > G > B")
                 .isGreaterThan((tinted >> 8) & 0xFF);
         assertThat((tinted >> 8) & 0xFF).isGreaterThan(tinted & 0xFF);
-        assertThat(sepiaPhoto.getRGB(2, 0)).as("black either way").isEqualTo(grayPhoto.getRGB(2, 0)).isEqualTo(0xFF000000);
+        assertThat(sepiaPhoto.getRGB(2, 0))
+                .as("black either way")
+                .isEqualTo(grayPhoto.getRGB(2, 0))
+                .isEqualTo(0xFF000000);
     }
 
     static BufferedImage filled(int w, int h, int type, int argb) {

@@ -34,10 +34,14 @@ class WatermarkFilterTest {
      */
     static Stream<Position> positions() {
         return Stream.of(
-                new Position(Gravity.NORTH_WEST, 6, 6), new Position(Gravity.NORTH, 40, 6),
-                new Position(Gravity.NORTH_EAST, 74, 6), new Position(Gravity.WEST, 6, 25),
-                new Position(Gravity.CENTER, 40, 25), new Position(Gravity.EAST, 74, 25),
-                new Position(Gravity.SOUTH_WEST, 6, 44), new Position(Gravity.SOUTH, 40, 44),
+                new Position(Gravity.NORTH_WEST, 6, 6),
+                new Position(Gravity.NORTH, 40, 6),
+                new Position(Gravity.NORTH_EAST, 74, 6),
+                new Position(Gravity.WEST, 6, 25),
+                new Position(Gravity.CENTER, 40, 25),
+                new Position(Gravity.EAST, 74, 25),
+                new Position(Gravity.SOUTH_WEST, 6, 44),
+                new Position(Gravity.SOUTH, 40, 44),
                 new Position(Gravity.SOUTH_EAST, 74, 44));
     }
 
@@ -63,9 +67,9 @@ class WatermarkFilterTest {
     /** SrcOver with extra alpha: {@code opacity × mark + (1 − opacity) × variant}, per channel, ±1 for 8-bit maths. */
     static Stream<Blend> blends() {
         return Stream.of(
-                new Blend("white at 0.5 over black", 0xFFFFFFFF, 0xFF000000, 0.5, 0xFF808080),  // 127.5
-                new Blend("red at 0.25 over blue", 0xFFFF0000, 0xFF0000FF, 0.25, 0xFF4000BF),   // 63.75, 191.25
-                new Blend("black at 0.8 over white", 0xFF000000, 0xFFFFFFFF, 0.8, 0xFF333333),  // 51
+                new Blend("white at 0.5 over black", 0xFFFFFFFF, 0xFF000000, 0.5, 0xFF808080), // 127.5
+                new Blend("red at 0.25 over blue", 0xFFFF0000, 0xFF0000FF, 0.25, 0xFF4000BF), // 63.75, 191.25
+                new Blend("black at 0.8 over white", 0xFF000000, 0xFFFFFFFF, 0.8, 0xFF333333), // 51
                 new Blend("half-transparent white at 0.5 over black", 0x80FFFFFF, 0xFF000000, 0.5, 0xFF404040),
                 new Blend("opacity 1 replaces", 0xFF123456, 0xFFABCDEF, 1, 0xFF123456));
     }
@@ -80,7 +84,8 @@ class WatermarkFilterTest {
 
         int p = out.getRGB(10, 10);
         for (int shift = 0; shift < 24; shift += 8) {
-            assertThat((p >> shift) & 0xFF).as("channel at bit %d of %08x", shift, p)
+            assertThat((p >> shift) & 0xFF)
+                    .as("channel at bit %d of %08x", shift, p)
                     .isCloseTo((b.expected() >> shift) & 0xFF, org.assertj.core.data.Offset.offset(1));
         }
     }
@@ -94,8 +99,12 @@ class WatermarkFilterTest {
 
     /** 200×150 variant, 40×20 watermark (2:1), no margin: width = scale × 200, enlarged too (see WatermarkFilter). */
     static Stream<Size> sizes() {
-        return Stream.of(new Size(0.1, 20, 10), new Size(0.2, 40, 20), new Size(0.33, 66, 33),
-                new Size(0.5, 100, 50), new Size(1, 200, 100));
+        return Stream.of(
+                new Size(0.1, 20, 10),
+                new Size(0.2, 40, 20),
+                new Size(0.33, 66, 33),
+                new Size(0.5, 100, 50),
+                new Size(1, 200, 100));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -195,8 +204,8 @@ class WatermarkFilterTest {
                 .hasMessage("no watermark loaded for classpath:nope.png");
     }
 
-    private static BufferedImage watermark(BufferedImage variant, BufferedImage mark, Gravity gravity, double opacity,
-            double scale, double margin) {
+    private static BufferedImage watermark(
+            BufferedImage variant, BufferedImage mark, Gravity gravity, double opacity, double scale, double margin) {
         Filter filter = new Filter.Watermark("logo", gravity, opacity, scale, margin);
         return Filters.apply(variant, List.of(filter), Watermarks.of(Map.of("logo", mark)));
     }

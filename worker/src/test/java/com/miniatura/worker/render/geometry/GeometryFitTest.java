@@ -33,8 +33,18 @@ class GeometryFitTest {
      * A variant of the 40×20 source: expected output size, and the picture's rectangle on it (the rest is
      * padding).
      */
-    record Case(String label, Integer w, Integer h, Fit fit, boolean upscale, int outW, int outH, int imageX, int imageY,
-                int imageW, int imageH) {
+    record Case(
+            String label,
+            Integer w,
+            Integer h,
+            Fit fit,
+            boolean upscale,
+            int outW,
+            int outH,
+            int imageX,
+            int imageY,
+            int imageW,
+            int imageH) {
         VariantSpec spec() {
             return RenderTestSupport.spec("v", w, h, fit, OutputFormat.PNG, 100, upscale, TEAL);
         }
@@ -50,9 +60,31 @@ class GeometryFitTest {
                 // larger than the source: source size without upscale, enlarged with it
                 new Case("inside 100×100, no upscale: source size", 100, 100, Fit.INSIDE, false, 40, 20, 0, 0, 40, 20),
                 new Case("inside 100×100, upscale", 100, 100, Fit.INSIDE, true, 100, 50, 0, 0, 100, 50),
-                new Case("cover 100×100, no upscale: largest square, unscaled", 100, 100, Fit.COVER, false, 20, 20, 0, 0, 20, 20),
+                new Case(
+                        "cover 100×100, no upscale: largest square, unscaled",
+                        100,
+                        100,
+                        Fit.COVER,
+                        false,
+                        20,
+                        20,
+                        0,
+                        0,
+                        20,
+                        20),
                 new Case("cover 100×100, upscale", 100, 100, Fit.COVER, true, 100, 100, 0, 0, 100, 100),
-                new Case("contain 100×100, no upscale: unscaled, centred", 100, 100, Fit.CONTAIN, false, 100, 100, 30, 40, 40, 20),
+                new Case(
+                        "contain 100×100, no upscale: unscaled, centred",
+                        100,
+                        100,
+                        Fit.CONTAIN,
+                        false,
+                        100,
+                        100,
+                        30,
+                        40,
+                        40,
+                        20),
                 new Case("contain 100×100, upscale", 100, 100, Fit.CONTAIN, true, 100, 100, 0, 25, 100, 50),
                 // smaller than the source: upscale makes no difference
                 new Case("inside 20×20", 20, 20, Fit.INSIDE, false, 20, 10, 0, 0, 20, 10),
@@ -61,7 +93,18 @@ class GeometryFitTest {
                 new Case("cover 10×10, upscale", 10, 10, Fit.COVER, true, 10, 10, 0, 0, 10, 10),
                 new Case("contain 20×20 pads above and below", 20, 20, Fit.CONTAIN, false, 20, 20, 0, 5, 20, 10),
                 new Case("contain 20×20, upscale", 20, 20, Fit.CONTAIN, true, 20, 20, 0, 5, 20, 10),
-                new Case("contain 21×14: an odd remainder puts the extra row below", 21, 14, Fit.CONTAIN, false, 21, 14, 0, 1, 21, 11),
+                new Case(
+                        "contain 21×14: an odd remainder puts the extra row below",
+                        21,
+                        14,
+                        Fit.CONTAIN,
+                        false,
+                        21,
+                        14,
+                        0,
+                        1,
+                        21,
+                        11),
                 // width-only and height-only (inside)
                 new Case("width-only 10", 10, null, Fit.INSIDE, false, 10, 5, 0, 0, 10, 5),
                 new Case("width-only 80, no upscale", 80, null, Fit.INSIDE, false, 40, 20, 0, 0, 40, 20),
@@ -74,7 +117,9 @@ class GeometryFitTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("cases")
     void sizeAndPlacement(Case c) throws RenderException {
-        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(halves(40, 20)), List.of(c.spec())).variants().get(0);
+        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(halves(40, 20)), List.of(c.spec()))
+                .variants()
+                .get(0);
 
         assertThat(new int[] {out.width(), out.height()}).containsExactly(c.outW(), c.outH());
         BufferedImage image = RenderTestSupport.read(out.bytes());
@@ -82,7 +127,10 @@ class GeometryFitTest {
         for (int y = 0; y < c.outH(); y++) {
             for (int x = 0; x < c.outW(); x++) {
                 int rgb = image.getRGB(x, y) & 0xFFFFFF;
-                boolean inImage = x >= c.imageX() && x < c.imageX() + c.imageW() && y >= c.imageY() && y < c.imageY() + c.imageH();
+                boolean inImage = x >= c.imageX()
+                        && x < c.imageX() + c.imageW()
+                        && y >= c.imageY()
+                        && y < c.imageY() + c.imageH();
                 if (!inImage) {
                     assertThat(rgb).as("padding (%d,%d)", x, y).isEqualTo(TEAL);
                 }
@@ -90,20 +138,27 @@ class GeometryFitTest {
         }
         // the picture: red on its left edge, blue on its right edge (cover keeps the centre: red | blue too)
         int midY = c.imageY() + c.imageH() / 2;
-        assertThat(image.getRGB(c.imageX(), midY) & 0xFFFFFF).as("picture's left edge").isEqualTo(RED);
-        assertThat(image.getRGB(c.imageX() + c.imageW() - 1, midY) & 0xFFFFFF).as("picture's right edge").isEqualTo(BLUE);
+        assertThat(image.getRGB(c.imageX(), midY) & 0xFFFFFF)
+                .as("picture's left edge")
+                .isEqualTo(RED);
+        assertThat(image.getRGB(c.imageX() + c.imageW() - 1, midY) & 0xFFFFFF)
+                .as("picture's right edge")
+                .isEqualTo(BLUE);
     }
 
     @Test
     void containPadsWithTheBackgroundAroundTheExactSourcePixels() throws RenderException {
         int[][] source = {
-                {0x010203, 0x040506, 0x070809, 0x0A0B0C, 0x0D0E0F},
-                {0x101112, 0x131415, 0x161718, 0x191A1B, 0x1C1D1E},
-                {0x1F2021, 0x222324, 0x252627, 0x28292A, 0x2B2C2D}};
+            {0x010203, 0x040506, 0x070809, 0x0A0B0C, 0x0D0E0F},
+            {0x101112, 0x131415, 0x161718, 0x191A1B, 0x1C1D1E},
+            {0x1F2021, 0x222324, 0x252627, 0x28292A, 0x2B2C2D}
+        };
         VariantSpec spec = RenderTestSupport.png("c", 8, 8, Fit.CONTAIN, false, 0xABCDEF);
 
-        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
-                .variants().get(0);
+        RenderedVariant out = RENDERER.render(
+                        RenderTestSupport.writePng(RenderTestSupport.image(source)), List.of(spec))
+                .variants()
+                .get(0);
 
         int[][] expected = new int[8][8];
         for (int y = 0; y < 8; y++) {
@@ -120,7 +175,9 @@ class GeometryFitTest {
     void jpegContainPaddingIsTheBackgroundToo() throws RenderException {
         VariantSpec spec = RenderTestSupport.spec("c", 64, 64, Fit.CONTAIN, OutputFormat.JPEG, 95, false, 0x336699);
 
-        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(halves(40, 20)), List.of(spec)).variants().get(0);
+        RenderedVariant out = RENDERER.render(RenderTestSupport.writePng(halves(40, 20)), List.of(spec))
+                .variants()
+                .get(0);
 
         BufferedImage image = RenderTestSupport.read(out.bytes());
         for (int[] xy : new int[][] {{0, 0}, {63, 0}, {0, 63}, {63, 63}, {32, 5}, {32, 58}, {5, 32}}) {

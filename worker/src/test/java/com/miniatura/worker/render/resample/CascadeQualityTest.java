@@ -1,6 +1,5 @@
 package com.miniatura.worker.render.resample;
 
-
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.RenderException;
@@ -43,15 +42,26 @@ class CascadeQualityTest {
 
         List<VariantSpec> variants() {
             List<VariantSpec> all = RenderTestSupport.referenceVariants();
-            return thumbnailsOnly ? all.stream().filter(v -> List.of("s150", "m300", "g150").contains(v.name())).toList() : all;
+            return thumbnailsOnly
+                    ? all.stream()
+                            .filter(v -> List.of("s150", "m300", "g150").contains(v.name()))
+                            .toList()
+                    : all;
         }
     }
 
     static Stream<Case> cases() {
-        return Stream.of(false, true).flatMap(thumbnails -> Stream.of("photos/2569067123_aca715a2ee_o.jpg",
-                "photos/HMD_Nokia_8.3_5G.jpg", "photos/flowers.jpeg", "photos/iphone_hdr_NO.jpg", "photos/nikon-e950.jpg",
-                "catalog/DSCN0010-1024.jpg", "catalog/iphone_hdr_NO-1024.jpg", "orientation/Landscape_6.jpg")
-                .map(fixture -> new Case(fixture, thumbnails)));
+        return Stream.of(false, true)
+                .flatMap(thumbnails -> Stream.of(
+                                "photos/2569067123_aca715a2ee_o.jpg",
+                                "photos/HMD_Nokia_8.3_5G.jpg",
+                                "photos/flowers.jpeg",
+                                "photos/iphone_hdr_NO.jpg",
+                                "photos/nikon-e950.jpg",
+                                "catalog/DSCN0010-1024.jpg",
+                                "catalog/iphone_hdr_NO-1024.jpg",
+                                "orientation/Landscape_6.jpg")
+                        .map(fixture -> new Case(fixture, thumbnails)));
     }
 
     @ParameterizedTest
@@ -77,18 +87,28 @@ class CascadeQualityTest {
                     : full.getSubimage(crop.x(), crop.y(), crop.width(), crop.height());
             BufferedImage ideal = Filters.apply(Orient.apply(scaled, turn.code()), spec.filters());
             BufferedImage idealEncoded = RenderTestSupport.read(Encode.apply(ideal, spec, null));
-            BufferedImage rendered = RenderTestSupport.read(fast.variants().get(i).bytes());
+            BufferedImage rendered =
+                    RenderTestSupport.read(fast.variants().get(i).bytes());
 
             // for comparison only: the previous renderer's path (Thumbnailator from the full-size source)
-            BufferedImage old = Filters.apply(Orient.apply(AlphaResample.cropAndScale(full, crop, sw, sh), turn.code()), spec.filters());
+            BufferedImage old = Filters.apply(
+                    Orient.apply(AlphaResample.cropAndScale(full, crop, sw, sh), turn.code()), spec.filters());
             double before = Pixels.psnr(RenderTestSupport.read(Encode.apply(old, spec, null)), ideal);
 
             double direct = Pixels.psnr(idealEncoded, ideal);
             double cascaded = Pixels.psnr(rendered, ideal);
-            System.out.printf(Locale.ROOT, "%-60s %-6s %9s direct %.2f dB, fast %.2f dB, loss %.2f dB (previous renderer %.2f)%n",
-                    c, spec.name(), ideal.getWidth() + "x" + ideal.getHeight(), direct, cascaded, direct - cascaded,
+            System.out.printf(
+                    Locale.ROOT,
+                    "%-60s %-6s %9s direct %.2f dB, fast %.2f dB, loss %.2f dB (previous renderer %.2f)%n",
+                    c,
+                    spec.name(),
+                    ideal.getWidth() + "x" + ideal.getHeight(),
+                    direct,
+                    cascaded,
+                    direct - cascaded,
                     direct - before);
-            soft.assertThat(direct - cascaded).as("%s %s: PSNR loss against a direct Lanczos render", c.fixture(), spec.name())
+            soft.assertThat(direct - cascaded)
+                    .as("%s %s: PSNR loss against a direct Lanczos render", c.fixture(), spec.name())
                     .isLessThanOrEqualTo(MAX_LOSS_DB);
         }
         soft.assertAll();

@@ -20,15 +20,17 @@ class OpaqueResampleTest {
 
     /** The pixels as {@code 0xRRGGBB}, without the opaque alpha {@code getRGB} adds. */
     static int[] rgb(BufferedImage image) {
-        return java.util.Arrays.stream(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()))
-                .map(p -> p & 0xFFFFFF).toArray();
+        return java.util.Arrays.stream(
+                        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()))
+                .map(p -> p & 0xFFFFFF)
+                .toArray();
     }
 
     @Test
     void boxIsTheRoundedMeanOfEachBlockAndDropsAPartialLastBlock() {
-        BufferedImage source = bgr(5, 2,
-                0x000000, 0x0A141E, 0xFF0000, 0xFF0000, 0x777777,
-                0x020406, 0x000000, 0x00FF00, 0x0000FF, 0x777777);
+        BufferedImage source = bgr(
+                5, 2, 0x000000, 0x0A141E, 0xFF0000, 0xFF0000, 0x777777, 0x020406, 0x000000, 0x00FF00, 0x0000FF,
+                0x777777);
         BufferedImage box = OpaqueResample.box(source, 2);
         assertThat(box.getType()).isEqualTo(BufferedImage.TYPE_3BYTE_BGR);
         assertThat(box.getWidth()).isEqualTo(2);
@@ -39,9 +41,8 @@ class OpaqueResampleTest {
 
     @Test
     void boxOfARegionReadsOnlyThatRegion() {
-        BufferedImage source = bgr(4, 2,
-                0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF,
-                0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF);
+        BufferedImage source =
+                bgr(4, 2, 0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF, 0xFFFFFF, 0x102030, 0x102030, 0xFFFFFF);
         assertThat(rgb(OpaqueResample.box(source, 1, 0, 2, 2, 2))).containsExactly(0x102030);
     }
 
@@ -67,8 +68,8 @@ class OpaqueResampleTest {
         int[] pixels = new int[c.srcW() * c.srcH()];
         java.util.Arrays.fill(pixels, 0x3C82D2);
         for (int lobes : new int[] {2, 3}) {
-            BufferedImage out = OpaqueResample.lanczos(lobes, bgr(c.srcW(), c.srcH(), pixels), c.x(), c.y(), c.w(), c.h(),
-                    c.outW(), c.outH());
+            BufferedImage out = OpaqueResample.lanczos(
+                    lobes, bgr(c.srcW(), c.srcH(), pixels), c.x(), c.y(), c.w(), c.h(), c.outW(), c.outH());
             assertThat(out.getWidth()).isEqualTo(c.outW());
             assertThat(out.getHeight()).isEqualTo(c.outH());
             assertThat(rgb(out)).as("lobes %d", lobes).containsOnly(0x3C82D2);
@@ -96,10 +97,11 @@ class OpaqueResampleTest {
         for (int i = 0; i < pixels.length; i++) {
             pixels[i] = i % 16 < 4 ? 0 : 0xFFFFFF;
         }
-        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2))).containsOnly(0xFFFFFF);
+        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)))
+                .containsOnly(0xFFFFFF);
         // four columns further left, the support reaches the black columns
-        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 4, 0, 8, 4, 4, 2))).isNotEqualTo(
-                rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)));
+        assertThat(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 4, 0, 8, 4, 4, 2)))
+                .isNotEqualTo(rgb(OpaqueResample.lanczos(bgr(16, 4, pixels), 8, 0, 8, 4, 4, 2)));
     }
 
     /**
@@ -127,7 +129,8 @@ class OpaqueResampleTest {
                         int[] expected = rgb(OpaqueResample.lanczos(lobes, bgr(37, 3, alone), x, 0, w, 3, outW, 3));
                         int[] actual = rgb(all);
                         for (int i = 0; i < actual.length; i++) {
-                            assertThat(actual[i] & (0xFF << shift)).as("lobes %d, %d px from %s, pixel %d", lobes, outW, x, i)
+                            assertThat(actual[i] & (0xFF << shift))
+                                    .as("lobes %d, %d px from %s, pixel %d", lobes, outW, x, i)
                                     .isEqualTo(expected[i]);
                         }
                     }
