@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.miniatura.common.testing.ExternalTools;
 import com.miniatura.common.testing.Repository;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -153,9 +155,8 @@ class AlertRulesTest {
                     .directory(dir.toFile())
                     .redirectErrorStream(true)
                     .start();
-            String output =
-                    new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-            assertThat(process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS))
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS))
                     .as("promtool %s finished", command)
                     .isTrue();
             assertThat(process.exitValue())

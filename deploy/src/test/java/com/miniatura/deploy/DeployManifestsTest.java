@@ -27,6 +27,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.SecretVolumeSource;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -501,7 +502,7 @@ class DeployManifestsTest {
                 .filter(o -> "TriggerAuthentication".equals(o.get("kind")))
                 .map(Yamls::name)
                 .toList());
-        Set<String> lanes = new java.util.TreeSet<>();
+        Set<String> lanes = new TreeSet<>();
         for (Map<String, Object> scaledObject : scaledObjects) {
             String what = dir + ": ScaledObject " + name(scaledObject);
             Map<String, Object> spec = map(scaledObject, "spec");
@@ -734,8 +735,7 @@ class DeployManifestsTest {
                         .as("%s: a volume mounted at %s", what, location.getParent())
                         .isNotNull();
                 assertThat(mount.getReadOnly()).as(what).isTrue();
-                io.fabric8.kubernetes.api.model.SecretVolumeSource secret =
-                        volume(pod, mount.getName()).getSecret();
+                SecretVolumeSource secret = volume(pod, mount.getName()).getSecret();
                 assertThat(secret)
                         .as("%s: %s is a Secret volume", what, mount.getName())
                         .isNotNull();

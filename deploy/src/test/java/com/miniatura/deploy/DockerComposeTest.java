@@ -13,7 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -295,9 +298,9 @@ class DockerComposeTest {
     @Test
     void everyCredentialIsRequiredAndNoneHasADefault() throws IOException {
         String text = Files.readString(REPO.resolve("docker-compose.yml"));
-        java.util.regex.Matcher interpolation = java.util.regex.Pattern.compile("(?<!\\$)\\$\\{([A-Za-z0-9_]+)([^}]*)}")
-                .matcher(text);
-        java.util.Set<String> required = new java.util.TreeSet<>();
+        Matcher interpolation =
+                Pattern.compile("(?<!\\$)\\$\\{([A-Za-z0-9_]+)([^}]*)}").matcher(text);
+        Set<String> required = new TreeSet<>();
         while (interpolation.find()) {
             String name = interpolation.group(1);
             String modifier = interpolation.group(2);

@@ -3,6 +3,7 @@ package com.miniatura.ingest;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.ingest.replay.ReplayDlqCommand;
 import com.miniatura.ingest.rerender.RerenderCommand;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -17,12 +18,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class IngestApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(ReplayDlqCommand.NAME)) {
-            System.exit(
-                    ReplayDlqCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(ReplayDlqCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         if (args.length > 0 && args[0].equals(RerenderCommand.NAME)) {
-            System.exit(
-                    RerenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(RerenderCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         SpringApplication.run(IngestApplication.class, args);
     }

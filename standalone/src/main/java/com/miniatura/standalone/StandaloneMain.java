@@ -2,12 +2,16 @@ package com.miniatura.standalone;
 
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.ingest.IngestApplication;
+import com.miniatura.ingest.replay.ReplayDlqCommand;
+import com.miniatura.ingest.rerender.RerenderCommand;
 import com.miniatura.standalone.StandaloneSettings.Component;
 import com.miniatura.standalone.infra.EmbeddedKafkaBroker;
 import com.miniatura.standalone.infra.EmbeddedS3Server;
+import com.miniatura.worker.RenderCommand;
 import com.miniatura.worker.WorkerApplication;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
@@ -53,17 +57,14 @@ public final class StandaloneMain implements AutoCloseable {
     }
 
     public static void main(String[] args) {
-        if (args.length > 0 && args[0].equals(com.miniatura.worker.RenderCommand.NAME)) {
-            System.exit(com.miniatura.worker.RenderCommand.run(
-                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        if (args.length > 0 && args[0].equals(RenderCommand.NAME)) {
+            System.exit(RenderCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
-        if (args.length > 0 && args[0].equals(com.miniatura.ingest.rerender.RerenderCommand.NAME)) {
-            System.exit(com.miniatura.ingest.rerender.RerenderCommand.run(
-                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        if (args.length > 0 && args[0].equals(RerenderCommand.NAME)) {
+            System.exit(RerenderCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
-        if (args.length > 0 && args[0].equals(com.miniatura.ingest.replay.ReplayDlqCommand.NAME)) {
-            System.exit(com.miniatura.ingest.replay.ReplayDlqCommand.run(
-                    java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+        if (args.length > 0 && args[0].equals(ReplayDlqCommand.NAME)) {
+            System.exit(ReplayDlqCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         StandaloneMain standalone;
         try {

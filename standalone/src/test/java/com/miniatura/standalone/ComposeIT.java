@@ -2,13 +2,18 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import java.io.ByteArrayInputStream;
 import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.testcontainers.containers.ComposeContainer;
 import org.testcontainers.containers.wait.strategy.Wait;
@@ -34,7 +39,7 @@ class ComposeIT {
         try (ComposeContainer compose = new ComposeContainer(new File(root.toFile(), "docker-compose.yml"))
                 .withBuild(true)
                 // compose has no default credentials: these stand in for the .env a user writes (.env.example)
-                .withEnv(java.util.Map.of(
+                .withEnv(Map.of(
                         "MINIATURA_DEV_API_KEY",
                         Services.API_KEY,
                         "MINIO_ROOT_USER",
@@ -84,13 +89,13 @@ class ComposeIT {
             assertThat(thumbnail.body()).startsWith((byte) 0xFF, (byte) 0xD8);
 
             // Straight into the bucket, as `mc cp` would: MinIO's notification renders it.
-            byte[] photo = java.nio.file.Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
-            io.minio.MinioClient minio = io.minio.MinioClient.builder()
+            byte[] photo = Files.readAllBytes(Services.fixture("catalog/DSCN0010-1024.jpg"));
+            MinioClient minio = MinioClient.builder()
                     .endpoint(s3)
                     .credentials(MINIO_USER, MINIO_PASSWORD)
                     .build();
-            minio.putObject(io.minio.PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg").stream(
-                            new java.io.ByteArrayInputStream(photo), (long) photo.length, -1L)
+            minio.putObject(PutObjectArgs.builder().bucket("originals").object("lots/9/compose-2.jpg").stream(
+                            new ByteArrayInputStream(photo), (long) photo.length, -1L)
                     .contentType("image/jpeg")
                     .build());
             assertThat(Services.awaitFinal(api, "compose-2").get("status").asString())

@@ -13,6 +13,7 @@ import static com.miniatura.standalone.Services.postJson;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.event.DeadLetterContract;
+import com.miniatura.standalone.pipeline.Bombs;
 import io.minio.GetObjectArgs;
 import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
@@ -36,6 +37,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -414,7 +416,7 @@ class FaultInjectionIT {
         String undecodable = "fi-" + run + "-undecodable";
         String bomb = "fi-" + run + "-bomb";
         String unknownVersion = "fi-" + run + "-v2";
-        byte[] bombPng = com.miniatura.standalone.pipeline.Bombs.png(20_000, 20_000);
+        byte[] bombPng = Bombs.png(20_000, 20_000);
         s3.putObject(PutObjectArgs.builder()
                 .bucket("originals")
                 .object(bomb + ".png")
@@ -624,7 +626,7 @@ class FaultInjectionIT {
     }
 
     /** {@code {"events":[...]}} with one upload event per id, its original at {@code originals/<key(id)>}. */
-    private static String batch(List<String> ids, java.util.function.Function<String, String> key) {
+    private static String batch(List<String> ids, Function<String, String> key) {
         StringBuilder batch = new StringBuilder("{\"events\":[");
         for (String id : ids) {
             batch.append(batch.length() > 11 ? "," : "")

@@ -9,6 +9,7 @@ import io.minio.GetObjectArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
@@ -244,7 +245,7 @@ class ForgedNotificationsIT {
             storage.statObject(
                     StatObjectArgs.builder().bucket(bucket).object(key).build());
             return true;
-        } catch (io.minio.errors.ErrorResponseException e) {
+        } catch (ErrorResponseException e) {
             return false;
         }
     }

@@ -9,7 +9,9 @@ import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -209,7 +211,7 @@ class IntegrationsIT {
     private String refusal(URI url, byte[] body, Map<String, String> headers) throws Exception {
         try {
             return Integer.toString(put(url, body, headers).statusCode());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return "connection reset before an answer";
         }
     }
@@ -232,7 +234,7 @@ class IntegrationsIT {
             storage.statObject(
                     StatObjectArgs.builder().bucket("originals").object(key).build());
             return true;
-        } catch (io.minio.errors.ErrorResponseException e) {
+        } catch (ErrorResponseException e) {
             return false;
         }
     }

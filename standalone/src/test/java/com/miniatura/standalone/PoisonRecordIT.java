@@ -13,6 +13,7 @@ import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
 import io.minio.Result;
+import io.minio.StatObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
@@ -292,7 +293,7 @@ class PoisonRecordIT {
     /** The manifest, or {@code null} before there is one (a HEAD first: the SDK parses each 404 body of a GET slowly). */
     private JsonNode manifestOrNull(String imageId) throws Exception {
         try {
-            s3.statObject(io.minio.StatObjectArgs.builder()
+            s3.statObject(StatObjectArgs.builder()
                     .bucket("metadata")
                     .object(imageId + "/manifest.json")
                     .build());

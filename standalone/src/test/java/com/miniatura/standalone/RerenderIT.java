@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -283,8 +284,7 @@ class RerenderIT {
             System.out.printf("killed with %,d published by the last checkpoint%n", atKill);
 
             Process second = Services.launch("ingest-api/target/miniatura-ingest-api.jar", args.toArray(String[]::new));
-            assertThat(second.waitFor(TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS))
-                    .isTrue();
+            assertThat(second.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
             assertThat(second.exitValue()).isZero();
 
             Map<String, Long> events = bulkEvents();

@@ -2,6 +2,7 @@ package com.miniatura.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -245,7 +247,7 @@ final class Services {
             int space = line.lastIndexOf(' ');
             String name = brace >= 0 ? line.substring(0, brace) : line.substring(0, space);
             String labelText = brace >= 0 ? line.substring(brace, line.lastIndexOf('}') + 1) : "";
-            if (name.equals(series) && java.util.Arrays.stream(labels).allMatch(labelText::contains)) {
+            if (name.equals(series) && Arrays.stream(labels).allMatch(labelText::contains)) {
                 sum += Double.parseDouble(line.substring(space + 1));
             }
         }
@@ -265,7 +267,7 @@ final class Services {
     /** {@code POST /v1/images} of {@code file} as {@code imageId}, as a seller's upload hook sends it; expects 202. */
     static void upload(HttpClient http, String api, Path file, String imageId) throws Exception {
         String boundary = "b" + UUID.randomUUID();
-        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"imageId\"\r\n\r\n" + imageId
                         + "\r\n--" + boundary
                         + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"p.jpg\"\r\n\r\n")

@@ -3,12 +3,15 @@ package com.miniatura.standalone;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.event.DeadLetterContract;
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
@@ -37,7 +40,7 @@ class ShippedKafkaSettingsTest {
 
     @Test
     void productionTopicsAreReplicatedWithAWriteQuorumAndEnoughPartitions() throws Exception {
-        Map<String, Map<String, Object>> topics = new java.util.TreeMap<>();
+        Map<String, Map<String, Object>> topics = new TreeMap<>();
         for (Map<String, Object> topic : deployYaml("base/kafka-topics.yaml")) {
             assertThat(topic.get("kind")).isEqualTo("KafkaTopic");
             Map<String, Object> spec = at(topic, "spec");
@@ -114,8 +117,8 @@ class ShippedKafkaSettingsTest {
         try (InputStream in = ShippedKafkaSettingsTest.class.getClassLoader().getResourceAsStream(resource)) {
             assertThat(in).as(resource).isNotNull();
             return new Yaml().load(in);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -1,6 +1,7 @@
 package com.miniatura.worker;
 
 import com.miniatura.common.config.MiniaturaService;
+import java.util.Arrays;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -14,7 +15,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class WorkerApplication {
     public static void main(String[] args) {
         if (args.length > 0 && args[0].equals(RenderCommand.NAME)) {
-            System.exit(RenderCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
+            System.exit(RenderCommand.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
         }
         SpringApplication.run(WorkerApplication.class, args);
     }

@@ -1,6 +1,7 @@
 package com.miniatura.common.catalog;
 
 import com.miniatura.common.config.Problems;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,6 +173,6 @@ final class FilterConfig {
     }
 
     private static String show(double value) {
-        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 }

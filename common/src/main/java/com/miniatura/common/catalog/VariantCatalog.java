@@ -2,7 +2,9 @@ package com.miniatura.common.catalog;
 
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.Problems;
+import com.miniatura.common.event.EventContract;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -11,6 +13,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -37,7 +41,7 @@ public final class VariantCatalog {
     public static final String DEFAULTS_PREFIX = "miniatura.variant-defaults";
     public static final int MAX_DIMENSION = 16_384;
 
-    static final Pattern NAME = com.miniatura.common.event.EventContract.VARIANT_NAME;
+    static final Pattern NAME = EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
     private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
     static final List<String> KEYS = List.of(
@@ -144,8 +148,7 @@ public final class VariantCatalog {
             } else {
                 problems.add(
                         DEFAULTS_PREFIX + "." + e.getKey(),
-                        "unknown key (expected one of " + String.join(", ", new java.util.TreeSet<>(DEFAULTABLE))
-                                + ")");
+                        "unknown key (expected one of " + String.join(", ", new TreeSet<>(DEFAULTABLE)) + ")");
             }
         }
         checkDefaultValues(valid, problems);
@@ -414,10 +417,10 @@ public final class VariantCatalog {
             String field,
             Map<String, String> props,
             Map<String, String> defaults,
-            java.util.function.Function<String, Optional<E>> parser,
+            Function<String, Optional<E>> parser,
             E[] values,
             Problems problems,
-            java.util.function.Function<E, String> show) {
+            Function<E, String> show) {
         String source = sourceKey(key, field, props, defaults);
         String value = valueOf(field, props, defaults, null);
         if (value == null) {
@@ -438,10 +441,10 @@ public final class VariantCatalog {
             Map<String, String> props,
             Map<String, String> defaults,
             E fallback,
-            java.util.function.Function<String, Optional<E>> parser,
+            Function<String, Optional<E>> parser,
             E[] values,
             Problems problems,
-            java.util.function.Function<E, String> show) {
+            Function<E, String> show) {
         if (valueOf(field, props, defaults, null) == null) {
             return fallback;
         }
@@ -449,8 +452,8 @@ public final class VariantCatalog {
         return parsed == null ? fallback : parsed;
     }
 
-    private static <E> String join(E[] values, java.util.function.Function<E, String> show) {
-        return java.util.Arrays.stream(values).map(show).collect(Collectors.joining(", "));
+    private static <E> String join(E[] values, Function<E, String> show) {
+        return Arrays.stream(values).map(show).collect(Collectors.joining(", "));
     }
 
     static Integer parseInt(String value) {

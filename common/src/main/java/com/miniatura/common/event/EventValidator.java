@@ -2,6 +2,7 @@ package com.miniatura.common.event;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -80,7 +81,7 @@ public final class EventValidator {
                 return "must be variant names of 1-32 lower-case letters, digits or '-' but had \"" + name + "\"";
             }
         }
-        if (new java.util.HashSet<>(variants).size() != variants.size()) {
+        if (new HashSet<>(variants).size() != variants.size()) {
             return "must not name a variant twice";
         }
         return null;

@@ -9,7 +9,9 @@ import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.miniatura.common.testing.KnownFindings;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -80,7 +82,7 @@ class EventCodecFuzzTest {
         assertFalse(event.id().isBlank());
         assertFalse(event.source().isBlank());
         if (event.data() instanceof ImageUploaded uploaded) {
-            assertEquals(java.util.List.of(), EventValidator.validate(uploaded, ""));
+            assertEquals(List.of(), EventValidator.validate(uploaded, ""));
         } else {
             assertNull(EventValidator.imageIdProblem(event.data().imageId()));
         }
@@ -105,11 +107,11 @@ class EventCodecFuzzTest {
                 if (colon >= 0 && colon < end) {
                     headers.put(
                             new String(data, line, colon - line, StandardCharsets.UTF_8),
-                            java.util.Arrays.copyOfRange(data, colon + 2, end));
+                            Arrays.copyOfRange(data, colon + 2, end));
                 }
                 line = end + 1;
             }
-            return java.util.Arrays.copyOfRange(data, blank + 2, data.length);
+            return Arrays.copyOfRange(data, blank + 2, data.length);
         }
 
         private static int indexOf(byte[] data, byte[] what, int from) {

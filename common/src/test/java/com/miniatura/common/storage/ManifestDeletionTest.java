@@ -2,6 +2,7 @@ package com.miniatura.common.storage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
@@ -66,7 +67,7 @@ class ManifestDeletionTest {
 
     @Test
     void theTombstoneKeepsNothingButWhenTheImageWasDeleted() {
-        assertThat(new String(ManifestCodec.write(TOMBSTONE), java.nio.charset.StandardCharsets.UTF_8))
+        assertThat(new String(ManifestCodec.write(TOMBSTONE), StandardCharsets.UTF_8))
                 .doesNotContain("source", "variants\" : [ {", "blurhash", "reason")
                 .contains("\"status\" : \"deleted\"", "\"deletedAt\" : \"2026-11-23T10:00:00Z\"");
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.sun.management.ThreadMXBean;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -14,6 +15,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -83,15 +86,15 @@ class MinioObjectStoreTest {
      */
     @Test
     void aConnectionTheServerClosedWhileIdleIsNotAFailure() throws Exception {
-        java.util.concurrent.atomic.AtomicInteger connections = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger connections = new AtomicInteger();
         try (ServerSocket server = new ServerSocket(0)) {
             Thread serving = new Thread(
                     () -> {
                         while (!server.isClosed()) {
-                            try (java.net.Socket socket = server.accept()) {
+                            try (Socket socket = server.accept()) {
                                 connections.incrementAndGet();
-                                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(
-                                        socket.getInputStream(), java.nio.charset.StandardCharsets.US_ASCII));
+                                BufferedReader in = new BufferedReader(
+                                        new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
                                 for (String line = in.readLine();
                                         line != null && !line.isEmpty();
                                         line = in.readLine()) {
@@ -100,9 +103,9 @@ class MinioObjectStoreTest {
                                 socket.getOutputStream()
                                         .write(("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nETag: \"e1\"\r\n"
                                                         + "Content-Length: 2\r\n\r\nhi")
-                                                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                                                .getBytes(StandardCharsets.US_ASCII));
                                 socket.getOutputStream().flush();
-                            } catch (java.io.IOException e) {
+                            } catch (IOException e) {
                                 // closed at the end of the test
                             }
                         }
@@ -196,8 +199,8 @@ class MinioObjectStoreTest {
     @Test
     void aBodyOfDeclaredLengthIsReadIntoOneArrayOfThatSize() throws Exception {
         byte[] bytes = new byte[16 * 1024 * 1024];
-        new java.util.Random(1).nextBytes(bytes);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        new Random(1).nextBytes(bytes);
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         try (Serving server = new Serving(bytes, bytes.length, false)) {
             server.store().get("originals", "warm-up.jpg", bytes.length); // class loading, the connection pool
             long before = threads.getCurrentThreadAllocatedBytes();

@@ -1,5 +1,6 @@
 package com.miniatura.ingest.health;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -15,7 +16,7 @@ class KafkaHealthIndicator implements HealthIndicator, AutoCloseable {
     private final Admin admin;
 
     KafkaHealthIndicator(KafkaAdmin kafkaAdmin) {
-        Map<String, Object> config = new java.util.HashMap<>(kafkaAdmin.getConfigurationProperties());
+        Map<String, Object> config = new HashMap<>(kafkaAdmin.getConfigurationProperties());
         config.put("request.timeout.ms", 3000);
         config.put("default.api.timeout.ms", 3000);
         this.admin = Admin.create(config);

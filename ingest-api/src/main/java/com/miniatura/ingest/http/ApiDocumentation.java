@@ -17,9 +17,11 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import io.swagger.v3.oas.models.servers.Server;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -169,7 +171,7 @@ public class ApiDocumentation implements WebMvcConfigurer {
             String method = handler.getMethod().getName();
             operation.setOperationId(name + Character.toUpperCase(method.charAt(0)) + method.substring(1));
             operation.setTags(
-                    List.of(name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT)));
+                    List.of(name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT)));
             return operation;
         };
     }
@@ -285,7 +287,7 @@ public class ApiDocumentation implements WebMvcConfigurer {
                                 "size",
                                 type("integer")
                                         .format("int64")
-                                        .minimum(java.math.BigDecimal.ONE)
+                                        .minimum(BigDecimal.ONE)
                                         .description(
                                                 "The original's exact size in bytes, at most `miniatura.ingest.max-upload-size`."))
                         .addProperty(

@@ -8,6 +8,7 @@ import com.miniatura.common.storage.ManifestStore;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.StuckSettings;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
@@ -29,7 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @RestController
 class ImagePageController {
-    private static final MediaType HTML = new MediaType("text", "html", java.nio.charset.StandardCharsets.UTF_8);
+    private static final MediaType HTML = new MediaType("text", "html", StandardCharsets.UTF_8);
     private final ManifestStore manifests;
     private final String thumbnailsUrl;
     private final StuckStatus stuck;

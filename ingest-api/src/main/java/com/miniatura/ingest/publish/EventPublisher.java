@@ -5,15 +5,20 @@ import com.miniatura.common.event.EventCodec;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.TraceParent;
 import com.miniatura.ingest.IngestSettings;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.stereotype.Component;
@@ -28,9 +33,8 @@ public class EventPublisher {
     private final String topic;
     private final IngestSettings settings;
     private final MeterRegistry meters;
-    private final io.micrometer.core.instrument.Timer publishTime;
-    private final Map<String, io.micrometer.core.instrument.Counter> published =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final Timer publishTime;
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
     public EventPublisher(
             KafkaTemplate<String, byte[]> kafka,
@@ -41,7 +45,7 @@ public class EventPublisher {
         this.topic = common.kafka().topic();
         this.settings = settings;
         this.meters = meters;
-        this.publishTime = io.micrometer.core.instrument.Timer.builder("miniatura.publish")
+        this.publishTime = Timer.builder("miniatura.publish")
                 .description("From sending a request's events to Kafka's acknowledgement of all of them (acks=all)")
                 .publishPercentileHistogram()
                 .register(meters);
@@ -65,10 +69,9 @@ public class EventPublisher {
                 EventCodec.headers(event)
                         .forEach((name, value) -> record.headers().add(name, value));
                 // the request's trace (TraceContextFilter), so the worker's log lines for this image carry it too
-                String traceparent = org.slf4j.MDC.get(TraceParent.MDC_TRACEPARENT);
+                String traceparent = MDC.get(TraceParent.MDC_TRACEPARENT);
                 if (traceparent != null) {
-                    record.headers()
-                            .add(TraceParent.HEADER, traceparent.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    record.headers().add(TraceParent.HEADER, traceparent.getBytes(StandardCharsets.UTF_8));
                 }
                 sends.add(kafka.send(record));
             }

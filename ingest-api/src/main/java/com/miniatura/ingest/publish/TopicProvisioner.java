@@ -2,11 +2,15 @@ package com.miniatura.ingest.publish;
 
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.event.DeadLetterContract;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -60,8 +64,8 @@ public class TopicProvisioner implements SmartInitializingSingleton {
         config.put("default.api.timeout.ms", 10000);
         Admin admin = Admin.create(config);
         try {
-            java.util.Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
-            List<String> created = new java.util.ArrayList<>();
+            Set<String> existing = admin.listTopics().names().get(15, TimeUnit.SECONDS);
+            List<String> created = new ArrayList<>();
             for (String topic : topics) {
                 if (existing.contains(topic)) {
                     continue;
@@ -89,7 +93,7 @@ public class TopicProvisioner implements SmartInitializingSingleton {
                 Thread.currentThread().interrupt();
             }
         } finally {
-            admin.close(java.time.Duration.ofSeconds(5));
+            admin.close(Duration.ofSeconds(5));
         }
     }
 
@@ -112,7 +116,7 @@ public class TopicProvisioner implements SmartInitializingSingleton {
                 if (led) {
                     return;
                 }
-            } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 // not described yet: ask again
             }
             Thread.sleep(100);

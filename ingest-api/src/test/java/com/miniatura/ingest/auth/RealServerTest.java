@@ -12,6 +12,7 @@ import static org.mockito.Mockito.when;
 
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.ingest.publish.EventPublisher;
+import com.sun.management.ThreadMXBean;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -267,7 +269,7 @@ abstract class RealServerTest {
      * {@code action} ran: a body read whole into the heap shows here as at least its size.
      */
     static long serverAllocation(Action action) throws Exception {
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Map<Long, Long> before = new HashMap<>();
         for (Thread thread : serverThreads()) {
             before.put(thread.getId(), threads.getThreadAllocatedBytes(thread.getId()));
@@ -315,7 +317,7 @@ abstract class RealServerTest {
      * them waits for them rather than for time.
      */
     void awaitInProgress(String gauge, int expected) throws InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (meters.get(gauge).gauge().value() != expected && System.nanoTime() < deadline) {
             Thread.sleep(5);
         }

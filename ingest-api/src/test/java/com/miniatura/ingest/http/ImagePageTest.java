@@ -11,11 +11,14 @@ import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StoredObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.servlet.MockMvc;
@@ -46,7 +49,7 @@ class ImagePageTest {
                 .andExpect(status().is(status))
                 .andReturn()
                 .getResponse()
-                .getContentAsString(java.nio.charset.StandardCharsets.UTF_8);
+                .getContentAsString(StandardCharsets.UTF_8);
     }
 
     @Test
@@ -98,12 +101,8 @@ class ImagePageTest {
     }
 
     /** "HV6n" in base 83 is 17·83³ + 31·83² + 6·83 + 49 = 9,934,485 = 0x979695. */
-    @org.junit.jupiter.params.ParameterizedTest(name = "{0} -> {1}")
-    @org.junit.jupiter.params.provider.CsvSource({
-        "LEHV6nWB2yk8pyo0adR*.7kCMdnj, #979695",
-        "L00000fQfQfQfQfQfQfQfQfQfQfQ, #000000",
-        "x, #ccc"
-    })
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({"LEHV6nWB2yk8pyo0adR*.7kCMdnj, #979695", "L00000fQfQfQfQfQfQfQfQfQfQfQ, #000000", "x, #ccc"})
     void thePlaceholdersAverageColourIsItsDcComponent(String blurhash, String colour) {
         assertThat(ImagePageController.averageColour(blurhash)).isEqualTo(colour);
     }

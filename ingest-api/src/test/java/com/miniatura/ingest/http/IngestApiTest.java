@@ -20,6 +20,7 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
 import com.miniatura.common.event.ImageEvent;
+import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
@@ -28,14 +29,24 @@ import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.common.storage.StoredObject;
 import com.miniatura.ingest.publish.BrokerUnavailableException;
 import com.miniatura.ingest.publish.EventPublisher;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.mockito.ArgumentCaptor;
+import org.mockito.ArgumentMatchers;
+import org.mockito.InOrder;
+import org.mockito.Mockito;
+import org.slf4j.MDC;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 import org.springframework.mock.web.MockMultipartFile;
@@ -84,8 +95,7 @@ class IngestApiTest {
         assertThat(events.getValue()).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo("image.uploaded");
             assertThat(e.source()).isEqualTo("/miniatura/ingest-api");
-            assertThat(((com.miniatura.common.event.ImageUploaded) e.data()).key())
-                    .isEqualTo("img-1.jpg");
+            assertThat(((ImageUploaded) e.data()).key()).isEqualTo("img-1.jpg");
         });
     }
 
@@ -93,17 +103,17 @@ class IngestApiTest {
     @Test
     void theCallersTraceIsContinuedOrOneIsStarted() throws Exception {
         String caller = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        List<String> seen = new java.util.ArrayList<>();
-        org.mockito.Mockito.doAnswer(call -> seen.add(org.slf4j.MDC.get("traceparent")))
+        List<String> seen = new ArrayList<>();
+        Mockito.doAnswer(call -> seen.add(MDC.get("traceparent")))
                 .when(publisher)
-                .publishAll(org.mockito.ArgumentMatchers.any());
-        List<String> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
-        org.mockito.Mockito.doAnswer(call -> {
-                    writes.add(org.slf4j.MDC.get("traceId") + " " + org.slf4j.MDC.get("imageId"));
+                .publishAll(ArgumentMatchers.any());
+        List<String> writes = new CopyOnWriteArrayList<>();
+        Mockito.doAnswer(call -> {
+                    writes.add(MDC.get("traceId") + " " + MDC.get("imageId"));
                     return "etag";
                 })
                 .when(store)
-                .put(eq("metadata"), org.mockito.ArgumentMatchers.endsWith("/manifest.json"), any(), any());
+                .put(eq("metadata"), ArgumentMatchers.endsWith("/manifest.json"), any(), any());
         http.perform(post("/v1/events")
                         .contentType(MediaType.APPLICATION_JSON)
                         .content(VALID)
@@ -125,9 +135,7 @@ class IngestApiTest {
         // the status writes run on a pool: they log with the request's trace and their image too
         assertThat(writes)
                 .containsExactly("4bf92f3577b34da6a3ce929d0e0e4736 img-1", started.substring(3, 35) + " img-1");
-        assertThat(org.slf4j.MDC.get("traceparent"))
-                .as("cleared after the request")
-                .isNull();
+        assertThat(MDC.get("traceparent")).as("cleared after the request").isNull();
     }
 
     @Test
@@ -153,8 +161,8 @@ class IngestApiTest {
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isBadRequest())
                 .andExpect(content().contentType(MediaType.APPLICATION_PROBLEM_JSON))
-                .andExpect(jsonPath("$.errors[*].field")
-                        .value(org.hamcrest.Matchers.contains("events[1].bucket", "events[2].bucket")))
+                .andExpect(
+                        jsonPath("$.errors[*].field").value(Matchers.contains("events[1].bucket", "events[2].bucket")))
                 .andExpect(jsonPath("$.errors[0].message")
                         .value("must be one of the source buckets [originals, marketplace-photos]"));
         http.perform(post("/v1/events")
@@ -181,7 +189,7 @@ class IngestApiTest {
                 .andExpect(jsonPath("$.status").value(400))
                 .andExpect(jsonPath("$.title").value("Invalid request"))
                 .andExpect(jsonPath("$.errors[*].field")
-                        .value(org.hamcrest.Matchers.contains(
+                        .value(Matchers.contains(
                                 "events[1].imageId",
                                 "events[1].key",
                                 "events[2].colour",
@@ -233,12 +241,12 @@ class IngestApiTest {
         String batch = "{\"events\":[" + VALID + ",{\"imageId\":\"img-2\",\"bucket\":\"originals\",\"key\":\"k2\"}]}";
         http.perform(post("/v1/events").contentType(MediaType.APPLICATION_JSON).content(batch))
                 .andExpect(status().isServiceUnavailable());
-        org.mockito.InOrder order = org.mockito.Mockito.inOrder(store);
+        InOrder order = Mockito.inOrder(store);
         order.verify(store)
                 .put(
                         eq("metadata"),
                         eq("img-1/manifest.json"),
-                        org.mockito.ArgumentMatchers.argThat(
+                        ArgumentMatchers.argThat(
                                 json -> ManifestCodec.read(json).status().equals("pending")),
                         any());
         order.verify(store)
@@ -271,10 +279,9 @@ class IngestApiTest {
 
     @Test
     void uploadStoresTheOriginalWithItsImageIdAndPublishes() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<byte[]> stored =
-                new java.util.concurrent.atomic.AtomicReference<>();
-        org.mockito.Mockito.doAnswer(call -> {
-                    stored.set(java.nio.file.Files.readAllBytes(call.<java.nio.file.Path>getArgument(2)));
+        AtomicReference<byte[]> stored = new AtomicReference<>();
+        Mockito.doAnswer(call -> {
+                    stored.set(Files.readAllBytes(call.<Path>getArgument(2)));
                     return "etag-1";
                 })
                 .when(store)
@@ -297,20 +304,18 @@ class IngestApiTest {
         @SuppressWarnings("unchecked")
         ArgumentCaptor<List<ImageEvent>> events = ArgumentCaptor.forClass(List.class);
         verify(publisher).publishAll(events.capture());
-        assertThat((com.miniatura.common.event.ImageUploaded)
-                        events.getValue().get(0).data())
-                .satisfies(d -> {
-                    assertThat(d.etag()).isEqualTo("etag-1");
-                    assertThat(d.size()).isEqualTo(JPEG.length);
-                    assertThat(d.lotId()).isEqualTo("7");
-                });
+        assertThat((ImageUploaded) events.getValue().get(0).data()).satisfies(d -> {
+            assertThat(d.etag()).isEqualTo("etag-1");
+            assertThat(d.size()).isEqualTo(JPEG.length);
+            assertThat(d.lotId()).isEqualTo("7");
+        });
     }
 
     @Test
     void uploadWithoutImageIdGetsAGeneratedOne() throws Exception {
         http.perform(multipart("/v1/images").file(new MockMultipartFile("file", "p.jpg", "image/jpeg", JPEG)))
                 .andExpect(status().isAccepted())
-                .andExpect(jsonPath("$.imageId").value(org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}")));
+                .andExpect(jsonPath("$.imageId").value(Matchers.matchesPattern("[0-9a-f-]{36}")));
     }
 
     @Test
@@ -403,7 +408,7 @@ class IngestApiTest {
         http.perform(get("/images/img-3"))
                 .andExpect(status().isOk())
                 .andExpect(content().string(containsString("<p class=\"reason\">Failed: original not found</p>")))
-                .andExpect(content().string(org.hamcrest.Matchers.not(containsString("payroll"))));
+                .andExpect(content().string(Matchers.not(containsString("payroll"))));
     }
 
     @Test

@@ -12,6 +12,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.stream.Stream;
+import org.hamcrest.Matchers;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -80,8 +81,8 @@ class UploadsTest {
                         .contentType(MediaType.APPLICATION_JSON)
                         .content("{\"contentType\": \"image/jpeg\", \"size\": 1}"))
                 .andExpect(status().isCreated())
-                .andExpect(jsonPath("$.imageId").value(org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}")))
-                .andExpect(jsonPath("$.key").value(org.hamcrest.Matchers.endsWith(".jpg")));
+                .andExpect(jsonPath("$.imageId").value(Matchers.matchesPattern("[0-9a-f-]{36}")))
+                .andExpect(jsonPath("$.key").value(Matchers.endsWith(".jpg")));
     }
 
     record Bad(String name, String body, String field, String message) {

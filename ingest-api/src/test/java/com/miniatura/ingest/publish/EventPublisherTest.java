@@ -11,9 +11,12 @@ import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.ImageUploaded;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.ingest.IngestSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -24,7 +27,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.slf4j.MDC;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.mock.MockProducerFactory;
 
 /**
  * Ordering per image rests on the record key: every event of an image, upload or deletion, is keyed by its
@@ -32,10 +37,10 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 class EventPublisherTest {
     /** The template closes its producer after each send; every one it made is kept to read what was sent. */
-    private final List<MockProducer<String, byte[]>> producers = new java.util.ArrayList<>();
+    private final List<MockProducer<String, byte[]>> producers = new ArrayList<>();
 
     private final EventPublisher publisher = new EventPublisher(
-            new KafkaTemplate<>(new org.springframework.kafka.mock.MockProducerFactory<>(() -> {
+            new KafkaTemplate<>(new MockProducerFactory<>(() -> {
                 MockProducer<String, byte[]> producer =
                         new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
                 producers.add(producer);
@@ -49,10 +54,10 @@ class EventPublisherTest {
             new IngestSettings("/test", 10, 1024, 1024, Duration.ofSeconds(5), Duration.ofSeconds(10)),
             meters());
 
-    private static io.micrometer.core.instrument.simple.SimpleMeterRegistry registry;
+    private static SimpleMeterRegistry registry;
 
-    private static io.micrometer.core.instrument.MeterRegistry meters() {
-        registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+    private static MeterRegistry meters() {
+        registry = new SimpleMeterRegistry();
         return registry;
     }
 
@@ -93,7 +98,7 @@ class EventPublisherTest {
     @Test
     void theRequestsTraceTravelsWithItsEventsAndIsCounted() {
         String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
-        org.slf4j.MDC.put("traceparent", traceparent);
+        MDC.put("traceparent", traceparent);
         try {
             publisher.publishAll(List.of(new ImageEvent(
                     "e-1",
@@ -101,7 +106,7 @@ class EventPublisherTest {
                     Instant.EPOCH,
                     new ImageUploaded("img-1", null, "originals", "img-1.jpg", null, null, null))));
         } finally {
-            org.slf4j.MDC.remove("traceparent");
+            MDC.remove("traceparent");
         }
         List<ProducerRecord<String, byte[]>> sent =
                 producers.stream().flatMap(p -> p.history().stream()).toList();

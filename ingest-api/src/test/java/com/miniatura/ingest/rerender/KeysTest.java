@@ -6,7 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -32,21 +40,19 @@ class KeysTest {
     }
 
     /** One-key listings over an in-memory bucket, in S3's order, counting the probes. */
-    private static Keys.Probe probe(
-            List<String> keys, String prefix, java.util.concurrent.atomic.AtomicInteger probes) {
-        java.util.TreeSet<String> sorted = new java.util.TreeSet<>(Keys::compare);
+    private static Keys.Probe probe(List<String> keys, String prefix, AtomicInteger probes) {
+        TreeSet<String> sorted = new TreeSet<>(Keys::compare);
         sorted.addAll(keys.stream().filter(k -> k.startsWith(prefix)).toList());
         return after -> {
             probes.incrementAndGet();
             String next = after == null ? (sorted.isEmpty() ? null : sorted.first()) : sorted.higher(after);
-            return java.util.Optional.ofNullable(next);
+            return Optional.ofNullable(next);
         };
     }
 
-    private static List<String[]> discover(
-            List<String> keys, String prefix, int count, java.util.concurrent.atomic.AtomicInteger probes)
+    private static List<String[]> discover(List<String> keys, String prefix, int count, AtomicInteger probes)
             throws Exception {
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             return Keys.discover(probe(keys, prefix, probes), prefix, count, pool);
         } finally {
@@ -64,7 +70,7 @@ class KeysTest {
     @ValueSource(ints = {1, 2, 16, 64, 300})
     void everyKeyFallsInExactlyOneRange(int count) throws Exception {
         List<String> keys = keys("lots/");
-        List<String[]> ranges = discover(keys, "lots/", count, new java.util.concurrent.atomic.AtomicInteger());
+        List<String[]> ranges = discover(keys, "lots/", count, new AtomicInteger());
         assertThat(ranges).hasSizeLessThanOrEqualTo(count);
         assertThat(ranges.get(0)[0]).isEmpty();
         assertThat(ranges.get(ranges.size() - 1)[1]).isNull();
@@ -95,9 +101,9 @@ class KeysTest {
             int n = i * 7919 % 1_000_000;
             keys.add(pattern.contains("photo") ? String.format(pattern, n % 1000, n) : String.format(pattern, n));
         }
-        java.util.concurrent.atomic.AtomicInteger probes = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger probes = new AtomicInteger();
         List<String[]> ranges = discover(keys, "", 64, probes);
-        java.util.Map<Integer, Long> perRange = new java.util.TreeMap<>();
+        Map<Integer, Long> perRange = new TreeMap<>();
         for (String key : keys) {
             for (int r = 0; r < ranges.size(); r++) {
                 if (holding(List.<String[]>of(ranges.get(r)), key) == 1) {
@@ -115,9 +121,9 @@ class KeysTest {
         assertThat(probes.get()).isLessThan(Keys.MAX_PROBES);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void anEmptyBucketIsOneRange() throws Exception {
-        assertThat(discover(List.of(), "", 64, new java.util.concurrent.atomic.AtomicInteger()))
+        assertThat(discover(List.of(), "", 64, new AtomicInteger()))
                 .singleElement()
                 .satisfies(r -> assertThat(r).containsExactly("", null));
     }

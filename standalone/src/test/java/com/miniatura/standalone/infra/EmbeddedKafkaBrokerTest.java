@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.BindException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -126,10 +128,10 @@ class EmbeddedKafkaBrokerTest {
 
     @Test
     void aBusyPortFailsTheStart() throws Exception {
-        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             assertThatThrownBy(() -> EmbeddedKafkaBroker.start(dataDir, "localhost", busy.getLocalPort(), freePort())
                             .close())
-                    .hasRootCauseInstanceOf(java.net.BindException.class);
+                    .hasRootCauseInstanceOf(BindException.class);
         }
     }
 

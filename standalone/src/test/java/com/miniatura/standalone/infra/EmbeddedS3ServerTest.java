@@ -6,13 +6,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
 import io.minio.GetObjectResponse;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.RemoveObjectsArgs;
+import io.minio.Result;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import io.minio.errors.ErrorResponseException;
+import io.minio.messages.DeleteRequest;
+import io.minio.messages.DeleteResult;
+import io.minio.messages.Item;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,8 +30,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -163,7 +176,7 @@ class EmbeddedS3ServerTest {
     void multipartUploadsAndBatchDeletesWork() throws Exception {
         // Exercises S3Proxy's XML request parsing (CompleteMultipartUpload, DeleteObjects), done with Jackson 3.
         byte[] big = new byte[11 * 1024 * 1024];
-        new java.util.Random(42).nextBytes(big);
+        new Random(42).nextBytes(big);
         try (EmbeddedS3Server s3 = start(0)) {
             MinioClient minio = client(s3);
             minio.putObject(PutObjectArgs.builder().bucket(ORIGINALS).object("big.bin").stream(
@@ -184,7 +197,7 @@ class EmbeddedS3ServerTest {
                     .offset(10L)
                     .length(5L)
                     .build())) {
-                assertThat(in.readAllBytes()).isEqualTo(java.util.Arrays.copyOfRange(big, 10, 15));
+                assertThat(in.readAllBytes()).isEqualTo(Arrays.copyOfRange(big, 10, 15));
             }
 
             minio.putObject(PutObjectArgs.builder()
@@ -192,31 +205,26 @@ class EmbeddedS3ServerTest {
                     .object("small.bin")
                     .data(new byte[] {7}, 1)
                     .build());
-            List<String> listed = new java.util.ArrayList<>();
-            for (io.minio.Result<io.minio.messages.Item> item : minio.listObjects(io.minio.ListObjectsArgs.builder()
-                    .bucket(ORIGINALS)
-                    .recursive(true)
-                    .build())) {
+            List<String> listed = new ArrayList<>();
+            for (Result<Item> item : minio.listObjects(
+                    ListObjectsArgs.builder().bucket(ORIGINALS).recursive(true).build())) {
                 listed.add(item.get().objectName());
             }
             assertThat(listed).containsExactlyInAnyOrder("big.bin", "small.bin");
 
-            Iterable<io.minio.Result<io.minio.messages.DeleteResult.Error>> errors =
-                    minio.removeObjects(io.minio.RemoveObjectsArgs.builder()
-                            .bucket(ORIGINALS)
-                            .objects(List.of(
-                                    new io.minio.messages.DeleteRequest.Object("big.bin"),
-                                    new io.minio.messages.DeleteRequest.Object("small.bin")))
-                            .build());
-            for (io.minio.Result<io.minio.messages.DeleteResult.Error> error : errors) {
+            Iterable<Result<DeleteResult.Error>> errors = minio.removeObjects(RemoveObjectsArgs.builder()
+                    .bucket(ORIGINALS)
+                    .objects(List.of(new DeleteRequest.Object("big.bin"), new DeleteRequest.Object("small.bin")))
+                    .build());
+            for (Result<DeleteResult.Error> error : errors) {
                 throw new AssertionError("delete failed: " + error.get());
             }
-            minio.removeObject(io.minio.RemoveObjectArgs.builder()
+            minio.removeObject(RemoveObjectArgs.builder()
                     .bucket(ORIGINALS)
                     .object("never-existed")
                     .build());
             assertThat(minio.listObjects(
-                            io.minio.ListObjectsArgs.builder().bucket(ORIGINALS).build()))
+                            ListObjectsArgs.builder().bucket(ORIGINALS).build()))
                     .isEmpty();
         }
     }
@@ -252,7 +260,7 @@ class EmbeddedS3ServerTest {
         assertThatThrownBy(() -> down.statObject(
                         StatObjectArgs.builder().bucket(ORIGINALS).object("x").build()))
                 .isInstanceOf(IllegalStateException.class)
-                .hasCauseInstanceOf(java.net.ConnectException.class)
+                .hasCauseInstanceOf(ConnectException.class)
                 .satisfies(e -> e.printStackTrace(System.out));
         System.out.printf(
                 "unreachable server failed after %d ms (okhttp %s from %s)%n",
@@ -263,9 +271,8 @@ class EmbeddedS3ServerTest {
 
     @Test
     void aBusyPortFailsTheStart() throws Exception {
-        try (ServerSocket busy = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            assertThatThrownBy(() -> start(busy.getLocalPort()).close())
-                    .hasRootCauseInstanceOf(java.net.BindException.class);
+        try (ServerSocket busy = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            assertThatThrownBy(() -> start(busy.getLocalPort()).close()).hasRootCauseInstanceOf(BindException.class);
         }
     }
 

@@ -4,6 +4,7 @@ import com.miniatura.standalone.infra.EmbeddedS3Server;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Properties;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,11 +28,11 @@ class EmbeddedPipelineIT extends PipelineScenarios {
      * never clears them; left behind, they sent the in-process standalone of every later IT in this JVM to this
      * dead broker (IntegrationsIT and ImagePageBrowserIT failed so in CI).
      */
-    private static java.util.Properties systemProperties;
+    private static Properties systemProperties;
 
     @BeforeAll
     static void start() throws Exception {
-        systemProperties = (java.util.Properties) System.getProperties().clone();
+        systemProperties = (Properties) System.getProperties().clone();
         kafka = new EmbeddedKafkaKraftBroker(1, 12);
         kafka.afterPropertiesSet();
         // Provisioned up front, as in production, with the partition count the services expect.

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.miniatura.ingest.IngestApplication;
 import com.miniatura.worker.WorkerApplication;
 import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
 import io.minio.MinioClient;
 import io.minio.PutObjectArgs;
+import io.minio.Result;
+import io.minio.messages.Item;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -164,7 +167,7 @@ final class Pipeline implements AutoCloseable {
     /** Every key under {@code prefix} in {@code bucket}. */
     List<String> keys(String bucket, String prefix) throws Exception {
         List<String> keys = new ArrayList<>();
-        for (io.minio.Result<io.minio.messages.Item> item : s3.listObjects(io.minio.ListObjectsArgs.builder()
+        for (Result<Item> item : s3.listObjects(ListObjectsArgs.builder()
                 .bucket(bucket)
                 .prefix(prefix)
                 .recursive(true)

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.Fixtures;
 import com.miniatura.common.testing.Pixels;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.minio.StatObjectArgs;
 import io.minio.StatObjectResponse;
 import java.awt.image.BufferedImage;
@@ -13,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +31,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -215,8 +219,8 @@ abstract class PipelineScenarios {
     void duplicateDeliveriesOfAnEventAreSkippedWithoutRewritingAnything() throws Exception {
         String imageId = "it-dup-" + UUID.randomUUID();
         pipeline.putOriginal(imageId + ".jpg", Files.readAllBytes(fixtures().resolve("catalog/flowers-1024.jpg")));
-        io.micrometer.core.instrument.Counter skipped = pipeline.worker
-                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+        Counter skipped = pipeline.worker
+                .getBean(MeterRegistry.class)
                 .get("miniatura.images")
                 .tag("outcome", "skipped")
                 .counter();
@@ -272,14 +276,13 @@ abstract class PipelineScenarios {
         JsonNode deleted = pipeline.awaitFinalStatus(imageId, RENDER_TIMEOUT);
         assertThat(deleted.get("status").asString()).isEqualTo("deleted");
         assertThat(deleted.get("variants")).isEmpty();
-        java.time.Instant deletedAt =
-                java.time.Instant.parse(deleted.get("deletedAt").asString());
+        Instant deletedAt = Instant.parse(deleted.get("deletedAt").asString());
         assertThat(pipeline.keys("thumbnails", imageId + "/")).isEmpty();
         assertThat(pipeline.keys("metadata", imageId + "/")).containsExactly(imageId + "/manifest.json");
         assertThat(pipeline.keys("originals", imageId)).isEmpty();
 
-        io.micrometer.core.instrument.Counter ignored = pipeline.worker
-                .getBean(io.micrometer.core.instrument.MeterRegistry.class)
+        Counter ignored = pipeline.worker
+                .getBean(MeterRegistry.class)
                 .get("miniatura.images")
                 .tag("outcome", "ignored")
                 .counter();
@@ -315,7 +318,7 @@ abstract class PipelineScenarios {
     }
 
     @ParameterizedTest(name = "with content-type header: {0}")
-    @org.junit.jupiter.params.provider.ValueSource(booleans = {true, false})
+    @ValueSource(booleans = {true, false})
     void eventFromARawProducerIsRendered(boolean withContentType) throws Exception {
         // Exactly what docs/events.md tells a non-Java producer to send: documented headers, JSON value.
         // Regression: without the optional content-type header, Spring Cloud Function renamed the ce_*

@@ -2,12 +2,14 @@ package com.miniatura.worker.consume;
 
 import com.miniatura.common.event.DeadLetterContract;
 import com.miniatura.common.storage.StorageUnavailableException;
+import io.micrometer.core.instrument.Metrics;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Random;
 import java.util.function.BiFunction;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -115,8 +117,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
                     }
                 };
         recoverer.addHeadersFunction(this::headers);
-        DefaultErrorHandler handler =
-                new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new java.util.Random()));
+        DefaultErrorHandler handler = new DefaultErrorHandler(recoverer, new JitteredBackOff(retry, new Random()));
         handler.addNotRetryableExceptions(PermanentEventException.class, ImageRejectedException.class);
         handler.setRetryListeners(new AttemptLog(retry.maxAttempts(), dlqTopic));
         container.getContainerProperties().setDeliveryAttemptHeader(true);
@@ -154,7 +155,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
             if (error instanceof PermanentEventException || error instanceof ImageRejectedException) {
                 return; // not retried: recovered() reports it
             }
-            io.micrometer.core.instrument.Metrics.counter(
+            Metrics.counter(
                             "miniatura.deliveries.failed",
                             "error",
                             error.getClass().getSimpleName())
@@ -174,8 +175,7 @@ final class DeadLetters implements ListenerContainerWithDlqAndRetryCustomizer, D
             Throwable error = cause(exception);
             // by error class, the closest to a reason a label can be without one series per image (the reason
             // itself is in the dead letter's headers and the log line)
-            io.micrometer.core.instrument.Metrics.counter(
-                            "miniatura.dead.letters", "error", error.getClass().getSimpleName())
+            Metrics.counter("miniatura.dead.letters", "error", error.getClass().getSimpleName())
                     .increment();
             log.warn(
                     "Dead-lettered {} to {}: {}: {}",

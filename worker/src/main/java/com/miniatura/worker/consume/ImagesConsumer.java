@@ -5,9 +5,12 @@ import com.miniatura.common.event.EventValidator;
 import com.miniatura.common.event.ImageEvent;
 import com.miniatura.common.event.InvalidEventException;
 import com.miniatura.common.event.TraceParent;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.temporal.TemporalAccessor;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -123,8 +126,8 @@ class ImagesConsumer {
                     ? raw
                     : value instanceof String
                                     || value instanceof Number
-                                    || value instanceof java.net.URI
-                                    || value instanceof java.time.temporal.TemporalAccessor
+                                    || value instanceof URI
+                                    || value instanceof TemporalAccessor
                             ? value.toString().getBytes(StandardCharsets.UTF_8)
                             : null;
             if (bytes == null) {
@@ -133,7 +136,7 @@ class ImagesConsumer {
             String canonical = name;
             for (String prefix : ATTRIBUTE_PREFIXES) {
                 if (name.regionMatches(true, 0, prefix, 0, prefix.length())) {
-                    canonical = "ce_" + name.substring(prefix.length()).toLowerCase(java.util.Locale.ROOT);
+                    canonical = "ce_" + name.substring(prefix.length()).toLowerCase(Locale.ROOT);
                     break;
                 }
             }

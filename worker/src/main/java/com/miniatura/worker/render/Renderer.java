@@ -11,6 +11,7 @@ import com.miniatura.worker.render.step.Pipeline;
 import com.miniatura.worker.render.step.StepClock;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
@@ -183,7 +184,7 @@ public final class Renderer {
     }
 
     private static String displayName(String format) {
-        return format.equals("webp") ? "WebP" : format.toUpperCase(java.util.Locale.ROOT);
+        return format.equals("webp") ? "WebP" : format.toUpperCase(Locale.ROOT);
     }
 
     private RenderResult render(

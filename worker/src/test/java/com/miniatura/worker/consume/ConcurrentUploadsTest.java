@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentMatchers;
 
 /** A job's variants are uploaded side by side, and the job still ends only when every upload has. */
 class ConcurrentUploadsTest {
@@ -71,7 +72,7 @@ class ConcurrentUploadsTest {
                     return "etag";
                 })
                 .when(storage.store)
-                .put(eq("thumbnails"), org.mockito.ArgumentMatchers.matches("img-1/v\\d\\.jpg"), any(), any());
+                .put(eq("thumbnails"), ArgumentMatchers.matches("img-1/v\\d\\.jpg"), any(), any());
 
         assertThat(job.process(upload())).isEqualTo(ImageJob.Outcome.RENDERED);
 

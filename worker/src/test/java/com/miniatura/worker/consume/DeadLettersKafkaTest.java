@@ -7,7 +7,11 @@ import com.miniatura.common.storage.StorageUnavailableException;
 import com.miniatura.worker.WorkerApplication;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +56,7 @@ class DeadLettersKafkaTest {
      * Requests the storage socket received, by method and path: a HEAD of the manifest per delivery of an event, and
      * one more for each dead-lettered image's status, which DeadLetterStatus tries to write once and then abandons.
      */
-    static final Map<String, Integer> fetches = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Map<String, Integer> fetches = new ConcurrentHashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -221,15 +226,14 @@ class DeadLettersKafkaTest {
     /** Reads each request line, counts it, and closes the connection: the client sees storage as unreachable. */
     private static void hangUpOnEveryRequest() {
         while (!storage.isClosed()) {
-            try (java.net.Socket socket = storage.accept()) {
-                String line = new java.io.BufferedReader(
-                                new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
+            try (Socket socket = storage.accept()) {
+                String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8))
                         .readLine();
                 if (line != null) {
                     String[] parts = line.split(" ");
                     fetches.merge(parts[0] + " " + parts[1].replaceFirst("\\?.*", ""), 1, Integer::sum);
                 }
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 // closed at the end of the test, or a client that gave up
             }
         }

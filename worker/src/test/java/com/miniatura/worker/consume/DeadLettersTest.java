@@ -3,6 +3,7 @@ package com.miniatura.worker.consume;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.storage.StorageUnavailableException;
+import java.net.ConnectException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class DeadLettersTest {
     @Test
     void theErrorClassIsTheWorkersNotSpringsWrappersNorTheIoCause() {
         StorageUnavailableException storage = new StorageUnavailableException(
-                "get a/b failed", new IllegalStateException(new java.net.ConnectException("refused")));
+                "get a/b failed", new IllegalStateException(new ConnectException("refused")));
         Exception wrapped = new ListenerExecutionFailedException(
                 "listener failed", new MessageHandlingException(null, "handler failed", storage));
         assertThat(DeadLetters.cause(wrapped)).isSameAs(storage);

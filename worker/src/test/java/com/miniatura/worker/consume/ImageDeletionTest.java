@@ -24,6 +24,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.ArgumentMatchers;
+import org.mockito.InOrder;
+import org.mockito.Mockito;
 
 /**
  * {@code image.deleted}: every variant, the original and the status's contents are erased and a tombstone
@@ -100,15 +103,15 @@ class ImageDeletionTest {
                         "d-1",
                         tombstone.updatedAt(),
                         T0.plusSeconds(60)));
-        org.mockito.InOrder order = org.mockito.Mockito.inOrder(storage.store);
+        InOrder order = Mockito.inOrder(storage.store);
         order.verify(storage.store).remove("thumbnails", "img-1/a.jpg");
         order.verify(storage.store).remove("originals", "img-1.jpg");
         order.verify(storage.store)
                 .put(
-                        org.mockito.ArgumentMatchers.eq("metadata"),
-                        org.mockito.ArgumentMatchers.eq("img-1/manifest.json"),
-                        org.mockito.ArgumentMatchers.any(),
-                        org.mockito.ArgumentMatchers.any());
+                        ArgumentMatchers.eq("metadata"),
+                        ArgumentMatchers.eq("img-1/manifest.json"),
+                        ArgumentMatchers.any(),
+                        ArgumentMatchers.any());
     }
 
     /** An upload event arriving after the deletion, and whether it may render the image again. */

@@ -39,10 +39,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.mockito.ArgumentCaptor;
+import org.mockito.ArgumentMatchers;
+import org.mockito.Mockito;
 
 /** How one job turns each kind of failure into a status or a retry. */
 class ImageJobTest {
@@ -148,16 +151,16 @@ class ImageJobTest {
         assertThatThrownBy(() -> job.process(foreign))
                 .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original refused: the event names a bucket that is not a source of originals");
-        verify(store, org.mockito.Mockito.never()).get(eq("billing-exports"), anyString(), anyLong());
-        verify(store, org.mockito.Mockito.never()).etag(eq("billing-exports"), anyString());
-        verify(store, org.mockito.Mockito.never()).head(eq("billing-exports"), anyString());
+        verify(store, Mockito.never()).get(eq("billing-exports"), anyString(), anyLong());
+        verify(store, Mockito.never()).etag(eq("billing-exports"), anyString());
+        verify(store, Mockito.never()).head(eq("billing-exports"), anyString());
         Manifest manifest = writtenManifest();
         assertThat(manifest.status()).isEqualTo("failed");
         assertThat(manifest.source()).isNull();
-        verify(store, org.mockito.Mockito.never())
+        verify(store, Mockito.never())
                 .put(
                         eq("thumbnails"),
-                        org.mockito.ArgumentMatchers.startsWith("img-1/"),
+                        ArgumentMatchers.startsWith("img-1/"),
                         any(),
                         argThat((PutOptions o) -> o.contentType().equals("image/jpeg")));
     }
@@ -199,7 +202,7 @@ class ImageJobTest {
                         any(),
                         argThat((PutOptions o) ->
                                 o.contentType().equals("image/png") && "public, max-age=60".equals(o.cacheControl())));
-        List<String> puts = org.mockito.Mockito.mockingDetails(store).getInvocations().stream()
+        List<String> puts = Mockito.mockingDetails(store).getInvocations().stream()
                 .filter(i -> i.getMethod().getName().equals("put"))
                 .map(i -> (String) i.getArgument(1))
                 .toList();
@@ -217,10 +220,8 @@ class ImageJobTest {
                         Manifest.Variant::height,
                         Manifest.Variant::specHash)
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple(
-                                "a", 40, 40, VARIANTS.get(0).specHash()),
-                        org.assertj.core.groups.Tuple.tuple(
-                                "b", 20, 10, VARIANTS.get(1).specHash()));
+                        Tuple.tuple("a", 40, 40, VARIANTS.get(0).specHash()),
+                        Tuple.tuple("b", 20, 10, VARIANTS.get(1).specHash()));
     }
 
     @Test
@@ -237,7 +238,7 @@ class ImageJobTest {
     /** The last manifest written. */
     private Manifest writtenManifest() {
         ArgumentCaptor<byte[]> json = ArgumentCaptor.forClass(byte[].class);
-        verify(store, org.mockito.Mockito.atLeastOnce())
+        verify(store, Mockito.atLeastOnce())
                 .put(
                         eq("metadata"),
                         eq("img-1/manifest.json"),

@@ -8,6 +8,10 @@ import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.PutOptions;
 import com.miniatura.common.storage.StorageUnavailableException;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.AbstractMap;
@@ -16,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 
 /**
  * Object storage for the worker's tests: {@code common}'s {@link InMemoryObjectStore} (S3's semantics: ETag = MD5,
@@ -147,13 +152,12 @@ final class InMemoryStore {
 
     /** A black baseline JPEG of this size: a real original for the renderer. */
     static byte[] jpeg(int width, int height) {
-        java.awt.image.BufferedImage image =
-                new java.awt.image.BufferedImage(width, height, java.awt.image.BufferedImage.TYPE_INT_RGB);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            javax.imageio.ImageIO.write(image, "jpeg", out);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            ImageIO.write(image, "jpeg", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         return out.toByteArray();
     }

@@ -24,6 +24,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentMatchers;
 
 /**
  * The worker removes an image's pending marker ({@code metadata/pending~/{imageId}}, written by the ingest API with the
@@ -84,11 +85,7 @@ class PendingMarkerTest {
         storage.original("originals/img-1.jpg", InMemoryStore.jpeg(60, 40), "img-1");
         doThrow(new StorageUnavailableException("put thumbnails/img-1/a.jpg failed", null))
                 .when(storage.store)
-                .put(
-                        eq("thumbnails"),
-                        eq("img-1/a.jpg"),
-                        org.mockito.ArgumentMatchers.any(),
-                        org.mockito.ArgumentMatchers.any());
+                .put(eq("thumbnails"), eq("img-1/a.jpg"), ArgumentMatchers.any(), ArgumentMatchers.any());
         assertThatThrownBy(() -> job.process(upload("img-1.jpg"))).isInstanceOf(StorageUnavailableException.class);
         assertThat(storage.manifest("img-1").attempt()).isNotNull();
         assertThat(storage.objects).containsKey(MARKER);

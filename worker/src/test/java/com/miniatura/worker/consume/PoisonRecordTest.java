@@ -28,11 +28,14 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.mockito.Mockito;
 
 /**
  * A record whose render kills the worker is not delivered forever: the start of each render is recorded in the
@@ -290,7 +293,7 @@ class PoisonRecordTest {
     @Test
     void aSlowAttemptWriteNeverLandsAfterTheFailureThatFollowsIt() throws Exception {
         storage.objects.remove("originals/img-1.jpg");
-        java.util.concurrent.CountDownLatch attemptWritten = new java.util.concurrent.CountDownLatch(1);
+        CountDownLatch attemptWritten = new CountDownLatch(1);
         doAnswer(call -> {
                     boolean attempt = ManifestCodec.read(call.getArgument(2)).attempt() != null;
                     if (attempt) {
@@ -308,8 +311,7 @@ class PoisonRecordTest {
         assertThatThrownBy(() -> worker().process(upload("img-1", "ev-1")))
                 .isInstanceOf(ImageRejectedException.class)
                 .hasMessage("original not found");
-        assertThat(attemptWritten.await(5, java.util.concurrent.TimeUnit.SECONDS))
-                .isTrue();
+        assertThat(attemptWritten.await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(storage.manifest("img-1").status()).isEqualTo("failed");
     }
 
@@ -329,7 +331,7 @@ class PoisonRecordTest {
     }
 
     private int manifestWrites() {
-        return (int) org.mockito.Mockito.mockingDetails(storage.store).getInvocations().stream()
+        return (int) Mockito.mockingDetails(storage.store).getInvocations().stream()
                 .filter(i -> i.getMethod().getName().equals("put") && "img-1/manifest.json".equals(i.getArgument(1)))
                 .count();
     }

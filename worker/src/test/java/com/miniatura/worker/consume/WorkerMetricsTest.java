@@ -14,6 +14,7 @@ import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.worker.WorkerSettings;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.Renderer;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
@@ -51,8 +52,7 @@ class WorkerMetricsTest {
 
         double sum = 0;
         for (String step : List.of("decode", "colour", "resize", "finish", "encode", "analysis", "upload")) {
-            io.micrometer.core.instrument.Timer timer =
-                    meters.get("miniatura.render.step").tag("step", step).timer();
+            Timer timer = meters.get("miniatura.render.step").tag("step", step).timer();
             assertThat(timer.count()).as(step).isEqualTo(1);
             sum += timer.totalTime(TimeUnit.SECONDS);
         }

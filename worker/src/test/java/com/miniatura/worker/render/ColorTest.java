@@ -7,6 +7,8 @@ import com.miniatura.common.catalog.Fit;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
+import java.awt.color.ICC_ColorSpace;
+import java.awt.color.ICC_Profile;
 import java.awt.image.BufferedImage;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
@@ -209,8 +211,8 @@ class ColorTest {
     }
 
     private static BufferedImage grayWithProfile(int gray, double gamma) {
-        ColorSpace cs = new java.awt.color.ICC_ColorSpace(
-                java.awt.color.ICC_Profile.getInstance(SyntheticInputs.grayProfile("gray gamma " + gamma, gamma)));
+        ColorSpace cs =
+                new ICC_ColorSpace(ICC_Profile.getInstance(SyntheticInputs.grayProfile("gray gamma " + gamma, gamma)));
         ColorModel cm = new ComponentColorModel(cs, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         WritableRaster raster = cm.createCompatibleWritableRaster(4, 3);
         for (int y = 0; y < 3; y++) {

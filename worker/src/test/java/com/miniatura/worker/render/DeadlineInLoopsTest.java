@@ -11,6 +11,7 @@ import com.miniatura.worker.render.filter.Filters;
 import com.miniatura.worker.render.filter.ToSrgb;
 import com.miniatura.worker.render.resample.AreaAverage;
 import com.miniatura.worker.render.resample.OpaqueResample;
+import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -136,7 +137,7 @@ class DeadlineInLoopsTest {
         ICC_Profile p3 = ICC_Profile.getInstance(SyntheticInputs.matrixProfile("P3", SyntheticInputs.DISPLAY_P3, 0));
         ColorSpace space = new ICC_ColorSpace(p3);
         ComponentColorModel model =
-                new ComponentColorModel(space, false, false, java.awt.Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
+                new ComponentColorModel(space, false, false, Transparency.OPAQUE, DataBuffer.TYPE_BYTE);
         return new BufferedImage(model, bgr.getRaster(), false, null);
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -248,7 +249,7 @@ class DecodeFormatsTest {
             assertThat(Readers.create(format).getClass().getName()).as(format).isEqualTo(expected.get(format));
         }
         // the other WebP reader really is there, so the choice above matters
-        assertThat(javax.imageio.ImageIO.getImageReadersByFormatName("webp"))
+        assertThat(ImageIO.getImageReadersByFormatName("webp"))
                 .toIterable()
                 .extracting(r -> r.getClass().getName())
                 .contains("com.luciad.imageio.webp.WebPReader");

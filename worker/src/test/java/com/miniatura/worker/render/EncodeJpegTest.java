@@ -11,6 +11,7 @@ import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -87,7 +88,7 @@ class EncodeJpegTest {
 
         List<Segment> segments = segments(jpeg);
         assertThat(segments.get(0).marker()).as("APP0 first").isEqualTo(0xE0);
-        assertThat(new String(segments.get(0).payload(), 0, 5, java.nio.charset.StandardCharsets.ISO_8859_1))
+        assertThat(new String(segments.get(0).payload(), 0, 5, StandardCharsets.ISO_8859_1))
                 .isEqualTo("JFIF\0");
         assertThat(segments.subList(1, segments.size()))
                 .extracting(Segment::marker)

@@ -8,6 +8,7 @@ import com.miniatura.worker.render.SyntheticInputs.Entry;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Exif;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -145,7 +146,7 @@ class ExifMetadataTest {
     @Test
     void aCopyrightOffsetPastTheEndIsIgnoredButTheOrientationKept() {
         byte[] tiff = exif(false, 6, "Jane Doe, a long enough name");
-        byte[] cut = java.util.Arrays.copyOf(tiff, tiff.length - 10);
+        byte[] cut = Arrays.copyOf(tiff, tiff.length - 10);
 
         assertThat(Exif.fromTiff(cut, 0, cut.length)).isEqualTo(new SourceMetadata(6, null));
     }
@@ -219,8 +220,8 @@ class ExifMetadataTest {
         byte[] png = SyntheticInputs.png(SyntheticInputs.rgbPatches());
         int iend = png.length - 12;
         return SyntheticInputs.concat(
-                java.util.Arrays.copyOf(png, iend),
+                Arrays.copyOf(png, iend),
                 SyntheticInputs.pngChunk("eXIf", exif),
-                java.util.Arrays.copyOfRange(png, iend, png.length));
+                Arrays.copyOfRange(png, iend, png.length));
     }
 }

@@ -2,11 +2,13 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -109,8 +111,7 @@ class FixtureRenderTest {
             assertThat(RenderTestSupport.jpegMarkers(variant.bytes()))
                     .as(variant.spec().name())
                     .doesNotContain(0xE1);
-            assertThat(new String(variant.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1))
-                    .doesNotContain("Exif", "GPS", "NIKON");
+            assertThat(new String(variant.bytes(), StandardCharsets.ISO_8859_1)).doesNotContain("Exif", "GPS", "NIKON");
         }
     }
 
@@ -118,8 +119,8 @@ class FixtureRenderTest {
     void qualitySettingReachesTheEncoder() throws RenderException {
         byte[] source = RenderTestSupport.fixture("catalog/flowers-1024.jpg");
         List<VariantSpec> specs = List.of(
-                RenderTestSupport.jpeg("q40", 480, null, com.miniatura.common.catalog.Fit.INSIDE, 40),
-                RenderTestSupport.jpeg("q95", 480, null, com.miniatura.common.catalog.Fit.INSIDE, 95));
+                RenderTestSupport.jpeg("q40", 480, null, Fit.INSIDE, 40),
+                RenderTestSupport.jpeg("q95", 480, null, Fit.INSIDE, 95));
 
         List<RenderedVariant> out = renderer.render(source, specs).variants();
 

@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageWriteParam;
 
 /**
@@ -51,7 +53,7 @@ final class FootprintInputs {
         makers.put(
                 "interlaced.png",
                 () -> SyntheticInputs.write(
-                        () -> new javax.imageio.IIOImage(photo(), null, null),
+                        () -> new IIOImage(photo(), null, null),
                         "png",
                         SyntheticInputs.JDK,
                         p -> p.setProgressiveMode(ImageWriteParam.MODE_DEFAULT)));
@@ -62,7 +64,7 @@ final class FootprintInputs {
         makers.put("rgb.tiff", () -> SyntheticInputs.tiff(photo()));
         try {
             Files.createDirectories(DIR);
-            List<Kind> kinds = new java.util.ArrayList<>();
+            List<Kind> kinds = new ArrayList<>();
             for (Map.Entry<String, Supplier<byte[]>> maker : makers.entrySet()) {
                 Path file = DIR.resolve(maker.getKey());
                 if (!Files.exists(file)) {

@@ -1,5 +1,6 @@
 package com.miniatura.worker.render;
 
+import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Opened;
 import com.miniatura.worker.render.step.DecodePlan;
@@ -46,7 +47,7 @@ public final class FootprintProbe {
         byte[] source = Files.readAllBytes(file);
         byte[] warmup = Files.readAllBytes(warmupFile);
         Optional<TurboJpeg> turbo = useNative ? TurboJpeg.load() : Optional.empty();
-        List<com.miniatura.common.catalog.VariantSpec> variants = RenderTestSupport.referenceVariants();
+        List<VariantSpec> variants = RenderTestSupport.referenceVariants();
         RenderLimits limits = RenderLimits.defaults();
         // the same format, tiny: loads the reader's, writers' and colour engine's classes and tables first
         new Renderer(limits, Watermarks.NONE, new MemoryBudget(1L << 40), turbo).render(warmup, variants);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Frames;
 import com.miniatura.worker.render.codec.SourceFormat;
+import java.util.Arrays;
 import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +26,7 @@ class FramesTest {
     @Test
     void decodeRefusesATiffHeaderCutInTheIfdOffset() {
         for (int length = 4; length < 8; length++) {
-            byte[] cut = java.util.Arrays.copyOf(TIFF_CUT_IN_THE_IFD_OFFSET, length);
+            byte[] cut = Arrays.copyOf(TIFF_CUT_IN_THE_IFD_OFFSET, length);
             assertThatThrownBy(() -> Decode.decode(cut, DecodeFuzzTest.LIMITS))
                     .as("%d bytes", length)
                     .isInstanceOf(RenderException.class);

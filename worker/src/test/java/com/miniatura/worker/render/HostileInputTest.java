@@ -10,6 +10,7 @@ import java.awt.image.BufferedImage;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -71,7 +72,7 @@ class HostileInputTest {
                         "TIFF by hand with EXIF tags",
                         () -> SyntheticInputs.rgbTiff(
                                 false,
-                                java.util.List.of(
+                                List.of(
                                         SyntheticInputs.Entry.shortValue(SyntheticInputs.TAG_ORIENTATION, 8),
                                         SyntheticInputs.Entry.ascii(
                                                 SyntheticInputs.TAG_COPYRIGHT, "(c) Test".getBytes())))));

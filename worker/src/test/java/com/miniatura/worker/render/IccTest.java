@@ -8,6 +8,7 @@ import static com.miniatura.worker.render.SyntheticInputs.HEIGHT;
 import static com.miniatura.worker.render.SyntheticInputs.WIDTH;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.catalog.Fit;
 import com.miniatura.worker.render.SyntheticInputs.Entry;
 import com.miniatura.worker.render.SyntheticInputs.Primaries;
 import com.miniatura.worker.render.codec.Decode;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -124,13 +126,7 @@ class IccTest {
         RenderResult result = new Renderer(RenderLimits.defaults())
                 .render(
                         png,
-                        List.of(RenderTestSupport.png(
-                                "full",
-                                64,
-                                64,
-                                com.miniatura.common.catalog.Fit.INSIDE,
-                                false,
-                                RenderTestSupport.WHITE)));
+                        List.of(RenderTestSupport.png("full", 64, 64, Fit.INSIDE, false, RenderTestSupport.WHITE)));
 
         BufferedImage out = RenderTestSupport.read(result.variants().get(0).bytes());
         assertThat(new int[] {out.getWidth(), out.getHeight()}).containsExactly(HEIGHT, WIDTH);
@@ -142,7 +138,7 @@ class IccTest {
             for (int ch = 0; ch < 3; ch++) {
                 assertThat(actual[ch + 1])
                         .as("patch %06x channel %d", WIDE[i], ch)
-                        .isCloseTo(expected[ch], org.assertj.core.data.Offset.offset(TOLERANCE));
+                        .isCloseTo(expected[ch], Offset.offset(TOLERANCE));
             }
         }
     }
@@ -199,9 +195,7 @@ class IccTest {
                 int expected = (int) Math.round(SyntheticInputs.linearToSrgb(Math.pow(GRAYS[i] / 255.0, 1.8)) * 255);
                 int[] at = SyntheticInputs.centre(i);
                 int[] actual = RenderTestSupport.argb(srgb, at[0], at[1]);
-                assertThat(actual[1])
-                        .as("gray %d", GRAYS[i])
-                        .isCloseTo(expected, org.assertj.core.data.Offset.offset(2));
+                assertThat(actual[1]).as("gray %d", GRAYS[i]).isCloseTo(expected, Offset.offset(2));
                 assertThat(actual[2]).isEqualTo(actual[1]);
                 assertThat(actual[3]).isEqualTo(actual[1]);
             }

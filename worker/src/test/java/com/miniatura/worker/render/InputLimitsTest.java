@@ -8,6 +8,7 @@ import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Frames;
 import com.miniatura.worker.render.codec.Opened;
 import com.miniatura.worker.render.filter.ToSrgb;
+import com.sun.management.ThreadMXBean;
 import java.awt.image.BufferedImage;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,7 +48,7 @@ class InputLimitsTest {
         byte[] png = bomb();
         assertThat(png.length).as("bytes on disk").isBetween(100_000, 1_000_000);
         Decode.decode(SyntheticInputs.png(SyntheticInputs.rgbPatches()), DEFAULTS); // warm up ImageIO and the classes
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
 
         long before = threads.getThreadAllocatedBytes(thread);
@@ -264,7 +266,7 @@ class InputLimitsTest {
      */
     @Test
     void aNativeDecodeIsCheckedAsItStartsAndAsItReturns() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(TurboJpeg.load().isPresent(), "libjpeg-turbo is not installed");
+        Assumptions.assumeTrue(TurboJpeg.load().isPresent(), "libjpeg-turbo is not installed");
         byte[] jpeg = SyntheticInputs.jpeg(noise(512, 512), false);
         for (int before : new int[] {1, 2}) { // passes at the check before the decode, or at the one after it
             Renderer renderer = new Renderer(

@@ -7,6 +7,7 @@ import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.codec.Decode;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -399,7 +400,7 @@ class InputRefusalTest {
         byte[] webp = SyntheticInputs.webp(SyntheticInputs.argbPatches(), false);
         for (int pos = 12; pos + 8 <= webp.length; ) {
             int length = ByteBuffer.wrap(webp, pos + 4, 4)
-                    .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                    .order(ByteOrder.LITTLE_ENDIAN)
                     .getInt();
             if (new String(webp, pos, 4, StandardCharsets.US_ASCII).equals("VP8 ")) {
                 int frame = pos + 8;

@@ -8,6 +8,7 @@ import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Opened;
 import com.miniatura.worker.render.step.DecodePlan;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,7 +126,7 @@ class MemoryBudgetTest {
     @Test
     void withoutLibjpegTurboAHugeJpegIsRefusedSayingWhatWouldRenderIt() throws Exception {
         assumeNative();
-        byte[] jpeg = java.nio.file.Files.readAllBytes(LargeImages.photo(12_000, 9_000));
+        byte[] jpeg = Files.readAllBytes(LargeImages.photo(12_000, 9_000));
         Renderer imageIoOnly =
                 new Renderer(RenderLimits.defaults(), Watermarks.NONE, new MemoryBudget(128 * MB), Optional.empty());
 
@@ -170,7 +172,7 @@ class MemoryBudgetTest {
     @Test
     void twoTwelveMegapixelPhotosRenderSideBySideInThePodsDefaultBudget() throws Exception {
         long budgetBytes = (long) (205 * MB * MemoryBudget.HEAP_SHARE);
-        byte[] photo = java.nio.file.Files.readAllBytes(LargeImages.photo(4_000, 3_000));
+        byte[] photo = Files.readAllBytes(LargeImages.photo(4_000, 3_000));
         for (Optional<TurboJpeg> decoder : List.of(TurboJpeg.load(), Optional.<TurboJpeg>empty())) {
             if (decoder.isEmpty() && TurboJpeg.load().isEmpty()) {
                 continue;
@@ -209,9 +211,9 @@ class MemoryBudgetTest {
     }
 
     private static void assumeNative() {
-        org.junit.jupiter.api.Assumptions.assumeFalse(
+        Assumptions.assumeFalse(
                 Boolean.getBoolean(TurboJpeg.DISABLED), "libjpeg-turbo turned off (the imageio-jpeg test run)");
-        org.junit.jupiter.api.Assumptions.assumeTrue(
+        Assumptions.assumeTrue(
                 TurboJpeg.load().isPresent() || System.getenv("CI") != null,
                 "libjpeg-turbo (libturbojpeg0) is not installed");
         assertThat(TurboJpeg.load())

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,7 +39,7 @@ class NativeJpegTest {
     @BeforeAll
     static void library() {
         Optional<TurboJpeg> loaded = TurboJpeg.load();
-        org.junit.jupiter.api.Assumptions.assumeTrue(
+        Assumptions.assumeTrue(
                 loaded.isPresent() || System.getenv("CI") != null, "libjpeg-turbo (libturbojpeg0) is not installed");
         assertThat(loaded)
                 .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.filter.ToSrgb;
 import com.miniatura.worker.render.geometry.Orient;
@@ -33,7 +34,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrientationFixtureTest {
 
-    static final double TOLERANCE = com.miniatura.common.testing.Pixels.UPRIGHT_TOLERANCE;
+    static final double TOLERANCE = Pixels.UPRIGHT_TOLERANCE;
     static final double WRONG_AT_LEAST = 40.0;
 
     /** Lossless and unscaled (600×450 fits, no upscale): exactly the oriented pixels. */

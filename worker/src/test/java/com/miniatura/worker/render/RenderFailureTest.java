@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.codec.Decode;
+import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -148,7 +150,7 @@ class RenderFailureTest {
     void refusesAHugeHeaderWithoutAllocatingItsPixels() {
         byte[] bomb = png(20_000, 20_000, deflate(new byte[64]));
         assertThat(bomb.length).isLessThan(300);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         Renderer renderer = new Renderer(RenderLimits.defaults());
         assertThatThrownBy(() -> renderer.render(new byte[] {1}, List.of()))
@@ -254,7 +256,7 @@ class RenderFailureTest {
     private static byte[] icoWithPng() {
         byte[] image = png(1, 1, deflate(new byte[] {0, 1, 2, 3}));
         ByteBuffer header = ByteBuffer.allocate(22)
-                .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .order(ByteOrder.LITTLE_ENDIAN)
                 .putShort((short) 0)
                 .putShort((short) 1)
                 .putShort((short) 1) // ICONDIR: icon, 1 image

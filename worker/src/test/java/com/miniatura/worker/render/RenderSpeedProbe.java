@@ -5,12 +5,18 @@ import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.image.BufferedImage;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,14 +37,12 @@ import java.util.stream.Stream;
  */
 public final class RenderSpeedProbe {
 
-    private static final java.lang.management.ThreadMXBean CPU =
-            java.lang.management.ManagementFactory.getThreadMXBean();
+    private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
 
     /** Whether both end in the same 4 KiB (or all of the shorter): a passed-through variant ends as its source. */
     private static boolean tailsMatch(byte[] variant, byte[] source) {
         int n = Math.min(4096, Math.min(variant.length, source.length));
-        return java.util.Arrays.equals(
-                variant, variant.length - n, variant.length, source, source.length - n, source.length);
+        return Arrays.equals(variant, variant.length - n, variant.length, source, source.length - n, source.length);
     }
 
     public static void main(String[] args) throws Exception {
@@ -108,7 +112,7 @@ public final class RenderSpeedProbe {
                 ToSrgb.apply(decoded.image());
                 long t3 = System.nanoTime();
                 long enc = 0;
-                java.util.Set<byte[]> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+                Set<byte[]> seen = Collections.newSetFromMap(new IdentityHashMap<>());
                 for (RenderedVariant v : result.variants()) {
                     // not encoded by this render: a twin's bytes, or the source's own data (Passthrough)
                     if (!seen.add(v.bytes()) || tailsMatch(v.bytes(), s)) {
@@ -171,7 +175,7 @@ public final class RenderSpeedProbe {
                 sums[2] / sources.size(),
                 sums[3] / sources.size(),
                 (sums[0] - sums[1] - sums[3]) / sources.size());
-        double cpuSum = java.util.Arrays.stream(cpu).sum() / passes;
+        double cpuSum = Arrays.stream(cpu).sum() / passes;
         System.out.printf(
                 Locale.ROOT,
                 "%s: %.2f jobs/s single-threaded (%.1f ms per job, %d passes); by thread CPU time"

@@ -12,8 +12,12 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 
@@ -122,7 +126,7 @@ public final class RenderTestSupport {
 
     /** Markers of the JPEG segments before the first scan, e.g. {@code 0xE0} for APP0. */
     public static List<Integer> jpegMarkers(byte[] jpeg) {
-        List<Integer> markers = new java.util.ArrayList<>();
+        List<Integer> markers = new ArrayList<>();
         int pos = 2;
         while (pos + 4 <= jpeg.length && (jpeg[pos] & 0xFF) == 0xFF) {
             int marker = jpeg[pos + 1] & 0xFF;
@@ -145,7 +149,7 @@ public final class RenderTestSupport {
     public static Decode.Decoded decode(byte[] source) {
         try {
             return Decode.decode(
-                    source, RenderLimits.defaults(), Deadline.start(java.time.Duration.ofMinutes(5), System::nanoTime));
+                    source, RenderLimits.defaults(), Deadline.start(Duration.ofMinutes(5), System::nanoTime));
         } catch (RenderException e) {
             throw new AssertionError(e);
         }
@@ -180,7 +184,7 @@ public final class RenderTestSupport {
     public static byte[] tiff(int[][] rows, int orientation) {
         int w = rows[0].length;
         int h = rows.length;
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(140 + w * h * 3).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b = ByteBuffer.allocate(140 + w * h * 3).order(ByteOrder.LITTLE_ENDIAN);
         b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) 10);
         entry(b, 256, 3, 1, w); // ImageWidth
         entry(b, 257, 3, 1, h); // ImageLength
@@ -201,7 +205,7 @@ public final class RenderTestSupport {
         return b.array();
     }
 
-    private static void entry(java.nio.ByteBuffer b, int tag, int type, int count, int value) {
+    private static void entry(ByteBuffer b, int tag, int type, int count, int value) {
         b.putShort((short) tag).putShort((short) type).putInt(count);
         if (type == 3 && count == 1) {
             b.putShort((short) value).putShort((short) 0);

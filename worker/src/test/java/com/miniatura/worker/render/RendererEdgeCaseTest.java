@@ -8,6 +8,7 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.geometry.Geometry;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -93,7 +94,7 @@ class RendererEdgeCaseTest {
     @Test
     void variantsComeBackInTheRequestedOrder() throws RenderException {
         List<VariantSpec> specs = new ArrayList<>(RenderTestSupport.referenceVariants());
-        java.util.Collections.reverse(specs);
+        Collections.reverse(specs);
 
         RenderResult result = renderer.render(RenderTestSupport.fixture("formats/320x240.jpg"), specs);
 

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.SyntheticInputs.Entry;
 import com.miniatura.worker.render.codec.Decode;
+import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
@@ -109,7 +111,7 @@ class StructureTest {
                 RenderException.class,
                 () -> Decode.open(source, RenderLimits.defaults(), TurboJpeg.load())
                         .close());
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         long before = threads.getThreadAllocatedBytes(thread);
 
@@ -155,7 +157,7 @@ class StructureTest {
     void theJdkPngReaderNeverInflatesTextChunks() throws RenderException {
         // 60 × 256 KiB of text passes the structure check; the reader must skip it, not inflate 15 MB into Strings
         byte[] png = LargeImages.textBombPng(60, 256);
-        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long thread = Thread.currentThread().getId();
         Decode.decode(SyntheticInputs.png(SyntheticInputs.rgbPatches()), RenderLimits.defaults()); // warm up
         long before = threads.getThreadAllocatedBytes(thread);
@@ -182,8 +184,7 @@ class StructureTest {
     private static byte[] pngWithTextChunks(int count) {
         byte[][] chunks = new byte[count][];
         for (int i = 0; i < count; i++) {
-            chunks[i] = SyntheticInputs.pngChunk(
-                    "tEXt", "Comment\0hello".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            chunks[i] = SyntheticInputs.pngChunk("tEXt", "Comment\0hello".getBytes(StandardCharsets.ISO_8859_1));
         }
         return SyntheticInputs.afterIhdr(SyntheticInputs.png(SyntheticInputs.rgbPatches()), chunks);
     }

@@ -14,8 +14,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -503,7 +506,7 @@ final class SyntheticInputs {
             int length = ByteBuffer.wrap(webp, pos + 4, 4)
                     .order(ByteOrder.LITTLE_ENDIAN)
                     .getInt();
-            chunks.add(new Object[] {fourcc, java.util.Arrays.copyOfRange(webp, pos + 8, pos + 8 + length)});
+            chunks.add(new Object[] {fourcc, Arrays.copyOfRange(webp, pos + 8, pos + 8 + length)});
             pos += 8 + length + (length & 1);
         }
         return chunks;
@@ -678,7 +681,7 @@ final class SyntheticInputs {
     static final int TAG_COPYRIGHT = 0x8298;
 
     /** The ASCII value of a copyright string: its bytes in {@code charset} and a terminating NUL. */
-    static byte[] text(String value, java.nio.charset.Charset charset) {
+    static byte[] text(String value, Charset charset) {
         return concat(value.getBytes(charset), new byte[] {0});
     }
 
@@ -719,7 +722,7 @@ final class SyntheticInputs {
                 byte[] data = e.data(little);
                 b.putShort((short) e.tag()).putShort((short) e.type()).putInt(e.count());
                 if (data.length <= 4) {
-                    b.put(java.util.Arrays.copyOf(data, 4));
+                    b.put(Arrays.copyOf(data, 4));
                 } else {
                     b.putInt(dataPos);
                     outOfLine.add(data);
@@ -738,7 +741,7 @@ final class SyntheticInputs {
         if (tail != null) {
             b.put(tail);
         }
-        return java.util.Arrays.copyOf(b.array(), b.position());
+        return Arrays.copyOf(b.array(), b.position());
     }
 
     /**
@@ -771,7 +774,7 @@ final class SyntheticInputs {
         entries.add(Entry.shortValue(0x0116, HEIGHT)); // rows per strip
         entries.add(Entry.longValue(0x0117, strip.length));
         entries.addAll(extra);
-        entries.sort(java.util.Comparator.comparingInt(Entry::tag));
+        entries.sort(Comparator.comparingInt(Entry::tag));
         byte[] withoutStrip = tiffStructure(little, List.of(entries), null);
         int offset = withoutStrip.length;
         int index = entries.indexOf(

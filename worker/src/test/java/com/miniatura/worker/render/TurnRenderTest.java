@@ -2,6 +2,7 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.Gravity;
 import com.miniatura.common.catalog.VariantSpec;
@@ -18,6 +19,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A variant's rotate/flip/flop on top of the source's EXIF orientation, end to end: the renderer never turns
@@ -96,11 +98,11 @@ class TurnRenderTest {
 
     /** A filter runs on the turned result (which must still be packed sRGB ints), pixel for pixel. */
     @ParameterizedTest(name = "EXIF {0}, rotate 90, flop, grayscale")
-    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 6, 7})
+    @ValueSource(ints = {1, 6, 7})
     void filtersSeeTheTurnedImage(int orientation) throws RenderException {
         VariantSpec spec = RenderTestSupport.png("g", 10, 10, Fit.INSIDE, false, MAGENTA)
                 .withTurn(90, false, true)
-                .withFilters(List.of(new com.miniatura.common.catalog.Filter.Grayscale()));
+                .withFilters(List.of(new Filter.Grayscale()));
 
         int[][] colours = {
             {0xFF0000, 0x00FF00, 0x0000FF, 0xFFFF00},

@@ -3,6 +3,7 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.miniatura.common.testing.ExternalTools;
+import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.codec.Decode;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.filter.ToSrgb;
@@ -81,9 +82,7 @@ class WebpDwebpTest {
         BufferedImage decoded = dwebp(Encode.apply(photo, WebpEncodeTest.spec(80, false), null), fixture);
 
         // measured 32.9–47.6 dB over these six
-        assertThat(com.miniatura.common.testing.Pixels.psnr(photo, ToSrgb.apply(decoded)))
-                .as("PSNR (dB)")
-                .isGreaterThanOrEqualTo(30);
+        assertThat(Pixels.psnr(photo, ToSrgb.apply(decoded))).as("PSNR (dB)").isGreaterThanOrEqualTo(30);
     }
 
     /** Runs {@code dwebp in.webp -o out.png}, expects exit status 0 and returns the PNG it wrote. */

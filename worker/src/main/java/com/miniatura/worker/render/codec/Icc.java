@@ -11,11 +11,13 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ColorConvertOp;
 import java.awt.image.ColorModel;
 import java.awt.image.ComponentColorModel;
+import java.awt.image.DataBuffer;
 import java.awt.image.IndexColorModel;
 import java.awt.image.Raster;
 import java.awt.image.WritableRaster;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -74,7 +76,7 @@ public final class Icc {
             if ((jpeg[offset + 1] & 0xFF) != count || sequence < 1 || sequence > count || parts[sequence - 1] != null) {
                 return null;
             }
-            parts[sequence - 1] = java.util.Arrays.copyOfRange(jpeg, offset + 2, offset + length);
+            parts[sequence - 1] = Arrays.copyOfRange(jpeg, offset + 2, offset + length);
             total += length - 2;
         }
         if (total > MAX_PROFILE_BYTES || total == 0) {
@@ -204,8 +206,7 @@ public final class Icc {
     /** The palette entries converted from the profile's space to sRGB, alpha and indices unchanged. */
     private static BufferedImage convertPalette(BufferedImage image, IndexColorModel icm, ICC_ColorSpace space) {
         int size = icm.getMapSize();
-        ComponentColorModel rgb =
-                new ComponentColorModel(space, false, false, ColorModel.OPAQUE, java.awt.image.DataBuffer.TYPE_BYTE);
+        ComponentColorModel rgb = new ComponentColorModel(space, false, false, ColorModel.OPAQUE, DataBuffer.TYPE_BYTE);
         WritableRaster entries = rgb.createCompatibleWritableRaster(size, 1);
         for (int i = 0; i < size; i++) {
             entries.setPixel(i, 0, new int[] {icm.getRed(i), icm.getGreen(i), icm.getBlue(i)});

@@ -3,6 +3,7 @@ package com.miniatura.worker.render.codec;
 import static com.miniatura.worker.render.codec.Bytes.u16be;
 
 import com.miniatura.common.catalog.ChromaSubsampling;
+import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.SourceMetadata;
@@ -11,6 +12,7 @@ import com.miniatura.worker.render.geometry.Turn;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -169,15 +171,7 @@ public final class Passthrough {
     private static Reference reference(int quality) {
         return REFERENCES.computeIfAbsent(quality, q -> {
             VariantSpec spec = new VariantSpec(
-                    "passthrough-reference",
-                    8,
-                    8,
-                    com.miniatura.common.catalog.Fit.INSIDE,
-                    OutputFormat.JPEG,
-                    q,
-                    false,
-                    0xFFFFFF,
-                    java.util.List.of());
+                    "passthrough-reference", 8, 8, Fit.INSIDE, OutputFormat.JPEG, q, false, 0xFFFFFF, List.of());
             byte[] encoded = Encode.apply(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), spec, null);
             byte[] app0 = null;
             int[][] tables = new int[4][];

@@ -8,6 +8,7 @@ import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.SampleModel;
 import java.awt.image.SinglePixelPackedSampleModel;
 import java.awt.image.WritableRaster;
+import java.lang.reflect.Array;
 
 /**
  * Turns an image by one of the eight EXIF orientations exactly (pixels are moved, never resampled).
@@ -140,9 +141,7 @@ public final class Orient {
 
     /** Reverses the order of {@code pixels} pixels of {@code elements} array entries each. */
     private static Object reverse(Object line, int pixels, int elements, Object into) {
-        Object out = into != null
-                ? into
-                : java.lang.reflect.Array.newInstance(line.getClass().getComponentType(), pixels * elements);
+        Object out = into != null ? into : Array.newInstance(line.getClass().getComponentType(), pixels * elements);
         for (int i = 0, j = pixels - 1; i < pixels; i++, j--) {
             System.arraycopy(line, i * elements, out, j * elements, elements);
         }

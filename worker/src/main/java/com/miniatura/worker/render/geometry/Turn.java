@@ -1,6 +1,7 @@
 package com.miniatura.worker.render.geometry;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 /**
  * One of the eight ways to turn a rectangular image without resampling (rotations by quarter turns and
@@ -121,11 +122,11 @@ public record Turn(int code) {
 
     private static Turn fromMatrix(int[] m) {
         for (int c = 1; c <= 8; c++) {
-            if (java.util.Arrays.equals(new Turn(c).matrix(), m)) {
+            if (Arrays.equals(new Turn(c).matrix(), m)) {
                 return new Turn(c);
             }
         }
-        throw new IllegalStateException("not a turn: " + java.util.Arrays.toString(m));
+        throw new IllegalStateException("not a turn: " + Arrays.toString(m));
     }
 
     @Override

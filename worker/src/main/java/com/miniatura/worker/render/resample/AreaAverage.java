@@ -3,6 +3,7 @@ package com.miniatura.worker.render.resample;
 import com.miniatura.worker.render.Deadline;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
+import java.util.Arrays;
 
 /**
  * A small opaque copy of an image for measuring, not for showing: the content-aware crop's analysis copy
@@ -50,9 +51,9 @@ public final class AreaAverage {
                 : null;
         int[] outRow = new int[outW];
         for (int oy = 0; oy < outH; oy++) {
-            java.util.Arrays.fill(red, 0);
-            java.util.Arrays.fill(green, 0);
-            java.util.Arrays.fill(blue, 0);
+            Arrays.fill(red, 0);
+            Arrays.fill(green, 0);
+            Arrays.fill(blue, 0);
             for (int y = rowStart[oy]; y < rowStart[oy + 1]; y++) {
                 if (y % Deadline.ROWS == 0) {
                     deadline.poll("measuring the image");

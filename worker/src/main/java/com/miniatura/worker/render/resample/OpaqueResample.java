@@ -5,6 +5,7 @@ import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.awt.image.PixelInterleavedSampleModel;
 import java.awt.image.Raster;
+import java.util.Arrays;
 
 /**
  * Resampling of opaque sRGB pixels held as {@code TYPE_3BYTE_BGR} (the JPEG decoder's output and the JPEG
@@ -137,7 +138,7 @@ public final class OpaqueResample {
             if (oy % Deadline.ROWS == 0) {
                 deadline.poll("box-shrinking");
             }
-            java.util.Arrays.fill(sum, n / 2); // rounds the mean to nearest
+            Arrays.fill(sum, n / 2); // rounds the mean to nearest
             for (int y = y0 + oy * ky, end = y + ky; y < end; y++) {
                 int i = y * stride + 3 * x0;
                 for (int s = 0; s < sum.length; s += 3, i += span) {
@@ -237,12 +238,12 @@ public final class OpaqueResample {
         int depth = vertical.taps;
         int[][] ring = new int[depth][span];
         int[] ringRow = new int[depth];
-        java.util.Arrays.fill(ringRow, -1);
+        Arrays.fill(ringRow, -1);
         for (int oy = 0; oy < outH; oy++) {
             if (oy % Deadline.ROWS == 0) {
                 deadline.poll("resampling");
             }
-            java.util.Arrays.fill(mid, 1 << (BITS - 1));
+            Arrays.fill(mid, 1 << (BITS - 1));
             int wi = oy * vertical.taps;
             for (int t = 0, n = vertical.count[oy]; t < n; t++) {
                 int sy = vertical.start[oy] + t;

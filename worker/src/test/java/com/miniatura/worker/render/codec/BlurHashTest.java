@@ -12,6 +12,7 @@ import com.miniatura.worker.render.RenderTestSupport;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.geometry.Orient;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.IntBinaryOperator;
 import java.util.stream.IntStream;
@@ -228,7 +229,7 @@ class BlurHashTest {
 
     @Test
     void renderedHashIsOfTheUprightImage() throws RenderException {
-        List<int[][]> decoded = new java.util.ArrayList<>();
+        List<int[][]> decoded = new ArrayList<>();
         for (int orientation = 1; orientation <= 8; orientation++) {
             RenderResult result = new Renderer(RenderLimits.defaults())
                     .render(

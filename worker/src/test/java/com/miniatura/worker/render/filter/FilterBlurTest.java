@@ -7,6 +7,7 @@ import com.miniatura.common.catalog.Filter;
 import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -51,9 +52,7 @@ class FilterBlurTest {
                 int v = out.getRGB(x, y) & 0xFF;
                 energy += v;
                 double ideal = 255 * weight(g, x - c) * weight(g, y - c);
-                assertThat((double) v)
-                        .as("(%d,%d)", x, y)
-                        .isCloseTo(ideal, org.assertj.core.data.Offset.offset(0.5001));
+                assertThat((double) v).as("(%d,%d)", x, y).isCloseTo(ideal, Offset.offset(0.5001));
                 assertThat(out.getRGB(x, y)).as("(%d,%d) gray", x, y).isEqualTo(0xFF000000 | v * 0x010101);
                 assertThat(out.getRGB(size - 1 - x, y))
                         .as("mirrored left-right")

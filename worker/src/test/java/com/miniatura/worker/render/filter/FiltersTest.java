@@ -9,6 +9,8 @@ import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.Watermarks;
 import java.awt.image.BufferedImage;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -96,8 +98,7 @@ class FiltersTest {
                 new Filter.Watermark("logo", Gravity.SOUTH_EAST, 0.5, 0.5, 0.1));
     }
 
-    static final Watermarks LOGO =
-            Watermarks.of(java.util.Map.of("logo", filled(4, 2, BufferedImage.TYPE_INT_ARGB, 0xC0FFFF00)));
+    static final Watermarks LOGO = Watermarks.of(Map.of("logo", filled(4, 2, BufferedImage.TYPE_INT_ARGB, 0xC0FFFF00)));
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("everyFilter")
@@ -224,7 +225,7 @@ class FiltersTest {
 
     /** Deterministic varied pixels; with alpha, the alpha varies too (including 0 and 255). */
     static BufferedImage noise(int w, int h, int type, long seed) {
-        java.util.Random random = new java.util.Random(seed);
+        Random random = new Random(seed);
         BufferedImage image = new BufferedImage(w, h, type);
         for (int y = 0; y < h; y++) {
             for (int x = 0; x < w; x++) {

@@ -12,6 +12,7 @@ import java.awt.image.BufferedImage;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -86,7 +87,7 @@ class WatermarkFilterTest {
         for (int shift = 0; shift < 24; shift += 8) {
             assertThat((p >> shift) & 0xFF)
                     .as("channel at bit %d of %08x", shift, p)
-                    .isCloseTo((b.expected() >> shift) & 0xFF, org.assertj.core.data.Offset.offset(1));
+                    .isCloseTo((b.expected() >> shift) & 0xFF, Offset.offset(1));
         }
     }
 

@@ -3,6 +3,7 @@ package com.miniatura.worker.render.resample;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,8 +21,7 @@ class OpaqueResampleTest {
 
     /** The pixels as {@code 0xRRGGBB}, without the opaque alpha {@code getRGB} adds. */
     static int[] rgb(BufferedImage image) {
-        return java.util.Arrays.stream(
-                        image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()))
+        return Arrays.stream(image.getRGB(0, 0, image.getWidth(), image.getHeight(), null, 0, image.getWidth()))
                 .map(p -> p & 0xFFFFFF)
                 .toArray();
     }
@@ -66,7 +66,7 @@ class OpaqueResampleTest {
     @MethodSource("flats")
     void aFlatColourStaysExactlyThatColour(Flat c) {
         int[] pixels = new int[c.srcW() * c.srcH()];
-        java.util.Arrays.fill(pixels, 0x3C82D2);
+        Arrays.fill(pixels, 0x3C82D2);
         for (int lobes : new int[] {2, 3}) {
             BufferedImage out = OpaqueResample.lanczos(
                     lobes, bgr(c.srcW(), c.srcH(), pixels), c.x(), c.y(), c.w(), c.h(), c.outW(), c.outH());
