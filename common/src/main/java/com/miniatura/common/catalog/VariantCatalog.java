@@ -1,10 +1,10 @@
 package com.miniatura.common.catalog;
 
+import com.miniatura.common.catalog.VariantValues.Choice;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.event.EventContract;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -14,7 +14,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -43,7 +42,6 @@ public final class VariantCatalog {
 
     static final Pattern NAME = EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
-    private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
     static final List<String> KEYS = List.of(
             "enabled",
             "width",
@@ -76,7 +74,6 @@ public final class VariantCatalog {
             "chroma-subsampling",
             "lossless",
             "keep-copyright");
-    private static final List<Integer> ROTATIONS = List.of(0, 90, 180, 270);
 
     private final List<VariantSpec> variants;
 
@@ -160,45 +157,16 @@ public final class VariantCatalog {
      * variant sets the key itself. Reported as a variant that used it would report it, so once.
      */
     private static void checkDefaultValues(Map<String, String> defaults, Problems problems) {
-        Map<String, String> none = Map.of();
+        VariantValues values = new VariantValues(PREFIX, Map.of(), defaults, problems);
         for (String key : defaults.keySet()) {
             switch (key) {
-                case "fit" ->
-                    parseEnum(PREFIX, key, none, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
-                case "gravity" ->
-                    parseEnum(
-                            PREFIX,
-                            key,
-                            none,
-                            defaults,
-                            Gravity::parse,
-                            Gravity.values(),
-                            problems,
-                            Gravity::configName);
-                case "format" ->
-                    parseEnum(
-                            PREFIX,
-                            key,
-                            none,
-                            defaults,
-                            OutputFormat::parse,
-                            OutputFormat.values(),
-                            problems,
-                            OutputFormat::configName);
-                case "chroma-subsampling" ->
-                    parseEnum(
-                            PREFIX,
-                            key,
-                            none,
-                            defaults,
-                            ChromaSubsampling::parse,
-                            ChromaSubsampling.values(),
-                            problems,
-                            ChromaSubsampling::configName);
-                case "quality" -> parseQuality(PREFIX, none, defaults, problems);
-                case "background" -> parseColour(PREFIX, none, defaults, problems);
-                default ->
-                    parseBoolean(DEFAULTS_PREFIX + "." + key, defaults.get(key).trim(), problems); // the flags
+                case "fit" -> values.choice(key, Choice.FIT);
+                case "gravity" -> values.choice(key, Choice.GRAVITY);
+                case "format" -> values.choice(key, Choice.FORMAT);
+                case "chroma-subsampling" -> values.choice(key, Choice.CHROMA);
+                case "quality" -> values.quality();
+                case "background" -> values.background();
+                default -> values.flag(key); // the flags
             }
         }
     }
@@ -222,61 +190,28 @@ public final class VariantCatalog {
                 problems.add(key + "." + e.getKey(), "unknown key (expected one of " + String.join(", ", KEYS) + ")");
             }
         }
-        if (!parseBoolean(key + ".enabled", props.getOrDefault("enabled", "true"), problems)) {
+        VariantValues values = new VariantValues(key, props, defaults, problems);
+        if (!values.ownFlag("enabled", true)) {
             return Optional.empty();
         }
-        Integer width = parseDimension(key + ".width", props.get("width"), problems);
-        Integer height = parseDimension(key + ".height", props.get("height"), problems);
-        Fit fit = parseEnum(key, "fit", props, defaults, Fit::parse, Fit.values(), problems, Fit::configName);
-        Gravity gravity = parseEnumOr(
-                key,
-                "gravity",
-                props,
-                defaults,
-                Gravity.CENTER,
-                Gravity::parse,
-                Gravity.values(),
-                problems,
-                Gravity::configName);
-        int rotate = parseRotation(key + ".rotate", props.get("rotate"), problems);
-        boolean flip = parseBoolean(key + ".flip", props.getOrDefault("flip", "false"), problems);
-        boolean flop = parseBoolean(key + ".flop", props.getOrDefault("flop", "false"), problems);
-        boolean upscale = parseBoolean(
-                sourceKey(key, "upscale", props, defaults), valueOf("upscale", props, defaults, "false"), problems);
-        int background = parseColour(key, props, defaults, problems);
+        Integer width = values.dimension("width");
+        Integer height = values.dimension("height");
+        Fit fit = values.choice("fit", Choice.FIT);
+        Gravity gravity = values.choiceOr("gravity", Gravity.CENTER, Choice.GRAVITY);
+        int rotate = values.rotation();
+        boolean flip = values.ownFlag("flip", false);
+        boolean flop = values.ownFlag("flop", false);
+        boolean upscale = values.flag("upscale");
+        int background = values.background();
         List<Filter> filters = new ArrayList<>();
         filterItems.forEach((index, item) -> FilterConfig.parse(key + ".filters[" + index + "]", item, problems)
                 .ifPresent(filters::add));
-        OutputFormat format = parseEnum(
-                key,
-                "format",
-                props,
-                defaults,
-                OutputFormat::parse,
-                OutputFormat.values(),
-                problems,
-                OutputFormat::configName);
-        int quality = parseQuality(key, props, defaults, problems);
-        boolean progressive = parseBoolean(
-                sourceKey(key, "progressive", props, defaults),
-                valueOf("progressive", props, defaults, "false"),
-                problems);
-        ChromaSubsampling chroma = parseEnumOr(
-                key,
-                "chroma-subsampling",
-                props,
-                defaults,
-                ChromaSubsampling.S420,
-                ChromaSubsampling::parse,
-                ChromaSubsampling.values(),
-                problems,
-                ChromaSubsampling::configName);
-        boolean lossless = parseBoolean(
-                sourceKey(key, "lossless", props, defaults), valueOf("lossless", props, defaults, "false"), problems);
-        boolean keepCopyright = parseBoolean(
-                sourceKey(key, "keep-copyright", props, defaults),
-                valueOf("keep-copyright", props, defaults, "false"),
-                problems);
+        OutputFormat format = values.choice("format", Choice.FORMAT);
+        int quality = values.quality();
+        boolean progressive = values.flag("progressive");
+        ChromaSubsampling chroma = values.choiceOr("chroma-subsampling", ChromaSubsampling.S420, Choice.CHROMA);
+        boolean lossless = values.flag("lossless");
+        boolean keepCopyright = values.flag("keep-copyright");
 
         if (props.get("width") == null && props.get("height") == null) {
             problems.expected(key, "a width or a height (or both)", "neither");
@@ -331,137 +266,6 @@ public final class VariantCatalog {
                 chroma,
                 lossless,
                 keepCopyright));
-    }
-
-    private static int parseRotation(String key, String value, Problems problems) {
-        if (value == null) {
-            return 0;
-        }
-        Integer n = parseInt(value);
-        if (n == null || !ROTATIONS.contains(n)) {
-            problems.expected(
-                    key, "one of 0, 90, 180, 270 (degrees clockwise)", n == null ? Problems.show(value) : n.toString());
-            return 0;
-        }
-        return n;
-    }
-
-    /** The key a value came from: the variant's own, or the defaults' when only they set it. */
-    private static String sourceKey(String key, String field, Map<String, String> props, Map<String, String> defaults) {
-        return !props.containsKey(field) && defaults.containsKey(field)
-                ? DEFAULTS_PREFIX + "." + field
-                : key + "." + field;
-    }
-
-    private static String valueOf(
-            String field, Map<String, String> props, Map<String, String> defaults, String fallback) {
-        String value = props.get(field);
-        if (value == null) {
-            value = defaults.get(field);
-        }
-        return value == null ? fallback : value.trim();
-    }
-
-    private static Integer parseDimension(String key, String value, Problems problems) {
-        if (value == null) {
-            return null;
-        }
-        Integer n = parseInt(value);
-        if (n == null || n < 1 || n > MAX_DIMENSION) {
-            problems.expected(
-                    key,
-                    "a whole number of pixels 1.." + MAX_DIMENSION,
-                    n == null ? Problems.show(value) : n.toString());
-            return null;
-        }
-        return n;
-    }
-
-    private static int parseQuality(
-            String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
-        String source = sourceKey(key, "quality", props, defaults);
-        String value = valueOf("quality", props, defaults, "80");
-        Integer n = parseInt(value);
-        if (n == null || n < 1 || n > 100) {
-            problems.expected(source, "1..100", n == null ? Problems.show(value) : n.toString());
-            return 0;
-        }
-        return n;
-    }
-
-    private static int parseColour(
-            String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
-        String source = sourceKey(key, "background", props, defaults);
-        String value = valueOf("background", props, defaults, "#ffffff");
-        Matcher m = COLOUR.matcher(value);
-        if (!m.matches()) {
-            problems.expected(source, "a colour as #rrggbb", Problems.show(value));
-            return 0xFFFFFF;
-        }
-        return Integer.parseInt(m.group(1), 16);
-    }
-
-    private static boolean parseBoolean(String key, String value, Problems problems) {
-        String v = value.trim();
-        if (v.equals("true")) {
-            return true;
-        }
-        if (!v.equals("false")) {
-            problems.expected(key, "true or false", Problems.show(value));
-        }
-        return false;
-    }
-
-    private static <E> E parseEnum(
-            String key,
-            String field,
-            Map<String, String> props,
-            Map<String, String> defaults,
-            Function<String, Optional<E>> parser,
-            E[] values,
-            Problems problems,
-            Function<E, String> show) {
-        String source = sourceKey(key, field, props, defaults);
-        String value = valueOf(field, props, defaults, null);
-        if (value == null) {
-            problems.expected(source, "one of " + join(values, show), "not set");
-            return null;
-        }
-        Optional<E> parsed = parser.apply(value);
-        if (parsed.isEmpty()) {
-            problems.expected(source, "one of " + join(values, show), Problems.show(value));
-        }
-        return parsed.orElse(null);
-    }
-
-    /** As {@link #parseEnum}, but an unset key means {@code fallback} rather than a problem. */
-    private static <E> E parseEnumOr(
-            String key,
-            String field,
-            Map<String, String> props,
-            Map<String, String> defaults,
-            E fallback,
-            Function<String, Optional<E>> parser,
-            E[] values,
-            Problems problems,
-            Function<E, String> show) {
-        if (valueOf(field, props, defaults, null) == null) {
-            return fallback;
-        }
-        E parsed = parseEnum(key, field, props, defaults, parser, values, problems, show);
-        return parsed == null ? fallback : parsed;
-    }
-
-    private static <E> String join(E[] values, Function<E, String> show) {
-        return Arrays.stream(values).map(show).collect(Collectors.joining(", "));
-    }
-
-    static Integer parseInt(String value) {
-        try {
-            return Integer.valueOf(value.trim());
-        } catch (NumberFormatException e) {
-            return null;
-        }
     }
 
     @Override
