@@ -116,8 +116,8 @@ class OpenApiContractTest {
                     if (WRITES.contains(operation.getKey())) {
                         assertThat(security.toString())
                                 .as(name + " needs credentials")
-                                .isEqualTo("[{\"" + ApiDocumentation.API_KEY + "\":[]},{\"" + ApiDocumentation.HMAC
-                                        + "\":[]}]");
+                                .isEqualTo(
+                                        "[{\"" + ApiComponents.API_KEY + "\":[]},{\"" + ApiComponents.HMAC + "\":[]}]");
                         assertThat(operation
                                         .getValue()
                                         .path("responses")
