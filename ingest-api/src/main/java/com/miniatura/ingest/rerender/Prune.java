@@ -1,8 +1,6 @@
 package com.miniatura.ingest.rerender;
 
 import com.miniatura.common.catalog.VariantCatalog;
-import com.miniatura.common.storage.Manifest;
-import com.miniatura.common.storage.ManifestCodec;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.ingest.rerender.BucketShards.ShardState;
@@ -17,12 +15,9 @@ import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,8 +65,8 @@ final class Prune {
     private final PrintStream out;
     private final Clock clock;
     private final String bucket;
-    /** The current catalog's file names ({@code s150.jpg}): the keys {@code {imageId}/<one of them>} renders write. */
-    private final Set<String> catalogFiles;
+    private final VariantCatalog catalog;
+    private OrphanJudge judge;
 
     private final Pacer rate;
     private final int batchSize;
@@ -100,9 +95,7 @@ final class Prune {
         this.out = out;
         this.clock = clock;
         this.bucket = options.bucket();
-        this.catalogFiles = catalog.variants().stream()
-                .map(spec -> spec.name() + "." + spec.format().extension())
-                .collect(Collectors.toUnmodifiableSet());
+        this.catalog = catalog;
         this.rate = Pacer.of(options.rate());
         this.batchSize = options.rate() > 0 ? (int) Math.max(1, Math.min(BATCH, options.rate())) : BATCH;
     }
@@ -120,6 +113,7 @@ final class Prune {
         }
         Instant now = clock.instant();
         cutoff = now.minus(pruning.minAge());
+        judge = new OrphanJudge(cutoff, catalog, pruning.withoutManifest(), host::manifestObject);
         startedAt = checkpoint != null ? checkpoint.startedAt() : now;
         if (checkpoint != null) {
             stats.restore(checkpoint.counts());
@@ -273,61 +267,11 @@ final class Prune {
         return slash < 0 ? key : key.substring(0, slash);
     }
 
-    /** Decides each variant object of one image: an orphan (into the batch, to delete) or kept, and why. */
+    /** Judges one image's variant objects: the orphans into the batch, to delete, and the counts of the kept. */
     private void judge(Group group, Batch batch) throws InterruptedException {
-        batch.add(Count.IMAGES, 1);
-        List<ObjectStore.Listed> old = new ArrayList<>();
-        for (ObjectStore.Listed object : group.objects) {
-            if (object.lastModified() == null || object.lastModified().isAfter(cutoff)) {
-                batch.add(Count.KEPT_YOUNG, 1);
-            } else {
-                old.add(object);
-            }
-        }
-        if (old.isEmpty()) {
-            return; // no manifest to read
-        }
-        batch.add(Count.MANIFESTS_READ, 1);
-        Optional<byte[]> stored = host.manifestObject(group.imageId);
-        if (stored.isEmpty()) {
-            if (pruning.withoutManifest()) {
-                orphans(old, batch);
-            } else {
-                batch.add(Count.KEPT_NO_MANIFEST, old.size());
-                batch.add(
-                        Count.KEPT_NO_MANIFEST_BYTES,
-                        old.stream().mapToLong(ObjectStore.Listed::size).sum());
-            }
-            return;
-        }
-        Manifest manifest;
-        try {
-            manifest = ManifestCodec.read(stored.get());
-        } catch (RuntimeException e) {
-            batch.add(Count.KEPT_UNREADABLE, old.size());
-            return;
-        }
-        switch (manifest.status() == null ? "" : manifest.status()) {
-            case Manifest.RENDERED -> {
-                Set<String> listed =
-                        manifest.variants().stream().map(Manifest.Variant::key).collect(Collectors.toSet());
-                List<ObjectStore.Listed> orphans = new ArrayList<>();
-                for (ObjectStore.Listed object : old) {
-                    if (listed.contains(object.key())) {
-                        batch.add(Count.KEPT_LISTED, 1);
-                    } else if (catalogFiles.contains(fileOf(object.key()))) {
-                        batch.add(Count.KEPT_CATALOG, 1);
-                    } else {
-                        orphans.add(object);
-                    }
-                }
-                orphans(orphans, batch);
-            }
-            case Manifest.DELETED -> orphans(old, batch);
-            case Manifest.PENDING, Manifest.DELETING -> batch.add(Count.KEPT_IN_FLIGHT, old.size());
-            case Manifest.FAILED -> batch.add(Count.KEPT_FAILED, old.size());
-            default -> batch.add(Count.KEPT_UNREADABLE, old.size());
-        }
+        OrphanJudge.Verdict verdict = judge.judge(group.imageId, group.objects);
+        verdict.tally().forEach(batch::add);
+        orphans(verdict.orphans(), batch);
     }
 
     private void orphans(List<ObjectStore.Listed> objects, Batch batch) throws InterruptedException {
@@ -340,11 +284,6 @@ final class Prune {
             }
             batch.orphans.add(object);
         }
-    }
-
-    /** A variant key's file name: {@code lot-7/s150.jpg} → {@code s150.jpg}. */
-    static String fileOf(String key) {
-        return key.substring(key.indexOf('/') + 1);
     }
 
     /**

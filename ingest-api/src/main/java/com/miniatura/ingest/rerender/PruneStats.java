@@ -77,7 +77,7 @@ final class PruneStats {
     synchronized void orphan(ObjectStore.Listed orphan, boolean deleted) {
         counts.get(Count.ORPHANS).increment();
         counts.get(Count.ORPHAN_BYTES).add(orphan.size());
-        String file = Prune.fileOf(orphan.key());
+        String file = OrphanJudge.fileOf(orphan.key());
         long[] tally = orphansByFile.size() < MAX_FILES || orphansByFile.containsKey(file)
                 ? orphansByFile.computeIfAbsent(file, f -> new long[2])
                 : orphansByFile.computeIfAbsent(OTHER_FILES, f -> new long[2]);
