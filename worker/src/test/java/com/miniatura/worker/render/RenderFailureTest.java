@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.miniatura.worker.render.RenderException.Reason;
-import com.miniatura.worker.render.codec.Decode;
+import com.miniatura.worker.render.codec.DecodeFailures;
 import com.sun.management.ThreadMXBean;
 import java.io.ByteArrayOutputStream;
 import java.lang.management.ManagementFactory;
@@ -192,7 +192,7 @@ class RenderFailureTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("warnings")
     void onlyWarningsAboutMissingOrDamagedDataFailTheRender(Warning w) {
-        assertThat(Decode.isDamage(w.text())).isEqualTo(w.damage());
+        assertThat(DecodeFailures.isDamage(w.text())).isEqualTo(w.damage());
     }
 
     // --- synthetic sources ----------------------------------------------------------------------

@@ -11,16 +11,13 @@ import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.filter.ToSrgb;
 import java.awt.AlphaComposite;
 import java.awt.Graphics2D;
-import java.awt.color.CMMException;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBuffer;
 import java.awt.image.MultiPixelPackedSampleModel;
 import java.awt.image.SampleModel;
-import java.io.EOFException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
@@ -157,7 +154,7 @@ public final class Decode {
             // the walkers are bounds-checked and fuzzed; should one still fail, the file is refused, never retried
             throw new RenderException(
                     Reason.CORRUPT,
-                    "corrupt image: the " + displayName(format) + " container cannot be read ("
+                    "corrupt image: the " + DecodeFailures.displayName(format) + " container cannot be read ("
                             + e.getClass().getSimpleName() + ")",
                     e);
         }
@@ -203,7 +200,7 @@ public final class Decode {
         if (Truncation.endsEarly(format, source, container)) {
             throw new RenderException(
                     Reason.CORRUPT,
-                    "truncated image: the " + displayName(format) + " file stops after " + source.length
+                    "truncated image: the " + DecodeFailures.displayName(format) + " file stops after " + source.length
                             + " bytes, before the image is complete");
         }
         Structure.check(format, source, limits, container);
@@ -233,7 +230,7 @@ public final class Decode {
     public static BufferedImage read(ImageReader reader, String format, Deadline deadline) throws RenderException {
         List<String> damage = new ArrayList<>();
         reader.addIIOReadWarningListener((r, warning) -> {
-            if (isDamage(warning)) {
+            if (DecodeFailures.isDamage(warning)) {
                 damage.add(warning);
             }
         });
@@ -250,15 +247,18 @@ public final class Decode {
             }
             return image;
         } catch (IOException e) {
-            if (watch.aborted || causedBy(e, Deadline.Expired.class)) {
+            if (watch.aborted || DecodeFailures.causedBy(e, Deadline.Expired.class)) {
                 throw deadline.timedOut("decoding"); // a reader may throw rather than return when aborted
             }
-            throw new RenderException(Reason.CORRUPT, problem(format, e) + describe(e), reraiseOutOfMemory(e));
+            throw new RenderException(
+                    Reason.CORRUPT,
+                    DecodeFailures.problem(format, e) + DecodeFailures.describe(e),
+                    reraiseOutOfMemory(e));
         } catch (RuntimeException e) {
-            if (watch.aborted || causedBy(e, Deadline.Expired.class)) {
+            if (watch.aborted || DecodeFailures.causedBy(e, Deadline.Expired.class)) {
                 throw deadline.timedOut("decoding"); // the stream's poll: a reader that reports no progress
             }
-            throw unreadable(format, reraiseOutOfMemory(e));
+            throw DecodeFailures.unreadable(format, reraiseOutOfMemory(e));
         }
     }
 
@@ -273,38 +273,6 @@ public final class Decode {
             }
         }
         return e;
-    }
-
-    /**
-     * The IndexOutOfBounds/IllegalArgument/NegativeArraySize/CMMException family that decoders throw on
-     * malformed data: the bytes are bad, not we. Their messages name decoder internals, so sellers get plain
-     * words and the exception type; the exception itself is kept as the cause for the logs.
-     */
-    public static RenderException unreadable(String format, RuntimeException e) {
-        String problem = problem(format, e);
-        if (causedBy(e, CMMException.class)
-                || describe(e).toLowerCase(Locale.ROOT).contains("icc")) {
-            // e.g. TwelveMonkeys' WebP reader on a damaged ICCP chunk: "Invalid ICC Profile Data"
-            return new RenderException(Reason.CORRUPT, problem + "unusable colour profile (" + describe(e) + ")", e);
-        }
-        return new RenderException(
-                Reason.CORRUPT,
-                problem + "the " + displayName(format) + " data cannot be decoded ("
-                        + e.getClass().getSimpleName() + ")",
-                e);
-    }
-
-    /**
-     * "truncated" or "corrupt". The file was already checked for truncation where {@link Truncation} can tell,
-     * so there a decoder running out of data means inconsistent data: corrupt. Elsewhere (TIFF) the decoder's
-     * end-of-file error is the best evidence of a cut file.
-     */
-    public static String problem(String format, Throwable e) {
-        return !Truncation.checks(format) && causedBy(e, EOFException.class) ? "truncated image: " : "corrupt image: ";
-    }
-
-    private static String displayName(String format) {
-        return format.equals("webp") ? "WebP" : format.toUpperCase(Locale.ROOT);
     }
 
     public static void checkPixels(int width, int height, RenderLimits limits) throws RenderException {
@@ -352,62 +320,7 @@ public final class Decode {
             ToSrgb.apply(image.getSubimage(0, 0, Math.min(8, image.getWidth()), Math.min(8, image.getHeight())));
         } catch (RuntimeException e) {
             throw new RenderException(
-                    Reason.CORRUPT, "corrupt image: unusable colour profile (" + describe(e) + ")", e);
+                    Reason.CORRUPT, "corrupt image: unusable colour profile (" + DecodeFailures.describe(e) + ")", e);
         }
-    }
-
-    /**
-     * Whether a decoder warning means pixel data is missing or damaged (the image would be partly grey or
-     * garbled), as opposed to notes such as "ICC profile is Perceptual, ignoring" that TwelveMonkeys emits
-     * for perfectly good files. libjpeg's "extraneous bytes before marker" is common in camera files that
-     * decode fine, so it is not damage; nor is a damaged embedded profile, which the reader ignores (as
-     * browsers do): the pixels are all there.
-     */
-    public static boolean isDamage(String warning) {
-        String w = warning == null ? "" : warning.toLowerCase(Locale.ROOT);
-        if (w.contains("icc")) {
-            return false; // "Bad 'ICC_PROFILE' chunk(s): Truncated ICC Profile data. Ignoring ICC profile."
-        }
-        return w.contains("premature end")
-                || w.contains("truncated")
-                || w.contains("missing eoi")
-                || (w.contains("corrupt jpeg data") && !w.contains("extraneous bytes"));
-    }
-
-    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (type.isInstance(t)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The exception's message followed by its causes' messages when they add something. */
-    public static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && t != t.getCause(); t = t.getCause()) {
-            String message = t.getMessage();
-            if (message == null || message.isBlank()) {
-                message = t instanceof EOFException
-                        ? "unexpected end of file"
-                        : t.getClass().getSimpleName();
-            }
-            if (text.indexOf(message) >= 0) {
-                continue;
-            }
-            text.append(text.length() == 0 ? message : " (" + message + ")");
-        }
-        return printable(text.toString());
-    }
-
-    /** Decoder messages quote raw bytes ("Unknown WebP chunk: 'VP?X'"): anything but printable ASCII becomes '?'. */
-    public static String printable(String text) {
-        StringBuilder out = new StringBuilder(text.length());
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            out.append(c < 0x20 || c > 0x7E ? '?' : c);
-        }
-        return out.toString();
     }
 }

@@ -84,9 +84,10 @@ public final class ImageIoSource extends Opened {
             opened = true;
             return source1;
         } catch (IOException e) {
-            throw new RenderException(Reason.CORRUPT, Decode.problem(format, e) + Decode.describe(e), e);
+            throw new RenderException(
+                    Reason.CORRUPT, DecodeFailures.problem(format, e) + DecodeFailures.describe(e), e);
         } catch (RuntimeException e) {
-            throw Decode.unreadable(format, e);
+            throw DecodeFailures.unreadable(format, e);
         } finally {
             if (!opened) {
                 reader.dispose();
@@ -116,7 +117,7 @@ public final class ImageIoSource extends Opened {
             Decode.checkColourConversion(image);
             return image;
         } catch (RuntimeException e) {
-            throw Decode.unreadable(format, e);
+            throw DecodeFailures.unreadable(format, e);
         }
     }
 

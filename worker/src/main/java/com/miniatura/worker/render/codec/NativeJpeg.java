@@ -104,7 +104,7 @@ public final class NativeJpeg extends Opened {
         try {
             turbo.decode(source, header, denominator, OpaqueResample.bytes(image));
         } catch (TurboJpeg.Failure e) {
-            if (!e.warning() || Decode.isDamage(e.getMessage())) {
+            if (!e.warning() || DecodeFailures.isDamage(e.getMessage())) {
                 throw new Decode.NativeFailure(
                         new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
             }
@@ -125,6 +125,6 @@ public final class NativeJpeg extends Opened {
     }
 
     private static String describeNative(TurboJpeg.Failure e) {
-        return Decode.printable(e.getMessage());
+        return DecodeFailures.printable(e.getMessage());
     }
 }
