@@ -2,6 +2,7 @@ package com.miniatura.worker;
 
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.cli.CommandArguments;
+import com.miniatura.common.cli.HelpOption;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.worker.render.MemoryBudget;
@@ -28,6 +29,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -84,11 +86,8 @@ public class RenderCommand {
         @Parameters(paramLabel = "FILE", description = "The images to render")
         List<Path> files = new ArrayList<>();
 
-        @Option(
-                names = {"-h", "--help"},
-                usageHelp = true,
-                description = "Show this help")
-        boolean help;
+        @Mixin
+        HelpOption help;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

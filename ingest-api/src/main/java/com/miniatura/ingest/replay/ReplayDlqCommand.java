@@ -1,6 +1,7 @@
 package com.miniatura.ingest.replay;
 
 import com.miniatura.common.cli.CommandArguments;
+import com.miniatura.common.cli.HelpOption;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.InvalidConfigurationException;
 import com.miniatura.common.config.MiniaturaService;
@@ -22,6 +23,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,11 +75,8 @@ public class ReplayDlqCommand {
                 description = "Only count and show them")
         boolean dryRun;
 
-        @Option(
-                names = {"-h", "--help"},
-                usageHelp = true,
-                description = "Show this help")
-        boolean help;
+        @Mixin
+        HelpOption help;
     }
 
     public static int run(String[] args, PrintStream out, PrintStream err) {

@@ -1,6 +1,7 @@
 package com.miniatura.ingest.rerender;
 
 import com.miniatura.common.cli.CommandArguments;
+import com.miniatura.common.cli.HelpOption;
 import com.miniatura.ingest.rerender.RerenderOptions.IdFrom;
 import com.miniatura.ingest.rerender.RerenderOptions.Mode;
 import com.miniatura.ingest.rerender.RerenderOptions.ProgressStyle;
@@ -14,6 +15,7 @@ import java.util.Map;
 import org.springframework.boot.convert.DurationStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParseResult;
@@ -171,11 +173,8 @@ final class RerenderFlags {
             description = "Move manifests and checkpoints from the thumbnails bucket to the metadata bucket")
     boolean moveMetadata;
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     /** Spring's duration syntax: {@code 500ms}, {@code 10s}, {@code 24h}, {@code 7d}, or ISO-8601 ({@code PT30S}). */
     static final class Durations implements ITypeConverter<Duration> {
