@@ -23,9 +23,6 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import picocli.CommandLine.Command;
@@ -116,19 +113,13 @@ public class RenderCommand {
         if (files.isEmpty()) {
             problems.add("no files to render");
         }
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("render: " + p));
-            err.println(USAGE);
+        if (CommandArguments.refused("render", problems, USAGE, err)) {
             return 2;
         }
         int repeat = flags.repeat == null ? 1 : flags.repeat;
         int threads = flags.threads == null ? 1 : flags.threads;
         WorkerConfiguration.Settings settings;
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(RenderCommand.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandArguments.context(RenderCommand.class, springArgs)) {
             settings = WorkerConfiguration.load(context.getEnvironment());
         } catch (InvalidConfigurationException e) {
             err.println(e.getMessage());

@@ -1,8 +1,13 @@
 package com.miniatura.common.cli;
 
+import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import org.springframework.boot.Banner;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -64,6 +69,30 @@ public record CommandArguments(
                 List.copyOf(properties),
                 List.copyOf(unknown),
                 command.getUsageMessage());
+    }
+
+    /**
+     * Reports {@code problems}, if any, as every command does: each on its own line as {@code <command>: <problem>},
+     * then the short usage. The caller exits with status 2 when this returns {@code true}.
+     */
+    public static boolean refused(String command, List<String> problems, String usage, PrintStream err) {
+        problems.forEach(p -> err.println(command + ": " + p));
+        if (!problems.isEmpty()) {
+            err.println(usage);
+        }
+        return !problems.isEmpty();
+    }
+
+    /**
+     * The command's Spring context from {@code source}, configured by {@link #properties}: no web server, no banner,
+     * no start-up log, so the command's own output is all the operator reads.
+     */
+    public static ConfigurableApplicationContext context(Class<?> source, List<String> properties) {
+        return new SpringApplicationBuilder(source)
+                .web(WebApplicationType.NONE)
+                .bannerMode(Banner.Mode.OFF)
+                .logStartupInfo(false)
+                .run(properties.toArray(String[]::new));
     }
 
     /** Whether {@code --help} was asked for. */

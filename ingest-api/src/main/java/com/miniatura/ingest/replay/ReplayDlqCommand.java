@@ -14,9 +14,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -104,18 +101,12 @@ public class ReplayDlqCommand {
                 problems.add(text + ": expected " + text + "=VALUE");
             }
         }
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("replay-dlq: " + p));
-            err.println(USAGE);
+        if (CommandArguments.refused("replay-dlq", problems, USAGE, err)) {
             return 2;
         }
         ReplayOptions options = new ReplayOptions(
                 flags.reason, flags.errorClass, flags.dryRun, flags.limit == null ? Long.MAX_VALUE : flags.limit);
-        try (ConfigurableApplicationContext context = new SpringApplicationBuilder(ReplayDlqCommand.class)
-                .web(WebApplicationType.NONE)
-                .bannerMode(Banner.Mode.OFF)
-                .logStartupInfo(false)
-                .run(springArgs.toArray(String[]::new))) {
+        try (ConfigurableApplicationContext context = CommandArguments.context(ReplayDlqCommand.class, springArgs)) {
             ConfigurableEnvironment env = context.getEnvironment();
             Map<String, Object> kafka = new HashMap<>(Binder.get(env)
                     .bind("spring.kafka.properties", Bindable.mapOf(String.class, String.class))

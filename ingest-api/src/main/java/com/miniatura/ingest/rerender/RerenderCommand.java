@@ -20,9 +20,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.CommonClientConfigs;
-import org.springframework.boot.Banner;
-import org.springframework.boot.WebApplicationType;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -69,19 +66,13 @@ public class RerenderCommand {
             out.println(parsed.arguments().usage());
             return 0;
         }
-        if (!problems.isEmpty()) {
-            problems.forEach(p -> err.println("rerender: " + p));
-            err.println(USAGE);
+        if (CommandArguments.refused("rerender", problems, USAGE, err)) {
             return 2;
         }
         List<String> springArgs = parsed.springArgs();
         ConfigurableApplicationContext context;
         try {
-            context = new SpringApplicationBuilder(RerenderCommand.class)
-                    .web(WebApplicationType.NONE)
-                    .bannerMode(Banner.Mode.OFF)
-                    .logStartupInfo(false)
-                    .run(springArgs.toArray(String[]::new));
+            context = CommandArguments.context(RerenderCommand.class, springArgs);
         } catch (RuntimeException e) {
             err.println("rerender: " + e.getMessage());
             return 2;
