@@ -3,6 +3,7 @@
 #
 #   bench/run.sh                 everything: render table, scaling, RSS, latency (~8.5 min on 2 cores)
 #   bench/run.sh render          the photos/catalog table only     (also: scaling, rss, latency; several allowed)
+#   PEER_JAR=old.jar bench/run.sh builds   this build's render command against another build's, one pinned core
 #
 # Settings (environment): ROUNDS=3 alternating rounds per corpus; PHOTOS_REPEAT=3, CATALOG_REPEAT=5 passes per
 # process (the last is measured); PHOTOS_COPIES=1, CATALOG_COPIES=4 times the corpus is listed per pass;
@@ -34,7 +35,7 @@ STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(render scaling rss latency)
 [ "${STEPS[0]}" = all ] && STEPS=(render scaling rss latency)
 for step in "${STEPS[@]}"; do
-  case $step in render|scaling|rss|latency) ;; *) echo "usage: bench/run.sh [all|render|scaling|rss|latency]..." >&2; exit 2 ;; esac
+  case $step in render|scaling|rss|latency|builds) ;; *) echo "usage: bench/run.sh [all|render|scaling|rss|latency|builds]..." >&2; exit 2 ;; esac
 done
 
 progress() { echo "[bench $(date +%T)] $*" >&2; }
@@ -49,11 +50,19 @@ if [ ! -f "$JAR" ]; then
   progress "building $JAR"
   ./mvnw -q -B -o package -DskipTests -pl common,worker,ingest-api,standalone
 fi
+NEEDS_SHARP=no
+for step in "${STEPS[@]}"; do [ "$step" = builds ] || NEEDS_SHARP=yes; done
+if [ "$NEEDS_SHARP" = yes ]; then
 command -v node >/dev/null && [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] \
   || { echo "bench/run.sh needs Node.js >= 20.9 (sharp 0.35) on the PATH" >&2; exit 2; }
 if [ ! -d bench/node_modules/sharp ] || [ ! -d bench/node_modules/js-yaml ]; then
   progress "installing sharp and js-yaml into bench/node_modules"
   (cd bench && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi) >&2
+fi
+fi
+if [[ " ${STEPS[*]} " == *" builds "* ]]; then
+  [ -f "${PEER_JAR:-}" ] || { echo "bench/run.sh builds needs PEER_JAR=<another build's miniatura-standalone.jar>" >&2; exit 2; }
+  command -v taskset >/dev/null || { echo "bench/run.sh builds needs taskset (util-linux)" >&2; exit 2; }
 fi
 for dir in "$FIXTURES/photos" "$FIXTURES/catalog"; do
   [ -d "$dir" ] || { echo "no fixtures in $dir (set FIXTURES)" >&2; exit 2; }
@@ -116,7 +125,7 @@ col() { awk -v k="$2" -v c="$3" -F'\t' '$1 == k { print $c }' "$1" | median; }
 say "Miniatura vs sharp — $(date '+%Y-%m-%d %H:%M %Z') on $(hostname)"
 say "machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) RAM, load average at start $(cut -d' ' -f1-3 /proc/loadavg)"
 say "java: $(java -version 2>&1 | sed -n 2p); JVM defaults here: $(java -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 == "MaxHeapSize" { printf "max heap %d MiB", $4 / 1048576 } $2 ~ /^Use(G1|Serial|Parallel|Z)GC$/ && $4 == "true" { printf ", %s", $2 }')"
-say "node: $(node --version); $(cd bench && node --input-type=module -e "import sharp from 'sharp'; console.log('sharp ' + sharp.versions.sharp + ', libvips ' + sharp.versions.vips)")"
+[ "$NEEDS_SHARP" = yes ] && say "node: $(node --version); $(cd bench && node --input-type=module -e "import sharp from 'sharp'; console.log('sharp ' + sharp.versions.sharp + ', libvips ' + sharp.versions.vips)")"
 say "Miniatura JAVA_OPTS for throughput runs: ${JAVA_OPTS:-none, the JVM defaults}"
 say ""
 
@@ -232,8 +241,35 @@ latency() {
   say ""
 }
 
+# ---- 5. this build against another (PEER_JAR), side by side on one pinned core ----
+builds_table() {
+  local corpus=$1 repeat=$2 copies=$3 rows=$WORK/builds-$1.tsv files round r
+  mapfile -t files < <(list_of "$FIXTURES/$corpus" "$copies")
+  : >"$rows"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    progress "builds, $corpus round $round/$ROUNDS: peer"
+    r=$(timed "$LOGS/builds-$corpus-peer-$round.log" taskset -c 0 java $JAVA_OPTS -jar "$PEER_JAR" render --out "$WORK/out-peer-$corpus" --repeat="$repeat" "${files[@]}")
+    printf 'peer\t%s\n' "${r// /$'\t'}" >>"$rows"
+    progress "builds, $corpus round $round/$ROUNDS: this build"
+    r=$(timed "$LOGS/builds-$corpus-this-$round.log" taskset -c 0 java $JAVA_OPTS -jar "$JAR" render --out "$WORK/out-this-$corpus" --repeat="$repeat" "${files[@]}")
+    printf 'this\t%s\n' "${r// /$'\t'}" >>"$rows"
+  done
+  say "== builds, $corpus: ${#files[@]} jobs per pass, $repeat passes per process (the last measured), one core (taskset -c 0); medians of $ROUNDS alternating rounds"
+  say "$(printf '%-12s %10s %12s' build 'jobs/s' 'jobs/CPU-s')"
+  local key
+  declare -A JPS JPCS
+  for key in peer this; do
+    JPS[$key]=$(col "$rows" "$key" 4); JPCS[$key]=$(col "$rows" "$key" 6)
+    say "$(printf '%-12s %10.2f %12.2f   (rounds: %s)' "$key" "${JPS[$key]}" "${JPCS[$key]}" "$(awk -v k="$key" -F'\t' '$1 == k { printf "%s%s", (n++ ? ", " : ""), $4 }' "$rows")")"
+  done
+  say "$(printf '%-12s %9sx %11sx' 'this/peer' "$(calc "${JPS[this]} / ${JPS[peer]}")" "$(calc "${JPCS[this]} / ${JPCS[peer]}")")"
+  say "$(contention "^builds-$corpus-")"
+  say ""
+}
+
 for step in "${STEPS[@]}"; do
   case $step in
+    builds) say "this build: $JAR; peer: $PEER_JAR"; builds_table photos "$PHOTOS_REPEAT" "$PHOTOS_COPIES"; builds_table catalog "$CATALOG_REPEAT" "$CATALOG_COPIES" ;;
     render) render_table photos "$PHOTOS_REPEAT" "$PHOTOS_COPIES"; render_table catalog "$CATALOG_REPEAT" "$CATALOG_COPIES" ;;
     scaling) scaling ;;
     rss) rss ;;
