@@ -278,7 +278,7 @@ for step in "${STEPS[@]}"; do
 done
 
 # ---- targets ----
-say "== targets (per core = jobs per CPU-second; against sharp ${SHARP_MODES%% *})"
+[ -n "${RATIO_photos:-}${SCALING:-}${RSS_MIB:-}${LAT_P50:-}" ] && say "== targets (per core = jobs per CPU-second; against sharp ${SHARP_MODES%% *})"
 if [ -n "${RATIO_photos:-}" ]; then
   say "photos:  Miniatura >= 2.0x sharp per core: ${RATIO_photos}x ($MINI_JPCS_photos vs $REF_JPCS_photos) — $(met "$RATIO_photos >= 2.0")"
   say "catalog: Miniatura >= 2.5x sharp per core: ${RATIO_catalog}x ($MINI_JPCS_catalog vs $REF_JPCS_catalog) — $(met "$RATIO_catalog >= 2.5")"
