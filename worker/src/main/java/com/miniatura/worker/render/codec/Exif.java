@@ -1,6 +1,5 @@
 package com.miniatura.worker.render.codec;
 
-import static com.miniatura.worker.render.codec.Bytes.u16;
 import static com.miniatura.worker.render.codec.Bytes.u32;
 import static com.miniatura.worker.render.codec.Bytes.u8;
 
@@ -64,33 +63,15 @@ public final class Exif {
         if (jpeg.length < 4 || u8(jpeg, 0) != 0xFF || u8(jpeg, 1) != 0xD8) {
             return NONE;
         }
-        int pos = 2;
-        while (pos + 4 <= jpeg.length) {
-            if (u8(jpeg, pos) != 0xFF) {
-                return NONE; // lost sync: not a well-formed marker sequence
-            }
-            int marker = u8(jpeg, pos + 1);
-            if (marker == 0xFF) {
-                pos++; // fill byte before a marker
-                continue;
-            }
-            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                pos += 2; // standalone markers carry no length
-                continue;
-            }
-            if (marker == 0xDA || marker == 0xD9) {
-                return NONE; // start of scan / end of image: all metadata segments are behind us
-            }
-            int length = u16(jpeg, pos + 2, false); // includes the two length bytes
-            if (length < 2 || pos + 2 + length > jpeg.length) {
-                return NONE;
-            }
-            int payload = pos + 4;
-            int payloadLength = length - 2;
-            if (marker == 0xE1 && startsWith(jpeg, payload, payloadLength, EXIF_HEADER)) {
+        JpegSegments walk = JpegSegments.from(jpeg, 2);
+        // SOS or EOI (all metadata segments are behind us), lost sync, a bad length or the end stop the search
+        while (walk.next() == JpegSegments.Step.SEGMENT && walk.marker() != JpegSegments.SOS) {
+            int payload = walk.payload();
+            int payloadLength = walk.length() - 2;
+            if (walk.marker() == 0xE1 && startsWith(jpeg, payload, payloadLength, EXIF_HEADER)) {
                 return fromTiff(jpeg, payload + EXIF_HEADER.length, payloadLength - EXIF_HEADER.length);
             }
-            pos += 2 + length; // other APPn (JFIF, XMP in APP1, ICC in APP2, ...) and tables
+            // other APPn (JFIF, XMP in APP1, ICC in APP2, ...) and tables
         }
         return NONE;
     }

@@ -59,22 +59,13 @@ public record JpegHeader(
         boolean jfif = false;
         List<int[]> icc = new ArrayList<>();
         int adobeTransform = -1;
-        int i = 2;
-        while (i + 4 <= b.length) {
-            if ((b[i] & 0xFF) != 0xFF) {
-                return null;
-            }
-            int marker = b[i + 1] & 0xFF;
-            if (marker == 0xFF) { // fill byte
-                i++;
-                continue;
-            }
-            int length = u16be(b, i + 2);
-            int data = i + 4;
-            int next = i + 2 + length;
-            if (length < 2 || next > b.length) {
-                return null;
-            }
+        JpegSegments walk = JpegSegments.everyMarkerWithLength(b, 2);
+        while (walk.next() == JpegSegments.Step.SEGMENT) { // else lost sync, a bad length or the end
+            int marker = walk.marker();
+            int i = walk.offset();
+            int length = walk.length();
+            int data = walk.payload();
+            int next = walk.end();
             if (marker == SOS) {
                 return sof < 0
                         ? null
@@ -136,7 +127,6 @@ public record JpegHeader(
             } else if (marker < 0xE0 && marker != COM) {
                 kept.add(new int[] {i, next - i}); // DHT, DRI and the like
             }
-            i = next;
         }
         return null;
     }

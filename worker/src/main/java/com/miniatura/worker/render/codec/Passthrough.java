@@ -1,7 +1,5 @@
 package com.miniatura.worker.render.codec;
 
-import static com.miniatura.worker.render.codec.Bytes.u16be;
-
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
@@ -133,17 +131,8 @@ public final class Passthrough {
      * and restart markers only; -1 for anything else (another scan, a marker segment, no EOI).
      */
     private static int entropyEnd(byte[] b, int from) {
-        for (int i = from; i + 1 < b.length; i++) {
-            if ((b[i] & 0xFF) != 0xFF) {
-                continue;
-            }
-            int next = b[i + 1] & 0xFF;
-            if (next == 0 || next >= 0xD0 && next <= 0xD7 || next == 0xFF) {
-                continue;
-            }
-            return next == EOI ? i + 2 : -1;
-        }
-        return -1;
+        int end = JpegSegments.entropyEnd(b, from);
+        return end < b.length && (b[end + 1] & 0xFF) == EOI ? end + 2 : -1;
     }
 
     /** The variant's chroma sampling exactly, and every table at least as coarse as ours, entry by entry. */
@@ -175,23 +164,19 @@ public final class Passthrough {
             byte[] encoded = Encode.apply(new BufferedImage(8, 8, BufferedImage.TYPE_3BYTE_BGR), spec, null);
             byte[] app0 = null;
             int[][] tables = new int[4][];
-            for (int i = 2; i + 4 <= encoded.length; ) {
-                int marker = encoded[i + 1] & 0xFF;
-                int length = u16be(encoded, i + 2);
-                if (marker == APP0) {
-                    app0 = Arrays.copyOfRange(encoded, i, i + 2 + length);
-                } else if (marker == DQT) {
-                    for (int at = i + 4; at < i + 2 + length; at += 65) {
+            JpegSegments walk = JpegSegments.from(encoded, 2);
+            while (walk.next() == JpegSegments.Step.SEGMENT && walk.marker() != SOS) {
+                if (walk.marker() == APP0) {
+                    app0 = Arrays.copyOfRange(encoded, walk.offset(), walk.end());
+                } else if (walk.marker() == DQT) {
+                    for (int at = walk.payload(); at < walk.end(); at += 65) {
                         int[] table = new int[64];
                         for (int k = 0; k < 64; k++) {
                             table[k] = encoded[at + 1 + k] & 0xFF;
                         }
                         tables[encoded[at] & 0x0F] = table;
                     }
-                } else if (marker == SOS) {
-                    break;
                 }
-                i += 2 + length;
             }
             return new Reference(app0, tables[0], tables[1]);
         });

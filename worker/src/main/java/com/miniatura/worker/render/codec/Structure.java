@@ -1,7 +1,6 @@
 package com.miniatura.worker.render.codec;
 
 import static com.miniatura.worker.render.codec.Bytes.u16;
-import static com.miniatura.worker.render.codec.Bytes.u16be;
 import static com.miniatura.worker.render.codec.Bytes.u32;
 
 import com.miniatura.worker.render.MemoryBudget;
@@ -45,9 +44,6 @@ public final class Structure {
     /** Strips or tiles of one TIFF image: a reader allocates offset and byte count tables of this length. */
     public static final long MAX_TIFF_STRIPS = 1L << 20;
 
-    private static final int SOS = 0xDA;
-    private static final int EOI = 0xD9;
-
     private Structure() {}
 
     /** Refuses {@code source}, sniffed as {@code format}, when its structure exceeds the bounds above. */
@@ -77,24 +73,10 @@ public final class Structure {
         long metadata = 0;
         long profileBytes = 0;
         long profileClaims = -1;
-        int pos = 2;
-        while (pos + 4 <= b.length) {
-            if ((b[pos] & 0xFF) != 0xFF) {
-                break; // lost sync: damaged, the decoder reports it
-            }
-            int marker = b[pos + 1] & 0xFF;
-            if (marker == 0xFF) {
-                pos++;
-                continue;
-            }
-            if (marker == EOI) {
-                break;
-            }
-            if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                pos += 2;
-                continue;
-            }
-            int length = u16be(b, pos + 2);
+        JpegSegments walk = JpegSegments.from(b, 2);
+        while (walk.next().segment()) { // lost sync, EOI or the end: the decoder reports any damage
+            int marker = walk.marker();
+            int length = walk.length(); // counted as written, even when it runs past the data
             if (++segments > MAX_JPEG_SEGMENTS) {
                 throw tooComplex("the JPEG has more than " + MAX_JPEG_SEGMENTS + " marker segments");
             }
@@ -105,18 +87,18 @@ public final class Structure {
                             + MemoryBudget.megabytes(MAX_METADATA_BYTES));
                 }
             }
-            if (marker == 0xE2 && length >= 16 && pos + 2 + length <= b.length && ascii(b, pos + 4, "ICC_PROFILE\0")) {
+            int data = walk.payload();
+            if (marker == 0xE2 && length >= 16 && walk.end() <= b.length && ascii(b, data, "ICC_PROFILE\0")) {
                 profileBytes += length - 16; // after the length, the identifier, the sequence number and the count
-                if ((b[pos + 16] & 0xFF) == 1 && length >= 20) {
-                    profileClaims = u32(b, pos + 18, false); // the profile header's own size field
+                if ((b[data + 12] & 0xFF) == 1 && length >= 20) {
+                    profileClaims = u32(b, data + 14, false); // the profile header's own size field
                 }
             }
-            pos += 2 + length;
-            if (marker == SOS) {
+            if (marker == JpegSegments.SOS) {
                 if (++scans > MAX_JPEG_SCANS) {
                     throw tooComplex("the JPEG has more than " + MAX_JPEG_SCANS + " scans");
                 }
-                pos = endOfEntropyCodedData(b, pos);
+                walk.skipEntropy();
             }
         }
         checkProfile(profileClaims, profileBytes);
@@ -144,29 +126,6 @@ public final class Structure {
             }
         }
         return true;
-    }
-
-    /** Position of the first marker after entropy-coded data (stuffed 0xFF00 and restart markers are data). */
-    public static int endOfEntropyCodedData(byte[] b, int pos) {
-        int n = b.length;
-        while (pos < n) {
-            if ((b[pos] & 0xFF) != 0xFF) {
-                pos++;
-                continue;
-            }
-            if (pos + 1 >= n) {
-                return n;
-            }
-            int next = b[pos + 1] & 0xFF;
-            if (next == 0x00 || (next >= 0xD0 && next <= 0xD7)) {
-                pos += 2;
-            } else if (next == 0xFF) {
-                pos++; // fill byte
-            } else {
-                return pos;
-            }
-        }
-        return n;
     }
 
     // --- PNG ------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package com.miniatura.worker.render.codec;
 
-import static com.miniatura.worker.render.codec.Bytes.u16be;
 import static com.miniatura.worker.render.codec.Bytes.u16le;
 import static com.miniatura.worker.render.codec.Bytes.u32be;
 import static com.miniatura.worker.render.codec.Bytes.u32le;
@@ -47,36 +46,20 @@ public final class Truncation {
     }
 
     private static boolean jpeg(byte[] b) {
-        int n = b.length;
-        int pos = 2;
+        JpegSegments walk = JpegSegments.from(b, 2);
         while (true) {
-            if (pos + 1 >= n) {
+            JpegSegments.Step step = walk.next();
+            if (step == JpegSegments.Step.END) {
                 return true;
             }
-            if ((b[pos] & 0xFF) != 0xFF) {
-                return false; // not a marker: damaged, not cut; the decoder reports it
+            if (!step.segment()) {
+                return false; // EOI, or not a marker: damaged, not cut; the decoder reports it
             }
-            int marker = b[pos + 1] & 0xFF;
-            if (marker == 0xFF) {
-                pos++;
-            } else if (marker == 0xD9) {
-                return false;
-            } else if (marker == 0xD8 || marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7)) {
-                pos += 2;
-            } else {
-                if (pos + 4 > n) {
-                    return true;
-                }
-                pos += 2 + u16be(b, pos + 2);
-                if (pos > n) {
-                    return true;
-                }
-                if (marker == 0xDA) {
-                    pos = Structure.endOfEntropyCodedData(b, pos);
-                    if (pos >= n) {
-                        return true;
-                    }
-                }
+            if (walk.end() > b.length) {
+                return true;
+            }
+            if (walk.marker() == JpegSegments.SOS && walk.skipEntropy() >= b.length) {
+                return true;
             }
         }
     }
