@@ -4,6 +4,7 @@
 #   bench/run.sh                 everything: render table, scaling, RSS, latency (~8.5 min on 2 cores)
 #   bench/run.sh render          the photos/catalog table only     (also: scaling, rss, latency; several allowed)
 #   PEER_JAR=old.jar bench/run.sh builds   this build's render command against another build's, one pinned core
+#   bench/run.sh pinned          Miniatura against sharp per-variant as a pod runs them: one pinned core, steady state
 #
 # Settings (environment): ROUNDS=3 alternating rounds per corpus; PHOTOS_REPEAT=3, CATALOG_REPEAT=5 passes per
 # process (the last is measured); PHOTOS_COPIES=1, CATALOG_COPIES=4 times the corpus is listed per pass;
@@ -35,7 +36,7 @@ STEPS=("$@")
 [ ${#STEPS[@]} -eq 0 ] && STEPS=(render scaling rss latency)
 [ "${STEPS[0]}" = all ] && STEPS=(render scaling rss latency)
 for step in "${STEPS[@]}"; do
-  case $step in render|scaling|rss|latency|builds) ;; *) echo "usage: bench/run.sh [all|render|scaling|rss|latency|builds]..." >&2; exit 2 ;; esac
+  case $step in render|scaling|rss|latency|builds|pinned) ;; *) echo "usage: bench/run.sh [all|render|scaling|rss|latency|builds|pinned]..." >&2; exit 2 ;; esac
 done
 
 progress() { echo "[bench $(date +%T)] $*" >&2; }
@@ -60,9 +61,11 @@ if [ ! -d bench/node_modules/sharp ] || [ ! -d bench/node_modules/js-yaml ]; the
   (cd bench && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi) >&2
 fi
 fi
+if [[ " ${STEPS[*]} " == *" builds "* || " ${STEPS[*]} " == *" pinned "* ]]; then
+  command -v taskset >/dev/null || { echo "bench/run.sh builds and pinned need taskset (util-linux)" >&2; exit 2; }
+fi
 if [[ " ${STEPS[*]} " == *" builds "* ]]; then
   [ -f "${PEER_JAR:-}" ] || { echo "bench/run.sh builds needs PEER_JAR=<another build's miniatura-standalone.jar>" >&2; exit 2; }
-  command -v taskset >/dev/null || { echo "bench/run.sh builds needs taskset (util-linux)" >&2; exit 2; }
 fi
 for dir in "$FIXTURES/photos" "$FIXTURES/catalog"; do
   [ -d "$dir" ] || { echo "no fixtures in $dir (set FIXTURES)" >&2; exit 2; }
@@ -241,6 +244,34 @@ latency() {
   say ""
 }
 
+# ---- 6. as a pod runs it: Miniatura and sharp (per-variant) alternating, each process pinned to core 0 ----
+# jobs/s is the wall-clock rate of the last pass (steady state: the passes before it warm up, so start-up and JIT
+# cancel out); jobs/CPU-s is the same pass per CPU-second, as in the render table.
+pinned_table() {
+  local corpus=$1 repeat=$2 copies=$3 rows=$WORK/pinned-$1.tsv files round r key
+  local ref=${SHARP_MODES%% *}
+  mapfile -t files < <(list_of "$FIXTURES/$corpus" "$copies")
+  : >"$rows"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    progress "pinned, $corpus round $round/$ROUNDS: sharp ($ref)"
+    r=$(timed "$LOGS/pinned-$corpus-sharp-$round.log" taskset -c 0 "${SHARP[@]}" --out "$WORK/out-pinned-sharp-$corpus" --repeat="$repeat" --mode="$ref" "${files[@]}")
+    printf 'sharp\t%s\n' "${r// /$'\t'}" >>"$rows"
+    progress "pinned, $corpus round $round/$ROUNDS: Miniatura"
+    r=$(timed "$LOGS/pinned-$corpus-miniatura-$round.log" taskset -c 0 java $JAVA_OPTS -jar "$JAR" render --out "$WORK/out-pinned-miniatura-$corpus" --repeat="$repeat" "${files[@]}")
+    printf 'miniatura\t%s\n' "${r// /$'\t'}" >>"$rows"
+  done
+  say "== pinned, $corpus: ${#files[@]} jobs per pass, $repeat passes per process (the last measured), one core (taskset -c 0); medians of $ROUNDS alternating rounds; sharp $ref"
+  say "$(printf '%-12s %10s %12s' renderer 'jobs/s' 'jobs/CPU-s')"
+  declare -A JPS JPCS
+  for key in sharp miniatura; do
+    JPS[$key]=$(col "$rows" "$key" 4); JPCS[$key]=$(col "$rows" "$key" 6)
+    say "$(printf '%-12s %10.2f %12.2f   (rounds, jobs/s: %s)' "$key" "${JPS[$key]}" "${JPCS[$key]}" "$(awk -v k="$key" -F'\t' '$1 == k { printf "%s%s", (n++ ? ", " : ""), $4 }' "$rows")")"
+  done
+  say "$(printf '%-12s %9sx %11sx' 'Mini/sharp' "$(calc "${JPS[miniatura]} / ${JPS[sharp]}")" "$(calc "${JPCS[miniatura]} / ${JPCS[sharp]}")")"
+  say "$(contention "^pinned-$corpus-")"
+  say ""
+}
+
 # ---- 5. this build against another (PEER_JAR), side by side on one pinned core ----
 builds_table() {
   local corpus=$1 repeat=$2 copies=$3 rows=$WORK/builds-$1.tsv files round r
@@ -269,6 +300,7 @@ builds_table() {
 
 for step in "${STEPS[@]}"; do
   case $step in
+    pinned) pinned_table photos "$PHOTOS_REPEAT" "$PHOTOS_COPIES"; pinned_table catalog "$CATALOG_REPEAT" "$CATALOG_COPIES" ;;
     builds) say "this build: $JAR; peer: $PEER_JAR"; builds_table photos "$PHOTOS_REPEAT" "$PHOTOS_COPIES"; builds_table catalog "$CATALOG_REPEAT" "$CATALOG_COPIES" ;;
     render) render_table photos "$PHOTOS_REPEAT" "$PHOTOS_COPIES"; render_table catalog "$CATALOG_REPEAT" "$CATALOG_COPIES" ;;
     scaling) scaling ;;
