@@ -8,6 +8,7 @@ import com.miniatura.common.config.MiniaturaService;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.RenderException;
 import com.miniatura.worker.render.RenderResult;
+import com.miniatura.worker.render.RenderResult.Step;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
@@ -186,6 +187,7 @@ public class RenderCommand {
                 passCpuNanos / 1e6,
                 outcomes.size() / (passCpuNanos / 1e9),
                 repeat > 1 ? " (pass " + repeat + " of " + repeat + ")" : "");
+        out.println(stepLine(outcomes, passNanos, threads));
         if (!failed.isEmpty()) {
             err.println("render: " + failed.size() + " of " + outcomes.size() + " files failed: "
                     + String.join(
@@ -218,6 +220,29 @@ public class RenderCommand {
         } catch (IOException e) {
             return new Outcome(file, null, "cannot read or write: " + e.getMessage(), System.nanoTime() - started);
         }
+    }
+
+    /**
+     * Where the measured pass's time went, summed over its rendered files: each pipeline step in milliseconds, and
+     * {@code other} for the rest of the pass's thread time (reading and writing files, waiting).
+     */
+    static String stepLine(List<Outcome> outcomes, long passNanos, int threads) {
+        long[] nanos = new long[Step.values().length];
+        long rendering = 0;
+        for (Outcome outcome : outcomes) {
+            if (outcome.failure() == null) {
+                outcome.result().steps().forEach((step, time) -> nanos[step.ordinal()] += time.toNanos());
+            }
+        }
+        StringBuilder line = new StringBuilder("time per step (ms):");
+        for (Step step : Step.values()) {
+            rendering += nanos[step.ordinal()];
+            line.append(String.format(
+                    Locale.ROOT, " %s %.1f", step.name().toLowerCase(Locale.ROOT), nanos[step.ordinal()] / 1e6));
+        }
+        long other = Math.max(0, passNanos * threads - rendering);
+        return line.append(String.format(Locale.ROOT, " other %.1f", other / 1e6))
+                .toString();
     }
 
     private static long processCpuNanos() {

@@ -195,7 +195,7 @@ public final class Renderer {
             Deadline deadline,
             StepClock clock)
             throws RenderException, Decode.NativeFailure {
-        ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock);
+        ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock, turbo);
         return Pipeline.run(ImageContext.start(opened, source, variants, plan, services));
     }
 }

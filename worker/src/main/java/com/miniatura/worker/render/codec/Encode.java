@@ -6,13 +6,17 @@ import com.luciad.imageio.webp.WebPWriteParam;
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.Deadline;
+import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.resample.OpaqueResample;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageTypeSpecifier;
@@ -24,6 +28,8 @@ import javax.imageio.metadata.IIOMetadataNode;
 import javax.imageio.plugins.jpeg.JPEGImageWriteParam;
 import javax.imageio.stream.ImageOutputStream;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.w3c.dom.NodeList;
 
 /**
@@ -47,6 +53,8 @@ import org.w3c.dom.NodeList;
  * </ul>
  */
 public final class Encode {
+
+    private static final Logger log = LoggerFactory.getLogger(Encode.class);
 
     public static final String JDK_JPEG_WRITER = "com.sun.imageio.plugins.jpeg.JPEGImageWriterSpi";
     public static final String JDK_PNG_WRITER = "com.sun.imageio.plugins.png.PNGImageWriterSpi";
@@ -72,9 +80,27 @@ public final class Encode {
      * once {@code deadline} has passed, and the encode ends in {@link Deadline.Expired}.
      */
     public static byte[] apply(BufferedImage image, VariantSpec spec, String copyrightOrNull, Deadline deadline) {
+        return apply(image, spec, copyrightOrNull, deadline, Optional.empty());
+    }
+
+    /**
+     * As {@link #apply(BufferedImage, VariantSpec, String, Deadline)}, with JPEGs encoded by libjpeg-turbo when
+     * {@code turbo} is present and writes optimised Huffman tables ({@link TurboJpeg#encodesOptimised}): the same
+     * quantisation tables, sampling factors, DCT and markers as the JDK's writer, in about half its time. Should
+     * libjpeg-turbo fail, the JDK's writer encodes.
+     */
+    public static byte[] apply(
+            BufferedImage image,
+            VariantSpec spec,
+            String copyrightOrNull,
+            Deadline deadline,
+            Optional<TurboJpeg> turbo) {
         String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(copyrightOrNull) : null;
         return switch (spec.format()) {
-            case JPEG -> jpeg(image, spec, copyright, deadline);
+            case JPEG ->
+                turbo.filter(TurboJpeg::encodesOptimised)
+                        .map(t -> nativeJpeg(t, image, spec, copyright, deadline))
+                        .orElseGet(() -> jpeg(image, spec, copyright, deadline));
             case PNG -> png(image, copyright, deadline);
             case WEBP -> webp(image, spec, copyright, deadline);
         };
@@ -114,6 +140,59 @@ public final class Encode {
             return new Job(param, metadata);
         });
     }
+
+    /** The JPEG from libjpeg-turbo, or null when it failed (the caller then has the JDK's writer encode). */
+    private static byte[] nativeJpeg(
+            TurboJpeg turbo, BufferedImage image, VariantSpec spec, String copyright, Deadline deadline) {
+        if (image.getColorModel().hasAlpha()) {
+            throw new IllegalArgumentException("JPEG output needs an opaque image: flatten alpha first");
+        }
+        deadline.poll("encoding");
+        BufferedImage bgr = OpaqueResample.plain(image);
+        byte[] jpeg;
+        try {
+            jpeg = turbo.encode(
+                    OpaqueResample.bytes(bgr),
+                    bgr.getWidth(),
+                    bgr.getHeight(),
+                    bgr.getWidth() * 3,
+                    SUBSAMPLING.get(spec.chromaSubsampling()),
+                    quality(spec),
+                    spec.progressive());
+        } catch (TurboJpeg.Failure e) {
+            log.warn(
+                    "libjpeg-turbo could not encode a {}x{} JPEG ({}): the JDK's writer encodes it",
+                    bgr.getWidth(),
+                    bgr.getHeight(),
+                    e.getMessage());
+            return null;
+        }
+        deadline.poll("encoding");
+        return copyright == null ? jpeg : afterApp0(jpeg, ExifWriter.jpegApp1(copyright));
+    }
+
+    /** {@code jpeg} with {@code segment} (a payload for APP1) inserted after its JFIF APP0, as the JDK writer places it. */
+    static byte[] afterApp0(byte[] jpeg, byte[] payload) {
+        int at = 2;
+        if ((jpeg[2] & 0xFF) == 0xFF && (jpeg[3] & 0xFF) == 0xE0) {
+            at = 4 + ((jpeg[4] & 0xFF) << 8 | (jpeg[5] & 0xFF));
+        }
+        int length = payload.length + 2;
+        byte[] out = new byte[jpeg.length + 2 + length];
+        System.arraycopy(jpeg, 0, out, 0, at);
+        out[at] = (byte) 0xFF;
+        out[at + 1] = (byte) APP1;
+        out[at + 2] = (byte) (length >> 8);
+        out[at + 3] = (byte) length;
+        System.arraycopy(payload, 0, out, at + 4, payload.length);
+        System.arraycopy(jpeg, at, out, at + 4 + payload.length, jpeg.length - at);
+        return out;
+    }
+
+    private static final Map<ChromaSubsampling, TurboJpeg.Subsampling> SUBSAMPLING = new EnumMap<>(Map.of(
+            ChromaSubsampling.S420, TurboJpeg.Subsampling.S420,
+            ChromaSubsampling.S422, TurboJpeg.Subsampling.S422,
+            ChromaSubsampling.S444, TurboJpeg.Subsampling.S444));
 
     /**
      * The pixels as {@code TYPE_3BYTE_BGR}, the layout the JDK JPEG writer hands to libjpeg without converting

@@ -7,6 +7,7 @@ import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.SourceInfo;
 import com.miniatura.worker.render.SourceMetadata;
+import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.Watermarks;
 import com.miniatura.worker.render.codec.Opened;
 import com.miniatura.worker.render.geometry.ContentCrop;
@@ -17,6 +18,7 @@ import java.awt.image.BufferedImage;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What the once-per-image steps of a {@link Pipeline} know; each step returns a new context.
@@ -49,7 +51,12 @@ public record ImageContext(
 
     /** What every step may use and none changes: the render's limits, clock, deadline, watermarks and memory. */
     public record Services(
-            RenderLimits limits, MemoryBudget budget, Watermarks watermarks, Deadline deadline, StepClock clock) {}
+            RenderLimits limits,
+            MemoryBudget budget,
+            Watermarks watermarks,
+            Deadline deadline,
+            StepClock clock,
+            Optional<TurboJpeg> turbo) {}
 
     public ImageContext {
         variants = List.copyOf(variants);

@@ -102,7 +102,11 @@ public final class VariantSteps {
     public static VariantContext encode(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
         byte[] bytes = Encode.apply(
-                v.image(), spec, spec.keepCopyright() ? image.metadata().copyright() : null, image.deadline());
+                v.image(),
+                spec,
+                spec.keepCopyright() ? image.metadata().copyright() : null,
+                image.deadline(),
+                image.services().turbo());
         return v.encoded(
                 new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
     }
