@@ -33,6 +33,7 @@ public final class Renderer {
     private final MemoryBudget budget;
     private final Optional<TurboJpeg> turbo;
     private final LongSupplier nanoTime;
+    private final boolean planar;
 
     /** A renderer with no watermarks, a budget sized from this JVM's heap, and libjpeg-turbo when installed. */
     public Renderer(RenderLimits limits) {
@@ -63,6 +64,28 @@ public final class Renderer {
         this.budget = Objects.requireNonNull(budget, "budget");
         this.turbo = Objects.requireNonNull(turbo, "turbo");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
+        this.planar = !Boolean.getBoolean(PLANAR_DISABLED);
+    }
+
+    private Renderer(Renderer renderer, boolean planar) {
+        this.limits = renderer.limits;
+        this.watermarks = renderer.watermarks;
+        this.budget = renderer.budget;
+        this.turbo = renderer.turbo;
+        this.nanoTime = renderer.nanoTime;
+        this.planar = planar;
+    }
+
+    /**
+     * The JVM property that keeps JPEGs in BGR from decoder to encoder ({@code -Dminiatura.render.planar.disabled=true}),
+     * as when libjpeg-turbo is absent: for diagnosis and comparison. By default a YCbCr JPEG libjpeg-turbo decodes
+     * is resampled as its YCbCr planes ({@code PlanarCascade}).
+     */
+    public static final String PLANAR_DISABLED = "miniatura.render.planar.disabled";
+
+    /** This renderer with JPEGs kept in BGR throughout (see {@link #PLANAR_DISABLED}). */
+    public Renderer inBgr() {
+        return new Renderer(this, false);
     }
 
     /** For tests: the default budget and decoders, {@code nanoTime} driving the render deadline. */
@@ -195,7 +218,14 @@ public final class Renderer {
             Deadline deadline,
             StepClock clock)
             throws RenderException, Decode.NativeFailure {
-        ImageContext.Services services = new ImageContext.Services(limits, budget, watermarks, deadline, clock, turbo);
+        ImageContext.Services services = new ImageContext.Services(
+                limits,
+                budget,
+                watermarks,
+                deadline,
+                clock,
+                turbo,
+                planar && turbo.map(TurboJpeg::encodesOptimised).orElse(false));
         return Pipeline.run(ImageContext.start(opened, source, variants, plan, services));
     }
 }

@@ -113,6 +113,28 @@ public final class TurboJpeg {
 
         void tjFree(Pointer buffer);
 
+        int tjDecompressToYUV2(
+                Pointer handle,
+                @Pinned @In byte[] jpeg,
+                @size_t long size,
+                @Pinned @Out byte[] destination,
+                int width,
+                int pad,
+                int height,
+                int flags);
+
+        int tjCompressFromYUV(
+                Pointer handle,
+                @Pinned @In byte[] source,
+                int width,
+                int pad,
+                int height,
+                int subsampling,
+                PointerByReference jpeg,
+                NativeLongByReference jpegSize,
+                int quality,
+                int flags);
+
         public String tjGetErrorStr2(Pointer handle);
 
         public int tjGetErrorCode(Pointer handle);
@@ -120,8 +142,11 @@ public final class TurboJpeg {
         public int tjDestroy(Pointer handle);
     }
 
-    /** What the JPEG's header says. */
-    public record Header(int width, int height, ColourSpace colourSpace) {}
+    /**
+     * What the JPEG's header says; {@code subsampling} is TurboJPEG's {@code TJSAMP_*} (0 4:4:4, 1 4:2:2, 2 4:2:0,
+     * 3 grey, 4 4:4:0, 5 4:1:1), or -1 for one it cannot name.
+     */
+    public record Header(int width, int height, ColourSpace colourSpace, int subsampling) {}
 
     /** A failed call: TurboJPEG's message, and whether it was only a warning (the pixels may still be damaged). */
     public static final class Failure extends Exception {
@@ -240,7 +265,7 @@ public final class TurboJpeg {
                 throw new Failure("no image in the JPEG header", false);
             }
             failed = false;
-            return new Header(width.getValue(), height.getValue(), ColourSpace.values()[cs]);
+            return new Header(width.getValue(), height.getValue(), ColourSpace.values()[cs], subsampling.getValue());
         } finally {
             release(decompressors, handle, failed);
         }
@@ -320,6 +345,57 @@ public final class TurboJpeg {
             Pointer jpeg = out.getValue();
             byte[] bytes = new byte[Math.toIntExact(size.longValue())];
             jpeg.get(0, bytes, 0, bytes.length);
+            failed = false;
+            return bytes;
+        } finally {
+            if (out.getValue() != null) {
+                library.tjFree(out.getValue());
+            }
+            release(compressors, handle, failed);
+        }
+    }
+
+    /**
+     * Decodes {@code jpeg} at {@code 1/denominator} to its YCbCr planes, without colour conversion or chroma upsampling,
+     * into {@code yuv} in TurboJPEG's packed layout for {@code pad} 1 ({@link com.miniatura.worker.render.resample.Planes#of}
+     * gives the layout). A warning is a {@link Failure} too, after the whole image was decoded.
+     */
+    public void decodeYuv(byte[] jpeg, int width, int height, byte[] yuv) throws Failure {
+        Pointer handle = acquire(decompressors, false);
+        boolean failed = true;
+        try {
+            if (library.tjDecompressToYUV2(
+                            handle, jpeg, jpeg.length, yuv, width, 1, height, FLAG_ACCURATE_DCT | FLAG_LIMIT_SCANS)
+                    != 0) {
+                throw failure(handle);
+            }
+            failed = false;
+        } finally {
+            release(decompressors, handle, failed);
+        }
+    }
+
+    /**
+     * Encodes YCbCr planes in TurboJPEG's packed layout for {@code pad} 1 ({@code width × height}, chroma subsampled
+     * as {@code subsampling} says): what {@link #encode} writes from the same pixels in BGR, without the colour
+     * conversion and chroma downsampling.
+     */
+    public byte[] encodeYuv(
+            byte[] yuv, int width, int height, Subsampling subsampling, int quality, boolean progressive)
+            throws Failure {
+        Pointer handle = acquire(compressors, true);
+        boolean failed = true;
+        PointerByReference out = new PointerByReference();
+        NativeLongByReference size = new NativeLongByReference();
+        try {
+            int flags = FLAG_ACCURATE_DCT | (progressive ? FLAG_PROGRESSIVE : 0);
+            if (library.tjCompressFromYUV(
+                            handle, yuv, width, 1, height, subsampling.ordinal(), out, size, quality, flags)
+                    != 0) {
+                throw failure(handle);
+            }
+            byte[] bytes = new byte[Math.toIntExact(size.longValue())];
+            out.getValue().get(0, bytes, 0, bytes.length);
             failed = false;
             return bytes;
         } finally {

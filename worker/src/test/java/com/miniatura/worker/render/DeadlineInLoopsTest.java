@@ -9,8 +9,12 @@ import com.miniatura.worker.render.RenderException.Reason;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.filter.Filters;
 import com.miniatura.worker.render.filter.ToSrgb;
+import com.miniatura.worker.render.geometry.Turn;
 import com.miniatura.worker.render.resample.AreaAverage;
 import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.resample.PlanarCascade;
+import com.miniatura.worker.render.resample.PlaneResample;
+import com.miniatura.worker.render.resample.Planes;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_ColorSpace;
@@ -63,6 +67,16 @@ class DeadlineInLoopsTest {
                         "a Lanczos pass",
                         "resampling",
                         () -> OpaqueResample.lanczos(2, photo, 0, 0, 1200, 900, 800, 600, past())),
+                new Step(
+                        "a box shrink of a YCbCr plane",
+                        "box-shrinking",
+                        () -> PlaneResample.box(planes().luma(), 0, 0, 1200, 900, 2, past())),
+                new Step(
+                        "a Lanczos pass over YCbCr planes",
+                        "resampling",
+                        () -> new PlanarCascade(planes(), 1, 1, 1200, 900, past())
+                                .scalePlanes(new Turn.Rect(0, 0, 1200, 900), 800, 600, 2, 2)),
+                new Step("YCbCr planes to BGR", "converting colours", () -> planes().toBgr(past())),
                 new Step("the analysis copy", "measuring the image", () -> AreaAverage.toFit(photo, 256, past())),
                 new Step(
                         "a blur",
@@ -131,6 +145,13 @@ class DeadlineInLoopsTest {
                 .isEqualTo("render timed out: took longer than 60 s (while "
                         + (TurboJpeg.load().isPresent() ? "converting colours" : "decoding") + ")");
         assertThat(renderer.budget().reserved()).as("the memory is given back").isZero();
+    }
+
+    /** 1200 × 900 of noise as 4:2:0 planes. */
+    private static Planes planes() {
+        Planes planes = Planes.allocate(1200, 900, 2, 2);
+        new Random(5).nextBytes(planes.data());
+        return planes;
     }
 
     private static BufferedImage withProfile(BufferedImage bgr) {

@@ -210,7 +210,7 @@ class NativeJpegTest {
             }
         }
 
-        assertThat(turbo.header(good)).isEqualTo(new TurboJpeg.Header(800, 600, TurboJpeg.ColourSpace.YCBCR));
+        assertThat(turbo.header(good)).isEqualTo(new TurboJpeg.Header(800, 600, TurboJpeg.ColourSpace.YCBCR, 0));
         try (Opened opened = Decode.open(good, LIMITS, Optional.of(turbo))) {
             assertThat(opened).isInstanceOf(NativeJpeg.class);
         }

@@ -4,10 +4,12 @@ import com.luciad.imageio.webp.CompressionType;
 import com.luciad.imageio.webp.WebPImageWriterSpi;
 import com.luciad.imageio.webp.WebPWriteParam;
 import com.miniatura.common.catalog.ChromaSubsampling;
+import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.Deadline;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.resample.Planes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -166,6 +168,42 @@ public final class Encode {
                     bgr.getHeight(),
                     e.getMessage());
             return null;
+        }
+        deadline.poll("encoding");
+        return copyright == null ? jpeg : afterApp0(jpeg, ExifWriter.jpegApp1(copyright));
+    }
+
+    /**
+     * A JPEG variant's YCbCr planes (4:2:0, as {@code VariantSteps} hands them over) encoded by libjpeg-turbo as
+     * {@link #apply} would encode the same pixels in BGR: the variant's quality, scan mode and copyright. Should
+     * libjpeg-turbo fail, the planes are converted and encoded the usual way.
+     */
+    public static byte[] planes(
+            Planes planes, VariantSpec spec, String copyrightOrNull, Deadline deadline, TurboJpeg turbo) {
+        if (spec.format() != OutputFormat.JPEG
+                || spec.chromaSubsampling() != ChromaSubsampling.S420
+                || planes.sx() != 2
+                || planes.sy() != 2) {
+            throw new IllegalArgumentException("planes are encoded only as 4:2:0 JPEG");
+        }
+        String copyright = spec.keepCopyright() ? ExifWriter.cleanCopyright(copyrightOrNull) : null;
+        deadline.poll("encoding");
+        byte[] jpeg;
+        try {
+            jpeg = turbo.encodeYuv(
+                    planes.data(),
+                    planes.width(),
+                    planes.height(),
+                    TurboJpeg.Subsampling.S420,
+                    quality(spec),
+                    spec.progressive());
+        } catch (TurboJpeg.Failure e) {
+            log.warn(
+                    "libjpeg-turbo could not encode {}x{} planes ({}): converted and encoded again",
+                    planes.width(),
+                    planes.height(),
+                    e.getMessage());
+            return apply(planes.toBgr(deadline), spec, copyrightOrNull, deadline, Optional.empty());
         }
         deadline.poll("encoding");
         return copyright == null ? jpeg : afterApp0(jpeg, ExifWriter.jpegApp1(copyright));

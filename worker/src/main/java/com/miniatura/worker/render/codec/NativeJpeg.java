@@ -8,6 +8,7 @@ import com.miniatura.worker.render.SourceMetadata;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.filter.ToSrgb;
 import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.resample.Planes;
 import java.awt.Transparency;
 import java.awt.color.ColorSpace;
 import java.awt.color.ICC_Profile;
@@ -94,6 +95,58 @@ public final class NativeJpeg extends Opened {
         return warning;
     }
 
+    /**
+     * Whether {@link #readPlanes} can give this JPEG's pixels: YCbCr in sRGB (no profile to apply), its chroma
+     * subsampled 4:4:4, 4:2:2, 4:2:0 or 4:4:0.
+     */
+    public boolean planar() {
+        return profile == null
+                && header.colourSpace() == TurboJpeg.ColourSpace.YCBCR
+                && factors(header.subsampling()) != null;
+    }
+
+    /** Luma samples per chroma sample across and down for TurboJPEG's {@code TJSAMP_*}, or null for others. */
+    private static int[] factors(int subsampling) {
+        return switch (subsampling) {
+            case 0 -> new int[] {1, 1};
+            case 1 -> new int[] {2, 1};
+            case 2 -> new int[] {2, 2};
+            case 4 -> new int[] {1, 2};
+            default -> null;
+        };
+    }
+
+    /**
+     * The JPEG's own YCbCr planes at {@code 1/denominator} (only when {@link #planar}): no chroma upsampling and no
+     * colour conversion, which {@link #read} pays for. Damage and warnings are handled as {@link #read} handles them.
+     */
+    public Planes readPlanes(int denominator, Deadline deadline) throws RenderException, Decode.NativeFailure {
+        if (!planar()) {
+            throw new IllegalStateException("not a planar JPEG");
+        }
+        deadline.check("decoding");
+        int[] f = factors(header.subsampling());
+        int w = TurboJpeg.scaled(width, denominator);
+        int h = TurboJpeg.scaled(height, denominator);
+        Planes planes = Planes.allocate(w, h, f[0], f[1]);
+        try {
+            turbo.decodeYuv(source, w, h, planes.data());
+        } catch (TurboJpeg.Failure e) {
+            failed(e);
+        }
+        deadline.check("decoding");
+        return planes;
+    }
+
+    private void failed(TurboJpeg.Failure e) throws Decode.NativeFailure {
+        if (!e.warning() || DecodeFailures.isDamage(e.getMessage())) {
+            throw new Decode.NativeFailure(new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
+        }
+        // a warning that is not damage ("extraneous bytes before marker"): the image is whole, but the
+        // warning may hide one that is (libjpeg-turbo reports only the first); see warning()
+        warning = describeNative(e);
+    }
+
     @Override
     public BufferedImage read(int denominator, Deadline deadline) throws RenderException, Decode.NativeFailure {
         deadline.check("decoding");
@@ -104,13 +157,7 @@ public final class NativeJpeg extends Opened {
         try {
             turbo.decode(source, header, denominator, OpaqueResample.bytes(image));
         } catch (TurboJpeg.Failure e) {
-            if (!e.warning() || DecodeFailures.isDamage(e.getMessage())) {
-                throw new Decode.NativeFailure(
-                        new RenderException(Reason.CORRUPT, "corrupt image: " + describeNative(e)));
-            }
-            // a warning that is not damage ("extraneous bytes before marker"): the image is whole, but the
-            // warning may hide one that is (libjpeg-turbo reports only the first); see warning()
-            warning = describeNative(e);
+            failed(e);
         }
         deadline.check("decoding");
         if (profile == null) {

@@ -28,7 +28,7 @@ public final class OpaqueResample {
      */
     public static final int LOBES = 2;
     /** Fixed-point weights: 14 fractional bits. */
-    private static final int BITS = 14;
+    static final int BITS = 14;
     /**
      * The horizontal pass multiplies three 8-bit values packed in one long, {@value #LANE} bits apart, by a
      * weight of {@value #PACKED_BITS} fractional bits. Each lane's sum stays in {@code [0, 2^21)} because it
@@ -36,13 +36,12 @@ public final class OpaqueResample {
      * about -0.15, edges included) and positive ones up to 1.5, so no lane ever borrows from or carries into
      * the next, and the packed sum is exactly the three sums side by side.
      */
-    private static final int LANE = 21;
+    static final int LANE = 21;
 
-    private static final long LANE_MASK = (1L << LANE) - 1;
-    private static final int PACKED_BITS = 12;
-    private static final long LANE_OFFSET = 1L << 19;
-    private static final long PACKED_START =
-            (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
+    static final long LANE_MASK = (1L << LANE) - 1;
+    static final int PACKED_BITS = 12;
+    static final long LANE_OFFSET = 1L << 19;
+    static final long PACKED_START = (LANE_OFFSET + (1L << (PACKED_BITS - 1))) * (1 + (1L << LANE) + (1L << 2 * LANE));
 
     private OpaqueResample() {}
 
@@ -292,23 +291,23 @@ public final class OpaqueResample {
     }
 
     /** One 8-bit value of a packed sum: its lane, less the offset, rounded (the rounding is in the offset). */
-    private static byte unpack(long lane) {
+    static byte unpack(long lane) {
         return clamp((int) ((lane & LANE_MASK) - LANE_OFFSET) >> PACKED_BITS);
     }
 
-    private static int clamp8(int v) {
+    static int clamp8(int v) {
         return v < 0 ? 0 : v > 255 ? 255 : v;
     }
 
     /** {@code row[i] = bytes[from + i] & 0xFF}. */
-    private static void widen(byte[] bytes, int from, int[] row, int n) {
+    static void widen(byte[] bytes, int from, int[] row, int n) {
         for (int i = 0; i < n; i++) {
             row[i] = bytes[from + i] & 0xFF;
         }
     }
 
     /** {@code sum[i] += row[i] * k}. */
-    private static void accumulate(int[] sum, int[] row, int k, int n) {
+    static void accumulate(int[] sum, int[] row, int k, int n) {
         for (int i = 0; i < n; i++) {
             sum[i] += row[i] * k;
         }
@@ -318,7 +317,7 @@ public final class OpaqueResample {
      * The taps of one axis: output pixel {@code o} is the weighted sum of source pixels
      * {@code start[o] .. start[o] + count[o] - 1}, with weights at {@code weights[o * taps ..]} summing to 1.
      */
-    private record Axis(int[] start, int[] count, int taps, int[] weights, int mostNegative) {
+    record Axis(int[] start, int[] count, int taps, int[] weights, int mostNegative) {
 
         public static Axis of(int lobes, int srcLength, double from, double length, int outLength, int bits) {
             int one = 1 << bits;
@@ -386,7 +385,7 @@ public final class OpaqueResample {
         return lobes * Math.sin(px) * Math.sin(px / lobes) / (px * px);
     }
 
-    private static byte clamp(int v) {
+    static byte clamp(int v) {
         return (byte) (v < 0 ? 0 : v > 255 ? 255 : v);
     }
 

@@ -13,6 +13,8 @@ import com.miniatura.worker.render.codec.Opened;
 import com.miniatura.worker.render.geometry.ContentCrop;
 import com.miniatura.worker.render.geometry.Turn;
 import com.miniatura.worker.render.resample.Cascade;
+import com.miniatura.worker.render.resample.PlanarCascade;
+import com.miniatura.worker.render.resample.Planes;
 import com.miniatura.worker.render.resample.ScaledCopies;
 import java.awt.image.BufferedImage;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import java.util.Optional;
  * @param variants the variants, in the requested order
  * @param plan     the decode scale, box factor and memory reserved for them
  * @param image    the decoded image, then its sRGB copy; null once {@code copies} holds the pixels
+ * @param planes   instead of {@code image}, a JPEG's own YCbCr planes ({@link PlanarCascade}); null otherwise
  * @param alpha    whether the decoded image has alpha (scaled per variant without the cascade)
  * @param copies   where the variants are resampled from; null until {@code shrink}
  * @param analysis the analysis copy, made when first asked; null until {@code shrink}
@@ -42,6 +45,7 @@ public record ImageContext(
         DecodePlan plan,
         Services services,
         BufferedImage image,
+        Planes planes,
         boolean alpha,
         ScaledCopies copies,
         AnalysisCopy analysis,
@@ -56,7 +60,8 @@ public record ImageContext(
             Watermarks watermarks,
             Deadline deadline,
             StepClock clock,
-            Optional<TurboJpeg> turbo) {}
+            Optional<TurboJpeg> turbo,
+            boolean planar) {}
 
     public ImageContext {
         variants = List.copyOf(variants);
@@ -66,7 +71,7 @@ public record ImageContext(
     public static ImageContext start(
             Opened opened, byte[] source, List<VariantSpec> variants, DecodePlan plan, Services services) {
         return new ImageContext(
-                opened, source, variants, plan, services, null, false, null, null, null, Map.of(), null);
+                opened, source, variants, plan, services, null, null, false, null, null, null, Map.of(), null);
     }
 
     public Deadline deadline() {
@@ -110,18 +115,28 @@ public record ImageContext(
 
     public ImageContext withImage(BufferedImage image, boolean alpha) {
         return new ImageContext(
-                opened, source, variants, plan, services, image, alpha, copies, analysis, content, twins, blurhash);
+                opened, source, variants, plan, services, image, planes, alpha, copies, analysis, content, twins,
+                blurhash);
     }
 
     /** The pixels moved to {@code copies}: the image itself is let go. */
     public ImageContext withCopies(ScaledCopies copies, AnalysisCopy analysis, ContentCrop content) {
         return new ImageContext(
-                opened, source, variants, plan, services, null, alpha, copies, analysis, content, twins, blurhash);
+                opened, source, variants, plan, services, null, null, alpha, copies, analysis, content, twins,
+                blurhash);
+    }
+
+    /** The decoded JPEG as its YCbCr planes, in place of an image. */
+    public ImageContext withPlanes(Planes planes) {
+        return new ImageContext(
+                opened, source, variants, plan, services, null, planes, false, copies, analysis, content, twins,
+                blurhash);
     }
 
     public ImageContext withBlurhash(String blurhash) {
         return new ImageContext(
-                opened, source, variants, plan, services, image, alpha, copies, analysis, content, twins, blurhash);
+                opened, source, variants, plan, services, image, planes, alpha, copies, analysis, content, twins,
+                blurhash);
     }
 
     /** After a variant: one that was encoded is remembered for its twins. */
@@ -132,6 +147,7 @@ public record ImageContext(
         Map<Sameness, RenderedVariant> more = new HashMap<>(twins);
         more.putIfAbsent(variant.sameness(), variant.result());
         return new ImageContext(
-                opened, source, variants, plan, services, image, alpha, copies, analysis, content, more, blurhash);
+                opened, source, variants, plan, services, image, planes, alpha, copies, analysis, content, more,
+                blurhash);
     }
 }

@@ -11,6 +11,8 @@ import com.miniatura.worker.render.resample.AlphaResample;
 import com.miniatura.worker.render.resample.AreaAverage;
 import com.miniatura.worker.render.resample.Cascade;
 import com.miniatura.worker.render.resample.OpaqueResample;
+import com.miniatura.worker.render.resample.PlanarCascade;
+import com.miniatura.worker.render.resample.Planes;
 import com.miniatura.worker.render.resample.ScaledCopies;
 import java.awt.image.BufferedImage;
 import java.util.Optional;
@@ -30,7 +32,14 @@ public final class ImageSteps {
      */
     public static ImageContext decode(ImageContext c) throws RenderException, Decode.NativeFailure {
         Opened opened = c.opened();
-        BufferedImage image = opened.read(c.plan().denominator(), c.deadline());
+        // content-aware crops are judged on the analysis copy, and near-ties between crops flip on small changes
+        // in its pixels: a catalog with one keeps the BGR path its placements were reviewed on
+        boolean planar = c.services().planar()
+                && opened instanceof NativeJpeg n
+                && n.planar()
+                && c.variants().stream().noneMatch(v -> v.gravity().contentAware());
+        Planes planes = planar ? ((NativeJpeg) opened).readPlanes(c.plan().denominator(), c.deadline()) : null;
+        BufferedImage image = planar ? null : opened.read(c.plan().denominator(), c.deadline());
         if (opened instanceof NativeJpeg jpeg && jpeg.warning() != null) {
             DecodePlan full;
             try (Opened imageIo = Decode.open(c.source(), c.services().limits(), Optional.empty())) {
@@ -45,7 +54,9 @@ public final class ImageSteps {
                     jpeg.warning());
         }
         opened.close(); // a reader may keep a reference to the image it returned
-        return c.withImage(image, image.getColorModel().hasAlpha());
+        return planar
+                ? c.withPlanes(planes)
+                : c.withImage(image, image.getColorModel().hasAlpha());
     }
 
     /**
@@ -54,6 +65,9 @@ public final class ImageSteps {
      * stored orientation: each variant turns only its own small result.
      */
     public static ImageContext colour(ImageContext c) throws RenderException {
+        if (c.planes() != null) {
+            return c; // a JPEG's YCbCr without a profile: sRGB already
+        }
         BufferedImage srgb = c.alpha() ? ToSrgb.apply(c.image(), c.deadline()) : ToSrgb.bgr(c.image(), c.deadline());
         c.deadline().check("converting colours");
         return c.withImage(srgb, c.alpha());
@@ -67,7 +81,16 @@ public final class ImageSteps {
      */
     public static ImageContext shrink(ImageContext c) {
         ScaledCopies copies;
-        if (c.alpha()) {
+        if (c.planes() != null) {
+            DecodePlan plan = c.plan();
+            copies = new PlanarCascade(
+                    c.planes(),
+                    plan.box(),
+                    1.0 / (plan.denominator() * plan.box()),
+                    c.storedW(),
+                    c.storedH(),
+                    c.deadline());
+        } else if (c.alpha()) {
             copies = AlphaResample.from(c.image());
         } else {
             DecodePlan plan = c.plan();

@@ -1,5 +1,8 @@
 package com.miniatura.worker.render.step;
 
+import com.miniatura.common.catalog.ChromaSubsampling;
+import com.miniatura.common.catalog.Filter;
+import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.codec.Encode;
@@ -11,7 +14,10 @@ import com.miniatura.worker.render.geometry.ContentCrop;
 import com.miniatura.worker.render.geometry.Geometry;
 import com.miniatura.worker.render.geometry.Pad;
 import com.miniatura.worker.render.geometry.Turn;
+import com.miniatura.worker.render.resample.PlanarCascade;
+import com.miniatura.worker.render.resample.Planes;
 import java.awt.image.BufferedImage;
+import java.util.List;
 import java.util.Optional;
 
 /** The per-variant steps of the {@link Pipeline}, each named there. */
@@ -77,10 +83,30 @@ public final class VariantSteps {
                 new Turn.Rect(plan.cropX(), plan.cropY(), plan.cropW(), plan.cropH()),
                 image.storedW(),
                 image.storedH());
+        if (image.copies() instanceof PlanarCascade planar && encodedFromPlanes(v)) {
+            Planes planes = planar.scalePlanes(crop, plan.scaledW(), plan.scaledH(), 2, 2);
+            return v.withPlanes(v.spec().filters().isEmpty() ? planes : planes.grey());
+        }
         BufferedImage scaled = turn.transposes()
                 ? image.copies().scale(crop, plan.scaledH(), plan.scaledW())
                 : image.copies().scale(crop, plan.scaledW(), plan.scaledH());
         return v.withImage(scaled);
+    }
+
+    /**
+     * Whether the variant's resized pixels go straight to the JPEG encoder as 4:2:0 planes: a JPEG at 4:2:0 that is
+     * not turned or padded, and not filtered but for {@code grayscale}, whose Rec. 601 luma is the planes' own (so
+     * it only drops the chroma). Every other variant is resized to BGR for the steps after.
+     */
+    static boolean encodedFromPlanes(VariantContext v) {
+        VariantSpec spec = v.spec();
+        Geometry.Plan plan = v.plan();
+        return spec.format() == OutputFormat.JPEG
+                && spec.chromaSubsampling() == ChromaSubsampling.S420
+                && (spec.filters().isEmpty() || spec.filters().equals(List.of(new Filter.Grayscale())))
+                && v.turn().equals(Turn.NONE)
+                && plan.canvasW() == plan.scaledW()
+                && plan.canvasH() == plan.scaledH();
     }
 
     /**
@@ -90,6 +116,9 @@ public final class VariantSteps {
      * alpha, last, so neither the resampler nor a filter sees the background colour bleed in).
      */
     public static VariantContext finish(ImageContext image, VariantContext v) {
+        if (v.planes() != null) {
+            return v; // nothing to turn, pad, filter or flatten
+        }
         VariantSpec spec = v.spec();
         BufferedImage turned = v.turn().apply(v.image());
         BufferedImage padded = Pad.apply(turned, v.plan(), spec.background());
@@ -101,12 +130,19 @@ public final class VariantSteps {
     /** {@code encode}: with the source's copyright only for a variant that keeps it ({@link Encode}). */
     public static VariantContext encode(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
+        String copyright = spec.keepCopyright() ? image.metadata().copyright() : null;
+        if (v.planes() != null) {
+            Planes planes = v.planes();
+            byte[] bytes = Encode.planes(
+                    planes,
+                    spec,
+                    copyright,
+                    image.deadline(),
+                    image.services().turbo().orElseThrow());
+            return v.encoded(new RenderedVariant(spec, planes.width(), planes.height(), bytes));
+        }
         byte[] bytes = Encode.apply(
-                v.image(),
-                spec,
-                spec.keepCopyright() ? image.metadata().copyright() : null,
-                image.deadline(),
-                image.services().turbo());
+                v.image(), spec, copyright, image.deadline(), image.services().turbo());
         return v.encoded(
                 new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
     }

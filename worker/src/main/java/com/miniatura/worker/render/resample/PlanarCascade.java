@@ -1,0 +1,176 @@
+package com.miniatura.worker.render.resample;
+
+import com.miniatura.worker.render.Deadline;
+import com.miniatura.worker.render.geometry.Turn;
+import com.miniatura.worker.render.resample.Planes.Plane;
+import java.awt.image.BufferedImage;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@link Cascade} for a JPEG decoded to its YCbCr planes ({@link Planes}): the same choice of copy, box shrink and
+ * Lanczos filter, applied to each plane at its own resolution. For a 4:2:0 photo that is half the samples of BGR,
+ * and neither the decoder nor the encoder converts colours. Luma and chroma are resampled alike (the transform
+ * from R'G'B' is linear, so filtering commutes with it); the only difference from {@link Cascade} is where chroma
+ * is subsampled, which a JPEG encoder does anyway.
+ *
+ * <p>{@link #scalePlanes} gives a variant's planes for the encoder. {@link #scale} and {@link #smallestWhole} give BGR
+ * for the steps that need it (filters, turns, pads, other formats, analysis), converted at the output's size, with
+ * full-resolution chroma.
+ */
+public final class PlanarCascade implements ScaledCopies {
+
+    /** A copy of the whole stored source: luma {@code scaleX × scaleY} times its size, chroma {@code cScale*}. */
+    private static final class Level {
+        final Plane luma;
+        final Plane cb;
+        final Plane cr;
+        final double scaleX;
+        final double scaleY;
+        final double cScaleX;
+        final double cScaleY;
+        BufferedImage bgr;
+
+        Level(Plane luma, Plane cb, Plane cr, double scaleX, double scaleY, double cScaleX, double cScaleY) {
+            this.luma = luma;
+            this.cb = cb;
+            this.cr = cr;
+            this.scaleX = scaleX;
+            this.scaleY = scaleY;
+            this.cScaleX = cScaleX;
+            this.cScaleY = cScaleY;
+        }
+
+        long pixels() {
+            return (long) luma.width() * luma.height();
+        }
+    }
+
+    private final List<Level> levels = new ArrayList<>();
+    /** The decoded planes when they are the first copy at full size: a variant of exactly that size is them. */
+    private final Planes whole;
+
+    private final int storedW;
+    private final int storedH;
+    private final Deadline deadline;
+
+    /**
+     * The decoded planes, box-shrunk by {@code box}, as the first copy: {@code scale} is the decoded size over the
+     * stored size times {@code 1 / box}.
+     */
+    public PlanarCascade(Planes decoded, int box, double scale, int storedW, int storedH, Deadline deadline) {
+        this.storedW = storedW;
+        this.storedH = storedH;
+        this.deadline = deadline;
+        this.whole = box == 1 && scale == 1 ? decoded : null;
+        Plane luma = decoded.luma();
+        Plane cb = decoded.cb();
+        Plane cr = decoded.cr();
+        if (box > 1) {
+            luma = PlaneResample.box(luma, 0, 0, luma.width(), luma.height(), box, deadline);
+            cb = PlaneResample.box(cb, 0, 0, cb.width(), cb.height(), box, deadline);
+            cr = PlaneResample.box(cr, 0, 0, cr.width(), cr.height(), box, deadline);
+        }
+        levels.add(new Level(luma, cb, cr, scale, scale, scale / decoded.sx(), scale / decoded.sy()));
+    }
+
+    /**
+     * The stored-coordinate {@code crop} scaled to {@code width × height}, chroma subsampled {@code sx × sy}, from the
+     * smallest copy with enough detail; a whole-frame result is remembered as a new, smaller copy.
+     */
+    public Planes scalePlanes(Turn.Rect crop, int width, int height, int sx, int sy) {
+        if (whole != null
+                && whole.sx() == sx
+                && whole.sy() == sy
+                && crop.x() == 0
+                && crop.y() == 0
+                && crop.width() == storedW
+                && crop.height() == storedH
+                && width == storedW
+                && height == storedH) {
+            return whole; // as Cascade cuts such a variant from the base without resampling (and nobody writes to it)
+        }
+        Level from = levels.get(0);
+        for (Level level : levels) {
+            boolean enough = level.scaleX * crop.width() >= width && level.scaleY * crop.height() >= height;
+            if (enough && level.pixels() < from.pixels()) {
+                from = level;
+            }
+        }
+        Planes out = Planes.allocate(width, height, sx, sy);
+        int lobes = (long) width * height <= Cascade.SMALL ? 3 : OpaqueResample.LOBES;
+        resample(lobes, from.luma, null, crop, from.scaleX, from.scaleY, 1, 1, out.luma(), null);
+        // output chroma sample j covers output luma [sx·j, sx·(j + 1)), past the edge for an odd size
+        double spanX = (double) sx * out.chromaWidth() / width;
+        double spanY = (double) sy * out.chromaHeight() / height;
+        resample(lobes, from.cb, from.cr, crop, from.cScaleX, from.cScaleY, spanX, spanY, out.cb(), out.cr());
+        out.padLuma();
+        if (crop.x() == 0 && crop.y() == 0 && crop.width() == storedW && crop.height() == storedH) {
+            double scaleX = (double) width / storedW;
+            double scaleY = (double) height / storedH;
+            levels.add(new Level(out.luma(), out.cb(), out.cr(), scaleX, scaleY, scaleX / sx, scaleY / sy));
+        }
+        return out;
+    }
+
+    /** One plane of {@link #scalePlanes}: box-shrunk first when the reduction is large, as {@link Cascade} does. */
+    /** One plane, or two of one size ({@code src2}, {@code dst2}; else null), box-shrunk first alike. */
+    private void resample(
+            int lobes,
+            Plane src,
+            Plane src2,
+            Turn.Rect crop,
+            double scaleX,
+            double scaleY,
+            double spanX,
+            double spanY,
+            Plane dst,
+            Plane dst2) {
+        double x = crop.x() * scaleX;
+        double y = crop.y() * scaleY;
+        double w = crop.width() * scaleX * spanX;
+        double h = crop.height() * scaleY * spanY;
+        int k = (int) Math.floor(Math.min(w / dst.width(), h / dst.height()) / Cascade.BOX_GAP);
+        if (k >= 2) {
+            int x0 = (int) Math.floor(x);
+            int y0 = (int) Math.floor(y);
+            int x1 = Math.min(src.width(), (int) Math.ceil(x + w));
+            int y1 = Math.min(src.height(), (int) Math.ceil(y + h));
+            src = PlaneResample.box(src, x0, y0, x1 - x0, y1 - y0, k, deadline);
+            if (src2 != null) {
+                src2 = PlaneResample.box(src2, x0, y0, x1 - x0, y1 - y0, k, deadline);
+            }
+            x = (x - x0) / k;
+            y = (y - y0) / k;
+            w /= k;
+            h /= k;
+        }
+        if (src2 == null) {
+            PlaneResample.lanczos(lobes, src, x, y, w, h, dst, deadline);
+        } else {
+            PlaneResample.lanczos(lobes, new Plane[] {src, src2}, x, y, w, h, new Plane[] {dst, dst2}, deadline);
+        }
+    }
+
+    /** As {@link Cascade#scale}, in BGR with chroma at full resolution. */
+    @Override
+    public BufferedImage scale(Turn.Rect crop, int width, int height) {
+        return scalePlanes(crop, width, height, 1, 1).toBgr(deadline);
+    }
+
+    @Override
+    public BufferedImage smallestWhole(int minSide) {
+        Level best = levels.get(0);
+        for (Level level : levels) {
+            if (Math.max(level.luma.width(), level.luma.height()) >= minSide && level.pixels() < best.pixels()) {
+                best = level;
+            }
+        }
+        if (best.bgr == null) {
+            int sx = (int) Math.round(best.scaleX / best.cScaleX);
+            int sy = (int) Math.round(best.scaleY / best.cScaleY);
+            best.bgr = Planes.toBgr(best.luma, best.cb, best.cr, sx, sy, deadline);
+        }
+        return best.bgr;
+    }
+}

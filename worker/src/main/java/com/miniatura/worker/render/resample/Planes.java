@@ -1,0 +1,174 @@
+package com.miniatura.worker.render.resample;
+
+import com.miniatura.worker.render.Deadline;
+import java.awt.image.BufferedImage;
+import java.util.Arrays;
+
+/**
+ * A JPEG's own pixels: full-range YCbCr (JFIF) as three planes of bytes, the chroma planes {@code sx × sy} times
+ * smaller than luma, in one array laid out as libjpeg-turbo's TurboJPEG API reads and writes it (luma, then Cb, then
+ * Cr, rows packed; each plane padded to whole chroma samples). Decoding to it skips the decoder's chroma upsampling
+ * and colour conversion, encoding from it the encoder's conversion and downsampling, and resampling it touches half
+ * the samples of BGR for 4:2:0 (see {@link PlanarCascade}).
+ *
+ * @param data   the three planes
+ * @param width  luma width, the image's
+ * @param height luma height
+ * @param sx     luma columns per chroma column: 1 or 2
+ * @param sy     luma rows per chroma row: 1 or 2
+ */
+public record Planes(byte[] data, int width, int height, int sx, int sy) {
+
+    public Planes {
+        if (width <= 0 || height <= 0 || (sx != 1 && sx != 2) || (sy != 1 && sy != 2)) {
+            throw new IllegalArgumentException(
+                    "planes of " + width + "x" + height + " subsampled " + sx + "x" + sy + " are not supported");
+        }
+        if (data.length != size(width, height, sx, sy)) {
+            throw new IllegalArgumentException("planes of " + width + "x" + height + " need "
+                    + size(width, height, sx, sy) + " bytes, not " + data.length);
+        }
+    }
+
+    /** New, zeroed planes. */
+    public static Planes allocate(int width, int height, int sx, int sy) {
+        return new Planes(new byte[Math.toIntExact(size(width, height, sx, sy))], width, height, sx, sy);
+    }
+
+    /** Bytes of the three planes of a {@code width × height} image subsampled {@code sx × sy}. */
+    public static long size(int width, int height, int sx, int sy) {
+        long lumaW = pad(width, sx);
+        long lumaH = pad(height, sy);
+        return lumaW * lumaH + 2 * (lumaW / sx) * (lumaH / sy);
+    }
+
+    private static int pad(int size, int factor) {
+        return (size + factor - 1) / factor * factor;
+    }
+
+    /** The luma plane: {@code width × height} pixels, rows padded to whole chroma samples. */
+    public Plane luma() {
+        return new Plane(data, 0, pad(width, sx), width, height);
+    }
+
+    /** The Cb plane. */
+    public Plane cb() {
+        return new Plane(data, lumaSize(), chromaWidth(), chromaWidth(), chromaHeight());
+    }
+
+    /** The Cr plane. */
+    public Plane cr() {
+        return new Plane(
+                data, lumaSize() + chromaWidth() * chromaHeight(), chromaWidth(), chromaWidth(), chromaHeight());
+    }
+
+    public int chromaWidth() {
+        return pad(width, sx) / sx;
+    }
+
+    public int chromaHeight() {
+        return pad(height, sy) / sy;
+    }
+
+    private int lumaSize() {
+        return pad(width, sx) * pad(height, sy);
+    }
+
+    /**
+     * Repeats the last luma column and row into the padding, so a JPEG encoder compressing whole chroma samples sees
+     * no dark edge that is not in the picture.
+     */
+    public Planes padLuma() {
+        int stride = pad(width, sx);
+        int rows = pad(height, sy);
+        for (int y = 0; y < height; y++) {
+            for (int x = width; x < stride; x++) {
+                data[y * stride + x] = data[y * stride + width - 1];
+            }
+        }
+        for (int y = height; y < rows; y++) {
+            System.arraycopy(data, (height - 1) * stride, data, y * stride, stride);
+        }
+        return this;
+    }
+
+    /** A copy with neutral chroma (128): the grey picture of the same luma, Rec. 601's, as a JPEG holds it. */
+    public Planes grey() {
+        byte[] copy = new byte[data.length];
+        int luma = pad(width, sx) * pad(height, sy);
+        System.arraycopy(data, 0, copy, 0, luma);
+        Arrays.fill(copy, luma, copy.length, (byte) 128);
+        return new Planes(copy, width, height, sx, sy);
+    }
+
+    /** The pixels as plain {@code TYPE_3BYTE_BGR}: see {@link #toBgr(Plane, Plane, Plane, int, int, Deadline)}. */
+    public BufferedImage toBgr(Deadline deadline) {
+        return toBgr(luma(), cb(), cr(), sx, sy, deadline);
+    }
+
+    /**
+     * {@code luma}'s size in plain {@code TYPE_3BYTE_BGR}, chroma sample {@code i} covering luma {@code [sx·i,
+     * sx·(i + 1))}: chroma upsampled by libjpeg's "fancy" triangle filter (each sample weighs 3/4 at its own pixels
+     * and 1/4 at the neighbour's; a chroma plane short of the last sample repeats its edge), then converted with
+     * JFIF's equations in libjpeg's fixed point, as a JPEG decoder does.
+     */
+    public static BufferedImage toBgr(Plane luma, Plane cb, Plane cr, int sx, int sy, Deadline deadline) {
+        int width = luma.width();
+        int height = luma.height();
+        BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        byte[] dst = OpaqueResample.bytes(out);
+        int cw = cb.width();
+        int chLast = cb.height() - 1;
+        byte[] bData = cb.data();
+        byte[] rData = cr.data();
+        int[] vCb = new int[cw];
+        int[] vCr = new int[cw];
+        int[] rowCb = new int[width];
+        int[] rowCr = new int[width];
+        for (int row = 0, o = 0; row < height; row++) {
+            if (row % Deadline.ROWS == 0) {
+                deadline.poll("converting colours");
+            }
+            // vertically, at 4 times the scale
+            int near = Math.min(chLast, row / sy);
+            int far = sy == 1 ? near : Math.max(0, Math.min(chLast, (row & 1) == 0 ? near - 1 : near + 1));
+            int nb = cb.offset() + near * cb.stride();
+            int fb = cb.offset() + far * cb.stride();
+            int nr = cr.offset() + near * cr.stride();
+            int fr = cr.offset() + far * cr.stride();
+            for (int i = 0; i < cw; i++) {
+                vCb[i] = 3 * (bData[nb + i] & 0xFF) + (bData[fb + i] & 0xFF);
+                vCr[i] = 3 * (rData[nr + i] & 0xFF) + (rData[fr + i] & 0xFF);
+            }
+            // horizontally, back to 1 with rounding
+            if (sx == 1) {
+                for (int x = 0; x < width; x++) {
+                    int i = Math.min(x, cw - 1);
+                    rowCb[x] = (vCb[i] + 2) >> 2;
+                    rowCr[x] = (vCr[i] + 2) >> 2;
+                }
+            } else {
+                for (int x = 0; x < width; x++) {
+                    int n = Math.min(cw - 1, x >> 1);
+                    int f = Math.max(0, Math.min(cw - 1, (x & 1) == 0 ? n - 1 : n + 1));
+                    rowCb[x] = (3 * vCb[n] + vCb[f] + 8) >> 4;
+                    rowCr[x] = (3 * vCr[n] + vCr[f] + 8) >> 4;
+                }
+            }
+            byte[] l = luma.data();
+            int at = luma.offset() + row * luma.stride();
+            for (int x = 0; x < width; x++) {
+                int y = l[at + x] & 0xFF;
+                int b = rowCb[x] - 128;
+                int r = rowCr[x] - 128;
+                dst[o++] = OpaqueResample.clamp(y + ((116130 * b + 32768) >> 16));
+                dst[o++] = OpaqueResample.clamp(y - ((22554 * b + 46802 * r - 32768) >> 16));
+                dst[o++] = OpaqueResample.clamp(y + ((91881 * r + 32768) >> 16));
+            }
+        }
+        return out;
+    }
+
+    /** One plane of bytes inside {@code data}: {@code width × height} samples, rows {@code stride} apart. */
+    public record Plane(byte[] data, int offset, int stride, int width, int height) {}
+}
