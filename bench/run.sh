@@ -269,7 +269,25 @@ pinned_table() {
   done
   say "$(printf '%-12s %9sx %11sx' 'Mini/sharp' "$(calc "${JPS[miniatura]} / ${JPS[sharp]}")" "$(calc "${JPCS[miniatura]} / ${JPCS[sharp]}")")"
   say "$(contention "^pinned-$corpus-")"
+  say "where Miniatura's time goes, ms per job (the measured pass of each round; resample = shrink + resize, other = the"
+  say "rest of the steps, reading and writing files; the render command's 'time per step' line has every step):"
+  for ((round = 1; round <= ROUNDS; round++)); do
+    say "  round $round: $(per_job_steps "$LOGS/pinned-$corpus-miniatura-$round.log" "${#files[@]}")"
+  done
+  progress "pinned, $corpus: comparing outputs"
+  say "outputs, Miniatura vs sharp ($ref), last round:"
+  node bench/compare.mjs "$WORK/out-pinned-miniatura-$corpus" "$WORK/out-pinned-sharp-$corpus" | sed 's/^/  /' | tee -a "$REPORT" || true
   say ""
+}
+
+# per_job_steps LOG JOBS: the render command's "time per step (ms)" line, grouped and divided by JOBS
+per_job_steps() {
+  grep '^time per step (ms):' "$1" | tail -1 | awk -v n="$2" '{
+    for (i = 5; i < NF; i += 2) t[$i] = $(i + 1)
+    decode = t["decode"]; resample = t["shrink"] + t["resize"]; encode = t["encode"]
+    other = t["colour"] + t["plan"] + t["passthrough"] + t["twin"] + t["finish"] + t["analysis"] + t["blurhash"] + t["other"]
+    printf "decode %.1f, resample %.1f, encode %.1f, other %.1f (total %.1f)", decode / n, resample / n, encode / n, other / n, (decode + resample + encode + other) / n
+  }'
 }
 
 # ---- 5. this build against another (PEER_JAR), side by side on one pinned core ----

@@ -13,6 +13,7 @@ import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
 import com.sun.management.OperatingSystemMXBean;
+import com.sun.management.ThreadMXBean;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -53,7 +54,7 @@ public class RenderCommand {
     static final String USAGE = "usage: render --out DIR [--repeat=N] [--threads=N] [--miniatura...=VALUE] FILE...";
 
     /** What one file came to: its variants, or why it failed, and how long reading, rendering and writing took. */
-    record Outcome(Path file, RenderResult result, String failure, long nanos) {}
+    record Outcome(Path file, RenderResult result, String failure, long nanos, long allocated) {}
 
     /** The flags (picocli); arguments whose name has a dot are configuration properties, passed on to Spring. */
     @Command(
@@ -203,6 +204,7 @@ public class RenderCommand {
     /** Reads, renders and writes one file; a problem with it is its outcome, not an exception. */
     static Outcome renderOne(Renderer renderer, List<VariantSpec> variants, Path file, Path outDir) {
         long started = System.nanoTime();
+        long allocated = allocatedBytes();
         try {
             RenderResult result = renderer.render(Files.readAllBytes(file), variants);
             String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
@@ -214,17 +216,30 @@ public class RenderCommand {
                                 + variant.spec().format().extension()),
                         variant.bytes());
             }
-            return new Outcome(file, result, null, System.nanoTime() - started);
+            return new Outcome(file, result, null, System.nanoTime() - started, allocatedBytes() - allocated);
         } catch (RenderException e) {
-            return new Outcome(file, null, e.getMessage(), System.nanoTime() - started);
+            return new Outcome(file, null, e.getMessage(), System.nanoTime() - started, allocatedBytes() - allocated);
         } catch (IOException e) {
-            return new Outcome(file, null, "cannot read or write: " + e.getMessage(), System.nanoTime() - started);
+            return new Outcome(
+                    file,
+                    null,
+                    "cannot read or write: " + e.getMessage(),
+                    System.nanoTime() - started,
+                    allocatedBytes() - allocated);
         }
+    }
+
+    /** Bytes of heap this thread has allocated so far (HotSpot's per-thread counter), or 0 where it is not kept. */
+    private static long allocatedBytes() {
+        return ManagementFactory.getThreadMXBean() instanceof ThreadMXBean threads
+                ? threads.getCurrentThreadAllocatedBytes()
+                : 0;
     }
 
     /**
      * Where the measured pass's time went, summed over its rendered files: each pipeline step in milliseconds, and
-     * {@code other} for the rest of the pass's thread time (reading and writing files, waiting).
+     * {@code other} for the rest of the pass's thread time (reading and writing files, waiting); then the heap a file's
+     * render allocated on average (reading and writing it included).
      */
     static String stepLine(List<Outcome> outcomes, long passNanos, int threads) {
         long[] nanos = new long[Step.values().length];
@@ -241,7 +256,12 @@ public class RenderCommand {
                     Locale.ROOT, " %s %.1f", step.name().toLowerCase(Locale.ROOT), nanos[step.ordinal()] / 1e6));
         }
         long other = Math.max(0, passNanos * threads - rendering);
-        return line.append(String.format(Locale.ROOT, " other %.1f", other / 1e6))
+        long allocated = outcomes.stream().mapToLong(Outcome::allocated).sum();
+        return line.append(String.format(
+                        Locale.ROOT,
+                        " other %.1f; heap allocated per file %.1f MB",
+                        other / 1e6,
+                        allocated / 1e6 / Math.max(1, outcomes.size())))
                 .toString();
     }
 

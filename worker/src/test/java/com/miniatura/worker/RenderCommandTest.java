@@ -58,9 +58,10 @@ class RenderCommandTest {
                 .containsPattern(
                         "rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
                                 + " \\d+\\.\\d\\d jobs per CPU-second\\n")
-                .containsPattern("time per step \\(ms\\): decode \\d+\\.\\d colour \\d+\\.\\d shrink \\d+\\.\\d plan"
-                        + " \\d+\\.\\d passthrough \\d+\\.\\d twin \\d+\\.\\d resize \\d+\\.\\d finish \\d+\\.\\d"
-                        + " encode \\d+\\.\\d analysis \\d+\\.\\d blurhash \\d+\\.\\d other \\d+\\.\\d\\n");
+                .containsPattern(
+                        "time per step \\(ms\\): decode \\d+\\.\\d colour \\d+\\.\\d shrink \\d+\\.\\d plan"
+                                + " \\d+\\.\\d passthrough \\d+\\.\\d twin \\d+\\.\\d resize \\d+\\.\\d finish \\d+\\.\\d"
+                                + " encode \\d+\\.\\d analysis \\d+\\.\\d blurhash \\d+\\.\\d other \\d+\\.\\d; heap allocated per file \\d+\\.\\d MB\\n");
     }
 
     @Test

@@ -139,8 +139,8 @@ final class RerenderFlags {
     @Option(
             names = "--jobs-per-core",
             paramLabel = "N",
-            description = "Images per second per core, for the estimate (default: 22)")
-    double jobsPerCore = 22;
+            description = "Images per second per core, for the estimate (default: 40)")
+    double jobsPerCore = 40;
 
     @Option(
             names = "--prune",

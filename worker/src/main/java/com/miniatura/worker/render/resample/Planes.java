@@ -101,6 +101,30 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
         return new Planes(copy, width, height, sx, sy);
     }
 
+    /** JFIF's YCbCr to RGB in libjpeg's 16-bit fixed point, by table (chroma 0..255, centred on 128). */
+    private static final int[] CR_R = new int[256];
+
+    private static final int[] CB_B = new int[256];
+    private static final int[] CB_G = new int[256];
+    private static final int[] CR_G = new int[256];
+    /** 0..255 clamped: {@code LIMIT[v + LIMIT_OFFSET]} for any {@code v} a conversion gives (-227..482). */
+    private static final byte[] LIMIT = new byte[3 * 256 + 256];
+
+    private static final int LIMIT_OFFSET = 384;
+
+    static {
+        for (int i = 0; i < 256; i++) {
+            int c = i - 128;
+            CR_R[i] = (91881 * c + 32768) >> 16;
+            CB_B[i] = (116130 * c + 32768) >> 16;
+            CB_G[i] = 22554 * c;
+            CR_G[i] = 46802 * c - 32768;
+        }
+        for (int i = 0; i < LIMIT.length; i++) {
+            LIMIT[i] = (byte) Math.max(0, Math.min(255, i - LIMIT_OFFSET));
+        }
+    }
+
     /** The pixels as plain {@code TYPE_3BYTE_BGR}: see {@link #toBgr(Plane, Plane, Plane, int, int, Deadline)}. */
     public BufferedImage toBgr(Deadline deadline) {
         return toBgr(luma(), cb(), cr(), sx, sy, deadline);
@@ -140,17 +164,21 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
                 vCb[i] = 3 * (bData[nb + i] & 0xFF) + (bData[fb + i] & 0xFF);
                 vCr[i] = 3 * (rData[nr + i] & 0xFF) + (rData[fr + i] & 0xFF);
             }
-            // horizontally, back to 1 with rounding
+            // horizontally, back to 1 with rounding; the edges repeat
             if (sx == 1) {
-                for (int x = 0; x < width; x++) {
-                    int i = Math.min(x, cw - 1);
+                for (int x = 0, last = cw - 1; x < width; x++) {
+                    int i = x < last ? x : last;
                     rowCb[x] = (vCb[i] + 2) >> 2;
                     rowCr[x] = (vCr[i] + 2) >> 2;
                 }
             } else {
+                int last = cw - 1;
                 for (int x = 0; x < width; x++) {
-                    int n = Math.min(cw - 1, x >> 1);
-                    int f = Math.max(0, Math.min(cw - 1, (x & 1) == 0 ? n - 1 : n + 1));
+                    int n = x >> 1;
+                    if (n > last) {
+                        n = last;
+                    }
+                    int f = (x & 1) == 0 ? (n > 0 ? n - 1 : 0) : (n < last ? n + 1 : last);
                     rowCb[x] = (3 * vCb[n] + vCb[f] + 8) >> 4;
                     rowCr[x] = (3 * vCr[n] + vCr[f] + 8) >> 4;
                 }
@@ -158,12 +186,12 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
             byte[] l = luma.data();
             int at = luma.offset() + row * luma.stride();
             for (int x = 0; x < width; x++) {
-                int y = l[at + x] & 0xFF;
-                int b = rowCb[x] - 128;
-                int r = rowCr[x] - 128;
-                dst[o++] = OpaqueResample.clamp(y + ((116130 * b + 32768) >> 16));
-                dst[o++] = OpaqueResample.clamp(y - ((22554 * b + 46802 * r - 32768) >> 16));
-                dst[o++] = OpaqueResample.clamp(y + ((91881 * r + 32768) >> 16));
+                int y = (l[at + x] & 0xFF) + LIMIT_OFFSET;
+                int b = rowCb[x];
+                int r = rowCr[x];
+                dst[o++] = LIMIT[y + CB_B[b]];
+                dst[o++] = LIMIT[y - ((CB_G[b] + CR_G[r]) >> 16)];
+                dst[o++] = LIMIT[y + CR_R[r]];
             }
         }
         return out;
