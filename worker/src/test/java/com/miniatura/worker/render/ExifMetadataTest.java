@@ -195,6 +195,17 @@ class ExifMetadataTest {
         return SyntheticInputs.exif(little, orientation, SyntheticInputs.text(copyright, StandardCharsets.UTF_8));
     }
 
+    /** {@code jpeg} with an EXIF block saying {@code orientation} first, before any of its own. */
+    static byte[] withOrientation(byte[] jpeg, int orientation) {
+        return SyntheticInputs.insertAfterSoi(
+                jpeg,
+                SyntheticInputs.segment(
+                        0xE1,
+                        SyntheticInputs.concat(
+                                "Exif\0\0".getBytes(StandardCharsets.ISO_8859_1),
+                                SyntheticInputs.exif(false, orientation, null))));
+    }
+
     static byte[] jpegWithExif(byte[] tiff) {
         return SyntheticInputs.insertAfterSoi(
                 SyntheticInputs.jpeg(SyntheticInputs.rgbPatches(), false),

@@ -2,6 +2,7 @@ package com.miniatura.worker.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.codec.Decode;
@@ -11,6 +12,7 @@ import com.miniatura.worker.render.resample.OpaqueResample;
 import com.miniatura.worker.render.resample.PlaneResample;
 import com.miniatura.worker.render.resample.Planes;
 import java.awt.image.BufferedImage;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -179,6 +181,72 @@ class PlanarRenderTest {
                     b.bytes().length);
             assertThat(psnr).as("%s %s", fixture, p.spec().name()).isGreaterThan(33);
         }
+    }
+
+    /**
+     * A JPEG with each EXIF orientation: its variants are turned as planes, and come out as the BGR render's turned
+     * pictures, the odd sizes ({@code o301}: 301 × 169 or 169 × 301) included.
+     */
+    @ParameterizedTest
+    @MethodSource("orientations")
+    void everyOrientationIsTheBgrRendersPicture(int orientation) throws Exception {
+        byte[] jpeg =
+                ExifMetadataTest.withOrientation(RenderTestSupport.fixture("catalog/flowers-1024.jpg"), orientation);
+        List<VariantSpec> variants = new ArrayList<>(RenderTestSupport.referenceVariants());
+        variants.add(RenderTestSupport.jpeg("o301", 301, 301, Fit.INSIDE, 85));
+
+        RenderResult fromPlanes = planar.render(jpeg, variants);
+        RenderResult fromBgr = planar.inBgr().render(jpeg, variants);
+
+        assertThat(fromPlanes.source().orientation()).isEqualTo(orientation);
+        for (int i = 0; i < variants.size(); i++) {
+            RenderedVariant p = fromPlanes.variants().get(i);
+            RenderedVariant b = fromBgr.variants().get(i);
+            assertThat(List.of(p.width(), p.height())).isEqualTo(List.of(b.width(), b.height()));
+            double psnr = Pixels.psnr(RenderTestSupport.read(p.bytes()), RenderTestSupport.read(b.bytes()));
+            System.out.printf(
+                    Locale.ROOT,
+                    "orientation %d %-6s %4dx%-4d %6.2f dB%n",
+                    orientation,
+                    p.spec().name(),
+                    p.width(),
+                    p.height(),
+                    psnr);
+            assertThat(psnr)
+                    .as("orientation %d, %s", orientation, p.spec().name())
+                    .isGreaterThan(35);
+        }
+    }
+
+    static Stream<Integer> orientations() {
+        return Stream.of(1, 2, 3, 4, 5, 6, 7, 8);
+    }
+
+    /**
+     * Chroma covers two pixels, so turning an odd-sized variant's planes backwards along its odd axis would move the
+     * colour of every edge by a pixel unless the chroma grid was anchored to end at the last pixel: a red | blue
+     * edge, 301 × 201, with each turn, against the BGR render (which the encoder subsamples after turning).
+     */
+    @ParameterizedTest
+    @MethodSource("orientations")
+    void aTurnedOddSizedVariantKeepsItsColourOnItsEdges(int orientation) throws Exception {
+        BufferedImage edge = new BufferedImage(301, 201, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 201; y++) {
+            for (int x = 0; x < 301; x++) {
+                edge.setRGB(x, y, x < 151 ^ y < 101 ? 0xD02020 : 0x2040D0);
+            }
+        }
+        byte[] jpeg = ExifMetadataTest.withOrientation(SyntheticInputs.jpeg(edge, false), orientation);
+        List<VariantSpec> sameSize = List.of(RenderTestSupport.jpeg("edge", 301, 301, Fit.INSIDE, 95));
+
+        BufferedImage p = RenderTestSupport.read(
+                planar.render(jpeg, sameSize).variants().get(0).bytes());
+        BufferedImage b = RenderTestSupport.read(
+                planar.inBgr().render(jpeg, sameSize).variants().get(0).bytes());
+
+        double psnr = Pixels.psnr(p, b);
+        System.out.printf(Locale.ROOT, "edge, orientation %d: %.2f dB%n", orientation, psnr);
+        assertThat(psnr).as("orientation %d", orientation).isGreaterThan(40);
     }
 
     @Test

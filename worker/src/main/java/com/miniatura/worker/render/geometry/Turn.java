@@ -81,6 +81,16 @@ public record Turn(int code) {
     }
 
     /** Whether width and height trade places (codes 5..8). */
+    /** Whether the turned image runs along the stored x axis backwards (its pixels come from right to left). */
+    public boolean mirrorsStoredX() {
+        return MIRRORS_X[code];
+    }
+
+    /** Whether the turned image runs along the stored y axis backwards. */
+    public boolean mirrorsStoredY() {
+        return MIRRORS_Y[code];
+    }
+
     public boolean transposes() {
         return SWAPS[code];
     }

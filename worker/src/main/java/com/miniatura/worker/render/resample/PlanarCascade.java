@@ -20,25 +20,32 @@ import java.util.List;
  */
 public final class PlanarCascade implements ScaledCopies {
 
-    /** A copy of the whole stored source: luma {@code scaleX × scaleY} times its size, chroma {@code cScale*}. */
+    /**
+     * A copy of the whole stored source: luma {@code scaleX × scaleY} times its size; chroma sample {@code j} covers
+     * luma {@code [sx·j − anchorX, sx·(j + 1) − anchorX)}, and likewise down.
+     */
     private static final class Level {
         final Plane luma;
         final Plane cb;
         final Plane cr;
         final double scaleX;
         final double scaleY;
-        final double cScaleX;
-        final double cScaleY;
+        final int sx;
+        final int sy;
+        final int anchorX;
+        final int anchorY;
         BufferedImage bgr;
 
-        Level(Plane luma, Plane cb, Plane cr, double scaleX, double scaleY, double cScaleX, double cScaleY) {
+        Level(Plane luma, Plane cb, Plane cr, double scaleX, double scaleY, int sx, int sy, int anchorX, int anchorY) {
             this.luma = luma;
             this.cb = cb;
             this.cr = cr;
             this.scaleX = scaleX;
             this.scaleY = scaleY;
-            this.cScaleX = cScaleX;
-            this.cScaleY = cScaleY;
+            this.sx = sx;
+            this.sy = sy;
+            this.anchorX = anchorX;
+            this.anchorY = anchorY;
         }
 
         long pixels() {
@@ -71,7 +78,8 @@ public final class PlanarCascade implements ScaledCopies {
             cb = PlaneResample.box(cb, 0, 0, cb.width(), cb.height(), box, deadline);
             cr = PlaneResample.box(cr, 0, 0, cr.width(), cr.height(), box, deadline);
         }
-        levels.add(new Level(luma, cb, cr, scale, scale, scale / decoded.sx(), scale / decoded.sy()));
+        // a box of k over luma and over chroma keeps chroma sample j on luma [sx·j, sx·(j + 1)) of the result
+        levels.add(new Level(luma, cb, cr, scale, scale, decoded.sx(), decoded.sy(), 0, 0));
     }
 
     /**
@@ -79,7 +87,19 @@ public final class PlanarCascade implements ScaledCopies {
      * smallest copy with enough detail; a whole-frame result is remembered as a new, smaller copy.
      */
     public Planes scalePlanes(Turn.Rect crop, int width, int height, int sx, int sy) {
-        if (whole != null
+        return scalePlanes(crop, width, height, sx, sy, 0, 0);
+    }
+
+    /**
+     * As {@link #scalePlanes(Turn.Rect, int, int, int, int)}, with chroma sample {@code j} covering output luma
+     * {@code [sx·j − anchorX, sx·(j + 1) − anchorX)} (and likewise down): anchored one pixel early, the chroma grid
+     * of an odd size ends at the last pixel, so that a turn running that axis backwards ({@link Planes#turn}) puts
+     * it where a JPEG encoder expects it.
+     */
+    public Planes scalePlanes(Turn.Rect crop, int width, int height, int sx, int sy, int anchorX, int anchorY) {
+        if (anchorX == 0
+                && anchorY == 0
+                && whole != null
                 && whole.sx() == sx
                 && whole.sy() == sy
                 && crop.x() == 0
@@ -99,41 +119,57 @@ public final class PlanarCascade implements ScaledCopies {
         }
         Planes out = Planes.allocate(width, height, sx, sy);
         int lobes = (long) width * height <= Cascade.SMALL ? 3 : OpaqueResample.LOBES;
-        resample(lobes, from.luma, null, crop, from.scaleX, from.scaleY, 1, 1, out.luma(), null);
-        // output chroma sample j covers output luma [sx·j, sx·(j + 1)), past the edge for an odd size
-        double spanX = (double) sx * out.chromaWidth() / width;
-        double spanY = (double) sy * out.chromaHeight() / height;
-        resample(lobes, from.cb, from.cr, crop, from.cScaleX, from.cScaleY, spanX, spanY, out.cb(), out.cr());
+        resample(
+                lobes,
+                from.luma,
+                null,
+                crop.x() * from.scaleX,
+                crop.y() * from.scaleY,
+                crop.width() * from.scaleX,
+                crop.height() * from.scaleY,
+                out.luma(),
+                null);
+        // in the source level's chroma coordinates: luma u is chroma (u + anchor) / s; output chroma sample j covers
+        // output luma [sx·j − anchorX, sx·(j + 1) − anchorX), past the edge for an odd size
+        double pixelX = crop.width() * from.scaleX / width; // one output pixel, in source luma
+        double pixelY = crop.height() * from.scaleY / height;
+        resample(
+                lobes,
+                from.cb,
+                from.cr,
+                (crop.x() * from.scaleX - anchorX * pixelX + from.anchorX) / from.sx,
+                (crop.y() * from.scaleY - anchorY * pixelY + from.anchorY) / from.sy,
+                (double) sx * out.chromaWidth() * pixelX / from.sx,
+                (double) sy * out.chromaHeight() * pixelY / from.sy,
+                out.cb(),
+                out.cr());
         out.padLuma();
         if (crop.x() == 0 && crop.y() == 0 && crop.width() == storedW && crop.height() == storedH) {
-            double scaleX = (double) width / storedW;
-            double scaleY = (double) height / storedH;
-            levels.add(new Level(out.luma(), out.cb(), out.cr(), scaleX, scaleY, scaleX / sx, scaleY / sy));
+            levels.add(new Level(
+                    out.luma(),
+                    out.cb(),
+                    out.cr(),
+                    (double) width / storedW,
+                    (double) height / storedH,
+                    sx,
+                    sy,
+                    anchorX,
+                    anchorY));
         }
         return out;
     }
 
-    /** One plane of {@link #scalePlanes}: box-shrunk first when the reduction is large, as {@link Cascade} does. */
-    /** One plane, or two of one size ({@code src2}, {@code dst2}; else null), box-shrunk first alike. */
+    /**
+     * One plane, or two of one size ({@code src2}, {@code dst2}; else null), the rectangle {@code (x, y, w, h)} in its
+     * own coordinates: box-shrunk first when the reduction is large, as {@link Cascade} does.
+     */
     private void resample(
-            int lobes,
-            Plane src,
-            Plane src2,
-            Turn.Rect crop,
-            double scaleX,
-            double scaleY,
-            double spanX,
-            double spanY,
-            Plane dst,
-            Plane dst2) {
-        double x = crop.x() * scaleX;
-        double y = crop.y() * scaleY;
-        double w = crop.width() * scaleX * spanX;
-        double h = crop.height() * scaleY * spanY;
+            int lobes, Plane src, Plane src2, double x, double y, double w, double h, Plane dst, Plane dst2) {
         int k = (int) Math.floor(Math.min(w / dst.width(), h / dst.height()) / Cascade.BOX_GAP);
         if (k >= 2) {
-            int x0 = (int) Math.floor(x);
-            int y0 = (int) Math.floor(y);
+            // an anchored chroma rectangle may start before the plane: its box starts at the edge
+            int x0 = Math.max(0, (int) Math.floor(x));
+            int y0 = Math.max(0, (int) Math.floor(y));
             int x1 = Math.min(src.width(), (int) Math.ceil(x + w));
             int y1 = Math.min(src.height(), (int) Math.ceil(y + h));
             src = PlaneResample.box(src, x0, y0, x1 - x0, y1 - y0, k, deadline);
@@ -167,9 +203,8 @@ public final class PlanarCascade implements ScaledCopies {
             }
         }
         if (best.bgr == null) {
-            int sx = (int) Math.round(best.scaleX / best.cScaleX);
-            int sy = (int) Math.round(best.scaleY / best.cScaleY);
-            best.bgr = Planes.toBgr(best.luma, best.cb, best.cr, sx, sy, deadline);
+            best.bgr =
+                    Planes.toBgr(best.luma, best.cb, best.cr, best.sx, best.sy, best.anchorX, best.anchorY, deadline);
         }
         return best.bgr;
     }

@@ -1,6 +1,7 @@
 package com.miniatura.worker.render.resample;
 
 import com.miniatura.worker.render.Deadline;
+import com.miniatura.worker.render.geometry.Turn;
 import java.awt.image.BufferedImage;
 import java.util.Arrays;
 
@@ -92,6 +93,46 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
         return this;
     }
 
+    /**
+     * These planes turned by {@code turn}, each plane moved as a whole (no resampling). A chroma sample stays on the
+     * same pixels only if the planes' chroma grid ends where the turned image's begins: for an axis the turn runs
+     * backwards and whose size is odd, the planes must have been made with their chroma anchored one pixel early
+     * ({@link PlanarCascade#scalePlanes(Turn.Rect, int, int, int, int, int, int)}).
+     */
+    public Planes turn(Turn turn) {
+        if (turn.equals(Turn.NONE)) {
+            return this;
+        }
+        int tw = turn.turnedWidth(width, height);
+        int th = turn.turnedHeight(width, height);
+        Planes out = allocate(tw, th, turn.transposes() ? sy : sx, turn.transposes() ? sx : sy);
+        move(luma(), out.luma(), turn);
+        move(cb(), out.cb(), turn);
+        move(cr(), out.cr(), turn);
+        return out.padLuma();
+    }
+
+    /** Every sample of {@code to} (turned) from {@code from} (stored), walking each turned row as a stride. */
+    private static void move(Plane from, Plane to, Turn turn) {
+        int w = from.width();
+        int h = from.height();
+        int[] origin = turn.toStored(0, 0, w, h);
+        int[] right = to.width() > 1 ? turn.toStored(1, 0, w, h) : origin;
+        int[] down = to.height() > 1 ? turn.toStored(0, 1, w, h) : origin;
+        int start = from.offset() + origin[1] * from.stride() + origin[0];
+        int dx = (right[1] - origin[1]) * from.stride() + (right[0] - origin[0]);
+        int dy = (down[1] - origin[1]) * from.stride() + (down[0] - origin[0]);
+        byte[] src = from.data();
+        byte[] dst = to.data();
+        for (int y = 0; y < to.height(); y++) {
+            int i = start + y * dy;
+            int o = to.offset() + y * to.stride();
+            for (int x = 0; x < to.width(); x++, i += dx) {
+                dst[o + x] = src[i];
+            }
+        }
+    }
+
     /** A copy with neutral chroma (128): the grey picture of the same luma, Rec. 601's, as a JPEG holds it. */
     public Planes grey() {
         byte[] copy = new byte[data.length];
@@ -127,16 +168,17 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
 
     /** The pixels as plain {@code TYPE_3BYTE_BGR}: see {@link #toBgr(Plane, Plane, Plane, int, int, Deadline)}. */
     public BufferedImage toBgr(Deadline deadline) {
-        return toBgr(luma(), cb(), cr(), sx, sy, deadline);
+        return toBgr(luma(), cb(), cr(), sx, sy, 0, 0, deadline);
     }
 
     /**
-     * {@code luma}'s size in plain {@code TYPE_3BYTE_BGR}, chroma sample {@code i} covering luma {@code [sx·i,
-     * sx·(i + 1))}: chroma upsampled by libjpeg's "fancy" triangle filter (each sample weighs 3/4 at its own pixels
+     * {@code luma}'s size in plain {@code TYPE_3BYTE_BGR}, chroma sample {@code i} covering luma {@code [sx·i − ax,
+     * sx·(i + 1) − ax)} (and likewise down with {@code ay}; anchors 0 or 1, see {@link PlanarCascade#scalePlanes}): chroma upsampled by libjpeg's "fancy" triangle filter (each sample weighs 3/4 at its own pixels
      * and 1/4 at the neighbour's; a chroma plane short of the last sample repeats its edge), then converted with
      * JFIF's equations in libjpeg's fixed point, as a JPEG decoder does.
      */
-    public static BufferedImage toBgr(Plane luma, Plane cb, Plane cr, int sx, int sy, Deadline deadline) {
+    public static BufferedImage toBgr(
+            Plane luma, Plane cb, Plane cr, int sx, int sy, int ax, int ay, Deadline deadline) {
         int width = luma.width();
         int height = luma.height();
         BufferedImage out = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
@@ -154,8 +196,9 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
                 deadline.poll("converting colours");
             }
             // vertically, at 4 times the scale
-            int near = Math.min(chLast, row / sy);
-            int far = sy == 1 ? near : Math.max(0, Math.min(chLast, (row & 1) == 0 ? near - 1 : near + 1));
+            int yy = row + (sy == 1 ? 0 : ay);
+            int near = Math.min(chLast, yy / sy);
+            int far = sy == 1 ? near : Math.max(0, Math.min(chLast, (yy & 1) == 0 ? near - 1 : near + 1));
             int nb = cb.offset() + near * cb.stride();
             int fb = cb.offset() + far * cb.stride();
             int nr = cr.offset() + near * cr.stride();
@@ -174,11 +217,12 @@ public record Planes(byte[] data, int width, int height, int sx, int sy) {
             } else {
                 int last = cw - 1;
                 for (int x = 0; x < width; x++) {
-                    int n = x >> 1;
+                    int xx = x + ax;
+                    int n = xx >> 1;
                     if (n > last) {
                         n = last;
                     }
-                    int f = (x & 1) == 0 ? (n > 0 ? n - 1 : 0) : (n < last ? n + 1 : last);
+                    int f = (xx & 1) == 0 ? (n > 0 ? n - 1 : 0) : (n < last ? n + 1 : last);
                     rowCb[x] = (3 * vCb[n] + vCb[f] + 8) >> 4;
                     rowCr[x] = (3 * vCr[n] + vCr[f] + 8) >> 4;
                 }

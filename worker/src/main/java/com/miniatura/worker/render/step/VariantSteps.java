@@ -84,7 +84,13 @@ public final class VariantSteps {
                 image.storedW(),
                 image.storedH());
         if (image.copies() instanceof PlanarCascade planar && encodedFromPlanes(v)) {
-            Planes planes = planar.scalePlanes(crop, plan.scaledW(), plan.scaledH(), 2, 2);
+            int storedW = turn.transposes() ? plan.scaledH() : plan.scaledW();
+            int storedH = turn.transposes() ? plan.scaledW() : plan.scaledH();
+            // an axis the turn runs backwards, of odd size: chroma anchored so the turned grid starts at 0
+            int anchorX = turn.mirrorsStoredX() && storedW % 2 == 1 ? 1 : 0;
+            int anchorY = turn.mirrorsStoredY() && storedH % 2 == 1 ? 1 : 0;
+            Planes planes = planar.scalePlanes(crop, storedW, storedH, 2, 2, anchorX, anchorY)
+                    .turn(turn);
             return v.withPlanes(v.spec().filters().isEmpty() ? planes : planes.grey());
         }
         BufferedImage scaled = turn.transposes()
@@ -94,8 +100,9 @@ public final class VariantSteps {
     }
 
     /**
-     * Whether the variant's resized pixels go straight to the JPEG encoder as 4:2:0 planes: a JPEG at 4:2:0 that is
-     * not turned or padded, and not filtered but for {@code grayscale}, whose Rec. 601 luma is the planes' own (so
+     * Whether the variant's resized pixels go straight to the JPEG encoder as 4:2:0 planes (turned as planes when
+     * the source's orientation or the variant asks): a JPEG at 4:2:0 that is not padded, and not filtered but for
+     * {@code grayscale}, whose Rec. 601 luma is the planes' own (so
      * it only drops the chroma). Every other variant is resized to BGR for the steps after.
      */
     static boolean encodedFromPlanes(VariantContext v) {
@@ -104,7 +111,6 @@ public final class VariantSteps {
         return spec.format() == OutputFormat.JPEG
                 && spec.chromaSubsampling() == ChromaSubsampling.S420
                 && (spec.filters().isEmpty() || spec.filters().equals(List.of(new Filter.Grayscale())))
-                && v.turn().equals(Turn.NONE)
                 && plan.canvasW() == plan.scaledW()
                 && plan.canvasH() == plan.scaledH();
     }
