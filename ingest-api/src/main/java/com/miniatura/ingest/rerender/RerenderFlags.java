@@ -139,8 +139,8 @@ final class RerenderFlags {
     @Option(
             names = "--jobs-per-core",
             paramLabel = "N",
-            description = "Images per second per core, for the estimate (default: 40)")
-    double jobsPerCore = 40;
+            description = "Images per second per core, for the estimate (default: 35)")
+    double jobsPerCore = 35;
 
     @Option(
             names = "--prune",

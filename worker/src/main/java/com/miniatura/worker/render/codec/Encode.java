@@ -46,6 +46,8 @@ import org.w3c.dom.NodeList;
  * <p>Each format's writer is picked by its provider class, not by ImageIO's registration order, so adding an
  * ImageIO plugin to the classpath can never silently change the bytes we write:
  * <ul>
+ *   <li>JPEG: libjpeg-turbo ({@link TurboJpeg#encode}, {@link #planes}) when installed, writing the file the JDK's
+ *       writer writes; otherwise, or should it fail, the JDK's writer.</li>
  *   <li>JPEG and PNG: the JDK's own writers. TwelveMonkeys registers a JPEG writer ahead of the JDK's, but it
  *       only wraps the JDK writer to add CMYK output (which we never produce); going straight to the JDK writer
  *       keeps its documented metadata tree (sampling factors, markers) and {@link JPEGImageWriteParam}

@@ -26,7 +26,8 @@ public final class ImageSteps {
     private ImageSteps() {}
 
     /**
-     * {@code decode}: the first frame at the plan's scale, under the render deadline. A JPEG libjpeg-turbo warned
+     * {@code decode}: the first frame at the plan's scale, under the render deadline; a YCbCr JPEG that libjpeg-turbo
+     * decodes, as its planes ({@link NativeJpeg#readPlanes}) when the renderer resamples planes. A JPEG libjpeg-turbo warned
      * about is judged by ImageIO instead (which sees every warning, not only the first) when its full-size decode
      * fits the memory budget.
      */
@@ -34,12 +35,14 @@ public final class ImageSteps {
         Opened opened = c.opened();
         // content-aware crops are judged on the analysis copy, and near-ties between crops flip on small changes
         // in its pixels: a catalog with one keeps the BGR path its placements were reviewed on
-        boolean planar = c.services().planar()
-                && opened instanceof NativeJpeg n
-                && n.planar()
-                && c.variants().stream().noneMatch(v -> v.gravity().contentAware());
-        Planes planes = planar ? ((NativeJpeg) opened).readPlanes(c.plan().denominator(), c.deadline()) : null;
-        BufferedImage image = planar ? null : opened.read(c.plan().denominator(), c.deadline());
+        NativeJpeg planar = c.services().planar()
+                        && opened instanceof NativeJpeg n
+                        && n.planar()
+                        && c.variants().stream().noneMatch(v -> v.gravity().contentAware())
+                ? n
+                : null;
+        Planes planes = planar != null ? planar.readPlanes(c.plan().denominator(), c.deadline()) : null;
+        BufferedImage image = planar != null ? null : opened.read(c.plan().denominator(), c.deadline());
         if (opened instanceof NativeJpeg jpeg && jpeg.warning() != null) {
             DecodePlan full;
             try (Opened imageIo = Decode.open(c.source(), c.services().limits(), Optional.empty())) {
@@ -54,7 +57,7 @@ public final class ImageSteps {
                     jpeg.warning());
         }
         opened.close(); // a reader may keep a reference to the image it returned
-        return planar
+        return planar != null
                 ? c.withPlanes(planes)
                 : c.withImage(image, image.getColorModel().hasAlpha());
     }
@@ -75,7 +78,8 @@ public final class ImageSteps {
 
     /**
      * {@code shrink}: the rest of the reduction every variant allows, by the plan's whole box factor, so everything
-     * after works on a quarter of the pixels or fewer; the result starts the {@link Cascade}. A source with alpha is
+     * after works on a quarter of the pixels or fewer; the result starts the {@link Cascade} (planes: each box-shrunk,
+     * the {@link PlanarCascade}). A source with alpha is
      * not shrunk: its variants are scaled from it by {@link AlphaResample#cropAndScale}, which does not bleed the colour
      * of transparent pixels.
      */
