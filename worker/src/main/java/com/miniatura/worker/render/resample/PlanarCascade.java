@@ -60,6 +60,12 @@ public final class PlanarCascade implements ScaledCopies {
     private final int storedW;
     private final int storedH;
     private final Deadline deadline;
+    /** The last planes made and what they were made for: a grey twin of a colour variant (g150 after s150) reuses them. */
+    private Request lastRequest;
+
+    private Planes last;
+
+    private record Request(Turn.Rect crop, int width, int height, int sx, int sy, int anchorX, int anchorY) {}
 
     /**
      * The decoded planes, box-shrunk by {@code box}, as the first copy: {@code scale} is the decoded size over the
@@ -110,6 +116,10 @@ public final class PlanarCascade implements ScaledCopies {
                 && height == storedH) {
             return whole; // as Cascade cuts such a variant from the base without resampling (and nobody writes to it)
         }
+        Request request = new Request(crop, width, height, sx, sy, anchorX, anchorY);
+        if (request.equals(lastRequest)) {
+            return last; // planes are never written once made
+        }
         Level from = levels.get(0);
         for (Level level : levels) {
             boolean enough = level.scaleX * crop.width() >= width && level.scaleY * crop.height() >= height;
@@ -144,6 +154,8 @@ public final class PlanarCascade implements ScaledCopies {
                 out.cb(),
                 out.cr());
         out.padLuma();
+        lastRequest = request;
+        last = out;
         if (crop.x() == 0 && crop.y() == 0 && crop.width() == storedW && crop.height() == storedH) {
             levels.add(new Level(
                     out.luma(),
