@@ -90,10 +90,11 @@ import org.yaml.snakeyaml.Yaml;
 class EnvironmentVariablesTest {
     private static final Path REPO = Repository.root();
 
-    /** Variables read by the JVM itself, not by Spring: no configuration key matches them. */
+    /** Variables read by the JVM or a native library, not by Spring: no configuration key matches them. */
     private static final Map<String, String> JVM_VARIABLES = Map.of(
             "JAVA_TOOL_OPTIONS", "options every java process of the image applies (heap, collector, tmpdir)",
-            "JDK_JAVA_OPTIONS", "options the java launcher applies");
+            "JDK_JAVA_OPTIONS", "options the java launcher applies",
+            "TJ_OPTIMIZE", "libjpeg-turbo's TurboJPEG 2.1 optimises the Huffman tables of the JPEGs it encodes");
 
     /** A process that reads configuration, and how it loads it at startup. */
     enum Receiver {
