@@ -20,6 +20,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +108,9 @@ class PoisonRecordIT {
                 WORKER,
                 "--server.port=" + workerPort,
                 "--spring.kafka.bootstrap-servers=" + bootstrap,
-                "--miniatura.storage.endpoint=" + storage);
+                "--miniatura.storage.endpoint=" + storage,
+                // the test watches for the render in the worker's own thread dump (see awaitRendering)
+                "--management.endpoints.web.exposure.include=health,info,prometheus,threaddump");
         worker = launched.process();
         processes.add(worker);
         workerLogs.add(launched.log());
@@ -153,7 +159,7 @@ class PoisonRecordIT {
         for (int kill = 1; kill <= KILLS; kill++) {
             long waiting = System.nanoTime();
             JsonNode attempt = awaitAttempt(poison, poisonEvent, kill - 1);
-            String rendering = awaitRendering(worker);
+            String rendering = awaitRendering(worker, workerPort);
             killHard(worker);
             JsonNode after = manifest(poison);
             System.out.printf(
@@ -257,18 +263,20 @@ class PoisonRecordIT {
     }
 
     /**
-     * Takes thread dumps of {@code worker} ({@code jcmd <pid> Thread.print}) until one shows it inside the renderer;
-     * returns the innermost renderer frame, to show where the kill landed.
+     * Reads {@code worker}'s thread dump ({@code /actuator/threaddump}, a few milliseconds each) until one shows it
+     * inside the renderer; returns the innermost renderer frame, to show where the kill lands. A dump by {@code jcmd}
+     * starts a JVM and attaches to the worker, which took up to seconds on a loaded machine: long enough for the
+     * render (now ~1 s of decoding this PNG) to reach its last step before the kill, so that variants were stored.
      */
-    private static String awaitRendering(Process worker) throws Exception {
-        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    private static String awaitRendering(Process worker, int port) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/actuator/threaddump"))
+                .header("Accept", "text/plain")
+                .build();
         long deadline = System.nanoTime() + Services.TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            Process dump = new ProcessBuilder(jcmd, Long.toString(worker.pid()), "Thread.print")
-                    .redirectErrorStream(true)
-                    .start();
-            String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            dump.waitFor();
+            String threads =
+                    http.send(request, HttpResponse.BodyHandlers.ofString()).body();
             for (String stack : threads.split("\n\n")) {
                 if (stack.contains("at com.miniatura.worker.render.Renderer.render(")) {
                     return stack.lines()
@@ -280,6 +288,7 @@ class PoisonRecordIT {
                 }
             }
             assertThat(worker.isAlive()).as("the worker is running").isTrue();
+            Thread.sleep(5);
         }
         throw new AssertionError("the worker was not seen rendering within " + Services.TIMEOUT);
     }
