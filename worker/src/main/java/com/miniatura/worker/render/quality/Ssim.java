@@ -1,0 +1,132 @@
+package com.miniatura.worker.render.quality;
+
+import com.miniatura.worker.render.resample.Planes.Plane;
+
+/**
+ * The structural similarity (SSIM) of two planes of 8-bit samples, as Wang, Bovik, Sheikh and Simoncelli define it
+ * (IEEE Trans. Image Processing 13(4), 2004): local means, variances and covariance under an 11 × 11 Gaussian window
+ * of σ 1.5, with {@code C1 = (0.01 · 255)²} and {@code C2 = (0.03 · 255)²}, averaged over every position where the
+ * window fits. A plane smaller than the window is measured with one window over all of it, unweighted.
+ *
+ * <p>1 means the same samples; lower is less alike. The score of a luma plane is what "the same look" is judged by
+ * when choosing a JPEG quality: it follows structure and contrast, not only the sample errors PSNR counts.
+ */
+public final class Ssim {
+
+    /** Window side. */
+    public static final int WINDOW = 11;
+
+    private static final double SIGMA = 1.5;
+    private static final double C1 = (0.01 * 255) * (0.01 * 255);
+    private static final double C2 = (0.03 * 255) * (0.03 * 255);
+    private static final double[] WEIGHTS = gaussian();
+
+    private Ssim() {}
+
+    /** The mean SSIM of {@code a} against {@code b}, which must be the same size. */
+    public static double of(Plane a, Plane b) {
+        if (a.width() != b.width() || a.height() != b.height()) {
+            throw new IllegalArgumentException("planes of " + a.width() + "x" + a.height() + " and " + b.width() + "x"
+                    + b.height() + " cannot be compared");
+        }
+        int w = a.width();
+        int h = a.height();
+        if (w < WINDOW || h < WINDOW) {
+            return whole(a, b);
+        }
+        // separable: each of the five moments filtered along rows, then down the columns
+        int outW = w - WINDOW + 1;
+        int outH = h - WINDOW + 1;
+        double[][] rows = new double[5][outW * h];
+        for (int y = 0; y < h; y++) {
+            int ia = a.offset() + y * a.stride();
+            int ib = b.offset() + y * b.stride();
+            for (int x = 0; x < outW; x++) {
+                double mx = 0;
+                double my = 0;
+                double xx = 0;
+                double yy = 0;
+                double xy = 0;
+                for (int k = 0; k < WINDOW; k++) {
+                    double g = WEIGHTS[k];
+                    double p = a.data()[ia + x + k] & 0xFF;
+                    double q = b.data()[ib + x + k] & 0xFF;
+                    mx += g * p;
+                    my += g * q;
+                    xx += g * p * p;
+                    yy += g * q * q;
+                    xy += g * p * q;
+                }
+                int at = y * outW + x;
+                rows[0][at] = mx;
+                rows[1][at] = my;
+                rows[2][at] = xx;
+                rows[3][at] = yy;
+                rows[4][at] = xy;
+            }
+        }
+        double sum = 0;
+        for (int y = 0; y < outH; y++) {
+            for (int x = 0; x < outW; x++) {
+                double mx = 0;
+                double my = 0;
+                double xx = 0;
+                double yy = 0;
+                double xy = 0;
+                for (int k = 0; k < WINDOW; k++) {
+                    double g = WEIGHTS[k];
+                    int at = (y + k) * outW + x;
+                    mx += g * rows[0][at];
+                    my += g * rows[1][at];
+                    xx += g * rows[2][at];
+                    yy += g * rows[3][at];
+                    xy += g * rows[4][at];
+                }
+                sum += index(mx, my, xx - mx * mx, yy - my * my, xy - mx * my);
+            }
+        }
+        return sum / ((double) outW * outH);
+    }
+
+    /** One unweighted window over the whole of two small planes. */
+    private static double whole(Plane a, Plane b) {
+        double n = (double) a.width() * a.height();
+        double mx = 0;
+        double my = 0;
+        double xx = 0;
+        double yy = 0;
+        double xy = 0;
+        for (int y = 0; y < a.height(); y++) {
+            for (int x = 0; x < a.width(); x++) {
+                double p = a.data()[a.offset() + y * a.stride() + x] & 0xFF;
+                double q = b.data()[b.offset() + y * b.stride() + x] & 0xFF;
+                mx += p;
+                my += q;
+                xx += p * p;
+                yy += q * q;
+                xy += p * q;
+            }
+        }
+        mx /= n;
+        my /= n;
+        return index(mx, my, xx / n - mx * mx, yy / n - my * my, xy / n - mx * my);
+    }
+
+    private static double index(double mx, double my, double vx, double vy, double cov) {
+        return (2 * mx * my + C1) * (2 * cov + C2) / ((mx * mx + my * my + C1) * (vx + vy + C2));
+    }
+
+    private static double[] gaussian() {
+        double[] g = new double[WINDOW];
+        double total = 0;
+        for (int i = 0; i < WINDOW; i++) {
+            double d = i - WINDOW / 2;
+            g[i] = Math.exp(-d * d / (2 * SIGMA * SIGMA));
+            total += g[i];
+        }
+        for (int i = 0; i < WINDOW; i++) {
+            g[i] /= total;
+        }
+        return g;
+    }
+}
