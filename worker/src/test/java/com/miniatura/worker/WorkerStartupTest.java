@@ -27,7 +27,7 @@ class WorkerStartupTest {
                         "--miniatura.storage.endpoint=localhost:9000"))
                 .containsExactlyInAnyOrder(
                         "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"localhost:9000\"",
-                        "miniatura.variants.card.quality: expected 1..100 but was 150",
+                        "miniatura.variants.card.quality: expected 1..100 or auto but was 150",
                         "miniatura.variants.s150.fit: expected one of cover, contain, inside but was \"fill\"",
                         "miniatura.worker.max-source-pixels: expected a positive number of pixels such as 250000000 but was \"lots\"",
                         "miniatura.worker.max-source-frames: expected a number of frames 1..1000000 such as 1000 but was \"0\"",

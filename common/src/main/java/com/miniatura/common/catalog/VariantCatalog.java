@@ -56,10 +56,15 @@ public final class VariantCatalog {
             "filters",
             "format",
             "quality",
+            "ssim-target",
+            "min-quality",
+            "max-quality",
             "progressive",
             "chroma-subsampling",
             "lossless",
             "keep-copyright");
+    /** The keys that tune {@code quality: auto}, refused on a variant whose quality is fixed. */
+    static final List<String> AUTO_KEYS = List.of("ssim-target", "min-quality", "max-quality");
     /** The keys that hold a list, whose items are bare names or maps. */
     static final Set<String> LIST_KEYS = Set.of("filters");
 
@@ -68,6 +73,9 @@ public final class VariantCatalog {
             "gravity",
             "format",
             "quality",
+            "ssim-target",
+            "min-quality",
+            "max-quality",
             "upscale",
             "background",
             "progressive",
@@ -149,6 +157,9 @@ public final class VariantCatalog {
             }
         }
         checkDefaultValues(valid, problems);
+        if (AUTO_KEYS.stream().anyMatch(valid::containsKey)) {
+            new VariantValues(PREFIX, Map.of(), valid, problems).auto();
+        }
         return valid;
     }
 
@@ -164,7 +175,12 @@ public final class VariantCatalog {
                 case "gravity" -> values.choice(key, Choice.GRAVITY);
                 case "format" -> values.choice(key, Choice.FORMAT);
                 case "chroma-subsampling" -> values.choice(key, Choice.CHROMA);
-                case "quality" -> values.quality();
+                case "quality" -> {
+                    if (!values.autoQuality()) {
+                        values.quality();
+                    }
+                }
+                case "ssim-target", "min-quality", "max-quality" -> {} // checked once, below
                 case "background" -> values.background();
                 default -> values.flag(key); // the flags
             }
@@ -207,7 +223,8 @@ public final class VariantCatalog {
         filterItems.forEach((index, item) -> FilterConfig.parse(key + ".filters[" + index + "]", item, problems)
                 .ifPresent(filters::add));
         OutputFormat format = values.choice("format", Choice.FORMAT);
-        int quality = values.quality();
+        AutoQuality auto = values.autoQuality() ? values.auto() : null;
+        int quality = values.autoQuality() ? (auto == null ? 0 : auto.max()) : values.quality();
         boolean progressive = values.flag("progressive");
         ChromaSubsampling chroma = values.choiceOr("chroma-subsampling", ChromaSubsampling.S420, Choice.CHROMA);
         boolean lossless = values.flag("lossless");
@@ -245,6 +262,20 @@ public final class VariantCatalog {
                         "only applies to format webp (this variant's format is " + format.configName() + ")");
             }
         }
+        if (!values.autoQuality()) {
+            for (String option : AUTO_KEYS) {
+                if (props.containsKey(option)) {
+                    problems.add(
+                            key + "." + option,
+                            "only applies to quality auto (this variant's quality is " + values.value("quality", "80")
+                                    + ")");
+                }
+            }
+        } else if (format != null && format != OutputFormat.JPEG) {
+            problems.add(
+                    values.sourceKey("quality"),
+                    "auto only applies to format jpeg (this variant's format is " + format.configName() + ")");
+        }
         if (problems.messages().size() > before) {
             return Optional.empty();
         }
@@ -265,7 +296,8 @@ public final class VariantCatalog {
                 progressive,
                 chroma,
                 lossless,
-                keepCopyright));
+                keepCopyright,
+                auto));
     }
 
     @Override

@@ -27,11 +27,14 @@ import java.util.stream.Collectors;
  * @param background        padding and alpha-flattening colour as 0xRRGGBB
  * @param filters           filters applied in order after resizing
  * @param format            output encoding
- * @param quality           encoder quality 1..100 (JPEG, lossy WebP); ignored by lossless output but hashed
+ * @param quality           encoder quality 1..100 (JPEG, lossy WebP); ignored by lossless output but hashed; with
+ *                          {@code autoQuality}, its upper bound
  * @param progressive       JPEG only: progressive scans (paints coarse-to-fine on slow links)
  * @param chromaSubsampling JPEG only: colour resolution
  * @param lossless          WebP only: lossless instead of lossy
  * @param keepCopyright     write the source's EXIF copyright (and nothing else) into the output
+ * @param autoQuality       {@code quality: auto}: the quality is searched per image for this SSIM target within
+ *                          these bounds, or {@code null} for the fixed {@code quality}
  */
 public record VariantSpec(
         String name,
@@ -50,7 +53,8 @@ public record VariantSpec(
         boolean progressive,
         ChromaSubsampling chromaSubsampling,
         boolean lossless,
-        boolean keepCopyright) {
+        boolean keepCopyright,
+        AutoQuality autoQuality) {
 
     /**
      * Bumped whenever the renderer's output for an unchanged spec changes, so that a re-render
@@ -66,6 +70,49 @@ public record VariantSpec(
             throw new IllegalArgumentException("variant " + name + ": rotate must be 0, 90, 180 or 270");
         }
         filters = List.copyOf(filters);
+        if (autoQuality != null && quality != autoQuality.max()) {
+            throw new IllegalArgumentException("variant " + name + ": an auto quality's upper bound is its quality");
+        }
+    }
+
+    /** A variant at a fixed quality. */
+    public VariantSpec(
+            String name,
+            Integer width,
+            Integer height,
+            Fit fit,
+            Gravity gravity,
+            int rotate,
+            boolean flip,
+            boolean flop,
+            boolean upscale,
+            int background,
+            List<Filter> filters,
+            OutputFormat format,
+            int quality,
+            boolean progressive,
+            ChromaSubsampling chromaSubsampling,
+            boolean lossless,
+            boolean keepCopyright) {
+        this(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                format,
+                quality,
+                progressive,
+                chromaSubsampling,
+                lossless,
+                keepCopyright,
+                null);
     }
 
     /** A plain variant: centre gravity, no turning, baseline 4:2:0 JPEG options, no metadata. */
@@ -117,7 +164,8 @@ public record VariantSpec(
                 progressive,
                 chromaSubsampling,
                 lossless,
-                keepCopyright);
+                keepCopyright,
+                autoQuality);
     }
 
     /** The same variant turned: {@code rotate} degrees clockwise, then mirrored as asked. */
@@ -139,7 +187,8 @@ public record VariantSpec(
                 progressive,
                 chromaSubsampling,
                 lossless,
-                keepCopyright);
+                keepCopyright,
+                autoQuality);
     }
 
     public VariantSpec withFilters(List<Filter> value) {
@@ -160,10 +209,11 @@ public record VariantSpec(
                 progressive,
                 chromaSubsampling,
                 lossless,
-                keepCopyright);
+                keepCopyright,
+                autoQuality);
     }
 
-    /** The same variant with other encoding options. */
+    /** The same variant with other encoding options, at a fixed quality. */
     public VariantSpec withEncoding(
             OutputFormat formatValue,
             int qualityValue,
@@ -187,7 +237,31 @@ public record VariantSpec(
                 progressiveValue,
                 chromaValue,
                 losslessValue,
-                keepCopyright);
+                keepCopyright,
+                null);
+    }
+
+    /** The same variant with its quality searched per image ({@link AutoQuality}), or fixed again for {@code null}. */
+    public VariantSpec withAutoQuality(AutoQuality value) {
+        return new VariantSpec(
+                name,
+                width,
+                height,
+                fit,
+                gravity,
+                rotate,
+                flip,
+                flop,
+                upscale,
+                background,
+                filters,
+                format,
+                value == null ? quality : value.max(),
+                progressive,
+                chromaSubsampling,
+                lossless,
+                keepCopyright,
+                value);
     }
 
     public VariantSpec withKeepCopyright(boolean value) {
@@ -208,7 +282,8 @@ public record VariantSpec(
                 progressive,
                 chromaSubsampling,
                 lossless,
-                value);
+                value,
+                autoQuality);
     }
 
     /** Stable one-line description of everything that affects the rendered bytes. */
@@ -225,7 +300,7 @@ public record VariantSpec(
                 + ";bg=" + String.format("%06x", background)
                 + ";filters=" + filters.stream().map(Filter::canonical).collect(Collectors.joining(","))
                 + ";format=" + format.configName()
-                + ";q=" + quality
+                + ";q=" + (autoQuality == null ? Integer.toString(quality) : autoQuality.canonical())
                 + ";progressive=" + progressive
                 + ";chroma=" + chromaSubsampling.configName()
                 + ";lossless=" + lossless

@@ -17,6 +17,11 @@ import java.util.stream.Collectors;
 record VariantValues(String key, Map<String, String> props, Map<String, String> defaults, Problems problems) {
     private static final Pattern COLOUR = Pattern.compile("#?([0-9a-fA-F]{6})");
     private static final List<Integer> ROTATIONS = List.of(0, 90, 180, 270);
+    static final String AUTO = "auto";
+    // what an auto quality searches when neither the variant nor miniatura.variant-defaults says (defaults.yml does)
+    static final String DEFAULT_SSIM_TARGET = "0.965";
+    static final String DEFAULT_MIN_QUALITY = "50";
+    static final String DEFAULT_MAX_QUALITY = "90";
 
     /** The values of one of the catalog's enumerations, how each is read and how it is named in configuration. */
     record Choice<E>(Function<String, Optional<E>> parser, E[] values, Function<E, String> show) {
@@ -77,14 +82,66 @@ record VariantValues(String key, Map<String, String> props, Map<String, String> 
         return parsed == null ? fallback : parsed;
     }
 
+    /** Whether the variant (or the defaults) asks for {@code quality: auto}. */
+    boolean autoQuality() {
+        return value("quality", "").equals(AUTO);
+    }
+
+    /** A fixed {@code quality}: 0 after a problem. */
     int quality() {
         String value = value("quality", "80");
         Integer n = parseInt(value);
         if (n == null || n < 1 || n > 100) {
-            problems.expected(sourceKey("quality"), "1..100", n == null ? Problems.show(value) : n.toString());
+            problems.expected(
+                    sourceKey("quality"), "1..100 or " + AUTO, n == null ? Problems.show(value) : n.toString());
             return 0;
         }
         return n;
+    }
+
+    /** The search {@code quality: auto} asks for, from its own keys or the defaults; {@code null} after a problem. */
+    AutoQuality auto() {
+        // validity is tracked here, not by counting problems: a bad default already reported is not added twice
+        String target = value("ssim-target", DEFAULT_SSIM_TARGET);
+        double ssim = parseDouble(target);
+        boolean valid = ssim > 0.5 && ssim < 1;
+        if (!valid) {
+            problems.expected(sourceKey("ssim-target"), "a number above 0.5 and below 1", Problems.show(target));
+        }
+        Integer min = bound("min-quality", DEFAULT_MIN_QUALITY);
+        Integer max = bound("max-quality", DEFAULT_MAX_QUALITY);
+        if (min == null || max == null) {
+            return null;
+        }
+        if (min > max) {
+            // named by a bound that was set: the one a built-in default would otherwise be blamed for
+            if (value("min-quality", null) != null) {
+                problems.expected(sourceKey("min-quality"), "at most max-quality (" + max + ")", min.toString());
+            } else {
+                problems.expected(sourceKey("max-quality"), "at least min-quality (" + min + ")", max.toString());
+            }
+            return null;
+        }
+        return valid ? new AutoQuality(ssim, min, max) : null;
+    }
+
+    /** A quality bound 1..100; {@code null} after a problem. */
+    private Integer bound(String field, String fallback) {
+        String value = value(field, fallback);
+        Integer n = parseInt(value);
+        if (n == null || n < 1 || n > 100) {
+            problems.expected(sourceKey(field), "1..100", n == null ? Problems.show(value) : n.toString());
+            return null;
+        }
+        return n;
+    }
+
+    static double parseDouble(String value) {
+        try {
+            return Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            return Double.NaN;
+        }
     }
 
     int background() {

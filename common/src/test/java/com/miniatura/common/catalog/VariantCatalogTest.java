@@ -28,11 +28,11 @@ class VariantCatalogTest {
                 new Invalid(
                         "quality over 100",
                         Map.of("width", "100", "quality", "150"),
-                        List.of("miniatura.variants.card.quality: expected 1..100 but was 150")),
+                        List.of("miniatura.variants.card.quality: expected 1..100 or auto but was 150")),
                 new Invalid(
                         "quality not a number",
                         Map.of("width", "100", "quality", "high"),
-                        List.of("miniatura.variants.card.quality: expected 1..100 but was \"high\"")),
+                        List.of("miniatura.variants.card.quality: expected 1..100 or auto but was \"high\"")),
                 new Invalid(
                         "zero width",
                         Map.of("width", "0"),
@@ -175,14 +175,14 @@ class VariantCatalogTest {
                         "misspelt key",
                         Map.of("width", "100", "qualty", "80"),
                         List.of(
-                                "miniatura.variants.card.qualty: unknown key (expected one of enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, quality, progressive, chroma-subsampling, lossless, keep-copyright)")),
+                                "miniatura.variants.card.qualty: unknown key (expected one of enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, quality, ssim-target, min-quality, max-quality, progressive, chroma-subsampling, lossless, keep-copyright)")),
                 new Invalid(
                         "every problem at once",
                         Map.of("width", "-5", "quality", "0", "fit", "cover", "format", "bmp"),
                         List.of(
                                 "miniatura.variants.card.width: expected a whole number of pixels 1..16384 but was -5",
                                 "miniatura.variants.card.format: expected one of jpeg, png, webp but was \"bmp\"",
-                                "miniatura.variants.card.quality: expected 1..100 but was 0",
+                                "miniatura.variants.card.quality: expected 1..100 or auto but was 0",
                                 "miniatura.variants.card.height: expected a value because fit cover needs both width and height but was not set")));
     }
 
@@ -205,12 +205,12 @@ class VariantCatalogTest {
                 .isInstanceOfSatisfying(InvalidConfigurationException.class, e -> {
                     assertThat(e.problems())
                             .containsExactlyInAnyOrder(
-                                    "miniatura.variant-defaults.colour: unknown key (expected one of background, chroma-subsampling, fit, format, gravity, keep-copyright, lossless, progressive, quality, upscale)",
+                                    "miniatura.variant-defaults.colour: unknown key (expected one of background, chroma-subsampling, fit, format, gravity, keep-copyright, lossless, max-quality, min-quality, progressive, quality, ssim-target, upscale)",
                                     "miniatura.variants.Big_Name: expected a name of lower-case letters, digits and dashes (at most 32) but was \"Big_Name\"",
                                     "miniatura.variants.a.width: expected a whole number of pixels 1..16384 but was \"x\"",
                                     "miniatura.variants.a.fit: expected one of cover, contain, inside but was not set",
                                     "miniatura.variants.a.format: expected one of jpeg, png, webp but was not set",
-                                    "miniatura.variant-defaults.quality: expected 1..100 but was 101",
+                                    "miniatura.variant-defaults.quality: expected 1..100 or auto but was 101",
                                     "miniatura.variants.b.fit: expected one of cover, contain, inside but was not set",
                                     "miniatura.variants.b.format: expected one of jpeg, png, webp but was not set");
                     assertThat(e.getMessage()).startsWith("Invalid Miniatura configuration (8 problems):\n  - ");
@@ -228,7 +228,7 @@ class VariantCatalogTest {
                         InvalidConfigurationException.class,
                         e -> assertThat(e.problems())
                                 .containsExactlyInAnyOrder(
-                                        "miniatura.variant-defaults.quality: expected 1..100 but was 101",
+                                        "miniatura.variant-defaults.quality: expected 1..100 or auto but was 101",
                                         "miniatura.variant-defaults.fit: expected one of cover, contain, inside but was \"sideways\"",
                                         "miniatura.variant-defaults.upscale: expected true or false but was \"yes\"",
                                         "miniatura.variant-defaults.background: expected a colour as #rrggbb but was \"red\""));
@@ -391,7 +391,11 @@ class VariantCatalogTest {
                 base.withEncoding(OutputFormat.JPEG, 80, false, ChromaSubsampling.S444, false),
                 base.withEncoding(OutputFormat.WEBP, 80, false, ChromaSubsampling.S420, false),
                 base.withEncoding(OutputFormat.WEBP, 80, false, ChromaSubsampling.S420, true),
-                base.withKeepCopyright(true));
+                base.withKeepCopyright(true),
+                base.withAutoQuality(new AutoQuality(0.96, 50, 80)),
+                base.withAutoQuality(new AutoQuality(0.97, 50, 80)),
+                base.withAutoQuality(new AutoQuality(0.96, 40, 80)),
+                base.withAutoQuality(new AutoQuality(0.96, 50, 90)));
         assertThat(changed)
                 .extracting(VariantSpec::specHash)
                 .doesNotContain(base.specHash())

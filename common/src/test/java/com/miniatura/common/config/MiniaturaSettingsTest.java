@@ -150,6 +150,6 @@ class MiniaturaSettingsTest {
                                         "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"ftp://x\"",
                                         "miniatura.storage.thumbnails-bucket: expected a bucket name of 3-63 lower-case letters, digits, dots and dashes but was \"Thumbs\"",
                                         "miniatura.kafka.partitions: expected 1..10000 but was \"0\"",
-                                        "miniatura.variants.card.quality: expected 1..100 but was 150"));
+                                        "miniatura.variants.card.quality: expected 1..100 or auto but was 150"));
     }
 }

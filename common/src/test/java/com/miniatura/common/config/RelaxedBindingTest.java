@@ -199,7 +199,7 @@ class RelaxedBindingTest {
                                 + "(MINIATURA_VARIANT_DEFAULTS_KEEP_COPYRIGHT) or leave it out "
                                 + "(MINIATURA_VARIANTDEFAULTS_KEEPCOPYRIGHT)",
                         "miniatura.variant-defaults.width: unknown key (expected one of background, chroma-subsampling, "
-                                + "fit, format, gravity, keep-copyright, lossless, progressive, quality, upscale)",
+                                + "fit, format, gravity, keep-copyright, lossless, max-quality, min-quality, progressive, quality, ssim-target, upscale)",
                         "miniatura.variants.card.chroma.subsamplng: unknown key (expected one of " + keys() + ")",
                         "miniatura.variants.card.qualty: unknown key (expected one of " + keys() + ")",
                         "miniatura.variants.card.width[0]: unknown key (expected one of " + keys() + ")");
@@ -219,11 +219,11 @@ class RelaxedBindingTest {
                         "miniatura.storage.endpoint: expected an http(s) URL such as http://localhost:9000 but was \"ftp://x\"",
                         "miniatura.storage.thumbnails-bucket: expected a bucket name of 3-63 lower-case letters, digits, dots and dashes but was \"Thumbs\"",
                         "miniatura.kafka.create-topic: expected true or false but was \"yes\"",
-                        "miniatura.variants.card.quality: expected 1..100 but was 150");
+                        "miniatura.variants.card.quality: expected 1..100 or auto but was 150");
     }
 
     private static String keys() {
         return "enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, quality, "
-                + "progressive, chroma-subsampling, lossless, keep-copyright";
+                + "ssim-target, min-quality, max-quality, progressive, chroma-subsampling, lossless, keep-copyright";
     }
 }
