@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import picocli.CommandLine.Command;
@@ -165,10 +166,11 @@ public class RenderCommand {
             if (outcome.failure() == null) {
                 out.printf(
                         Locale.ROOT,
-                        "%s: %d variants in %.1f ms%n",
+                        "%s: %d variants in %.1f ms%s%n",
                         outcome.file(),
                         outcome.result().variants().size(),
-                        outcome.nanos() / 1e6);
+                        outcome.nanos() / 1e6,
+                        autoQualities(outcome.result()));
             } else {
                 out.printf(Locale.ROOT, "%s: failed: %s%n", outcome.file(), outcome.failure());
                 failed.add(outcome);
@@ -199,6 +201,16 @@ public class RenderCommand {
             return 1;
         }
         return 0;
+    }
+
+    /** What {@code quality: auto} chose for the file's variants: {@code "; auto quality: c480 q79 SSIM 0.9653, …"}. */
+    static String autoQualities(RenderResult result) {
+        String chosen = result.variants().stream()
+                .filter(v -> v.quality() != null)
+                .map(v ->
+                        String.format(Locale.ROOT, "%s q%d SSIM %.4f", v.spec().name(), v.quality(), v.ssim()))
+                .collect(Collectors.joining(", "));
+        return chosen.isEmpty() ? "" : "; auto quality: " + chosen;
     }
 
     /** Reads, renders and writes one file; a problem with it is its outcome, not an exception. */

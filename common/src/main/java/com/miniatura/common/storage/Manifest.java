@@ -154,7 +154,24 @@ public record Manifest(
      *
      * @param key      object key in the thumbnails bucket
      * @param specHash {@link com.miniatura.common.catalog.VariantSpec#specHash()} it was rendered with
+     * @param quality  the quality {@code quality: auto} chose for this image; absent for a fixed quality
+     * @param ssim     the chosen encode's SSIM against the variant's pixels before encoding, with {@code quality}
      */
     public record Variant(
-            String name, String key, int width, int height, long bytes, String contentType, String specHash) {}
+            String name,
+            String key,
+            int width,
+            int height,
+            long bytes,
+            String contentType,
+            String specHash,
+            Integer quality,
+            Double ssim) {
+
+        /** A variant at a fixed quality. */
+        public Variant(
+                String name, String key, int width, int height, long bytes, String contentType, String specHash) {
+            this(name, key, width, height, bytes, contentType, specHash, null, null);
+        }
+    }
 }

@@ -88,7 +88,16 @@ class ImagesController {
             Instant deletedAt,
             Boolean stuck) {}
 
-    record Variant(String name, String key, int width, int height, long bytes, String contentType) {}
+    /** One stored variant; {@code quality} and {@code ssim} only where {@code quality: auto} chose them. */
+    record Variant(
+            String name,
+            String key,
+            int width,
+            int height,
+            long bytes,
+            String contentType,
+            Integer quality,
+            Double ssim) {}
 
     @RequiresScope(value = Scope.UPLOAD, body = BodyLimit.UPLOAD)
     @PostMapping(path = "/v1/images", consumes = MediaType.MULTIPART_FORM_DATA_VALUE)
@@ -173,7 +182,8 @@ class ImagesController {
                         "no image with imageId " + imageId + " was ever accepted",
                         List.of()));
         List<Variant> variants = manifest.variants().stream()
-                .map(v -> new Variant(v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType()))
+                .map(v -> new Variant(
+                        v.name(), v.key(), v.width(), v.height(), v.bytes(), v.contentType(), v.quality(), v.ssim()))
                 .toList();
         Optional<Instant> stuckSince = stuck.since(manifest);
         return ResponseEntity.ok(new Status(

@@ -60,7 +60,9 @@ final class VariantUpload {
                             variant.height(),
                             variant.bytes().length,
                             variant.contentType(),
-                            variant.spec().specHash()));
+                            variant.spec().specHash(),
+                            variant.quality(),
+                            variant.ssim() == null ? null : Math.round(variant.ssim() * 1e5) / 1e5));
         }
         awaitAll(puts);
         return stored;

@@ -23,8 +23,27 @@ public final class Ssim {
 
     private Ssim() {}
 
-    /** The mean SSIM of {@code a} against {@code b}, which must be the same size. */
+    /** The mean SSIM of {@code a} against {@code b}, which must be the same size: every window position. */
     public static double of(Plane a, Plane b) {
+        return of(a, b, 1);
+    }
+
+    /**
+     * About {@value #SAMPLED_WINDOWS} windows' worth of {@link #of}: windows on a grid of an odd step (so their
+     * phase against JPEG's 8 × 8 blocks varies), enough for the mean to within a few ten-thousandths on photos at a
+     * fraction of the cost on large planes. Small planes are measured at every position.
+     */
+    public static double estimate(Plane a, Plane b) {
+        long positions = (long) Math.max(1, a.width() - WINDOW + 1) * Math.max(1, a.height() - WINDOW + 1);
+        int step = (int) Math.sqrt((double) positions / SAMPLED_WINDOWS);
+        return of(a, b, step <= 1 ? 1 : step | 1);
+    }
+
+    /** About how many windows {@link #estimate} measures. */
+    static final int SAMPLED_WINDOWS = 40_000;
+
+    /** The mean SSIM over windows whose top-left corners are {@code step} apart both ways. */
+    static double of(Plane a, Plane b, int step) {
         if (a.width() != b.width() || a.height() != b.height()) {
             throw new IllegalArgumentException("planes of " + a.width() + "x" + a.height() + " and " + b.width() + "x"
                     + b.height() + " cannot be compared");
@@ -34,14 +53,17 @@ public final class Ssim {
         if (w < WINDOW || h < WINDOW) {
             return whole(a, b);
         }
-        // separable: each of the five moments filtered along rows, then down the columns
-        int outW = w - WINDOW + 1;
-        int outH = h - WINDOW + 1;
+        // separable: each of the five moments filtered along rows (at the window columns only), then down the columns
+        int outW = (w - WINDOW) / step + 1;
+        int outH = (h - WINDOW) / step + 1;
         double[][] rows = new double[5][outW * h];
+        byte[] da = a.data();
+        byte[] db = b.data();
         for (int y = 0; y < h; y++) {
             int ia = a.offset() + y * a.stride();
             int ib = b.offset() + y * b.stride();
-            for (int x = 0; x < outW; x++) {
+            for (int c = 0; c < outW; c++) {
+                int x = c * step;
                 double mx = 0;
                 double my = 0;
                 double xx = 0;
@@ -49,15 +71,15 @@ public final class Ssim {
                 double xy = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double g = WEIGHTS[k];
-                    double p = a.data()[ia + x + k] & 0xFF;
-                    double q = b.data()[ib + x + k] & 0xFF;
+                    double p = da[ia + x + k] & 0xFF;
+                    double q = db[ib + x + k] & 0xFF;
                     mx += g * p;
                     my += g * q;
                     xx += g * p * p;
                     yy += g * q * q;
                     xy += g * p * q;
                 }
-                int at = y * outW + x;
+                int at = y * outW + c;
                 rows[0][at] = mx;
                 rows[1][at] = my;
                 rows[2][at] = xx;
@@ -66,8 +88,9 @@ public final class Ssim {
             }
         }
         double sum = 0;
-        for (int y = 0; y < outH; y++) {
-            for (int x = 0; x < outW; x++) {
+        for (int r = 0; r < outH; r++) {
+            int y = r * step;
+            for (int c = 0; c < outW; c++) {
                 double mx = 0;
                 double my = 0;
                 double xx = 0;
@@ -75,7 +98,7 @@ public final class Ssim {
                 double xy = 0;
                 for (int k = 0; k < WINDOW; k++) {
                     double g = WEIGHTS[k];
-                    int at = (y + k) * outW + x;
+                    int at = (y + k) * outW + c;
                     mx += g * rows[0][at];
                     my += g * rows[1][at];
                     xx += g * rows[2][at];

@@ -1,5 +1,6 @@
 package com.miniatura.worker.render.step;
 
+import com.miniatura.common.catalog.AutoQuality;
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.OutputFormat;
@@ -19,6 +20,7 @@ public record Sameness(
         List<Filter> filters,
         OutputFormat format,
         int quality,
+        AutoQuality autoQuality,
         boolean progressive,
         ChromaSubsampling chroma,
         boolean lossless,
@@ -32,6 +34,7 @@ public record Sameness(
                 spec.filters(),
                 spec.format(),
                 spec.quality(),
+                spec.autoQuality(),
                 spec.progressive(),
                 spec.chromaSubsampling(),
                 spec.lossless(),

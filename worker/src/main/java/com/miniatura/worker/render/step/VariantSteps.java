@@ -1,5 +1,6 @@
 package com.miniatura.worker.render.step;
 
+import com.miniatura.common.catalog.AutoQuality;
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.OutputFormat;
@@ -7,6 +8,7 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.codec.ExifWriter;
+import com.miniatura.worker.render.codec.Luma;
 import com.miniatura.worker.render.codec.Passthrough;
 import com.miniatura.worker.render.filter.Filters;
 import com.miniatura.worker.render.filter.FlattenAlpha;
@@ -14,9 +16,13 @@ import com.miniatura.worker.render.geometry.ContentCrop;
 import com.miniatura.worker.render.geometry.Geometry;
 import com.miniatura.worker.render.geometry.Pad;
 import com.miniatura.worker.render.geometry.Turn;
+import com.miniatura.worker.render.quality.QualitySearch;
+import com.miniatura.worker.render.quality.Ssim;
 import com.miniatura.worker.render.resample.PlanarCascade;
 import com.miniatura.worker.render.resample.Planes;
+import com.miniatura.worker.render.resample.Planes.Plane;
 import java.awt.image.BufferedImage;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
@@ -69,7 +75,7 @@ public final class VariantSteps {
     /** {@code twin}: a variant that comes to the same pixels and encoding as one encoded before reuses its bytes. */
     public static VariantContext twin(ImageContext image, VariantContext v) {
         RenderedVariant twin = image.twins().get(v.sameness());
-        return twin == null ? v : v.decided(new RenderedVariant(v.spec(), twin.width(), twin.height(), twin.bytes()));
+        return twin == null ? v : v.decided(twin.as(v.spec()));
     }
 
     /**
@@ -133,23 +139,68 @@ public final class VariantSteps {
         return v.withImage(spec.format().supportsAlpha() ? filtered : FlattenAlpha.apply(filtered, spec.background()));
     }
 
-    /** {@code encode}: with the source's copyright only for a variant that keeps it ({@link Encode}). */
+    /**
+     * {@code encode}: with the source's copyright only for a variant that keeps it ({@link Encode}); a variant of
+     * {@code quality: auto} is encoded at the quality {@link QualitySearch} finds for it, seeded with what the image's
+     * variants encoded before it chose.
+     */
     public static VariantContext encode(ImageContext image, VariantContext v) {
         VariantSpec spec = v.spec();
         String copyright = spec.keepCopyright() ? image.metadata().copyright() : null;
+        int width = v.planes() != null ? v.planes().width() : v.image().getWidth();
+        int height = v.planes() != null ? v.planes().height() : v.image().getHeight();
+        if (spec.autoQuality() != null) {
+            QualitySearch.Choice choice = searched(image, v, copyright);
+            return v.encoded(new RenderedVariant(spec, width, height, choice.bytes(), choice.quality(), choice.ssim()));
+        }
+        return v.encoded(new RenderedVariant(spec, width, height, encodedAt(image, v, spec, copyright)));
+    }
+
+    private static byte[] encodedAt(ImageContext image, VariantContext v, VariantSpec spec, String copyright) {
         if (v.planes() != null) {
-            Planes planes = v.planes();
-            byte[] bytes = Encode.planes(
-                    planes,
+            return Encode.planes(
+                    v.planes(),
                     spec,
                     copyright,
                     image.deadline(),
                     image.services().turbo().orElseThrow());
-            return v.encoded(new RenderedVariant(spec, planes.width(), planes.height(), bytes));
         }
-        byte[] bytes = Encode.apply(
+        return Encode.apply(
                 v.image(), spec, copyright, image.deadline(), image.services().turbo());
-        return v.encoded(
-                new RenderedVariant(spec, v.image().getWidth(), v.image().getHeight(), bytes));
+    }
+
+    private static QualitySearch.Choice searched(ImageContext image, VariantContext v, String copyright) {
+        VariantSpec spec = v.spec();
+        AutoQuality auto = spec.autoQuality();
+        Plane reference = v.planes() != null ? v.planes().luma() : Luma.of(v.image());
+        QualitySearch.Trial<IOException> trial = new QualitySearch.Trial<>() {
+            @Override
+            public byte[] encode(int quality) {
+                VariantSpec fixed = spec.withEncoding(
+                        spec.format(), quality, spec.progressive(), spec.chromaSubsampling(), spec.lossless());
+                return encodedAt(image, v, fixed, copyright);
+            }
+
+            @Override
+            public double score(byte[] encoded) throws IOException {
+                image.deadline().poll("choosing the quality");
+                return Ssim.estimate(Luma.decoded(encoded, image.services().turbo()), reference);
+            }
+        };
+        try {
+            return QualitySearch.search(auto, trial, seed(image, auto));
+        } catch (IOException e) {
+            // our own encode did not decode: a defect, not the image's fault; the variant keeps its upper bound
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    /** Where the search starts: the mean of what the image's auto variants chose so far, else mid-bounds. */
+    static int seed(ImageContext image, AutoQuality auto) {
+        return (int) Math.round(image.twins().values().stream()
+                .filter(r -> r.quality() != null && auto.equals(r.spec().autoQuality()))
+                .mapToInt(RenderedVariant::quality)
+                .average()
+                .orElse((auto.min() + auto.max()) / 2.0));
     }
 }

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import com.miniatura.worker.render.RenderTestSupport;
+import com.miniatura.worker.render.codec.Luma;
 import com.miniatura.worker.render.resample.Planes.Plane;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,6 +89,41 @@ class SsimTest {
         }
 
         assertThat(Ssim.of(a, new Plane(padded, 7, 33, 30, 20))).isEqualTo(Ssim.of(a, b));
+    }
+
+    @Test
+    void theEstimateOfALargePlaneIsCloseToTheFullMeasure() throws Exception {
+        BufferedImage photo = RenderTestSupport.read(RenderTestSupport.fixture("catalog/iphone_hdr_NO-1024.jpg"));
+        Plane original = Luma.of(photo);
+        for (float quality : new float[] {0.3f, 0.6f, 0.9f}) {
+            Plane encoded = Luma.of(RenderTestSupport.read(jpeg(photo, quality)));
+            assertThat(Ssim.estimate(encoded, original))
+                    .as("q%.0f", quality * 100)
+                    .isCloseTo(Ssim.of(encoded, original), within(0.002));
+        }
+    }
+
+    @Test
+    void aSmallPlaneIsEstimatedAtEveryWindow() {
+        Plane a = noise(150, 150, 5);
+        Plane b = withNoise(a, 30);
+        assertThat(Ssim.estimate(a, b)).isEqualTo(Ssim.of(a, b));
+    }
+
+    private static byte[] jpeg(BufferedImage image, float quality) throws java.io.IOException {
+        javax.imageio.ImageWriter writer =
+                javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+        javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(quality);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream stream = javax.imageio.ImageIO.createImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
     }
 
     @Test
