@@ -104,9 +104,7 @@ public final class Passthrough {
                 || !header.icc().isEmpty()) {
             return Optional.empty(); // not baseline, not YCbCr, or colours defined by a profile
         }
-        // an auto quality may go as low as its lower bound: only a source at least that coarse is kept as it is
-        int quality = spec.autoQuality() != null ? spec.autoQuality().min() : spec.quality();
-        Reference reference = reference(Math.max(1, Math.min(100, quality)));
+        Reference reference = reference(Math.max(1, Math.min(100, spec.quality())));
         int end = entropyEnd(source, header.scanStart() + 2);
         if (end < 0 || !fits(header, spec.chromaSubsampling(), reference)) {
             return Optional.empty();

@@ -169,6 +169,11 @@ public final class VariantSteps {
                 v.image(), spec, copyright, image.deadline(), image.services().turbo());
     }
 
+    /**
+     * The search's choice. Trials are baseline, whatever the variant asks: progressive scans code the same coefficients
+     * (so the same pixels and score) in two to three times the time, so a progressive variant is encoded so once more,
+     * at the quality chosen.
+     */
     private static QualitySearch.Choice searched(ImageContext image, VariantContext v, String copyright) {
         VariantSpec spec = v.spec();
         AutoQuality auto = spec.autoQuality();
@@ -176,9 +181,7 @@ public final class VariantSteps {
         QualitySearch.Trial<IOException> trial = new QualitySearch.Trial<>() {
             @Override
             public byte[] encode(int quality) {
-                VariantSpec fixed = spec.withEncoding(
-                        spec.format(), quality, spec.progressive(), spec.chromaSubsampling(), spec.lossless());
-                return encodedAt(image, v, fixed, copyright);
+                return encodedAt(image, v, at(spec, quality, false), copyright);
             }
 
             @Override
@@ -187,12 +190,23 @@ public final class VariantSteps {
                 return Ssim.estimate(Luma.decoded(encoded, image.services().turbo()), reference);
             }
         };
+        QualitySearch.Choice choice;
         try {
-            return QualitySearch.search(auto, trial, seed(image, auto));
+            choice = QualitySearch.search(auto, trial, seed(image, auto));
         } catch (IOException e) {
-            // our own encode did not decode: a defect, not the image's fault; the variant keeps its upper bound
+            // our own encode did not decode: a defect, not the image's fault
             throw new IllegalStateException(e.getMessage(), e);
         }
+        if (!spec.progressive()) {
+            return choice;
+        }
+        byte[] progressive = encodedAt(image, v, at(spec, choice.quality(), true), copyright);
+        return new QualitySearch.Choice(progressive, choice.quality(), choice.ssim(), choice.trials() + 1);
+    }
+
+    /** The variant at a fixed {@code quality}, baseline or progressive. */
+    private static VariantSpec at(VariantSpec spec, int quality, boolean progressive) {
+        return spec.withEncoding(spec.format(), quality, progressive, spec.chromaSubsampling(), spec.lossless());
     }
 
     /** Where the search starts: the mean of what the image's auto variants chose so far, else mid-bounds. */
