@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // sharp-render.mjs --out DIR [--repeat=N] [--concurrency=N] [--mode=per-variant|decode-once] [--cache] FILE…
 //
-// The sharp (libvips) side of the benchmark: renders Miniatura's reference catalog, read from the same
-// common/src/main/resources/miniatura/defaults.yml, into DIR/<file name without extension>/<variant>.jpg
+// The sharp (libvips) side of the benchmark: renders Miniatura's reference catalog at fixed qualities, read from
+// bench/sharp-catalog.yml (or --catalog FILE), into DIR/<file name without extension>/<variant>.jpg
 // and prints the same lines as `miniatura-standalone.jar render`: one per file, then a summary of the
 // last pass with wall time and the process's CPU time (process.cpuUsage(): every thread, libuv and libvips
 // workers included), so "jobs per CPU-second" is jobs/s per core for both.
@@ -64,9 +64,9 @@ const { default: yaml } = await import('js-yaml');
 sharp.concurrency(1); // libvips threads per pipeline: one, so parallelism comes only from --concurrency
 if (!opts.cache) sharp.cache(false); // no libvips operation cache: pass N must not reuse pass N-1's work
 
-// ---- the catalog, from Miniatura's own defaults.yml ----
+// ---- the catalog: the reference catalog at fixed qualities (sharp has no per-image quality) ----
 const here = dirname(fileURLToPath(import.meta.url));
-const catalogFile = resolve(opts.catalog ?? join(here, '..', 'common', 'src', 'main', 'resources', 'miniatura', 'defaults.yml'));
+const catalogFile = resolve(opts.catalog ?? join(here, 'sharp-catalog.yml'));
 const config = yaml.load(await readFile(catalogFile, 'utf8')).miniatura;
 const defaults = config['variant-defaults'] ?? {};
 const variants = [];

@@ -2,6 +2,7 @@ package com.miniatura.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.RenderTestSupport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -54,7 +55,10 @@ class RenderCommandTest {
         BufferedImage d800 = ImageIO.read(out.resolve("lot-7.photo/d800.jpg").toFile());
         assertThat(List.of(d800.getWidth(), d800.getHeight())).containsExactly(800, 600);
         assertThat(run.out())
-                .containsPattern("lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms\\n")
+                .containsPattern(
+                        "lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480 q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "d800 q\\d+ SSIM [01]\\.\\d{4}, g150 q\\d+ SSIM [01]\\.\\d{4}, m300 q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "s150 q\\d+ SSIM [01]\\.\\d{4}, z1600 q\\d+ SSIM [01]\\.\\d{4}\\n")
                 .containsPattern(
                         "rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
                                 + " \\d+\\.\\d\\d jobs per CPU-second\\n")
@@ -85,6 +89,22 @@ class RenderCommandTest {
                             "tiny.png", "s150.jpg", "m300.jpg", "c480.jpg", "d800.jpg", "z1600.jpg", "g150.jpg");
         }
         assertThat(run.out()).contains("p.jpg: 7 variants in ");
+    }
+
+    @Test
+    void eachAutoQualityVariantPrintsTheQualityAndScoreItGotForItsOwnTargetAndAFixedOneNothing() throws Exception {
+        Path photo = Files.write(dir.resolve("auto.jpg"), RenderTestSupport.fixture("catalog/DSCN0010-1024.jpg"));
+        Run run = run(
+                "--out=" + dir.resolve("o"),
+                "--miniatura.variants.c480.ssim-target=0.94",
+                "--miniatura.variants.s150.quality=80",
+                photo.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out())
+                .containsPattern(
+                        "auto\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480 q\\d+ SSIM 0\\.9[4-9]\\d\\d, "
+                                + "d800 q\\d+ SSIM [01]\\.\\d{4}, g150 q\\d+ SSIM [01]\\.\\d{4}, m300 q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "z1600 q\\d+ SSIM [01]\\.\\d{4}\\n");
     }
 
     @Test
@@ -149,7 +169,7 @@ class RenderCommandTest {
                 "--miniatura.variants.s150.quality=150",
                 jpeg("x.jpg", 10, 10).toString());
         assertThat(run.status()).isEqualTo(2);
-        assertThat(run.err()).contains("miniatura.variants.s150.quality: expected 1..100 but was 150");
+        assertThat(run.err()).contains("miniatura.variants.s150.quality: expected 1..100 or auto but was 150");
     }
 
     @Test

@@ -3,6 +3,7 @@ package com.miniatura.common.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.miniatura.common.catalog.AutoQuality;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.Fit;
 import com.miniatura.common.catalog.OutputFormat;
@@ -32,23 +33,38 @@ class MiniaturaSettingsTest {
     @Test
     void defaultCatalogIsTheReferenceSet() {
         List<Filter> none = List.of();
+        AutoQuality auto = new AutoQuality(0.965, 50, 90);
         assertThat(load(Map.of()).catalog().variants())
                 .containsExactly(
-                        new VariantSpec("c480", 480, null, Fit.INSIDE, OutputFormat.JPEG, 82, false, 0xFFFFFF, none),
-                        new VariantSpec("d800", 800, 800, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none),
+                        progressive(new VariantSpec(
+                                        "c480", 480, null, Fit.INSIDE, OutputFormat.JPEG, 90, false, 0xFFFFFF, none))
+                                .withAutoQuality(auto),
+                        progressive(new VariantSpec(
+                                        "d800", 800, 800, Fit.INSIDE, OutputFormat.JPEG, 90, false, 0xFFFFFF, none))
+                                .withAutoQuality(auto),
                         new VariantSpec(
-                                "g150",
-                                150,
-                                150,
-                                Fit.COVER,
-                                OutputFormat.JPEG,
-                                80,
-                                false,
-                                0xFFFFFF,
-                                List.of(new Filter.Grayscale())),
-                        new VariantSpec("m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
-                        new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.JPEG, 80, false, 0xFFFFFF, none),
-                        new VariantSpec("z1600", 1600, 1600, Fit.INSIDE, OutputFormat.JPEG, 85, false, 0xFFFFFF, none));
+                                        "g150",
+                                        150,
+                                        150,
+                                        Fit.COVER,
+                                        OutputFormat.JPEG,
+                                        90,
+                                        false,
+                                        0xFFFFFF,
+                                        List.of(new Filter.Grayscale()))
+                                .withAutoQuality(auto),
+                        progressive(new VariantSpec(
+                                        "m300", 300, 300, Fit.INSIDE, OutputFormat.JPEG, 90, false, 0xFFFFFF, none))
+                                .withAutoQuality(auto),
+                        new VariantSpec("s150", 150, 150, Fit.COVER, OutputFormat.JPEG, 90, false, 0xFFFFFF, none)
+                                .withAutoQuality(auto),
+                        progressive(new VariantSpec(
+                                        "z1600", 1600, 1600, Fit.INSIDE, OutputFormat.JPEG, 90, false, 0xFFFFFF, none))
+                                .withAutoQuality(auto));
+    }
+
+    private static VariantSpec progressive(VariantSpec spec) {
+        return spec.withEncoding(spec.format(), spec.quality(), true, spec.chromaSubsampling(), spec.lossless());
     }
 
     @Test

@@ -52,7 +52,7 @@ public class RerenderCommand {
             usage: rerender --mode=missing|all [--prefix=P | --from-file=PATH] [--bucket=NAME] [--variants=a,b]
                             [--rate=EVENTS_PER_S] [--dry-run] [--run=NAME] [--restart] [--checkpoint-every=10s]
                             [--parallelism=16] [--shards=64] [--id-from=metadata|key] [--progress=auto|bar|log|none]
-                            [--metrics-port=PORT] [--jobs-per-core=35]
+                            [--metrics-port=PORT] [--jobs-per-core=10]
                    rerender --prune [--delete] [--prune-min-age=24h] [--prune-without-manifest] [--prefix=P]
                             [--rate=DELETIONS_PER_S] [--run=NAME] [--restart] [--checkpoint-every=10s]
                             [--parallelism=16] [--shards=64] [--progress=auto|bar|log|none]

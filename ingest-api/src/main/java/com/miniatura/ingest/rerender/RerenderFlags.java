@@ -139,8 +139,8 @@ final class RerenderFlags {
     @Option(
             names = "--jobs-per-core",
             paramLabel = "N",
-            description = "Images per second per core, for the estimate (default: 35)")
-    double jobsPerCore = 35;
+            description = "Images per second per core, for the estimate (default: 10)")
+    double jobsPerCore = 10;
 
     @Option(
             names = "--prune",
