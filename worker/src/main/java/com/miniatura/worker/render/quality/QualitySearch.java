@@ -64,7 +64,14 @@ public final class QualitySearch {
         int q = clamp(seed, min, max);
         while (true) {
             byte[] bytes = trial.encode(q);
-            tried.put(q, new Tried(bytes, trial.score(bytes)));
+            double score = trial.score(bytes);
+            Integer best = lowestPassing(tried, target);
+            if (score >= target && best != null && q < best) {
+                tried.put(best, new Tried(null, tried.get(best).ssim())); // superseded: only the best pass is kept
+            }
+            // kept: the best pass so far, and the upper bound, the output should nothing pass
+            boolean candidate = (score >= target && (best == null || q < best)) || q == max;
+            tried.put(q, new Tried(candidate ? bytes : null, score));
             Integer next = tried.size() < MAX_TRIALS ? next(tried, target, min, max) : null;
             if (next == null) {
                 break;

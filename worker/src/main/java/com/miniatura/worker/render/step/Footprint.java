@@ -91,7 +91,8 @@ public record Footprint(long source, long decode, long convert, long shrink, lon
 
     /**
      * What one variant holds beyond the levels, at most: its resampled pixels, and a copy per step that changes
-     * them (turn, padding, filters, flattening alpha, the encoder's BGR or ARGB input), then the encoder's buffers.
+     * them (turn, padding, filters, flattening alpha, the encoder's BGR or ARGB input), then the encoder's buffers,
+     * and with {@code quality: auto} what the search holds besides.
      */
     public static long work(VariantSpec spec, Turn turn, Geometry.Plan plan, boolean alpha) {
         long scaled = (long) plan.scaledW() * plan.scaledH();
@@ -114,6 +115,11 @@ public record Footprint(long source, long decode, long convert, long shrink, lon
             case PNG -> 4 * canvas + 4 * canvas;
             case WEBP -> 8 * canvas + 2 * canvas; // webp-imageio copies the pixels to ARGB ints for libwebp
         };
+        if (spec.autoQuality() != null) {
+            // the search: the reference luma, a trial decoded to its planes, and the best passing trial kept while
+            // the next is encoded
+            bytes += canvas + 3 * canvas / 2 + 2 * canvas;
+        }
         return bytes;
     }
 }
