@@ -50,7 +50,7 @@ import org.springframework.core.env.StandardEnvironment;
  */
 public final class BytesProbe {
 
-    record Score(long bytes, double ssim, Integer quality) {}
+    record Score(String variant, long bytes, double ssim, Integer quality) {}
 
     public static void main(String[] args) throws Exception {
         Map<String, Path> peers = new LinkedHashMap<>();
@@ -110,7 +110,7 @@ public final class BytesProbe {
                     Plane luma = Luma.of(ImageIO.read(new ByteArrayInputStream(bytes)));
                     boolean comparable = luma.width() == ideal.width() && luma.height() == ideal.height();
                     double ssim = comparable ? Ssim.of(luma, ideal) : Double.NaN;
-                    row.put(side, new Score(bytes.length, ssim, quality));
+                    row.put(side, new Score(spec.name(), bytes.length, ssim, quality));
                     System.out.printf(
                             Locale.ROOT,
                             " | %-14s %8d %7s",
@@ -136,6 +136,29 @@ public final class BytesProbe {
                     worstImage.merge(peer, oursMean - p[0] / p[1], Math::min);
                 }
             }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "%-8s", "variant");
+        for (String side : sides) {
+            System.out.printf(Locale.ROOT, " | %-14s %10s %7s", side, "bytes", "ssim");
+        }
+        System.out.println(" | miniatura/" + sides.get(sides.size() > 1 ? 1 : 0) + " bytes");
+        for (VariantSpec spec : variants) {
+            System.out.printf(Locale.ROOT, "%-8s", spec.name());
+            long[] totals = new long[sides.size()];
+            for (int s = 0; s < sides.size(); s++) {
+                List<Score> of = all.get(sides.get(s)).stream()
+                        .filter(score -> score.variant().equals(spec.name()))
+                        .toList();
+                totals[s] = of.stream().mapToLong(Score::bytes).sum();
+                System.out.printf(
+                        Locale.ROOT,
+                        " | %-14s %,10d %7.4f",
+                        sides.get(s),
+                        totals[s],
+                        of.stream().mapToDouble(Score::ssim).average().orElse(Double.NaN));
+            }
+            System.out.printf(Locale.ROOT, " | %.3fx%n", (double) totals[0] / totals[sides.size() > 1 ? 1 : 0]);
         }
         System.out.println();
         List<Score> mine = all.get("miniatura");
