@@ -108,6 +108,18 @@ class RenderCommandTest {
     }
 
     @Test
+    void aVariantListingTwoFormatsIsWrittenInBoth() throws Exception {
+        Path photo = Files.write(dir.resolve("twins.jpg"), RenderTestSupport.fixture("catalog/DSCN0010-1024.jpg"));
+        Run run = run("--out=" + dir.resolve("o"), "--miniatura.variants.d800.formats=jpeg,webp", photo.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out()).contains("twins.jpg: 7 variants in ");
+        assertThat(ImageIO.read(dir.resolve("o/twins/d800.webp").toFile()).getWidth())
+                .isEqualTo(640);
+        assertThat(ImageIO.read(dir.resolve("o/twins/d800.jpg").toFile()).getWidth())
+                .isEqualTo(640);
+    }
+
+    @Test
     void eachFileThatFailsIsNamedWithItsReasonAndTheOthersAreRendered() throws Exception {
         Path good = jpeg("good.jpg", 300, 200);
         Path text = Files.writeString(dir.resolve("notes.jpg"), "Lot 4711: mint condition\n");

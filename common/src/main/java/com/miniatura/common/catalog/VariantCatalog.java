@@ -30,6 +30,7 @@ import java.util.stream.Collectors;
  *     c480: { width: 480, fit: inside, quality: 82 }
  *     g150: { width: 150, height: 150, fit: cover, filters: [grayscale] }
  *     w640: { width: 640, format: webp, quality: 75, filters: [ { type: sharpen, sigma: 0.8 } ] }
+ *     d800: { width: 800, height: 800, formats: [jpeg, webp] }   # twins: d800.jpg and d800.webp
  *     z1600: { enabled: false }        # switch a default variant off
  * }</pre>
  * Variants are ordered by name so that the order, and thus every output, is stable whatever the
@@ -42,6 +43,7 @@ public final class VariantCatalog {
 
     static final Pattern NAME = EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
+    private static final Pattern FORMAT_ITEM = Pattern.compile("formats\\[(\\d+)]");
     static final List<String> KEYS = List.of(
             "enabled",
             "width",
@@ -55,6 +57,7 @@ public final class VariantCatalog {
             "background",
             "filters",
             "format",
+            "formats",
             "quality",
             "ssim-target",
             "min-quality",
@@ -66,7 +69,7 @@ public final class VariantCatalog {
     /** The keys that tune {@code quality: auto}, refused on a variant whose quality is fixed. */
     static final List<String> AUTO_KEYS = List.of("ssim-target", "min-quality", "max-quality");
     /** The keys that hold a list, whose items are bare names or maps. */
-    static final Set<String> LIST_KEYS = Set.of("filters");
+    static final Set<String> LIST_KEYS = Set.of("filters", "formats");
 
     private static final Set<String> DEFAULTABLE = Set.of(
             "fit",
@@ -136,8 +139,7 @@ public final class VariantCatalog {
         Map<String, String> effectiveDefaults = validateDefaults(defaults, problems);
         List<VariantSpec> specs = new ArrayList<>();
         for (Map.Entry<String, Map<String, String>> entry : new TreeMap<>(raw).entrySet()) {
-            parseVariant(entry.getKey(), entry.getValue(), effectiveDefaults, problems)
-                    .ifPresent(specs::add);
+            specs.addAll(parseVariant(entry.getKey(), entry.getValue(), effectiveDefaults, problems));
         }
         if (specs.isEmpty() && problems.messages().size() == before) {
             problems.expected(PREFIX, "at least one enabled variant", "none");
@@ -187,18 +189,23 @@ public final class VariantCatalog {
         }
     }
 
-    private static Optional<VariantSpec> parseVariant(
+    /** The variant's spec, one per format it lists ({@code formats: [jpeg, webp]}: twins); none after a problem. */
+    private static List<VariantSpec> parseVariant(
             String name, Map<String, String> props, Map<String, String> defaults, Problems problems) {
         String key = PREFIX + "." + name;
         if (!NAME.matcher(name).matches()) {
             problems.expected(key, "a name of lower-case letters, digits and dashes (at most 32)", Problems.show(name));
-            return Optional.empty();
+            return List.of();
         }
         int before = problems.messages().size();
         Map<Integer, Map<String, String>> filterItems = new TreeMap<>();
+        Map<Integer, String> formatItems = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(props).entrySet()) {
             Matcher item = LIST_ITEM.matcher(e.getKey());
-            if (item.matches()) {
+            Matcher formatItem = FORMAT_ITEM.matcher(e.getKey());
+            if (formatItem.matches()) {
+                formatItems.put(Integer.parseInt(formatItem.group(1)), e.getValue());
+            } else if (item.matches()) {
                 filterItems
                         .computeIfAbsent(Integer.parseInt(item.group(1)), i -> new TreeMap<>())
                         .put(item.group(2) == null ? "" : item.group(2), e.getValue());
@@ -208,7 +215,7 @@ public final class VariantCatalog {
         }
         VariantValues values = new VariantValues(key, props, defaults, problems);
         if (!values.ownFlag("enabled", true)) {
-            return Optional.empty();
+            return List.of();
         }
         Integer width = values.dimension("width");
         Integer height = values.dimension("height");
@@ -222,7 +229,15 @@ public final class VariantCatalog {
         List<Filter> filters = new ArrayList<>();
         filterItems.forEach((index, item) -> FilterConfig.parse(key + ".filters[" + index + "]", item, problems)
                 .ifPresent(filters::add));
-        OutputFormat format = values.choice("format", Choice.FORMAT);
+        List<OutputFormat> formats = formats(key, props, formatItems, problems);
+        OutputFormat format = formats.isEmpty() ? values.choice("format", Choice.FORMAT) : formats.get(0);
+        if (formats.isEmpty() && format != null) {
+            formats = List.of(format);
+        }
+        String formatsShown = formats.size() == 1
+                ? "format is " + format.configName()
+                : "formats are "
+                        + formats.stream().map(OutputFormat::configName).collect(Collectors.joining(", "));
         AutoQuality auto = values.autoQuality() ? values.auto() : null;
         int quality = values.autoQuality() ? (auto == null ? 0 : auto.max()) : values.quality();
         boolean progressive = values.flag("progressive");
@@ -250,16 +265,13 @@ public final class VariantCatalog {
         }
         if (format != null) {
             for (String option : List.of("progressive", "chroma-subsampling")) {
-                if (format != OutputFormat.JPEG && props.containsKey(option)) {
+                if (!formats.contains(OutputFormat.JPEG) && props.containsKey(option)) {
                     problems.add(
-                            key + "." + option,
-                            "only applies to format jpeg (this variant's format is " + format.configName() + ")");
+                            key + "." + option, "only applies to format jpeg (this variant's " + formatsShown + ")");
                 }
             }
-            if (format != OutputFormat.WEBP && props.containsKey("lossless")) {
-                problems.add(
-                        key + ".lossless",
-                        "only applies to format webp (this variant's format is " + format.configName() + ")");
+            if (!formats.contains(OutputFormat.WEBP) && props.containsKey("lossless")) {
+                problems.add(key + ".lossless", "only applies to format webp (this variant's " + formatsShown + ")");
             }
         }
         if (!values.autoQuality()) {
@@ -271,33 +283,66 @@ public final class VariantCatalog {
                                     + ")");
                 }
             }
-        } else if (format != null && format != OutputFormat.JPEG) {
+        } else if (format != null && !formats.contains(OutputFormat.JPEG)) {
+            // a WebP twin follows the quality its JPEG chose; alone, a WebP has no search of its own
             problems.add(
                     values.sourceKey("quality"),
-                    "auto only applies to format jpeg (this variant's format is " + format.configName() + ")");
+                    "auto only applies to format jpeg (this variant's " + formatsShown + ")");
         }
         if (problems.messages().size() > before) {
-            return Optional.empty();
+            return List.of();
         }
-        return Optional.of(new VariantSpec(
-                name,
-                width,
-                height,
-                fit,
-                gravity,
-                rotate,
-                flip,
-                flop,
-                upscale,
-                background,
-                filters,
-                format,
-                quality,
-                progressive,
-                chroma,
-                lossless,
-                keepCopyright,
-                auto));
+        List<VariantSpec> specs = new ArrayList<>();
+        for (OutputFormat f : formats) {
+            specs.add(new VariantSpec(
+                    name,
+                    width,
+                    height,
+                    fit,
+                    gravity,
+                    rotate,
+                    flip,
+                    flop,
+                    upscale,
+                    background,
+                    filters,
+                    f,
+                    quality,
+                    f == OutputFormat.JPEG && progressive,
+                    f == OutputFormat.JPEG ? chroma : ChromaSubsampling.S420,
+                    f == OutputFormat.WEBP && lossless,
+                    keepCopyright,
+                    auto));
+        }
+        return specs;
+    }
+
+    /**
+     * The variant's own {@code formats} list, in order; empty when it sets none (then {@code format} decides). Refused:
+     * together with {@code format}, an unknown format, one listed twice.
+     */
+    private static List<OutputFormat> formats(
+            String key, Map<String, String> props, Map<Integer, String> items, Problems problems) {
+        if (items.isEmpty()) {
+            return List.of();
+        }
+        if (props.containsKey("format")) {
+            problems.add(key + ".formats", "set format or formats, not both");
+            return List.of();
+        }
+        List<OutputFormat> formats = new ArrayList<>();
+        items.forEach((index, value) -> {
+            Optional<OutputFormat> parsed = OutputFormat.parse(value.trim());
+            if (parsed.isEmpty()) {
+                problems.expected(
+                        key + ".formats[" + index + "]", "one of " + Choice.FORMAT.names(), Problems.show(value));
+            } else if (formats.contains(parsed.get())) {
+                problems.add(key + ".formats[" + index + "]", parsed.get().configName() + " is listed twice");
+            } else {
+                formats.add(parsed.get());
+            }
+        });
+        return formats.size() == items.size() ? formats : List.of();
     }
 
     @Override

@@ -132,9 +132,26 @@ public final class Freshness {
                 .toList();
     }
 
-    /** Whether the manifest lists variants the catalog no longer has. */
+    /**
+     * Whether the manifest lists variants the catalog no longer has: a variant dropped, or one of its formats (a
+     * twin, or the format it had before), told apart by the object each is stored as.
+     */
     public static boolean listsDropped(Manifest manifest, List<VariantSpec> catalog) {
-        Set<String> names = catalog.stream().map(VariantSpec::name).collect(Collectors.toSet());
-        return manifest.variants().stream().anyMatch(v -> !names.contains(v.name()));
+        Set<String> current = catalogEntries(manifest.imageId(), catalog);
+        return manifest.variants().stream().anyMatch(v -> !current.contains(v.name() + "@" + v.key()));
+    }
+
+    /** Each variant of {@code catalog} as {@code name@key}: its name and where it is stored for {@code imageId}. */
+    public static Set<String> catalogEntries(String imageId, List<VariantSpec> catalog) {
+        return catalog.stream()
+                .map(spec -> spec.name() + "@" + StorageLayout.thumbnailKey(imageId, spec))
+                .collect(Collectors.toSet());
+    }
+
+    /** Where each variant of {@code catalog} is stored for {@code imageId}. */
+    public static Set<String> catalogKeys(String imageId, List<VariantSpec> catalog) {
+        return catalog.stream()
+                .map(spec -> StorageLayout.thumbnailKey(imageId, spec))
+                .collect(Collectors.toSet());
     }
 }

@@ -175,7 +175,7 @@ class VariantCatalogTest {
                         "misspelt key",
                         Map.of("width", "100", "qualty", "80"),
                         List.of(
-                                "miniatura.variants.card.qualty: unknown key (expected one of enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, quality, ssim-target, min-quality, max-quality, progressive, chroma-subsampling, lossless, keep-copyright)")),
+                                "miniatura.variants.card.qualty: unknown key (expected one of enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, formats, quality, ssim-target, min-quality, max-quality, progressive, chroma-subsampling, lossless, keep-copyright)")),
                 new Invalid(
                         "every problem at once",
                         Map.of("width", "-5", "quality", "0", "fit", "cover", "format", "bmp"),

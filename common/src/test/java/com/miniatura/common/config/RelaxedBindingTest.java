@@ -223,7 +223,7 @@ class RelaxedBindingTest {
     }
 
     private static String keys() {
-        return "enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, quality, "
+        return "enabled, width, height, fit, gravity, rotate, flip, flop, upscale, background, filters, format, formats, quality, "
                 + "ssim-target, min-quality, max-quality, progressive, chroma-subsampling, lossless, keep-copyright";
     }
 }

@@ -10,9 +10,12 @@ import com.miniatura.ingest.IngestSettings;
 import com.miniatura.ingest.StuckSettings;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -130,6 +133,13 @@ class ImagePageController {
                     .append("</figcaption></figure>\n");
         }
         body.append("</div>\n");
+        String markup = pictures(m.variants(), thumbnailsUrl);
+        if (!markup.isEmpty()) {
+            body.append("<h2>Markup</h2>\n<p>Variants stored in several formats, as a page would show them: the browser"
+                            + " takes the first format it can decode.</p>\n<pre class=\"markup\"><code>")
+                    .append(escape(markup))
+                    .append("</code></pre>\n");
+        }
         return page(HttpStatus.OK, imageId, body.toString());
     }
 
@@ -147,6 +157,43 @@ class ImagePageController {
                 .contentType(HTML)
                 .header("Cache-Control", "no-cache")
                 .body(html);
+    }
+
+    /**
+     * A {@code <picture>} per variant stored in several formats (twins share a name): a {@code <source>} for each
+     * format but the manifest's first, which is the {@code <img>} every browser can show. Catalog order is kept.
+     */
+    static String pictures(List<Manifest.Variant> variants, String thumbnailsUrl) {
+        Map<String, List<Manifest.Variant>> byName = new LinkedHashMap<>();
+        variants.forEach(
+                v -> byName.computeIfAbsent(v.name(), n -> new ArrayList<>()).add(v));
+        StringBuilder out = new StringBuilder();
+        for (List<Manifest.Variant> twins : byName.values()) {
+            if (twins.size() < 2) {
+                continue;
+            }
+            Manifest.Variant fallback = twins.get(0);
+            out.append("<picture>\n");
+            for (Manifest.Variant v : twins.subList(1, twins.size())) {
+                out.append("  <source type=\"")
+                        .append(v.contentType())
+                        .append("\" srcset=\"")
+                        .append(thumbnailsUrl)
+                        .append('/')
+                        .append(v.key())
+                        .append("\">\n");
+            }
+            out.append("  <img src=\"")
+                    .append(thumbnailsUrl)
+                    .append('/')
+                    .append(fallback.key())
+                    .append("\" width=\"")
+                    .append(fallback.width())
+                    .append("\" height=\"")
+                    .append(fallback.height())
+                    .append("\" alt=\"\" loading=\"lazy\">\n</picture>\n");
+        }
+        return out.toString();
     }
 
     /** The average colour of a BlurHash: its DC component, four base-83 digits after the size and maximum. */

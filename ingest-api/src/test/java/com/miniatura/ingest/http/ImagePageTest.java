@@ -78,6 +78,34 @@ class ImagePageTest {
                 .containsSubsequence("<b>s150</b>", "<b>w480</b>", "<b>z1600</b>") // smallest first
                 .doesNotContain("<script");
         assertThat(html.split("class=\"variant\"", -1)).hasSize(4);
+        assertThat(html).as("no twins, no markup").doesNotContain("<h2>Markup</h2>");
+    }
+
+    @Test
+    void twinsInSeveralFormatsGetThePictureMarkupAPageWouldPaste() throws Exception {
+        manifest(Manifest.rendered(
+                "lot-7-1",
+                SOURCE,
+                List.of(
+                        new Manifest.Variant(
+                                "d800", "lot-7-1/d800.jpg", 800, 600, 60_000, "image/jpeg", "h1", 71, 0.9651),
+                        new Manifest.Variant(
+                                "d800", "lot-7-1/d800.webp", 800, 600, 41_000, "image/webp", "h2", 71, null),
+                        new Manifest.Variant("s150", "lot-7-1/s150.jpg", 150, 150, 6_144, "image/jpeg", "h3")),
+                null,
+                "ev-1",
+                Instant.EPOCH));
+        String html = page("lot-7-1", 200);
+        assertThat(html.split("class=\"variant\"", -1)).as("every object shown").hasSize(4);
+        assertThat(html)
+                .contains("<h2>Markup</h2>")
+                .contains("<pre class=\"markup\"><code>&lt;picture&gt;\n"
+                        + "  &lt;source type=&quot;image/webp&quot; srcset=&quot;https://cdn.example.com/thumbs/lot-7-1/d800.webp&quot;&gt;\n"
+                        + "  &lt;img src=&quot;https://cdn.example.com/thumbs/lot-7-1/d800.jpg&quot; width=&quot;800&quot;"
+                        + " height=&quot;600&quot; alt=&quot;&quot; loading=&quot;lazy&quot;&gt;\n"
+                        + "&lt;/picture&gt;\n</code></pre>")
+                .as("a variant in one format needs none")
+                .doesNotContain("srcset=&quot;https://cdn.example.com/thumbs/lot-7-1/s150");
     }
 
     @Test

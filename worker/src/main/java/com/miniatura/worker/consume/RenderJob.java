@@ -8,6 +8,7 @@ import com.miniatura.common.storage.Freshness;
 import com.miniatura.common.storage.Manifest;
 import com.miniatura.common.storage.ObjectStore;
 import com.miniatura.common.storage.ObjectTooLargeException;
+import com.miniatura.common.storage.StorageLayout;
 import com.miniatura.common.storage.StorageRejectedException;
 import com.miniatura.common.storage.StorageSettings;
 import com.miniatura.common.storage.StoredObject;
@@ -23,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.slf4j.Logger;
@@ -202,20 +204,29 @@ final class RenderJob {
         Map<String, Manifest.Variant> fresh = uploads.upload(data.imageId(), result.variants());
         metrics.step("upload", Duration.ofNanos(System.nanoTime() - uploadStarted));
         for (RenderedVariant variant : result.variants()) {
-            metrics.variantBytes(variant.spec().name(), variant.bytes().length);
+            metrics.variantBytes(variant.spec().name(), variant.spec().format(), variant.bytes().length);
         }
         // In catalog order: what was just rendered, and (re-rendering some variants of the same original) what
         // was stored before for the others. A variant no longer in the catalog leaves the manifest.
         List<Manifest.Variant> stored = new ArrayList<>();
+        // Told apart by object key, as a variant's twins share its name; a variant whose format changed and that
+        // this event did not render keeps its object in the old format listed until it is rendered.
+        Set<String> catalogKeys = Freshness.catalogKeys(data.imageId(), catalog.variants());
         for (VariantSpec spec : catalog.variants()) {
-            Manifest.Variant variant = fresh.get(spec.name());
+            String key = StorageLayout.thumbnailKey(data.imageId(), spec);
+            Manifest.Variant variant = fresh.get(key);
             if (variant == null && sameOriginal) {
                 variant = previous.variants().stream()
-                        .filter(v -> v.name().equals(spec.name()))
+                        .filter(v -> v.key().equals(key) && v.name().equals(spec.name()))
                         .findFirst()
+                        .or(() -> previous.variants().stream()
+                                .filter(v -> v.name().equals(spec.name())
+                                        && !catalogKeys.contains(v.key())
+                                        && !stored.contains(v))
+                                .findFirst())
                         .orElse(null);
             }
-            if (variant != null) {
+            if (variant != null && !stored.contains(variant)) {
                 stored.add(variant);
             }
         }
@@ -259,8 +270,9 @@ final class RenderJob {
      * deletion judges the image itself).
      */
     private Outcome relist(ImageEvent event, String imageId, Manifest previous) {
+        Set<String> current = Freshness.catalogEntries(imageId, catalog.variants());
         List<Manifest.Variant> kept = previous.variants().stream()
-                .filter(v -> catalog.find(v.name()).isPresent())
+                .filter(v -> current.contains(v.name() + "@" + v.key()))
                 .toList();
         if (!previous.equals(manifests.current(imageId).orElse(null))) {
             log.debug(

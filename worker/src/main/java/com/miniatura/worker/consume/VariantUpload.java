@@ -30,7 +30,8 @@ final class VariantUpload {
     }
 
     /**
-     * Puts every variant in the thumbnails bucket and returns them as the manifest lists them, by variant name;
+     * Puts every variant in the thumbnails bucket and returns them as the manifest lists them, by object key (a
+     * variant's twins share its name);
      * returns once all are stored, or throws the first failure once all ended.
      */
     Map<String, Manifest.Variant> upload(String imageId, List<RenderedVariant> variants) {
@@ -52,7 +53,7 @@ final class VariantUpload {
                                     "spec-hash",
                                     variant.spec().specHash())))));
             stored.put(
-                    variant.spec().name(),
+                    key,
                     new Manifest.Variant(
                             variant.spec().name(),
                             key,

@@ -1,5 +1,6 @@
 package com.miniatura.worker.consume;
 
+import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.worker.consume.ImageJob.Outcome;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -88,7 +89,8 @@ final class WorkerMetrics {
                 .record(time);
     }
 
-    void variantBytes(String variant, long bytes) {
-        meters.summary("miniatura.variant.bytes", "variant", variant).record(bytes);
+    void variantBytes(String variant, OutputFormat format, long bytes) {
+        meters.summary("miniatura.variant.bytes", "variant", variant, "format", format.configName())
+                .record(bytes);
     }
 }

@@ -146,6 +146,12 @@ class OrphanVariantsTest {
                         List.of("img-1/a.jpg", "img-1/b.jpg"),
                         0),
                 new Case(
+                        "b gets a webp twin: both stored side by side and listed, nothing removed",
+                        List.of(A, B, B_WEBP),
+                        null,
+                        List.of("img-1/a.jpg", "img-1/b.jpg", "img-1/b.webp"),
+                        0),
+                new Case(
                         "c added, the event naming only c: nothing replaced, nothing removed",
                         List.of(A, B, C),
                         List.of("c"),
@@ -167,6 +173,18 @@ class OrphanVariantsTest {
         assertThat(storage.manifest("img-1").status()).isEqualTo(Manifest.RENDERED);
         assertThat(orphans("deleted")).isEqualTo(c.removed());
         assertThat(orphans("failed") + orphans("kept")).isZero();
+    }
+
+    @Test
+    void aTwinDroppedFromTheCatalogLeavesTheManifestAndItsObjectWhileItsSiblingStays() {
+        job(A, B, B_WEBP).process(event("ev-1", null));
+        assertThat(variantObjects()).containsExactly("img-1/a.jpg", "img-1/b.jpg", "img-1/b.webp");
+
+        job(A, B).process(event("ev-2", null));
+
+        assertThat(variantObjects()).containsExactly("img-1/a.jpg", "img-1/b.jpg");
+        assertThat(listed()).containsExactly("img-1/a.jpg", "img-1/b.jpg");
+        assertThat(orphans("deleted")).isEqualTo(1);
     }
 
     /** The previous manifest is data from storage: what it names outside this image's variants is never touched. */

@@ -149,9 +149,15 @@ public final class VariantSteps {
         String copyright = spec.keepCopyright() ? image.metadata().copyright() : null;
         int width = v.planes() != null ? v.planes().width() : v.image().getWidth();
         int height = v.planes() != null ? v.planes().height() : v.image().getHeight();
-        if (spec.autoQuality() != null) {
+        if (spec.autoQuality() != null && spec.format() == OutputFormat.JPEG) {
             QualitySearch.Choice choice = searched(image, v, copyright);
             return v.encoded(new RenderedVariant(spec, width, height, choice.bytes(), choice.quality(), choice.ssim()));
+        }
+        if (spec.autoQuality() != null) {
+            // a twin in another format (formats: [jpeg, webp]) takes the quality its JPEG chose
+            int quality = twinQuality(image, spec);
+            byte[] bytes = encodedAt(image, v, at(spec, quality, false), copyright);
+            return v.encoded(new RenderedVariant(spec, width, height, bytes, quality, null));
         }
         return v.encoded(new RenderedVariant(spec, width, height, encodedAt(image, v, spec, copyright)));
     }
@@ -209,10 +215,23 @@ public final class VariantSteps {
         return spec.withEncoding(spec.format(), quality, progressive, spec.chromaSubsampling(), spec.lossless());
     }
 
+    /** The quality the variant's JPEG twin chose for this image; the search's seed if it was not encoded first. */
+    static int twinQuality(ImageContext image, VariantSpec spec) {
+        return image.twins().values().stream()
+                .filter(r -> r.spec().name().equals(spec.name())
+                        && r.spec().format() == OutputFormat.JPEG
+                        && r.quality() != null)
+                .mapToInt(RenderedVariant::quality)
+                .findFirst()
+                .orElse(seed(image, spec.autoQuality()));
+    }
+
     /** Where the search starts: the mean of what the image's auto variants chose so far, else mid-bounds. */
     static int seed(ImageContext image, AutoQuality auto) {
         return (int) Math.round(image.twins().values().stream()
-                .filter(r -> r.quality() != null && auto.equals(r.spec().autoQuality()))
+                .filter(r -> r.quality() != null
+                        && r.spec().format() == OutputFormat.JPEG
+                        && auto.equals(r.spec().autoQuality()))
                 .mapToInt(RenderedVariant::quality)
                 .average()
                 .orElse((auto.min() + auto.max()) / 2.0));
