@@ -35,8 +35,8 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 
 /**
- * Not a test: the bytes benchmark. Renders each source with the shipped catalog's JPEG variants (defaults.yml, as
- * the worker reads it) and compares every variant, ours and those sharp wrote for the same files into each
+ * Not a test: the bytes benchmark. Renders each source with the shipped catalog (defaults.yml, as the worker reads
+ * it) and compares every variant of {@code --format} (jpeg unless told; webp for twins), ours and those sharp wrote for the same files into each
  * {@code --peer NAME=DIR} ({@code DIR/<file name without extension>/<variant>.jpg}), with the ideal picture: the
  * variant rendered straight from the full-size decoded source with a Lanczos-3 filter. The score is the SSIM of the
  * luma ({@link Ssim#of}, every window). Prints one line per variant, a line per image and the totals, with the CDN
@@ -57,10 +57,13 @@ public final class BytesProbe {
         long requestsPerDay = 46_000_000L;
         List<Path> files = new ArrayList<>();
         Map<String, Object> overrides = new LinkedHashMap<>();
+        OutputFormat format = OutputFormat.JPEG;
         for (String arg : args) {
             if (arg.startsWith("--peer=")) {
                 String[] kv = arg.substring("--peer=".length()).split("=", 2);
                 peers.put(kv[0], Path.of(kv[1]));
+            } else if (arg.startsWith("--format=")) {
+                format = OutputFormat.parse(arg.substring("--format=".length())).orElseThrow();
             } else if (arg.startsWith("--set=")) {
                 String[] kv = arg.substring("--set=".length()).split("=", 2);
                 overrides.put(kv[0], kv[1]);
@@ -70,7 +73,19 @@ public final class BytesProbe {
                 files.add(Path.of(arg));
             }
         }
-        List<VariantSpec> variants = shippedJpegVariants(overrides);
+        // a peer without outputs in the scored format (sharp's JPEG folders when WebP is scored) sits this one out
+        String extension = "." + format.extension();
+        peers.entrySet().removeIf(peer -> {
+            try (var outputs = Files.walk(peer.getValue())) {
+                return outputs.noneMatch(f -> f.toString().endsWith(extension));
+            } catch (java.io.IOException e) {
+                return true;
+            }
+        });
+        List<VariantSpec> catalog = shippedVariants(overrides);
+        OutputFormat scored = format;
+        List<VariantSpec> variants =
+                catalog.stream().filter(v -> v.format() == scored).toList();
         Renderer renderer = new Renderer(RenderLimits.defaults());
         List<String> sides = new ArrayList<>(List.of("miniatura"));
         sides.addAll(peers.keySet());
@@ -85,7 +100,7 @@ public final class BytesProbe {
         for (Path file : files) {
             byte[] source = Files.readAllBytes(file);
             String base = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
-            RenderResult ours = renderer.render(source, variants);
+            RenderResult ours = renderer.render(source, catalog);
             Decode.Decoded decoded = Decode.decode(
                     source, RenderLimits.defaults(), Deadline.start(Duration.ofMinutes(5), System::nanoTime));
             BufferedImage full = ToSrgb.apply(decoded.image());
@@ -101,11 +116,12 @@ public final class BytesProbe {
                     byte[] bytes;
                     Integer quality = null;
                     if (side.equals("miniatura")) {
-                        RenderedVariant v = ours.variants().get(i);
+                        RenderedVariant v = ours.variants().get(catalog.indexOf(spec));
                         bytes = v.bytes();
                         quality = v.quality();
                     } else {
-                        bytes = Files.readAllBytes(peers.get(side).resolve(base).resolve(spec.name() + ".jpg"));
+                        bytes = Files.readAllBytes(
+                                peers.get(side).resolve(base).resolve(spec.name() + "." + format.extension()));
                     }
                     Plane luma = Luma.of(ImageIO.read(new ByteArrayInputStream(bytes)));
                     boolean comparable = luma.width() == ideal.width() && luma.height() == ideal.height();
@@ -206,16 +222,14 @@ public final class BytesProbe {
         return Filters.apply(Orient.apply(scaled, turn.code()), spec.filters());
     }
 
-    /** The JPEG variants of the catalog the worker ships (common's defaults.yml), with {@code --set key=value}s. */
-    static List<VariantSpec> shippedJpegVariants(Map<String, Object> overrides) {
+    /** The catalog the worker ships (common's defaults.yml), with {@code --set key=value}s. */
+    static List<VariantSpec> shippedVariants(Map<String, Object> overrides) {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("--set", overrides));
         MiniaturaDefaults.load(MiniaturaDefaults.SHARED).forEach(environment.getPropertySources()::addLast);
         Problems problems = new Problems();
         VariantCatalog catalog = VariantCatalog.read(new ConfigurationReader(environment), problems);
         problems.throwIfAny();
-        return catalog.variants().stream()
-                .filter(v -> v.format() == OutputFormat.JPEG)
-                .toList();
+        return catalog.variants();
     }
 }
