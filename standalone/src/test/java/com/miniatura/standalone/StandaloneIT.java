@@ -70,7 +70,7 @@ class StandaloneIT {
             assertThat(scraped.body())
                     .contains("miniatura_images_total{outcome=\"rendered\"} 1.0")
                     .contains("miniatura_render_step_seconds_bucket{step=\"decode\"")
-                    .contains("miniatura_variant_bytes_count{variant=\"s150\"} 1")
+                    .contains("miniatura_variant_bytes_count{format=\"jpeg\",variant=\"s150\"} 1")
                     .contains("spring_cloud_stream_binder_kafka_offset");
             assertThat(get(api + "/actuator/prometheus").body())
                     .contains("miniatura_events_published_total{type=\"image.uploaded\"} 1.0")
