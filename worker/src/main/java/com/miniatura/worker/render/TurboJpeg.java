@@ -146,7 +146,19 @@ public final class TurboJpeg {
      * What the JPEG's header says; {@code subsampling} is TurboJPEG's {@code TJSAMP_*} (0 4:4:4, 1 4:2:2, 2 4:2:0,
      * 3 grey, 4 4:4:0, 5 4:1:1), or -1 for one it cannot name.
      */
-    public record Header(int width, int height, ColourSpace colourSpace, int subsampling) {}
+    public record Header(int width, int height, ColourSpace colourSpace, int subsampling) {
+
+        /** Luma samples per chroma sample across and down (4:4:4, 4:2:2, 4:2:0, 4:4:0), or null for other sampling. */
+        public int[] chromaFactors() {
+            return switch (subsampling) {
+                case 0 -> new int[] {1, 1};
+                case 1 -> new int[] {2, 1};
+                case 2 -> new int[] {2, 2};
+                case 4 -> new int[] {1, 2};
+                default -> null;
+            };
+        }
+    }
 
     /** A failed call: TurboJPEG's message, and whether it was only a warning (the pixels may still be damaged). */
     public static final class Failure extends Exception {

@@ -39,7 +39,7 @@ public final class Luma {
         if (turbo.isPresent()) {
             try {
                 TurboJpeg.Header header = turbo.get().header(jpeg);
-                int[] factors = factors(header.subsampling());
+                int[] factors = header.chromaFactors();
                 if (factors != null) {
                     Planes planes = Planes.allocate(header.width(), header.height(), factors[0], factors[1]);
                     turbo.get().decodeYuv(jpeg, header.width(), header.height(), planes.data());
@@ -54,16 +54,5 @@ public final class Luma {
             throw new IOException("cannot decode a trial encode");
         }
         return of(image);
-    }
-
-    /** Luma samples per chroma sample across and down, for TurboJPEG's subsampling codes with chroma. */
-    private static int[] factors(int subsampling) {
-        return switch (subsampling) {
-            case 0 -> new int[] {1, 1};
-            case 1 -> new int[] {2, 1};
-            case 2 -> new int[] {2, 2};
-            case 4 -> new int[] {1, 2};
-            default -> null;
-        };
     }
 }

@@ -100,20 +100,7 @@ public final class NativeJpeg extends Opened {
      * subsampled 4:4:4, 4:2:2, 4:2:0 or 4:4:0.
      */
     public boolean planar() {
-        return profile == null
-                && header.colourSpace() == TurboJpeg.ColourSpace.YCBCR
-                && factors(header.subsampling()) != null;
-    }
-
-    /** Luma samples per chroma sample across and down for TurboJPEG's {@code TJSAMP_*}, or null for others. */
-    private static int[] factors(int subsampling) {
-        return switch (subsampling) {
-            case 0 -> new int[] {1, 1};
-            case 1 -> new int[] {2, 1};
-            case 2 -> new int[] {2, 2};
-            case 4 -> new int[] {1, 2};
-            default -> null;
-        };
+        return profile == null && header.colourSpace() == TurboJpeg.ColourSpace.YCBCR && header.chromaFactors() != null;
     }
 
     /**
@@ -125,7 +112,7 @@ public final class NativeJpeg extends Opened {
             throw new IllegalStateException("not a planar JPEG");
         }
         deadline.check("decoding");
-        int[] f = factors(header.subsampling());
+        int[] f = header.chromaFactors();
         int w = TurboJpeg.scaled(width, denominator);
         int h = TurboJpeg.scaled(height, denominator);
         Planes planes = Planes.allocate(w, h, f[0], f[1]);
