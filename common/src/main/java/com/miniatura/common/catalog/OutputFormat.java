@@ -9,7 +9,12 @@ public enum OutputFormat {
     JPEG("jpg", "image/jpeg", false),
     PNG("png", "image/png", true),
     /** Lossy (with {@code quality}) or lossless (with {@code lossless: true}); keeps alpha. */
-    WEBP("webp", "image/webp", true);
+    WEBP("webp", "image/webp", true),
+    /**
+     * Lossy AV1 (with {@code quality} on libavif's and sharp's scale), opaque: needs libavif on the worker, and is
+     * slow to encode, so a variant opts in (usually as a twin, {@code formats: [jpeg, avif]}).
+     */
+    AVIF("avif", "image/avif", false);
 
     private final String extension;
     private final String contentType;

@@ -31,6 +31,7 @@ import java.util.stream.Collectors;
  *     g150: { width: 150, height: 150, fit: cover, filters: [grayscale] }
  *     w640: { width: 640, format: webp, quality: 75, filters: [ { type: sharpen, sigma: 0.8 } ] }
  *     d800: { width: 800, height: 800, formats: [jpeg, webp] }   # twins: d800.jpg and d800.webp
+ *     p640: { width: 640, formats: [jpeg, avif] }   # the AVIF twin at the quality that looks like the JPEG's
  *     z1600: { enabled: false }        # switch a default variant off
  * }</pre>
  * Variants are ordered by name so that the order, and thus every output, is stable whatever the
@@ -40,6 +41,8 @@ public final class VariantCatalog {
     public static final String PREFIX = "miniatura.variants";
     public static final String DEFAULTS_PREFIX = "miniatura.variant-defaults";
     public static final int MAX_DIMENSION = 16_384;
+    /** The largest box side of an AVIF variant: libaom's encode has no way to stop early, so its size bounds its time. */
+    public static final int AVIF_MAX_DIMENSION = 4_096;
 
     static final Pattern NAME = EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
@@ -273,6 +276,18 @@ public final class VariantCatalog {
             if (!formats.contains(OutputFormat.WEBP) && props.containsKey("lossless")) {
                 problems.add(key + ".lossless", "only applies to format webp (this variant's " + formatsShown + ")");
             }
+            if (formats.contains(OutputFormat.AVIF)) {
+                // an AV1 encode cannot be interrupted once started: its size is what bounds its time
+                for (String side : List.of("width", "height")) {
+                    Integer value = side.equals("width") ? width : height;
+                    if (value != null && value > AVIF_MAX_DIMENSION) {
+                        problems.expected(
+                                key + "." + side,
+                                "at most " + AVIF_MAX_DIMENSION + " for format avif",
+                                Integer.toString(value));
+                    }
+                }
+            }
         }
         if (!values.autoQuality()) {
             for (String option : AUTO_KEYS) {
@@ -307,7 +322,10 @@ public final class VariantCatalog {
                     background,
                     filters,
                     f,
-                    quality,
+                    f == OutputFormat.AVIF && formats.size() > 1 && auto == null
+                            ? AvifQuality.ofJpeg(
+                                    quality, Math.max(width == null ? 0 : width, height == null ? 0 : height))
+                            : quality,
                     f == OutputFormat.JPEG && progressive,
                     f == OutputFormat.JPEG ? chroma : ChromaSubsampling.S420,
                     f == OutputFormat.WEBP && lossless,

@@ -40,6 +40,25 @@ class FormatTwinsConfigTest {
                 .containsExactly(OutputFormat.WEBP);
     }
 
+    @Test
+    void anAvifTwinOfAFixedQualityIsEncodedAtTheAvifQualityThatLooksLikeTheJpegs() {
+        List<VariantSpec> specs = VariantCatalog.parse(
+                        Map.of(
+                                "d800",
+                                Map.of("width", "800", "height", "600", "formats[0]", "jpeg", "formats[1]", "avif"),
+                                "a300",
+                                Map.of("width", "300", "format", "avif", "quality", "50")),
+                        DEFAULTS)
+                .variants();
+        assertThat(specs)
+                .extracting(VariantSpec::name, VariantSpec::format, VariantSpec::quality)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple("a300", OutputFormat.AVIF, 50),
+                        org.assertj.core.groups.Tuple.tuple("d800", OutputFormat.JPEG, 80),
+                        org.assertj.core.groups.Tuple.tuple("d800", OutputFormat.AVIF, 61));
+        assertThat(specs.get(2).format().contentType()).isEqualTo("image/avif");
+    }
+
     record Invalid(String description, Map<String, String> card, List<String> problems) {
         @Override
         public String toString() {
@@ -55,9 +74,15 @@ class FormatTwinsConfigTest {
                         List.of("miniatura.variants.card.formats: set format or formats, not both")),
                 new Invalid(
                         "an unknown format",
-                        Map.of("width", "300", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        Map.of("width", "300", "formats[0]", "jpeg", "formats[1]", "heic"),
                         List.of(
-                                "miniatura.variants.card.formats[1]: expected one of jpeg, png, webp but was \"avif\"")),
+                                "miniatura.variants.card.formats[1]: expected one of jpeg, png, webp, avif but was \"heic\"")),
+                new Invalid(
+                        "an AVIF box larger than an uninterruptible encode may be",
+                        Map.of("width", "4097", "height", "5000", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        List.of(
+                                "miniatura.variants.card.width: expected at most 4096 for format avif but was 4097",
+                                "miniatura.variants.card.height: expected at most 4096 for format avif but was 5000")),
                 new Invalid(
                         "a format twice",
                         Map.of("width", "300", "formats[0]", "webp", "formats[1]", "webp"),

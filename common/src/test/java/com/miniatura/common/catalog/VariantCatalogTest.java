@@ -64,7 +64,8 @@ class VariantCatalogTest {
                 new Invalid(
                         "unknown format",
                         Map.of("width", "100", "format", "gif"),
-                        List.of("miniatura.variants.card.format: expected one of jpeg, png, webp but was \"gif\"")),
+                        List.of(
+                                "miniatura.variants.card.format: expected one of jpeg, png, webp, avif but was \"gif\"")),
                 new Invalid(
                         "upscale not boolean",
                         Map.of("width", "100", "upscale", "yes"),
@@ -181,7 +182,7 @@ class VariantCatalogTest {
                         Map.of("width", "-5", "quality", "0", "fit", "cover", "format", "bmp"),
                         List.of(
                                 "miniatura.variants.card.width: expected a whole number of pixels 1..16384 but was -5",
-                                "miniatura.variants.card.format: expected one of jpeg, png, webp but was \"bmp\"",
+                                "miniatura.variants.card.format: expected one of jpeg, png, webp, avif but was \"bmp\"",
                                 "miniatura.variants.card.quality: expected 1..100 or auto but was 0",
                                 "miniatura.variants.card.height: expected a value because fit cover needs both width and height but was not set")));
     }
@@ -209,10 +210,10 @@ class VariantCatalogTest {
                                     "miniatura.variants.Big_Name: expected a name of lower-case letters, digits and dashes (at most 32) but was \"Big_Name\"",
                                     "miniatura.variants.a.width: expected a whole number of pixels 1..16384 but was \"x\"",
                                     "miniatura.variants.a.fit: expected one of cover, contain, inside but was not set",
-                                    "miniatura.variants.a.format: expected one of jpeg, png, webp but was not set",
+                                    "miniatura.variants.a.format: expected one of jpeg, png, webp, avif but was not set",
                                     "miniatura.variant-defaults.quality: expected 1..100 or auto but was 101",
                                     "miniatura.variants.b.fit: expected one of cover, contain, inside but was not set",
-                                    "miniatura.variants.b.format: expected one of jpeg, png, webp but was not set");
+                                    "miniatura.variants.b.format: expected one of jpeg, png, webp, avif but was not set");
                     assertThat(e.getMessage()).startsWith("Invalid Miniatura configuration (8 problems):\n  - ");
                 });
     }
