@@ -203,12 +203,21 @@ public class RenderCommand {
         return 0;
     }
 
-    /** What {@code quality: auto} chose for the file's variants: {@code "; auto quality: c480 q79 SSIM 0.9653, …"}. */
+    /**
+     * What {@code quality: auto} chose for the file's variants, each named by the file it wrote:
+     * {@code "; auto quality: c480.jpg q79 SSIM 0.9653, c480.avif q58 SSIM 0.9671, c480.webp q79, …"} (a WebP twin
+     * takes its JPEG's quality unscored).
+     */
     static String autoQualities(RenderResult result) {
         String chosen = result.variants().stream()
                 .filter(v -> v.quality() != null)
-                .map(v ->
-                        String.format(Locale.ROOT, "%s q%d SSIM %.4f", v.spec().name(), v.quality(), v.ssim()))
+                .map(v -> String.format(
+                        Locale.ROOT,
+                        "%s.%s q%d%s",
+                        v.spec().name(),
+                        v.spec().format().extension(),
+                        v.quality(),
+                        v.ssim() == null ? "" : String.format(Locale.ROOT, " SSIM %.4f", v.ssim())))
                 .collect(Collectors.joining(", "));
         return chosen.isEmpty() ? "" : "; auto quality: " + chosen;
     }

@@ -1,16 +1,20 @@
 package com.miniatura.worker;
 
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.config.MiniaturaSettings;
 import com.miniatura.common.config.Problems;
 import com.miniatura.common.storage.StorageConfiguration;
 import com.miniatura.worker.consume.DeadLetterStatusSettings;
 import com.miniatura.worker.consume.RetrySettings;
+import com.miniatura.worker.render.Avif;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.Renderer;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.Watermarks;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
@@ -66,8 +70,25 @@ class WorkerConfiguration {
         Watermarks watermarks = common.catalog() == null
                 ? Watermarks.NONE
                 : new WatermarkLoader(WorkerConfiguration.class.getClassLoader()).load(common.catalog(), problems);
+        if (common.catalog() != null) {
+            requireEncoders(common.catalog(), Avif.load(), problems);
+        }
         problems.throwIfAny();
         return new Settings(common, worker, retry, watermarks, deadLetterStatus);
+    }
+
+    /**
+     * Every format the catalog lists has an encoder on this worker: AVIF has none without libavif, so such a catalog
+     * stops the worker at startup, naming each variant, rather than dead-lettering every image.
+     */
+    static void requireEncoders(VariantCatalog catalog, Optional<Avif> avif, Problems problems) {
+        if (avif.isPresent()) {
+            return;
+        }
+        catalog.variants().stream()
+                .filter(spec -> spec.format() == OutputFormat.AVIF)
+                .forEach(spec -> problems.add(
+                        VariantCatalog.PREFIX + "." + spec.name(), "lists format avif, but " + Avif.absence()));
     }
 
     @Bean
@@ -94,10 +115,11 @@ class WorkerConfiguration {
     Renderer renderer(Settings settings, MemoryBudget budget) {
         Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(), budget, TurboJpeg.load());
         log.info(
-                "Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}",
+                "Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}; AVIF {}",
                 budget,
                 MemoryBudget.megabytes(MemoryBudget.largestHeapPool()),
-                renderer.jpegDecoder());
+                renderer.jpegDecoder(),
+                Avif.load().map(a -> "encoded by " + a.libraryName()).orElse("not available"));
         return renderer;
     }
 

@@ -2,6 +2,7 @@ package com.miniatura.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.miniatura.worker.render.AvifTest;
 import com.miniatura.worker.render.RenderTestSupport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -56,9 +57,9 @@ class RenderCommandTest {
         assertThat(List.of(d800.getWidth(), d800.getHeight())).containsExactly(800, 600);
         assertThat(run.out())
                 .containsPattern(
-                        "lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480 q\\d+ SSIM [01]\\.\\d{4}, "
-                                + "d800 q\\d+ SSIM [01]\\.\\d{4}, g150 q\\d+ SSIM [01]\\.\\d{4}, m300 q\\d+ SSIM [01]\\.\\d{4}, "
-                                + "s150 q\\d+ SSIM [01]\\.\\d{4}, z1600 q\\d+ SSIM [01]\\.\\d{4}\\n")
+                        "lot-7\\.photo\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480\\.jpg q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "d800\\.jpg q\\d+ SSIM [01]\\.\\d{4}, g150\\.jpg q\\d+ SSIM [01]\\.\\d{4}, m300\\.jpg q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "s150\\.jpg q\\d+ SSIM [01]\\.\\d{4}, z1600\\.jpg q\\d+ SSIM [01]\\.\\d{4}\\n")
                 .containsPattern(
                         "rendered 1 of 1 files in \\d+\\.\\d ms with 1 thread: \\d+\\.\\d\\d jobs/s, \\d+\\.\\d ms CPU,"
                                 + " \\d+\\.\\d\\d jobs per CPU-second\\n")
@@ -102,9 +103,9 @@ class RenderCommandTest {
         assertThat(run.status()).as(run.err()).isZero();
         assertThat(run.out())
                 .containsPattern(
-                        "auto\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480 q\\d+ SSIM 0\\.9[4-9]\\d\\d, "
-                                + "d800 q\\d+ SSIM [01]\\.\\d{4}, g150 q\\d+ SSIM [01]\\.\\d{4}, m300 q\\d+ SSIM [01]\\.\\d{4}, "
-                                + "z1600 q\\d+ SSIM [01]\\.\\d{4}\\n");
+                        "auto\\.jpg: 6 variants in \\d+\\.\\d ms; auto quality: c480\\.jpg q\\d+ SSIM 0\\.9[4-9]\\d\\d, "
+                                + "d800\\.jpg q\\d+ SSIM [01]\\.\\d{4}, g150\\.jpg q\\d+ SSIM [01]\\.\\d{4}, m300\\.jpg q\\d+ SSIM [01]\\.\\d{4}, "
+                                + "z1600\\.jpg q\\d+ SSIM [01]\\.\\d{4}\\n");
     }
 
     @Test
@@ -117,6 +118,21 @@ class RenderCommandTest {
                 .isEqualTo(640);
         assertThat(ImageIO.read(dir.resolve("o/twins/d800.jpg").toFile()).getWidth())
                 .isEqualTo(640);
+    }
+
+    @Test
+    void anAvifTwinIsWrittenAndPrintsTheQualityAndScoreItsOwnSearchChose() throws Exception {
+        AvifTest.required();
+        Path photo = Files.write(dir.resolve("twins.jpg"), RenderTestSupport.fixture("catalog/DSCN0010-1024.jpg"));
+        Run run =
+                run("--out=" + dir.resolve("o"), "--miniatura.variants.d800.formats=jpeg,webp,avif", photo.toString());
+        assertThat(run.status()).as(run.err()).isZero();
+        assertThat(run.out())
+                .containsPattern(
+                        "twins\\.jpg: 8 variants in \\d+\\.\\d ms; auto quality: c480\\.jpg q\\d+ SSIM 0\\.\\d{4}, "
+                                + "d800\\.jpg q(\\d+) SSIM 0\\.\\d{4}, d800\\.webp q\\1, d800\\.avif q\\d+ SSIM 0\\.9[6-9]\\d\\d, ");
+        byte[] avif = Files.readAllBytes(dir.resolve("o/twins/d800.avif"));
+        assertThat(AvifTest.required().decode(avif, 1 << 20).width()).isEqualTo(640);
     }
 
     @Test

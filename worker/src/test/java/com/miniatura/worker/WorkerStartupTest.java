@@ -3,8 +3,13 @@ package com.miniatura.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.miniatura.common.catalog.VariantCatalog;
 import com.miniatura.common.config.InvalidConfigurationException;
+import com.miniatura.common.config.Problems;
+import com.miniatura.worker.render.Avif;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -45,6 +50,36 @@ class WorkerStartupTest {
                         "--miniatura.variants.m300.filters[0].source=classpath:watermarks/missing.png"))
                 .containsExactly(
                         "miniatura.variants.m300.filters[0].source: cannot read classpath:watermarks/missing.png (not found)");
+    }
+
+    /**
+     * A catalog listing AVIF on a worker that cannot encode it (no libavif15, or another release): refused at startup
+     * naming each such variant, rather than dead-lettering every image it renders.
+     */
+    @Test
+    void refusesACatalogListingAvifWhenThisWorkerHasNoAvifEncoder() {
+        Problems problems = new Problems();
+        VariantCatalog catalog = VariantCatalog.parse(
+                Map.of(
+                        "d800", Map.of("width", "800", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        "s150", Map.of("width", "150")),
+                Map.of("fit", "inside", "format", "jpeg", "quality", "80"));
+        WorkerConfiguration.requireEncoders(catalog, Optional.empty(), problems);
+        assertThat(problems.messages())
+                .containsExactly("miniatura.variants.d800: lists format avif, but " + Avif.absence());
+        assertThat(Avif.absence())
+                .satisfiesAnyOf(
+                        reason -> assertThat(reason)
+                                .isEqualTo(
+                                        "AVIF needs libavif 0.11.x (Debian 12's libavif15), which this worker cannot load"),
+                        reason -> assertThat(reason)
+                                .isEqualTo("AVIF is turned off on this worker (-Dminiatura.avif.disabled=true)"));
+
+        Problems none = new Problems();
+        WorkerConfiguration.requireEncoders(catalog, Avif.load(), none);
+        assertThat(none.messages())
+                .as("with libavif, nothing to say")
+                .hasSize(Avif.load().isPresent() ? 0 : 1);
     }
 
     /** Starts a worker (no consumer) with {@code args} and returns the configuration problems it refused with. */

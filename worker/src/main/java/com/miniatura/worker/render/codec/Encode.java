@@ -6,6 +6,7 @@ import com.luciad.imageio.webp.WebPWriteParam;
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.Avif;
 import com.miniatura.worker.render.Deadline;
 import com.miniatura.worker.render.TurboJpeg;
 import com.miniatura.worker.render.resample.OpaqueResample;
@@ -54,6 +55,7 @@ import org.w3c.dom.NodeList;
  *       without a delegate in between.</li>
  *   <li>WebP: the usefulness/webp-imageio writer, which runs libwebp (natives bundled). TwelveMonkeys only
  *       reads WebP.</li>
+ *   <li>AVIF: libavif with libaom ({@link Avif}), the system's; there is no pure-Java AV1 encoder.</li>
  * </ul>
  */
 public final class Encode {
@@ -107,6 +109,7 @@ public final class Encode {
                         .orElseGet(() -> jpeg(image, spec, copyright, deadline));
             case PNG -> png(image, copyright, deadline);
             case WEBP -> webp(image, spec, copyright, deadline);
+            case AVIF -> avif(image, spec, copyright, deadline);
         };
     }
 
@@ -307,6 +310,35 @@ public final class Encode {
             return new Job(param, null);
         });
         return copyright == null ? webp : WebpContainer.withExif(webp, ExifWriter.copyrightTiff(copyright));
+    }
+
+    /**
+     * AVIF through libavif ({@link Avif}): opaque 4:2:0 at the variant's quality, the copyright in an Exif item. The
+     * worker refuses at startup a catalog that lists {@code avif} without libavif, so its absence here is a defect.
+     */
+    private static byte[] avif(BufferedImage image, VariantSpec spec, String copyright, Deadline deadline) {
+        if (image.getColorModel().hasAlpha()) {
+            throw new IllegalArgumentException("AVIF output needs an opaque image: flatten alpha first");
+        }
+        Avif avif = Avif.load().orElseThrow(() -> new IllegalStateException(Avif.absence()));
+        deadline.poll("encoding");
+        BufferedImage bgr = OpaqueResample.plain(image);
+        byte[] pixels = OpaqueResample.bytes(bgr);
+        byte[] encoded;
+        try {
+            encoded = avif.encode(
+                    pixels,
+                    bgr.getWidth(),
+                    bgr.getHeight(),
+                    quality(spec),
+                    copyright == null ? null : ExifWriter.copyrightTiff(copyright));
+        } catch (Avif.Failure e) {
+            throw new IllegalStateException(
+                    "libavif could not encode a " + bgr.getWidth() + "x" + bgr.getHeight() + " AVIF: " + e.getMessage(),
+                    e);
+        }
+        deadline.poll("encoding");
+        return encoded;
     }
 
     private static int quality(VariantSpec spec) {

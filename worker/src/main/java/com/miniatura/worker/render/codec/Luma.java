@@ -18,9 +18,11 @@ public final class Luma {
     /** Y of opaque pixels, with libjpeg's own fixed-point weights and rounding. */
     public static Plane of(BufferedImage image) {
         BufferedImage bgr = OpaqueResample.plain(image);
-        byte[] pixels = OpaqueResample.bytes(bgr);
-        int w = bgr.getWidth();
-        int h = bgr.getHeight();
+        return ofBgr(OpaqueResample.bytes(bgr), bgr.getWidth(), bgr.getHeight());
+    }
+
+    /** Y of {@code w × h} pixels of 3 bytes (B, G, R), rows packed. */
+    public static Plane ofBgr(byte[] pixels, int w, int h) {
         byte[] y = new byte[w * h];
         for (int i = 0, p = 0; i < y.length; i++, p += 3) {
             int b = pixels[p] & 0xFF;

@@ -57,6 +57,18 @@ public final class QualitySearch {
 
     /** The search for one variant, starting at {@code seed}. */
     public static <E extends Exception> Choice search(AutoQuality auto, Trial<E> trial, int seed) throws E {
+        return search(auto, trial, seed, MAX_TRIALS);
+    }
+
+    /**
+     * The search with at most {@code maxTrials} encodes (at least 1) before the upper bound's, for an encoder whose
+     * every trial costs more than a JPEG's: an AVIF twin, whose {@link Trial} maps the JPEG scale onto its own.
+     */
+    public static <E extends Exception> Choice search(AutoQuality auto, Trial<E> trial, int seed, int maxTrials)
+            throws E {
+        if (maxTrials < 1) {
+            throw new IllegalArgumentException("at least one trial, not " + maxTrials);
+        }
         int min = auto.min();
         int max = auto.max();
         double target = auto.ssimTarget();
@@ -72,7 +84,7 @@ public final class QualitySearch {
             // kept: the best pass so far, and the upper bound, the output should nothing pass
             boolean candidate = (score >= target && (best == null || q < best)) || q == max;
             tried.put(q, new Tried(candidate ? bytes : null, score));
-            Integer next = tried.size() < MAX_TRIALS ? next(tried, target, min, max) : null;
+            Integer next = tried.size() < maxTrials ? next(tried, target, min, max) : null;
             if (next == null) {
                 break;
             }

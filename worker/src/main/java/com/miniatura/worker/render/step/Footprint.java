@@ -1,5 +1,6 @@
 package com.miniatura.worker.render.step;
 
+import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.worker.render.MemoryBudget;
 import com.miniatura.worker.render.TurboJpeg;
@@ -114,8 +115,12 @@ public record Footprint(long source, long decode, long convert, long shrink, lon
             case JPEG -> 3 * canvas + 2 * canvas; // a BGR copy unless it is one already; output buffers
             case PNG -> 4 * canvas + 4 * canvas;
             case WEBP -> 8 * canvas + 2 * canvas; // webp-imageio copies the pixels to ARGB ints for libwebp
+            case AVIF -> 3 * canvas + canvas; // a BGR copy and the output; libavif's own buffers are native memory
         };
-        if (spec.autoQuality() != null) {
+        if (spec.autoQuality() != null && spec.format() == OutputFormat.AVIF) {
+            // an AVIF twin's search: the reference luma, a trial decoded to BGR and its luma, the best trial kept
+            bytes += canvas + 3 * canvas + canvas + canvas;
+        } else if (spec.autoQuality() != null) {
             // the search: the reference luma, a trial decoded to its planes, and the best passing trial kept while
             // the next is encoded
             bytes += canvas + 3 * canvas / 2 + 2 * canvas;

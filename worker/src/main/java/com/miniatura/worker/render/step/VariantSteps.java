@@ -1,10 +1,12 @@
 package com.miniatura.worker.render.step;
 
 import com.miniatura.common.catalog.AutoQuality;
+import com.miniatura.common.catalog.AvifQuality;
 import com.miniatura.common.catalog.ChromaSubsampling;
 import com.miniatura.common.catalog.Filter;
 import com.miniatura.common.catalog.OutputFormat;
 import com.miniatura.common.catalog.VariantSpec;
+import com.miniatura.worker.render.Avif;
 import com.miniatura.worker.render.RenderedVariant;
 import com.miniatura.worker.render.codec.Encode;
 import com.miniatura.worker.render.codec.ExifWriter;
@@ -153,6 +155,12 @@ public final class VariantSteps {
             QualitySearch.Choice choice = searched(image, v, copyright);
             return v.encoded(new RenderedVariant(spec, width, height, choice.bytes(), choice.quality(), choice.ssim()));
         }
+        if (spec.autoQuality() != null && spec.format() == OutputFormat.AVIF) {
+            int side = Math.max(width, height);
+            QualitySearch.Choice choice = avifSearched(image, v, copyright, side);
+            return v.encoded(new RenderedVariant(
+                    spec, width, height, choice.bytes(), AvifQuality.ofJpeg(choice.quality(), side), choice.ssim()));
+        }
         if (spec.autoQuality() != null) {
             // a twin in another format (formats: [jpeg, webp]) takes the quality its JPEG chose
             int quality = twinQuality(image, spec);
@@ -209,6 +217,41 @@ public final class VariantSteps {
         byte[] progressive = encodedAt(image, v, at(spec, choice.quality(), true), copyright);
         return new QualitySearch.Choice(progressive, choice.quality(), choice.ssim(), choice.trials() + 1);
     }
+
+    /**
+     * An AVIF twin's choice: the same search and target as its JPEG's, on the JPEG's quality scale mapped to AVIF's
+     * ({@link AvifQuality}) and seeded with the JPEG's choice, so its first trial usually lands close; at most
+     * {@value #AVIF_TRIALS} trials (and the upper bound's, should none pass), since each AV1 encode costs several
+     * JPEG searches. The choice's quality is on the JPEG scale.
+     */
+    private static QualitySearch.Choice avifSearched(ImageContext image, VariantContext v, String copyright, int side) {
+        VariantSpec spec = v.spec();
+        Avif codec = Avif.load().orElseThrow(() -> new IllegalStateException(Avif.absence()));
+        Plane reference = Luma.of(v.image());
+        long pixels = (long) v.image().getWidth() * v.image().getHeight();
+        QualitySearch.Trial<Avif.Failure> trial = new QualitySearch.Trial<>() {
+            @Override
+            public byte[] encode(int quality) {
+                return encodedAt(image, v, at(spec, AvifQuality.ofJpeg(quality, side), false), copyright);
+            }
+
+            @Override
+            public double score(byte[] encoded) throws Avif.Failure {
+                image.deadline().poll("choosing the quality");
+                Avif.Decoded decoded = codec.decode(encoded, pixels);
+                return Ssim.estimate(Luma.ofBgr(decoded.bgr(), decoded.width(), decoded.height()), reference);
+            }
+        };
+        try {
+            return QualitySearch.search(spec.autoQuality(), trial, twinQuality(image, spec), AVIF_TRIALS);
+        } catch (Avif.Failure e) {
+            // our own encode did not decode: a defect, not the image's fault
+            throw new IllegalStateException("cannot decode an AVIF we encoded: " + e.getMessage(), e);
+        }
+    }
+
+    /** Trial encodes of an AVIF twin's search, before the upper bound's. */
+    static final int AVIF_TRIALS = 2;
 
     /** The variant at a fixed {@code quality}, baseline or progressive. */
     private static VariantSpec at(VariantSpec spec, int quality, boolean progressive) {

@@ -6,6 +6,7 @@ import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.config.ConfigurationReader;
 import com.miniatura.common.config.MiniaturaDefaults;
 import com.miniatura.common.config.Problems;
+import com.miniatura.worker.render.Avif;
 import com.miniatura.worker.render.Deadline;
 import com.miniatura.worker.render.RenderLimits;
 import com.miniatura.worker.render.RenderResult;
@@ -36,7 +37,7 @@ import org.springframework.core.env.StandardEnvironment;
 
 /**
  * Not a test: the bytes benchmark. Renders each source with the shipped catalog (defaults.yml, as the worker reads
- * it) and compares every variant of {@code --format} (jpeg unless told; webp for twins), ours and those sharp wrote for the same files into each
+ * it) and compares every variant of {@code --format} (jpeg unless told; webp or avif for twins), ours and those sharp wrote for the same files into each
  * {@code --peer NAME=DIR} ({@code DIR/<file name without extension>/<variant>.jpg}), with the ideal picture: the
  * variant rendered straight from the full-size decoded source with a Lanczos-3 filter. The score is the SSIM of the
  * luma ({@link Ssim#of}, every window). Prints one line per variant, a line per image and the totals, with the CDN
@@ -123,7 +124,7 @@ public final class BytesProbe {
                         bytes = Files.readAllBytes(
                                 peers.get(side).resolve(base).resolve(spec.name() + "." + format.extension()));
                     }
-                    Plane luma = Luma.of(ImageIO.read(new ByteArrayInputStream(bytes)));
+                    Plane luma = luma(bytes, format);
                     boolean comparable = luma.width() == ideal.width() && luma.height() == ideal.height();
                     double ssim = comparable ? Ssim.of(luma, ideal) : Double.NaN;
                     row.put(side, new Score(spec.name(), bytes.length, ssim, quality));
@@ -209,6 +210,17 @@ public final class BytesProbe {
     }
 
     /** The variant rendered straight from the full-size source with Lanczos-3, turned and filtered: the ideal. */
+    /** The luma of an encoded variant: AVIF through libavif, the rest through ImageIO. */
+    static Plane luma(byte[] bytes, OutputFormat format) throws Exception {
+        if (format == OutputFormat.AVIF) {
+            Avif.Decoded d = Avif.load()
+                    .orElseThrow(() -> new IllegalStateException(Avif.absence()))
+                    .decode(bytes, 1L << 28);
+            return Luma.ofBgr(d.bgr(), d.width(), d.height());
+        }
+        return Luma.of(ImageIO.read(new ByteArrayInputStream(bytes)));
+    }
+
     static BufferedImage ideal(BufferedImage full, Turn turn, VariantSpec spec) {
         int w = full.getWidth();
         int h = full.getHeight();

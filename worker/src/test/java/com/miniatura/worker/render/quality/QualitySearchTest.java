@@ -107,4 +107,26 @@ class QualitySearchTest {
                     .isEqualTo(c.auto().max());
         }
     }
+
+    /** An AVIF twin's search: two trials, and the upper bound's only when neither passes; still never below target. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void withTwoTrialsMeetsTheTargetInTwoEncodesOrThreeWhenBothFail(Case c) {
+        List<Integer> encodes = new ArrayList<>();
+        QualitySearch.Choice choice = QualitySearch.search(c.auto(), trial(c.curve()::ssim, encodes), c.seed(), 2);
+
+        boolean reachable = c.curve().ssim(c.auto().max()) >= c.auto().ssimTarget();
+        assertThat(encodes).as("encodes").doesNotHaveDuplicates().hasSizeLessThanOrEqualTo(3);
+        assertThat(choice.trials()).isEqualTo(encodes.size());
+        if (encodes.size() == 3) {
+            assertThat(encodes.get(2))
+                    .as("the third is the upper bound's")
+                    .isEqualTo(c.auto().max());
+        }
+        if (reachable) {
+            assertThat(choice.ssim()).isGreaterThanOrEqualTo(c.auto().ssimTarget());
+        } else {
+            assertThat(choice.quality()).isEqualTo(c.auto().max());
+        }
+    }
 }

@@ -1,0 +1,143 @@
+package com.miniatura.worker.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.miniatura.common.testing.Pixels;
+import com.miniatura.worker.render.codec.ExifWriter;
+import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferByte;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * libavif through JNR ({@link Avif}): what it encodes decodes to the same picture at any size, the quality scale is
+ * libavif's and sharp's, only the copyright is written, and what is not an AVIF, or is larger than allowed, is refused
+ * with libavif's words. Without the library (the {@code imageio-jpeg} execution) see {@code AvifAbsentTest}.
+ */
+public class AvifTest {
+
+    private static Avif avif;
+
+    /** libavif, which must be there where CI runs (.ci/run installs libavif15); elsewhere its tests are skipped. */
+    public static Avif required() {
+        Optional<Avif> loaded = Avif.load();
+        Assumptions.assumeTrue(
+                loaded.isPresent() || (System.getenv("CI") != null && !Boolean.getBoolean(Avif.DISABLED)),
+                "libavif (libavif15) is not installed");
+        assertThat(loaded)
+                .as("libavif15 must be installed where CI runs (.ci/run installs it)")
+                .isPresent();
+        return loaded.get();
+    }
+
+    @BeforeAll
+    static void library() {
+        avif = required();
+    }
+
+    static BufferedImage image(Avif.Decoded decoded) {
+        BufferedImage image = new BufferedImage(decoded.width(), decoded.height(), BufferedImage.TYPE_3BYTE_BGR);
+        byte[] target = ((DataBufferByte) image.getRaster().getDataBuffer()).getData();
+        System.arraycopy(decoded.bgr(), 0, target, 0, target.length);
+        return image;
+    }
+
+    /** A smooth picture with an edge: what a thumbnail holds. */
+    static byte[] picture(int width, int height) {
+        byte[] bgr = new byte[width * height * 3];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                int i = (y * width + x) * 3;
+                bgr[i] = (byte) (x * 255 / Math.max(1, width - 1));
+                bgr[i + 1] = (byte) (y * 255 / Math.max(1, height - 1));
+                bgr[i + 2] = (byte) (x < width / 2 ? 40 : 220);
+            }
+        }
+        return bgr;
+    }
+
+    /** A size, and the PSNR its decode keeps at least (a few pixels across a colour edge lose to 4:2:0 chroma). */
+    record Size(int width, int height, double psnr) {
+        @Override
+        public String toString() {
+            return width + "x" + height;
+        }
+    }
+
+    static Stream<Size> sizes() {
+        return Stream.of(
+                new Size(1, 1, 30),
+                new Size(3, 5, 15),
+                new Size(150, 150, 30),
+                new Size(481, 321, 30),
+                new Size(17, 640, 30));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("sizes")
+    void whatItEncodesDecodesToTheSamePictureAtAnySize(Size size) throws Exception {
+        byte[] bgr = picture(size.width(), size.height());
+        byte[] encoded = avif.encode(bgr, size.width(), size.height(), 80, null);
+        assertThat(new String(encoded, 4, 8, StandardCharsets.ISO_8859_1)).isEqualTo("ftypavif");
+
+        Avif.Decoded decoded = avif.decode(encoded, (long) size.width() * size.height());
+        assertThat(decoded.width()).isEqualTo(size.width());
+        assertThat(decoded.height()).isEqualTo(size.height());
+        assertThat(Pixels.psnr(image(new Avif.Decoded(size.width(), size.height(), bgr)), image(decoded)))
+                .isGreaterThan(size.psnr());
+    }
+
+    @Test
+    void aLowerQualityIsFewerBytes() throws Exception {
+        byte[] bgr = picture(481, 321);
+        byte[] low = avif.encode(bgr, 481, 321, 30, null);
+        byte[] high = avif.encode(bgr, 481, 321, 90, null);
+        assertThat(low.length).isLessThan(high.length);
+    }
+
+    @Test
+    void qualityIsLibavifsAndSharpsScaleOfTheQuantizer() {
+        assertThat(Stream.of(100, 90, 80, 50, 1, 0).map(Avif::quantizer)).containsExactly(0, 6, 13, 32, 62, 63);
+    }
+
+    @Test
+    void theCopyrightIsTheOnlyMetadataAndOnlyWhenAsked() throws Exception {
+        byte[] bgr = picture(64, 48);
+        byte[] plain = avif.encode(bgr, 64, 48, 60, null);
+        byte[] signed = avif.encode(bgr, 64, 48, 60, ExifWriter.copyrightTiff("Ana Lopez, Lot 7"));
+        String plainText = new String(plain, StandardCharsets.ISO_8859_1);
+        String signedText = new String(signed, StandardCharsets.ISO_8859_1);
+        assertThat(plainText).doesNotContain("Exif").doesNotContain("Ana Lopez");
+        assertThat(signedText).contains("Exif").contains("Ana Lopez, Lot 7");
+        assertThat(avif.decode(signed, 64 * 48).width()).isEqualTo(64);
+    }
+
+    @Test
+    void whatIsNotAnAvifIsRefusedWithLibavifsWords() {
+        assertThatThrownBy(() -> avif.decode("not an image at all".getBytes(StandardCharsets.US_ASCII), 1 << 20))
+                .isInstanceOf(Avif.Failure.class)
+                .hasMessageStartingWith("decoding: ");
+    }
+
+    @Test
+    void anAvifOfMorePixelsThanAllowedIsRefusedBeforeItIsDecoded() throws Exception {
+        byte[] encoded = avif.encode(picture(100, 100), 100, 100, 50, null);
+        assertThatThrownBy(() -> avif.decode(encoded, 100 * 99))
+                .isInstanceOf(Avif.Failure.class)
+                .hasMessageStartingWith("decoding: ");
+    }
+
+    @Test
+    void pixelsThatDoNotMatchTheSizeAreRefusedBeforeLibavifSeesThem() {
+        assertThatThrownBy(() -> avif.encode(new byte[10], 4, 4, 50, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("source of 10 bytes for 4x4");
+    }
+}
