@@ -159,9 +159,13 @@ class ImagePageController {
                 .body(html);
     }
 
+    /** {@code <source>} types in the order a browser should try them; any other type goes after them. */
+    private static final List<String> SOURCE_ORDER = List.of("image/avif", "image/webp");
+
     /**
      * A {@code <picture>} per variant stored in several formats (twins share a name): a {@code <source>} for each
-     * format but the manifest's first, which is the {@code <img>} every browser can show. Catalog order is kept.
+     * format but the manifest's first, which is the {@code <img>} every browser can show; AVIF is offered before
+     * WebP, whatever the catalog's order, since a browser takes the first it supports. Variants keep catalog order.
      */
     static String pictures(List<Manifest.Variant> variants, String thumbnailsUrl) {
         Map<String, List<Manifest.Variant>> byName = new LinkedHashMap<>();
@@ -174,7 +178,10 @@ class ImagePageController {
             }
             Manifest.Variant fallback = twins.get(0);
             out.append("<picture>\n");
-            for (Manifest.Variant v : twins.subList(1, twins.size())) {
+            // a browser takes the first source it can show: the smallest formats go first
+            List<Manifest.Variant> sources = new ArrayList<>(twins.subList(1, twins.size()));
+            sources.sort(Comparator.comparingInt(ImagePageController::sourceRank));
+            for (Manifest.Variant v : sources) {
                 out.append("  <source type=\"")
                         .append(v.contentType())
                         .append("\" srcset=\"")
@@ -194,6 +201,11 @@ class ImagePageController {
                     .append("\" alt=\"\" loading=\"lazy\">\n</picture>\n");
         }
         return out.toString();
+    }
+
+    private static int sourceRank(Manifest.Variant v) {
+        int rank = SOURCE_ORDER.indexOf(v.contentType());
+        return rank < 0 ? SOURCE_ORDER.size() : rank;
     }
 
     /** The average colour of a BlurHash: its DC component, four base-83 digits after the size and maximum. */

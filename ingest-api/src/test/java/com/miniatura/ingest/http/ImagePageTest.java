@@ -109,6 +109,26 @@ class ImagePageTest {
     }
 
     @Test
+    void avifIsOfferedBeforeWebpWhateverTheCatalogsOrderSinceABrowserTakesTheFirstItShows() {
+        String markup = ImagePageController.pictures(
+                List.of(
+                        new Manifest.Variant(
+                                "d800", "lot-7-1/d800.jpg", 800, 600, 60_000, "image/jpeg", "h1", 71, 0.9651),
+                        new Manifest.Variant(
+                                "d800", "lot-7-1/d800.webp", 800, 600, 41_000, "image/webp", "h2", 71, null),
+                        new Manifest.Variant(
+                                "d800", "lot-7-1/d800.avif", 800, 600, 30_000, "image/avif", "h3", 52, 0.9660)),
+                "https://cdn.example.com/thumbs");
+        assertThat(markup)
+                .isEqualTo("<picture>\n"
+                        + "  <source type=\"image/avif\" srcset=\"https://cdn.example.com/thumbs/lot-7-1/d800.avif\">\n"
+                        + "  <source type=\"image/webp\" srcset=\"https://cdn.example.com/thumbs/lot-7-1/d800.webp\">\n"
+                        + "  <img src=\"https://cdn.example.com/thumbs/lot-7-1/d800.jpg\" width=\"800\" height=\"600\""
+                        + " alt=\"\" loading=\"lazy\">\n"
+                        + "</picture>\n");
+    }
+
+    @Test
     void aFailedImageShowsItsReasonEscaped() throws Exception {
         manifest(Manifest.failed(
                 "lot-9-1", SOURCE, "not a supported image: <script>alert(1)</script> & more", "ev-2", Instant.EPOCH));
