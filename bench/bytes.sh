@@ -25,6 +25,8 @@ node bench/sharp-render.mjs --out "$WORK/sharp" --catalog bench/sharp-catalog.ym
 node bench/sharp-render.mjs --out "$WORK/sharp-defaults" --catalog bench/sharp-defaults-catalog.yml "${FILES[@]}" >&2
 # WebP twins (PROBE_ARGS="--format=webp --set=miniatura.variants.d800.formats=jpeg,webp …") are scored against these
 node bench/sharp-render.mjs --out "$WORK/sharp-webp" --catalog bench/sharp-webp-catalog.yml "${FILES[@]}" >&2
+# AVIF twins (PROBE_ARGS="--format=avif --set=miniatura.variants.d800.formats=jpeg,avif …") against these
+node bench/sharp-render.mjs --out "$WORK/sharp-avif" --catalog bench/sharp-avif-catalog.yml "${FILES[@]}" >&2
 
 mkdir -p bench/results
 REPORT=bench/results/$(date +%Y-%m-%d_%H%M%S)-bytes.txt
@@ -34,7 +36,7 @@ REPORT=bench/results/$(date +%Y-%m-%d_%H%M%S)-bytes.txt
   # shellcheck disable=SC2086
   java -cp "worker/target/test-classes:worker/target/classes:$(cat "$WORK/cp")" \
     com.miniatura.worker.render.quality.BytesProbe \
-    --peer=sharp="$WORK/sharp" --peer=sharp-defaults="$WORK/sharp-defaults" --peer=sharp-webp="$WORK/sharp-webp" \
+    --peer=sharp="$WORK/sharp" --peer=sharp-defaults="$WORK/sharp-defaults" --peer=sharp-webp="$WORK/sharp-webp" --peer=sharp-avif="$WORK/sharp-avif" \
     --requests-per-day="$REQUESTS_PER_DAY" ${PROBE_ARGS:-} "${FILES[@]}"
 } | tee "$REPORT"
 echo "written to $REPORT" >&2

@@ -2,8 +2,8 @@
 // sharp-render.mjs --out DIR [--repeat=N] [--concurrency=N] [--mode=per-variant|decode-once] [--cache] FILE…
 //
 // The sharp (libvips) side of the benchmark: renders Miniatura's reference catalog at fixed qualities, read from
-// bench/sharp-catalog.yml (or --catalog FILE), into DIR/<file name without extension>/<variant>.jpg (.webp for a
-// variant of format webp, at sharp's WebP defaults but the quality)
+// bench/sharp-catalog.yml (or --catalog FILE), into DIR/<file name without extension>/<variant>.jpg (.webp or .avif
+// for a variant of format webp or avif, at sharp's defaults for that format but the quality)
 // and prints the same lines as `miniatura-standalone.jar render`: one per file, then a summary of the
 // last pass with wall time and the process's CPU time (process.cpuUsage(): every thread, libuv and libvips
 // workers included), so "jobs per CPU-second" is jobs/s per core for both.
@@ -76,7 +76,7 @@ for (const [name, own] of Object.entries(config.variants ?? {})) {
   if (v.enabled === false) continue;
   const filters = (v.filters ?? []).map((f) => (typeof f === 'string' ? f : f.type));
   const unsupported = filters.filter((f) => f !== 'grayscale');
-  if (!['jpeg', 'webp'].includes(v.format ?? 'jpeg') || !['cover', 'inside'].includes(v.fit) || unsupported.length || v.upscale
+  if (!['jpeg', 'webp', 'avif'].includes(v.format ?? 'jpeg') || !['cover', 'inside'].includes(v.fit) || unsupported.length || v.upscale
       || v.rotate || v.flip || v.flop || (v.gravity && v.gravity !== 'center') || v.progressive
       || (v['chroma-subsampling'] && v['chroma-subsampling'] !== '4:2:0')) {
     console.error(`sharp-render: variant ${name} uses options this benchmark does not map: ${JSON.stringify(own)}`);
@@ -95,6 +95,7 @@ function variantPipeline(input, v) {
   // Miniatura's grayscale is Rec. 601 luma "still stored as RGB": keep 3 channels so both write the same kind of JPEG.
   if (v.grayscale) p = p.grayscale().toColourspace('srgb');
   if (v.format === 'webp') return p.webp({ quality: v.quality });
+  if (v.format === 'avif') return p.avif({ quality: v.quality });
   return p.jpeg({ quality: v.quality, mozjpeg: false, chromaSubsampling: '4:2:0' });
 }
 
@@ -114,7 +115,7 @@ async function renderOne(file) {
     }
     for (const v of variants) { // one after the other: a job is one thread's work, as in Miniatura
       const out = await variantPipeline(source(), v).toBuffer();
-      await writeFile(join(dir, `${v.name}.${v.format === 'webp' ? 'webp' : 'jpg'}`), out);
+      await writeFile(join(dir, `${v.name}.${v.format === 'jpeg' ? 'jpg' : v.format}`), out);
     }
     return { file, failure: null, nanos: process.hrtime.bigint() - started };
   } catch (e) {
