@@ -86,6 +86,9 @@ for (const [name, own] of Object.entries(config.variants ?? {})) {
     grayscale: filters.includes('grayscale') });
 }
 
+// SHARP_JPEG='{"trellisQuantisation": true}': more of sharp's JPEG options (its bundled mozjpeg's), for experiments
+const jpegOptions = JSON.parse(process.env.SHARP_JPEG ?? '{}');
+
 // One variant's pipeline on an input (a sharp instance already holding the decoded or encoded input).
 function variantPipeline(input, v) {
   const resize = v.width && v.height
@@ -96,7 +99,7 @@ function variantPipeline(input, v) {
   if (v.grayscale) p = p.grayscale().toColourspace('srgb');
   if (v.format === 'webp') return p.webp({ quality: v.quality });
   if (v.format === 'avif') return p.avif({ quality: v.quality });
-  return p.jpeg({ quality: v.quality, mozjpeg: false, chromaSubsampling: '4:2:0' });
+  return p.jpeg({ quality: v.quality, mozjpeg: false, chromaSubsampling: '4:2:0', ...jpegOptions });
 }
 
 async function renderOne(file) {
