@@ -2,7 +2,7 @@ package com.miniatura.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.miniatura.worker.render.AvifTest;
+import com.miniatura.worker.render.NativeLibraries;
 import com.miniatura.worker.render.RenderTestSupport;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -122,7 +122,7 @@ class RenderCommandTest {
 
     @Test
     void anAvifTwinIsWrittenAndPrintsTheQualityAndScoreItsOwnSearchChose() throws Exception {
-        AvifTest.required();
+        NativeLibraries.avif();
         Path photo = Files.write(dir.resolve("twins.jpg"), RenderTestSupport.fixture("catalog/DSCN0010-1024.jpg"));
         Run run =
                 run("--out=" + dir.resolve("o"), "--miniatura.variants.d800.formats=jpeg,webp,avif", photo.toString());
@@ -132,7 +132,7 @@ class RenderCommandTest {
                         "twins\\.jpg: 8 variants in \\d+\\.\\d ms; auto quality: c480\\.jpg q\\d+ SSIM 0\\.\\d{4}, "
                                 + "d800\\.jpg q(\\d+) SSIM 0\\.\\d{4}, d800\\.webp q\\1, d800\\.avif q\\d+ SSIM 0\\.9[6-9]\\d\\d, ");
         byte[] avif = Files.readAllBytes(dir.resolve("o/twins/d800.avif"));
-        assertThat(AvifTest.required().decode(avif, 1 << 20).width()).isEqualTo(640);
+        assertThat(NativeLibraries.avif().decode(avif, 1 << 20).width()).isEqualTo(640);
     }
 
     @Test

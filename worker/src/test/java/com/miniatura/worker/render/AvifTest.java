@@ -8,9 +8,7 @@ import com.miniatura.worker.render.codec.ExifWriter;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,25 +19,13 @@ import org.junit.jupiter.params.provider.MethodSource;
  * libavif's and sharp's, only the copyright is written, and what is not an AVIF, or is larger than allowed, is refused
  * with libavif's words. Without the library (the {@code imageio-jpeg} execution) see {@code AvifAbsentTest}.
  */
-public class AvifTest {
+class AvifTest {
 
     private static Avif avif;
 
-    /** libavif, which must be there where CI runs (.ci/run installs libavif15); elsewhere its tests are skipped. */
-    public static Avif required() {
-        Optional<Avif> loaded = Avif.load();
-        Assumptions.assumeTrue(
-                loaded.isPresent() || (System.getenv("CI") != null && !Boolean.getBoolean(Avif.DISABLED)),
-                "libavif (libavif15) is not installed");
-        assertThat(loaded)
-                .as("libavif15 must be installed where CI runs (.ci/run installs it)")
-                .isPresent();
-        return loaded.get();
-    }
-
     @BeforeAll
     static void library() {
-        avif = required();
+        avif = NativeLibraries.avif();
     }
 
     static BufferedImage image(Avif.Decoded decoded) {

@@ -41,7 +41,7 @@ class FormatTwinsRenderTest {
 
     @Test
     void theAvifTwinIsTheSamePictureSearchedToItsJpegsTargetOnAvifsScaleAndKeepsItsScore() throws Exception {
-        Avif avif = AvifTest.required();
+        Avif avif = NativeLibraries.avif();
         VariantSpec jpeg = RenderTestSupport.jpeg("d800", 800, 800, Fit.INSIDE, 80)
                 .withAutoQuality(new AutoQuality(0.965, 50, 90));
         VariantSpec twin = jpeg.withEncoding(OutputFormat.AVIF, 90, false, jpeg.chromaSubsampling(), false)
@@ -72,7 +72,7 @@ class FormatTwinsRenderTest {
 
     @Test
     void aFixedQualityAvifTwinIsEncodedAtItsOwnQuality() throws Exception {
-        AvifTest.required();
+        NativeLibraries.avif();
         VariantSpec jpeg = RenderTestSupport.jpeg("c480", 480, 480, Fit.INSIDE, 80);
         VariantSpec low = jpeg.withEncoding(OutputFormat.AVIF, 30, false, jpeg.chromaSubsampling(), false);
         VariantSpec high = jpeg.withEncoding(OutputFormat.AVIF, 70, false, jpeg.chromaSubsampling(), false);

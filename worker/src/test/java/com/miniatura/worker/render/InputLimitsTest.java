@@ -18,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -266,7 +265,7 @@ class InputLimitsTest {
      */
     @Test
     void aNativeDecodeIsCheckedAsItStartsAndAsItReturns() {
-        Assumptions.assumeTrue(TurboJpeg.load().isPresent(), "libjpeg-turbo is not installed");
+        NativeLibraries.turboJpeg();
         byte[] jpeg = SyntheticInputs.jpeg(noise(512, 512), false);
         for (int before : new int[] {1, 2}) { // passes at the check before the decode, or at the one after it
             Renderer renderer = new Renderer(

@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -211,14 +210,7 @@ class MemoryBudgetTest {
     }
 
     private static void assumeNative() {
-        Assumptions.assumeFalse(
-                Boolean.getBoolean(TurboJpeg.DISABLED), "libjpeg-turbo turned off (the imageio-jpeg test run)");
-        Assumptions.assumeTrue(
-                TurboJpeg.load().isPresent() || System.getenv("CI") != null,
-                "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(TurboJpeg.load())
-                .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")
-                .isPresent();
+        NativeLibraries.turboJpeg();
     }
 
     private static void awaitWaiting(MemoryBudget budget, int renders) throws InterruptedException {

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -30,12 +29,7 @@ class NativeJpegEncodeTest {
 
     @BeforeAll
     static void library() {
-        Optional<TurboJpeg> loaded = TurboJpeg.load();
-        Assumptions.assumeTrue(
-                loaded.isPresent() || System.getenv("CI") != null, "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(loaded)
-                .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")
-                .isPresent();
+        Optional<TurboJpeg> loaded = Optional.of(NativeLibraries.turboJpeg());
         assertThat(loaded.get().encodesOptimised())
                 .as(TurboJpeg.OPTIMIZE_VARIABLE + " set in this process")
                 .isTrue();

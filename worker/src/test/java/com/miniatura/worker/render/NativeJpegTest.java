@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,13 +37,7 @@ class NativeJpegTest {
 
     @BeforeAll
     static void library() {
-        Optional<TurboJpeg> loaded = TurboJpeg.load();
-        Assumptions.assumeTrue(
-                loaded.isPresent() || System.getenv("CI") != null, "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(loaded)
-                .as("libturbojpeg0 must be installed where CI runs (.ci/run installs it)")
-                .isPresent();
-        turbo = loaded.get();
+        turbo = NativeLibraries.turboJpeg();
     }
 
     static Stream<String> photos() {

@@ -18,7 +18,6 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Random;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,12 +36,7 @@ class PlanarRenderTest {
 
     @BeforeAll
     static void library() {
-        Assumptions.assumeTrue(
-                TurboJpeg.load().isPresent() || System.getenv("CI") != null,
-                "libjpeg-turbo (libturbojpeg0) is not installed");
-        assertThat(TurboJpeg.load())
-                .as("libturbojpeg0 is installed where CI runs")
-                .isPresent();
+        NativeLibraries.turboJpeg();
         planar = new Renderer(LIMITS);
     }
 
