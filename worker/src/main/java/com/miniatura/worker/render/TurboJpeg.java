@@ -333,38 +333,9 @@ public final class TurboJpeg {
             throw new IllegalArgumentException(
                     "source of " + bgr.length + " bytes for " + width + "x" + height + " at pitch " + pitch);
         }
-        Pointer handle = acquire(compressors, true);
-        boolean failed = true;
-        PointerByReference out = new PointerByReference();
-        NativeLongByReference size = new NativeLongByReference();
-        try {
-            int flags = FLAG_ACCURATE_DCT | (progressive ? FLAG_PROGRESSIVE : 0);
-            if (library.tjCompress2(
-                            handle,
-                            bgr,
-                            width,
-                            pitch,
-                            height,
-                            PIXEL_BGR,
-                            out,
-                            size,
-                            subsampling.ordinal(),
-                            quality,
-                            flags)
-                    != 0) {
-                throw failure(handle);
-            }
-            Pointer jpeg = out.getValue();
-            byte[] bytes = new byte[Math.toIntExact(size.longValue())];
-            jpeg.get(0, bytes, 0, bytes.length);
-            failed = false;
-            return bytes;
-        } finally {
-            if (out.getValue() != null) {
-                library.tjFree(out.getValue());
-            }
-            release(compressors, handle, failed);
-        }
+        int flags = FLAG_ACCURATE_DCT | (progressive ? FLAG_PROGRESSIVE : 0);
+        return compress((handle, out, size) -> library.tjCompress2(
+                handle, bgr, width, pitch, height, PIXEL_BGR, out, size, subsampling.ordinal(), quality, flags));
     }
 
     /**
@@ -395,15 +366,27 @@ public final class TurboJpeg {
     public byte[] encodeYuv(
             byte[] yuv, int width, int height, Subsampling subsampling, int quality, boolean progressive)
             throws Failure {
+        int flags = FLAG_ACCURATE_DCT | (progressive ? FLAG_PROGRESSIVE : 0);
+        return compress((handle, out, size) -> library.tjCompressFromYUV(
+                handle, yuv, width, 1, height, subsampling.ordinal(), out, size, quality, flags));
+    }
+
+    /** One TurboJPEG compression call, given a compressor handle and where to put the JPEG and its size. */
+    private interface Compression {
+        int call(Pointer handle, PointerByReference out, NativeLongByReference size);
+    }
+
+    /**
+     * Runs {@code compression} with a pooled compressor: the JPEG TurboJPEG allocated is copied out and freed, and the
+     * handle given back, or destroyed when the call failed.
+     */
+    private byte[] compress(Compression compression) throws Failure {
         Pointer handle = acquire(compressors, true);
         boolean failed = true;
         PointerByReference out = new PointerByReference();
         NativeLongByReference size = new NativeLongByReference();
         try {
-            int flags = FLAG_ACCURATE_DCT | (progressive ? FLAG_PROGRESSIVE : 0);
-            if (library.tjCompressFromYUV(
-                            handle, yuv, width, 1, height, subsampling.ordinal(), out, size, quality, flags)
-                    != 0) {
+            if (compression.call(handle, out, size) != 0) {
                 throw failure(handle);
             }
             byte[] bytes = new byte[Math.toIntExact(size.longValue())];
