@@ -115,7 +115,7 @@ class WorkerConfiguration {
     Renderer renderer(Settings settings, MemoryBudget budget) {
         Renderer renderer = new Renderer(settings.worker().limits(), settings.watermarks(), budget, TurboJpeg.load());
         log.info(
-                "Memory for images: {} of the {} heap large images can use; JPEGs decoded by {}; AVIF {}",
+                "Renders may hold {} of heap at once (of the {} pool large images are allocated in); JPEGs decoded by {}; AVIF {}",
                 budget,
                 MemoryBudget.megabytes(MemoryBudget.largestHeapPool()),
                 renderer.jpegDecoder(),
