@@ -154,7 +154,8 @@ public record Manifest(
      *
      * @param key      object key in the thumbnails bucket
      * @param specHash {@link com.miniatura.common.catalog.VariantSpec#specHash()} it was rendered with
-     * @param quality  the quality {@code quality: auto} chose for this image; absent for a fixed quality
+     * @param quality  the quality {@code quality: auto} chose for this image, on the format's own scale (libavif's for
+     *                 an AVIF twin); absent for a fixed quality
      * @param ssim     the chosen encode's SSIM against the variant's pixels before encoding, with {@code quality}
      */
     public record Variant(

@@ -88,7 +88,10 @@ class ImagesController {
             Instant deletedAt,
             Boolean stuck) {}
 
-    /** One stored variant; {@code quality} and {@code ssim} only where {@code quality: auto} chose them. */
+    /**
+     * One stored variant; {@code quality} (on the format's own scale) and {@code ssim} only where {@code quality: auto}
+     * chose them.
+     */
     record Variant(
             String name,
             String key,
