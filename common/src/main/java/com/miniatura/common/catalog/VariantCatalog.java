@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
  *     g150: { width: 150, height: 150, fit: cover, filters: [grayscale] }
  *     w640: { width: 640, format: webp, quality: 75, filters: [ { type: sharpen, sigma: 0.8 } ] }
  *     d800: { width: 800, height: 800, formats: [jpeg, webp] }   # twins: d800.jpg and d800.webp
- *     p640: { width: 640, formats: [jpeg, avif] }   # the AVIF twin at the quality that looks like the JPEG's
+ *     p640: { width: 640, height: 640, formats: [jpeg, avif] }   # the AVIF twin at the quality that looks like the JPEG's
  *     z1600: { enabled: false }        # switch a default variant off
  * }</pre>
  * Variants are ordered by name so that the order, and thus every output, is stable whatever the
@@ -41,8 +41,11 @@ public final class VariantCatalog {
     public static final String PREFIX = "miniatura.variants";
     public static final String DEFAULTS_PREFIX = "miniatura.variant-defaults";
     public static final int MAX_DIMENSION = 16_384;
-    /** The largest box side of an AVIF variant: libaom's encode has no way to stop early, so its size bounds its time. */
-    public static final int AVIF_MAX_DIMENSION = 4_096;
+    /**
+     * The largest box side of an AVIF variant: libaom's encode has no way to stop early and allocates outside the heap,
+     * so its size bounds its time and native memory.
+     */
+    public static final int AVIF_MAX_DIMENSION = 2_048;
 
     static final Pattern NAME = EventContract.VARIANT_NAME;
     private static final Pattern LIST_ITEM = Pattern.compile("filters\\[(\\d+)](?:\\.(.+))?");
@@ -280,7 +283,11 @@ public final class VariantCatalog {
                 // an AV1 encode cannot be interrupted once started: its size is what bounds its time
                 for (String side : List.of("width", "height")) {
                     Integer value = side.equals("width") ? width : height;
-                    if (value != null && value > AVIF_MAX_DIMENSION) {
+                    if (value == null && props.get(side) == null && (width != null || height != null)) {
+                        // one side left free follows the source's aspect: a panorama would make it any size
+                        problems.expected(
+                                key + "." + side, "a value because format avif needs a bounded box", "not set");
+                    } else if (value != null && value > AVIF_MAX_DIMENSION) {
                         problems.expected(
                                 key + "." + side,
                                 "at most " + AVIF_MAX_DIMENSION + " for format avif",

@@ -47,7 +47,7 @@ class FormatTwinsConfigTest {
                                 "d800",
                                 Map.of("width", "800", "height", "600", "formats[0]", "jpeg", "formats[1]", "avif"),
                                 "a300",
-                                Map.of("width", "300", "format", "avif", "quality", "50")),
+                                Map.of("width", "300", "height", "300", "format", "avif", "quality", "50")),
                         DEFAULTS)
                 .variants();
         assertThat(specs)
@@ -78,11 +78,16 @@ class FormatTwinsConfigTest {
                         List.of(
                                 "miniatura.variants.card.formats[1]: expected one of jpeg, png, webp, avif but was \"heic\"")),
                 new Invalid(
-                        "an AVIF box larger than an uninterruptible encode may be",
-                        Map.of("width", "4097", "height", "5000", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        "an AVIF box with a side left free, which a panorama would make any size",
+                        Map.of("width", "800", "formats[0]", "jpeg", "formats[1]", "avif"),
                         List.of(
-                                "miniatura.variants.card.width: expected at most 4096 for format avif but was 4097",
-                                "miniatura.variants.card.height: expected at most 4096 for format avif but was 5000")),
+                                "miniatura.variants.card.height: expected a value because format avif needs a bounded box but was not set")),
+                new Invalid(
+                        "an AVIF box larger than an uninterruptible encode may be",
+                        Map.of("width", "2049", "height", "5000", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        List.of(
+                                "miniatura.variants.card.width: expected at most 2048 for format avif but was 2049",
+                                "miniatura.variants.card.height: expected at most 2048 for format avif but was 5000")),
                 new Invalid(
                         "a format twice",
                         Map.of("width", "300", "formats[0]", "webp", "formats[1]", "webp"),
