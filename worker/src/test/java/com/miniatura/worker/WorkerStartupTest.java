@@ -61,7 +61,7 @@ class WorkerStartupTest {
         Problems problems = new Problems();
         VariantCatalog catalog = VariantCatalog.parse(
                 Map.of(
-                        "d800", Map.of("width", "800", "formats[0]", "jpeg", "formats[1]", "avif"),
+                        "d800", Map.of("width", "800", "height", "800", "formats[0]", "jpeg", "formats[1]", "avif"),
                         "s150", Map.of("width", "150")),
                 Map.of("fit", "inside", "format", "jpeg", "quality", "80"));
         WorkerConfiguration.requireEncoders(catalog, Optional.empty(), problems);

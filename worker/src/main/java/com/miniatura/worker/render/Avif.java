@@ -2,6 +2,8 @@ package com.miniatura.worker.render;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import jnr.ffi.LibraryLoader;
 import jnr.ffi.Memory;
 import jnr.ffi.Pointer;
@@ -22,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Encoding is 8-bit 4:2:0 in full range with BT.601 coefficients and sRGB primaries and transfer, one thread per
  * encode (a worker renders one image per core), at libaom's speed {@value #SPEED}. Quality is libavif's and sharp's
- * scale: {@code quantizer = ((100 - quality) × 63 + 50) / 100}. An encode cannot be interrupted; its cost is bounded
- * by the variant's size, which the catalog bounds.
+ * scale: {@code quantizer = ((100 - quality) × 63 + 50) / 100}. An encode cannot be interrupted; its time and native
+ * memory are bounded by the variant's size, which the catalog bounds, and encodes take turns ({@link #ENCODES}).
  */
 public final class Avif {
     private static final Logger log = LoggerFactory.getLogger(Avif.class);
@@ -111,13 +113,29 @@ public final class Avif {
     }
 
     /** A failed call, with libavif's words for it. */
-    public static final class Failure extends Exception {
+    public static class Failure extends Exception {
         private static final long serialVersionUID = 1L;
 
         public Failure(String message) {
             super(message);
         }
     }
+
+    /** The turn to encode did not come in time (or the thread was interrupted while it waited). */
+    public static final class Busy extends Failure {
+        private static final long serialVersionUID = 1L;
+
+        public Busy() {
+            super("another AVIF encode held the turn");
+        }
+    }
+
+    /**
+     * One AV1 encode at a time in this JVM: libaom's memory is native, outside the heap and its budget, about 60 MB
+     * plus 16 bytes a pixel (91 MB for 1600 × 1200, 127 MB at the catalog's 2048 px cap; docs/rendering.md), so two at
+     * once could take a worker pod past its limit. Fair, so no render waits behind ever newer ones.
+     */
+    static final Semaphore ENCODES = new Semaphore(1, true);
 
     /** Decoded pixels: 3 bytes per pixel (B, G, R), rows packed. */
     public record Decoded(int width, int height, byte[] bgr) {}
@@ -187,14 +205,37 @@ public final class Avif {
         return ((100 - q) * 63 + 50) / 100;
     }
 
+    /** As {@link #encode(byte[], int, int, int, byte[], long)}, waiting as long as it takes for its turn. */
+    public byte[] encode(byte[] bgr, int width, int height, int quality, byte[] exifOrNull) throws Failure {
+        return encode(bgr, width, height, quality, exifOrNull, Long.MAX_VALUE);
+    }
+
     /**
      * Encodes {@code bgr} ({@code width × height} pixels of B, G, R, rows packed) as a still AVIF at {@code quality}
-     * (1..100), with {@code exifOrNull} (a TIFF-headed Exif block) as its only metadata.
+     * (1..100), with {@code exifOrNull} (a TIFF-headed Exif block) as its only metadata. One encode runs at a time in
+     * this JVM ({@link #ENCODES}); a {@link Busy} failure when the turn did not come within {@code waitNanos}.
      */
-    public byte[] encode(byte[] bgr, int width, int height, int quality, byte[] exifOrNull) throws Failure {
+    public byte[] encode(byte[] bgr, int width, int height, int quality, byte[] exifOrNull, long waitNanos)
+            throws Failure {
         if (width <= 0 || height <= 0 || (long) width * height * 3 != bgr.length) {
             throw new IllegalArgumentException("source of " + bgr.length + " bytes for " + width + "x" + height);
         }
+        try {
+            if (!ENCODES.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
+                throw new Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy();
+        }
+        try {
+            return encodeAlone(bgr, width, height, quality, exifOrNull);
+        } finally {
+            ENCODES.release();
+        }
+    }
+
+    private byte[] encodeAlone(byte[] bgr, int width, int height, int quality, byte[] exifOrNull) throws Failure {
         Pointer image = library.avifImageCreate(width, height, 8, PIXEL_FORMAT_YUV420);
         if (image == null) {
             throw new Failure("avifImageCreate failed");

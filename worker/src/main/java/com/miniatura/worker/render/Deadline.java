@@ -57,6 +57,11 @@ public final class Deadline {
         return nanoTime.getAsLong() - start > budget;
     }
 
+    /** Nanoseconds left before the budget is spent, 0 once it is; {@link Long#MAX_VALUE} for {@link #NONE}. */
+    public long remainingNanos() {
+        return this == NONE ? Long.MAX_VALUE : Math.max(0, budget - (nanoTime.getAsLong() - start));
+    }
+
     /** Throws {@link Expired} when the budget is spent: for pixel loops, every {@link #ROWS} rows or so. */
     public void poll(String stage) {
         if (this != NONE && expired()) {

@@ -3,11 +3,16 @@ package com.miniatura.worker.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.miniatura.common.catalog.Fit;
+import com.miniatura.common.catalog.OutputFormat;
+import com.miniatura.common.catalog.VariantSpec;
 import com.miniatura.common.testing.Pixels;
 import com.miniatura.worker.render.codec.ExifWriter;
 import java.awt.image.BufferedImage;
 import java.awt.image.DataBufferByte;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -118,6 +123,40 @@ class AvifTest {
         assertThatThrownBy(() -> avif.decode(encoded, 100 * 99))
                 .isInstanceOf(Avif.Failure.class)
                 .hasMessageStartingWith("decoding: ");
+    }
+
+    /** libaom's memory is native, outside the heap budget: encodes take turns, and a render waits at most its time. */
+    @Test
+    void encodesTakeTurnsAndAWaitEndsWithTheRendersTime() throws Exception {
+        Avif.ENCODES.acquire(); // another render's encode, under way
+        try {
+            assertThatThrownBy(() -> avif.encode(picture(64, 48), 64, 48, 50, null, 20_000_000L))
+                    .isInstanceOf(Avif.Busy.class)
+                    .hasMessage("another AVIF encode held the turn");
+
+            VariantSpec jpeg = RenderTestSupport.jpeg("c480", 480, 480, Fit.INSIDE, 80);
+            VariantSpec twin = jpeg.withEncoding(OutputFormat.AVIF, 50, false, jpeg.chromaSubsampling(), false);
+            Renderer renderer = new Renderer(
+                    new RenderLimits(
+                            RenderLimits.DEFAULT_MAX_SOURCE_BYTES,
+                            RenderLimits.defaults().maxSourcePixels(),
+                            RenderLimits.defaults().maxSourceFrames(),
+                            Duration.ofSeconds(2)),
+                    Watermarks.NONE);
+            // a small source, so that the render's two seconds run out in the queue, not before it
+            byte[] source = RenderTestSupport.writePng(image(new Avif.Decoded(64, 48, picture(64, 48))));
+            assertThatThrownBy(() -> renderer.render(source, List.of(twin)))
+                    .isInstanceOfSatisfying(
+                            RenderException.class,
+                            e -> assertThat(e.getMessage())
+                                    .isEqualTo(
+                                            "render timed out: took longer than 2 s (while waiting to encode AVIF)"));
+        } finally {
+            Avif.ENCODES.release();
+        }
+        assertThat(avif.encode(picture(64, 48), 64, 48, 50, null, 0))
+                .as("the turn, once free")
+                .isNotEmpty();
     }
 
     @Test

@@ -331,7 +331,10 @@ public final class Encode {
                     bgr.getWidth(),
                     bgr.getHeight(),
                     quality(spec),
-                    copyright == null ? null : ExifWriter.copyrightTiff(copyright));
+                    copyright == null ? null : ExifWriter.copyrightTiff(copyright),
+                    deadline.remainingNanos());
+        } catch (Avif.Busy e) {
+            throw new Deadline.Expired("waiting to encode AVIF"); // the render's time ran out in the queue
         } catch (Avif.Failure e) {
             throw new IllegalStateException(
                     "libavif could not encode a " + bgr.getWidth() + "x" + bgr.getHeight() + " AVIF: " + e.getMessage(),
