@@ -56,6 +56,7 @@ public final class Avif {
     private static final int RGB_PIXELS = 40;
     private static final int RGB_ROW_BYTES = 48;
     private static final int RGB_SIZE = 56;
+    private static final int ENCODER_CODEC_CHOICE = 0;
     private static final int ENCODER_MAX_THREADS = 4;
     private static final int ENCODER_SPEED = 8;
     private static final int ENCODER_MIN_QUANTIZER = 24;
@@ -67,6 +68,8 @@ public final class Avif {
     private static final int DECODER_IMAGE_SIZE_LIMIT = 28;
     private static final int DECODER_IMAGE_DIMENSION_LIMIT = 32;
 
+    private static final int CODEC_AOM =
+            1; // AVIF_CODEC_CHOICE_AOM: speed means libaom's speed, whatever else is linked
     private static final int PIXEL_FORMAT_YUV420 = 3;
     private static final int RGB_FORMAT_BGR = 3;
     private static final short PRIMARIES_BT709 = 1;
@@ -262,6 +265,7 @@ public final class Avif {
                 throw new Failure("avifEncoderCreate failed");
             }
             int quantizer = quantizer(quality);
+            encoder.putInt(ENCODER_CODEC_CHOICE, CODEC_AOM);
             encoder.putInt(ENCODER_MAX_THREADS, 1);
             encoder.putInt(ENCODER_SPEED, SPEED);
             encoder.putInt(ENCODER_MIN_QUANTIZER, quantizer);
