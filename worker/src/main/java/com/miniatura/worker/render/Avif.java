@@ -41,7 +41,7 @@ public final class Avif {
 
     /**
      * libaom's speed (0 slowest .. 9 fastest for stills): 6 gives files a few to a tenth smaller at the same SSIM for
-     * two to four times the encode time (docs/performance.md, "AVIF"), which the twins cannot afford.
+     * two to five times the encode time (docs/performance.md, "AVIF"), which the twins cannot afford.
      */
     public static final int SPEED = 8;
 
@@ -134,8 +134,8 @@ public final class Avif {
     }
 
     /**
-     * One AV1 encode at a time in this JVM: libaom's memory is native, outside the heap and its budget, about 60 MB
-     * plus 16 bytes a pixel (91 MB for 1600 × 1200, 127 MB at the catalog's 2048 px cap; docs/rendering.md), so two at
+     * One AV1 encode at a time in this JVM: libaom's memory is native, outside the heap and its budget, about 17 bytes
+     * a pixel per encode (35 MB for 1600 × 1200, 68 MB at the catalog's 2048 px cap; docs/rendering.md), so two at
      * once could take a worker pod past its limit. Fair, so no render waits behind ever newer ones.
      */
     static final Semaphore ENCODES = new Semaphore(1, true);
@@ -220,9 +220,7 @@ public final class Avif {
      */
     public byte[] encode(byte[] bgr, int width, int height, int quality, byte[] exifOrNull, long waitNanos)
             throws Failure {
-        if (width <= 0 || height <= 0 || (long) width * height * 3 != bgr.length) {
-            throw new IllegalArgumentException("source of " + bgr.length + " bytes for " + width + "x" + height);
-        }
+        checkSize(bgr, width, height);
         try {
             if (!ENCODES.tryAcquire(waitNanos, TimeUnit.NANOSECONDS)) {
                 throw new Busy();
@@ -232,13 +230,31 @@ public final class Avif {
             throw new Busy();
         }
         try {
-            return encodeAlone(bgr, width, height, quality, exifOrNull);
+            return encodeAlone(bgr, width, height, quality, exifOrNull, SPEED);
         } finally {
             ENCODES.release();
         }
     }
 
-    private byte[] encodeAlone(byte[] bgr, int width, int height, int quality, byte[] exifOrNull) throws Failure {
+    /** As {@link #encode(byte[], int, int, int, byte[])} at another libaom speed, for the measurements in bench/avif.sh. */
+    byte[] encodeAtSpeed(byte[] bgr, int width, int height, int quality, int speed) throws Failure {
+        checkSize(bgr, width, height);
+        ENCODES.acquireUninterruptibly();
+        try {
+            return encodeAlone(bgr, width, height, quality, null, speed);
+        } finally {
+            ENCODES.release();
+        }
+    }
+
+    private static void checkSize(byte[] bgr, int width, int height) {
+        if (width <= 0 || height <= 0 || (long) width * height * 3 != bgr.length) {
+            throw new IllegalArgumentException("source of " + bgr.length + " bytes for " + width + "x" + height);
+        }
+    }
+
+    private byte[] encodeAlone(byte[] bgr, int width, int height, int quality, byte[] exifOrNull, int speed)
+            throws Failure {
         Pointer image = library.avifImageCreate(width, height, 8, PIXEL_FORMAT_YUV420);
         if (image == null) {
             throw new Failure("avifImageCreate failed");
@@ -267,7 +283,7 @@ public final class Avif {
             int quantizer = quantizer(quality);
             encoder.putInt(ENCODER_CODEC_CHOICE, CODEC_AOM);
             encoder.putInt(ENCODER_MAX_THREADS, 1);
-            encoder.putInt(ENCODER_SPEED, SPEED);
+            encoder.putInt(ENCODER_SPEED, speed);
             encoder.putInt(ENCODER_MIN_QUANTIZER, quantizer);
             encoder.putInt(ENCODER_MAX_QUANTIZER, quantizer);
             check(library.avifEncoderWrite(encoder, image, output), "encoding");
