@@ -4,19 +4,20 @@ package com.miniatura.common.catalog;
  * The AVIF quality (libavif's and sharp's scale) that looks like a JPEG quality: what an AVIF twin of a JPEG variant
  * ({@code formats: [jpeg, avif]}) is encoded at, so that both files of one variant score the same luma SSIM.
  *
- * <p>Measured on the reference photos and catalog images (docs/performance.md, "AVIF"): for the same SSIM, AVIF
- * needs a quality that rises faster than JPEG's, and faster on large variants, whose AV1 blocks smooth more detail.
- * The table holds the equal-SSIM AVIF quality for JPEG qualities 50..90 at a long side of 300, 800 and 1600 pixels;
- * between them it is interpolated linearly (in the quality, and in the logarithm of the side), outside them held.
+ * <p>Measured on the reference photos and catalog images ({@code bench/avif.sh calibrate}; docs/performance.md,
+ * "AVIF"): for the same SSIM, AVIF needs a quality that rises faster than JPEG's, and faster on large variants. The
+ * table holds the equal-SSIM AVIF quality for JPEG qualities 50..90 at a long side of 300, 800 and 1600 pixels (q100's
+ * column is extrapolated); between them it is interpolated linearly (in the quality, and in the logarithm of the
+ * side), outside them held.
  */
 public final class AvifQuality {
 
     private static final int[] SIDES = {300, 800, 1600};
     private static final int[] JPEG = {50, 60, 70, 80, 90, 100};
     private static final int[][] AVIF = {
-        {43, 45, 49, 55, 70, 90}, // up to 300 px
-        {43, 46, 53, 61, 80, 95}, // 800 px
-        {52, 57, 64, 73, 88, 98}, // 1600 px and up
+        {42, 45, 49, 55, 70, 90}, // up to 300 px: the mean of the 150 and 300 px measurements
+        {44, 48, 54, 62, 79, 95}, // 800 px
+        {53, 57, 64, 75, 88, 98}, // 1600 px and up
     };
 
     private AvifQuality() {}

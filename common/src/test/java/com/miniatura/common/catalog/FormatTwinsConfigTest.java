@@ -55,7 +55,7 @@ class FormatTwinsConfigTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("a300", OutputFormat.AVIF, 50),
                         org.assertj.core.groups.Tuple.tuple("d800", OutputFormat.JPEG, 80),
-                        org.assertj.core.groups.Tuple.tuple("d800", OutputFormat.AVIF, 61));
+                        org.assertj.core.groups.Tuple.tuple("d800", OutputFormat.AVIF, 62));
         assertThat(specs.get(2).format().contentType()).isEqualTo("image/avif");
     }
 
